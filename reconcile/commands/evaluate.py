@@ -1,0 +1,44 @@
+"""reconcile evaluate: accuracy, Brier score, calibration error and coverage of a run against gold."""
+from __future__ import annotations
+
+NAME = "evaluate"
+HELP = "score a finished run against a gold table (subject|object, value[, attribute]): accuracy, Brier, ECE, coverage"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("out", help="output folder of a finished `reconcile run`")
+    p.add_argument("--truth", required=True, help="gold CSV with columns subject (or object), value[, attribute]")
+    p.add_argument("--rules", help="rules whose value matcher decides equality (default: the run's rules)")
+    p.add_argument("--where", action="append", metavar="COLUMN=VALUE",
+                   help="keep gold rows where COLUMN equals VALUE (e.g. split=test); repeatable")
+    p.add_argument("--errors", help="write the gold items the run got wrong to this CSV")
+
+
+def run(args) -> int:
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+
+    from ..errors import OutputError
+    from ..evaluation.gold import read_gold, score
+    from ..outputs.atomic import write_text_atomic
+    from ..rules import load_rules
+
+    out = Path(args.out)
+    if not (out / "run.json").exists():
+        raise OutputError(f"{out}: not a finished run (no run.json)")
+    run_info = json.loads((out / "run.json").read_text())
+    rules_path = args.rules or (run_info["rules"]["files"][0] if len(run_info["rules"]["files"]) == 1 else
+                                str(Path(run_info["rules"]["files"][0]).parent))
+    rules = load_rules(rules_path).rules
+    verdicts = pd.read_csv(out / "verdicts.csv", dtype={"subject": str, "attribute": str, "value": str},
+                           keep_default_na=False)
+    scored = score(verdicts, read_gold(args.truth, args.where), rules)
+    s = scored.summary
+    print(f"gold items {s['gold_items']}, answered {s['answered']} (coverage {s['coverage']:.3f})")
+    print(f"accuracy {s['accuracy']:.4f}  Brier {s['brier']:.4f}  ECE {s['ece']:.4f}")
+    if args.errors:
+        wrong = scored.joined[~scored.joined["correct"]]
+        write_text_atomic(args.errors, wrong.to_csv(index=False, lineterminator="\n"))
+    return 0

@@ -1,0 +1,73 @@
+"""Why a verdict went the way it did: claim-by-claim contributions, read back from a run's output folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import OutputError, UsageError
+
+EXPLAIN_COLUMNS = ["value", "posterior", "chosen", "source", "reliability", "speaker", "weight", "recency",
+                   "copies", "vote", "published_at", "quote"]
+
+
+def load_run(out_dir: str | Path) -> dict[str, pd.DataFrame]:
+    out = Path(out_dir)
+    if not (out / "run.json").exists():
+        raise OutputError(f"{out}: not a finished run (no run.json); run `reconcile run ... --out {out}` first")
+    try:
+        return {
+            "claims": pd.read_parquet(out / "claims.parquet"),
+            "verdicts": pd.read_csv(out / "verdicts.csv", dtype=str, keep_default_na=False),
+            "sources": pd.read_csv(out / "sources.csv", keep_default_na=False),
+            "contradictions": pd.read_csv(out / "contradictions.csv", dtype=str, keep_default_na=False),
+        }
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"{out}: cannot read the run's outputs: {exc}") from None
+
+
+def contributions(claims: pd.DataFrame, subject: str, attribute: str | None = None) -> pd.DataFrame:
+    """Claims about one subject (and attribute), strongest contribution first within each value."""
+    rows = claims[claims["subject"] == subject]
+    if attribute is not None:
+        rows = rows[rows["attribute"] == attribute]
+    if rows.empty:
+        known = claims["subject"].drop_duplicates()
+        close = known[known.str.casefold().str.contains(subject.casefold(), regex=False)].head(5).tolist()
+        hint = f"; did you mean: {', '.join(close)}" if close else ""
+        raise UsageError(f"no claims about subject {subject!r}" + (f" / attribute {attribute!r}" if attribute else "")
+                         + hint)
+    rows = rows.sort_values(["attribute", "posterior", "value", "vote", "source"],
+                            ascending=[True, False, True, False, True], kind="stable")
+    return rows
+
+
+def render(claims: pd.DataFrame, verdicts: pd.DataFrame, subject: str, attribute: str | None = None) -> str:
+    rows = contributions(claims, subject, attribute)
+    lines = []
+    for attr, group in rows.groupby("attribute", sort=True):
+        v = verdicts[(verdicts["subject"] == subject) & (verdicts["attribute"] == attr)]
+        lines.append(f"## {subject} / {attr}")
+        for _, verdict in v.iterrows():
+            lines.append(f"verdict: {verdict['value']}  confidence {float(verdict['confidence']):.3f}  "
+                         f"status {verdict['status']}  (runner-up: {verdict['runner_up'] or '-'} "
+                         f"{float(verdict['runner_up_confidence'] or 0):.3f})")
+        lines.append("")
+        for value, claims_v in group.groupby("value_key", sort=False):
+            first = claims_v.iloc[0]
+            total = claims_v.drop_duplicates("source")["vote"].sum()
+            mark = "chosen" if bool(first["chosen"]) else "not chosen"
+            lines.append(f"  value {first['value']!r}: posterior {float(first['posterior']):.3f} ({mark}); "
+                         f"votes {total:+.3f} from {claims_v['source'].nunique()} source(s)")
+            for _, c in claims_v.iterrows():
+                who = f" via {c['speaker']}" if str(c.get("speaker", "")) else ""
+                lines.append(f"    {c['vote']:+.3f}  {c['source']}{who}  reliability {c['reliability']:.3f}  "
+                             f"weight {c['weight']:.2f} x recency {c['recency']:.2f}  copies {int(c['copies'])}")
+                if str(c.get("quote", "")):
+                    lines.append(f"           \"{c['quote']}\"")
+        lines.append("")
+        lines.append("  A claim's vote is weight x recency x ln(n x r / (1 - r)), with r its source's learned "
+                     "reliability and n the number of wrong values possible; a value's posterior is the softmax "
+                     "of its summed votes over all possible values.")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,52 @@
+"""Parse time columns strictly: ISO 8601 with a time zone, or a bare date (midnight UTC). Never guess a zone."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+_ZONED = r"(?:Z|z|[+-]\d{2}:?\d{2})$"
+_DATE_ONLY = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
+    """Parse a column to UTC timestamps. Returns (timestamps with NaT where empty/bad, reason per row ('' = ok))."""
+    n = len(values)
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert("UTC"), pd.Series("", index=values.index, dtype=object)
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        reason = pd.Series(np.where(values.isna(), "", f"`{column}`: time stamp without a time zone"),
+                           index=values.index, dtype=object)
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]"), reason
+    text = values.astype(str).str.strip()
+    codes, uniques = pd.factorize(text)
+    uniq = pd.Series(uniques, dtype=object)
+    parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns, UTC]")
+    reason = pd.Series("", index=uniq.index, dtype=object)
+    empty = uniq == ""
+    zoned = uniq.str.contains(_ZONED, regex=True) & ~empty
+    date_only = uniq.str.match(_DATE_ONLY) & ~empty
+    if zoned.any():
+        parsed[zoned] = pd.to_datetime(uniq[zoned], utc=True, errors="coerce", format="ISO8601")
+    if date_only.any():
+        parsed[date_only] = pd.to_datetime(uniq[date_only], utc=True, errors="coerce", format="%Y-%m-%d")
+    naive = ~empty & ~zoned & ~date_only
+    naive_ok = pd.to_datetime(uniq[naive], errors="coerce", format="ISO8601").notna() if naive.any() else naive[naive]
+    reason[naive] = np.where(
+        naive_ok.reindex(uniq[naive].index, fill_value=False),
+        f"`{column}`: date-time without a time zone (add Z or +HH:MM; zones are never guessed)",
+        f"`{column}`: cannot read as an ISO 8601 date-time (e.g. 2021-07-07T10:00:00Z)",
+    )
+    bad = (zoned | date_only) & parsed.isna()
+    reason[bad] = f"`{column}`: cannot read as an ISO 8601 date-time (e.g. 2021-07-07T10:00:00Z)"
+    out = pd.Series(parsed.to_numpy()[codes], index=values.index, dtype="datetime64[ns, UTC]")
+    return out, pd.Series(reason.to_numpy()[codes], index=values.index, dtype=object)
+
+
+def parse_as_of(text: str | None) -> pd.Timestamp | None:
+    """--as-of: the same strict rules as feed times; a ValueError for the CLI to report."""
+    if text is None:
+        return None
+    stamps, reason = parse_utc(pd.Series([text]), "--as-of")
+    if reason.iloc[0]:
+        raise ValueError(reason.iloc[0].replace("`--as-of`: ", ""))
+    return stamps.iloc[0]

@@ -1,0 +1,61 @@
+"""Write a Result into an output folder: CSV/Parquet tables, report.md, run.json (last), timings.json."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from ..pipeline import Result
+from .atomic import sha256_file, staged_output
+from .report import render_report
+
+FLOAT_FORMAT = "%.6f"
+
+
+def _stringify_times(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].dt.strftime("%Y-%m-%dT%H:%M:%SZ").fillna("")
+    return out
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> None:
+    _stringify_times(frame).to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+
+def _parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+
+
+def write_result(result: Result, out_dir: str | Path, inputs: list[str | Path], rules_files: list[Path],
+                 rules_digest: str, rules_summary: dict, engine: str = "pandas") -> dict:
+    """Write every output atomically; return the run.json content."""
+    with staged_output(out_dir) as stage:
+        _csv(result.verdicts, stage.path("verdicts.csv"))
+        _parquet(result.verdicts, stage.path("verdicts.parquet"))
+        _csv(result.contradictions, stage.path("contradictions.csv"))
+        _csv(result.sources, stage.path("sources.csv"))
+        _csv(result.rejects, stage.path("rejects.csv"))
+        _parquet(result.claims, stage.path("claims.parquet"))
+        stage.path("report.md").write_text(render_report(result, rules_files, rules_summary), encoding="utf-8")
+        stage.path("timings.json").write_text(json.dumps(
+            {k: round(v, 4) for k, v in result.timings.items()}, indent=2, sort_keys=True) + "\n")
+        f = result.fit
+        run = {
+            "reconcile_version": __version__,
+            "engine": engine,
+            "solver": {"name": result.solver, "iterations": f.iterations, "converged": f.converged,
+                       "max_reliability_change": round(f.max_change, 12)},
+            "as_of": None if result.as_of is None else result.as_of.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "inputs": [{"path": str(p), "sha256": sha256_file(Path(p))} for p in inputs],
+            "rules": {"files": [str(p) for p in rules_files], "sha256": rules_digest},
+            "counts": result.counts,
+            "extraction": result.extraction,
+            "outputs": {name: sha256_file(stage.dir / name) for name in stage.names if name != "timings.json"},
+            "note": "timings are in timings.json, so that the same inputs give a byte-identical run.json",
+        }
+        stage.path("run.json").write_text(json.dumps(run, indent=2, sort_keys=True, default=str) + "\n")
+    return run

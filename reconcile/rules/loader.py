@@ -1,0 +1,230 @@
+"""Load rules from one YAML file or a folder of them, reporting every problem with file:line:col.
+
+A folder loads every `*.yaml` / `*.yml` below it (sorted by path), except files under a folder named
+`examples` (those are complete stand-alone rule files). Files are merged key by key: two files may fill
+different keys of one section, but the same key set twice is an error naming both places.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import hashlib
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ..errors import RulesError
+from .model import Rules
+
+Loc = tuple  # path of keys / indices inside the merged document
+
+
+@dataclass(frozen=True)
+class Place:
+    file: str
+    line: int  # 1-based
+    col: int  # 1-based
+    text: str  # the source line
+
+
+class LoadedRules(typing.NamedTuple):
+    rules: Rules
+    files: list[Path]
+    digest: str  # sha256 over the files' bytes, in load order
+
+
+def rule_files(path: Path) -> list[Path]:
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise RulesError([f"{path}: no such file or folder"])
+    files = sorted(
+        p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+        and "examples" not in p.relative_to(path).parts[:-1]
+    )
+    if not files:
+        raise RulesError([f"{path}: no *.yaml rule files in this folder"])
+    return files
+
+
+def _place(file: str, lines: list[str], mark) -> Place:
+    text = lines[mark.line] if mark.line < len(lines) else ""
+    return Place(file, mark.line + 1, mark.column + 1, text)
+
+
+def _to_data(node, path: Loc, file: str, lines: list[str], places: dict, problems: list[str], loader):
+    """Turn a YAML node into Python data, recording where each path starts and catching duplicate keys."""
+    places.setdefault(path, _place(file, lines, node.start_mark))
+    if isinstance(node, yaml.MappingNode):
+        out: dict = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)):
+                problems.append(_format(_place(file, lines, key_node.start_mark), path, "a key must be a plain scalar"))
+                continue
+            if key in out:
+                here = _place(file, lines, key_node.start_mark)
+                first = places[path + (key,)]
+                problems.append(_format(here, path + (key,), f"duplicate key (first set at line {first.line})"))
+                continue
+            places[path + (key,)] = _place(file, lines, key_node.start_mark)
+            out[key] = _to_data(value_node, path + (key,), file, lines, places, problems, loader)
+            places[path + (key,)] = _place(file, lines, key_node.start_mark)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _to_data(item, path + (i,), file, lines, places, problems, loader) for i, item in enumerate(node.value)
+        ]
+    return loader.construct_object(node, deep=True)
+
+
+def _read(file: Path, problems: list[str]) -> tuple[dict | None, dict]:
+    places: dict = {}
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{file}:1:1: not UTF-8 text (byte {exc.start}: {exc.reason})")
+        return None, places
+    except OSError as exc:
+        problems.append(f"{file}: cannot read: {exc.strerror}")
+        return None, places
+    lines = text.splitlines()
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            problems.append(f"{file}:1:1: empty rules file\n    hint: start with `version: 1`")
+            return None, places
+        data = _to_data(node, (), str(file), lines, places, problems, loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        what = getattr(exc, "problem", None) or str(exc)
+        if mark is not None:
+            problems.append(_format(_place(str(file), lines, mark), (), f"YAML syntax: {what}"))
+        else:
+            problems.append(f"{file}: YAML syntax: {what}")
+        return None, places
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        problems.append(f"{file}:1:1: the rules must be a mapping of sections (version, sources, attributes, ...)")
+        return None, places
+    return data, places
+
+
+def _merge(into: dict, new: dict, path: Loc, into_places: dict, new_places: dict, problems: list[str]) -> None:
+    for key, value in new.items():
+        here = path + (key,)
+        if key not in into:
+            into[key] = value
+            for p, place in new_places.items():
+                if p[: len(here)] == here:
+                    into_places.setdefault(p, place)
+        elif isinstance(into[key], dict) and isinstance(value, dict):
+            _merge(into[key], value, here, into_places, new_places, problems)
+        elif path == () and key == "version":
+            if into[key] != value:
+                problems.append(_format(new_places[here], here, f"version {value!r} differs from {into[key]!r} "
+                                        f"in {into_places[here].file}:{into_places[here].line}"))
+        else:
+            first = into_places[here]
+            problems.append(_format(new_places[here], here, f"set again (first set at {first.file}:{first.line})"))
+
+
+def _format(place: Place, loc: Loc, message: str, hint: str | None = None) -> str:
+    dotted = ".".join(str(p) for p in loc) or "(top)"
+    caret = " " * (place.col - 1) + "^"
+    out = f"{place.file}:{place.line}:{place.col}: {dotted}: {message}\n    {place.text}\n    {caret}"
+    if hint:
+        out += f"\n    hint: {hint}"
+    return out
+
+
+def _model_at(loc: Loc):
+    """The pydantic model class that holds the last key of `loc`, or None if not a model."""
+    model: typing.Any = Rules
+    for part in loc[:-1]:
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            field = model.model_fields.get(part)
+            if field is None:
+                return None
+            model = field.annotation
+        elif typing.get_origin(model) is dict:
+            model = typing.get_args(model)[1]
+        elif typing.get_origin(model) in (list, tuple):
+            model = typing.get_args(model)[0]
+        else:
+            return None
+        while typing.get_origin(model) in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            model = next((a for a in typing.get_args(model) if a is not type(None)), None)
+        if typing.get_origin(model) is typing.Annotated:
+            model = typing.get_args(model)[0]
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _hint(error: dict) -> str | None:
+    loc = error["loc"]
+    if error["type"] == "extra_forbidden":
+        model = _model_at(loc)
+        if model is not None:
+            allowed = list(model.model_fields)
+            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+            if close:
+                return f"did you mean `{close[0]}`?"
+            return "allowed keys here: " + ", ".join(allowed)
+    if error["type"] in ("literal_error", "enum"):
+        expected = (error.get("ctx") or {}).get("expected", "")
+        options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",") if o.strip()]
+        close = difflib.get_close_matches(str(error.get("input")), options, n=1, cutoff=0.5)
+        if close:
+            return f"did you mean `{close[0]}`?"
+    if error["type"] == "missing" and loc == ("version",):
+        return "add `version: 1` at the top of the file"
+    return None
+
+
+def _locate(loc: Loc, places: dict, fallback: Place) -> Place:
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in places:
+            return places[loc[:n]]
+    return fallback
+
+
+def _problem_order(problem: str):
+    match = re.match(r"^(.*?):(\d+):(\d+): ", problem)
+    return (match.group(1), int(match.group(2)), int(match.group(3))) if match else (problem, 0, 0)
+
+
+def load_rules(path: str | Path) -> LoadedRules:
+    """Load and validate rules; raise RulesError listing every problem found in every file."""
+    files = rule_files(Path(path))
+    problems: list[str] = []
+    merged: dict = {}
+    places: dict = {}
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.read_bytes() if file.is_file() else b"")
+        data, file_places = _read(file, problems)
+        if data is None:
+            continue
+        if "version" not in data:
+            problems.append(_format(Place(str(file), 1, 1, file_places[()].text), ("version",),
+                                    "missing", "add `version: 1` at the top of the file"))
+        _merge(merged, data, (), places, file_places, problems)
+    if merged:  # validate what could be read, so every problem is reported at once
+        fallback = Place(str(files[0]), 1, 1, "")
+        try:
+            rules = Rules.model_validate(merged)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
+                place = _locate(loc, places, fallback)
+                message = error["msg"].removeprefix("Value error, ")
+                problems.append(_format(place, loc, message, _hint(error)))
+    if problems:
+        raise RulesError(sorted(problems, key=_problem_order))
+    return LoadedRules(rules, files, digest.hexdigest())

@@ -1,0 +1,192 @@
+"""The rules model: one strict, versioned schema for everything a user tunes in YAML.
+
+Unknown keys are errors everywhere (`extra="forbid"`). The JSON Schema for editors is generated from these
+classes (`reconcile schema`), never written by hand.
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+RULES_VERSION = 1
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)\s*$")
+_UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def _parse_duration(value: Any) -> Any:
+    """'12h', '30 min', '7d', '2w' or a number of seconds -> seconds (float)."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as '12h', '30m', '7d' or a number of seconds")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    raise ValueError("expected a duration such as '12h', '30m', '7d' or a number of seconds")
+
+
+Duration = Annotated[float, BeforeValidator(_parse_duration), Field(ge=0)]
+Probability = Annotated[float, Field(gt=0.0, lt=1.0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- sources
+
+class SourcePrior(Strict):
+    """Prior belief in a source's accuracy: Beta(reliability*strength, (1-reliability)*strength)."""
+
+    reliability: Probability = Field(description="prior probability that a claim of this source is right")
+    strength: float = Field(
+        default=4.0, gt=0, description="how strongly the prior is believed, in pseudo-claims"
+    )
+
+
+class SpeakerWeights(Strict):
+    """Multipliers of a claim's weight by who the source attributes it to (first match: name, role, affiliation)."""
+
+    names: dict[str, Annotated[float, Field(ge=0, le=1)]] = {}
+    roles: dict[str, Annotated[float, Field(ge=0, le=1)]] = {}
+    affiliations: dict[str, Annotated[float, Field(ge=0, le=1)]] = {}
+
+
+class SourceRules(Strict):
+    groups: dict[str, list[str]] = Field(
+        default={}, description="named groups of source names or glob patterns, referred to as 'group:NAME'"
+    )
+    priors: dict[str, SourcePrior] = Field(
+        default={},
+        description="per source name, glob pattern ('*.gov.af') or 'group:NAME'; exact names win, then "
+        "the first matching pattern or group in file order",
+    )
+    speakers: SpeakerWeights = SpeakerWeights()
+
+    @model_validator(mode="after")
+    def _groups_exist(self) -> "SourceRules":
+        for key in self.priors:
+            if key.startswith("group:") and key[6:] not in self.groups:
+                raise ValueError(f"prior '{key}' refers to an unknown group; known groups: {sorted(self.groups)}")
+        return self
+
+
+# ---------------------------------------------------------------- attributes
+
+Kind = Literal["categorical", "text", "numeric", "datetime", "time_of_day"]
+Match = Literal["exact", "fold", "token_set", "person_names"]
+
+
+class Equivalence(Strict):
+    """When two raw values count as the same value."""
+
+    match: Match = Field(
+        default="fold",
+        description="exact: byte equality; fold: case, accents and whitespace folded; token_set: same set of "
+        "words; person_names: same set of last names (author lists)",
+    )
+    absolute: float = Field(default=0.0, ge=0, description="numeric: values this close are the same")
+    relative: float = Field(default=0.0, ge=0, description="numeric: values within this fraction are the same")
+    tolerance: Duration = Field(default=0.0, description="datetime / time_of_day: values this close are the same")
+
+
+class AttributeRule(Strict):
+    kind: Kind = "categorical"
+    multi_valued: bool = Field(default=False, description="several values can be true at once (e.g. authors)")
+    values: dict[str, list[str]] = Field(
+        default={}, description="vocabulary: canonical value -> synonyms (raw strings that mean it)"
+    )
+    closed: bool = Field(default=False, description="reject claims whose value is not in the vocabulary")
+    equivalence: Equivalence = Equivalence()
+    half_life: Duration | None = Field(
+        default=None, description="recency: a claim's weight halves every half_life of age before --as-of"
+    )
+    domain_size: int | None = Field(
+        default=None, ge=2, description="how many values are possible; default: vocabulary size or solver.domain_size"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "AttributeRule":
+        if self.closed and not self.values:
+            raise ValueError("closed: true needs a `values` vocabulary")
+        if self.kind != "numeric" and (self.equivalence.absolute or self.equivalence.relative):
+            raise ValueError(f"equivalence.absolute/relative apply to numeric attributes, not {self.kind}")
+        if self.kind not in ("datetime", "time_of_day") and self.equivalence.tolerance:
+            raise ValueError(f"equivalence.tolerance applies to datetime and time_of_day attributes, not {self.kind}")
+        return self
+
+
+# ---------------------------------------------------------------- defaults, solver, columns
+
+class Defaults(Strict):
+    reliability: Probability = Field(default=0.7, description="prior reliability of sources not listed")
+    strength: float = Field(default=4.0, gt=0)
+    unknown_sources: Literal["use", "reject", "drop"] = Field(
+        default="use",
+        description="use: default prior; reject: claims go to rejects.csv; drop: not used, counted in the report",
+    )
+    unknown_attributes: Literal["use", "reject"] = "use"
+    attribute: AttributeRule = Field(default=AttributeRule(), description="rule for attributes not listed")
+
+
+class Thresholds(Strict):
+    settled: Probability = Field(default=0.9, description="confidence at or above which a verdict is settled")
+    contested: Probability = Field(
+        default=0.2, description="runner-up probability at or above which a verdict is contested"
+    )
+    tie: float = Field(default=1e-9, ge=0, description="top two within this probability are a tie")
+    min_claims: int = Field(default=1, ge=1, description="fewer claims than this: insufficient")
+    min_confidence: float = Field(default=0.0, ge=0, lt=1, description="below this confidence: insufficient")
+
+
+class SolverRules(Strict):
+    name: Literal["accu", "majority", "truthfinder"] = "accu"
+    max_iterations: int = Field(default=100, ge=1, le=10_000)
+    tolerance: float = Field(default=1e-6, gt=0, description="stop when no reliability moves more than this")
+    domain_size: int = Field(default=10, ge=2, description="possible values of an open-vocabulary attribute")
+    reliability_bounds: tuple[Probability, Probability] = (0.01, 0.99)
+    thresholds: Thresholds = Thresholds()
+
+    @field_validator("reliability_bounds")
+    @classmethod
+    def _ordered(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if v[0] >= v[1]:
+            raise ValueError("reliability_bounds must be [low, high] with low < high")
+        return v
+
+
+CANONICAL_COLUMNS = (
+    "source", "subject", "attribute", "value", "published_at", "valid_from", "valid_to", "valid_at",
+    "speaker", "speaker_role", "speaker_affiliation", "quote", "url", "claim_id", "weight", "derived_from",
+)
+
+
+class Rules(Strict):
+    version: Literal[1] = Field(description="rules schema version")
+    columns: dict[str, str] = Field(
+        default={}, description="canonical column -> column name in the feed (e.g. subject: object)"
+    )
+    constants: dict[str, str] = Field(
+        default={}, description="canonical column -> constant value when the feed lacks it (e.g. attribute: authors)"
+    )
+    sources: SourceRules = SourceRules()
+    defaults: Defaults = Defaults()
+    attributes: dict[str, AttributeRule] = {}
+    solver: SolverRules = SolverRules()
+
+    @field_validator("columns", "constants")
+    @classmethod
+    def _canonical_keys(cls, v: dict[str, str]) -> dict[str, str]:
+        unknown = [k for k in v if k not in CANONICAL_COLUMNS]
+        if unknown:
+            raise ValueError(
+                f"unknown canonical column(s) {unknown}; expected one of: {', '.join(CANONICAL_COLUMNS)}"
+            )
+        return v
+
+    def attribute_rule(self, name: str) -> AttributeRule:
+        return self.attributes.get(name, self.defaults.attribute)

@@ -1,0 +1,75 @@
+"""Default solver: Bayesian source reliability fitted by EM (one-coin Dawid-Skene / Accu family).
+
+Model. Each item has one true value among `n_false + 1` possible ones. A source with accuracy A asserts the
+true value with probability A and each wrong value with probability (1 - A) / n_false. Given accuracies, the
+posterior of candidate v is
+
+    P(v) = exp(score_v) / (sum_observed exp(score_u) + (n_false + 1 - k))
+    score_v = sum over assertions of v of  w * ln(n_false * A / (1 - A))
+
+where k is the number of observed candidates and the last term is the mass of values nobody claimed (so a
+single claim of a source with A = 0.7 gets confidence 0.7, not 1). Claims weigh in by their weight w
+(recency x hedge x speaker). Multi-valued items treat each candidate as its own yes/no question: sources that
+spoke about the item but did not assert v count as saying no.
+
+EM: the M-step sets A = (a + sum w * P(asserted value)) / (a + b + sum w), with the Beta(a, b) prior of the
+source from the rules, and clips it to the configured bounds.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .arrays import Partition
+from .segments import seg_max, seg_sizes, seg_sum
+
+NAME = "accu"
+ITERATIVE = True
+
+
+def posteriors(part: Partition, reliability: np.ndarray) -> np.ndarray:
+    """P(candidate is true) for every candidate of the partition."""
+    acc = reliability[part.assert_source]
+    item = part.cand_item[part.assert_cand]
+    vote = part.assert_w * np.log(part.item_n_false[item] * acc / (1.0 - acc))
+    score = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands)
+    single = ~part.item_multi[part.cand_item]
+    prob = np.empty(part.n_cands)
+    # single-valued items: softmax over observed candidates plus the unobserved values
+    m = np.maximum(seg_max(score, part.item_start), 0.0)
+    e = np.exp(score - m[part.cand_item])
+    k = seg_sizes(part.item_start, part.n_cands)
+    unobserved = np.clip(part.item_n_false + 1.0 - k, 0.0, None)
+    z = seg_sum(e, part.item_start) + unobserved * np.exp(-m)
+    prob[single] = (e / z[part.cand_item])[single]
+    if part.item_multi.any():
+        prob[~single] = _multi(part, acc, item)[~single]
+    return prob
+
+
+def _multi(part: Partition, acc: np.ndarray, item: np.ndarray) -> np.ndarray:
+    """Each candidate true or not: assertions say yes, silence of a source that spoke on the item says no."""
+    logit = part.assert_w * np.log(acc / (1.0 - acc))
+    yes = np.bincount(part.assert_cand, weights=logit, minlength=part.n_cands)
+    # each source counts once per item, with its largest weight there
+    key = part.assert_source * max(part.n_items, 1) + item
+    uniq, inv = np.unique(key, return_inverse=True)
+    best = np.zeros(len(uniq))
+    np.maximum.at(best, inv, logit)
+    total = np.bincount(uniq % max(part.n_items, 1), weights=best, minlength=part.n_items)
+    score = yes - (total[part.cand_item] - yes)
+    return 1.0 / (1.0 + np.exp(-score))
+
+
+def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per source: expected number of right assertions and total weight (summable across partitions)."""
+    right = np.bincount(part.assert_source, weights=part.assert_w * prob[part.assert_cand], minlength=part.n_sources)
+    total = np.bincount(part.assert_source, weights=part.assert_w, minlength=part.n_sources)
+    return right, total
+
+
+def update(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,
+           bounds: tuple[float, float]) -> np.ndarray:
+    return np.clip((a + right) / (a + b + total), bounds[0], bounds[1])
+
+
+stats_probs = posteriors

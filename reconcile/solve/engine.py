@@ -1,0 +1,80 @@
+"""The in-process engine: cut the problem into partitions of whole items, map the solver kernel over them,
+reduce the per-source statistics, update reliabilities, repeat until they stop moving.
+
+This loop is all an engine does; a distributed engine runs the same kernel functions on its own partitions
+(`posteriors`, `stats_probs`, `source_stats` per partition; `update` on the reduced sums).
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import UsageError
+from ..rules.model import SolverRules
+from .arrays import Partition
+
+SOLVERS = ("accu", "majority", "truthfinder")
+
+
+@dataclass
+class Fit:
+    cand_prob: np.ndarray  # P(candidate true), all candidates in global order
+    reliability: np.ndarray  # per source
+    iterations: int
+    converged: bool
+    max_change: float  # largest reliability change in the last iteration
+
+
+def solver_module(name: str):
+    if name not in SOLVERS:
+        raise UsageError(f"unknown solver {name!r}; choose one of: {', '.join(SOLVERS)}")
+    return importlib.import_module(f"reconcile.solve.{name}")
+
+
+def split(part: Partition, n_parts: int) -> list[tuple[int, Partition]]:
+    """Cut a partition into up to n_parts partitions of whole items. Returns (first candidate, partition)."""
+    if n_parts <= 1 or part.n_items <= 1:
+        return [(0, part)]
+    order = np.argsort(part.assert_cand, kind="stable")
+    a_cand = part.assert_cand[order]
+    a_source = part.assert_source[order]
+    a_w = part.assert_w[order]
+    bounds = np.linspace(0, part.n_items, min(n_parts, part.n_items) + 1).astype(int)
+    out = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        c_lo = int(part.item_start[lo])
+        c_hi = int(part.item_start[hi]) if hi < part.n_items else part.n_cands
+        a_lo, a_hi = np.searchsorted(a_cand, [c_lo, c_hi])
+        out.append((c_lo, Partition(
+            assert_source=a_source[a_lo:a_hi], assert_cand=a_cand[a_lo:a_hi] - c_lo, assert_w=a_w[a_lo:a_hi],
+            cand_item=part.cand_item[c_lo:c_hi] - lo, item_start=part.item_start[lo:hi] - c_lo,
+            item_n_false=part.item_n_false[lo:hi], item_multi=part.item_multi[lo:hi], n_sources=part.n_sources,
+        )))
+    return out
+
+
+def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
+        n_partitions: int = 1) -> Fit:
+    module = solver_module(solver or rules.name)
+    parts = split(part, n_partitions)
+    reliability = np.clip(a / (a + b), *rules.reliability_bounds)
+    iterations, change, converged = 0, 0.0, not module.ITERATIVE
+    for iterations in range(1, (rules.max_iterations if module.ITERATIVE else 1) + 1):
+        right = np.zeros(part.n_sources)
+        total = np.zeros(part.n_sources)
+        for _, p in parts:
+            r, t = module.source_stats(p, module.stats_probs(p, reliability))
+            right += r
+            total += t
+        updated = module.update(right, total, a, b, rules.reliability_bounds)
+        change = float(np.max(np.abs(updated - reliability))) if len(updated) else 0.0
+        reliability = updated
+        if module.ITERATIVE and change < rules.tolerance:
+            converged = True
+            break
+    prob = np.empty(part.n_cands)
+    for offset, p in parts:
+        prob[offset:offset + p.n_cands] = module.posteriors(p, reliability)
+    return Fit(prob, reliability, iterations, converged, change)

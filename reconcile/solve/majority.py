@@ -1,0 +1,33 @@
+"""Weighted majority vote: a candidate's confidence is its share of the item's claim weight.
+
+Not a probability model; selectable for comparison. Source 'reliability' is reported as the weighted share
+of a source's assertions that agree with the verdicts.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .arrays import Partition
+from .segments import seg_sum
+
+NAME = "majority"
+ITERATIVE = False
+
+
+def posteriors(part: Partition, reliability: np.ndarray) -> np.ndarray:
+    votes = np.bincount(part.assert_cand, weights=part.assert_w, minlength=part.n_cands)
+    total = seg_sum(votes, part.item_start)
+    return votes / np.where(total > 0, total, 1.0)[part.cand_item]
+
+
+def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from .accu import source_stats as stats
+
+    return stats(part, prob)
+
+
+def update(right, total, a, b, bounds):
+    return np.clip(right / np.where(total > 0, total, 1.0), bounds[0], bounds[1])
+
+
+stats_probs = posteriors

@@ -1,0 +1,44 @@
+"""TruthFinder (Yin, Han & Yu, KDD 2007), without implication between values (equivalent values are
+already merged by the matcher).
+
+trust t(s) -> tau(s) = -ln(1 - t(s)); sigma(v) = sum of tau over v's sources (weighted);
+confidence s(v) = 1 / (1 + exp(-gamma * sigma(v))); t(s) = weighted mean of s(v) over s's assertions.
+The reported confidence is s(v) normalised over the item's candidates (TruthFinder scores are not
+probabilities; normalising only makes them comparable across items).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .arrays import Partition
+from .segments import seg_sum
+
+NAME = "truthfinder"
+ITERATIVE = True
+GAMMA = 0.3
+
+
+def raw_confidence(part: Partition, reliability: np.ndarray) -> np.ndarray:
+    tau = -np.log(1.0 - reliability)
+    sigma = np.bincount(part.assert_cand, weights=part.assert_w * tau[part.assert_source], minlength=part.n_cands)
+    return 1.0 / (1.0 + np.exp(-GAMMA * sigma))
+
+
+def posteriors(part: Partition, reliability: np.ndarray) -> np.ndarray:
+    conf = raw_confidence(part, reliability)
+    total = seg_sum(conf, part.item_start)
+    return conf / np.where(total > 0, total, 1.0)[part.cand_item]
+
+
+def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # TruthFinder's trust update uses the unnormalised confidence; the engine passes it via `prob`
+    right = np.bincount(part.assert_source, weights=part.assert_w * prob[part.assert_cand], minlength=part.n_sources)
+    total = np.bincount(part.assert_source, weights=part.assert_w, minlength=part.n_sources)
+    return right, total
+
+
+def update(right, total, a, b, bounds):
+    return np.clip(right / np.where(total > 0, total, 1.0), bounds[0], bounds[1])
+
+
+stats_probs = raw_confidence

@@ -1,0 +1,91 @@
+"""Verdict rows: per item the chosen value, its confidence, the runner-up, a status, and the evidence counts."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..rules.model import Thresholds
+from .arrays import Problem
+from .segments import seg_join
+
+VERDICT_COLUMNS = [
+    "subject", "attribute", "value", "confidence", "status", "runner_up", "runner_up_confidence",
+    "n_claims", "n_sources", "supporting_sources", "as_of",
+]
+MAX_LISTED_SOURCES = 20
+
+
+def rank_candidates(problem: Problem, prob: np.ndarray) -> np.ndarray:
+    """Candidate ids ordered by item, then probability (high first), then value key (deterministic ties)."""
+    cands = problem.cands
+    return np.lexsort((cands["value_key"].to_numpy(), -prob, cands["item"].to_numpy()))
+
+
+def supporting_sources(problem: Problem, cand_ids: np.ndarray) -> pd.Series:
+    """Sorted names of the sources asserting each of the given candidates."""
+    part = problem.part
+    wanted = np.isin(part.assert_cand, cand_ids)
+    frame = pd.DataFrame({"cand": part.assert_cand[wanted],
+                          "source": problem.sources.to_numpy()[part.assert_source[wanted]]})
+    frame = frame.sort_values(["cand", "source"], kind="stable")
+    keys, joined = seg_join(frame["cand"].to_numpy(), frame["source"].to_numpy(), ";", MAX_LISTED_SOURCES)
+    return pd.Series(joined, index=keys)
+
+
+def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, as_of: pd.Timestamp | None
+                   ) -> pd.DataFrame:
+    part = problem.part
+    cands = problem.cands
+    order = rank_candidates(problem, prob)
+    item_of = cands["item"].to_numpy()[order]
+    first = np.r_[True, item_of[1:] != item_of[:-1]]
+    rank = np.arange(len(order)) - np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+    multi = part.item_multi[item_of]
+    p_sorted = prob[order]
+    # winners: rank 0, plus for multi-valued items every candidate judged more likely true than not
+    winner = (rank == 0) | (multi & (p_sorted >= 0.5))
+    # runner-up of an item: the best candidate that is not a winner
+    loser = ~winner
+    item_runner = np.full(part.n_items, -1)
+    loser_pos = np.flatnonzero(loser)
+    first_loser = loser_pos[np.r_[True, item_of[loser_pos][1:] != item_of[loser_pos][:-1]]] if len(loser_pos) else []
+    item_runner[item_of[first_loser]] = order[first_loser]
+
+    win_c = order[winner]
+    win_item = item_of[winner]
+    runner = item_runner[win_item]
+    has_runner = runner >= 0
+    conf = prob[win_c]
+    runner_conf = np.where(has_runner, prob[np.where(has_runner, runner, 0)], 0.0)
+
+    claims = problem.claims
+    n_claims = np.bincount(claims["item"].to_numpy(), minlength=part.n_items)
+    item_src = np.unique(claims["item"].to_numpy() * part.n_sources + claims["source_id"].to_numpy())
+    n_sources = np.bincount(item_src // part.n_sources, minlength=part.n_items)
+
+    status = np.full(len(win_c), "contested", dtype=object)
+    tie = has_runner & (conf - runner_conf <= thresholds.tie)
+    settled = (conf >= thresholds.settled) & (runner_conf < thresholds.contested)
+    weak = ~has_runner | (runner_conf < thresholds.contested)
+    status[weak & (conf < thresholds.settled)] = "insufficient"
+    status[settled] = "settled"
+    status[(n_claims[win_item] < thresholds.min_claims) | (conf < thresholds.min_confidence)] = "insufficient"
+    status[tie] = "tie"
+
+    support = supporting_sources(problem, win_c)
+    verdicts = pd.DataFrame({
+        "subject": problem.items["subject"].to_numpy()[win_item],
+        "attribute": problem.items["attribute"].to_numpy()[win_item],
+        "value": cands["value"].to_numpy()[win_c],
+        "confidence": conf,
+        "status": status,
+        "runner_up": np.where(has_runner, cands["value"].to_numpy()[np.where(has_runner, runner, 0)], ""),
+        "runner_up_confidence": runner_conf,
+        "n_claims": n_claims[win_item],
+        "n_sources": n_sources[win_item],
+        "supporting_sources": support.reindex(win_c).fillna("").to_numpy(),
+        "as_of": "" if as_of is None else as_of.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }, columns=VERDICT_COLUMNS)
+    verdicts["_item"] = win_item
+    verdicts["_cand"] = win_c
+    return verdicts

@@ -1,0 +1,58 @@
+"""Source priors from the rules: which prior each source gets, and whether it is known at all."""
+from __future__ import annotations
+
+import fnmatch
+
+import numpy as np
+import pandas as pd
+
+from .rules.model import Rules
+
+
+def _matches(name: str, pattern: str, rules: Rules) -> bool:
+    if pattern.startswith("group:"):
+        return any(_matches(name, member, rules) for member in rules.sources.groups[pattern[6:]])
+    if any(ch in pattern for ch in "*?["):
+        return fnmatch.fnmatchcase(name.casefold(), pattern.casefold())
+    return name.casefold() == pattern.casefold()
+
+
+def resolve_priors(names: pd.Index | list[str], rules: Rules) -> pd.DataFrame:
+    """Per source name: prior reliability, strength, Beta(a, b), the rule key that matched (or '' for default)."""
+    priors = rules.sources.priors
+    exact = {k.casefold(): k for k in priors if not k.startswith("group:") and not any(c in k for c in "*?[")}
+    patterns = [k for k in priors if k.casefold() not in exact or k.startswith("group:")]
+    rows = []
+    for name in names:
+        key = exact.get(str(name).casefold())
+        if key is None:
+            key = next((p for p in patterns if _matches(str(name), p, rules)), "")
+        if key:
+            rel, strength = priors[key].reliability, priors[key].strength
+        else:
+            rel, strength = rules.defaults.reliability, rules.defaults.strength
+        rows.append((str(name), rel, strength, key))
+    frame = pd.DataFrame(rows, columns=["source", "prior", "strength", "prior_rule"])
+    frame["a"] = frame["prior"] * frame["strength"]
+    frame["b"] = (1 - frame["prior"]) * frame["strength"]
+    frame["known"] = frame["prior_rule"] != ""
+    return frame
+
+
+def speaker_multiplier(claims: pd.DataFrame, rules: Rules) -> np.ndarray:
+    """Weight multiplier per claim from speaker name, role or affiliation (first that matches, in that order)."""
+    weights = rules.sources.speakers
+    out = np.ones(len(claims))
+    if not (weights.names or weights.roles or weights.affiliations):
+        return out
+    chosen = np.zeros(len(claims), dtype=bool)
+    for column, table in (("speaker", weights.names), ("speaker_role", weights.roles),
+                          ("speaker_affiliation", weights.affiliations)):
+        if not table or column not in claims:
+            continue
+        folded = {k.casefold(): v for k, v in table.items()}
+        mult = claims[column].astype(str).str.casefold().map(folded).to_numpy(dtype=float, na_value=np.nan)
+        take = ~chosen & ~np.isnan(mult)
+        out[take] = mult[take]
+        chosen |= take
+    return out
