@@ -20,13 +20,14 @@ from .feed.times import parse_as_of
 from .feed.validate import ClaimsTable, validate
 from .rules.model import Rules
 from .solve.arrays import Problem, build_problem
+from .solve import copying as copy_model
 from .solve.engine import Fit, fit, solver_module
 from .solve.verdicts import build_verdicts
 from .sources import resolve_priors
 
 CLAIM_COLUMNS = ["claim_id", "source", "subject", "attribute", "value", "value_key", "published_at", "valid_from",
                  "valid_to", "speaker", "speaker_role", "speaker_affiliation", "quote", "url", "derived_from",
-                 "weight", "recency", "copies", "reliability", "vote", "posterior", "chosen"]
+                 "weight", "recency", "copies", "copy_discount", "reliability", "vote", "posterior", "chosen"]
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Result:
     solver: str
     fit: Fit | None
     timings: dict = field(default_factory=dict)
+    copies: pd.DataFrame | None = None  # source pairs judged dependent, with evidence
     extraction: dict | None = None
 
 
@@ -65,7 +67,13 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     timings["factorise_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     a, b = priors["a"].to_numpy(), priors["b"].to_numpy()
-    result_fit = fit(problem.part, a, b, rules.solver, name, partitions) if len(claims) else None
+    result_fit, copies = None, None
+    if len(claims):
+        part = problem.part
+        attributed_factor, attributed = copy_model.attribution(problem.claims, part, problem.sources,
+                                                               rules.copying.copy_rate)
+        result_fit = fit(part, a, b, rules.solver, name, partitions, rules.copying, attributed_factor)
+        copies = copy_model.copies_table(result_fit.pairs, attributed, problem.sources, rules.copying.threshold)
     timings["solve_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if result_fit is None:
@@ -77,8 +85,9 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     timings["verdicts_s"] = time.perf_counter() - t0
     counts = dict(table.counts, subjects=int(problem.items["subject"].nunique()), items=problem.part.n_items,
                   sources=len(problem.sources), verdicts=len(verdicts))
+    counts["dependent_source_pairs"] = len(copies)
     return Result(verdicts.drop(columns=["_item", "_cand"]), contradictions, sources, per_claim, table.rejects,
-                  counts, table.as_of, name, result_fit, timings)
+                  counts, table.as_of, name, result_fit, timings, copies=copies)
 
 
 def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -108,7 +117,9 @@ def _claim_table(problem: Problem, f: Fit, verdicts: pd.DataFrame) -> pd.DataFra
     out = claims.copy()
     out["value_key"] = problem.cands["value_key"].to_numpy()[cand]
     out["reliability"] = rel
-    out["vote"] = part.assert_w[claims["assertion"].to_numpy()] * np.log(part.item_n_false[item] * rel / (1 - rel))
+    assertion = claims["assertion"].to_numpy()
+    out["copy_discount"] = f.copy_factor[assertion]
+    out["vote"] = part.assert_w[assertion] * f.copy_factor[assertion] * np.log(part.item_n_false[item] * rel / (1 - rel))
     out["posterior"] = f.cand_prob[cand]
     out["chosen"] = chosen[cand]
     hashed = pd.util.hash_pandas_object(

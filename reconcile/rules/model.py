@@ -108,6 +108,11 @@ class AttributeRule(Strict):
     domain_size: int | None = Field(
         default=None, ge=2, description="how many values are possible; default: vocabulary size or solver.domain_size"
     )
+    change_every: Duration | None = Field(
+        default=None, gt=0,
+        description="time model: the state changes on average once every this long (e.g. '2d' for control of a "
+        "city); unset = the value never changes (a book's authors)",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "AttributeRule":
@@ -159,6 +164,20 @@ class SolverRules(Strict):
         return v
 
 
+class CopyingRules(Strict):
+    """Detect sources that copy each other and count their copies about once (see reconcile/solve/copying.py)."""
+
+    enabled: bool = True
+    prior: Probability = Field(default=0.1, description="prior probability that two sources are dependent")
+    copy_rate: Probability = Field(default=0.8, description="share of its original's values a copier repeats")
+    min_shared: int = Field(default=3, ge=1, description="pairs sharing fewer subjects are not judged")
+    max_sources_per_item: int = Field(
+        default=200, ge=2, description="subjects with more sources than this are left out of the estimate (cost bound)"
+    )
+    threshold: Probability = Field(default=0.5, description="dependence at which copies are discounted and reported")
+    rounds: int = Field(default=2, ge=1, le=20, description="rounds of detect-then-refit")
+
+
 CANONICAL_COLUMNS = (
     "source", "subject", "attribute", "value", "published_at", "valid_from", "valid_to", "valid_at",
     "speaker", "speaker_role", "speaker_affiliation", "quote", "url", "claim_id", "weight", "derived_from",
@@ -177,6 +196,7 @@ class Rules(Strict):
     defaults: Defaults = Defaults()
     attributes: dict[str, AttributeRule] = {}
     solver: SolverRules = SolverRules()
+    copying: CopyingRules = CopyingRules()
 
     @field_validator("columns", "constants")
     @classmethod

@@ -2,17 +2,23 @@
 reduce the per-source statistics, update reliabilities, repeat until they stop moving.
 
 This loop is all an engine does; a distributed engine runs the same kernel functions on its own partitions
-(`posteriors`, `stats_probs`, `source_stats` per partition; `update` on the reduced sums).
+(`posteriors`, `stats_probs`, `source_stats`, `copying.pair_statistics`, `copying.discounts` per partition;
+`update` and `copying.dependence` on the reduced sums).
+
+With copy detection on, the fit alternates: EM to convergence, estimate source dependence from the
+posteriors, discount the copies' weights, EM again from the current reliabilities (`copying.rounds` times).
 """
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from ..errors import UsageError
-from ..rules.model import SolverRules
+from ..rules.model import CopyingRules, SolverRules
+from . import copying as copy_model
 from .arrays import Partition
 
 SOLVERS = ("accu", "majority", "truthfinder")
@@ -25,6 +31,8 @@ class Fit:
     iterations: int
     converged: bool
     max_change: float  # largest reliability change in the last iteration
+    copy_factor: np.ndarray  # per assertion: weight multiplier from copy detection (1 = not a copy)
+    pairs: pd.DataFrame  # source pairs judged for dependence (a, b ids; see copying.PAIR_COLUMNS)
 
 
 def solver_module(name: str):
@@ -55,15 +63,12 @@ def split(part: Partition, n_parts: int) -> list[tuple[int, Partition]]:
     return out
 
 
-def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
-        n_partitions: int = 1) -> Fit:
-    module = solver_module(solver or rules.name)
-    parts = split(part, n_partitions)
-    reliability = np.clip(a / (a + b), *rules.reliability_bounds)
+def _em(parts, module, reliability, a, b, rules: SolverRules):
     iterations, change, converged = 0, 0.0, not module.ITERATIVE
+    n_sources = parts[0][1].n_sources
     for iterations in range(1, (rules.max_iterations if module.ITERATIVE else 1) + 1):
-        right = np.zeros(part.n_sources)
-        total = np.zeros(part.n_sources)
+        right = np.zeros(n_sources)
+        total = np.zeros(n_sources)
         for _, p in parts:
             r, t = module.source_stats(p, module.stats_probs(p, reliability))
             right += r
@@ -74,7 +79,46 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
         if module.ITERATIVE and change < rules.tolerance:
             converged = True
             break
-    prob = np.empty(part.n_cands)
+    return reliability, iterations, converged, change
+
+
+def _posteriors(parts, module, reliability, n_cands) -> np.ndarray:
+    prob = np.empty(n_cands)
     for offset, p in parts:
         prob[offset:offset + p.n_cands] = module.posteriors(p, reliability)
-    return Fit(prob, reliability, iterations, converged, change)
+    return prob
+
+
+def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
+        n_partitions: int = 1, copying: CopyingRules | None = None, base_factor: np.ndarray | None = None) -> Fit:
+    """Fit source reliabilities and candidate probabilities.
+
+    `base_factor` multiplies assertion weights before anything else (explicit attribution: "told Reuters").
+    """
+    module = solver_module(solver or rules.name)
+    base = part.assert_w if base_factor is None else part.assert_w * base_factor
+    work = replace(part, assert_w=base)
+    parts = split(work, n_partitions)
+    reliability = np.clip(a / (a + b), *rules.reliability_bounds)
+    reliability, iterations, converged, change = _em(parts, module, reliability, a, b, rules)
+    factor = np.ones(len(base))
+    pairs = pd.DataFrame(columns=["a", "b"] + copy_model.PAIR_COLUMNS[2:7])
+    if copying is not None and copying.enabled and part.n_sources > 1:
+        settings = copy_model.CopySettings(copying.prior, copying.copy_rate, copying.min_shared,
+                                           copying.max_sources_per_item, copying.threshold)
+        for _ in range(copying.rounds):
+            prob = _posteriors(parts, module, reliability, part.n_cands)
+            stats = None
+            for offset, p in parts:
+                local = copy_model.pair_statistics(p, prob[offset:offset + p.n_cands], copying.max_sources_per_item)
+                stats = local if stats is None else tuple(x + y for x, y in zip(stats, local))
+            pairs = copy_model.dependence(stats, reliability, settings)
+            new_factor = copy_model.discounts(work, pairs, reliability, settings)
+            if np.array_equal(new_factor, factor):
+                break
+            factor = new_factor
+            parts = split(replace(part, assert_w=base * factor), n_partitions)
+            reliability, more, converged, change = _em(parts, module, reliability, a, b, rules)
+            iterations += more
+    prob = _posteriors(parts, module, reliability, part.n_cands)
+    return Fit(prob, reliability, iterations, converged, change, factor, pairs)
