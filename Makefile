@@ -1,5 +1,5 @@
 # Two commands do the whole set-up on a fresh machine:
-#   make run    -> installs into .venv, then reconciles the bundled sample feed into out/sample
+#   make run    -> installs into .venv, then reconciles the bundled seed articles into out/seed
 #   make test   -> installs into .venv (with test extras), then runs the test suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -16,9 +16,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The main job: the raw seed articles (two reports of 7 July 2021, with repeats) -> claims -> verdicts,
+# contradictions and report. The Reuters article carries no date in its text, hence --published-at.
 run: $(STAMP)
+	$(PY) -m reconcile run data/seed_articles.txt --rules rules/ --out out/seed \
+		--as-of 2021-07-07T23:59:59Z --published-at 2021-07-07
 	$(PY) -m reconcile run data/sample_claims.csv --rules rules/ --out out/sample --as-of 2021-07-07T23:59:59Z
-	@echo "report: out/sample/report.md"
+	@echo "reports: out/seed/report.md (from the raw articles), out/sample/report.md (hand-typed claims)"
 
 test: $(STAMP)
 	$(PY) -m pytest -q

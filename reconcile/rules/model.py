@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from ..extract.model import ExtractRules
+
 RULES_VERSION = 1
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)\s*$")
@@ -197,6 +199,9 @@ class Rules(Strict):
     attributes: dict[str, AttributeRule] = {}
     solver: SolverRules = SolverRules()
     copying: CopyingRules = CopyingRules()
+    extract: ExtractRules | None = Field(
+        default=None, description="article extraction: gazetteer, event lexicon, hedges, speakers (rules/extract/)"
+    )
 
     @field_validator("columns", "constants")
     @classmethod

@@ -1,0 +1,29 @@
+"""Extraction: raw news articles -> claims (truth-discovery input), driven by rules/extract/*.yaml.
+
+Public API: extract_feed, extract_text, looks_like_article_feed, load_extract_rules, ExtractRules.
+Policies
+- Articles: in plain text a headline line (4..20 words, no end punctuation) starts an article; shorter such
+  lines ("AIR STRIKES") are section headings. A JSONL/CSV record is one article (`title` is its headline).
+- Publication date (`published_at_source` column): a `published_at` field ("field") > a dateline at the start
+  of the article body, e.g. "Wed 07 July 2021:" ("text") > the published_at argument / --published-at
+  ("argument"). A date applies only to its own article and its copies; an article without any is a FeedError.
+- Outlet (`source_origin` column): a `source` field > outlet signatures in the text (extract.outlets) > the
+  source argument; none is a FeedError.
+- Repeats: an article whose normalised text is contained in another one (a repeated lead, a truncated teaser)
+  or whose word shingles are near-identical is a copy: claims are taken once, from the longest copy;
+  `copies` counts the copies of the claim's sentence and `copy_locations` lists them (article@start-end).
+- Offsets: for .txt feeds `char_start`/`char_end` index the file's text (`offset_in` = "file"), so
+  text[char_start:char_end] == quote; for records they index the record's `text` field ("text") or its
+  `title` ("title").
+- Time: relative expressions resolve against the publication date (see timex.py); claims with no time
+  expression have empty valid_from/valid_to (the state as of published_at).
+- Bad input: non-UTF-8 bytes, empty files, undated or unattributed articles raise FeedError; articles with no
+  known entity or event are counted in stats["skipped"].
+"""
+from .articles import looks_like_article_feed
+from .loader import load_extract_rules
+from .model import ExtractRules
+from .pipeline import CANONICAL, COLUMNS, extract_feed, extract_text
+
+__all__ = ["CANONICAL", "COLUMNS", "ExtractRules", "extract_feed", "extract_text", "load_extract_rules",
+           "looks_like_article_feed"]

@@ -1,0 +1,246 @@
+"""Pydantic v2 models of the extraction rules (rules/extract/*.yaml, key `extract`).
+
+Phrases everywhere are literal text matched case-insensitively on word boundaries with flexible
+whitespace ("falls to" also matches "falls  to"); a phrase starting with ``re:`` is a regular expression.
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Bound = Literal[">", "<", "=", "~"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_phrases(values: list[str]) -> list[str]:
+    for p in values:
+        if not p or not p.strip():
+            raise ValueError("empty phrase")
+        if p.startswith("re:"):
+            try:
+                re.compile(p[3:])
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {p[3:]!r}: {exc}") from exc
+    return values
+
+
+class Signature(_Strict):
+    pattern: str = Field(description="phrase showing that the outlet wrote the article")
+    weight: float = Field(1.0, gt=0)
+
+    _v = field_validator("pattern")(lambda cls, v: _check_phrases([v])[0])
+
+
+class Outlet(_Strict):
+    name: str
+    aliases: list[str] = Field(default_factory=list, description="how other texts name the outlet")
+    signatures: list[Signature] = Field(default_factory=list)
+
+
+class Dedup(_Strict):
+    min_chars: int = Field(60, ge=1, description="shorter copies are never called duplicates")
+    jaccard: float = Field(0.9, gt=0, le=1, description="word-shingle similarity for near-duplicates")
+    shingle_words: int = Field(5, ge=1)
+
+
+class ArticleRules(_Strict):
+    headline_min_words: int = Field(4, ge=1)
+    headline_max_words: int = Field(20, ge=1)
+    outlet_min_score: float = Field(2, gt=0, description="signature score needed to name the outlet from text")
+    datelines: list[str] = Field(default_factory=list,
+                                 description="regexes matched at the start of an article body, group `date`")
+    dedup: Dedup = Field(default_factory=Dedup)
+
+    @field_validator("datelines")
+    @classmethod
+    def _datelines(cls, v: list[str]) -> list[str]:
+        for p in v:
+            try:
+                rx = re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {p!r}: {exc}") from exc
+            if "date" not in rx.groupindex:
+                raise ValueError(f"dateline pattern {p!r} needs a named group (?P<date>...)")
+        return v
+
+
+class Entity(_Strict):
+    name: str
+    type: str
+    aliases: list[str] = Field(default_factory=list, description="names that identify it anywhere")
+    local_aliases: list[str] = Field(default_factory=list,
+                                     description="names valid only when `parent` is mentioned in the article")
+    parent: str | None = None
+    relation: str | None = Field(None, description="e.g. capital, districts, facility")
+
+    _a = field_validator("aliases", "local_aliases")(lambda cls, v: _check_phrases(v))
+
+
+class Generic(_Strict):
+    phrase: str
+    weight: float = Field(1.0, gt=0, le=1, description="below 1 when the mention covers only part of it")
+
+    _p = field_validator("phrase")(lambda cls, v: _check_phrases([v])[0])
+
+
+class Compound(_Strict):
+    phrase: str
+    refers_to: list[str] = Field(min_length=2)
+
+
+class Gazetteer(_Strict):
+    entities: list[Entity]
+    generic: dict[str, list[Generic]] = Field(
+        default_factory=dict, description="entity type -> phrases ('the city') resolved to a named entity nearby")
+    compounds: list[Compound] = Field(default_factory=list)
+    actors: dict[str, list[str]] = Field(default_factory=dict, description="value -> phrases naming that side")
+
+    @model_validator(mode="after")
+    def _names(self) -> "Gazetteer":
+        names = [e.name for e in self.entities]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"entity names declared twice: {dup}")
+        known = set(names)
+        for e in self.entities:
+            if e.parent is not None and e.parent not in known:
+                raise ValueError(f"entity {e.name!r}: parent {e.parent!r} is not a gazetteer entity")
+            if e.local_aliases and e.parent is None:
+                raise ValueError(f"entity {e.name!r}: local_aliases need a parent")
+        for c in self.compounds:
+            for n in c.refers_to:
+                if n not in known:
+                    raise ValueError(f"compound {c.phrase!r}: {n!r} is not a gazetteer entity")
+        for t in self.generic:
+            if t not in {e.type for e in self.entities}:
+                raise ValueError(f"generic mentions for type {t!r}, but no entity has that type")
+        return self
+
+
+class Event(_Strict):
+    name: str
+    phrases: list[str] = Field(min_length=1)
+    attribute: str = "control"
+    value: str | None = Field(None, description="fixed value; else the actor's side, else default_value")
+    actor: Literal["before", "after", "none"] = Field("none", description="where to look for the acting side")
+    default_value: str | None = None
+    subject: Literal["object", "object_or_previous", "subject", "in_phrase"] = Field(
+        "object", description="object: entity after the phrase; object_or_previous: else the nearest entity "
+        "before it in the sentence; subject: first entity before it in its clause; in_phrase: the phrase's "
+        "(?P<subj>...) group")
+    weight: float = Field(1.0, gt=0, le=1)
+    negated_value: str | None = Field(None, description="value when negated; none = drop the claim")
+
+    _p = field_validator("phrases")(lambda cls, v: _check_phrases(v))
+
+    @model_validator(mode="after")
+    def _value(self) -> "Event":
+        if self.subject == "in_phrase":
+            for p in self.phrases:
+                if not p.startswith("re:") or "subj" not in re.compile(p[3:]).groupindex:
+                    raise ValueError(f"event {self.name!r}: subject in_phrase needs re: phrases with (?P<subj>...)")
+        if self.value is None and self.default_value is None and self.actor == "none":
+            raise ValueError(f"event {self.name!r}: give `value`, or `actor` (with optional default_value)")
+        return self
+
+
+class Hedge(_Strict):
+    phrases: list[str] = Field(min_length=1)
+    weight: float = Field(1.0, gt=0, le=1, description="multiplies the claim's weight")
+    partial: bool = False
+    convert_to: str | None = Field(None, description="replace the value (an attempt to take X is an attack)")
+
+    _p = field_validator("phrases")(lambda cls, v: _check_phrases(v))
+
+
+class Negation(_Strict):
+    cues: list[str] = Field(default_factory=list)
+    window_words: int = Field(3, ge=1, description="words before the event phrase searched for a cue")
+
+    _p = field_validator("cues")(lambda cls, v: _check_phrases(v))
+
+
+class Quantity(_Strict):
+    attribute: str
+    pattern: str = Field(description="regex with groups `value` and optional `bound`")
+    subject_types: list[str] = Field(default_factory=list, description="entity types allowed as subject")
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern(cls, v: str) -> str:
+        try:
+            rx = re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {v!r}: {exc}") from exc
+        if "value" not in rx.groupindex:
+            raise ValueError("quantity pattern needs a named group (?P<value>...)")
+        return v
+
+
+class Role(_Strict):
+    phrases: list[str] = Field(min_length=1)
+    role: str
+    affiliation: str
+    label: str = Field(description="speaker name when the text names no person")
+
+    _p = field_validator("phrases")(lambda cls, v: _check_phrases(v))
+
+
+class Person(_Strict):
+    name: str
+    role: str
+    affiliation: str
+    titles: list[str] = Field(default_factory=list, description="unnamed references meaning this person")
+
+    _p = field_validator("titles")(lambda cls, v: _check_phrases(v))
+
+
+class Speakers(_Strict):
+    verbs: list[str] = Field(min_length=1, description="reporting verbs: said, told, confirmed ...")
+    self_verbs: list[str] = Field(default_factory=list, description="'<outlet> reported': the outlet's own voice")
+    anonymity: list[str] = Field(default_factory=list)
+    anonymous_prefix: str = "anonymous"
+    pronouns: list[str] = Field(default_factory=lambda: ["he", "she"])
+    back_references: list[str] = Field(default_factory=list, description="'the official': the last such speaker")
+    name_stopwords: list[str] = Field(default_factory=list, description="capitalised words that are not names")
+    roles: list[Role] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+
+
+class Timex(_Strict):
+    timezone: str = "UTC"
+    parts_of_day: dict[str, tuple[float, float]] = Field(
+        default_factory=lambda: {"morning": (6, 12), "noon": (12, 12), "afternoon": (12, 18),
+                                 "evening": (18, 24), "night": (18, 30), "overnight": (-6, 6)},
+        description="hours from midnight of the day; night/overnight may run past 24 or start before 0")
+    few_hours: float = Field(6, gt=0)
+    mid_month_day: int = Field(15, ge=1, le=28)
+
+
+class ExtractRules(_Strict):
+    articles: ArticleRules = Field(default_factory=ArticleRules)
+    outlets: list[Outlet] = Field(default_factory=list)
+    gazetteer: Gazetteer
+    events: list[Event] = Field(min_length=1)
+    hedges: list[Hedge] = Field(default_factory=list)
+    negation: Negation = Field(default_factory=Negation)
+    quantities: list[Quantity] = Field(default_factory=list)
+    bounds: dict[Bound, list[str]] = Field(default_factory=dict)
+    clause_boundaries: list[str] = Field(default_factory=list, description="regexes that end a clause")
+    speakers: Speakers
+    timex: Timex = Field(default_factory=Timex)
+
+    @field_validator("clause_boundaries")
+    @classmethod
+    def _clauses(cls, v: list[str]) -> list[str]:
+        for p in v:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {p!r}: {exc}") from exc
+        return v

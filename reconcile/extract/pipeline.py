@@ -1,0 +1,192 @@
+"""Article feeds -> claims table (canonical columns + evidence), and extraction statistics."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import FeedError
+from .articles import (Article, Document, assign_metadata, group_copies, mark_datelines, read_documents,
+                       split_articles)
+from .attribution import Frame, Speaker, SpeakerMemory, find_frame, quoted_regions
+from .events import SentenceExtractor
+from .matching import Gazetteer
+from .model import ExtractRules
+from .textutil import find_phrases, line_spans, norm_key, sentence_spans
+from .timex import iso
+
+CANONICAL = ["source", "subject", "attribute", "value", "published_at", "valid_from", "valid_to", "speaker",
+             "speaker_role", "speaker_affiliation", "quote", "url", "claim_id", "weight", "derived_from", "bound",
+             "article_id", "char_start", "char_end"]
+METADATA = ["offset_in", "file", "source_origin", "published_at_source", "trigger", "hedges", "partial",
+            "time_expression", "copies", "copy_locations", "headline"]
+COLUMNS = CANONICAL + METADATA
+
+
+def article_sentences(art: Article) -> list[tuple[tuple[int, int], list[tuple[int, int]], bool]]:
+    """(paragraph, sentences, is_headline) of an article; a dateline is not part of any sentence."""
+    text = art.doc.text
+    out = []
+    for p in line_spans(text, art.start, art.end):
+        if art.headline and p == art.headline:
+            out.append((p, [p], True))
+            continue
+        lo = art.dateline[1] if art.dateline and p[0] <= art.dateline[0] < p[1] else p[0]
+        if lo < p[1]:
+            out.append(((lo, p[1]), sentence_spans(text, lo, p[1]), False))
+    return out
+
+
+def _speakers(text: str, para, sents, art: Article, rules: ExtractRules, memory: SpeakerMemory):
+    """Frames and speaker of each sentence of a paragraph (quoted sentences inherit the nearest frame)."""
+    regions = quoted_regions(text, para[0], para[1])
+    frames = [find_frame(text, s, e, regions, art.outlet, rules, memory) for s, e in sents]
+    speakers: list[Speaker | None] = [f[0].speaker if f else None for f in frames]
+    for i, (s, e) in enumerate(sents):
+        if speakers[i] is None and any(a <= s < b or a == s for a, b in regions):
+            near = [j for j in range(i - 1, -1, -1) if frames[j]] + [j for j in range(i + 1, len(sents)) if frames[j]]
+            if near:
+                speakers[i] = frames[near[0]][0].speaker
+    return frames, [sp or Speaker() for sp in speakers]
+
+
+def _claim_id(*parts: str) -> str:
+    return "x-" + hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _copy_index(art: Article) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for c in art.copies:
+        for _, sents, _ in article_sentences(c):
+            for s, e in sents:
+                index.setdefault(norm_key(c.doc.text[s:e]), []).append(_location(c, s, e))
+    return index
+
+
+def _location(art: Article, s: int, e: int) -> str:
+    off = art.doc.text_offset if s >= art.doc.text_offset else 0
+    return f"{art.article_id}@{s - off}-{e - off}"
+
+
+def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: SentenceExtractor) -> tuple[list[dict], dict]:
+    text, doc = art.doc.text, art.doc
+    mentions = gaz.mentions(text, art.start, art.end)
+    memory = SpeakerMemory()
+    rows: dict[tuple, dict] = {}
+    info = {"mentions": len(mentions), "events": 0, "negated": 0}
+    copies = _copy_index(art)
+    for para, sents, is_head in article_sentences(art):
+        frames, speakers = ([[]] * len(sents), [Speaker()] * len(sents)) if is_head else \
+            _speakers(text, para, sents, art, rules, memory)
+        for (s, e), fr, who in zip(sents, frames, speakers):
+            info["events"] += len(find_phrases(text, ex.event_items, s, e))
+            claims, dropped = ex.extract(text, s, e, [(f.start, f.end) for f in fr], mentions, art.published_at)
+            info["negated"] += dropped
+            quote = text[s:e]
+            for c in claims:
+                key = (c.subject, c.attribute, c.value, who.name, norm_key(quote))
+                if key in rows:  # the same sentence repeated inside the article
+                    rows[key]["copies"] += 1
+                    rows[key]["copy_locations"].append(_location(art, s, e))
+                    continue
+                in_text = s >= doc.text_offset
+                off = doc.text_offset if in_text else 0
+                locs = copies.get(norm_key(quote), [])
+                rows[key] = {
+                    "source": art.outlet, "subject": c.subject, "attribute": c.attribute, "value": c.value,
+                    "published_at": iso(art.published_at),
+                    "valid_from": iso(c.time.valid_from) if c.time else "",
+                    "valid_to": iso(c.time.valid_to) if c.time else "",
+                    "speaker": who.name, "speaker_role": who.role, "speaker_affiliation": who.affiliation,
+                    "quote": quote, "url": doc.url or "",
+                    "claim_id": _claim_id(art.article_id, c.subject, c.attribute, c.value, who.name, quote),
+                    "weight": c.weight, "derived_from": who.derived_from, "bound": c.bound,
+                    "article_id": art.article_id, "char_start": s - off, "char_end": e - off,
+                    "offset_in": "file" if doc.offset_in == "file" else ("text" if in_text else "title"),
+                    "file": doc.file, "source_origin": art.outlet_from,
+                    "published_at_source": art.published_at_source, "trigger": c.trigger,
+                    "hedges": "; ".join(c.hedges), "partial": c.partial,
+                    "time_expression": c.time.text if c.time else "",
+                    "copies": 1 + len(locs), "copy_locations": list(locs), "headline": is_head,
+                }
+    out = list(rows.values())
+    for r in out:
+        r["copy_locations"] = "; ".join(r["copy_locations"])
+    return out, info
+
+
+def _skip_reason(info: dict) -> str:
+    if not info["mentions"]:
+        return "no known entity (gazetteer) in the article"
+    if not info["events"]:
+        return "no event phrase (lexicon) in the article"
+    if info["negated"]:
+        return "every claim found was negated"
+    return "entities and event phrases found, but none linked into a claim"
+
+
+def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: datetime | None,
+                       source: str | None) -> tuple[pd.DataFrame, dict]:
+    arts: list[Article] = []
+    names: dict[str, str] = {}
+    for doc in docs:
+        stem = names.setdefault(doc.file, Path(doc.file).name if Path(doc.file).name not in names.values()
+                                else doc.file)
+        arts += split_articles(doc, rules, stem)
+    mark_datelines(arts, rules)
+    kept = group_copies(arts, rules)
+    for art in kept:
+        assign_metadata(art, rules, published_at, source)
+        where = f"{art.doc.file}: article {art.article_id} ({art.headline_text[:60]!r})" if art.headline \
+            else f"{art.doc.file}: article {art.article_id}"
+        if art.published_at is None:
+            raise FeedError(f"{where} has no publication date: no `published_at` field and no dateline in its "
+                            f"text (a date in another article does not count); pass --published-at DATE")
+        if art.outlet is None:
+            raise FeedError(f"{where}: no outlet: no `source` field and no outlet signature in its text "
+                            f"(extract.outlets); pass --source NAME")
+    gaz = Gazetteer(rules)
+    ex = SentenceExtractor(rules, gaz)
+    rows, skipped, negated = [], [], 0
+    for art in kept:
+        got, info = extract_article(art, rules, gaz, ex)
+        negated += info["negated"]
+        rows += got
+        if not got:
+            skipped.append({"file": art.doc.file, "article": art.article_id, "reason": _skip_reason(info)})
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["char_start"] = frame["char_start"].astype("int64")
+    frame["char_end"] = frame["char_end"].astype("int64")
+    frame["weight"] = frame["weight"].astype(float)
+    stats = {
+        "articles_read": len(arts), "articles_unique": len(kept), "duplicates": len(arts) - len(kept),
+        "articles_with_claims": len(kept) - len(skipped), "articles_without_claims": len(skipped),
+        "skipped": skipped, "claims": len(frame), "claims_dropped_negated": negated,
+        "articles": [{"article": a.article_id, "file": a.doc.file, "headline": a.headline_text,
+                      "source": a.outlet, "source_origin": a.outlet_from,
+                      "published_at": iso(a.published_at), "published_at_source": a.published_at_source,
+                      "copies": [c.article_id for c in a.copies]} for a in kept],
+    }
+    return frame, stats
+
+
+def extract_feed(paths: list[str | Path], rules: ExtractRules, published_at: datetime | None = None,
+                 source: str | None = None) -> tuple[pd.DataFrame, dict]:
+    """Claims from article feeds (.txt, or JSONL/CSV with source, published_at, title, text, url)."""
+    if not paths:
+        raise FeedError("no article feed given")
+    docs: list[Document] = []
+    for p in paths:
+        docs += read_documents(p)
+    return _extract_documents(docs, rules, published_at, source)
+
+
+def extract_text(text: str, rules: ExtractRules, source_name: str | None = None,
+                 published_at: datetime | None = None, name: str = "text") -> tuple[pd.DataFrame, dict]:
+    """Claims from a string (as if it were a .txt feed). `source_name` is the outlet when the text has
+    no outlet signature; `published_at` dates articles without a dateline."""
+    if not text.strip():
+        raise FeedError(f"{name}: the text is empty")
+    return _extract_documents([Document(name, text, "file")], rules, published_at, source_name)

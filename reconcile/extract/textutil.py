@@ -1,0 +1,103 @@
+"""Small text helpers shared by the extraction modules: phrase regexes, sentences, normalisation."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_APOS = "'’‘`"
+QUOTE_CHARS = "\"“”„«»"
+
+
+@lru_cache(maxsize=4096)
+def phrase_regex(phrase: str) -> re.Pattern:
+    """A rules phrase as a compiled, case-insensitive regex ('re:' prefix = raw regex)."""
+    if phrase.startswith("re:"):
+        return re.compile(phrase[3:], re.IGNORECASE)
+    parts = []
+    for tok in phrase.split():
+        esc = re.escape(tok)
+        esc = re.sub(r"(?:\\')|'|’", "['’]", esc)  # either apostrophe
+        esc = esc.replace(r"\-", r"[-\s]?") if "-" in tok else esc  # Qala-e-Naw ~ Qala e Naw
+        parts.append(esc)
+    body = r"\s+".join(parts)
+    left = r"(?<![\w])" if phrase[:1].isalnum() else ""
+    right = r"(?![\w])" if phrase[-1:].isalnum() or phrase[-1:] == ")" else ""
+    return re.compile(left + body + right, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    key: object  # what the phrase stands for
+    text: str
+
+
+def find_phrases(text: str, items: list[tuple[str, object]], lo: int = 0, hi: int | None = None) -> list[Hit]:
+    """All matches of the phrases in text[lo:hi]; overlapping matches keep the longest (then earliest)."""
+    hi = len(text) if hi is None else hi
+    hits = []
+    for phrase, key in items:
+        for m in phrase_regex(phrase).finditer(text, lo, hi):
+            if m.end() > m.start():
+                hits.append(Hit(m.start(), m.end(), key, m.group(0)))
+    hits.sort(key=lambda h: (-(h.end - h.start), h.start))
+    taken: list[Hit] = []
+    for h in hits:
+        if all(h.end <= t.start or h.start >= t.end for t in taken):
+            taken.append(h)
+    return sorted(taken, key=lambda h: h.start)
+
+
+_SENT_END = re.compile(r"[.!?][\"“”'’)]*(?=\s+[\"“”'‘(]?[A-Z0-9]|[\"“”]?[A-Z][a-z])")
+_ABBREV = re.compile(r"(?:\b(?:[A-Z]|Mr|Mrs|Ms|Dr|Gen|Col|Lt|St|No|U\.S|U\.K|Jan|Feb|Aug|Sept?|Oct|Nov|Dec))\.$")
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of text[start:end] as (start, end) spans, trimmed of surrounding whitespace."""
+    spans, cur = [], start
+    for m in _SENT_END.finditer(text, start, end):
+        cut = m.end()
+        if _ABBREV.search(text, max(start, m.start() - 5), m.start() + 1):
+            continue
+        spans.append((cur, cut))
+        cur = cut
+    spans.append((cur, end))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def line_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Non-blank lines of text[start:end] as trimmed (start, end) spans."""
+    end = len(text) if end is None else end
+    out = []
+    for m in re.finditer(r"[^\r\n]+", text[start:end]):
+        s, e = start + m.start(), start + m.end()
+        while s < e and (text[s].isspace() or text[s] == "\ufeff"):
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def norm_key(s: str) -> str:
+    """Letters and digits only, lower case: the comparison key for duplicates."""
+    return re.sub(r"[\W_]+", "", s.lower())
+
+
+def words(s: str) -> list[str]:
+    return re.findall(r"[\w'’-]+", s.lower())
+
+
+def word_count_between(text: str, a: int, b: int) -> int:
+    return len(re.findall(r"[\w'’-]+", text[a:b])) if b > a else 0

@@ -1,0 +1,153 @@
+"""Resolve relative time expressions against the publication date.
+
+Each expression becomes an interval (valid_from, valid_to) in UTC. The anchor is the publication date
+(its calendar day in the rules' timezone). Parts of the day come from `timex.parts_of_day` (hours from
+the day's midnight; "overnight" = the night before the anchor day). A weekday means the most recent such
+day on or before the anchor day. "Earlier", "now", "recent days" and other vague words give no interval.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from dateutil import parser as dateparser
+from dateutil import tz as dtz
+from dateutil.relativedelta import relativedelta
+
+from .model import Timex
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"]
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "twelve": 12,
+           "24": 24, "48": 48}
+_WD = "|".join(WEEKDAYS)
+_MO = "|".join(MONTHS)
+_PART = r"(?P<part>morning|noon|afternoon|evening|night)"
+
+PATTERNS = [
+    ("overnight", r"\b(?:overnight|last night)\b"),
+    ("part_today", r"\b(?:(?:in|during) the|this|early this|late this)\s+" + _PART + r"\b"),
+    ("tonight", r"\btonight\b"),
+    ("weekday", r"\b(?:on\s+|last\s+)?(?P<wd>" + _WD + r")(?:\s+" + _PART + r")?\b"),
+    ("dayword", r"\b(?P<dw>yesterday|today|tomorrow)(?:\s+" + _PART + r")?\b"),
+    ("last_month", r"\blast\s+month\b"),
+    ("this_month", r"\b(?:earlier\s+)?this\s+month\b"),
+    ("last_week", r"\blast\s+week\b"),
+    ("this_week", r"\b(?:earlier\s+)?this\s+week\b"),
+    ("last_year", r"\blast\s+year\b"),
+    ("since_month", r"\bsince\s+(?P<q>early\s+|mid-?\s*|late\s+)?(?P<mo>" + _MO + r")\b"),
+    ("next_n", r"\b(?:within|in)\s+the\s+(?:next|coming)\s+(?P<n>few|couple of|\d+|"
+     + "|".join(k for k in NUMBERS if k.isalpha()) + r")\s+(?P<unit>hours|days|weeks)\b"),
+    ("explicit", r"\b(?:on\s+)?(?P<date>\d{1,2}\s+(?:" + _MO + r")\s+\d{4}|(?:" + _MO + r")\s+\d{1,2},\s+\d{4})\b"),
+]
+_COMPILED = [(k, re.compile(p, re.IGNORECASE)) for k, p in PATTERNS]
+
+
+@dataclass(frozen=True)
+class TimeSpan:
+    start: int
+    end: int
+    text: str
+    valid_from: datetime
+    valid_to: datetime
+
+
+def _tz(t: Timex):
+    zone = dtz.UTC if t.timezone.upper() == "UTC" else dtz.gettz(t.timezone)
+    if zone is None:
+        raise ValueError(f"unknown timezone {t.timezone!r}")
+    return zone
+
+
+def _day(anchor: datetime, zone) -> datetime:
+    local = anchor.astimezone(zone)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _whole_day(day: datetime) -> tuple[datetime, datetime]:
+    return day, day + timedelta(days=1) - timedelta(seconds=1)
+
+
+def _part(day: datetime, part: str | None, t: Timex) -> tuple[datetime, datetime]:
+    if not part:
+        return _whole_day(day)
+    a, b = t.parts_of_day[part]
+    return day + timedelta(hours=a), day + timedelta(hours=b)
+
+
+def resolve(kind: str, m: re.Match, anchor: datetime, t: Timex) -> tuple[datetime, datetime] | None:
+    zone = _tz(t)
+    day = _day(anchor, zone)
+    g = m.groupdict()
+    if kind == "overnight":
+        return _part(day, "overnight", t)
+    if kind == "part_today":
+        return _part(day, g["part"].lower(), t)
+    if kind == "tonight":
+        return _part(day, "night", t)
+    if kind == "weekday":
+        back = (day.weekday() - WEEKDAYS.index(g["wd"].lower())) % 7
+        if m.group(0).lower().startswith("last") and back == 0:
+            back = 7
+        return _part(day - timedelta(days=back), (g.get("part") or "").lower() or None, t)
+    if kind == "dayword":
+        shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[g["dw"].lower()]
+        return _part(day + timedelta(days=shift), (g.get("part") or "").lower() or None, t)
+    if kind == "last_month":
+        first = day.replace(day=1) - relativedelta(months=1)
+        return first, first + relativedelta(months=1) - timedelta(seconds=1)
+    if kind == "this_month":
+        return day.replace(day=1), anchor.astimezone(zone)
+    if kind == "last_week":
+        monday = day - timedelta(days=day.weekday() + 7)
+        return monday, monday + timedelta(days=7) - timedelta(seconds=1)
+    if kind == "this_week":
+        return day - timedelta(days=day.weekday()), anchor.astimezone(zone)
+    if kind == "last_year":
+        first = day.replace(month=1, day=1) - relativedelta(years=1)
+        return first, first + relativedelta(years=1) - timedelta(seconds=1)
+    if kind == "since_month":
+        month = MONTHS.index(g["mo"].lower()) + 1
+        q = (g.get("q") or "").strip().lower().rstrip("-").strip()
+        dom = {"": 1, "early": 1, "mid": t.mid_month_day, "late": 21}[q or ""]
+        start = day.replace(month=month, day=dom)
+        if start > day:
+            start -= relativedelta(years=1)
+        return start, anchor.astimezone(zone)
+    if kind == "next_n":
+        n = g["n"].lower()
+        if n in ("few", "couple of"):
+            hours = t.few_hours if n == "few" else 2
+            qty = hours if g["unit"].lower() == "hours" else (3 if n == "few" else 2)
+        else:
+            qty = int(n) if n.isdigit() else NUMBERS[n]
+        unit = {"hours": "hours", "days": "days", "weeks": "weeks"}[g["unit"].lower()]
+        now = anchor.astimezone(zone)
+        return now, now + timedelta(**{unit: qty})
+    if kind == "explicit":
+        d = dateparser.parse(g["date"]).replace(tzinfo=zone)
+        return _whole_day(d)
+    return None
+
+
+def find_times(text: str, lo: int, hi: int, anchor: datetime, t: Timex) -> list[TimeSpan]:
+    """Time expressions in text[lo:hi], resolved against `anchor`; overlapping ones keep the longest."""
+    found = []
+    for kind, rx in _COMPILED:
+        for m in rx.finditer(text, lo, hi):
+            span = resolve(kind, m, anchor, t)
+            if span:
+                a, b = (x.astimezone(timezone.utc) for x in span)
+                found.append(TimeSpan(m.start(), m.end(), m.group(0), a, b))
+    found.sort(key=lambda s: (-(s.end - s.start), s.start))
+    kept: list[TimeSpan] = []
+    for s in found:
+        if all(s.end <= k.start or s.start >= k.end for k in kept):
+            kept.append(s)
+    return sorted(kept, key=lambda s: s.start)
+
+
+def iso(dt: datetime | None) -> str:
+    return "" if dt is None else dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
