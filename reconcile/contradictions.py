@@ -9,8 +9,6 @@ self-contradiction, the source's weight on its values times (1 - the best of the
 """
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pandas as pd
 
@@ -23,8 +21,9 @@ COLUMNS = ["id", "subject", "attribute", "kind", "verdict_value", "verdict_confi
 
 
 def _ids(*columns: pd.Series | np.ndarray) -> np.ndarray:
-    keys = pd.Series(["\x1f".join(map(str, t)) for t in zip(*columns)], dtype=object)
-    return ("C" + keys.map(lambda k: hashlib.sha1(k.encode()).hexdigest()[:10])).to_numpy()
+    frame = pd.DataFrame({str(i): np.asarray(c, dtype=object) for i, c in enumerate(columns)})
+    hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    return ("C" + pd.Series(hashed).map("{:016x}".format)).to_numpy()
 
 
 def _fmt(prob: np.ndarray) -> np.ndarray:
@@ -32,16 +31,28 @@ def _fmt(prob: np.ndarray) -> np.ndarray:
 
 
 def find_contradictions(problem: Problem, prob: np.ndarray, reliability: np.ndarray,
-                        verdicts: pd.DataFrame) -> pd.DataFrame:
+                        verdicts: pd.DataFrame, exclude_items: np.ndarray | None = None) -> pd.DataFrame:
+    """Static contradictions. Items in `exclude_items` (time-modelled: a past state is not a conflict) are left
+    to the time model's own kinds."""
     first = verdicts.drop_duplicates("_item").set_index("_item")
-    frames = [_conflicts(problem, prob, reliability, verdicts, first), _self(problem, prob, first)]
-    out = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else \
-        pd.DataFrame(columns=COLUMNS)
-    return out.sort_values(["severity", "subject", "attribute", "kind", "source"],
-                           ascending=[False, True, True, True, True], kind="stable").reset_index(drop=True)[COLUMNS]
+    skip = np.zeros(problem.part.n_items, dtype=bool)
+    if exclude_items is not None:
+        skip[exclude_items] = True
+    frames = [_conflicts(problem, prob, reliability, verdicts, first, skip), _self(problem, prob, first, skip)]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    return sort_contradictions(pd.concat(frames, ignore_index=True))
 
 
-def _conflicts(problem, prob, reliability, verdicts, first) -> pd.DataFrame:
+def sort_contradictions(frame: pd.DataFrame) -> pd.DataFrame:
+    """Most severe first; ties by subject, attribute, kind, source, id (deterministic)."""
+    keys = [frame[c].astype(str).to_numpy() for c in ("id", "source", "kind", "attribute", "subject")]
+    order = np.lexsort(tuple(keys) + (-frame["severity"].to_numpy(dtype=float),))
+    return frame.iloc[order].reset_index(drop=True)[COLUMNS]
+
+
+def _conflicts(problem, prob, reliability, verdicts, first, skip) -> pd.DataFrame:
     part = problem.part
     winners = np.zeros(part.n_cands, dtype=bool)
     winners[verdicts["_cand"].to_numpy()] = True
@@ -49,14 +60,16 @@ def _conflicts(problem, prob, reliability, verdicts, first) -> pd.DataFrame:
     losing = ~winners[part.assert_cand]
     credible = part.assert_w * reliability[part.assert_source]
     severity = np.bincount(a_item[losing], weights=credible[losing], minlength=part.n_items)
-    items = np.flatnonzero(severity > 0)
+    items = np.flatnonzero((severity > 0) & ~skip)
     if len(items) == 0:
         return pd.DataFrame(columns=COLUMNS)
     in_conflict = np.isin(a_item, items)
     names = problem.sources.to_numpy()
     # sources per candidate
-    a = pd.DataFrame({"cand": part.assert_cand[in_conflict], "source": names[part.assert_source[in_conflict]]})
-    a = a.sort_values(["cand", "source"], kind="stable")
+    idx = np.flatnonzero(in_conflict)
+    idx = idx[np.lexsort((part.assert_source[idx], part.assert_cand[idx]))]  # source ids are in name order
+    a = pd.DataFrame({"cand": part.assert_cand[idx], "source_id": part.assert_source[idx],
+                      "source": names[part.assert_source[idx]]})
     cand_ids, cand_sources = seg_join(a["cand"].to_numpy(), a["source"].to_numpy(), ",", 10)
     c = pd.DataFrame({"cand": cand_ids, "sources": cand_sources, "item": part.cand_item[cand_ids],
                       "value": problem.cands["value"].to_numpy()[cand_ids], "prob": prob[cand_ids],
@@ -68,7 +81,7 @@ def _conflicts(problem, prob, reliability, verdicts, first) -> pd.DataFrame:
     best_loser = lose.groupby("item", sort=True)["prob"].max().reindex(items).fillna(0.0).to_numpy()
     # losing sources per item, each once, sorted
     la = a.assign(item=part.cand_item[a["cand"].to_numpy()])[~winners[a["cand"].to_numpy()]]
-    la = la.drop_duplicates(["item", "source"]).sort_values(["item", "source"], kind="stable")
+    la = la.drop_duplicates(["item", "source_id"]).sort_values(["item", "source_id"], kind="stable")
     l_items, l_sources = seg_join(la["item"].to_numpy(), la["source"].to_numpy(), ",", 20)
     losing_sources = pd.Series(l_sources, index=l_items).reindex(items).fillna("").to_numpy()
     v = first.loc[items]
@@ -83,12 +96,11 @@ def _conflicts(problem, prob, reliability, verdicts, first) -> pd.DataFrame:
     return out
 
 
-def _self(problem, prob, first) -> pd.DataFrame:
+def _self(problem, prob, first, skip) -> pd.DataFrame:
     part = problem.part
     a_item = part.cand_item[part.assert_cand]
-    key = part.assert_source * max(part.n_items, 1) + a_item
-    _, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
-    several = ~part.item_multi[a_item] & (counts[inv] > 1)
+    key = problem.pair_of_assert
+    several = ~part.item_multi[a_item] & (problem.pair_cands[key] > 1) & ~skip[a_item]
     if not several.any():
         return pd.DataFrame(columns=COLUMNS)
     f = pd.DataFrame({

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .contradictions import find_contradictions
+from .contradictions import find_contradictions, sort_contradictions
 from .errors import FeedError, UsageError
 from .feed.read import read_table
 from .feed.times import parse_as_of
@@ -24,6 +24,7 @@ from .solve import copying as copy_model
 from .solve.engine import Fit, fit, solver_module
 from .solve.verdicts import build_verdicts
 from .sources import resolve_priors
+from .timeline import TimeModel, time_contradictions
 
 CLAIM_COLUMNS = ["claim_id", "source", "subject", "attribute", "value", "value_key", "published_at", "valid_from",
                  "valid_to", "speaker", "speaker_role", "speaker_affiliation", "quote", "url", "derived_from",
@@ -43,6 +44,7 @@ class Result:
     fit: Fit | None
     timings: dict = field(default_factory=dict)
     copies: pd.DataFrame | None = None  # source pairs judged dependent, with evidence
+    timeline: pd.DataFrame | None = None  # time-modelled subjects: intervals, values, changes
     extraction: dict | None = None
 
 
@@ -62,24 +64,38 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     solver_module(name)  # unknown solver: a usage error before any work
     claims = table.claims
     t0 = time.perf_counter()
-    priors = resolve_priors(sorted(claims["source"].unique()), rules)
+    priors = resolve_priors(list(claims["source"].cat.categories), rules)
     problem = build_problem(claims, rules, table.as_of, priors)
     timings["factorise_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     a, b = priors["a"].to_numpy(), priors["b"].to_numpy()
-    result_fit, copies = None, None
+    result_fit, copies, time_model = None, None, None
     if len(claims):
         part = problem.part
         attributed_factor, attributed = copy_model.attribution(problem.claims, part, problem.sources,
                                                                rules.copying.copy_rate)
-        result_fit = fit(part, a, b, rules.solver, name, partitions, rules.copying, attributed_factor)
+        time_model = TimeModel(problem, rules, table.as_of) if _time_modelled(rules, problem) else None
+        if time_model is not None:  # their assertions leave the static statistics; the HMM feeds the M-step
+            part = time_model.static_partition(part)
+        result_fit = fit(part, a, b, rules.solver, name, partitions, rules.copying, attributed_factor,
+                         extra_stats=time_model.source_stats if time_model is not None else None)
         copies = copy_model.copies_table(result_fit.pairs, attributed, problem.sources, rules.copying.threshold)
+        if time_model is not None:
+            timeline_fit = time_model.fit(result_fit.reliability)
+            result_fit.cand_prob = time_model.merge(result_fit.cand_prob, timeline_fit)
     timings["solve_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if result_fit is None:
         raise FeedError("no claim was accepted: nothing to reconcile (see rejects.csv for why)")
     verdicts = build_verdicts(problem, result_fit.cand_prob, rules.solver.thresholds, table.as_of)
-    contradictions = find_contradictions(problem, result_fit.cand_prob, result_fit.reliability, verdicts)
+    contradictions = find_contradictions(problem, result_fit.cand_prob, result_fit.reliability, verdicts,
+                                         time_model.items if time_model is not None else None)
+    timeline = None
+    if time_model is not None:
+        more = time_contradictions(time_model.claims, timeline_fit.timeline, timeline_fit.claim_support,
+                                   timeline_fit, result_fit.reliability, time_model.change_every, verdicts)
+        contradictions = sort_contradictions(pd.concat([contradictions, more], ignore_index=True))
+        timeline = timeline_fit.timeline.drop(columns=["_item", "_cand"])
     sources = _source_table(problem, priors, result_fit, verdicts)
     per_claim = _claim_table(problem, result_fit, verdicts)
     timings["verdicts_s"] = time.perf_counter() - t0
@@ -87,7 +103,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                   sources=len(problem.sources), verdicts=len(verdicts))
     counts["dependent_source_pairs"] = len(copies)
     return Result(verdicts.drop(columns=["_item", "_cand"]), contradictions, sources, per_claim, table.rejects,
-                  counts, table.as_of, name, result_fit, timings, copies=copies)
+                  counts, table.as_of, name, result_fit, timings, copies=copies, timeline=timeline)
 
 
 def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -97,9 +113,7 @@ def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.D
     agree = np.bincount(part.assert_source, weights=part.assert_w * chosen[part.assert_cand], minlength=part.n_sources)
     total = np.bincount(part.assert_source, weights=part.assert_w, minlength=part.n_sources)
     claims = np.bincount(problem.claims["source_id"].to_numpy(), minlength=part.n_sources)
-    items = np.bincount(np.unique(problem.claims["source_id"].to_numpy() * max(part.n_items, 1)
-                                  + problem.claims["item"].to_numpy()) // max(part.n_items, 1),
-                        minlength=part.n_sources)
+    items = np.bincount(problem.pair_source, minlength=part.n_sources)
     return pd.DataFrame({
         "source": problem.sources, "prior": priors["prior"].to_numpy(), "prior_strength": priors["strength"].to_numpy(),
         "prior_rule": priors["prior_rule"].to_numpy(), "reliability": f.reliability, "claims": claims,
@@ -107,34 +121,60 @@ def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.D
     })
 
 
+INTERNAL = {"item", "cand", "source_id", "assertion", "effective_weight", "value_num", "valid_at"}
+
+
+def content_ids(claims: pd.DataFrame) -> pd.Series:
+    """A stable id per claim from its content (source, subject, attribute, value, publication time)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    stamps = claims["published_at"]
+    hashed = pd.util.hash_pandas_object(
+        claims[["source", "subject", "attribute", "value"]].assign(
+            t=np.where(stamps.isna().to_numpy(), -1, stamps.array.asi8)), index=False).to_numpy()
+    return pd.Series(pd.array(pc.cast(pa.array(hashed), pa.string()), dtype="str"), index=claims.index)
+
+
 def _claim_table(problem: Problem, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:
+    """Per accepted claim: its evidence and what it counted for, in (subject, attribute, source, value) order."""
     part, claims = problem.part, problem.claims
     chosen = np.zeros(part.n_cands, dtype=bool)
     chosen[verdicts["_cand"].to_numpy()] = True
     cand = claims["cand"].to_numpy()
     item = claims["item"].to_numpy()
-    rel = f.reliability[claims["source_id"].to_numpy()]
-    out = claims.copy()
-    out["value_key"] = problem.cands["value_key"].to_numpy()[cand]
-    out["reliability"] = rel
     assertion = claims["assertion"].to_numpy()
-    out["copy_discount"] = f.copy_factor[assertion]
-    out["vote"] = part.assert_w[assertion] * f.copy_factor[assertion] * np.log(part.item_n_false[item] * rel / (1 - rel))
-    out["posterior"] = f.cand_prob[cand]
-    out["chosen"] = chosen[cand]
-    hashed = pd.util.hash_pandas_object(
-        out[["source", "subject", "attribute", "value"]].astype(str).assign(t=out["published_at"].astype(str)),
-        index=False)
-    generated = pd.Series(hashed.to_numpy(), index=out.index).map("{:016x}".format)
-    given = out["claim_id"].astype(str) if "claim_id" in out else pd.Series("", index=out.index)
-    out["claim_id"] = given.where(given != "", generated)
-    for column in CLAIM_COLUMNS:
-        if column not in out:
-            out[column] = ""
-    extra = [c for c in out.columns if c not in CLAIM_COLUMNS and not c.startswith("_") and c not in
-             ("item", "cand", "source_id", "assertion", "effective_weight", "value_num", "valid_at")]
-    out = out[CLAIM_COLUMNS + extra]
-    return out.sort_values(["subject", "attribute", "source", "value", "claim_id"], kind="stable").reset_index(drop=True)
+    source_id = claims["source_id"].to_numpy()
+    rel = f.reliability[source_id]
+    ids = content_ids(claims)
+    if "claim_id" in claims:  # ids given by the feed win
+        given = claims["claim_id"].astype(str)
+        ids = given.where(given != "", ids)
+    computed = {
+        "claim_id": ids,
+        "value_key": pd.Categorical.from_codes(problem.cands["key_code"].to_numpy()[cand],
+                                               claims["value_key"].cat.categories, validate=False),
+        "copy_discount": f.copy_factor[assertion],
+        "reliability": rel,
+        "vote": part.assert_w[assertion] * f.copy_factor[assertion] * np.log(part.item_n_false[item] * rel / (1 - rel)),
+        "posterior": f.cand_prob[cand],
+        "chosen": chosen[cand],
+    }
+    # item ids follow (subject, attribute) order and source ids follow names: sort on integers
+    order = np.lexsort((claims["published_at"].array.asi8, cand, source_id, item))
+    empty = pd.Categorical.from_codes(np.zeros(len(claims), dtype=np.int8), [""])
+    columns = {}
+    for name in CLAIM_COLUMNS + [c for c in claims.columns if c not in CLAIM_COLUMNS and not c.startswith("_")
+                                 and c not in INTERNAL]:
+        values = computed[name] if name in computed else claims[name] if name in claims else empty
+        values = values.array if isinstance(values, pd.Series) else values
+        columns[name] = values.take(order) if hasattr(values, "take") else np.asarray(values)[order]
+    return pd.DataFrame(columns)
+
+
+def _time_modelled(rules: Rules, problem: Problem) -> bool:
+    return any(rules.attribute_rule(str(a)).change_every and not rules.attribute_rule(str(a)).multi_valued
+               for a in problem.items["attribute"].unique())
 
 
 def reconcile_frame(claims: pd.DataFrame, rules: Rules, as_of=None, solver: str | None = None) -> Result:

@@ -51,7 +51,13 @@ def speaker_multiplier(claims: pd.DataFrame, rules: Rules) -> np.ndarray:
         if not table or column not in claims:
             continue
         folded = {k.casefold(): v for k, v in table.items()}
-        mult = claims[column].astype(str).str.casefold().map(folded).to_numpy(dtype=float, na_value=np.nan)
+        values = claims[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # look up each distinct string once
+            per_cat = pd.Series(values.cat.categories.astype(str)).str.casefold().map(folded).to_numpy(dtype=float)
+            codes = values.cat.codes.to_numpy()
+            mult = np.where(codes >= 0, per_cat[np.maximum(codes, 0)] if len(per_cat) else np.nan, np.nan)
+        else:
+            mult = values.astype(str).str.casefold().map(folded).to_numpy(dtype=float, na_value=np.nan)
         take = ~chosen & ~np.isnan(mult)
         out[take] = mult[take]
         chosen |= take

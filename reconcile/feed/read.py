@@ -27,25 +27,50 @@ def feed_format(path: Path) -> str:
     return fmt
 
 
+def _header(path: Path, sep: str) -> list[str]:
+    import csv
+
+    with _opener(path)(path, "rt", encoding="utf-8", newline="") as fh:
+        try:
+            return next(csv.reader(fh, delimiter=sep))
+        except StopIteration:
+            raise FeedError(f"{path}: the feed is empty (no header line)") from None
+
+
+def _dictionary(table):
+    """Every string column dictionary-encoded (C++): pandas gets Categoricals, each string stored once."""
+    import pyarrow as pa
+
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = column.dictionary_encode()
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
+
+
 def _read_csv(path: Path, sep: str) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    names = _header(path, sep)
     try:
         table = pacsv.read_csv(
             path,
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={}, strings_can_be_null=False, quoted_strings_can_be_null=False,
-                auto_dict_encode=False,
+                # every column is text: '007' stays '007', ISBN 0023606924 keeps its zeros
+                column_types={name: pa.string() for name in names},
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
             ),
             read_options=pacsv.ReadOptions(block_size=1 << 24),
         )
     except pa.ArrowInvalid as exc:
-        raise FeedError(f"{path}: not a readable {'CSV' if sep == ',' else 'TSV'} file: {exc}") from None
-    # every column as text: values are canonicalised later, by the rules
-    table = table.cast(pa.schema([(name, pa.string()) for name in table.column_names]))
-    return table.to_pandas(types_mapper=None)
+        message = str(exc)
+        if "UTF8" in message or "utf8" in message.lower():
+            raise FeedError(f"{path}: not UTF-8 text ({message.splitlines()[0]})") from None
+        raise FeedError(f"{path}: not a readable {'CSV' if sep == ',' else 'TSV'} file: {message}") from None
+    return _dictionary(table).to_pandas()
 
 
 def _read_jsonl(path: Path) -> pd.DataFrame:
@@ -86,18 +111,19 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(path, read_dictionary=[f.name for f in pq.read_schema(path)
+                                                     if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)])
     except (pa.ArrowInvalid, OSError) as exc:
         raise FeedError(f"{path}: not a readable Parquet file: {exc}") from None
-    # keep timestamps as timestamps (validated later); everything else as text
-    cast = []
-    for field in table.schema:
-        if pa.types.is_timestamp(field.type) or pa.types.is_floating(field.type) and field.name == "weight":
-            cast.append(field)
-        else:
-            cast.append(pa.field(field.name, pa.string()))
-    table = table.cast(pa.schema(cast))
-    return table.to_pandas()
+    # keep timestamps as timestamps (validated later), weights as numbers; everything else as text
+    columns = []
+    for field, column in zip(table.schema, table.columns):
+        if pa.types.is_dictionary(field.type):
+            column = column.cast(pa.dictionary(field.type.index_type, pa.string()))
+        elif not (pa.types.is_timestamp(field.type) or pa.types.is_floating(field.type) and field.name == "weight"):
+            column = column.cast(pa.string())
+        columns.append(column)
+    return _dictionary(pa.table(columns, names=table.column_names)).to_pandas()
 
 
 def read_table(path: str | Path) -> pd.DataFrame:

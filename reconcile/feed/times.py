@@ -9,17 +9,19 @@ _DATE_ONLY = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
-    """Parse a column to UTC timestamps. Returns (timestamps with NaT where empty/bad, reason per row ('' = ok))."""
-    n = len(values)
+    """Parse a column to UTC timestamps. Returns (timestamps with NaT where empty/bad, reason per row ('' = ok)).
+
+    Text is parsed once per distinct string (categorical columns: once per category).
+    """
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         return values.dt.tz_convert("UTC"), pd.Series("", index=values.index, dtype=object)
     if pd.api.types.is_datetime64_dtype(values.dtype):
         reason = pd.Series(np.where(values.isna(), "", f"`{column}`: time stamp without a time zone"),
                            index=values.index, dtype=object)
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]"), reason
-    text = values.astype(str).str.strip()
-    codes, uniques = pd.factorize(text)
-    uniq = pd.Series(uniques, dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # missing cells: code -1
+    uniq = pd.Series(np.append(np.asarray(uniques, dtype=object).astype(str), ""), dtype=object).str.strip()
+    codes = np.where(codes < 0, len(uniq) - 1, codes)
     parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns, UTC]")
     reason = pd.Series("", index=uniq.index, dtype=object)
     empty = uniq == ""
@@ -30,12 +32,13 @@ def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
     if date_only.any():
         parsed[date_only] = pd.to_datetime(uniq[date_only], utc=True, errors="coerce", format="%Y-%m-%d")
     naive = ~empty & ~zoned & ~date_only
-    naive_ok = pd.to_datetime(uniq[naive], errors="coerce", format="ISO8601").notna() if naive.any() else naive[naive]
-    reason[naive] = np.where(
-        naive_ok.reindex(uniq[naive].index, fill_value=False),
-        f"`{column}`: date-time without a time zone (add Z or +HH:MM; zones are never guessed)",
-        f"`{column}`: cannot read as an ISO 8601 date-time (e.g. 2021-07-07T10:00:00Z)",
-    )
+    if naive.any():
+        readable = pd.to_datetime(uniq[naive], errors="coerce", format="ISO8601").notna().to_numpy()
+        reason[naive] = np.where(
+            readable,
+            f"`{column}`: date-time without a time zone (add Z or +HH:MM; zones are never guessed)",
+            f"`{column}`: cannot read as an ISO 8601 date-time (e.g. 2021-07-07T10:00:00Z)",
+        )
     bad = (zoned | date_only) & parsed.isna()
     reason[bad] = f"`{column}`: cannot read as an ISO 8601 date-time (e.g. 2021-07-07T10:00:00Z)"
     out = pd.Series(parsed.to_numpy()[codes], index=values.index, dtype="datetime64[ns, UTC]")

@@ -1,8 +1,10 @@
 """From raw feed tables to accepted claims and rejects.
 
 Every row read ends up either accepted or in the rejects table with its file, row, column and reason:
-rows read = rows accepted + rows rejected, always. Rejects have a `kind`: `error` (the row is wrong) or
-`excluded` (the row is fine but not used: published after --as-of, or from a source the rules drop).
+rows read = rows accepted + rows rejected + rows excluded, always. Rejects have a `kind`: `error` (the row
+is wrong) or `excluded` (the row is fine but not used: published after --as-of, or from a source the rules
+drop). Text columns become sorted categoricals (see codes.py): the checks below run on each distinct string
+once, and rows only carry integer codes.
 """
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from ..errors import FeedError
 from ..rules.model import Rules
 from ..sources import resolve_priors, speaker_multiplier
 from ..values import canonicalise_unique
+from .codes import restrict, sorted_categorical
 from .times import parse_utc
 
 REQUIRED = ("source", "subject", "attribute", "value")
+CODED = REQUIRED + ("speaker", "speaker_role", "speaker_affiliation", "derived_from")
 TIME_COLUMNS = ("published_at", "valid_from", "valid_to")
 DEDUP_KEY = ("source", "subject", "attribute", "value", "published_at", "valid_from", "valid_to")
 REJECT_COLUMNS = ["file", "row", "column", "value", "reason", "kind"]
@@ -55,110 +59,114 @@ def map_columns(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     return out
 
 
-def _reject(reason: np.ndarray, column: np.ndarray, mask: np.ndarray, text: str, col: str) -> None:
-    take = mask & (reason == "")
-    reason[take] = text
-    column[take] = col
+class _Reasons:
+    """The first reason a row is refused, and the column it concerns."""
+
+    def __init__(self, n: int):
+        self.reason = np.full(n, "", dtype=object)
+        self.column = np.full(n, "", dtype=object)
+
+    def add(self, mask: np.ndarray, reason, column: str) -> None:
+        take = mask & (self.reason == "")
+        self.reason[take] = reason[take] if isinstance(reason, np.ndarray) else reason
+        self.column[take] = column
+
+
+def _canonicalise(feed: pd.DataFrame, rules: Rules, why: _Reasons) -> None:
+    """value_key (sorted categorical of canonical keys) and value_num, per attribute, on distinct values."""
+    attr_codes = feed["attribute"].cat.codes.to_numpy()
+    val_codes = feed["value"].cat.codes.to_numpy()
+    values = np.asarray(feed["value"].cat.categories, dtype=object)
+    key_text = np.full(len(feed), "", dtype=object)
+    number = np.full(len(feed), np.nan)
+    bad_reason = np.full(len(feed), "", dtype=object)
+    for code, attribute in enumerate(feed["attribute"].cat.categories):
+        rows = np.flatnonzero(attr_codes == code)
+        if len(rows) == 0:
+            continue
+        present = np.flatnonzero(np.bincount(val_codes[rows], minlength=len(values)))
+        canon = canonicalise_unique(pd.Series(values[present], dtype=object), rules.attribute_rule(str(attribute)))
+        lookup = np.full(len(values), -1, dtype=np.int64)
+        lookup[present] = np.arange(len(present))
+        local = lookup[val_codes[rows]]
+        key_text[rows] = canon.key.to_numpy(dtype=object)[local]
+        if canon.number is not None:
+            number[rows] = canon.number.to_numpy()[local]
+        bad_reason[rows] = canon.invalid.to_numpy(dtype=object)[local]
+    bad = bad_reason != ""
+    why.add(bad, np.where(bad, "`value`: " + bad_reason.astype(str), ""), "value")
+    feed["value_key"] = sorted_categorical(pd.Series(key_text, index=feed.index), strip=False)
+    feed["value_num"] = number
 
 
 def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | None) -> ClaimsTable:
     feed = pd.concat([map_columns(f, rules) for f in frames], ignore_index=True, sort=False)
     n = len(feed)
-    reason = np.full(n, "", dtype=object)
-    column = np.full(n, "", dtype=object)
+    why = _Reasons(n)
+    for col in CODED:
+        if col in feed:
+            feed[col] = sorted_categorical(feed[col])
     for col in REQUIRED:
-        feed[col] = feed[col].astype(str).str.strip()
-        _reject(reason, column, (feed[col] == "").to_numpy(), f"empty `{col}`", col)
+        empty = (feed[col].cat.codes.to_numpy() == feed[col].cat.categories.get_loc("")) \
+            if "" in feed[col].cat.categories else np.zeros(n, dtype=bool)
+        why.add(empty, f"empty `{col}`", col)
 
-    if "valid_at" in feed:
-        for col in ("valid_from", "valid_to"):
-            if col not in feed:
-                feed[col] = feed["valid_at"]
-            else:
-                feed[col] = feed[col].where(feed[col].astype(str).str.strip() != "", feed["valid_at"])
     raw_times = {}
-    for col in TIME_COLUMNS:
+    for col in TIME_COLUMNS + ("valid_at",):
         if col in feed:
             raw_times[col] = feed[col]
             feed[col], bad = parse_utc(feed[col], col)
             bad = bad.to_numpy()
-            take = (reason == "") & (bad != "")
-            reason[take] = bad[take]
-            column[take] = col
-        else:
+            why.add(bad != "", bad, col)
+        elif col != "valid_at":
             feed[col] = pd.Series(pd.NaT, index=feed.index, dtype="datetime64[ns, UTC]")
-    backwards = (feed["valid_to"] < feed["valid_from"]).to_numpy()
-    _reject(reason, column, backwards, "interval ends before it starts (valid_to < valid_from)", "valid_to")
+    if "valid_at" in feed:  # an instant: both ends of the interval, where they are not given
+        for col in ("valid_from", "valid_to"):
+            feed[col] = feed[col].where(feed[col].notna(), feed["valid_at"])
+    why.add((feed["valid_to"] < feed["valid_from"]).to_numpy(),
+            "interval ends before it starts (valid_to < valid_from)", "valid_to")
 
     if "weight" in feed:
-        weight = pd.to_numeric(feed["weight"].replace("", "1"), errors="coerce").to_numpy(dtype=float)
-        _reject(reason, column, ~((weight > 0) & (weight <= 1)), "`weight` must be a number in (0, 1]", "weight")
+        text = feed["weight"].astype(object).where(feed["weight"].notna(), "")
+        weight = pd.to_numeric(text.replace("", "1"), errors="coerce").to_numpy(dtype=float)
+        why.add(~((weight > 0) & (weight <= 1)), "`weight` must be a number in (0, 1]", "weight")
     else:
         weight = np.ones(n)
 
     if rules.defaults.unknown_attributes == "reject":
-        unknown = ~feed["attribute"].isin(list(rules.attributes)).to_numpy()
-        _reject(reason, column, unknown, "attribute not in the rules (defaults.unknown_attributes: reject)",
-                "attribute")
+        unknown = ~feed["attribute"].astype(str).isin(list(rules.attributes)).to_numpy()
+        why.add(unknown, "attribute not in the rules (defaults.unknown_attributes: reject)", "attribute")
 
-    # values, canonicalised per attribute on unique raw values
-    feed["value_key"] = ""
-    feed["value_num"] = np.nan
-    for attribute, index in feed.groupby("attribute", sort=True).groups.items():
-        rule = rules.attribute_rule(str(attribute))
-        raw = feed.loc[index, "value"]
-        codes, uniques = pd.factorize(raw)
-        canon = canonicalise_unique(pd.Series(uniques, dtype=object), rule)
-        feed.loc[index, "value_key"] = canon.key.to_numpy()[codes]
-        if canon.number is not None:
-            feed.loc[index, "value_num"] = canon.number.to_numpy()[codes]
-        bad = canon.invalid.to_numpy()[codes]
-        mask = np.zeros(n, dtype=bool)
-        positions = feed.index.get_indexer(index)
-        mask[positions] = bad != ""
-        sub_reason = np.full(n, "", dtype=object)
-        sub_reason[positions] = bad
-        take = mask & (reason == "")
-        reason[take] = "`value`: " + sub_reason[take]
-        column[take] = "value"
+    _canonicalise(feed, rules, why)
 
-    # sources: prior resolution and the policy for unknown ones
-    src_codes, src_names = pd.factorize(feed["source"])
-    priors = resolve_priors(src_names, rules)
-    known = priors["known"].to_numpy()[src_codes]
     policy = rules.defaults.unknown_sources
     if policy != "use":
-        _reject(reason, column, ~known, f"source not in the rules (defaults.unknown_sources: {policy})", "source")
+        priors = resolve_priors(list(feed["source"].cat.categories), rules)
+        known = priors["known"].to_numpy()[feed["source"].cat.codes.to_numpy()]
+        why.add(~known, f"source not in the rules (defaults.unknown_sources: {policy})", "source")
 
-    errors = reason != ""
-    kind = np.where(errors, "error", "")
+    errors = why.reason != ""
+    kind = np.where(errors, "error", "").astype(object)
     if policy == "drop":
-        kind[errors & (column == "source")] = "excluded"
+        kind[errors & (why.column == "source")] = "excluded"
     if as_of is None:
         stamps = feed.loc[~errors, "published_at"]
         as_of = stamps.max() if stamps.notna().any() else None
     if as_of is not None:
-        late = (feed["published_at"] > as_of).to_numpy() & (reason == "")
-        reason[late] = "published after --as-of"
-        column[late] = "published_at"
+        late = (feed["published_at"] > as_of).to_numpy() & ~errors
+        why.add(late, "published after --as-of", "published_at")
         kind[late] = "excluded"
-    rejected = reason != ""
-    rejects = pd.DataFrame({
-        "file": feed["_file"].to_numpy()[rejected],
-        "row": feed["_row"].to_numpy()[rejected],
-        "column": column[rejected],
-        "value": [_cell(raw_times.get(c, feed.get(c)), i) for c, i in zip(column[rejected], np.flatnonzero(rejected))],
-        "reason": reason[rejected],
-        "kind": kind[rejected],
-    }, columns=REJECT_COLUMNS)
+    rejected = why.reason != ""
+    rejects = _rejects(feed, raw_times, why, kind, rejected)
 
     claims = feed.loc[~rejected].copy()
     claims["weight"] = weight[~rejected] * speaker_multiplier(claims, rules)
     accepted = len(claims)
-    key = [c for c in DEDUP_KEY if c in claims]
-    copies = claims.groupby(key, sort=False, dropna=False, observed=True)["_row"].transform("size")
-    claims["copies"] = copies.to_numpy()
-    claims = claims.loc[~claims.duplicated(key, keep="first")].reset_index(drop=True)
+    claims = _deduplicate(claims)
+    for col in CODED:
+        if col in claims:
+            claims[col] = restrict(claims[col])
+    claims["value_key"] = restrict(claims["value_key"])
     counts = {
         "rows_read": n,
         "rows_accepted": accepted,
@@ -167,12 +175,33 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
         "duplicate_rows": accepted - len(claims),
         "claims": len(claims),
     }
-    assert counts["rows_read"] == accepted + counts["rows_rejected"] + counts["rows_excluded"]
+    if counts["rows_read"] != accepted + counts["rows_rejected"] + counts["rows_excluded"]:
+        raise AssertionError(f"row accounting broken: {counts}")
     return ClaimsTable(claims=claims, rejects=rejects, as_of=as_of, counts=counts)
 
 
-def _cell(values: pd.Series | None, i: int) -> str:
-    if values is None:
-        return ""
-    value = values.iloc[i]
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT else str(value)
+def _deduplicate(claims: pd.DataFrame) -> pd.DataFrame:
+    """Identical claims count once; `copies` keeps how many rows said it."""
+    key = [c for c in DEDUP_KEY if c in claims]
+    group = claims.groupby(key, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    first = np.unique(group, return_index=True)[1]
+    out = claims.iloc[np.sort(first)].copy()
+    out["copies"] = np.bincount(group)[group[np.sort(first)]]
+    return out.reset_index(drop=True)
+
+
+def _rejects(feed, raw_times, why: _Reasons, kind: np.ndarray, rejected: np.ndarray) -> pd.DataFrame:
+    idx = np.flatnonzero(rejected)
+    cells = np.full(len(idx), "", dtype=object)
+    for col in np.unique(why.column[idx]):
+        if not col:
+            continue
+        source = raw_times.get(col, feed[col] if col in feed else None)
+        if source is None:
+            continue
+        pick = why.column[idx] == col
+        values = source.iloc[idx[pick]]
+        cells[pick] = values.astype(object).where(values.notna(), "").astype(str).to_numpy()
+    return pd.DataFrame({"file": feed["_file"].to_numpy()[idx], "row": feed["_row"].to_numpy()[idx],
+                         "column": why.column[idx], "value": cells, "reason": why.reason[idx], "kind": kind[idx]},
+                        columns=REJECT_COLUMNS)

@@ -40,6 +40,8 @@ def write_result(result: Result, out_dir: str | Path, inputs: list[str | Path], 
         _csv(result.sources, stage.path("sources.csv"))
         _csv(result.rejects, stage.path("rejects.csv"))
         _csv(result.copies, stage.path("copies.csv"))
+        if result.timeline is not None:
+            _csv(result.timeline, stage.path("timeline.csv"))
         _parquet(result.claims, stage.path("claims.parquet"))
         stage.path("report.md").write_text(render_report(result, rules_files, rules_summary), encoding="utf-8")
         stage.path("timings.json").write_text(json.dumps(

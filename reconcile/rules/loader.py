@@ -222,6 +222,9 @@ def load_rules(path: str | Path) -> LoadedRules:
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
+                if loc == ("version",) and error["type"] == "missing":
+                    continue  # already reported per file, with its place
+
                 place = _locate(loc, places, fallback)
                 message = error["msg"].removeprefix("Value error, ")
                 problems.append(_format(place, loc, message, _hint(error)))

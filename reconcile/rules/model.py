@@ -118,6 +118,9 @@ class AttributeRule(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> "AttributeRule":
+        if self.change_every and self.multi_valued:
+            raise ValueError("change_every (the time model) follows one value at a time; it cannot be used with "
+                             "multi_valued: true")
         if self.closed and not self.values:
             raise ValueError("closed: true needs a `values` vocabulary")
         if self.kind != "numeric" and (self.equivalence.absolute or self.equivalence.relative):

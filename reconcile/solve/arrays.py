@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules.model import Rules
+from .segments import dense_rank
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Partition:
     item_n_false: np.ndarray  # float64, number of wrong values an item can take (domain size - 1)
     item_multi: np.ndarray  # bool, multi-valued attribute
     n_sources: int
+    item_n_sources: np.ndarray | None = None  # int64, distinct sources per item (optional, for copy detection)
 
     @property
     def n_items(self) -> int:
@@ -49,102 +51,127 @@ class Problem:
     items: pd.DataFrame  # subject, attribute (index = item id)
     cands: pd.DataFrame  # item, value_key, value (display) (index = cand id)
     sources: pd.Index  # source names (position = source id)
+    pair_of_assert: np.ndarray  # per assertion: its (source, item) pair id
+    pair_source: np.ndarray  # per (source, item) pair: source id
+    pair_item: np.ndarray  # per (source, item) pair: item id
+    pair_cands: np.ndarray  # per (source, item) pair: how many candidates the source asserts there
 
 
-def _group_tolerance(claims: pd.DataFrame, rules: Rules) -> pd.Series:
+def _first_per_group(group: np.ndarray, *keys: np.ndarray) -> np.ndarray:
+    """Index of the first row of each group after sorting by (group, *keys)."""
+    if len(group) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort(tuple(reversed(keys)) + (group,))
+    g = group[order]
+    return order[np.r_[True, g[1:] != g[:-1]]]
+
+
+def _group_tolerance(claims: pd.DataFrame, item: np.ndarray, key: np.ndarray, rules: Rules) -> np.ndarray:
     """Group numeric/time values of one item that lie within the attribute's tolerance (single linkage).
 
-    A group's key is its most claimed value (ties: the smaller value).
+    A group's key is its most claimed value (ties: the smaller value). Returns new key codes.
     """
-    key = claims["value_key"].copy()
-    for attribute in claims["attribute"].unique():
+    key = key.copy()
+    attr_codes = claims["attribute"].cat.codes.to_numpy()
+    number = claims["value_num"].to_numpy()
+    for code, attribute in enumerate(claims["attribute"].cat.categories):
         rule = rules.attribute_rule(str(attribute))
         eq = rule.equivalence
         tol_abs = eq.absolute if rule.kind == "numeric" else eq.tolerance
         tol_rel = eq.relative if rule.kind == "numeric" else 0.0
         if not (tol_abs or tol_rel):
             continue
-        sub = claims.loc[claims["attribute"] == attribute, ["item", "value_num", "value_key"]]
-        sub = sub.sort_values(["item", "value_num"], kind="stable")
-        num = sub["value_num"].to_numpy()
-        item = sub["item"].to_numpy()
+        rows = np.flatnonzero(attr_codes == code)
+        rows = rows[np.lexsort((number[rows], item[rows]))]
+        num, it = number[rows], item[rows]
         gap = np.diff(num, prepend=np.nan)
         limit = np.maximum(tol_abs, tol_rel * np.abs(np.roll(num, 1)))
-        new_group = (np.r_[True, item[1:] != item[:-1]]) | ~(gap <= limit + 1e-9)
-        group = np.cumsum(new_group)
-        counts = sub.assign(group=group).groupby(["group", "value_num", "value_key"], sort=True).size()
-        counts = counts.reset_index(name="n").sort_values(["group", "n", "value_num"], ascending=[True, False, True])
-        rep = counts.drop_duplicates("group").set_index("group")["value_key"]
-        key.loc[sub.index] = rep.reindex(group).to_numpy()
+        group = np.cumsum(np.r_[True, it[1:] != it[:-1]] | ~(gap <= limit + 1e-9))
+        pairs, first, counts = np.unique(group * (int(key.max()) + 1) + key[rows], return_index=True,
+                                         return_counts=True)
+        pair_group = group[first]
+        best = _first_per_group(pair_group, -counts, num[first])
+        rep = np.zeros(group.max() + 1, dtype=key.dtype)
+        rep[pair_group[best]] = key[rows][first][best]
+        key[rows] = rep[group]
     return key
 
 
 def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None,
                   source_priors: pd.DataFrame) -> Problem:
-    claims = claims.copy()
-    items = claims.groupby(["subject", "attribute"], sort=True, observed=True).ngroup()
-    claims["item"] = items.to_numpy().astype(np.int64)
-    claims["value_key"] = _group_tolerance(claims, rules)
-
-    cand_codes = claims.groupby(["item", "value_key"], sort=True, observed=True).ngroup().to_numpy()
-    claims["cand"] = cand_codes.astype(np.int64)
+    """`claims` come from feed validation: source/subject/attribute/value/value_key are sorted categoricals."""
+    claims = claims.reset_index(drop=True)
+    subj = claims["subject"].cat.codes.to_numpy().astype(np.int64)
+    attr = claims["attribute"].cat.codes.to_numpy().astype(np.int64)
+    n_attr = len(claims["attribute"].cat.categories)
+    item_keys, item = dense_rank(subj * n_attr + attr)
+    n_items = len(item_keys)
+    key_cats = claims["value_key"].cat.categories
+    key = _group_tolerance(claims, item, claims["value_key"].cat.codes.to_numpy().astype(np.int64), rules)
+    n_keys = max(len(key_cats), 1)
+    cand_keys, cand = dense_rank(item * n_keys + key)
+    cand_item = cand_keys // n_keys
     sources = pd.Index(source_priors["source"])
-    claims["source_id"] = sources.get_indexer(claims["source"]).astype(np.int64)
+    source_id = claims["source"].cat.codes.to_numpy().astype(np.int64)
+    if not sources.equals(pd.Index(claims["source"].cat.categories)):
+        source_id = sources.get_indexer(claims["source"].cat.categories)[source_id]
 
     # recency: a claim's weight halves every half-life of age before as-of
     recency = np.ones(len(claims))
     if as_of is not None and claims["published_at"].notna().any():
         age = (as_of - claims["published_at"]).dt.total_seconds().to_numpy()
-        for attribute in claims["attribute"].unique():
+        for code, attribute in enumerate(claims["attribute"].cat.categories):
             half_life = rules.attribute_rule(str(attribute)).half_life
             if half_life:
-                mask = (claims["attribute"] == attribute).to_numpy() & ~np.isnan(age)
+                mask = (attr == code) & ~np.isnan(age)
                 recency[mask] = 0.5 ** (np.clip(age[mask], 0, None) / half_life)
-    claims["recency"] = recency
-    claims["effective_weight"] = claims["weight"].to_numpy() * recency
+    effective = claims["weight"].to_numpy() * recency
 
-    # assertions: (source, candidate) pairs
-    pair = claims["source_id"].to_numpy() * (int(cand_codes.max()) + 1 if len(claims) else 1) + cand_codes
-    uniq_pair, assertion = np.unique(pair, return_inverse=True)
-    claims["assertion"] = assertion
-    n_assert = len(uniq_pair)
-    a_w = np.zeros(n_assert)
-    np.maximum.at(a_w, assertion, claims["effective_weight"].to_numpy())
-    a_source = np.zeros(n_assert, dtype=np.int64)
-    a_cand = np.zeros(n_assert, dtype=np.int64)
-    a_source[assertion] = claims["source_id"].to_numpy()
-    a_cand[assertion] = cand_codes
+    # assertions: (source, candidate) pairs, with the largest weight among their claims
+    n_cands = len(cand_keys)
+    assert_keys, assertion = dense_rank(source_id * max(n_cands, 1) + cand)
+    a_source = assert_keys // max(n_cands, 1)
+    a_cand = assert_keys % max(n_cands, 1)
+    a_w = np.zeros(len(assert_keys))
+    np.maximum.at(a_w, assertion, effective)
 
-    cand_table = claims.drop_duplicates("cand").sort_values("cand")[["cand", "item", "value_key", "attribute"]]
-    cand_item = cand_table["item"].to_numpy().astype(np.int64)
-    n_items = int(claims["item"].max()) + 1 if len(claims) else 0
     item_start = np.searchsorted(cand_item, np.arange(n_items)).astype(np.int64)
-    cands_per_item = np.diff(np.r_[item_start, len(cand_item)])
-
-    item_table = claims.drop_duplicates("item").sort_values("item")[["item", "subject", "attribute"]]
+    cands_per_item = np.diff(np.r_[item_start, n_cands])
+    item_attr = item_keys % n_attr
     multi = np.zeros(n_items, dtype=bool)
     domain = np.full(n_items, float(rules.solver.domain_size))
-    for attribute, idx in item_table.groupby("attribute", observed=True).groups.items():
+    for code, attribute in enumerate(claims["attribute"].cat.categories):
         rule = rules.attribute_rule(str(attribute))
-        pos = item_table.index.get_indexer(idx)
-        ids = item_table["item"].to_numpy()[pos]
-        multi[ids] = rule.multi_valued
-        domain[ids] = rule.domain_size or (len(rule.values) if rule.values and rule.closed else
-                                           max(len(rule.values), rules.solver.domain_size))
+        mask = item_attr == code
+        multi[mask] = rule.multi_valued
+        domain[mask] = rule.domain_size or (len(rule.values) if rule.values and rule.closed else
+                                            max(len(rule.values), rules.solver.domain_size))
     n_false = np.maximum(domain, cands_per_item) - 1.0
 
     # a source asserting k candidates of one single-valued item gets 1/k of the weight on each
     a_item = cand_item[a_cand]
-    src_item = a_source * max(n_items, 1) + a_item
-    _, inv, k = np.unique(src_item, return_inverse=True, return_counts=True)
-    split = np.where(multi[a_item], 1.0, 1.0 / k[inv])
-    a_w = a_w * split
+    pairs, pair_of_assert = dense_rank(a_source * max(n_items, 1) + a_item)
+    pair_cands = np.bincount(pair_of_assert, minlength=len(pairs))
+    a_w = a_w * np.where(multi[a_item], 1.0, 1.0 / pair_cands[pair_of_assert])
+    pair_item = pairs % max(n_items, 1)
 
     # display value of a candidate: its most frequent raw value (ties: the smaller string)
-    display = (claims.groupby(["cand", "value"], sort=True, observed=True).size().reset_index(name="n")
-               .sort_values(["cand", "n", "value"], ascending=[True, False, True]).drop_duplicates("cand"))
-    cands = pd.DataFrame({"item": cand_item, "value_key": cand_table["value_key"].to_numpy(),
-                          "value": display["value"].to_numpy()})
-    part = Partition(a_source, a_cand, a_w, cand_item, item_start, n_false, multi, len(sources))
-    items_df = item_table[["subject", "attribute"]].reset_index(drop=True)
-    return Problem(part=part, claims=claims, items=items_df, cands=cands, sources=sources)
+    val = claims["value"].cat.codes.to_numpy().astype(np.int64)
+    n_vals = max(len(claims["value"].cat.categories), 1)
+    cand_val, which = dense_rank(cand * n_vals + val)
+    counts = np.bincount(which, minlength=len(cand_val))
+    best = _first_per_group(cand_val // n_vals, -counts, cand_val % n_vals)
+    display = np.asarray(claims["value"].cat.categories, dtype=object)[cand_val[best] % n_vals]
+
+    claims = claims.assign(item=item, cand=cand, source_id=source_id, recency=recency, effective_weight=effective,
+                           assertion=assertion)
+    cands = pd.DataFrame({"item": cand_item, "value_key": np.asarray(key_cats, dtype=object)[cand_keys % n_keys],
+                          "value": display, "key_code": cand_keys % n_keys})
+    items_df = pd.DataFrame({
+        "subject": np.asarray(claims["subject"].cat.categories, dtype=object)[item_keys // n_attr],
+        "attribute": np.asarray(claims["attribute"].cat.categories, dtype=object)[item_attr]})
+    part = Partition(a_source, a_cand, a_w, cand_item, item_start, n_false, multi, len(sources),
+                     np.bincount(pair_item, minlength=n_items))
+    return Problem(part=part, claims=claims, items=items_df, cands=cands, sources=sources,
+                   pair_of_assert=pair_of_assert, pair_source=pairs // max(n_items, 1), pair_item=pair_item,
+                   pair_cands=pair_cands)

@@ -44,27 +44,38 @@ class CopySettings:
 
 
 def pair_statistics(part: Partition, prob: np.ndarray, max_sources_per_item: int) -> tuple[sparse.csr_matrix, ...]:
-    """Source x source sparse sums: shared items, expected shared-true, expected shared-false, n-weighted false."""
+    """Source x source sparse sums: shared items, expected shared-true, expected shared-false, n-weighted false.
+
+    Only candidates asserted by two or more sources, and items spoken about by two or more, can add to a pair:
+    the others are left out before multiplying.
+    """
     item = part.cand_item[part.assert_cand]
     single = ~part.item_multi[item]
-    sources_per_item = np.bincount(np.unique(part.assert_source * max(part.n_items, 1) + item) % max(part.n_items, 1),
-                                   minlength=part.n_items)
-    keep = single & (sources_per_item[item] <= max_sources_per_item)
-    s, c, i = part.assert_source[keep], part.assert_cand[keep], item[keep]
+    sources_per_item = part.item_n_sources
+    if sources_per_item is None:
+        pairs = np.unique(part.assert_source * max(part.n_items, 1) + item)
+        sources_per_item = np.bincount(pairs % max(part.n_items, 1), minlength=part.n_items)
+    keep = single & (sources_per_item[item] <= max_sources_per_item) & (sources_per_item[item] >= 2)
     ns, nc, ni = part.n_sources, part.n_cands, part.n_items
-    by_cand = sparse.csr_matrix((np.ones(len(s)), (s, c)), shape=(ns, nc))
-    by_item = sparse.csr_matrix((np.ones(len(s)), (s, i)), shape=(ns, ni))
-    by_item.data[:] = 1.0  # a source counts once per item
-    shared_items = by_item @ by_item.T
-    p = prob
-    same_true = by_cand @ sparse.diags(p) @ by_cand.T
-    same_false = by_cand @ sparse.diags(1.0 - p) @ by_cand.T
+    # items: a source counts once per item
+    s_i = np.unique(part.assert_source[keep] * max(ni, 1) + item[keep])
+    by_item = sparse.csr_matrix((np.ones(len(s_i)), (s_i // max(ni, 1), s_i % max(ni, 1))), shape=(ns, ni))
+    shared_items = (by_item @ by_item.T).tocsr()
+    # candidates asserted by at least two sources
+    per_cand = np.bincount(part.assert_cand[keep], minlength=nc)
+    keep &= per_cand[part.assert_cand] >= 2
+    s, c = part.assert_source[keep], part.assert_cand[keep]
+    ones_t = sparse.csr_matrix((np.ones(len(s)), (c, s)), shape=(nc, ns))
     # wrong values concentrate on the values actually claimed: two independent sources that are both wrong
     # pick the same wrong value with probability 1 / (observed candidates - 1), not 1 / (domain size - 1)
     observed = np.diff(np.r_[part.item_start, part.n_cands])[part.cand_item]
     n_false = np.maximum(observed - 1.0, 1.0)
-    false_n = by_cand @ sparse.diags((1.0 - p) * n_false) @ by_cand.T
-    return shared_items.tocsr(), same_true.tocsr(), same_false.tocsr(), false_n.tocsr()
+    p = prob[c]
+
+    def weighted(w: np.ndarray) -> sparse.csr_matrix:
+        return (sparse.csr_matrix((w, (s, c)), shape=(ns, nc)) @ ones_t).tocsr()
+
+    return shared_items, weighted(p), weighted(1.0 - p), weighted((1.0 - p) * n_false[c])
 
 
 def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, settings: CopySettings

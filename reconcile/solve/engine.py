@@ -59,11 +59,12 @@ def split(part: Partition, n_parts: int) -> list[tuple[int, Partition]]:
             assert_source=a_source[a_lo:a_hi], assert_cand=a_cand[a_lo:a_hi] - c_lo, assert_w=a_w[a_lo:a_hi],
             cand_item=part.cand_item[c_lo:c_hi] - lo, item_start=part.item_start[lo:hi] - c_lo,
             item_n_false=part.item_n_false[lo:hi], item_multi=part.item_multi[lo:hi], n_sources=part.n_sources,
+            item_n_sources=None if part.item_n_sources is None else part.item_n_sources[lo:hi],
         )))
     return out
 
 
-def _em(parts, module, reliability, a, b, rules: SolverRules):
+def _em(parts, module, reliability, a, b, rules: SolverRules, extra_stats=None):
     iterations, change, converged = 0, 0.0, not module.ITERATIVE
     n_sources = parts[0][1].n_sources
     for iterations in range(1, (rules.max_iterations if module.ITERATIVE else 1) + 1):
@@ -71,6 +72,10 @@ def _em(parts, module, reliability, a, b, rules: SolverRules):
         total = np.zeros(n_sources)
         for _, p in parts:
             r, t = module.source_stats(p, module.stats_probs(p, reliability))
+            right += r
+            total += t
+        if extra_stats is not None and module.ITERATIVE:  # e.g. the time model's items
+            r, t = extra_stats(reliability)
             right += r
             total += t
         updated = module.update(right, total, a, b, rules.reliability_bounds)
@@ -90,17 +95,20 @@ def _posteriors(parts, module, reliability, n_cands) -> np.ndarray:
 
 
 def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
-        n_partitions: int = 1, copying: CopyingRules | None = None, base_factor: np.ndarray | None = None) -> Fit:
+        n_partitions: int = 1, copying: CopyingRules | None = None, base_factor: np.ndarray | None = None,
+        extra_stats=None) -> Fit:
     """Fit source reliabilities and candidate probabilities.
 
     `base_factor` multiplies assertion weights before anything else (explicit attribution: "told Reuters").
+    `extra_stats(reliability) -> (right, total)` adds per-source statistics of items solved elsewhere (the time
+    model) to every M-step.
     """
     module = solver_module(solver or rules.name)
     base = part.assert_w if base_factor is None else part.assert_w * base_factor
     work = replace(part, assert_w=base)
     parts = split(work, n_partitions)
     reliability = np.clip(a / (a + b), *rules.reliability_bounds)
-    reliability, iterations, converged, change = _em(parts, module, reliability, a, b, rules)
+    reliability, iterations, converged, change = _em(parts, module, reliability, a, b, rules, extra_stats)
     factor = np.ones(len(base))
     pairs = pd.DataFrame(columns=["a", "b"] + copy_model.PAIR_COLUMNS[2:7])
     if copying is not None and copying.enabled and part.n_sources > 1:
@@ -118,7 +126,7 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
                 break
             factor = new_factor
             parts = split(replace(part, assert_w=base * factor), n_partitions)
-            reliability, more, converged, change = _em(parts, module, reliability, a, b, rules)
+            reliability, more, converged, change = _em(parts, module, reliability, a, b, rules, extra_stats)
             iterations += more
     prob = _posteriors(parts, module, reliability, part.n_cands)
     return Fit(prob, reliability, iterations, converged, change, factor, pairs)

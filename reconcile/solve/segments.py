@@ -43,3 +43,12 @@ def seg_join(keys: np.ndarray, strings: np.ndarray, sep: str = ";", limit: int =
         suffix = np.where(more > 0, np.char.add(f"{sep}(+", np.char.add(more.astype(str), " more)")), "")
         joined = joined + suffix.astype(object)
     return keys[starts], joined
+
+
+def dense_rank(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted unique keys, index of each key among them): np.unique(return_inverse=True) by hashing, which
+    is about twice as fast on large integer arrays as numpy's sort-based version."""
+    import pandas as pd
+
+    inverse, uniq = pd.factorize(keys, sort=True)
+    return np.asarray(uniq), inverse.astype(np.int64, copy=False)

@@ -17,18 +17,20 @@ MAX_LISTED_SOURCES = 20
 
 def rank_candidates(problem: Problem, prob: np.ndarray) -> np.ndarray:
     """Candidate ids ordered by item, then probability (high first), then value key (deterministic ties)."""
-    cands = problem.cands
-    return np.lexsort((cands["value_key"].to_numpy(), -prob, cands["item"].to_numpy()))
+    cands = problem.cands  # key codes follow the sorted key strings
+    return np.lexsort((cands["key_code"].to_numpy(), -prob, cands["item"].to_numpy()))
 
 
 def supporting_sources(problem: Problem, cand_ids: np.ndarray) -> pd.Series:
     """Sorted names of the sources asserting each of the given candidates."""
     part = problem.part
-    wanted = np.isin(part.assert_cand, cand_ids)
-    frame = pd.DataFrame({"cand": part.assert_cand[wanted],
-                          "source": problem.sources.to_numpy()[part.assert_source[wanted]]})
-    frame = frame.sort_values(["cand", "source"], kind="stable")
-    keys, joined = seg_join(frame["cand"].to_numpy(), frame["source"].to_numpy(), ";", MAX_LISTED_SOURCES)
+    wanted = np.zeros(part.n_cands, dtype=bool)
+    wanted[cand_ids] = True
+    idx = np.flatnonzero(wanted[part.assert_cand])
+    # source ids follow the sorted source names, so integer order is name order
+    idx = idx[np.lexsort((part.assert_source[idx], part.assert_cand[idx]))]
+    keys, joined = seg_join(part.assert_cand[idx], problem.sources.to_numpy()[part.assert_source[idx]], ";",
+                            MAX_LISTED_SOURCES)
     return pd.Series(joined, index=keys)
 
 
@@ -58,10 +60,8 @@ def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, a
     conf = prob[win_c]
     runner_conf = np.where(has_runner, prob[np.where(has_runner, runner, 0)], 0.0)
 
-    claims = problem.claims
-    n_claims = np.bincount(claims["item"].to_numpy(), minlength=part.n_items)
-    item_src = np.unique(claims["item"].to_numpy() * part.n_sources + claims["source_id"].to_numpy())
-    n_sources = np.bincount(item_src // part.n_sources, minlength=part.n_items)
+    n_claims = np.bincount(problem.claims["item"].to_numpy(), minlength=part.n_items)
+    n_sources = np.bincount(problem.pair_item, minlength=part.n_items)
 
     status = np.full(len(win_c), "contested", dtype=object)
     tie = has_runner & (conf - runner_conf <= thresholds.tie)

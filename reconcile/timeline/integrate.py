@@ -1,0 +1,92 @@
+"""Glue between the static solver and the time model: which items are time-modelled, and the EM loop.
+
+Items of attributes with `change_every` (and not multi-valued: one state at a time) are time-modelled. Their
+assertions take no part in the static solver's statistics; instead, per EM iteration, the time model is fitted
+with the current reliabilities and each of their claims adds (weight x smoothed support of its value at its
+valid time, weight) to its source's (right, total) - the same sufficient statistics as the static M-step, so
+reliabilities are learned jointly from both kinds of items. Claims superseded by their own source's correction
+count neither way. At the end, the candidates of time-modelled items take the state probability at as-of in
+place of the static posterior.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from ..rules.model import Rules
+from ..solve.arrays import Partition, Problem
+from ..solve.engine import fit
+from .hmm import TimelineFit, fit_timelines
+
+
+def change_every_by_item(problem: Problem, rules: Rules) -> dict[int, float]:
+    """item id -> change_every (seconds) for the time-modelled items."""
+    out: dict[int, float] = {}
+    attrs = problem.items["attribute"].astype(str).to_numpy()
+    for attribute in np.unique(attrs):
+        rule = rules.attribute_rule(str(attribute))
+        if rule.change_every and not rule.multi_valued:
+            out.update(dict.fromkeys(np.flatnonzero(attrs == attribute).tolist(), float(rule.change_every)))
+    return out
+
+
+class TimeModel:
+    def __init__(self, problem: Problem, rules: Rules, as_of: pd.Timestamp | None):
+        self.problem = problem
+        self.as_of = as_of
+        self.change_every = change_every_by_item(problem, rules)
+        self.items = np.array(sorted(self.change_every), dtype=np.int64)
+        mask = np.isin(problem.claims["item"].to_numpy(), self.items)
+        self.claim_rows = np.flatnonzero(mask)  # positions in problem.claims
+        self.claims = problem.claims.iloc[self.claim_rows].reset_index(drop=True)
+        self.cand_mask = np.isin(problem.part.cand_item, self.items)
+        self.last: TimelineFit | None = None
+
+    @property
+    def active(self) -> bool:
+        return len(self.items) > 0
+
+    def static_partition(self, part: Partition) -> Partition:
+        """The partition with the assertions of time-modelled items at weight 0 (out of the static statistics)."""
+        return replace(part, assert_w=np.where(self.cand_mask[part.assert_cand], 0.0, part.assert_w))
+
+    def fit(self, reliability: np.ndarray) -> TimelineFit:
+        self.last = fit_timelines(self.claims, self.problem.cands, reliability, self.problem.part.item_n_false,
+                                  self.change_every, self.as_of)
+        return self.last
+
+    def source_stats(self, reliability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        tf = self.fit(reliability)
+        w = self.claims["effective_weight"].to_numpy(dtype=float) * ~tf.superseded
+        src = self.claims["source_id"].to_numpy()
+        n = self.problem.part.n_sources
+        return (np.bincount(src, weights=w * np.nan_to_num(tf.claim_support), minlength=n),
+                np.bincount(src, weights=w, minlength=n))
+
+    @staticmethod
+    def merge(cand_prob: np.ndarray, tf: TimelineFit) -> np.ndarray:
+        return np.where(np.isnan(tf.state_prob), cand_prob, tf.state_prob)
+
+
+@dataclass
+class TimeSolve:
+    cand_prob: np.ndarray  # static posteriors, with the state at as-of for time-modelled candidates
+    reliability: np.ndarray
+    iterations: int
+    converged: bool
+    timeline: TimelineFit | None
+
+
+def fit_with_time(problem: Problem, a: np.ndarray, b: np.ndarray, rules: Rules, as_of: pd.Timestamp | None,
+                  solver: str | None = None, n_partitions: int = 1) -> TimeSolve:
+    """The engine's fit (without copy detection) with the time model in its M-steps."""
+    model = TimeModel(problem, rules, as_of)
+    part = model.static_partition(problem.part) if model.active else problem.part
+    f = fit(part, a, b, rules.solver, solver, n_partitions, extra_stats=model.source_stats if model.active else None)
+    prob, tf = f.cand_prob, None
+    if model.active:
+        tf = model.fit(np.clip(f.reliability, *rules.solver.reliability_bounds))
+        prob = model.merge(prob, tf)
+    return TimeSolve(prob, f.reliability, f.iterations, f.converged, tf)

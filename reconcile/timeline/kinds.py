@@ -1,0 +1,234 @@
+"""Contradiction kinds of time-modelled subject/attributes, in the columns of reconcile.contradictions.
+
+A claim is *credible* when its source's reliability is at least `min_reliability` and it is not superseded by
+its own source's correction; its credible weight is effective_weight x reliability. Two valid times closer
+than the attribute's tolerance (evidence.tolerance_ns: max(1 h, 2% of change_every)) overlap. For these
+kinds `verdict_value` / `verdict_confidence` are the timeline's value and probability at the moment concerned
+(for `stale`: the state at as-of); `status` is the item's verdict status (from `verdicts` when given).
+
+* `conflict_same_time` - two credible claims with different values and overlapping valid times: a real
+  conflict. One row per (subject/attribute, timeline interval holding the moment of the overlap); losing
+  sources back a value other than the interval's; severity = their credible weight.
+* `time_disagreement` - sources agree on the value but not on when it began: for a timeline run that starts
+  with a change, each source's earliest *dated* claim of the run's value within change_every / 2 of the run's
+  start is its onset. A claim dates an event when it has an explicit valid time ending more than the tolerance
+  before its publication ('it fell overnight', said in the morning); a claim about the moment it is published
+  is a status report ('X holds the city') and dates nothing; onsets that do not overlap (within tolerance) the onset of the most credible
+  source lose. One row per run; severity = credible weight of the losing onsets.
+* `stale` - a source whose latest word (the claim with the latest valid time) gave a value that held then
+  (smoothed support >= 0.5) but is no longer the state at as-of. Reported, not counted as a conflict. One row
+  per subject/attribute; severity = sum of weight x reliability x P(their value is not the state at as-of).
+* `correction` - a source asserted X and later (published_at) Y for an overlapping valid time: the later
+  statement supersedes the earlier (the earlier is not used as evidence). One row per corrected claim;
+  severity = the corrected claim's weight x reliability.
+
+Ordering (as contradictions.py): severity descending, then subject, attribute, kind, source, id.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+from ..contradictions import COLUMNS
+from .evidence import to_ns, tolerance_ns
+from .hmm import TimelineFit
+
+CREDIBLE = 0.5
+SUPPORTED = 0.5
+
+
+def _ids(*columns) -> np.ndarray:
+    keys = ["\x1f".join(map(str, t)) for t in zip(*columns)]
+    return np.array(["C" + hashlib.sha1(k.encode()).hexdigest()[:10] for k in keys], dtype=object)
+
+
+def _iso(ns: np.ndarray) -> np.ndarray:
+    return pd.to_datetime(np.asarray(ns, dtype=np.int64), utc=True, unit="ns").strftime("%Y-%m-%dT%H:%M:%SZ"
+                                                                                     ).to_numpy(dtype=object)
+
+
+def _span(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    fa, fb = _iso(a), _iso(b)
+    return np.where(a == b, "at " + fa, fa + ".." + fb).astype(object)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=COLUMNS)
+
+
+def time_contradictions(claims: pd.DataFrame, timeline: pd.DataFrame, claim_support: np.ndarray,
+                        fit: TimelineFit, reliability: np.ndarray, change_every: dict[int, float],
+                        verdicts: pd.DataFrame | None = None, min_reliability: float = CREDIBLE) -> pd.DataFrame:
+    """Time-aware contradictions of the claims of time-modelled items (claims aligned with `fit`)."""
+    if len(claims) == 0 or len(timeline) == 0:
+        return _empty()
+    item = claims["item"].to_numpy().astype(np.int64)
+    rel = np.asarray(reliability, dtype=float)[claims["source_id"].to_numpy()]
+    w = claims["effective_weight"].to_numpy(dtype=float)
+    tau = np.array([change_every[int(i)] for i in item], dtype=float)
+    pub, has_pub = to_ns(claims["published_at"])
+    dated = fit.explicit & has_pub & (pub - fit.evidence_to > tolerance_ns(tau))
+    c = pd.DataFrame({
+        "row": np.arange(len(claims)), "item": item, "cand": claims["cand"].to_numpy().astype(np.int64),
+        "source": claims["source"].astype(str).to_numpy(), "value": claims["value"].astype(str).to_numpy(),
+        "a": fit.evidence_from, "b": fit.evidence_to, "dated": dated, "support": claim_support,
+        "cred_w": w * rel, "credible": (rel >= min_reliability) & ~fit.superseded & (w > 0),
+        "tol": tolerance_ns(tau), "tau_ns": tau * 1e9, "superseded": fit.superseded,
+    })
+    tl = timeline.reset_index(drop=True).copy()
+    tl["row_tl"] = np.arange(len(tl))
+    tl["t0"] = tl["valid_from"].dt.as_unit("ns").astype("int64").to_numpy()
+    tl["t1"] = tl["valid_to"].dt.as_unit("ns").astype("int64").to_numpy()
+    frames = [_conflicts(c, tl), _disagreements(c, tl), _stale(c, tl, fit), _corrections(c, claims, tl, fit)]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return _empty()
+    out = pd.concat(frames, ignore_index=True)
+    if verdicts is not None and len(verdicts):
+        status = verdicts.drop_duplicates(["subject", "attribute"]).set_index(["subject", "attribute"])["status"]
+        out["status"] = status.reindex(pd.MultiIndex.from_arrays([out["subject"], out["attribute"]])
+                                       ).fillna("").to_numpy()
+    else:
+        out["status"] = ""
+    return out.sort_values(["severity", "subject", "attribute", "kind", "source", "id"],
+                           ascending=[False, True, True, True, True, True], kind="stable"
+                           ).reset_index(drop=True)[COLUMNS]
+
+
+def _interval_at(item: np.ndarray, t: np.ndarray, tl: pd.DataFrame) -> np.ndarray:
+    """Row of the timeline interval of `item` holding time t (before the first: the first)."""
+    left = pd.DataFrame({"_item": item, "t": np.asarray(t, dtype=np.int64), "k": np.arange(len(item))})
+    right = tl[["_item", "t0", "row_tl"]]
+    merged = pd.merge_asof(left.sort_values("t", kind="stable"), right.sort_values("t0", kind="stable"),
+                           left_on="t", right_on="t0", by="_item", direction="backward")
+    first = tl.drop_duplicates("_item").set_index("_item")["row_tl"]
+    rows = merged["row_tl"].fillna(merged["_item"].map(first)).to_numpy().astype(np.int64)
+    out = np.empty(len(item), dtype=np.int64)
+    out[merged["k"].to_numpy()] = rows
+    return out
+
+
+def _row_frame(tl_rows: pd.DataFrame, kind: str, competing, losing, source, severity, discriminator) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "subject": tl_rows["subject"].to_numpy(), "attribute": tl_rows["attribute"].to_numpy(), "kind": kind,
+        "verdict_value": tl_rows["value"].to_numpy(), "verdict_confidence": tl_rows["probability"].to_numpy(),
+        "competing_values": competing, "losing_sources": losing, "source": source,
+        "severity": np.asarray(severity, dtype=float), "status": "",
+    })
+    out["id"] = _ids(out["subject"], out["attribute"], np.full(len(out), kind), out["source"], discriminator)
+    return out
+
+
+def _describe(frame: pd.DataFrame, group: str) -> pd.Series:
+    """Per group: 'value (support: sources); ...' ordered by support (high first), then value."""
+    per = (frame.sort_values([group, "value", "source"], kind="stable")
+           .groupby([group, "value"], sort=True)
+           .agg(p=("support", "max"), sources=("source", lambda s: ",".join(dict.fromkeys(s)))).reset_index()
+           .sort_values([group, "p", "value"], ascending=[True, False, True], kind="stable"))
+    per["desc"] = per["value"] + " (" + per["p"].map("{:.3f}".format) + ": " + per["sources"] + ")"
+    return per.groupby(group, sort=True)["desc"].agg("; ".join)
+
+
+def _joined(frame: pd.DataFrame, group: str, column: str) -> pd.Series:
+    return (frame.sort_values([group, column], kind="stable").drop_duplicates([group, column])
+            .groupby(group, sort=True)[column].agg(",".join))
+
+
+def _conflicts(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
+    cred = c[c["credible"]]
+    pairs = cred.merge(cred, on="item", suffixes=("", "_o"))
+    lo = np.maximum(pairs["a"], pairs["a_o"])
+    hi = np.minimum(pairs["b"], pairs["b_o"])
+    keep = (pairs["cand"] != pairs["cand_o"]) & (lo - hi <= pairs["tol"]) & (pairs["row"] < pairs["row_o"])
+    pairs = pairs[keep.to_numpy()]
+    if pairs.empty:
+        return _empty()
+    lo, hi = lo[keep].to_numpy(), hi[keep].to_numpy()
+    moment = np.where(lo <= hi, lo, (lo + hi) // 2)
+    pairs = pairs.assign(tl=_interval_at(pairs["item"].to_numpy(), moment, tl))
+    members = pd.concat([pairs[["tl", "row"]], pairs[["tl", "row_o"]].rename(columns={"row_o": "row"})])
+    members = members.drop_duplicates().merge(c, on="row").sort_values(["tl", "row"], kind="stable")
+    members["lose"] = members["cand"].to_numpy() != tl["_cand"].to_numpy()[members["tl"].to_numpy()]
+    tls = np.unique(members["tl"].to_numpy())
+    rows = tl.iloc[tls]
+    competing = _describe(members, "tl").reindex(tls).to_numpy()
+    at = "at " + _iso(rows["t0"].to_numpy()) + ": "
+    losing = _joined(members[members["lose"]], "tl", "source").reindex(tls).fillna("").to_numpy()
+    severity = members[members["lose"]].groupby("tl")["cred_w"].sum().reindex(tls).fillna(0.0).to_numpy()
+    return _row_frame(rows, "conflict_same_time", at + competing, losing, "", severity, _iso(rows["t0"].to_numpy()))
+
+
+def _disagreements(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
+    runs = tl[tl["change"].to_numpy()]
+    if runs.empty:
+        return _empty()
+    cand_c = c[c["credible"] & c["dated"]]
+    m = cand_c.merge(runs[["_item", "_cand", "t0", "row_tl"]], left_on=["item", "cand"], right_on=["_item", "_cand"])
+    m = m[(np.abs(m["a"] - m["t0"]) <= 0.5 * m["tau_ns"]).to_numpy()]
+    if m.empty:
+        return _empty()
+    onset = m.sort_values(["row_tl", "source", "a", "b", "row"], kind="stable").drop_duplicates(["row_tl", "source"])
+    ref = (onset.sort_values(["row_tl", "cred_w", "a", "source"], ascending=[True, False, True, True], kind="stable")
+           .drop_duplicates("row_tl").set_index("row_tl"))
+    ra = ref["a"].reindex(onset["row_tl"]).to_numpy()
+    rb = ref["b"].reindex(onset["row_tl"]).to_numpy()
+    onset = onset.assign(lose=(np.maximum(onset["a"], ra) - np.minimum(onset["b"], rb) > onset["tol"]).to_numpy())
+    lost = onset[onset["lose"]]
+    if lost.empty:
+        return _empty()
+    tls = np.unique(lost["row_tl"].to_numpy())
+    onset = onset[onset["row_tl"].isin(tls)].sort_values(["row_tl", "a", "b", "source"], kind="stable")
+    onset["desc"] = onset["value"] + " " + _span(onset["a"].to_numpy(), onset["b"].to_numpy()) + ": " + onset["source"]
+    competing = onset.groupby("row_tl", sort=True)["desc"].agg("; ".join).reindex(tls).to_numpy()
+    losing = _joined(lost, "row_tl", "source").reindex(tls).to_numpy()
+    severity = lost.groupby("row_tl")["cred_w"].sum().reindex(tls).to_numpy()
+    rows = tl.iloc[tls]
+    return _row_frame(rows, "time_disagreement", competing, losing, "", severity, _iso(rows["t0"].to_numpy()))
+
+
+def _stale(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
+    live = c[~c["superseded"]]
+    latest = (live.sort_values(["item", "source", "b", "a", "row"], kind="stable")
+              .drop_duplicates(["item", "source"], keep="last"))
+    last_tl = tl.drop_duplicates("_item", keep="last").set_index("_item")
+    now_cand = last_tl["_cand"].reindex(latest["item"]).to_numpy()
+    p_now = np.nan_to_num(fit.state_prob[latest["cand"].to_numpy()])
+    is_stale = (latest["cand"].to_numpy() != now_cand) & (latest["support"].to_numpy() >= SUPPORTED)
+    stale = latest[is_stale].assign(sev=latest["cred_w"].to_numpy()[is_stale] * (1.0 - p_now[is_stale]))
+    if stale.empty:
+        return _empty()
+    # the end of the run the stale value held in: the interval holding the claim, up to the next change
+    held = _interval_at(stale["item"].to_numpy(), stale["b"].to_numpy(), tl)
+    stale = stale.assign(until=_iso(tl["t1"].to_numpy()[held]))
+    items = np.unique(stale["item"].to_numpy())
+    per = (stale.sort_values(["item", "value", "source"], kind="stable")
+           .groupby(["item", "value"], sort=True)
+           .agg(until=("until", "max"), sources=("source", ",".join)).reset_index())
+    per["desc"] = per["value"] + " (held until " + per["until"] + ": " + per["sources"] + ")"
+    competing = per.groupby("item", sort=True)["desc"].agg("; ".join).reindex(items).to_numpy()
+    losing = _joined(stale, "item", "source").reindex(items).to_numpy()
+    severity = stale.groupby("item")["sev"].sum().reindex(items).to_numpy()
+    rows = last_tl.loc[items].reset_index()
+    rows["probability"] = fit.state_prob[rows["_cand"].to_numpy()]
+    return _row_frame(rows, "stale", competing, losing, "", severity, np.full(len(rows), "as-of"))
+
+
+def _corrections(c: pd.DataFrame, claims: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
+    old = np.flatnonzero(fit.superseded)
+    if len(old) == 0:
+        return _empty()
+    new = fit.corrected_by[old]
+    pub = claims["published_at"]
+    fmt = lambda rows: pd.DatetimeIndex(pub.iloc[rows]).strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy(dtype=object)
+    val = c["value"].to_numpy()
+    span = _span(c["a"].to_numpy()[old], c["b"].to_numpy()[old])
+    competing = (val[old] + " (published " + fmt(old) + ") -> " + val[new] + " (published " + fmt(new) + "), "
+                 + span)
+    moment = (c["a"].to_numpy()[old] + c["b"].to_numpy()[old]) // 2
+    rows = tl.iloc[_interval_at(c["item"].to_numpy()[old], moment, tl)]
+    # the claim's own weight (not the zeroed evidence weight) x reliability
+    severity = c["cred_w"].to_numpy()[old]
+    return _row_frame(rows, "correction", competing, "", c["source"].to_numpy()[old], severity,
+                      val[old] + "|" + fmt(old) + "|" + span)
