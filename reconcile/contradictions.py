@@ -6,6 +6,7 @@ Kinds:
 - `self_contradiction`: one source asserts several values of a single-valued subject/attribute.
 Severity of a conflict = sum over losing assertions of weight x learned reliability of the source; of a
 self-contradiction, the source's weight on its values times (1 - the best of their probabilities).
+Time-modelled subjects get their own kinds (reconcile/timeline/kinds.py).
 """
 from __future__ import annotations
 
@@ -13,21 +14,23 @@ import numpy as np
 import pandas as pd
 
 from .solve.arrays import Problem
-from .solve.segments import seg_join
+from .solve.segments import fmt3, seg_join
 
 NEAR_TIE = 0.1
 COLUMNS = ["id", "subject", "attribute", "kind", "verdict_value", "verdict_confidence", "competing_values",
            "losing_sources", "source", "severity", "status"]
+LISTED_SOURCES = 10
 
 
-def _ids(*columns: pd.Series | np.ndarray) -> np.ndarray:
+def _ids(*columns) -> np.ndarray:
+    """Stable ids from content: 'C' + a 64-bit hash of the columns, in decimal (Arrow's cast, no Python loop)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     frame = pd.DataFrame({str(i): np.asarray(c, dtype=object) for i, c in enumerate(columns)})
     hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    return ("C" + pd.Series(hashed).map("{:016x}".format)).to_numpy()
-
-
-def _fmt(prob: np.ndarray) -> np.ndarray:
-    return np.char.mod("%.3f", prob).astype(object)
+    text = pc.binary_join_element_wise("C", pc.cast(pa.array(hashed), pa.string()), "")
+    return np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
 
 
 def find_contradictions(problem: Problem, prob: np.ndarray, reliability: np.ndarray,
@@ -38,16 +41,24 @@ def find_contradictions(problem: Problem, prob: np.ndarray, reliability: np.ndar
     skip = np.zeros(problem.part.n_items, dtype=bool)
     if exclude_items is not None:
         skip[exclude_items] = True
-    frames = [_conflicts(problem, prob, reliability, verdicts, first, skip), _self(problem, prob, first, skip)]
-    frames = [f for f in frames if len(f)]
+    frames = [f for f in (_conflicts(problem, prob, reliability, verdicts, first, skip),
+                          _self(problem, prob, first, skip)) if len(f)]
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
     return sort_contradictions(pd.concat(frames, ignore_index=True))
 
 
 def sort_contradictions(frame: pd.DataFrame) -> pd.DataFrame:
-    """Most severe first; ties by subject, attribute, kind, source, id (deterministic)."""
-    keys = [frame[c].astype(str).to_numpy() for c in ("id", "source", "kind", "attribute", "subject")]
+    """Most severe first; ties by subject/attribute (item order), kind, source, id: deterministic.
+
+    Rows from the solver carry integer `_item`/`_source` keys (item and source ids follow name order); rows
+    without them (the time model's) are ranked by their strings.
+    """
+    if "_item" not in frame or frame["_item"].isna().any():
+        keys = [frame[c].astype(str).to_numpy() for c in ("id", "source", "kind", "attribute", "subject")]
+    else:
+        keys = [frame["id"].to_numpy(), frame["_source"].to_numpy(), frame["kind"].to_numpy(),
+                frame["_item"].to_numpy()]
     order = np.lexsort(tuple(keys) + (-frame["severity"].to_numpy(dtype=float),))
     return frame.iloc[order].reset_index(drop=True)[COLUMNS]
 
@@ -63,34 +74,34 @@ def _conflicts(problem, prob, reliability, verdicts, first, skip) -> pd.DataFram
     items = np.flatnonzero((severity > 0) & ~skip)
     if len(items) == 0:
         return pd.DataFrame(columns=COLUMNS)
-    in_conflict = np.isin(a_item, items)
-    names = problem.sources.to_numpy()
-    # sources per candidate
-    idx = np.flatnonzero(in_conflict)
-    idx = idx[np.lexsort((part.assert_source[idx], part.assert_cand[idx]))]  # source ids are in name order
-    a = pd.DataFrame({"cand": part.assert_cand[idx], "source_id": part.assert_source[idx],
-                      "source": names[part.assert_source[idx]]})
-    cand_ids, cand_sources = seg_join(a["cand"].to_numpy(), a["source"].to_numpy(), ",", 10)
-    c = pd.DataFrame({"cand": cand_ids, "sources": cand_sources, "item": part.cand_item[cand_ids],
-                      "value": problem.cands["value"].to_numpy()[cand_ids], "prob": prob[cand_ids],
-                      "winner": winners[cand_ids]})
-    c = c.sort_values(["item", "prob", "value"], ascending=[True, False, True], kind="stable")
-    c["desc"] = c["value"].astype(object) + " (" + _fmt(c["prob"].to_numpy()) + ": " + c["sources"] + ")"
-    _, competing = seg_join(c["item"].to_numpy(), c["desc"].to_numpy(), "; ", 50)
-    lose = c[~c["winner"]]
-    best_loser = lose.groupby("item", sort=True)["prob"].max().reindex(items).fillna(0.0).to_numpy()
-    # losing sources per item, each once, sorted
-    la = a.assign(item=part.cand_item[a["cand"].to_numpy()])[~winners[a["cand"].to_numpy()]]
-    la = la.drop_duplicates(["item", "source_id"]).sort_values(["item", "source_id"], kind="stable")
-    l_items, l_sources = seg_join(la["item"].to_numpy(), la["source"].to_numpy(), ",", 20)
-    losing_sources = pd.Series(l_sources, index=l_items).reindex(items).fillna("").to_numpy()
+    involved = np.zeros(part.n_items, dtype=bool)
+    involved[items] = True
+    # candidates of conflicting items, best first: "value (probability, n sources)"
+    cands = np.flatnonzero(involved[part.cand_item])
+    n_src = np.bincount(part.assert_cand, minlength=part.n_cands)[cands]
+    cands_order = np.lexsort((problem.cands["key_code"].to_numpy()[cands], -prob[cands], part.cand_item[cands]))
+    cands, n_src = cands[cands_order], n_src[cands_order]
+    desc = (problem.cands["value"].to_numpy(dtype=object)[cands] + " (" + fmt3(prob[cands]) + ", "
+            + n_src.astype(str).astype(object) + np.where(n_src == 1, " source)", " sources)").astype(object))
+    _, competing = seg_join(part.cand_item[cands], desc, "; ", 50)
+    best_loser = np.zeros(part.n_items)
+    lose_c = cands[~winners[cands]]
+    np.maximum.at(best_loser, part.cand_item[lose_c], prob[lose_c])
+    # losing sources per item, each once, in name order (source ids follow names)
+    la = np.flatnonzero(losing & involved[a_item])
+    pair = np.unique(a_item[la] * part.n_sources + part.assert_source[la])
+    l_items, l_sources = seg_join(pair // part.n_sources, problem.sources.to_numpy()[pair % part.n_sources], ",",
+                                  LISTED_SOURCES)
+    losing_sources = np.full(part.n_items, "", dtype=object)
+    losing_sources[l_items] = l_sources
     v = first.loc[items]
-    gap = v["confidence"].to_numpy() - best_loser
+    gap = v["confidence"].to_numpy() - best_loser[items]
     out = pd.DataFrame({
         "subject": v["subject"].to_numpy(), "attribute": v["attribute"].to_numpy(),
         "kind": np.where(gap < NEAR_TIE, "near_tie", "value_conflict"), "verdict_value": v["value"].to_numpy(),
         "verdict_confidence": v["confidence"].to_numpy(), "competing_values": competing,
-        "losing_sources": losing_sources, "source": "", "severity": severity[items], "status": v["status"].to_numpy(),
+        "losing_sources": losing_sources[items], "source": "", "severity": severity[items],
+        "status": v["status"].to_numpy(), "_item": items, "_source": -1,
     })
     out["id"] = _ids(out["subject"], out["attribute"], np.full(len(out), "conflict"))
     return out
@@ -99,26 +110,27 @@ def _conflicts(problem, prob, reliability, verdicts, first, skip) -> pd.DataFram
 def _self(problem, prob, first, skip) -> pd.DataFrame:
     part = problem.part
     a_item = part.cand_item[part.assert_cand]
-    key = problem.pair_of_assert
-    several = ~part.item_multi[a_item] & (problem.pair_cands[key] > 1) & ~skip[a_item]
+    several = ~part.item_multi[a_item] & (problem.pair_cands[problem.pair_of_assert] > 1) & ~skip[a_item]
     if not several.any():
         return pd.DataFrame(columns=COLUMNS)
-    f = pd.DataFrame({
-        "key": key[several], "source": problem.sources.to_numpy()[part.assert_source[several]],
-        "item": a_item[several], "value": problem.cands["value"].to_numpy()[part.assert_cand[several]],
-        "prob": prob[part.assert_cand[several]], "weight": part.assert_w[several],
-    }).sort_values(["item", "source", "prob", "value"], ascending=[True, True, False, True], kind="stable")
-    f["desc"] = f["value"].astype(object) + " (" + _fmt(f["prob"].to_numpy()) + ")"
-    g = f.groupby(["item", "source"], sort=False)
-    keys, competing = seg_join(f["key"].to_numpy(), f["desc"].to_numpy(), "; ", 50)
-    summary = g.agg(weight=("weight", "sum"), best=("prob", "max")).reset_index()
-    v = first.loc[summary["item"].to_numpy()]
+    idx = np.flatnonzero(several)
+    idx = idx[np.lexsort((problem.cands["key_code"].to_numpy()[part.assert_cand[idx]], -prob[part.assert_cand[idx]],
+                          part.assert_source[idx], a_item[idx]))]
+    pair = problem.pair_of_assert[idx]
+    desc = problem.cands["value"].to_numpy(dtype=object)[part.assert_cand[idx]] + " (" + \
+        fmt3(prob[part.assert_cand[idx]]) + ")"
+    pairs, competing = seg_join(pair, desc, "; ", 50)
+    weight = np.bincount(pair, weights=part.assert_w[idx], minlength=len(problem.pair_cands))[pairs]
+    best = np.zeros(len(problem.pair_cands))
+    np.maximum.at(best, pair, prob[part.assert_cand[idx]])
+    items = problem.pair_item[pairs]
+    sources = problem.pair_source[pairs]
+    v = first.loc[items]
     out = pd.DataFrame({
         "subject": v["subject"].to_numpy(), "attribute": v["attribute"].to_numpy(), "kind": "self_contradiction",
         "verdict_value": v["value"].to_numpy(), "verdict_confidence": v["confidence"].to_numpy(),
-        "competing_values": competing, "losing_sources": "", "source": summary["source"].to_numpy(),
-        "severity": summary["weight"].to_numpy() * (1 - summary["best"].to_numpy()), "status": v["status"].to_numpy(),
+        "competing_values": competing, "losing_sources": "", "source": problem.sources.to_numpy()[sources],
+        "severity": weight * (1 - best[pairs]), "status": v["status"].to_numpy(), "_item": items, "_source": sources,
     })
     out["id"] = _ids(out["subject"], out["attribute"], np.full(len(out), "self"), out["source"])
     return out
-

@@ -137,7 +137,7 @@ def content_ids(claims: pd.DataFrame) -> pd.Series:
 
 
 def _claim_table(problem: Problem, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:
-    """Per accepted claim: its evidence and what it counted for, in (subject, attribute, source, value) order."""
+    """Per accepted claim: its evidence and what it counted for."""
     part, claims = problem.part, problem.claims
     chosen = np.zeros(part.n_cands, dtype=bool)
     chosen[verdicts["_cand"].to_numpy()] = True
@@ -160,16 +160,14 @@ def _claim_table(problem: Problem, f: Fit, verdicts: pd.DataFrame) -> pd.DataFra
         "posterior": f.cand_prob[cand],
         "chosen": chosen[cand],
     }
-    # item ids follow (subject, attribute) order and source ids follow names: sort on integers
-    order = np.lexsort((claims["published_at"].array.asi8, cand, source_id, item))
+    # rows stay in feed order (deterministic for a given feed); readers select by subject
     empty = pd.Categorical.from_codes(np.zeros(len(claims), dtype=np.int8), [""])
     columns = {}
     for name in CLAIM_COLUMNS + [c for c in claims.columns if c not in CLAIM_COLUMNS and not c.startswith("_")
                                  and c not in INTERNAL]:
         values = computed[name] if name in computed else claims[name] if name in claims else empty
-        values = values.array if isinstance(values, pd.Series) else values
-        columns[name] = values.take(order) if hasattr(values, "take") else np.asarray(values)[order]
-    return pd.DataFrame(columns)
+        columns[name] = values.array if isinstance(values, pd.Series) else values
+    return pd.DataFrame(columns, copy=False)
 
 
 def _time_modelled(rules: Rules, problem: Problem) -> bool:

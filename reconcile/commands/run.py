@@ -40,19 +40,19 @@ def run(args) -> int:
     timings["read_validate_s"] = time.perf_counter() - t0
     result = solve(table, loaded.rules, args.solver, args.partitions, timings)
     result.extraction = extraction
-    t0 = time.perf_counter()
     summary = {"solver": result.solver, "default reliability": loaded.rules.defaults.reliability,
                "unknown sources": loaded.rules.defaults.unknown_sources,
                "settled at": loaded.rules.solver.thresholds.settled}
-    result.timings["write_s"] = 0.0
     write_result(result, args.out, args.feeds, loaded.files, loaded.digest, summary, args.engine)
-    timings["write_s"] = time.perf_counter() - t0
     c = result.counts
     status = result.verdicts["status"].value_counts()
     print(f"read {c['rows_read']} rows: {c['rows_accepted']} accepted, {c['rows_rejected']} rejected, "
           f"{c['rows_excluded']} excluded; {c['claims']} distinct claims; {len(result.verdicts)} verdicts ("
           + ", ".join(f"{k} {v}" for k, v in sorted(status.items())) + f"); {len(result.contradictions)} "
           f"contradictions -> {args.out}", file=sys.stderr)
+    t = result.timings
+    print(f"time: read {t['read_validate_s']:.1f} s, factorise {t['factorise_s']:.1f} s, solve {t['solve_s']:.1f} s, "
+          f"verdicts {t['verdicts_s']:.1f} s, write {t['write_s']:.1f} s", file=sys.stderr)
     return 0
 
 

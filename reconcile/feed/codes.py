@@ -18,10 +18,12 @@ def sorted_categorical(values: pd.Series, strip: bool = True) -> pd.Series:
     else:
         codes, cats = pd.factorize(values, use_na_sentinel=True)
     cats = pd.Index(cats).astype(str)
-    text = cats.str.strip() if strip else cats
-    text = np.append(np.asarray(text, dtype=object), "")  # code -1 (missing) -> ''
+    text = np.asarray(cats.str.strip() if strip else cats, dtype=object)
+    missing = codes < 0
+    if missing.any():  # missing cells are empty strings
+        text = np.append(text, "")
+        codes = np.where(missing, len(text) - 1, codes)
     uniq, inverse = np.unique(text.astype(str), return_inverse=True)
-    codes = np.where(codes < 0, len(text) - 1, codes)
     new_codes = inverse[codes].astype(np.int32)
     return pd.Series(pd.Categorical.from_codes(new_codes, categories=pd.Index(uniq, dtype=object), validate=False),
                      index=values.index, name=values.name)
@@ -29,4 +31,10 @@ def sorted_categorical(values: pd.Series, strip: bool = True) -> pd.Series:
 
 def restrict(values: pd.Series) -> pd.Series:
     """Drop categories no row uses (categories stay sorted)."""
-    return values.cat.remove_unused_categories()
+    codes = values.cat.codes.to_numpy()
+    used = np.bincount(codes, minlength=len(values.cat.categories)) > 0
+    if used.all():
+        return values
+    new_code = (np.cumsum(used) - 1).astype(np.int32)
+    return pd.Series(pd.Categorical.from_codes(new_code[codes], values.cat.categories[used], validate=False),
+                     index=values.index, name=values.name)

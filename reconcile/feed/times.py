@@ -8,16 +8,15 @@ _ZONED = r"(?:Z|z|[+-]\d{2}:?\d{2})$"
 _DATE_ONLY = r"^\d{4}-\d{2}-\d{2}$"
 
 
-def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
-    """Parse a column to UTC timestamps. Returns (timestamps with NaT where empty/bad, reason per row ('' = ok)).
-
-    Text is parsed once per distinct string (categorical columns: once per category).
+def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Categorical]:
+    """Parse a column to UTC timestamps. Returns (timestamps with NaT where empty/bad, reason per row as a
+    Categorical, '' = fine). Text is parsed once per distinct string (categorical columns: once per category).
     """
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert("UTC"), pd.Series("", index=values.index, dtype=object)
+        return values.dt.tz_convert("UTC"), pd.Categorical.from_codes(np.zeros(len(values), dtype=np.int8), [""])
     if pd.api.types.is_datetime64_dtype(values.dtype):
-        reason = pd.Series(np.where(values.isna(), "", f"`{column}`: time stamp without a time zone"),
-                           index=values.index, dtype=object)
+        reason = pd.Categorical.from_codes(values.notna().to_numpy().astype(np.int8),
+                                           ["", f"`{column}`: time stamp without a time zone"])
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]"), reason
     codes, uniques = pd.factorize(values, use_na_sentinel=True)  # missing cells: code -1
     uniq = pd.Series(np.append(np.asarray(uniques, dtype=object).astype(str), ""), dtype=object).str.strip()
@@ -42,7 +41,8 @@ def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
     bad = (zoned | date_only) & parsed.isna()
     reason[bad] = f"`{column}`: cannot read as an ISO 8601 date-time (e.g. 2021-07-07T10:00:00Z)"
     out = pd.Series(parsed.to_numpy()[codes], index=values.index, dtype="datetime64[ns, UTC]")
-    return out, pd.Series(reason.to_numpy()[codes], index=values.index, dtype=object)
+    r_codes, r_uniques = pd.factorize(reason.to_numpy(dtype=object))
+    return out, pd.Categorical.from_codes(r_codes[codes], pd.Index(r_uniques, dtype=object), validate=False)
 
 
 def parse_as_of(text: str | None) -> pd.Timestamp | None:
@@ -50,6 +50,6 @@ def parse_as_of(text: str | None) -> pd.Timestamp | None:
     if text is None:
         return None
     stamps, reason = parse_utc(pd.Series([text]), "--as-of")
-    if reason.iloc[0]:
-        raise ValueError(reason.iloc[0].replace("`--as-of`: ", ""))
+    if reason[0]:
+        raise ValueError(reason[0].replace("`--as-of`: ", ""))
     return stamps.iloc[0]

@@ -60,16 +60,45 @@ def map_columns(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
 
 class _Reasons:
-    """The first reason a row is refused, and the column it concerns."""
+    """The first reason each row is refused, as a small code: rows never carry reason strings themselves."""
 
     def __init__(self, n: int):
-        self.reason = np.full(n, "", dtype=object)
-        self.column = np.full(n, "", dtype=object)
+        self.code = np.zeros(n, dtype=np.int32)  # 0: not refused
+        self.texts: list[str] = [""]
+        self.columns: list[str] = [""]
 
-    def add(self, mask: np.ndarray, reason, column: str) -> None:
-        take = mask & (self.reason == "")
-        self.reason[take] = reason[take] if isinstance(reason, np.ndarray) else reason
-        self.column[take] = column
+    def _new(self, reasons, column: str) -> int:
+        base = len(self.texts)
+        self.texts.extend(reasons)
+        self.columns.extend([column] * len(reasons))
+        return base
+
+    def add(self, mask: np.ndarray, reason: str, column: str) -> None:
+        take = mask & (self.code == 0)
+        if take.any():
+            self.code[take] = self._new([reason], column)
+
+    def add_coded(self, reason: pd.Categorical, column: str) -> None:
+        """Per-row reasons given as a Categorical ('' = fine)."""
+        cats = list(reason.categories)
+        bad = [i for i, text in enumerate(cats) if text]
+        if not bad:
+            return
+        lookup = np.zeros(len(cats) + 1, dtype=np.int32)
+        lookup[bad] = self._new([cats[i] for i in bad], column) + np.arange(len(bad))
+        codes = lookup[np.asarray(reason.codes)]
+        take = (codes > 0) & (self.code == 0)
+        self.code[take] = codes[take]
+
+    @property
+    def refused(self) -> np.ndarray:
+        return self.code != 0
+
+    def reason(self, idx: np.ndarray) -> np.ndarray:
+        return np.asarray(self.texts, dtype=object)[self.code[idx]]
+
+    def column(self, idx: np.ndarray) -> np.ndarray:
+        return np.asarray(self.columns, dtype=object)[self.code[idx]]
 
 
 def _canonicalise(feed: pd.DataFrame, rules: Rules, why: _Reasons) -> None:
@@ -77,11 +106,13 @@ def _canonicalise(feed: pd.DataFrame, rules: Rules, why: _Reasons) -> None:
     attr_codes = feed["attribute"].cat.codes.to_numpy()
     val_codes = feed["value"].cat.codes.to_numpy()
     values = np.asarray(feed["value"].cat.categories, dtype=object)
-    key_text = np.full(len(feed), "", dtype=object)
     number = np.full(len(feed), np.nan)
-    bad_reason = np.full(len(feed), "", dtype=object)
+    parts, local_keys = [], []
+    reason = np.zeros(len(feed), dtype=np.int32)
+    reasons: dict[str, int] = {"": 0}
     for code, attribute in enumerate(feed["attribute"].cat.categories):
-        rows = np.flatnonzero(attr_codes == code)
+        rows = np.flatnonzero(attr_codes == code) if len(feed["attribute"].cat.categories) > 1 else \
+            np.arange(len(feed))
         if len(rows) == 0:
             continue
         present = np.flatnonzero(np.bincount(val_codes[rows], minlength=len(values)))
@@ -89,13 +120,24 @@ def _canonicalise(feed: pd.DataFrame, rules: Rules, why: _Reasons) -> None:
         lookup = np.full(len(values), -1, dtype=np.int64)
         lookup[present] = np.arange(len(present))
         local = lookup[val_codes[rows]]
-        key_text[rows] = canon.key.to_numpy(dtype=object)[local]
+        key_codes, key_uniques = pd.factorize(canon.key.to_numpy(dtype=object))
+        parts.append((rows, key_codes[local], len(local_keys)))
+        local_keys.extend(key_uniques)
         if canon.number is not None:
             number[rows] = canon.number.to_numpy()[local]
-        bad_reason[rows] = canon.invalid.to_numpy(dtype=object)[local]
-    bad = bad_reason != ""
-    why.add(bad, np.where(bad, "`value`: " + bad_reason.astype(str), ""), "value")
-    feed["value_key"] = sorted_categorical(pd.Series(key_text, index=feed.index), strip=False)
+        invalid = canon.invalid.to_numpy(dtype=object)
+        if (invalid != "").any():
+            texts = ["`value`: " + t if t else "" for t in invalid]
+            per_value = np.array([reasons.setdefault(t, len(reasons)) for t in texts], dtype=np.int32)
+            reason[rows] = per_value[local]
+    keys, inverse = np.unique(np.asarray(local_keys, dtype=object).astype(str), return_inverse=True)
+    key_code = np.zeros(len(feed), dtype=np.int32)
+    for rows, codes, offset in parts:
+        key_code[rows] = inverse[offset + codes]
+    if len(reasons) > 1:
+        why.add_coded(pd.Categorical.from_codes(reason, pd.Index(list(reasons), dtype=object), validate=False),
+                      "value")
+    feed["value_key"] = pd.Categorical.from_codes(key_code, pd.Index(keys, dtype=object), validate=False)
     feed["value_num"] = number
 
 
@@ -116,8 +158,7 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
         if col in feed:
             raw_times[col] = feed[col]
             feed[col], bad = parse_utc(feed[col], col)
-            bad = bad.to_numpy()
-            why.add(bad != "", bad, col)
+            why.add_coded(bad, col)
         elif col != "valid_at":
             feed[col] = pd.Series(pd.NaT, index=feed.index, dtype="datetime64[ns, UTC]")
     if "valid_at" in feed:  # an instant: both ends of the interval, where they are not given
@@ -145,21 +186,21 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
         known = priors["known"].to_numpy()[feed["source"].cat.codes.to_numpy()]
         why.add(~known, f"source not in the rules (defaults.unknown_sources: {policy})", "source")
 
-    errors = why.reason != ""
-    kind = np.where(errors, "error", "").astype(object)
+    errors = why.refused
+    excluded = np.zeros(n, dtype=bool)
     if policy == "drop":
-        kind[errors & (why.column == "source")] = "excluded"
+        excluded = errors & (np.asarray(why.columns, dtype=object)[why.code] == "source")
     if as_of is None:
         stamps = feed.loc[~errors, "published_at"]
         as_of = stamps.max() if stamps.notna().any() else None
     if as_of is not None:
         late = (feed["published_at"] > as_of).to_numpy() & ~errors
         why.add(late, "published after --as-of", "published_at")
-        kind[late] = "excluded"
-    rejected = why.reason != ""
-    rejects = _rejects(feed, raw_times, why, kind, rejected)
+        excluded |= late
+    rejected = why.refused
+    rejects = _rejects(feed, raw_times, why, excluded, rejected)
 
-    claims = feed.loc[~rejected].copy()
+    claims = feed.loc[~rejected].copy() if rejected.any() else feed
     claims["weight"] = weight[~rejected] * speaker_multiplier(claims, rules)
     accepted = len(claims)
     claims = _deduplicate(claims)
@@ -170,8 +211,8 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
     counts = {
         "rows_read": n,
         "rows_accepted": accepted,
-        "rows_rejected": int((kind == "error").sum()),
-        "rows_excluded": int((kind == "excluded").sum()),
+        "rows_rejected": int((rejected & ~excluded).sum()),
+        "rows_excluded": int(excluded.sum()),
         "duplicate_rows": accepted - len(claims),
         "claims": len(claims),
     }
@@ -181,27 +222,40 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
 
 
 def _deduplicate(claims: pd.DataFrame) -> pd.DataFrame:
-    """Identical claims count once; `copies` keeps how many rows said it."""
+    """Identical claims count once; `copies` keeps how many rows said it.
+
+    Rows are hashed first; only rows whose hash repeats are compared exactly, so a feed without repeats costs
+    one hashing pass.
+    """
     key = [c for c in DEDUP_KEY if c in claims]
-    group = claims.groupby(key, sort=False, dropna=False, observed=True).ngroup().to_numpy()
-    first = np.unique(group, return_index=True)[1]
-    out = claims.iloc[np.sort(first)].copy()
-    out["copies"] = np.bincount(group)[group[np.sort(first)]]
-    return out.reset_index(drop=True)
+    hashed = pd.util.hash_pandas_object(claims[key], index=False)
+    maybe = hashed.duplicated(keep=False).to_numpy()
+    copies = np.ones(len(claims), dtype=np.int64)
+    if not maybe.any():
+        return claims.assign(copies=copies).reset_index(drop=True)
+    rows = np.flatnonzero(maybe)
+    group = claims.iloc[rows].groupby(key, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    _, first = np.unique(group, return_index=True)
+    keep = np.ones(len(claims), dtype=bool)
+    keep[rows] = False
+    keep[rows[first]] = True
+    copies[rows[first]] = np.bincount(group)[group[first]]
+    return claims.loc[keep].assign(copies=copies[keep]).reset_index(drop=True)
 
 
-def _rejects(feed, raw_times, why: _Reasons, kind: np.ndarray, rejected: np.ndarray) -> pd.DataFrame:
+def _rejects(feed, raw_times, why: _Reasons, excluded: np.ndarray, rejected: np.ndarray) -> pd.DataFrame:
     idx = np.flatnonzero(rejected)
+    columns = why.column(idx)
     cells = np.full(len(idx), "", dtype=object)
-    for col in np.unique(why.column[idx]):
+    for col in np.unique(columns):
         if not col:
             continue
         source = raw_times.get(col, feed[col] if col in feed else None)
         if source is None:
             continue
-        pick = why.column[idx] == col
+        pick = columns == col
         values = source.iloc[idx[pick]]
         cells[pick] = values.astype(object).where(values.notna(), "").astype(str).to_numpy()
     return pd.DataFrame({"file": feed["_file"].to_numpy()[idx], "row": feed["_row"].to_numpy()[idx],
-                         "column": why.column[idx], "value": cells, "reason": why.reason[idx], "kind": kind[idx]},
-                        columns=REJECT_COLUMNS)
+                         "column": columns, "value": cells, "reason": why.reason(idx),
+                         "kind": np.where(excluded[idx], "excluded", "error")}, columns=REJECT_COLUMNS)

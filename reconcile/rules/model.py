@@ -180,6 +180,10 @@ class CopyingRules(Strict):
         default=200, ge=2, description="subjects with more sources than this are left out of the estimate (cost bound)"
     )
     threshold: Probability = Field(default=0.5, description="dependence at which copies are discounted and reported")
+    max_items: int = Field(
+        default=200_000, ge=100, description="estimate dependence on at most this many subjects (an even, "
+        "deterministic sample of the subject list): the cost stays bounded at any feed size; discounts apply to all",
+    )
     rounds: int = Field(default=2, ge=1, le=20, description="rounds of detect-then-refit")
 
 

@@ -16,7 +16,8 @@ copying. Per source pair, over the single-valued items both speak about:
 Explicit attribution (`derived_from`, e.g. "told Reuters") is dependence with probability 1.
 The statistics are sums of sparse source x source products, so they reduce across partitions like the
 per-source statistics. Items with more than `max_sources_per_item` sources are left out of the estimate,
-which bounds the cost by (sources per item)^2 per item: it never grows quadratically in claims.
+which bounds the cost by (sources per item)^2 per item: it never grows quadratically in claims; on feeds with
+more than `max_items` subjects, dependence is estimated on an even sample of them.
 
 Discount: see `discounts`; a group of dependent sources asserting one value counts about once.
 """
@@ -43,11 +44,13 @@ class CopySettings:
     threshold: float = 0.5  # dependence at which a pair is discounted and reported
 
 
-def pair_statistics(part: Partition, prob: np.ndarray, max_sources_per_item: int) -> tuple[sparse.csr_matrix, ...]:
+def pair_statistics(part: Partition, prob: np.ndarray, max_sources_per_item: int, stride: int = 1,
+                    item_offset: int = 0) -> tuple[sparse.csr_matrix, ...]:
     """Source x source sparse sums: shared items, expected shared-true, expected shared-false, n-weighted false.
 
     Only candidates asserted by two or more sources, and items spoken about by two or more, can add to a pair:
-    the others are left out before multiplying.
+    the others are left out before multiplying. With `stride` k > 1 only every k-th item is used (a
+    deterministic, even sample that bounds the cost on very large feeds).
     """
     item = part.cand_item[part.assert_cand]
     single = ~part.item_multi[item]
@@ -56,10 +59,12 @@ def pair_statistics(part: Partition, prob: np.ndarray, max_sources_per_item: int
         pairs = np.unique(part.assert_source * max(part.n_items, 1) + item)
         sources_per_item = np.bincount(pairs % max(part.n_items, 1), minlength=part.n_items)
     keep = single & (sources_per_item[item] <= max_sources_per_item) & (sources_per_item[item] >= 2)
+    if stride > 1:
+        keep &= (item + item_offset) % stride == 0
     ns, nc, ni = part.n_sources, part.n_cands, part.n_items
     # items: a source counts once per item
-    s_i = np.unique(part.assert_source[keep] * max(ni, 1) + item[keep])
-    by_item = sparse.csr_matrix((np.ones(len(s_i)), (s_i // max(ni, 1), s_i % max(ni, 1))), shape=(ns, ni))
+    by_item = sparse.csr_matrix((np.ones(int(keep.sum())), (part.assert_source[keep], item[keep])), shape=(ns, ni))
+    by_item.data[:] = 1.0  # duplicates were summed on construction; a source counts once per item
     shared_items = (by_item @ by_item.T).tocsr()
     # candidates asserted by at least two sources
     per_cand = np.bincount(part.assert_cand[keep], minlength=nc)

@@ -114,11 +114,14 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     if copying is not None and copying.enabled and part.n_sources > 1:
         settings = copy_model.CopySettings(copying.prior, copying.copy_rate, copying.min_shared,
                                            copying.max_sources_per_item, copying.threshold)
+        stride = max(1, -(-part.n_items // copying.max_items))  # ceil: sample at most max_items items
         for _ in range(copying.rounds):
             prob = _posteriors(parts, module, reliability, part.n_cands)
             stats = None
             for offset, p in parts:
-                local = copy_model.pair_statistics(p, prob[offset:offset + p.n_cands], copying.max_sources_per_item)
+                item_offset = int(part.cand_item[offset]) if p.n_cands else 0  # sample on global item ids
+                local = copy_model.pair_statistics(p, prob[offset:offset + p.n_cands], copying.max_sources_per_item,
+                                                   stride, item_offset)
                 stats = local if stats is None else tuple(x + y for x, y in zip(stats, local))
             pairs = copy_model.dependence(stats, reliability, settings)
             new_factor = copy_model.discounts(work, pairs, reliability, settings)
