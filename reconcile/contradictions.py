@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from .solve.arrays import Problem
-from .solve.segments import fmt3, seg_join
+from .solve import text
+from .solve.segments import seg_join
 
 NEAR_TIE = 0.1
 COLUMNS = ["id", "subject", "attribute", "kind", "verdict_value", "verdict_confidence", "competing_values",
@@ -22,15 +23,10 @@ COLUMNS = ["id", "subject", "attribute", "kind", "verdict_value", "verdict_confi
 LISTED_SOURCES = 10
 
 
-def _ids(*columns) -> np.ndarray:
-    """Stable ids from content: 'C' + a 64-bit hash of the columns, in decimal (Arrow's cast, no Python loop)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    frame = pd.DataFrame({str(i): np.asarray(c, dtype=object) for i, c in enumerate(columns)})
-    hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    text = pc.binary_join_element_wise("C", pc.cast(pa.array(hashed), pa.string()), "")
-    return np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
+def _ids(frame: pd.DataFrame, *columns: str) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
+    """Stable ids from content: a 64-bit hash of the columns, and its text form 'C<decimal>'."""
+    hashed = pd.util.hash_pandas_object(frame[list(columns)], index=False).to_numpy()
+    return hashed, text.column(text.concat("C", text.number(hashed)))
 
 
 def find_contradictions(problem: Problem, prob: np.ndarray, reliability: np.ndarray,
@@ -57,7 +53,7 @@ def sort_contradictions(frame: pd.DataFrame) -> pd.DataFrame:
     if "_item" not in frame or frame["_item"].isna().any():
         keys = [frame[c].astype(str).to_numpy() for c in ("id", "source", "kind", "attribute", "subject")]
     else:
-        keys = [frame["id"].to_numpy(), frame["_source"].to_numpy(), frame["kind"].to_numpy(),
+        keys = [frame["_id"].to_numpy(), frame["_source"].to_numpy(), frame["kind"].to_numpy(),
                 frame["_item"].to_numpy()]
     order = np.lexsort(tuple(keys) + (-frame["severity"].to_numpy(dtype=float),))
     return frame.iloc[order].reset_index(drop=True)[COLUMNS]
@@ -81,8 +77,8 @@ def _conflicts(problem, prob, reliability, verdicts, first, skip) -> pd.DataFram
     n_src = np.bincount(part.assert_cand, minlength=part.n_cands)[cands]
     cands_order = np.lexsort((problem.cands["key_code"].to_numpy()[cands], -prob[cands], part.cand_item[cands]))
     cands, n_src = cands[cands_order], n_src[cands_order]
-    desc = (problem.cands["value"].to_numpy(dtype=object)[cands] + " (" + fmt3(prob[cands]) + ", "
-            + n_src.astype(str).astype(object) + np.where(n_src == 1, " source)", " sources)").astype(object))
+    desc = text.concat(text.take(problem.cands["value"], cands), " (", text.number(prob[cands], 3), ", ",
+                       text.number(n_src), np.where(n_src == 1, " source)", " sources)"))
     _, competing = seg_join(part.cand_item[cands], desc, "; ", 50)
     best_loser = np.zeros(part.n_items)
     lose_c = cands[~winners[cands]]
@@ -90,20 +86,23 @@ def _conflicts(problem, prob, reliability, verdicts, first, skip) -> pd.DataFram
     # losing sources per item, each once, in name order (source ids follow names)
     la = np.flatnonzero(losing & involved[a_item])
     pair = np.unique(a_item[la] * part.n_sources + part.assert_source[la])
-    l_items, l_sources = seg_join(pair // part.n_sources, problem.sources.to_numpy()[pair % part.n_sources], ",",
+    l_items, l_sources = seg_join(pair // part.n_sources, text.take(problem.sources, pair % part.n_sources), ",",
                                   LISTED_SOURCES)
-    losing_sources = np.full(part.n_items, "", dtype=object)
-    losing_sources[l_items] = l_sources
+    has_losers = np.zeros(part.n_items, dtype=bool)
+    has_losers[l_items] = True
+    where = np.zeros(part.n_items, dtype=np.int64)
+    where[l_items] = np.arange(len(l_items))
     v = first.loc[items]
     gap = v["confidence"].to_numpy() - best_loser[items]
     out = pd.DataFrame({
-        "subject": v["subject"].to_numpy(), "attribute": v["attribute"].to_numpy(),
-        "kind": np.where(gap < NEAR_TIE, "near_tie", "value_conflict"), "verdict_value": v["value"].to_numpy(),
-        "verdict_confidence": v["confidence"].to_numpy(), "competing_values": competing,
-        "losing_sources": losing_sources[items], "source": "", "severity": severity[items],
-        "status": v["status"].to_numpy(), "_item": items, "_source": -1,
+        "subject": v["subject"].array, "attribute": v["attribute"].array,
+        "kind": np.where(gap < NEAR_TIE, "near_tie", "value_conflict"), "verdict_value": v["value"].array,
+        "verdict_confidence": v["confidence"].to_numpy(), "competing_values": text.column(competing),
+        "losing_sources": text.column(text.take(l_sources, where[items], has_losers[items])), "source": "",
+        "severity": severity[items], "status": v["status"].to_numpy(), "_item": items, "_source": -1,
     })
-    out["id"] = _ids(out["subject"], out["attribute"], np.full(len(out), "conflict"))
+    out["_kind"] = "conflict"
+    out["_id"], out["id"] = _ids(out, "subject", "attribute", "_kind")
     return out
 
 
@@ -117,8 +116,8 @@ def _self(problem, prob, first, skip) -> pd.DataFrame:
     idx = idx[np.lexsort((problem.cands["key_code"].to_numpy()[part.assert_cand[idx]], -prob[part.assert_cand[idx]],
                           part.assert_source[idx], a_item[idx]))]
     pair = problem.pair_of_assert[idx]
-    desc = problem.cands["value"].to_numpy(dtype=object)[part.assert_cand[idx]] + " (" + \
-        fmt3(prob[part.assert_cand[idx]]) + ")"
+    desc = text.concat(text.take(problem.cands["value"], part.assert_cand[idx]), " (",
+                       text.number(prob[part.assert_cand[idx]], 3), ")")
     pairs, competing = seg_join(pair, desc, "; ", 50)
     weight = np.bincount(pair, weights=part.assert_w[idx], minlength=len(problem.pair_cands))[pairs]
     best = np.zeros(len(problem.pair_cands))
@@ -127,10 +126,12 @@ def _self(problem, prob, first, skip) -> pd.DataFrame:
     sources = problem.pair_source[pairs]
     v = first.loc[items]
     out = pd.DataFrame({
-        "subject": v["subject"].to_numpy(), "attribute": v["attribute"].to_numpy(), "kind": "self_contradiction",
-        "verdict_value": v["value"].to_numpy(), "verdict_confidence": v["confidence"].to_numpy(),
-        "competing_values": competing, "losing_sources": "", "source": problem.sources.to_numpy()[sources],
+        "subject": v["subject"].array, "attribute": v["attribute"].array, "kind": "self_contradiction",
+        "verdict_value": v["value"].array, "verdict_confidence": v["confidence"].to_numpy(),
+        "competing_values": text.column(competing), "losing_sources": "",
+        "source": text.column(text.take(problem.sources, sources)),
         "severity": weight * (1 - best[pairs]), "status": v["status"].to_numpy(), "_item": items, "_source": sources,
     })
-    out["id"] = _ids(out["subject"], out["attribute"], np.full(len(out), "self"), out["source"])
+    out["_kind"] = "self"
+    out["_id"], out["id"] = _ids(out, "subject", "attribute", "_kind", "source")
     return out

@@ -28,21 +28,19 @@ ITERATIVE = True
 
 def posteriors(part: Partition, reliability: np.ndarray) -> np.ndarray:
     """P(candidate is true) for every candidate of the partition."""
-    acc = reliability[part.assert_source]
-    item = part.cand_item[part.assert_cand]
-    vote = part.assert_w * np.log(part.item_n_false[item] * acc / (1.0 - acc))
+    logit = np.log(reliability / (1.0 - reliability))
+    vote = part.w_log_n + part.assert_w * logit[part.assert_source]
     score = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands)
-    single = ~part.item_multi[part.cand_item]
-    prob = np.empty(part.n_cands)
     # single-valued items: softmax over observed candidates plus the unobserved values
     m = np.maximum(seg_max(score, part.item_start), 0.0)
     e = np.exp(score - m[part.cand_item])
     k = seg_sizes(part.item_start, part.n_cands)
     unobserved = np.clip(part.item_n_false + 1.0 - k, 0.0, None)
     z = seg_sum(e, part.item_start) + unobserved * np.exp(-m)
-    prob[single] = (e / z[part.cand_item])[single]
-    if part.item_multi.any():
-        prob[~single] = _multi(part, acc, item)[~single]
+    prob = e / z[part.cand_item]
+    if part.has_multi:
+        single = ~part.item_multi[part.cand_item]
+        prob[~single] = _multi(part, reliability[part.assert_source], part.assert_item)[~single]
     return prob
 
 
@@ -63,8 +61,7 @@ def _multi(part: Partition, acc: np.ndarray, item: np.ndarray) -> np.ndarray:
 def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per source: expected number of right assertions and total weight (summable across partitions)."""
     right = np.bincount(part.assert_source, weights=part.assert_w * prob[part.assert_cand], minlength=part.n_sources)
-    total = np.bincount(part.assert_source, weights=part.assert_w, minlength=part.n_sources)
-    return right, total
+    return right, part.source_weight
 
 
 def update(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,

@@ -13,6 +13,7 @@ items; sources keep global ids so that per-source statistics can be summed acros
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,24 @@ class Partition:
     @property
     def n_items(self) -> int:
         return len(self.item_start)
+
+    # constants of the EM loop, computed once per partition (a new Partition is made when weights change)
+    @cached_property
+    def assert_item(self) -> np.ndarray:
+        return self.cand_item[self.assert_cand]
+
+    @cached_property
+    def w_log_n(self) -> np.ndarray:
+        """weight x ln(n_false) per assertion: the part of a vote that does not depend on reliability."""
+        return self.assert_w * np.log(self.item_n_false[self.assert_item])
+
+    @cached_property
+    def source_weight(self) -> np.ndarray:
+        return np.bincount(self.assert_source, weights=self.assert_w, minlength=self.n_sources)
+
+    @cached_property
+    def has_multi(self) -> bool:
+        return bool(self.item_multi.any())
 
     @property
     def n_cands(self) -> int:

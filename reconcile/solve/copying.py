@@ -121,8 +121,11 @@ def discounts(part: Partition, pairs: pd.DataFrame, reliability: np.ndarray, set
     dep = pairs[pairs["dependence"] >= settings.threshold]
     if dep.empty:
         return factor
-    assertions = pd.DataFrame({"idx": np.arange(len(part.assert_source)), "source": part.assert_source,
-                               "cand": part.assert_cand})
+    involved = np.zeros(part.n_sources, dtype=bool)
+    involved[dep["a"].to_numpy().astype(int)] = True
+    involved[dep["b"].to_numpy().astype(int)] = True
+    idx = np.flatnonzero(involved[part.assert_source])  # only sources in a dependent pair can be discounted
+    assertions = pd.DataFrame({"idx": idx, "source": part.assert_source[idx], "cand": part.assert_cand[idx]})
     left = assertions.merge(dep[["a", "b", "dependence"]], left_on="source", right_on="a")
     both = left.merge(assertions, left_on=["b", "cand"], right_on=["source", "cand"], suffixes=("_a", "_b"))
     if both.empty:

@@ -20,37 +20,34 @@ def seg_sizes(starts: np.ndarray, total: int) -> np.ndarray:
     return np.diff(np.r_[starts, total])
 
 
-def seg_join(keys: np.ndarray, strings, sep: str = ";", limit: int = 20) -> tuple[np.ndarray, np.ndarray]:
+def seg_join(keys: np.ndarray, strings, sep: str = ";", limit: int = 20):
     """Join strings per key (keys sorted, strings in the wanted order), in Arrow's C++ kernels.
 
-    At most `limit` strings per key are listed, then `(+N more)`. Returns (unique keys, joined strings).
+    At most `limit` strings per key are listed, then `(+N more)`. Returns (unique keys, joined strings as a
+    pyarrow array).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from .text import arrow
+
     if len(keys) == 0:
-        return keys, np.array([], dtype=object)
+        return keys, pa.array([], type=pa.string())
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     sizes = seg_sizes(starts, len(keys))
     rank = np.arange(len(keys)) - np.repeat(starts, sizes)
     keep = rank < limit
-    kept_sizes = np.minimum(sizes, limit)
-    offsets = np.r_[0, np.cumsum(kept_sizes)].astype(np.int32)
-    values = pa.array(np.asarray(strings, dtype=object)[keep], type=pa.string())
-    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), values), sep)
+    offsets = np.r_[0, np.cumsum(np.minimum(sizes, limit))].astype(np.int32)
+    values = pc.filter(arrow(strings), pa.array(keep))
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets.astype(np.int64)), values),
+                            pa.scalar(sep, values.type))
     more = sizes - limit
     if (more > 0).any():
-        suffix = pa.array(np.where(more > 0, np.char.add(f"{sep}(+", np.char.add(more.astype(str), " more)")), ""))
-        joined = pc.binary_join_element_wise(joined, suffix, "")
-    return keys[starts], np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
-
-
-def fmt3(values: np.ndarray) -> np.ndarray:
-    """Probabilities as '0.123' strings, vectorised (numpy's string ufuncs)."""
-    milli = np.rint(np.clip(values, 0, 1) * 1000).astype(np.int64)
-    whole = (milli // 1000).astype(str)
-    frac = np.strings.zfill((milli % 1000).astype(str), 3)
-    return np.strings.add(np.strings.add(whole, "."), frac).astype(object)
+        suffix = arrow(np.where(more > 0, np.char.add(f"{sep}(+", np.char.add(more.astype(str), " more)")), ""))
+        joined = pc.binary_join_element_wise(joined, suffix, pa.scalar("", joined.type))
+    return keys[starts], joined
 
 
 def dense_rank(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from ..rules.model import Thresholds
 from .arrays import Problem
+from . import text
 from .segments import seg_join
 
 VERDICT_COLUMNS = [
@@ -21,17 +22,17 @@ def rank_candidates(problem: Problem, prob: np.ndarray) -> np.ndarray:
     return np.lexsort((cands["key_code"].to_numpy(), -prob, cands["item"].to_numpy()))
 
 
-def supporting_sources(problem: Problem, cand_ids: np.ndarray) -> pd.Series:
-    """Sorted names of the sources asserting each of the given candidates."""
+def supporting_sources(problem: Problem, cand_ids: np.ndarray):
+    """Sorted names of the sources asserting each of the given candidates: (candidate ids, joined names)."""
     part = problem.part
     wanted = np.zeros(part.n_cands, dtype=bool)
     wanted[cand_ids] = True
     idx = np.flatnonzero(wanted[part.assert_cand])
     # source ids follow the sorted source names, so integer order is name order
     idx = idx[np.lexsort((part.assert_source[idx], part.assert_cand[idx]))]
-    keys, joined = seg_join(part.assert_cand[idx], problem.sources.to_numpy()[part.assert_source[idx]], ";",
+    keys, joined = seg_join(part.assert_cand[idx], text.take(problem.sources, part.assert_source[idx]), ";",
                             MAX_LISTED_SOURCES)
-    return pd.Series(joined, index=keys)
+    return keys, joined
 
 
 def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, as_of: pd.Timestamp | None
@@ -72,18 +73,19 @@ def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, a
     status[(n_claims[win_item] < thresholds.min_claims) | (conf < thresholds.min_confidence)] = "insufficient"
     status[tie] = "tie"
 
-    support = supporting_sources(problem, win_c)
+    support_cands, support = supporting_sources(problem, win_c)
+    where = np.searchsorted(support_cands, win_c)  # every winner has at least one assertion
     verdicts = pd.DataFrame({
-        "subject": problem.items["subject"].to_numpy()[win_item],
-        "attribute": problem.items["attribute"].to_numpy()[win_item],
-        "value": cands["value"].to_numpy()[win_c],
+        "subject": text.column(text.take(problem.items["subject"], win_item)),
+        "attribute": text.column(text.take(problem.items["attribute"], win_item)),
+        "value": text.column(text.take(cands["value"], win_c)),
         "confidence": conf,
         "status": status,
-        "runner_up": np.where(has_runner, cands["value"].to_numpy()[np.where(has_runner, runner, 0)], ""),
+        "runner_up": text.column(text.take(cands["value"], runner, has_runner)),
         "runner_up_confidence": runner_conf,
         "n_claims": n_claims[win_item],
         "n_sources": n_sources[win_item],
-        "supporting_sources": support.reindex(win_c).fillna("").to_numpy(),
+        "supporting_sources": text.column(text.take(support, where)),
         "as_of": "" if as_of is None else as_of.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }, columns=VERDICT_COLUMNS)
     verdicts["_item"] = win_item
