@@ -23,7 +23,21 @@ def _stringify_times(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> None:
-    _stringify_times(frame).to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    """CSV through Arrow's C++ writer: floats rounded to 6 decimals, quotes only where needed, '\n' line ends."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(_stringify_times(frame), preserve_index=False)
+    columns = []
+    for column in table.columns:
+        if pa.types.is_floating(column.type):
+            column = pc.round(column, 6)
+        elif pa.types.is_dictionary(column.type):
+            column = column.cast(pa.string())
+        columns.append(column)
+    table = pa.table(columns, names=table.column_names)
+    pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed", include_header=True))
 
 
 def _parquet(frame: pd.DataFrame, path: Path) -> None:
