@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules.model import Rules
+from . import text
 from .segments import dense_rank
 
 
@@ -146,13 +147,28 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
                 recency[mask] = 0.5 ** (np.clip(age[mask], 0, None) / half_life)
     effective = claims["weight"].to_numpy() * recency
 
-    # assertions: (source, candidate) pairs, with the largest weight among their claims
+    # assertions: (source, candidate) pairs, with the largest weight among their claims. A claim whose source
+    # says nothing else about its item is its own assertion (one hashing pass finds them); only the claims of
+    # repeated (source, item) pairs are grouped.
     n_cands = len(cand_keys)
-    assert_keys, assertion = dense_rank(source_id * max(n_cands, 1) + cand)
-    a_source = assert_keys // max(n_cands, 1)
-    a_cand = assert_keys % max(n_cands, 1)
-    a_w = np.zeros(len(assert_keys))
-    np.maximum.at(a_w, assertion, effective)
+    pair_key = source_id * max(n_items, 1) + item
+    repeated = pd.Series(pair_key).duplicated(keep=False).to_numpy()
+    solo, rep = np.flatnonzero(~repeated), np.flatnonzero(repeated)
+    rep_keys, rep_assert = dense_rank(source_id[rep] * max(n_cands, 1) + cand[rep])
+    assertion = np.empty(len(claims), dtype=np.int64)
+    assertion[solo] = np.arange(len(solo))
+    assertion[rep] = len(solo) + rep_assert
+    a_source = np.r_[source_id[solo], rep_keys // max(n_cands, 1)].astype(np.int64)
+    a_cand = np.r_[cand[solo], rep_keys % max(n_cands, 1)].astype(np.int64)
+    rep_w = np.zeros(len(rep_keys))
+    np.maximum.at(rep_w, rep_assert, effective[rep])
+    a_w = np.r_[effective[solo], rep_w]
+    # (source, item) pairs of the assertions, in the same spirit
+    n_solo = len(solo)
+    rep_pairs, rep_pair_of = dense_rank(a_source[n_solo:] * max(n_items, 1) + cand_item[a_cand[n_solo:]])
+    pairs = np.r_[pair_key[solo], rep_pairs].astype(np.int64)
+    pair_of_assert = np.r_[np.arange(n_solo), n_solo + rep_pair_of].astype(np.int64)
+    pair_cands = np.bincount(pair_of_assert, minlength=len(pairs))
 
     item_start = np.searchsorted(cand_item, np.arange(n_items)).astype(np.int64)
     cands_per_item = np.diff(np.r_[item_start, n_cands])
@@ -169,26 +185,28 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
 
     # a source asserting k candidates of one single-valued item gets 1/k of the weight on each
     a_item = cand_item[a_cand]
-    pairs, pair_of_assert = dense_rank(a_source * max(n_items, 1) + a_item)
-    pair_cands = np.bincount(pair_of_assert, minlength=len(pairs))
     a_w = a_w * np.where(multi[a_item], 1.0, 1.0 / pair_cands[pair_of_assert])
     pair_item = pairs % max(n_items, 1)
 
     # display value of a candidate: its most frequent raw value (ties: the smaller string)
     val = claims["value"].cat.codes.to_numpy().astype(np.int64)
     n_vals = max(len(claims["value"].cat.categories), 1)
-    cand_val, which = dense_rank(cand * n_vals + val)
-    counts = np.bincount(which, minlength=len(cand_val))
-    best = _first_per_group(cand_val // n_vals, -counts, cand_val % n_vals)
-    display = np.asarray(claims["value"].cat.categories, dtype=object)[cand_val[best] % n_vals]
+    val_of_cand = np.zeros(n_cands, dtype=np.int64)
+    val_of_cand[cand] = val
+    if not np.array_equal(val_of_cand[cand], val):  # some candidate is spelled in several ways
+        cand_val, which = dense_rank(cand * n_vals + val)
+        counts = np.bincount(which, minlength=len(cand_val))
+        best = _first_per_group(cand_val // n_vals, -counts, cand_val % n_vals)
+        val_of_cand = cand_val[best] % n_vals
+    display = text.take(claims["value"].cat.categories, val_of_cand)
 
     claims = claims.assign(item=item, cand=cand, source_id=source_id, recency=recency, effective_weight=effective,
                            assertion=assertion)
-    cands = pd.DataFrame({"item": cand_item, "value_key": np.asarray(key_cats, dtype=object)[cand_keys % n_keys],
-                          "value": display, "key_code": cand_keys % n_keys})
+    cands = pd.DataFrame({"item": cand_item, "value_key": text.column(text.take(key_cats, cand_keys % n_keys)),
+                          "value": text.column(display), "key_code": cand_keys % n_keys})
     items_df = pd.DataFrame({
-        "subject": np.asarray(claims["subject"].cat.categories, dtype=object)[item_keys // n_attr],
-        "attribute": np.asarray(claims["attribute"].cat.categories, dtype=object)[item_attr]})
+        "subject": text.column(text.take(claims["subject"].cat.categories, item_keys // n_attr)),
+        "attribute": text.column(text.take(claims["attribute"].cat.categories, item_attr))})
     part = Partition(a_source, a_cand, a_w, cand_item, item_start, n_false, multi, len(sources),
                      np.bincount(pair_item, minlength=n_items))
     return Problem(part=part, claims=claims, items=items_df, cands=cands, sources=sources,
