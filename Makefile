@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+# the JSON Schema of the rules, for editors (generated from the model; a test checks it has not drifted)
+schema: $(STAMP)
+	$(PY) -m reconcile schema --out docs/rules.schema.json
 
 clean:
 	rm -rf out .pytest_cache

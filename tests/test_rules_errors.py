@@ -280,3 +280,14 @@ def test_schema_out_file(tmp_path):
     code, out, _ = cli("schema", "--out", tmp_path / "s.json")
     assert code == 0 and out == ""
     assert "time_of_day" in (tmp_path / "s.json").read_text()
+
+
+def test_committed_json_schema_matches_the_model():
+    """docs/rules.schema.json is generated from the model (`reconcile schema --out docs/rules.schema.json`),
+    never edited by hand: it must not drift from the code."""
+    import json
+
+    from reconcile.rules.model import Rules
+
+    committed = json.loads((RULES_DIR.parent / "docs" / "rules.schema.json").read_text())
+    assert committed == json.loads(json.dumps(Rules.model_json_schema(), sort_keys=True))
