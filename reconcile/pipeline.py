@@ -45,6 +45,8 @@ class Result:
     timings: dict = field(default_factory=dict)
     copies: pd.DataFrame | None = None  # source pairs judged dependent, with evidence
     timeline: pd.DataFrame | None = None  # time-modelled subjects: intervals, values, changes
+    verdict_cands: np.ndarray | None = None  # candidate id of each verdict row (for calibration)
+    time_items: np.ndarray | None = None  # items whose probabilities come from the time model
     extraction: dict | None = None
 
 
@@ -103,7 +105,9 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                   sources=len(problem.sources), verdicts=len(verdicts))
     counts["dependent_source_pairs"] = len(copies)
     return Result(verdicts.drop(columns=["_item", "_cand"]), contradictions, sources, per_claim, table.rejects,
-                  counts, table.as_of, name, result_fit, timings, copies=copies, timeline=timeline)
+                  counts, table.as_of, name, result_fit, timings, copies=copies, timeline=timeline,
+                  verdict_cands=verdicts["_cand"].to_numpy(),
+                  time_items=time_model.items if time_model is not None else np.zeros(0, dtype=np.int64))
 
 
 def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:

@@ -159,6 +159,10 @@ class SolverRules(Strict):
     tolerance: float = Field(default=1e-6, gt=0, description="stop when no reliability moves more than this")
     domain_size: int = Field(default=10, ge=2, description="possible values of an open-vocabulary attribute")
     reliability_bounds: tuple[Probability, Probability] = (0.01, 0.99)
+    temperature: float = Field(
+        default=1.0, gt=0, description="accu: divides the votes behind the reported confidence (> 1: less "
+        "confident); fit it on a labelled sample with `reconcile calibrate`; 1 = the model's own posterior",
+    )
     thresholds: Thresholds = Thresholds()
 
     @field_validator("reliability_bounds")

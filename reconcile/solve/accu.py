@@ -26,11 +26,15 @@ NAME = "accu"
 ITERATIVE = True
 
 
-def posteriors(part: Partition, reliability: np.ndarray) -> np.ndarray:
-    """P(candidate is true) for every candidate of the partition."""
+def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """P(candidate is true) for every candidate of the partition.
+
+    `temperature` > 1 softens the reported confidence (votes divided by it); it is fitted on a labelled sample
+    by `reconcile calibrate` and never used inside EM.
+    """
     logit = np.log(reliability / (1.0 - reliability))
     vote = part.w_log_n + part.assert_w * logit[part.assert_source]
-    score = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands)
+    score = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands) / temperature
     # single-valued items: softmax over observed candidates plus the unobserved values
     m = np.maximum(seg_max(score, part.item_start), 0.0)
     e = np.exp(score - m[part.cand_item])
@@ -40,11 +44,11 @@ def posteriors(part: Partition, reliability: np.ndarray) -> np.ndarray:
     prob = e / z[part.cand_item]
     if part.has_multi:
         single = ~part.item_multi[part.cand_item]
-        prob[~single] = _multi(part, reliability[part.assert_source], part.assert_item)[~single]
+        prob[~single] = _multi(part, reliability[part.assert_source], part.assert_item, temperature)[~single]
     return prob
 
 
-def _multi(part: Partition, acc: np.ndarray, item: np.ndarray) -> np.ndarray:
+def _multi(part: Partition, acc: np.ndarray, item: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     """Each candidate true or not: assertions say yes, silence of a source that spoke on the item says no."""
     logit = part.assert_w * np.log(acc / (1.0 - acc))
     yes = np.bincount(part.assert_cand, weights=logit, minlength=part.n_cands)
@@ -54,7 +58,7 @@ def _multi(part: Partition, acc: np.ndarray, item: np.ndarray) -> np.ndarray:
     best = np.zeros(len(uniq))
     np.maximum.at(best, inv, logit)
     total = np.bincount(uniq % max(part.n_items, 1), weights=best, minlength=part.n_items)
-    score = yes - (total[part.cand_item] - yes)
+    score = (yes - (total[part.cand_item] - yes)) / temperature
     return 1.0 / (1.0 + np.exp(-score))
 
 

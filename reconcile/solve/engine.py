@@ -11,7 +11,7 @@ posteriors, discount the copies' weights, EM again from the current reliabilitie
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,12 @@ class Fit:
     max_change: float  # largest reliability change in the last iteration
     copy_factor: np.ndarray  # per assertion: weight multiplier from copy detection (1 = not a copy)
     pairs: pd.DataFrame  # source pairs judged for dependence (a, b ids; see copying.PAIR_COLUMNS)
+    parts: list = field(default_factory=list, repr=False)  # the partitions as fitted (copy discounts applied)
+    module: object = None  # the solver module
+
+    def posteriors(self, temperature: float) -> np.ndarray:
+        """The candidates' probabilities again, at another temperature (for calibration)."""
+        return _posteriors(self.parts, self.module, self.reliability, len(self.cand_prob), temperature)
 
 
 def solver_module(name: str):
@@ -87,10 +93,10 @@ def _em(parts, module, reliability, a, b, rules: SolverRules, extra_stats=None):
     return reliability, iterations, converged, change
 
 
-def _posteriors(parts, module, reliability, n_cands) -> np.ndarray:
+def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0) -> np.ndarray:
     prob = np.empty(n_cands)
     for offset, p in parts:
-        prob[offset:offset + p.n_cands] = module.posteriors(p, reliability)
+        prob[offset:offset + p.n_cands] = module.posteriors(p, reliability, temperature)
     return prob
 
 
@@ -131,5 +137,5 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
             parts = split(replace(part, assert_w=base * factor), n_partitions)
             reliability, more, converged, change = _em(parts, module, reliability, a, b, rules, extra_stats)
             iterations += more
-    prob = _posteriors(parts, module, reliability, part.n_cands)
-    return Fit(prob, reliability, iterations, converged, change, factor, pairs)
+    prob = _posteriors(parts, module, reliability, part.n_cands, rules.temperature)
+    return Fit(prob, reliability, iterations, converged, change, factor, pairs, parts, module)

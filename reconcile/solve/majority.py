@@ -14,7 +14,8 @@ NAME = "majority"
 ITERATIVE = False
 
 
-def posteriors(part: Partition, reliability: np.ndarray) -> np.ndarray:
+def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """(`temperature` applies to the accu model's probabilities only; ignored here.)"""
     votes = np.bincount(part.assert_cand, weights=part.assert_w, minlength=part.n_cands)
     total = seg_sum(votes, part.item_start)
     return votes / np.where(total > 0, total, 1.0)[part.cand_item]

@@ -24,7 +24,8 @@ def raw_confidence(part: Partition, reliability: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-GAMMA * sigma))
 
 
-def posteriors(part: Partition, reliability: np.ndarray) -> np.ndarray:
+def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """(`temperature` applies to the accu model's probabilities only; ignored here.)"""
     conf = raw_confidence(part, reliability)
     total = seg_sum(conf, part.item_start)
     return conf / np.where(total > 0, total, 1.0)[part.cand_item]
