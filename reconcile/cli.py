@@ -32,13 +32,7 @@ def build_parser(modules: dict) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    modules = {}
-    for name in COMMANDS:
-        try:
-            modules[name] = _load(name)
-        except ModuleNotFoundError as exc:  # a command whose module is not part of this build
-            if exc.name != f"reconcile.commands.{name}":
-                raise
+    modules = {name: _load(name) for name in COMMANDS}
     parser = build_parser(modules)
     args = parser.parse_args(argv)
     try:

@@ -463,3 +463,18 @@ def test_utf8_bom_and_compact_zone_offsets(tmp_path, rules):
     assert run_json["as_of"] == "2021-07-01T13:00:00Z"
     claims = pd.read_parquet(tmp_path / "out" / "claims.parquet").set_index("source")
     assert claims.loc["a", "published_at"] == pd.Timestamp("2021-07-01T04:30:00Z")
+
+
+def test_claim_about_a_time_after_as_of_is_excluded_with_a_reason(tmp_path, rules):
+    """'within the next few hours they expected to clear the city': a prediction is counted, not used."""
+    feed = write_csv(tmp_path / "f.csv", [
+        ["a", "x", "control", "government", "2021-07-07T10:00:00Z", "2021-07-07T10:00:00Z"],
+        ["b", "x", "control", "taliban", "2021-07-07T10:00:00Z", "2021-07-08T10:00:00Z"],
+    ], ["source", "subject", "attribute", "value", "published_at", "valid_at"])
+    code, err, run_json = run(tmp_path, feed, rules=rules, extra=("--as-of", "2021-07-07T23:00:00Z"))
+    assert code == 0, err
+    rejects = read_out(tmp_path, "rejects.csv")
+    assert rejects[["row", "column", "kind"]].values.tolist() == [["2", "valid_from", "excluded"]]
+    assert "after --as-of" in rejects["reason"].iloc[0]
+    counts = run_json["counts"]
+    assert (counts["rows_read"], counts["rows_accepted"], counts["rows_excluded"]) == (2, 1, 1)

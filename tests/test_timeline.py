@@ -258,7 +258,18 @@ def test_interval_claims_count_once_and_open_intervals_run_to_publication():
     assert math.isclose(solved.cand_prob[0], inst.cand_prob[0], rel_tol=0.2)
 
 
-def test_valid_times_after_as_of_are_clipped_to_as_of():
-    rows = [("A", "taliban", "2024-01-01T00:00:00Z", "2024-01-05T00:00:00Z", "2024-01-05T00:00:00Z")]
+def test_interval_running_past_as_of_is_clipped_to_as_of():
+    """'controls it since Monday' said on Monday, as of Tuesday: evidence up to as-of, not beyond."""
+    rows = [("A", "taliban", "2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z", "2024-01-05T00:00:00Z")]
     _, solved, _ = run(rows, "2024-01-02T00:00:00Z")
-    assert solved.timeline.evidence_from[0] == pd.Timestamp("2024-01-02T00:00:00Z").value
+    assert solved.timeline.evidence_to[0] == pd.Timestamp("2024-01-02T00:00:00Z").value
+
+
+def test_claim_wholly_after_as_of_is_excluded_not_clipped():
+    """A prediction ('will fall by Friday') is not evidence of the state at as-of: validation excludes it."""
+    rows = [("A", "taliban", "2024-01-01T00:00:00Z", "2024-01-05T00:00:00Z", "2024-01-05T00:00:00Z"),
+            ("B", "government", "2024-01-01T00:00:00Z", "", "")]
+    ts = parse_as_of("2024-01-02T00:00:00Z")
+    table = validate([feed(frame(rows), ts)], make_rules(), ts)
+    assert table.counts["rows_excluded"] == 1
+    assert "after --as-of" in table.rejects["reason"].iloc[0]

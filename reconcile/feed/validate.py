@@ -197,6 +197,9 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
         late = (feed["published_at"] > as_of).to_numpy() & ~errors
         why.add(late, "published after --as-of", "published_at")
         excluded |= late
+        future = (feed["valid_from"] > as_of).to_numpy() & ~why.refused
+        why.add(future, "valid time starts after --as-of (a prediction, not a state at as-of)", "valid_from")
+        excluded |= future
     rejected = why.refused
     rejects = _rejects(feed, raw_times, why, excluded, rejected)
 
