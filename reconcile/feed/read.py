@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import FeedError
@@ -150,6 +151,6 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if len(frame) == 0:
         raise FeedError(f"{path}: the feed has no rows")
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame["_file"] = str(path)
-    frame["_row"] = pd.RangeIndex(1, len(frame) + 1)
+    frame["_file"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [str(path)])
+    frame["_row"] = np.arange(1, len(frame) + 1, dtype=np.int64)
     return frame

@@ -164,6 +164,7 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
     if "valid_at" in feed:  # an instant: both ends of the interval, where they are not given
         for col in ("valid_from", "valid_to"):
             feed[col] = feed[col].where(feed[col].notna(), feed["valid_at"])
+        feed = feed.drop(columns=["valid_at"])
     why.add((feed["valid_to"] < feed["valid_from"]).to_numpy(),
             "interval ends before it starts (valid_to < valid_from)", "valid_to")
 
@@ -259,6 +260,6 @@ def _rejects(feed, raw_times, why: _Reasons, excluded: np.ndarray, rejected: np.
         pick = columns == col
         values = source.iloc[idx[pick]]
         cells[pick] = values.astype(object).where(values.notna(), "").astype(str).to_numpy()
-    return pd.DataFrame({"file": feed["_file"].to_numpy()[idx], "row": feed["_row"].to_numpy()[idx],
+    return pd.DataFrame({"file": np.asarray(feed["_file"], dtype=object)[idx], "row": feed["_row"].to_numpy()[idx],
                          "column": columns, "value": cells, "reason": why.reason(idx),
                          "kind": np.where(excluded[idx], "excluded", "error")}, columns=REJECT_COLUMNS)
