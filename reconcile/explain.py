@@ -61,13 +61,18 @@ def render(claims: pd.DataFrame, verdicts: pd.DataFrame, subject: str, attribute
                          f"votes {total:+.3f} from {claims_v['source'].nunique()} source(s)")
             for _, c in claims_v.iterrows():
                 who = f" via {c['speaker']}" if str(c.get("speaker", "")) else ""
+                copied = float(c.get("copy_discount", 1.0))
+                discount = f" x copy discount {copied:.2f}" if copied < 0.999 else ""
+                origin = f"  (taken from {c['derived_from']})" if str(c.get("derived_from", "")) else ""
                 lines.append(f"    {c['vote']:+.3f}  {c['source']}{who}  reliability {c['reliability']:.3f}  "
-                             f"weight {c['weight']:.2f} x recency {c['recency']:.2f}  copies {int(c['copies'])}")
+                             f"weight {c['weight']:.2f} x recency {c['recency']:.2f}{discount}  "
+                             f"repeated {int(c['copies'])}x in the feed{origin}")
                 if str(c.get("quote", "")):
                     lines.append(f"           \"{c['quote']}\"")
         lines.append("")
-        lines.append("  A claim's vote is weight x recency x ln(n x r / (1 - r)), with r its source's learned "
-                     "reliability and n the number of wrong values possible; a value's posterior is the softmax "
-                     "of its summed votes over all possible values.")
+        lines.append("  A claim's vote is weight x recency x copy discount x ln(n x r / (1 - r)), with r its "
+                     "source's learned reliability and n the number of wrong values possible; a value's posterior "
+                     "is the softmax of its summed votes over all possible values. A copy discount below 1 means "
+                     "the source was judged to copy another source that says the same (see copies.csv).")
         lines.append("")
     return "\n".join(lines)

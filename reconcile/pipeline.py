@@ -60,7 +60,9 @@ def _as_timestamp(as_of) -> pd.Timestamp | None:
 
 
 def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partitions: int = 1,
-          timings: dict | None = None) -> Result:
+          timings: dict | None = None, extraction: dict | None = None) -> Result:
+    """Fit the model on validated claims. `extraction` (stats of an article feed) may carry text-level
+    evidence that outlets copy each other (`source_overlap`)."""
     timings = {} if timings is None else timings
     name = solver or rules.solver.name
     solver_module(name)  # unknown solver: a usage error before any work
@@ -79,9 +81,12 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         time_model = TimeModel(problem, rules, table.as_of) if _time_modelled(rules, problem) else None
         if time_model is not None:  # their assertions leave the static statistics; the HMM feeds the M-step
             part = time_model.static_partition(part)
+        from_text = copy_model.text_pairs((extraction or {}).get("source_overlap"), problem.sources)
         result_fit = fit(part, a, b, rules.solver, name, partitions, rules.copying, attributed_factor,
-                         extra_stats=time_model.source_stats if time_model is not None else None)
-        copies = copy_model.copies_table(result_fit.pairs, attributed, problem.sources, rules.copying.threshold)
+                         extra_stats=time_model.source_stats if time_model is not None else None,
+                         known_pairs=from_text)
+        copies = copy_model.copies_table(result_fit.pairs, attributed, problem.sources, rules.copying.threshold,
+                                         from_text)
         if time_model is not None:
             timeline_fit = time_model.fit(result_fit.reliability)
             result_fit.cand_prob = time_model.merge(result_fit.cand_prob, timeline_fit)
@@ -103,11 +108,12 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     timings["verdicts_s"] = time.perf_counter() - t0
     counts = dict(table.counts, subjects=int(problem.items["subject"].nunique()), items=problem.part.n_items,
                   sources=len(problem.sources), verdicts=len(verdicts))
-    counts["dependent_source_pairs"] = len(copies)
+    counts["dependent_source_pairs"] = int(copies[["source_a", "source_b"]].drop_duplicates().shape[0])
     return Result(verdicts.drop(columns=["_item", "_cand"]), contradictions, sources, per_claim, table.rejects,
                   counts, table.as_of, name, result_fit, timings, copies=copies, timeline=timeline,
                   verdict_cands=verdicts["_cand"].to_numpy(),
-                  time_items=time_model.items if time_model is not None else np.zeros(0, dtype=np.int64))
+                  time_items=time_model.items if time_model is not None else np.zeros(0, dtype=np.int64),
+                  extraction=extraction)
 
 
 def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:

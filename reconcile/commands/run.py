@@ -38,8 +38,7 @@ def run(args) -> int:
     published_at = _published_at(args.published_at)
     table, extraction = load_feeds(args.feeds, loaded.rules, args.as_of, published_at)
     timings["read_validate_s"] = time.perf_counter() - t0
-    result = solve(table, loaded.rules, args.solver, args.partitions, timings)
-    result.extraction = extraction
+    result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction)
     summary = {"solver": result.solver, "default reliability": loaded.rules.defaults.reliability,
                "unknown sources": loaded.rules.defaults.unknown_sources,
                "settled at": loaded.rules.solver.thresholds.settled}

@@ -140,6 +140,32 @@ def discounts(part: Partition, pairs: pd.DataFrame, reliability: np.ndarray, set
     return 1.0 / (1.0 + partners)
 
 
+def with_known(pairs: pd.DataFrame, known: pd.DataFrame | None) -> pd.DataFrame:
+    """Value-level pairs plus pairs known from other evidence (the larger dependence wins)."""
+    if known is None or known.empty:
+        return pairs
+    both = pd.concat([pairs, known[["a", "b", "dependence"]]], ignore_index=True)
+    both = both.sort_values(["a", "b", "dependence"], ascending=[True, True, False], kind="stable")
+    return both.drop_duplicates(["a", "b"]).reset_index(drop=True)
+
+
+def text_pairs(overlap: list[dict] | None, sources: pd.Index) -> pd.DataFrame:
+    """Source pairs from the articles' text (shared passages, explicit credit), as source ids.
+
+    A shared passage or an explicit credit means one outlet repeats the other's reporting: dependence 1 for a
+    credit, the shared share of the shorter text (at least 0.5) for a passage.
+    """
+    rows = []
+    for row in overlap or []:
+        a, b = sources.get_indexer([row["source_a"], row["source_b"]])
+        if a < 0 or b < 0 or a == b:
+            continue  # an outlet that made no claim cannot be discounted
+        dep = 1.0 if row["evidence"] == "attribution" else max(0.5, min(1.0, float(row.get("score", 1.0))))
+        rows.append({"a": min(a, b), "b": max(a, b), "dependence": dep, "shared_items": np.nan,
+                     "evidence": f"{row['evidence']}: {row.get('detail', '')}"})
+    return pd.DataFrame(rows, columns=["a", "b", "dependence", "shared_items", "evidence"])
+
+
 def attribution(claims: pd.DataFrame, part: Partition, sources: pd.Index, copy_rate: float
                 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Explicit attribution: a claim marked `derived_from` X repeats X's report.
@@ -167,9 +193,9 @@ def attribution(claims: pd.DataFrame, part: Partition, sources: pd.Index, copy_r
 
 
 def copies_table(fit_pairs: pd.DataFrame, attributed: pd.DataFrame, sources: pd.Index,
-                 threshold: float) -> pd.DataFrame:
-    """copies.csv: source pairs judged dependent, with the evidence."""
-    value = fit_pairs[fit_pairs["dependence"] >= threshold].copy()
+                 threshold: float, text: pd.DataFrame | None = None) -> pd.DataFrame:
+    """copies.csv: source pairs judged dependent, with the evidence (one row per pair and kind of evidence)."""
+    value = fit_pairs[(fit_pairs["dependence"] >= threshold) & fit_pairs["same_false"].notna()].copy()
     value["evidence"] = "shared values (" + value["same_false"].round(2).astype(str) + " likely false)"
     attr = attributed.copy()
     if len(attr):
@@ -178,7 +204,7 @@ def copies_table(fit_pairs: pd.DataFrame, attributed: pd.DataFrame, sources: pd.
         attr["different"] = np.nan
         attr["dependence"] = 1.0
         attr["evidence"] = "explicit attribution (" + attr["shared_items"].astype(str) + " claims derived)"
-    frames = [f for f in (value, attr) if len(f)]
+    frames = [f for f in (value, attr, text) if f is not None and len(f)]
     if not frames:
         return pd.DataFrame(columns=PAIR_COLUMNS)
     out = pd.concat(frames, ignore_index=True)

@@ -102,12 +102,13 @@ def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0) -
 
 def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
         n_partitions: int = 1, copying: CopyingRules | None = None, base_factor: np.ndarray | None = None,
-        extra_stats=None) -> Fit:
+        extra_stats=None, known_pairs: pd.DataFrame | None = None) -> Fit:
     """Fit source reliabilities and candidate probabilities.
 
     `base_factor` multiplies assertion weights before anything else (explicit attribution: "told Reuters").
     `extra_stats(reliability) -> (right, total)` adds per-source statistics of items solved elsewhere (the time
-    model) to every M-step.
+    model) to every M-step. `known_pairs` (a, b, dependence) are source pairs known to be dependent from other
+    evidence (shared passages in articles); they are discounted like pairs found from shared values.
     """
     module = solver_module(solver or rules.name)
     base = part.assert_w if base_factor is None else part.assert_w * base_factor
@@ -129,7 +130,7 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
                 local = copy_model.pair_statistics(p, prob[offset:offset + p.n_cands], copying.max_sources_per_item,
                                                    stride, item_offset)
                 stats = local if stats is None else tuple(x + y for x, y in zip(stats, local))
-            pairs = copy_model.dependence(stats, reliability, settings)
+            pairs = copy_model.with_known(copy_model.dependence(stats, reliability, settings), known_pairs)
             new_factor = copy_model.discounts(work, pairs, reliability, settings)
             if np.array_equal(new_factor, factor):
                 break
