@@ -14,6 +14,7 @@ from .attribution import Frame, Speaker, SpeakerMemory, find_frame, quoted_regio
 from .events import SentenceExtractor
 from .matching import Gazetteer
 from .model import ExtractRules
+from .overlap import source_overlap
 from .textutil import find_phrases, line_spans, norm_key, sentence_spans
 from .timex import iso
 
@@ -168,6 +169,7 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
                       "source": a.outlet, "source_origin": a.outlet_from,
                       "published_at": iso(a.published_at), "published_at_source": a.published_at_source,
                       "copies": [c.article_id for c in a.copies]} for a in kept],
+        "source_overlap": source_overlap(kept, rules).to_dict("records"),
     }
     return frame, stats
 

@@ -72,13 +72,15 @@ def render_report(result, rules_files: list[Path], rules_summary: dict) -> str:
         lines.append("")
         lines += _evidence(result.claims, row["subject"], row["attribute"])
         lines.append("")
-    copies = result.copies if result.copies is not None else pd.DataFrame()
-    lines += [f"## Sources that copy each other ({len(copies)} pairs)", "",
+    copies = result.copies if result.copies is not None else pd.DataFrame(columns=["source_a", "source_b"])
+    n_pairs = len(copies[["source_a", "source_b"]].drop_duplicates())
+    lines += [f"## Sources that copy each other ({n_pairs} pair{'s' if n_pairs != 1 else ''})", "",
               "Claims a dependent source shares with the source it depends on count about once "
               "(copy discount in claims.parquet; all pairs in copies.csv).", ""]
     if len(copies):
-        lines.append(_table(copies.head(TOP_SOURCES)[["source_a", "source_b", "shared_items", "dependence",
-                                                       "evidence"]], floats=("dependence", "shared_items")))
+        shown = copies.head(TOP_SOURCES)[["source_a", "source_b", "shared_items", "dependence", "evidence"]].copy()
+        shown["shared_items"] = shown["shared_items"].map(lambda x: "" if pd.isna(x) else f"{int(x)}")
+        lines.append(_table(shown, floats=("dependence",)))
     lines += ["", "## Sources", "", f"Learned reliability (top {TOP_SOURCES} by claims):", ""]
     top = s.sort_values(["claims", "source"], ascending=[False, True]).head(TOP_SOURCES)
     lines.append(_table(top[["source", "prior", "reliability", "claims", "agreement"]],

@@ -204,7 +204,7 @@ def copies_table(fit_pairs: pd.DataFrame, attributed: pd.DataFrame, sources: pd.
         attr["different"] = np.nan
         attr["dependence"] = 1.0
         attr["evidence"] = "explicit attribution (" + attr["shared_items"].astype(str) + " claims derived)"
-    frames = [f for f in (value, attr, text) if f is not None and len(f)]
+    frames = [f.reindex(columns=["a", "b"] + PAIR_COLUMNS[2:]) for f in (value, attr, text) if f is not None and len(f)]
     if not frames:
         return pd.DataFrame(columns=PAIR_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
