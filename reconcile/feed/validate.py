@@ -260,6 +260,6 @@ def _rejects(feed, raw_times, why: _Reasons, excluded: np.ndarray, rejected: np.
         pick = columns == col
         values = source.iloc[idx[pick]]
         cells[pick] = values.astype(object).where(values.notna(), "").astype(str).to_numpy()
-    return pd.DataFrame({"file": np.asarray(feed["_file"], dtype=object)[idx], "row": feed["_row"].to_numpy()[idx],
+    return pd.DataFrame({"file": np.asarray(feed["_file"].iloc[idx], dtype=object), "row": feed["_row"].to_numpy()[idx],
                          "column": columns, "value": cells, "reason": why.reason(idx),
                          "kind": np.where(excluded[idx], "excluded", "error")}, columns=REJECT_COLUMNS)
