@@ -4,14 +4,17 @@ Value level (the Accu-copy idea of Dong, Berti-Equille & Srivastava, VLDB 2009, 
 sources rarely assert the same *false* value, so sharing many values the model believes false is evidence of
 copying. Per source pair, over the single-valued items both speak about:
 
+    k_true  = expected number of shared values that are true   (sum of P(v) over shared candidates)
     k_false = expected number of shared values that are false  (sum of 1 - P(v) over shared candidates)
     k_diff  = items where they assert different values
-    independent:  P(same false) = (1-A1)(1-A2)/n, n = the item's observed candidates - 1 (wrong values
+    independent:  P(same true) = k A1 A2, with k >= 1 the data's own excess agreement (median over pairs);
+                  P(same false) = (1-A1)(1-A2)/n, n = the item's observed candidates - 1 (wrong values
                   concentrate on the values actually claimed)
     dependent:    a copier repeats its original w.p. c, else behaves independently:
-                  P(same false) = c (1 - A) + (1 - c)(1-A1)(1-A2)/n,  P(different) scaled by (1 - c)
-    P(dependent | counts) by Bayes with prior alpha. Shared true values (k_true, reported) are not used as
-    evidence: good sources agree on easy items whether or not they copy.
+                  P(same true) = c A + (1 - c) P_ind, P(same false) = c (1 - A) + (1 - c)(1-A1)(1-A2)/n,
+                  P(different) scaled by (1 - c)
+    P(dependent | counts) by Bayes with prior alpha. Poor sources that agree far more often than good sources
+    usually do (copiers of one report) are caught by the k_true term; sources sharing wrong values by k_false.
 
 Explicit attribution (`derived_from`, e.g. "told Reuters") is dependence with probability 1.
 The statistics are sums of sparse source x source products, so they reduce across partitions like the
@@ -58,7 +61,8 @@ def pair_statistics(part: Partition, prob: np.ndarray, max_sources_per_item: int
     if sources_per_item is None:
         pairs = np.unique(part.assert_source * max(part.n_items, 1) + item)
         sources_per_item = np.bincount(pairs % max(part.n_items, 1), minlength=part.n_items)
-    keep = single & (sources_per_item[item] <= max_sources_per_item) & (sources_per_item[item] >= 2)
+    keep = single & (sources_per_item[item] <= max_sources_per_item) & (sources_per_item[item] >= 2) \
+        & (part.assert_w > 0)  # items solved elsewhere (the time model) have weight 0 here
     if stride > 1:
         keep &= (item + item_offset) % stride == 0
     ns, nc, ni = part.n_sources, part.n_cands, part.n_items
@@ -100,9 +104,17 @@ def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, se
     c = settings.copy_rate
     p_f = (1 - a1) * (1 - a2) / n_bar
     orig = np.maximum(a1, a2)
-    # shared true values are left out: sources agree on easy items whether or not they copy, so with large
-    # overlaps that term would call every pair of good sources dependent
-    llr = k_false * np.log((c * (1 - orig) + (1 - c) * p_f) / p_f) + k_diff * np.log(1 - c)
+    # Agreeing on true values: under independence A1 x A2 per shared item, but real sources agree more than that
+    # (some items are easy for everyone). The baseline is measured on the data: the median over source pairs of
+    # observed / expected agreement. Two poor sources agreeing far above it are copying; two good ones are not.
+    expected = k_items * a1 * a2
+    ratio = k_true / np.maximum(expected, 1e-12)
+    inflation = float(np.clip(np.median(ratio[k_items >= 2 * settings.min_shared]) if (k_items >= 2 *
+                      settings.min_shared).any() else 1.0, 1.0, None))
+    p_t = np.clip(inflation * a1 * a2, 1e-6, 1 - 1e-6)
+    llr = (k_true * np.log((c * orig + (1 - c) * p_t) / p_t)
+           + k_false * np.log((c * (1 - orig) + (1 - c) * p_f) / p_f)
+           + k_diff * np.log(1 - c))
     prior_odds = np.log(settings.prior / (1 - settings.prior))
     dep = 1.0 / (1.0 + np.exp(-np.clip(llr + prior_odds, -700, 700)))
     return pd.DataFrame({"a": a, "b": b, "shared_items": k_items, "same_true": k_true, "same_false": k_false,
