@@ -27,8 +27,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+# Benchmarks: ours vs peers on ../shared/datasets + synthetic 1M/10M -> docs/benchmarks.md, bench/results.csv
+# (~15 min; `make bench BENCH_ARGS=--quick` skips the 10M-claim feed). Builds the peers' venv first.
 bench: $(STAMP)
-	$(PY) -m bench.run
+	bash bench/peers/setup_venv.sh
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 # the JSON Schema of the rules, for editors (generated from the model; a test checks it has not drifted)
 schema: $(STAMP)

@@ -1,0 +1,1 @@
+"""Benchmark harness: `make bench` / `python -m bench.run` (see docs/benchmarks.md)."""

@@ -1,0 +1,150 @@
+"""docs/benchmarks.md: the text around the tables (written by bench.run; do not edit the output by hand)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .report import method_table, peers_beating_accu, scale_table, scenario_table, summary_matrix
+
+MATCHER = """\
+## How the comparison is made: one value matcher for everyone
+
+Truth-discovery libraries compare values as strings. Real data are not that tidy: bookstores write one author
+list in a dozen ways and flight trackers round the same departure to different minutes. Giving our engine its
+matcher and the peers raw strings would compare matchers rather than algorithms. So on each dataset:
+
+1. Our pipeline reads and validates the feed once (`reconcile.pipeline.load_feeds` with the dataset's rules in
+   `rules/examples/<dataset>.yaml`) and solves it with the default `accu`. `Result.claims` holds every accepted
+   claim with its `value_key`: the candidate key after the rules' matcher and tolerance grouping.
+2. Each peer gets exactly these claims as `source, item = subject|attribute, value = value_key`. When a source
+   claims one item several times, `bench/peers/run_peer.py` keeps its first claim for every peer method, because
+   truthdiscovery refuses repeats and crowd-kit would count them as extra votes. Our solvers get all the claims.
+3. Each peer's predicted key is mapped back to a readable value for its item. This is the most frequent raw
+   `value` among the item's claims with that key (ties go to the smallest string).
+4. Every method's verdict table (ours from `Result.verdicts`) is scored with
+   `reconcile.evaluation.gold.score` against the dataset's `truth.csv`, using the dataset's rules. So **book
+   uses the `person_names` matcher for everyone** (same set of last names), **flight uses the 1-minute
+   tolerance for everyone** (and folded gate codes), population uses exact numbers, and emergent and
+   rumoureval use a closed three-value vocabulary.
+
+Metrics come from `reconcile.evaluation.metrics`. *Accuracy* is the share of answered gold items whose value
+matches the gold value. *Coverage* is the share of gold items that got an answer. *Brier* and *ECE* (10
+equal-width bins, top-label) score the confidence of the chosen value. Ours uses the verdict's `confidence`
+and crowd-kit uses `predict_proba` of the chosen label. **truthdiscovery's beliefs are ranking scores, not
+probabilities** (they are max-normalised or sigmoid-squashed, not normalised per item), so their Brier and ECE
+are shown as **n/a**. Our `majority` confidence is a vote share and our `truthfinder` confidence is TruthFinder's
+score normalised over the item's candidates. Both are reported but are not calibrated probabilities either.
+
+Timings (seconds, single runs on a shared 2-core machine; these are the only non-deterministic numbers):
+- **solve s**: ours = `timings["solve_s"]` of `reconcile.pipeline.solve`, i.e. the EM fit including copy
+  detection and the time model; it leaves out factorising (building the arrays) and verdict tables, whose sum is
+  in the notes as `solve()`. Peers = the library call only (`algorithm.run(dataset)` /
+  `model.fit_predict_proba(df)`), as measured inside the child.
+- **end-to-end s**: ours = `reconcile run <compressed CSV or Parquet> --rules … --out …` in a subprocess, from
+  reading the feed to the written outputs (verdicts, contradictions, report). Peers = the whole child process:
+  interpreter start, imports (~1 s), reading the claims CSV, building the library's input, solving, writing.
+- **peak RSS MiB**: `/usr/bin/time -f %M` of the measured process: ours = `reconcile run`, peers = the peer's
+  child process (through a wrapper passed as `run_peer(python=...)`). A child's own `ru_maxrss` from the
+  benchmark process is not used because Linux carries the forking parent's high-water mark across `exec`, so
+  it would include the benchmark's own memory.
+- Peers run in their own virtualenv (`bench/.peers-venv`) under an address-space limit (`RLIMIT_AS`) and a
+  wall-clock limit. Exceeding either is reported as DNF (memory) or DNF (time). All library parameters are
+  their defaults. Ties between equally scored values go to the smallest key.
+
+Our `majority` and `truthfinder` run with the dataset's rules as they are, so **they also apply the copy
+discount** (`copying.enabled` is on by default). They are therefore not plain majority vote or plain TruthFinder
+wherever copying is detected, e.g. flight. truthdiscovery.MajorityVoting / crowdkit.MajorityVote are the plain votes.
+
+The `accu-nocopy` ablation is the same rules with `copying.enabled = false` (in process:
+`rules.model_copy(update={"copying": rules.copying.model_copy(update={"enabled": False})})`; end to end: a
+generated rules file in `bench/.work/rules/`).
+"""
+
+
+def compose(df: pd.DataFrame, meta: dict, ratio: dict, datasets: list, svg_name: str | None) -> str:
+    out = ["# Benchmarks", "",
+           "Generated by `make bench` (`python -m bench.run`). **Do not edit by hand**: re-run it. Raw rows are "
+           "in `bench/results.csv`. Everything is deterministic (seeded synthetic feeds, fixed tie rules, "
+           "`PYTHONHASHSEED=0`) except the timings and memory figures.", "",
+           "## Reproduce", "", "```sh", "make install                     # project venv (.venv)",
+           "bash bench/peers/setup_venv.sh  # peers' own venv (bench/.peers-venv); `make bench` runs both",
+           f"{meta['command']}", "```", "",
+           f"This run: `{meta['command']}` took {meta['elapsed_min']:.1f} min. Limits for each peer run: "
+           f"{meta['peer_timeout']:g} s wall clock and {meta['peer_mem_gib']:g} GiB of address space.", "",
+           "## Machine and versions", ""]
+    out += [f"- {k}: {v}" for k, v in meta["machine"].items()]
+    out += [f"- {k}: {v}" for k, v in meta["versions"].items()]
+    out += ["", MATCHER]
+
+    real = df[df["suite"] == "dataset"]
+    out += ["## Summary: accuracy on gold", "",
+            "Accuracy over answered gold items. DNF means the peer hit its time or memory limit. Per-dataset "
+            "tables with Brier, ECE, coverage, time and memory follow.", "",
+            summary_matrix(pd.concat([real, df[(df["dataset"] == "synth-1m") & (df["family"] != "generator")]]))]
+    beat = peers_beating_accu(pd.concat([real, df[df["dataset"] == "synth-1m"]]))
+    out += ["### Where a peer beats our default `accu`", ""]
+    out += beat if beat else ["- nowhere: no peer has a higher accuracy than accu on any dataset."]
+    out += [""]
+
+    for ds in datasets:
+        for eval_ in ds.evals:
+            g = df[(df["dataset"] == ds.name) & (df["eval"] == eval_) & (df["family"] != "generator")]
+            if not len(g):
+                continue
+            n = g.iloc[0]
+            title = ds.name if eval_ == "all" and len(ds.evals) == 1 else f"{ds.name} — {eval_}"
+            out += [f"## {title}", "", f"Task: {ds.task}. {int(n['n_claims']):,} accepted claims; "
+                    f"{int(n['gold_items'])} gold items.", "", method_table(g)]
+
+    syn = df[df["suite"] == "synthetic"]
+    out += ["## Synthetic feeds (seeded `reconcile synth`)", "",
+            "Generated into `bench/.work/` (git-ignored) and reused while the arguments are unchanged. Sources "
+            "have reliability ~ Beta(4, 2) and Zipf activity, with about 5 claims per subject and 10 possible "
+            "values. The *oracle* is the generator's Accu vote with the true reliabilities "
+            "(`stats.json` `oracle_accuracy`, over claimed cells), the best a method can expect. *generator "
+            "majority* is the plain vote. At 10M claims only `accu` runs, end to end (`reconcile run` on "
+            "`claims.parquet`). The ratio row tests linearity: 10x the claims should cost about 10x.", "",
+            scale_table(syn, ratio)]
+    one = syn[(syn["dataset"] == "synth-1m") & (syn["family"] != "generator")]
+    if len(one):
+        out += ["### All methods on 1M claims", "", method_table(one)]
+    scen = df[df["suite"] == "scenario"]
+    for name in dict.fromkeys(scen["dataset"]):
+        g = scen[scen["dataset"] == name]
+        out += [f"## Scenario: {name}", "", SCENARIO_TEXT.get(name.split("-copiers")[0].rstrip("0123456789-"), ""),
+                "", f"{int(g.iloc[0]['n_claims']):,} claims.", "", scenario_table(g)]
+    if svg_name:
+        out += ["## Calibration", "", f"![reliability diagram]({svg_name})", "",
+                "A reliability diagram of `accu` and the crowd-kit methods that finished on flight and book "
+                "(`reconcile.evaluation.metrics.calibration_svg`, 10 bins, dot area ~ share of items). Points "
+                "below the diagonal are over-confident.", ""]
+    out += ["## Dataset notes", ""] + [f"- **{ds.name}**: {ds.task}." for ds in datasets] + [""]
+    out += [NOTES]
+    return "\n".join(out)
+
+
+SCENARIO_TEXT = {
+    "copy-attack": "`reconcile synth --scenario copy_attack`, rules `bench/rules-copy-attack.yaml`. On the last 100 "
+                   "subjects, 3 independent reliable sources (reliability 0.9) report the truth. One unreliable "
+                   "origin (0.3) reports a false value, and *k* unreliable sources (0.3) copy it. The attacked "
+                   "subjects get no other claims. `accu` detects copying and `accu-nocopy` does not. "
+                   "*oracle* = the Accu vote with the true reliabilities but blind to copying; *oracle knowing "
+                   "the copies* ignores copied claims.",
+    "state-change": "`reconcile synth --change-rate 0.5 --changes 2`: half of the cells change state twice during "
+                    "the 365-day window, and the truth is the state at the end. `accu + time model` uses "
+                    "`bench/rules-state-change.yaml` (`change_every: 365d` on `status`). `accu (static)` uses "
+                    "the same rules without `change_every`. The generator's oracle is the static Accu vote "
+                    "with the true reliabilities.",
+}
+
+NOTES = """\
+## Caveats
+
+- Single runs on a shared 2-core machine: timings move by ±20 % from run to run. Memory figures are peak RSS.
+- The peers' wall time includes a Python interpreter start and library imports (~1 s). On the small datasets
+  that dominates, so compare *solve s* there.
+- crowd-kit builds a dense tasks × labels table over the *global* label set. On datasets with many distinct
+  values (flight times, population figures, author lists) several crowd-kit methods run out of memory. That is
+  a property of the library, not of the data.
+- rumoureval2017 `test` has only 28 threads, so one thread is 0.036 of accuracy. The published SemEval scores
+  (0.29–0.54) come from systems that read tweet text and are not a like-for-like comparison.
+"""
