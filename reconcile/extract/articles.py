@@ -20,6 +20,7 @@ from pathlib import Path
 from dateutil import parser as dateparser
 
 from ..errors import FeedError
+from ..feed.read import json_objects
 from .model import ExtractRules
 from .textutil import find_phrases, line_spans, norm_key, phrase_regex, words
 
@@ -142,16 +143,7 @@ def read_documents(path: str | Path) -> list[Document]:
         return [Document(str(path), text, "file")]
     rows: list[dict] = []
     if kind == "jsonl":
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FeedError(f"{path}: line {n} is not JSON: {exc.msg}") from exc
-            if not isinstance(obj, dict):
-                raise FeedError(f"{path}: line {n} is not a JSON object")
-            rows.append(obj)
+        rows = json_objects(text.splitlines(), path)
     else:
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter="\t" if ".tsv" in path.name else ",")
         if not reader.fieldnames or "text" not in reader.fieldnames:

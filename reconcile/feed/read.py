@@ -74,23 +74,31 @@ def _read_csv(path: Path, sep: str) -> pd.DataFrame:
     return _dictionary(table).to_pandas()
 
 
-def _read_jsonl(path: Path) -> pd.DataFrame:
+def json_objects(lines, path) -> list[dict]:
+    """One JSON object per non-empty line; a located FeedError (file:line:col) for anything else."""
     import json
 
     rows = []
-    opener = _opener(path)
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FeedError(f"{path}:{lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
-            if not isinstance(obj, dict):
-                raise FeedError(f"{path}:{lineno}:1: expected a JSON object per line, got {type(obj).__name__}")
-            rows.append({k: ("" if v is None else v if isinstance(v, str) else json.dumps(v) if
-                             isinstance(v, (list, dict)) else str(v)) for k, v in obj.items()})
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise FeedError(f"{path}:{lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        if not isinstance(obj, dict):
+            raise FeedError(f"{path}:{lineno}:1: expected a JSON object per line, got {type(obj).__name__}")
+        rows.append(obj)
+    return rows
+
+
+def _read_jsonl(path: Path) -> pd.DataFrame:
+    import json
+
+    with _opener(path)(path, "rt", encoding="utf-8") as fh:
+        rows = [{k: ("" if v is None else v if isinstance(v, str) else json.dumps(v) if
+                     isinstance(v, (list, dict)) else str(v)) for k, v in obj.items()}
+                for obj in json_objects(fh, path)]
     return pd.DataFrame(rows, dtype=object).fillna("")
 
 
