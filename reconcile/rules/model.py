@@ -185,7 +185,7 @@ class CopyingRules(Strict):
     )
     threshold: Probability = Field(default=0.5, description="dependence at which copies are discounted and reported")
     max_items: int = Field(
-        default=200_000, ge=100, description="estimate dependence on at most this many subjects (an even, "
+        default=50_000, ge=100, description="estimate dependence on at most this many subjects (an even, "
         "deterministic sample of the subject list): the cost stays bounded at any feed size; discounts apply to all",
     )
     rounds: int = Field(default=2, ge=1, le=20, description="rounds of detect-then-refit")
