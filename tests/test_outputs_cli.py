@@ -287,8 +287,8 @@ def test_cli_usage_errors_exit_2():
 
 
 def test_python_dash_m_reconcile_subprocess(tmp_path):
-    feed = write_csv(tmp_path / "feed.csv", FEED, columns=COLUMNS)
-    rules = write_rules(tmp_path / "rules.yaml", RULES)
+    write_csv(tmp_path / "feed.csv", FEED, columns=COLUMNS)
+    write_rules(tmp_path / "rules.yaml", RULES)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.run([sys.executable, "-m", "reconcile", "run", "feed.csv", "--rules", "rules.yaml",
                            "--out", "out"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)

@@ -10,7 +10,7 @@ import pandas as pd
 from ..errors import FeedError
 from .articles import (Article, Document, assign_metadata, group_copies, mark_datelines, read_documents,
                        split_articles)
-from .attribution import Frame, Speaker, SpeakerMemory, find_frame, quoted_regions
+from .attribution import Speaker, SpeakerMemory, find_frame, quoted_regions
 from .events import SentenceExtractor
 from .matching import Gazetteer
 from .model import ExtractRules
