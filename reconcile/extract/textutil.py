@@ -64,9 +64,14 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((cur, cut))
         cur = cut
     spans.append((cur, end))
+    return _trimmed(text, spans)
+
+
+def _trimmed(text: str, spans) -> list[tuple[int, int]]:
+    """Spans with surrounding white space (and a byte-order mark) removed; empty ones dropped."""
     out = []
     for s, e in spans:
-        while s < e and text[s].isspace():
+        while s < e and (text[s].isspace() or text[s] == "\ufeff"):
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
@@ -78,16 +83,7 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def line_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Non-blank lines of text[start:end] as trimmed (start, end) spans."""
     end = len(text) if end is None else end
-    out = []
-    for m in re.finditer(r"[^\r\n]+", text[start:end]):
-        s, e = start + m.start(), start + m.end()
-        while s < e and (text[s].isspace() or text[s] == "\ufeff"):
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
+    return _trimmed(text, ((start + m.start(), start + m.end()) for m in re.finditer(r"[^\r\n]+", text[start:end])))
 
 
 def norm_key(s: str) -> str:
