@@ -28,11 +28,12 @@ propagated over the gap to as-of), per claim the smoothed probability that its v
 (ties: the smaller value key), held until the next evidence time (the last until as-of); consecutive equal
 values are merged, with the smallest smoothed probability among their evidence times.
 
-Cost. Items are grouped in buckets of similar length T (evidence times) and state count K (powers of two), padded
-inside a bucket; forward and backward loop in Python over the time steps of a bucket, each step one numpy
-operation over all items of the bucket. Work and memory are O(sum of T x K) (padding at most x4); the Python
-loop runs sum over buckets of max T iterations (at most ~2 x the longest timeline per K bucket). Fine for news
-feeds and for synthetic feeds of 10^5 claims; the time model is only used for attributes with `change_every`.
+Cost. The model is prepared once per run (`TimelineModel`): claim times, corrections, evidence points grouped
+by (item, time) step, and the transition terms over every gap (they depend on times, not on reliabilities). An
+EM iteration then only recomputes the votes from the current reliabilities and runs forward-backward over all
+items in one compiled pass (kernel.py): no Python loop over subjects or time steps, no padding; work O(sum of
+T x K) per iteration, memory O(claims) plus O(longest T x K) scratch. Only the final fit builds the timeline
+table and the state at as-of.
 """
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .kernel import forward_backward
 from .evidence import claim_times, superseded, timestamp_ns, tolerance_ns
 
 TIMELINE_COLUMNS = ["subject", "attribute", "valid_from", "valid_to", "value", "probability", "change"]
@@ -69,148 +71,121 @@ def _empty_timeline() -> pd.DataFrame:
                          "_item": pd.Series(dtype=np.int64), "_cand": pd.Series(dtype=np.int64)})
 
 
-def _ceil_log2(x: np.ndarray) -> np.ndarray:
-    return np.ceil(np.log2(np.maximum(x, 1))).astype(np.int64)
+def tau_by_item(change_every, n_items: int) -> np.ndarray:
+    """change_every (seconds) per item id as an array (NaN: not time-modelled), from the dict item -> seconds
+    of `change_every_by_item` (or such an array already)."""
+    if isinstance(change_every, np.ndarray):
+        return change_every.astype(float, copy=False)
+    keys = np.fromiter(change_every.keys(), dtype=np.int64, count=len(change_every))
+    out = np.full(max(n_items, int(keys.max()) + 1 if len(keys) else 0), np.nan)
+    out[keys] = np.fromiter(change_every.values(), dtype=float, count=len(change_every))
+    return out
 
 
 def fit_timelines(claims: pd.DataFrame, cands: pd.DataFrame, reliability: np.ndarray, item_n_false: np.ndarray,
-                  change_every: dict[int, float], as_of: pd.Timestamp | None) -> TimelineFit:
-    """Fit the state model of every item of `claims` (see the module docstring)."""
-    n = len(claims)
-    cand_item_all = cands["item"].to_numpy().astype(np.int64)
-    item = claims["item"].to_numpy().astype(np.int64)
-    cand = claims["cand"].to_numpy().astype(np.int64)
-    src = claims["source_id"].to_numpy().astype(np.int64)
-    tau_of = np.vectorize(lambda i: float(change_every[int(i)]), otypes=[float])
-    tau_claim = tau_of(item) if n else np.zeros(0)
-
-    start, end, explicit, ref = claim_times(claims, timestamp_ns(as_of))
-    sup, by = superseded(item, src, cand, start, end, claims["published_at"], tolerance_ns(tau_claim))
-    weight = claims["effective_weight"].to_numpy(dtype=float) * ~sup
-    rel = np.clip(np.asarray(reliability, dtype=float)[src], REL_CLIP, 1 - REL_CLIP)
-    nf_claim = np.asarray(item_n_false, dtype=float)[item]
-    vote = weight * np.log(nf_claim * rel / (1 - rel))
-
-    state_prob = np.full(len(cands), np.nan)
-    items = np.unique(item)
-    cand_ids = np.flatnonzero(np.isin(cand_item_all, items))
-    support = np.full(n, np.nan)
-    if n == 0:
-        return TimelineFit(state_prob, cand_ids, _empty_timeline(), support, sup, by, start, end, explicit, ref)
-
-    # candidates of each item: contiguous, in value-key order (build_problem); local index = cand - first
-    first_cand = np.searchsorted(cand_item_all, items)
-    n_cand = np.searchsorted(cand_item_all, items, side="right") - first_cand
-    item_pos = np.searchsorted(items, item)
-    local = cand - first_cand[item_pos]
-
-    # evidence points: instants once, intervals at both ends with half the vote
-    interval = end > start
-    p_claim = np.r_[np.arange(n), np.flatnonzero(interval)]
-    p_time = np.r_[start, end[interval]]
-    p_vote = np.r_[np.where(interval, 0.5, 1.0) * vote, 0.5 * vote[interval]]
-    p_ipos = item_pos[p_claim]
-    # steps: distinct (item, time) pairs, sorted
-    order = np.lexsort((p_time, p_ipos))
-    key_i, key_t = p_ipos[order], p_time[order]
-    new = np.r_[True, (key_i[1:] != key_i[:-1]) | (key_t[1:] != key_t[:-1])]
-    step_sorted = np.cumsum(new) - 1
-    p_step = np.empty(len(order), dtype=np.int64)
-    p_step[order] = step_sorted
-    step_ipos, step_time = key_i[new], key_t[new]
-    item_first_step = np.searchsorted(step_ipos, np.arange(len(items)))
-    n_steps = np.diff(np.r_[item_first_step, len(step_ipos)])
-    p_col = p_step - item_first_step[p_ipos]
-
-    tau = tau_of(items)
-    n_false = np.asarray(item_n_false, dtype=float)[items]
-    m_other = np.clip(n_false + 1.0 - n_cand, 0.0, None)
-    K = n_cand + 1
-
-    step_gamma_best = np.zeros(len(step_ipos), dtype=np.int64)
-    step_gamma_prob = np.zeros(len(step_ipos))
-    point_support = np.zeros(len(p_claim))
-    bucket = _ceil_log2(n_steps) * 64 + _ceil_log2(K)
-    for b in np.unique(bucket):
-        members = np.flatnonzero(bucket == b)  # item positions, ascending
-        _fit_bucket(members, n_steps, K, n_cand, m_other, n_false, tau, item_first_step, step_time, ref,
-                    p_ipos, p_col, p_claim, local, p_vote, first_cand, state_prob, step_gamma_best,
-                    step_gamma_prob, point_support)
-
-    sums = np.bincount(p_claim, weights=point_support, minlength=n)
-    counts = np.bincount(p_claim, minlength=n)
-    support = sums / np.maximum(counts, 1)
-    timeline = _timeline(items, step_ipos, step_time, step_gamma_best, step_gamma_prob, first_cand, ref, cands,
-                         claims)
-    return TimelineFit(state_prob, cand_ids, timeline, support, sup, by, start, end, explicit, ref)
+                  change_every, as_of: pd.Timestamp | None) -> TimelineFit:
+    """Fit the state model of every item of `claims` (see the module docstring). `change_every`: item id ->
+    seconds (a dict, or an array indexed by item id)."""
+    return TimelineModel(claims, cands, item_n_false, change_every, as_of).fit(reliability)
 
 
-def _fit_bucket(members, n_steps, K, n_cand, m_other, n_false, tau, item_first_step, step_time, ref,
-                p_ipos, p_col, p_claim, local, p_vote, first_cand, state_prob, step_best, step_prob,
-                point_support) -> None:
-    nb = len(members)
-    Tb = int(n_steps[members].max())
-    Kb = int(K[members].max())
-    row_of = np.full(len(n_steps), -1, dtype=np.int64)
-    row_of[members] = np.arange(nb)
-    kb = n_cand[members]
-    mult = (np.arange(Kb)[None, :] < kb[:, None]).astype(float)
-    mult[np.arange(nb), kb] = m_other[members]
-    valid = mult > 0
-    N = n_false[members] + 1.0
+class TimelineModel:
+    """The time model of a set of claims, prepared once; `support` per EM iteration, `fit` at the end."""
 
-    # log emissions and gaps, padded (pad steps: dt 0 and no evidence = identity)
-    E = np.zeros((nb, Tb, Kb))
-    in_b = row_of[p_ipos] >= 0
-    rows = row_of[p_ipos[in_b]]
-    np.add.at(E, (rows, p_col[in_b], local[p_claim[in_b]]), p_vote[in_b])
-    times = np.zeros((nb, Tb), dtype=np.int64)
-    col = np.arange(Tb)[None, :]
-    t_idx = item_first_step[members][:, None] + np.minimum(col, n_steps[members][:, None] - 1)
-    times[:] = step_time[t_idx]
-    dt = np.diff(times, axis=1, prepend=times[:, :1]) / 1e9
-    rate = (N / n_false[members] / tau[members])[:, None]
-    s = np.exp(-dt * rate)  # r of the docstring: weight kept on the current value
-    q = (1.0 - s) / N[:, None]  # spread over all values in proportion to mult
-    Emax = np.where(valid[:, None, :], E, -np.inf).max(axis=2, keepdims=True)
-    e = np.where(valid[:, None, :], np.exp(E - Emax), 0.0)
+    def __init__(self, claims: pd.DataFrame, cands: pd.DataFrame, item_n_false: np.ndarray, change_every,
+                 as_of: pd.Timestamp | None):
+        n = self.n = len(claims)
+        self.cands, self.claims = cands, claims
+        cand_item_all = cands["item"].to_numpy().astype(np.int64)
+        item = claims["item"].to_numpy().astype(np.int64)
+        cand = claims["cand"].to_numpy().astype(np.int64)
+        self.src = claims["source_id"].to_numpy().astype(np.int64)
+        tau_item = tau_by_item(change_every, len(item_n_false))
+        tau_claim = tau_item[item]
 
-    alpha = np.empty((nb, Tb, Kb))
-    prior = mult / N[:, None]
-    for t in range(Tb):
-        if t:
-            prev = alpha[:, t - 1]
-            prior = s[:, t][:, None] * prev + (q[:, t] * prev.sum(axis=1))[:, None] * mult
-        a = prior * e[:, t]
-        alpha[:, t] = a / a.sum(axis=1, keepdims=True)
-    beta = np.ones((nb, Tb, Kb))
-    for t in range(Tb - 2, -1, -1):
-        g = e[:, t + 1] * beta[:, t + 1]
-        bt = s[:, t + 1][:, None] * g + (q[:, t + 1] * (mult * g).sum(axis=1))[:, None]
-        beta[:, t] = bt / bt.max(axis=1, keepdims=True)
-    gamma = alpha * beta
-    gamma /= gamma.sum(axis=2, keepdims=True)
+        self.start, self.end, self.explicit, self.ref = claim_times(claims, timestamp_ns(as_of))
+        self.sup, self.by = superseded(item, self.src, cand, self.start, self.end, claims["published_at"],
+                                       tolerance_ns(tau_claim))
+        self.weight = claims["effective_weight"].to_numpy(dtype=float) * ~self.sup
+        self.nf_claim = np.asarray(item_n_false, dtype=float)[item]
+        self.n_cands_all = len(cands)
+        self.items = items = np.unique(item)
+        self.cand_ids = np.flatnonzero(np.isin(cand_item_all, items))
+        if n == 0:
+            return
+        # candidates of each item: contiguous, in value-key order (build_problem); local index = cand - first
+        self.first_cand = np.searchsorted(cand_item_all, items)
+        n_cand = np.searchsorted(cand_item_all, items, side="right") - self.first_cand
+        item_pos = np.searchsorted(items, item)
+        local = cand - self.first_cand[item_pos]
 
-    # state at as-of: filtered distribution at the last evidence time, propagated over the remaining gap
-    last = n_steps[members] - 1
-    a_last = alpha[np.arange(nb), last]
-    gap = (ref - step_time[item_first_step[members] + last]) / 1e9
-    s_end = np.exp(-gap * rate[:, 0])
-    q_end = (1.0 - s_end) / N
-    at = s_end[:, None] * a_last + (q_end * a_last.sum(axis=1))[:, None] * mult
-    obs = np.arange(Kb)[None, :] < kb[:, None]
-    r_idx, k_idx = np.nonzero(obs)
-    state_prob[first_cand[members][r_idx] + k_idx] = at[r_idx, k_idx]
+        # evidence points: instants once, intervals at both ends with half the vote
+        interval = self.end > self.start
+        self.p_claim = np.r_[np.arange(n), np.flatnonzero(interval)]
+        self.p_half = np.r_[np.where(interval, 0.5, 1.0), np.full(int(interval.sum()), 0.5)]
+        p_time = np.r_[self.start, self.end[interval]]
+        p_ipos = item_pos[self.p_claim]
+        self.p_counts = np.bincount(self.p_claim, minlength=n)
+        # steps: distinct (item, time) pairs, sorted
+        order = np.lexsort((p_time, p_ipos))
+        key_i, key_t = p_ipos[order], p_time[order]
+        new = np.r_[True, (key_i[1:] != key_i[:-1]) | (key_t[1:] != key_t[:-1])]
+        p_step = np.empty(len(order), dtype=np.int64)
+        p_step[order] = np.cumsum(new) - 1
+        self.step_ipos, self.step_time = key_i[new], key_t[new]
+        self.item_first_step = np.searchsorted(self.step_ipos, np.arange(len(items)))
+        self.n_steps = np.diff(np.r_[self.item_first_step, len(self.step_ipos)])
 
-    # per real step: the most likely claimed value (ties: first = smaller value key) and its probability
-    real = col < n_steps[members][:, None]
-    g_obs = np.where(obs[:, None, :], gamma, -1.0)
-    best = g_obs.argmax(axis=2)
-    rr, tt = np.nonzero(real)
-    steps = item_first_step[members][rr] + tt
-    step_best[steps] = best[rr, tt]
-    step_prob[steps] = gamma[rr, tt, best[rr, tt]]
-    point_support[in_b] = gamma[rows, p_col[in_b], local[p_claim[in_b]]]
+        n_false = np.asarray(item_n_false, dtype=float)[items]
+        self.n_cand = n_cand
+        self.m_other = np.clip(n_false + 1.0 - n_cand, 0.0, None)
+        self.n_values = n_false + 1.0
+        rate = self.n_values / n_false / tau_item[items]
+        # transition over the gap before each step (0 before an item's first step): depends on times only
+        gap = np.r_[0, np.diff(self.step_time)]
+        gap[self.item_first_step] = 0
+        self.s = np.exp(-(gap / 1e9) * rate[self.step_ipos])
+        self.q = (1.0 - self.s) / self.n_values[self.step_ipos]
+        last = self.item_first_step + self.n_steps - 1
+        self.s_end = np.exp(-((self.ref - self.step_time[last]) / 1e9) * rate)
+        self.q_end = (1.0 - self.s_end) / self.n_values
+        # evidence points grouped by step (in point order within a step)
+        self.point_order = np.argsort(p_step, kind="stable")
+        self.step_point_start = np.searchsorted(p_step[self.point_order], np.arange(len(self.step_ipos) + 1))
+        self.point_local = local[self.p_claim]
+
+    def _votes(self, reliability: np.ndarray) -> np.ndarray:
+        rel = np.clip(np.asarray(reliability, dtype=float)[self.src], REL_CLIP, 1 - REL_CLIP)
+        vote = self.weight * np.log(self.nf_claim * rel / (1 - rel))
+        return self.p_half * vote[self.p_claim]
+
+    def support(self, reliability: np.ndarray) -> np.ndarray:
+        """Per claim: smoothed P(its value held at its valid time), with these source reliabilities."""
+        return self._run(reliability, final=False)[0]
+
+    def _run(self, reliability: np.ndarray, final: bool):
+        state_prob = np.full(self.n_cands_all, np.nan)
+        if self.n == 0:
+            return np.full(0, np.nan), state_prob, None, None
+        point_support = np.zeros(len(self.p_claim))
+        step_best = np.zeros(len(self.step_ipos) if final else 0, dtype=np.int64)
+        step_prob = np.zeros(len(self.step_ipos) if final else 0)
+        forward_backward(self.item_first_step, self.n_steps, self.n_cand, self.m_other, self.n_values, self.s,
+                         self.q, self.step_point_start, self.point_order, self.point_local,
+                         self._votes(reliability), point_support, final, self.s_end, self.q_end, self.first_cand,
+                         state_prob, step_best, step_prob)
+        sums = np.bincount(self.p_claim, weights=point_support, minlength=self.n)
+        return sums / np.maximum(self.p_counts, 1), state_prob, step_best, step_prob
+
+    def fit(self, reliability: np.ndarray) -> TimelineFit:
+        support, state_prob, step_best, step_prob = self._run(reliability, final=True)
+        if self.n == 0:
+            timeline = _empty_timeline()
+        else:
+            timeline = _timeline(self.items, self.step_ipos, self.step_time, step_best, step_prob,
+                                 self.first_cand, self.ref, self.cands, self.claims)
+        return TimelineFit(state_prob, self.cand_ids, timeline, support, self.sup, self.by, self.start, self.end,
+                           self.explicit, self.ref)
 
 
 def _timeline(items, step_ipos, step_time, step_best, step_prob, first_cand, ref, cands, claims) -> pd.DataFrame:

@@ -10,6 +10,8 @@ place of the static posterior.
 """
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -18,7 +20,10 @@ import pandas as pd
 from ..rules.model import Rules
 from ..solve.arrays import Partition, Problem
 from ..solve.engine import fit
-from .hmm import TimelineFit, fit_timelines
+from .hmm import TimelineFit, TimelineModel
+
+log = logging.getLogger(__name__)
+LOUD = 100_000  # time models of at least this many claims report their progress at INFO (else DEBUG)
 
 
 def change_every_by_item(problem: Problem, rules: Rules) -> dict[int, float]:
@@ -43,6 +48,9 @@ class TimeModel:
         self.claims = problem.claims.iloc[self.claim_rows].reset_index(drop=True)
         self.cand_mask = np.isin(problem.part.cand_item, self.items)
         self.last: TimelineFit | None = None
+        self._model: TimelineModel | None = None
+        self.iterations = 0
+        self._level = logging.INFO if len(self.claims) >= LOUD else logging.DEBUG
 
     @property
     def active(self) -> bool:
@@ -52,17 +60,33 @@ class TimeModel:
         """The partition with the assertions of time-modelled items at weight 0 (out of the static statistics)."""
         return replace(part, assert_w=np.where(self.cand_mask[part.assert_cand], 0.0, part.assert_w))
 
+    @property
+    def model(self) -> TimelineModel:
+        """Everything that does not depend on reliabilities, prepared on first use."""
+        if self._model is None:
+            started = time.perf_counter()
+            self._model = TimelineModel(self.claims, self.problem.cands, self.problem.part.item_n_false,
+                                        self.change_every, self.as_of)
+            log.log(self._level, "time model: %d claims of %d subject/attributes, prepared in %.1f s",
+                     len(self.claims), len(self.items), time.perf_counter() - started)
+        return self._model
+
     def fit(self, reliability: np.ndarray) -> TimelineFit:
-        self.last = fit_timelines(self.claims, self.problem.cands, reliability, self.problem.part.item_n_false,
-                                  self.change_every, self.as_of)
+        started = time.perf_counter()
+        self.last = self.model.fit(reliability)
+        log.log(self._level, "time model: final fit (timelines, state at as-of) in %.1f s",
+                time.perf_counter() - started)
         return self.last
 
     def source_stats(self, reliability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        tf = self.fit(reliability)
-        w = self.claims["effective_weight"].to_numpy(dtype=float) * ~tf.superseded
-        src = self.claims["source_id"].to_numpy()
+        started = time.perf_counter()
+        support = self.model.support(reliability)
+        self.iterations += 1
+        log.log(self._level, "time model: EM iteration %d in %.1f s", self.iterations, time.perf_counter() - started)
+        w = self.model.weight
+        src = self.model.src
         n = self.problem.part.n_sources
-        return (np.bincount(src, weights=w * np.nan_to_num(tf.claim_support), minlength=n),
+        return (np.bincount(src, weights=w * np.nan_to_num(support), minlength=n),
                 np.bincount(src, weights=w, minlength=n))
 
     @staticmethod

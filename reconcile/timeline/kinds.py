@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..contradictions import COLUMNS
 from .evidence import to_ns, tolerance_ns
-from .hmm import TimelineFit
+from .hmm import TimelineFit, tau_by_item
 
 CREDIBLE = 0.5
 SUPPORTED = 0.5
@@ -67,7 +67,7 @@ def time_contradictions(claims: pd.DataFrame, timeline: pd.DataFrame, claim_supp
     item = claims["item"].to_numpy().astype(np.int64)
     rel = np.asarray(reliability, dtype=float)[claims["source_id"].to_numpy()]
     w = claims["effective_weight"].to_numpy(dtype=float)
-    tau = np.array([change_every[int(i)] for i in item], dtype=float)
+    tau = tau_by_item(change_every, int(item.max()) + 1)[item]
     pub, has_pub = to_ns(claims["published_at"])
     dated = fit.explicit & has_pub & (pub - fit.evidence_to > tolerance_ns(tau))
     c = pd.DataFrame({

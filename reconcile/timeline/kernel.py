@@ -1,0 +1,143 @@
+"""Forward-backward of the time model over all items at once, compiled with numba.
+
+The formulas are those of hmm.py (module docstring); here they run item by item, step by step inside one
+compiled loop, without padding and without temporaries: the work is O(sum over items of T x K) per call, with
+no Python-level loop over subjects or time steps. Arrays are flat: items own contiguous runs of steps
+(`item_first_step`, `n_steps`), steps own contiguous runs of evidence points (`step_point_start` into
+`point_order`).
+
+Sums over an item's K states follow numpy's pairwise summation order (8 partial sums from 8 values on), so
+that these results match the numpy formulas they replace to the last bit wherever `exp` rounds the same way.
+Written by hand because no library runs a batch of small HMMs with this lumped-state transition in one pass
+(hmmlearn and pomegranate fit one discrete-time model with a dense transition matrix).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, inline="always")
+def _sum(x, lo, n):
+    """numpy's pairwise_sum for n < 128 (the order numpy's `sum` uses on a contiguous row)."""
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += x[lo + i]
+        return res
+    r0, r1, r2, r3 = x[lo], x[lo + 1], x[lo + 2], x[lo + 3]
+    r4, r5, r6, r7 = x[lo + 4], x[lo + 5], x[lo + 6], x[lo + 7]
+    i = 8
+    while i < n - (n % 8):
+        r0 += x[lo + i]
+        r1 += x[lo + i + 1]
+        r2 += x[lo + i + 2]
+        r3 += x[lo + i + 3]
+        r4 += x[lo + i + 4]
+        r5 += x[lo + i + 5]
+        r6 += x[lo + i + 6]
+        r7 += x[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += x[lo + i]
+        i += 1
+    return res
+
+
+@njit(cache=True, nogil=True)
+def forward_backward(item_first_step, n_steps, n_cand, m_other, n_values, s, q, step_point_start, point_order,
+                     point_local, point_vote, point_support, final, s_end, q_end, item_first_cand, state_at,
+                     step_best, step_prob):
+    """Fill `point_support` (smoothed P(the point's value) at its step); with `final` also `state_at` (per
+    candidate: the state distribution at as-of), `step_best` / `step_prob` (per step: most likely claimed
+    value, first on ties, and its probability)."""
+    n_items = len(n_steps)
+    most = 1
+    for i in range(n_items):
+        most = max(most, n_steps[i] * (n_cand[i] + 1))
+    e = np.empty(most)
+    alpha = np.empty(most)
+    beta = np.empty(most)
+    tmp = np.empty(most)
+    mult = np.empty(most)
+    for i in range(n_items):
+        T = n_steps[i]
+        kc = n_cand[i]
+        K = kc + 1
+        f = item_first_step[i]
+        N = n_values[i]
+        for k in range(kc):
+            mult[k] = 1.0
+        mult[kc] = m_other[i]
+        # emissions: log votes summed per state (in point order), shifted by the row's max, exponentiated
+        for t in range(T):
+            row = t * K
+            st = f + t
+            for k in range(K):
+                e[row + k] = 0.0
+            for j in range(step_point_start[st], step_point_start[st + 1]):
+                p = point_order[j]
+                e[row + point_local[p]] += point_vote[p]
+            emax = -np.inf
+            for k in range(K):
+                if mult[k] > 0.0 and e[row + k] > emax:
+                    emax = e[row + k]
+            for k in range(K):
+                e[row + k] = np.exp(e[row + k] - emax) if mult[k] > 0.0 else 0.0
+        # forward (filtered, normalised)
+        for t in range(T):
+            row = t * K
+            st = f + t
+            if t == 0:
+                for k in range(K):
+                    tmp[k] = (mult[k] / N) * e[row + k]
+            else:
+                prev_sum = _sum(alpha, row - K, K)
+                for k in range(K):
+                    tmp[k] = (s[st] * alpha[row - K + k] + (q[st] * prev_sum) * mult[k]) * e[row + k]
+            total = _sum(tmp, 0, K)
+            for k in range(K):
+                alpha[row + k] = tmp[k] / total
+        # backward (scaled by its max)
+        last = (T - 1) * K
+        for k in range(K):
+            beta[last + k] = 1.0
+        for t in range(T - 2, -1, -1):
+            row = t * K
+            nxt = row + K
+            st = f + t + 1
+            for k in range(K):
+                tmp[k] = mult[k] * (e[nxt + k] * beta[nxt + k])
+            g_sum = _sum(tmp, 0, K)
+            bmax = -np.inf
+            for k in range(K):
+                b = s[st] * (e[nxt + k] * beta[nxt + k]) + q[st] * g_sum
+                beta[row + k] = b
+                if b > bmax:
+                    bmax = b
+            for k in range(K):
+                beta[row + k] = beta[row + k] / bmax
+        # smoothed = alpha x beta, normalised per step; kept in beta
+        for t in range(T):
+            row = t * K
+            for k in range(K):
+                tmp[k] = alpha[row + k] * beta[row + k]
+            total = _sum(tmp, 0, K)
+            for k in range(K):
+                beta[row + k] = tmp[k] / total
+            st = f + t
+            for j in range(step_point_start[st], step_point_start[st + 1]):
+                p = point_order[j]
+                point_support[p] = beta[row + point_local[p]]
+            if final:
+                best = 0
+                for k in range(1, kc):
+                    if beta[row + k] > beta[row + best]:
+                        best = k
+                step_best[st] = best
+                step_prob[st] = beta[row + best]
+        if final:  # the filtered state at the last evidence time, carried over the gap to as-of
+            a_sum = _sum(alpha, last, K)
+            for k in range(kc):
+                state_at[item_first_cand[i] + k] = s_end[i] * alpha[last + k] + (q_end[i] * a_sum) * mult[k]
