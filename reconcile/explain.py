@@ -12,7 +12,9 @@ EXPLAIN_COLUMNS = ["value", "posterior", "chosen", "source", "reliability", "spe
 
 
 def load_run(out_dir: str | Path) -> dict[str, pd.DataFrame]:
-    out = Path(out_dir)
+    from .outputs.atomic import result_dir
+
+    out = result_dir(out_dir)
     if not (out / "run.json").exists():
         raise OutputError(f"{out}: not a finished run (no run.json); run `reconcile run ... --out {out}` first")
     try:

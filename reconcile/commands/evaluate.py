@@ -22,10 +22,10 @@ def run(args) -> int:
 
     from ..errors import OutputError
     from ..evaluation.gold import read_gold, score
-    from ..outputs.atomic import write_text_atomic
+    from ..outputs.atomic import result_dir, write_text_atomic
     from ..rules import load_rules
 
-    out = Path(args.out)
+    out = result_dir(args.out)
     if not (out / "run.json").exists():
         raise OutputError(f"{out}: not a finished run (no run.json)")
     run_info = json.loads((out / "run.json").read_text())
