@@ -23,6 +23,7 @@ def run(args) -> int:
     from ..errors import OutputError
     from ..evaluation.gold import read_gold, score
     from ..outputs.atomic import result_dir, write_text_atomic
+    from ..outputs.csvsafe import neutralise_frame, restore
     from ..rules import load_rules
 
     out = result_dir(args.out)
@@ -32,13 +33,13 @@ def run(args) -> int:
     rules_path = args.rules or (run_info["rules"]["files"][0] if len(run_info["rules"]["files"]) == 1 else
                                 str(Path(run_info["rules"]["files"][0]).parent))
     rules = load_rules(rules_path).rules
-    verdicts = pd.read_csv(out / "verdicts.csv", dtype={"subject": str, "attribute": str, "value": str},
-                           keep_default_na=False)
+    verdicts = restore(pd.read_csv(out / "verdicts.csv", dtype={"subject": str, "attribute": str, "value": str},
+                                   keep_default_na=False))
     scored = score(verdicts, read_gold(args.truth, args.where), rules)
     s = scored.summary
     print(f"gold items {s['gold_items']}, answered {s['answered']} (coverage {s['coverage']:.3f})")
     print(f"accuracy {s['accuracy']:.4f}  Brier {s['brier']:.4f}  ECE {s['ece']:.4f}")
     if args.errors:
         wrong = scored.joined[~scored.joined["correct"]]
-        write_text_atomic(args.errors, wrong.to_csv(index=False, lineterminator="\n"))
+        write_text_atomic(args.errors, neutralise_frame(wrong).to_csv(index=False, lineterminator="\n"))
     return 0
