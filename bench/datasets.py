@@ -167,8 +167,7 @@ def _end_to_end(ds: Dataset, method: str, solver: str, copying: bool, dwork: Pat
     if m.returncode != 0:
         result.update(status="error", note=f"; reconcile run exit {m.returncode}: {m.stderr.strip()[-300:]}")
         return result
-    verdicts = pd.read_csv(out / "verdicts.csv", dtype={"subject": str, "attribute": str, "value": str},
-                           keep_default_na=False)
+    verdicts = pd.read_parquet(out / "verdicts.parquet")  # exact values (the CSV neutralises formula cells)
     rules = load_rules(str(rules_path)).rules
     for name, where in ds.evals.items():
         result["accuracy"][name] = score(verdicts, read_gold(str(ds.truth), where), rules).summary["accuracy"]

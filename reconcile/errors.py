@@ -1,6 +1,7 @@
 """Errors a user can act on, each with its own exit code.
 
-Every error the CLI reports is one of these; anything else is a bug (exit 1 with a traceback).
+Every error the CLI reports is one of these; anything else is a bug: the CLI prints one line, writes the
+traceback to `reconcile-error.log` in the output folder (or a temporary file) and exits 1.
 """
 from __future__ import annotations
 

@@ -12,15 +12,18 @@ EXPLAIN_COLUMNS = ["value", "posterior", "chosen", "source", "reliability", "spe
 
 
 def load_run(out_dir: str | Path) -> dict[str, pd.DataFrame]:
-    out = Path(out_dir)
+    from .outputs.atomic import result_dir
+    from .outputs.csvsafe import restore
+
+    out = result_dir(out_dir)
     if not (out / "run.json").exists():
         raise OutputError(f"{out}: not a finished run (no run.json); run `reconcile run ... --out {out}` first")
     try:
         return {
             "claims": pd.read_parquet(out / "claims.parquet"),
-            "verdicts": pd.read_csv(out / "verdicts.csv", dtype=str, keep_default_na=False),
-            "sources": pd.read_csv(out / "sources.csv", keep_default_na=False),
-            "contradictions": pd.read_csv(out / "contradictions.csv", dtype=str, keep_default_na=False),
+            "verdicts": restore(pd.read_csv(out / "verdicts.csv", dtype=str, keep_default_na=False)),
+            "sources": restore(pd.read_csv(out / "sources.csv", keep_default_na=False)),
+            "contradictions": restore(pd.read_csv(out / "contradictions.csv", dtype=str, keep_default_na=False)),
         }
     except (OSError, ValueError) as exc:
         raise OutputError(f"{out}: cannot read the run's outputs: {exc}") from None

@@ -43,6 +43,14 @@ def _text(value) -> str:
     return _XML_BAD.sub("", str(value))
 
 
+def _key(value) -> str:
+    """Text as a part of a node id, injectively: `\\`, `|` and `~` (the id separators) escaped with a backslash,
+    characters XML cannot hold as \\xNN. Two different subjects never share an id (`a|b`/`c` vs `a`/`b|c`)."""
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("~", "\\~")
+    return _XML_BAD.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _num(value) -> float | None:
     try:
         x = float(value)
@@ -96,7 +104,7 @@ def _select(claims: pd.DataFrame, subjects: list[str] | None, max_claims: int) -
 
 def _claim_ids(claims: pd.DataFrame) -> list[str]:
     """`claim:<claim_id>`; an id given twice in the feed gets `~2`, `~3`... in table order."""
-    ids = claims["claim_id"].astype(str).map(_text)
+    ids = claims["claim_id"].astype(str).map(_key)
     nth = ids.groupby(ids, sort=False).cumcount().to_numpy()
     return [f"claim:{i}" if n == 0 else f"claim:{i}~{n + 1}" for i, n in zip(ids, nth)]
 
@@ -119,24 +127,34 @@ def build_graph(claims: pd.DataFrame, verdicts: pd.DataFrame | None = None, subj
         "derived_from": _col(rows, "derived_from").fillna("").astype(str).map(_text).str.strip().to_numpy(),
         "chosen": _col(rows, "chosen", False).fillna(False).astype(bool).to_numpy(),
     })
-    c["value_id"] = "value:" + c["subject"] + "|" + c["attribute"] + "|" + c["value_key"]
+    keys = {name: rows[name].astype(str).map(_key).to_numpy() for name in ("source", "subject", "attribute")}
+    derived_key = _col(rows, "derived_from").fillna("").astype(str).str.strip().map(_key).to_numpy()
+    c["source_id"] = "source:" + pd.Series(keys["source"], index=c.index)
+    c["subject_id"] = "subject:" + pd.Series(keys["subject"], index=c.index)
+    c["derived_id"] = np.where(derived_key != "", "source:" + pd.Series(derived_key, index=c.index), "")
+    c["value_id"] = ("value:" + pd.Series(keys["subject"], index=c.index) + "|" + keys["attribute"] + "|"
+                     + _col(rows, "value_key", None).fillna(rows["value"]).astype(str).map(_key).to_numpy())
     g = nx.MultiDiGraph(name="reconcile claim graph")
 
     # sources: those that assert claims, and those claims were taken from
-    rel = pd.to_numeric(_col(rows, "reliability", np.nan), errors="coerce").groupby(c["source"].to_numpy()).first()
-    n_claims = c["source"].value_counts()
-    names = sorted(set(c["source"]) | set(c.loc[c["derived_from"] != "", "derived_from"]))
-    g.add_nodes_from((f"source:{n}", _attrs(kind="source", label=n, reliability=rel.get(n, np.nan),
-                                            claims=int(n_claims.get(n, 0)))) for n in names)
-    g.add_nodes_from((f"subject:{s}", _attrs(kind="subject", label=s)) for s in sorted(set(c["subject"])))
+    rel = pd.to_numeric(_col(rows, "reliability", np.nan), errors="coerce").groupby(c["source_id"].to_numpy()).first()
+    n_claims = c["source_id"].value_counts()
+    labels = dict(zip(c["source_id"], c["source"])) | {
+        d: name for d, name in zip(c["derived_id"], c["derived_from"]) if d and d not in set(c["source_id"])}
+    g.add_nodes_from((n, _attrs(kind="source", label=labels[n], reliability=rel.get(n, np.nan),
+                                claims=int(n_claims.get(n, 0)))) for n in sorted(labels))
+    subject_labels = dict(zip(c["subject_id"], c["subject"]))
+    g.add_nodes_from((s, _attrs(kind="subject", label=subject_labels[s])) for s in sorted(subject_labels))
 
     # candidate values: display value = most frequent raw value (ties: the smaller string), as the solver does
     disp = (c.groupby(["value_id", "value"], sort=True).size().reset_index(name="n")
             .sort_values(["value_id", "n", "value"], ascending=[True, False, True]).drop_duplicates("value_id")
             .set_index("value_id")["value"])
     post = pd.to_numeric(_col(rows, "posterior", np.nan), errors="coerce").to_numpy()
+    c["item_id"] = c["value_id"].str.rsplit("|", n=1).str[0]
     vals = (c.assign(posterior=post).groupby("value_id", sort=True)
             .agg(subject=("subject", "first"), attribute=("attribute", "first"), value_key=("value_key", "first"),
+                 subject_id=("subject_id", "first"), item_id=("item_id", "first"),
                  posterior=("posterior", "first"), chosen=("chosen", "max"), n_claims=("id", "size"),
                  n_sources=("source", "nunique")))
     status = {}
@@ -164,18 +182,18 @@ def build_graph(claims: pd.DataFrame, verdicts: pd.DataFrame | None = None, subj
         derived_from=col["derived_from"][i])) for i in order)
 
     # edges, each kind sorted: (u, v, key=kind, attributes)
-    edges = [(f"source:{s}", cid, "asserts", {"kind": "asserts"}) for s, cid in zip(c["source"], c["id"])]
+    edges = [(s, cid, "asserts", {"kind": "asserts"}) for s, cid in zip(c["source_id"], c["id"])]
     edges += [(cid, vid, "claims", _attrs(kind="claims", vote=vote)) for cid, vid, vote in
               zip(c["id"], c["value_id"], nums["vote"])]
-    edges += [(vid, f"subject:{r.subject}", "of", {"kind": "of", "attribute": r.attribute})
+    edges += [(vid, r.subject_id, "of", {"kind": "of", "attribute": r.attribute})
               for vid, r in zip(vals.index, vals.itertuples(index=False))]
-    edges += [(cid, f"source:{d}", "derived_from", {"kind": "derived_from"})
-              for cid, d in zip(c["id"], c["derived_from"]) if d]
-    chosen_per_item = vals.groupby(["subject", "attribute"], sort=True)["chosen"].sum()
+    edges += [(cid, d, "derived_from", {"kind": "derived_from"})
+              for cid, d in zip(c["id"], c["derived_id"]) if d]
+    chosen_per_item = vals.groupby("item_id", sort=True)["chosen"].sum()
     multi = set(map(str, multi_valued)) if multi_valued is not None else None
-    exclusive = [list(group.index) for (subject, attribute), group in vals.groupby(["subject", "attribute"], sort=True)
-                 if len(group) > 1 and not (attribute in multi if multi is not None
-                                            else chosen_per_item[(subject, attribute)] > 1)]
+    exclusive = [list(group.index) for item, group in vals.groupby("item_id", sort=True)
+                 if len(group) > 1 and not (group["attribute"].iloc[0] in multi if multi is not None
+                                            else chosen_per_item[item] > 1)]
     n_conflicts = sum(len(ids) * (len(ids) - 1) for ids in exclusive)
     if n_conflicts > 10 * max_claims:  # every pair of k values conflicts: k * (k - 1) edges
         raise UsageError(f"the claim graph would hold {n_conflicts} conflicts edges (many competing values), more "

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +17,9 @@ import pandas as pd
 from .contradictions import find_contradictions, sort_contradictions
 from .errors import FeedError, UsageError
 from .feed.read import read_table
-from .feed.times import parse_as_of
-from .feed.validate import ClaimsTable, validate
+from .feed.guards import checked_as_of, frame_as_text
+from .feed.read import bad_lines_table
+from .feed.validate import ClaimsTable, rejects_summary, validate
 from .rules.model import Rules
 from .solve.arrays import Problem, build_problem
 from .solve import copying as copy_model
@@ -51,12 +53,7 @@ class Result:
 
 
 def _as_timestamp(as_of) -> pd.Timestamp | None:
-    if as_of is None or isinstance(as_of, pd.Timestamp):
-        return as_of
-    try:
-        return parse_as_of(str(as_of))
-    except ValueError as exc:
-        raise UsageError(f"--as-of {as_of!r}: {exc}") from None
+    return checked_as_of(as_of)
 
 
 def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partitions: int = 1,
@@ -93,7 +90,10 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     timings["solve_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if result_fit is None:
-        raise FeedError("no claim was accepted: nothing to reconcile (see rejects.csv for why)")
+        c = table.counts
+        raise FeedError(f"no claim was accepted: nothing to reconcile ({c['rows_read']} rows read: "
+                        f"{c['rows_rejected']} rejected, {c['rows_excluded']} excluded"
+                        + rejects_summary(table.rejects) + ")")
     verdicts = build_verdicts(problem, result_fit.cand_prob, rules.solver.thresholds, table.as_of)
     contradictions = find_contradictions(problem, result_fit.cand_prob, result_fit.reliability, verdicts,
                                          time_model.items if time_model is not None else None)
@@ -187,10 +187,14 @@ def _time_modelled(rules: Rules, problem: Problem) -> bool:
 
 def reconcile_frame(claims: pd.DataFrame, rules: Rules, as_of=None, solver: str | None = None) -> Result:
     """Reconcile a DataFrame of claims (canonical or mapped columns; values as text)."""
-    frame = claims.astype({c: str for c in claims.columns if claims[c].dtype == object}).copy()
-    frame["_file"] = "(dataframe)"
-    frame["_row"] = np.arange(1, len(frame) + 1)
-    return solve(validate([frame], rules, _as_timestamp(as_of)), rules, solver)
+    if not isinstance(claims, pd.DataFrame):
+        raise UsageError(f"reconcile_frame needs a pandas DataFrame, not {type(claims).__name__}")
+    as_of = _as_timestamp(as_of)
+    frame, bad = frame_as_text(claims)
+    frame.attrs["read_rejects"] = bad_lines_table("(dataframe)", bad)
+    if not len(frame) and not len(bad):
+        raise FeedError("(dataframe): the DataFrame has no rows")
+    return solve(validate([frame], rules, as_of), rules, solver)
 
 
 def load_feeds(paths: list[str | Path], rules: Rules, as_of=None, published_at=None) -> tuple[ClaimsTable, dict | None]:
@@ -221,4 +225,7 @@ def _is_article_feed(path: Path) -> bool:
         from .extract import looks_like_article_feed
     except ImportError:
         return False
-    return path.exists() and looks_like_article_feed(path)
+    try:
+        return path.is_file() and looks_like_article_feed(path)
+    except (EOFError, ValueError, RecursionError, OSError, zlib.error):
+        return False  # not readable as an article feed: the table reader says what is wrong with it

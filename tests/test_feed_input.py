@@ -92,7 +92,9 @@ def test_every_row_rejected_exits_4_and_says_why(tmp_path, rules):
                                           ["b", "x", "control", "B", "last week"]])
     code, err, _ = run(tmp_path, feed, rules=rules)
     assert code == 4
-    assert err == "reconcile run: error: no claim was accepted: nothing to reconcile (see rejects.csv for why)\n"
+    assert err == ("reconcile run: error: no claim was accepted: nothing to reconcile (2 rows read: 2 rejected, "
+                   "0 excluded; most common reasons: `published_at`: cannot read as an ISO 8601 date-time "
+                   f"(e.g. 2021-07-07T10:00:00Z) (2); first at {feed} row 1)\n")
 
 
 def test_several_feed_files_are_read_as_one_feed(tmp_path, rules):
@@ -164,7 +166,7 @@ def test_mapped_column_missing_is_named(tmp_path):
     ("zero.csv", b"", "the feed is empty"),
     ("bad.csv.gz", b"this is not gzip", "cannot read"),
     ("bad.parquet", b"this is not parquet", "not a readable Parquet file"),
-    ("bad.jsonl", b'{"source": "a"\n', "bad.jsonl:1:"),
+    ("bad.jsonl", b'{"source": "a"\n', "no record could be read (1 bad): line 1: not valid JSON at column 15"),
     ("latin1_header.csv", "s\xf6urce,subject,attribute,value\nS,x,a,v\n".encode("latin-1"), "not UTF-8 text"),
     ("feed.xlsx", b"PK\x03\x04", "unknown feed format .xlsx"),
 ])

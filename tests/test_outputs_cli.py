@@ -226,20 +226,24 @@ def test_evaluate_needs_a_finished_run(tmp_path):
     assert code == 5 and "not a finished run (no run.json)" in err
 
 
-def test_failed_write_leaves_no_run_json_and_no_staging(done, monkeypatch):
+def test_failed_write_keeps_the_previous_result_complete(done, monkeypatch):
     tmp_path, feed, rules, out = done
-    assert (out / "run.json").exists()
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full while rendering the report")
 
     monkeypatch.setattr("reconcile.outputs.tables.render_report", broken)
-    with pytest.raises(RuntimeError, match="disk full"):
-        cli("run", feed, "--rules", rules, "--out", out)
-    assert not (out / "run.json").exists()  # the previous complete run no longer looks complete
-    assert [p for p in os.listdir(out) if p.startswith(".")] == []
+    code, _, err = cli("run", feed, "--rules", rules, "--out", out)
+    assert code == 1 and "Traceback" not in err
+    assert err.startswith("reconcile run: internal error (RuntimeError: disk full while rendering the report)")
+    log = out / "reconcile-error.log"
+    assert f"traceback written to {log}" in err and "Traceback" in log.read_text()
+    log.unlink()
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the previous result, untouched
+    assert [p.name for p in tmp_path.iterdir() if ".staging-" in p.name or p.name.endswith(".previous")] == []
     code, _, err = cli("explain", out, "Kunduz")
-    assert code == 5 and "not a finished run" in err
+    assert code == 0, err
 
 
 def test_failed_write_into_a_new_folder(tmp_path, monkeypatch):
@@ -250,9 +254,10 @@ def test_failed_write_into_a_new_folder(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("reconcile.outputs.tables.render_report", broken)
-    with pytest.raises(OSError):
-        cli("run", feed, "--rules", rules, "--out", tmp_path / "new")
-    assert os.listdir(tmp_path / "new") == []
+    code, _, err = cli("run", feed, "--rules", rules, "--out", tmp_path / "new")
+    assert code == 5 and "No space left on device" in err
+    assert not (tmp_path / "new").exists()
+    assert [p.name for p in tmp_path.iterdir() if ".staging-" in p.name] == []
 
 
 def test_output_folder_that_is_a_file_exits_5(tmp_path):
@@ -260,7 +265,7 @@ def test_output_folder_that_is_a_file_exits_5(tmp_path):
     rules = write_rules(tmp_path / "r.yaml", RULES)
     (tmp_path / "taken").write_text("x")
     code, _, err = cli("run", feed, "--rules", rules, "--out", tmp_path / "taken")
-    assert code == 5 and "cannot write the output folder" in err
+    assert code == 5 and "exists and is not a folder" in err
 
 
 def test_unknown_engine_is_a_usage_error(tmp_path):

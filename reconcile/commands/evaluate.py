@@ -23,18 +23,19 @@ def run(args) -> int:
 
     from ..errors import OutputError
     from ..evaluation.gold import read_gold, score
-    from ..outputs.atomic import write_text_atomic
+    from ..outputs.atomic import result_dir, write_text_atomic
+    from ..outputs.csvsafe import neutralise_frame, restore
     from ..rules import load_rules
 
-    out = Path(args.out)
+    out = result_dir(args.out)
     if not (out / "run.json").exists():
         raise OutputError(f"{out}: not a finished run (no run.json)")
     run_info = json.loads((out / "run.json").read_text())
     rules_path = args.rules or (run_info["rules"]["files"][0] if len(run_info["rules"]["files"]) == 1 else
                                 str(Path(run_info["rules"]["files"][0]).parent))
     rules = load_rules(rules_path).rules
-    verdicts = pd.read_csv(out / "verdicts.csv", dtype={"subject": str, "attribute": str, "value": str},
-                           keep_default_na=False)
+    verdicts = restore(pd.read_csv(out / "verdicts.csv", dtype={"subject": str, "attribute": str, "value": str},
+                                   keep_default_na=False))
     scored = score(verdicts, read_gold(args.truth, args.where), rules)
     s = scored.summary
     if args.json:
@@ -44,7 +45,7 @@ def run(args) -> int:
         _print_summary(s)
     if args.errors:
         wrong = scored.joined[~scored.joined["correct"]]
-        write_text_atomic(args.errors, wrong.to_csv(index=False, lineterminator="\n"))
+        write_text_atomic(args.errors, neutralise_frame(wrong).to_csv(index=False, lineterminator="\n"))
     return 0
 
 

@@ -15,10 +15,12 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     from ..explain import as_json, load_run, render
+    from ..textsafe import escape_control
 
     run_data = load_run(args.out)
-    if args.json:
+    if args.json:  # JSON escapes control characters itself
         print(as_json(run_data["claims"], run_data["verdicts"], args.subject, args.attribute))
     else:
-        print(render(run_data["claims"], run_data["verdicts"], args.subject, args.attribute))
+        # feed text reaches the terminal: control sequences are shown escaped, never executed
+        print(escape_control(render(run_data["claims"], run_data["verdicts"], args.subject, args.attribute)))
     return 0

@@ -43,6 +43,8 @@ def run(args) -> int:
 
     if args.engine not in ENGINES:
         raise UsageError(f"unknown engine {args.engine!r}; available: {', '.join(ENGINES)}")
+    if not args.out.strip():
+        raise UsageError("--out is empty; give an output folder, e.g. --out out/")
     if args.partitions < 1:
         raise UsageError("--partitions must be at least 1")
     if not args.quiet:

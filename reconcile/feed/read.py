@@ -1,20 +1,29 @@
 """Read feed files (CSV, CSV.gz, TSV, JSON Lines, Parquet) into string tables, one per file.
 
-Every row keeps where it came from (`_file`, `_row`: 1-based data row, header excluded) so that a rejected
-row can be found again. Article feeds (plain text, or tables with a `text` column and no `value`) are handed
-to the extraction pipeline by the caller.
+Every row keeps where it came from (`_file`, `_row`: 1-based data row, header excluded; for JSON Lines the
+line number) so that a rejected row can be found again. Values are always read as text: nothing is
+type-guessed (`007` stays `007`, `null` and `#N/A` stay as written); a UTF-8 byte-order mark is dropped before
+the header is read. Bad records (a ragged CSV row, a malformed JSON line, undecodable bytes, a cell over
+16 MiB characters) do not stop the run: they are returned in `frame.attrs["read_rejects"]` and counted as
+rejected rows. A file is refused (FeedError) only when it cannot be read at all: no such file, unknown
+format, a damaged compressed stream, no header, duplicate column names, or not one record.
+Article feeds (plain text, or tables with a `text` column and no `value`) are handed to the extraction
+pipeline by the caller.
 """
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import FeedError
+from .lines import MAX_CELL_CHARS, BadLines, parse_json_line, read_csv_records, read_jsonl_records
 
 TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
                   ".parquet": "parquet", ".pq": "parquet", ".txt": "text"}
+REJECT_COLUMNS = ["file", "row", "column", "value", "reason", "kind"]
 
 
 def feed_format(path: Path) -> str:
@@ -28,14 +37,19 @@ def feed_format(path: Path) -> str:
     return fmt
 
 
-def _header(path: Path, sep: str) -> list[str]:
-    import csv
-
-    with _opener(path)(path, "rt", encoding="utf-8", newline="") as fh:
-        try:
-            return next(csv.reader(fh, delimiter=sep))
-        except StopIteration:
-            raise FeedError(f"{path}: the feed is empty (no header line)") from None
+def check_column_names(names: list, where: str) -> list[str]:
+    """Column names as trimmed text; a FeedError naming both places when two are the same after trimming."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names, start=1):
+        text = (name.decode("utf-8", "backslashreplace") if isinstance(name, bytes) else str(name)).strip()
+        if text in seen:
+            same = "the same" if str(names[seen[text] - 1]) == str(name) else "the same after trimming spaces"
+            raise FeedError(f"{where}: columns {seen[text]} and {i} have {same} name `{text}`; "
+                            "every column needs its own name")
+        seen[text] = i
+        out.append(text)
+    return out
 
 
 def _dictionary(table):
@@ -50,93 +64,134 @@ def _dictionary(table):
     return pa.table(columns, names=table.column_names)
 
 
-def _read_csv(path: Path, sep: str) -> pd.DataFrame:
+def _strings_frame(names: list[str], columns: dict[str, list[str]]) -> pd.DataFrame:
     import pyarrow as pa
+
+    return _dictionary(pa.table({n: pa.array(columns[n], pa.string()) for n in names})).to_pandas()
+
+
+def _fast_csv(path: Path, sep: str, names: list[str]) -> pd.DataFrame | None:
+    """Arrow's C++ reader for a clean file; None when it cannot take the file as it is (then read line by line)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    names = _header(path, sep)
     try:
         table = pacsv.read_csv(
             path,
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                # every column is text: '007' stays '007', ISBN 0023606924 keeps its zeros
+                # every column is text: '007' stays '007', ISBN 0023606924 keeps its zeros, 'null' stays 'null'
                 column_types={name: pa.string() for name in names},
                 strings_can_be_null=False, quoted_strings_can_be_null=False,
             ),
-            read_options=pacsv.ReadOptions(block_size=1 << 24),
+            read_options=pacsv.ReadOptions(block_size=1 << 25),
         )
-    except pa.ArrowInvalid as exc:
-        message = str(exc)
-        if "UTF8" in message or "utf8" in message.lower():
-            raise FeedError(f"{path}: not UTF-8 text ({message.splitlines()[0]})") from None
-        raise FeedError(f"{path}: not a readable {'CSV' if sep == ',' else 'TSV'} file: {message}") from None
+    except (pa.ArrowException, OSError, EOFError, zlib.error):
+        return None
+    if [n.strip() for n in table.column_names] != names or \
+            any(not pa.types.is_string(t) for t in table.schema.types):
+        return None
+    for column in table.columns:
+        if len(column) and pc.max(pc.utf8_length(column)).as_py() > MAX_CELL_CHARS:
+            return None
     return _dictionary(table).to_pandas()
 
 
-def json_objects(lines, path) -> list[dict]:
-    """One JSON object per non-empty line; a located FeedError (file:line:col) for anything else."""
-    import json
+def _read_csv(path: Path, sep: str) -> tuple[pd.DataFrame, BadLines]:
+    with _open_binary(path) as raw:
+        names, _, _, _ = read_csv_records(raw, path, sep, header_only=True)
+    names = check_column_names(names, f"{path}:1")
+    frame = _fast_csv(path, sep, names)
+    if frame is not None:
+        frame.columns = names
+        return frame, BadLines()
+    with _open_binary(path) as raw:  # Arrow refused something: read record by record, rejecting bad ones
+        raw_names, columns, rows, bad = read_csv_records(raw, path, sep)
+    frame = _strings_frame(raw_names, columns)
+    frame.columns = names
+    frame.attrs["rows"] = rows
+    return frame, bad
 
+
+def json_objects(lines, path) -> list[dict]:
+    """One JSON object per non-empty line (cells as text); a located FeedError (file:line) for anything else.
+    The strict reader for article feeds; claim feeds use the tolerant reader (bad lines rejected)."""
     rows = []
     for lineno, line in enumerate(lines, start=1):
+        if lineno == 1:
+            line = line.removeprefix("\ufeff")
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FeedError(f"{path}:{lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
-        if not isinstance(obj, dict):
-            raise FeedError(f"{path}:{lineno}:1: expected a JSON object per line, got {type(obj).__name__}")
-        rows.append(obj)
+        cells, reason = parse_json_line(line)
+        if cells is None:
+            raise FeedError(f"{path}:{lineno}: {reason}")
+        rows.append(cells)
     return rows
 
 
-def _read_jsonl(path: Path) -> pd.DataFrame:
-    import json
-
-    with _opener(path)(path, "rt", encoding="utf-8") as fh:
-        rows = [{k: ("" if v is None else v if isinstance(v, str) else json.dumps(v) if
-                     isinstance(v, (list, dict)) else str(v)) for k, v in obj.items()}
-                for obj in json_objects(fh, path)]
-    return pd.DataFrame(rows, dtype=object).fillna("")
+def _read_jsonl(path: Path) -> tuple[pd.DataFrame, BadLines]:
+    with _open_binary(path) as raw:
+        columns, rows, bad = read_jsonl_records(raw)
+    frame = _strings_frame(list(columns), columns) if rows else pd.DataFrame()
+    frame.attrs["rows"] = rows
+    return frame, bad
 
 
-def _opener(path: Path):
-    if path.suffix == ".gz":
+def _open_binary(path: Path):
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
         import gzip
-        return gzip.open
-    if path.suffix == ".bz2":
+        return gzip.open(path, "rb")
+    if suffix == ".bz2":
         import bz2
-        return bz2.open
-    if path.suffix == ".xz":
+        return bz2.open(path, "rb")
+    if suffix == ".xz":
         import lzma
-        return lzma.open
-    return open
+        return lzma.open(path, "rb")
+    if suffix == ".zst":
+        raise FeedError(f"{path}: .zst feeds are not supported; use .gz, .bz2 or .xz")
+    return open(path, "rb")
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _short(exc: Exception) -> str:
+    """The first line of a library message, bounded (never a multi-line schema dump)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _read_parquet(path: Path) -> tuple[pd.DataFrame, BadLines]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from .parquet_text import table_as_text
+
     try:
-        table = pq.read_table(path, read_dictionary=[f.name for f in pq.read_schema(path)
-                                                     if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)])
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise FeedError(f"{path}: not a readable Parquet file: {exc}") from None
-    # keep timestamps as timestamps (validated later), weights as numbers; everything else as text
-    columns = []
-    for field, column in zip(table.schema, table.columns):
-        if pa.types.is_dictionary(field.type):
-            column = column.cast(pa.dictionary(field.type.index_type, pa.string()))
-        elif not (pa.types.is_timestamp(field.type) or pa.types.is_floating(field.type) and field.name == "weight"):
-            column = column.cast(pa.string())
-        columns.append(column)
-    return _dictionary(pa.table(columns, names=table.column_names)).to_pandas()
+        check_column_names(pq.read_schema(path).names, str(path))
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise FeedError(f"{path}: not a readable Parquet file ({_short(exc)})") from None
+    table, bad = table_as_text(table)
+    frame = _dictionary(table).to_pandas()
+    if len(bad):
+        keep = np.ones(len(frame), dtype=bool)
+        keep[np.asarray(bad.rows) - 1] = False
+        rows = np.flatnonzero(keep) + 1
+        frame = frame.loc[keep].reset_index(drop=True)
+        frame.attrs["rows"] = rows
+    return frame, bad
+
+
+def bad_lines_table(path: Path, bad: BadLines) -> pd.DataFrame:
+    return pd.DataFrame({"file": [str(path)] * len(bad), "row": np.asarray(bad.rows, dtype=np.int64),
+                         "column": [""] * len(bad), "value": bad.texts, "reason": bad.reasons,
+                         "kind": ["error"] * len(bad)}, columns=REJECT_COLUMNS)
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read one table feed as text columns plus `_file` and `_row`. Raises FeedError if unusable."""
+    """Read one table feed as text columns plus `_file` and `_row`. Raises FeedError if unusable.
+
+    Records that could not be read are in `frame.attrs["read_rejects"]` (rejects.csv rows)."""
     path = Path(path)
     if not path.exists():
         raise FeedError(f"{path}: no such file")
@@ -145,20 +200,24 @@ def read_table(path: str | Path) -> pd.DataFrame:
     fmt = feed_format(path)
     try:
         if fmt in ("csv", "tsv"):
-            frame = _read_csv(path, "," if fmt == "csv" else "\t")
+            frame, bad = _read_csv(path, "," if fmt == "csv" else "\t")
         elif fmt == "jsonl":
-            frame = _read_jsonl(path)
+            frame, bad = _read_jsonl(path)
         elif fmt == "parquet":
-            frame = _read_parquet(path)
+            frame, bad = _read_parquet(path)
         else:
             raise FeedError(f"{path}: a text file is an article feed; it is read by extraction")
-    except UnicodeDecodeError as exc:
-        raise FeedError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
-    except (EOFError, OSError) as exc:
-        raise FeedError(f"{path}: cannot read: {exc}") from None
-    if len(frame) == 0:
+    except (EOFError, zlib.error) as exc:
+        raise FeedError(f"{path}: the compressed data is truncated or corrupt ({_short(exc)})") from None
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError) or exc.errno is not None:
+            raise FeedError(f"{path}: cannot read: {exc.strerror or _short(exc)}") from None
+        raise FeedError(f"{path}: cannot read: the compressed data is corrupt ({_short(exc)})") from None
+    if len(frame) == 0 and not len(bad):
         raise FeedError(f"{path}: the feed has no rows")
-    frame.columns = [str(c).strip() for c in frame.columns]
+    rows = frame.attrs.pop("rows", None)
     frame["_file"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [str(path)])
-    frame["_row"] = np.arange(1, len(frame) + 1, dtype=np.int64)
+    frame["_row"] = (np.arange(1, len(frame) + 1, dtype=np.int64) if rows is None
+                     else np.asarray(rows, dtype=np.int64))
+    frame.attrs["read_rejects"] = bad_lines_table(path, bad)
     return frame

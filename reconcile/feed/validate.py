@@ -18,13 +18,14 @@ from ..rules.model import Rules
 from ..sources import resolve_priors, speaker_multiplier
 from ..values import canonicalise_unique
 from .codes import restrict, sorted_categorical
+from .guards import range_reason, year_out_of_range
+from .read import REJECT_COLUMNS
 from .times import parse_utc
 
 REQUIRED = ("source", "subject", "attribute", "value")
 CODED = REQUIRED + ("speaker", "speaker_role", "speaker_affiliation", "derived_from")
 TIME_COLUMNS = ("published_at", "valid_from", "valid_to")
 DEDUP_KEY = ("source", "subject", "attribute", "value", "published_at", "valid_from", "valid_to")
-REJECT_COLUMNS = ["file", "row", "column", "value", "reason", "kind"]
 
 
 @dataclass
@@ -141,8 +142,40 @@ def _canonicalise(feed: pd.DataFrame, rules: Rules, why: _Reasons) -> None:
     feed["value_num"] = number
 
 
+def _read_rejects(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Records the readers could not read (bad lines), as rejects."""
+    parts = [f.attrs["read_rejects"] for f in frames if len(f.attrs.get("read_rejects", ()))]
+    if not parts:
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    return pd.concat(parts, ignore_index=True)
+
+
+def rejects_summary(rejects: pd.DataFrame, limit: int = 3) -> str:
+    """The most common reasons, for a message that must stand alone (no rejects.csv is written then)."""
+    if rejects is None or not len(rejects):
+        return ""
+    reasons = rejects["reason"].astype(str).str.replace(r"^(line|row) \d+: ", "", regex=True)
+    top = reasons.value_counts().head(limit)
+    first = rejects.iloc[0]
+    return (f"; most common reasons: " + "; ".join(f"{why} ({n})" for why, n in top.items())
+            + f"; first at {first['file']} row {first['row']}")
+
+
 def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | None) -> ClaimsTable:
-    feed = pd.concat([map_columns(f, rules) for f in frames], ignore_index=True, sort=False)
+    read_rejects = _read_rejects(frames)
+    readable = []
+    for f in frames:
+        if len(f):
+            f = f.copy(deep=False)
+            f.attrs = {}
+            readable.append(f)
+    if not readable:
+        files = ", ".join(dict.fromkeys(read_rejects["file"].astype(str)))
+        first = "; ".join(read_rejects["reason"].head(3).astype(str))
+        raise FeedError(f"{files}: no record could be read ({len(read_rejects)} bad): {first}"
+                        + ("; ..." if len(read_rejects) > 3 else ""))
+    feed = pd.concat([map_columns(f, rules) for f in readable], ignore_index=True, sort=False)
+    feed.attrs = {}
     n = len(feed)
     why = _Reasons(n)
     for col in CODED:
@@ -157,6 +190,11 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
     for col in TIME_COLUMNS + ("valid_at",):
         if col in feed:
             raw_times[col] = feed[col]
+            if not pd.api.types.is_datetime64_any_dtype(feed[col].dtype):
+                outside = year_out_of_range(feed[col])
+                if outside.any():
+                    why.add(outside, range_reason(col), col)
+                    feed[col] = feed[col].astype(object).where(~outside, "")
             feed[col], bad = parse_utc(feed[col], col)
             why.add_coded(bad, col)
         elif col != "valid_at":
@@ -203,19 +241,21 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
         excluded |= future
     rejected = why.refused
     rejects = _rejects(feed, raw_times, why, excluded, rejected)
+    if len(read_rejects):
+        rejects = _in_feed_order(pd.concat([read_rejects, rejects], ignore_index=True), frames)
 
     claims = feed.loc[~rejected].copy() if rejected.any() else feed
     claims["weight"] = weight[~rejected] * speaker_multiplier(claims, rules)
     accepted = len(claims)
-    claims = _deduplicate(claims)
+    claims = _deduplicate(sort_by_content(claims))
     for col in CODED:
         if col in claims:
             claims[col] = restrict(claims[col])
     claims["value_key"] = restrict(claims["value_key"])
     counts = {
-        "rows_read": n,
+        "rows_read": n + len(read_rejects),
         "rows_accepted": accepted,
-        "rows_rejected": int((rejected & ~excluded).sum()),
+        "rows_rejected": int((rejected & ~excluded).sum()) + len(read_rejects),
         "rows_excluded": int(excluded.sum()),
         "duplicate_rows": accepted - len(claims),
         "claims": len(claims),
@@ -223,6 +263,39 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
     if counts["rows_read"] != accepted + counts["rows_rejected"] + counts["rows_excluded"]:
         raise AssertionError(f"row accounting broken: {counts}")
     return ClaimsTable(claims=claims, rejects=rejects, as_of=as_of, counts=counts)
+
+
+def _in_feed_order(rejects: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    files = list(dict.fromkeys(str(f["_file"].iloc[0]) if len(f) else str(f.attrs["read_rejects"]["file"].iloc[0])
+                               for f in frames if len(f) or len(f.attrs.get("read_rejects", ()))))
+    rank = pd.Categorical(rejects["file"].astype(str), categories=files).codes
+    order = np.lexsort((rejects["row"].to_numpy(dtype=np.int64), rank))
+    return rejects.iloc[order].reset_index(drop=True)
+
+
+def _rank(values: pd.Series) -> np.ndarray:
+    """Integer ranks that order rows as their content orders (categoricals: their sorted codes)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.is_monotonic_increasing:
+        return values.cat.codes.to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return np.where(values.isna().to_numpy(), np.iinfo(np.int64).min, values.array.asi8)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.to_numpy(dtype=float)
+    codes, _ = pd.factorize(values.astype(object).where(values.notna(), "").astype(str), sort=True)
+    return codes
+
+
+def sort_by_content(claims: pd.DataFrame) -> pd.DataFrame:
+    """Accepted claims in an order given by their content alone (every column but where they were read), so
+    that everything after validation (dedup, factorising, sums) sees the same rows in the same order whatever
+    the row order of the feed."""
+    content = [c for c in claims.columns if not c.startswith("_")]
+    ordered = list(DEDUP_KEY) + sorted(c for c in content if c not in DEDUP_KEY)
+    keys = [_rank(claims[c]) for c in reversed(ordered) if c in claims]
+    if not keys or len(claims) < 2:
+        return claims
+    order = np.lexsort(keys)
+    return claims.iloc[order]
 
 
 def _deduplicate(claims: pd.DataFrame) -> pd.DataFrame:

@@ -1,21 +1,40 @@
-"""Atomic output folders.
+"""Atomic output folders: a result is swapped in whole, so a crash never leaves a mix or nothing.
 
-Files are written into a staging folder inside the output folder and moved into place one by one with
-os.replace (atomic per file); `run.json`, which lists every output with its SHA-256, is removed first and
-moved in last. A run that fails or is killed therefore never leaves a folder that looks complete: without
-run.json, or with files whose hashes do not match it, the folder is not a finished result.
+Every output is written into a fresh staging folder next to the output folder (`OUT.staging-PID-XXXX`). When
+all files are written (and flushed to disk), the swap is three renames on one file system:
+
+    OUT -> OUT.previous        the previous result, complete, moved aside
+    OUT.staging-... -> OUT     the new result, complete
+    remove OUT.previous
+
+A `kill -9` at any moment therefore leaves either the previous complete result or the new complete one:
+
+- before the second rename, OUT is still the previous result -- or, between the two renames, OUT is missing
+  and the previous result is complete in OUT.previous;
+- after it, OUT is the new result (an OUT.previous left beside it is stale).
+
+Readers (`explain`, `evaluate`, `graph`) use `result_dir(OUT)`: OUT, or OUT.previous when OUT is missing.
+The next run restores OUT.previous to OUT when OUT is missing, removes a stale OUT.previous, and removes
+staging folders left by runs that no longer exist. No file of an older result survives in a new one: the
+folder is replaced, never merged. A folder holding anything but reconcile outputs is never replaced.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import OutputError, UsageError
 
 MARKER = "run.json"
+PREVIOUS = ".previous"
+STAGING = ".staging-"
+KNOWN_OUTPUTS = {"verdicts.csv", "verdicts.parquet", "contradictions.csv", "sources.csv", "copies.csv",
+                 "timeline.csv", "claims.parquet", "rejects.csv", "report.md", "report.html", "run.json",
+                 "timings.json", "reconcile-error.log"}
 
 
 def sha256_file(path: Path) -> str:
@@ -33,10 +52,22 @@ def write_text_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def previous_dir(out: Path) -> Path:
+    return out.with_name(out.name + PREVIOUS)
+
+
+def result_dir(out_dir: str | Path) -> Path:
+    """Where the complete result of OUT is: OUT, or OUT.previous when a swap was cut between its renames."""
+    out = Path(out_dir)
+    if not out.exists() and previous_dir(out).is_dir():
+        return previous_dir(out)
+    return out
+
+
 class Staging:
     def __init__(self, out_dir: Path):
         self.out_dir = Path(out_dir)
-        self.dir = self.out_dir / f".staging-{os.getpid()}"
+        self.dir = self.out_dir.with_name(f"{self.out_dir.name}{STAGING}{os.getpid()}-{secrets.token_hex(4)}")
         self.names: list[str] = []
 
     def path(self, name: str) -> Path:
@@ -45,23 +76,103 @@ class Staging:
         return self.dir / name
 
 
+def checked_target(out_dir) -> Path:
+    """The output folder as an absolute path; a usage error for an empty or root path."""
+    if out_dir is None or not str(out_dir).strip():
+        raise UsageError("--out is empty; give an output folder, e.g. --out out/")
+    out = Path(os.path.abspath(str(out_dir)))
+    if out.parent == out:
+        raise UsageError(f"--out {out_dir}: cannot replace the root folder; give a folder for the results")
+    return out
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _stale_staging(out: Path) -> list[Path]:
+    stale = []
+    if not out.parent.is_dir():
+        return stale
+    prefix = out.name + STAGING
+    for entry in out.parent.iterdir():
+        if entry.name.startswith(prefix):
+            pid = entry.name[len(prefix):].split("-")[0]
+            if not pid.isdigit() or not _pid_alive(int(pid)) or int(pid) == os.getpid():
+                stale.append(entry)
+    return stale
+
+
+def recover(out: Path) -> None:
+    """Finish what a killed run left: restore OUT from OUT.previous, drop a stale OUT.previous and stale
+    staging folders."""
+    previous = previous_dir(out)
+    if previous.is_dir():
+        if not out.exists():
+            os.rename(previous, out)
+        else:
+            shutil.rmtree(previous)
+    for stale in _stale_staging(out):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _check_replaceable(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder")
+    if out.is_dir():
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in KNOWN_OUTPUTS
+                         and not p.name.startswith(".staging-"))
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+            raise OutputError(f"{out}: holds files that are not reconcile outputs ({shown}); the output folder "
+                              "is replaced as a whole, so give a new folder or an earlier output folder")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    for entry in staging.iterdir():
+        _fsync(entry)
+    _fsync(staging)
+    previous = previous_dir(out)
+    if out.exists():
+        os.rename(out, previous)
+    os.rename(staging, out)
+    _fsync(out.parent)
+    if previous.exists():
+        shutil.rmtree(previous)
+
+
 @contextmanager
 def staged_output(out_dir: str | Path):
-    """Yield a Staging; on success move its files into out_dir (run.json last); on failure remove them."""
-    out = Path(out_dir)
+    """Yield a Staging; on success swap its folder in as OUT; on failure remove it (OUT stays as it was)."""
+    out = checked_target(out_dir)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        if (out / MARKER).exists():
-            (out / MARKER).unlink()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        recover(out)
+        _check_replaceable(out)
         staging = Staging(out)
-        shutil.rmtree(staging.dir, ignore_errors=True)
         staging.dir.mkdir()
     except OSError as exc:
         raise OutputError(f"{out}: cannot write the output folder: {exc.strerror or exc}") from None
     try:
         yield staging
-        names = [n for n in staging.names if n != MARKER] + ([MARKER] if MARKER in staging.names else [])
-        for name in names:
-            os.replace(staging.dir / name, out / name)
-    finally:
+        _swap(staging.dir, out)
+    except OSError as exc:
         shutil.rmtree(staging.dir, ignore_errors=True)
+        raise OutputError(f"{out}: cannot write the output folder: {exc.strerror or exc}") from None
+    except BaseException:
+        shutil.rmtree(staging.dir, ignore_errors=True)
+        raise

@@ -9,6 +9,7 @@ import pandas as pd
 from .. import __version__
 from ..pipeline import Result
 from .atomic import sha256_file, staged_output
+from .csvsafe import neutralise_table
 from .report import render_report
 
 FLOAT_FORMAT = "%.6f"
@@ -23,7 +24,8 @@ def _stringify_times(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> None:
-    """CSV through Arrow's C++ writer: floats rounded to 6 decimals, quotes only where needed, '\n' line ends."""
+    """CSV through Arrow's C++ writer: floats rounded to 6 decimals, quotes only where needed, '\n' line ends;
+    text cells that a spreadsheet would run as a formula start with a single quote (csvsafe.py)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -36,7 +38,7 @@ def _csv(frame: pd.DataFrame, path: Path) -> None:
         elif pa.types.is_dictionary(column.type):
             column = column.cast(pa.string())
         columns.append(column)
-    table = pa.table(columns, names=table.column_names)
+    table = neutralise_table(pa.table(columns, names=table.column_names))  # formulas never run in a spreadsheet
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed", include_header=True))
 
 

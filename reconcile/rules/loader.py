@@ -3,6 +3,11 @@
 A folder loads every `*.yaml` / `*.yml` below it (sorted by path), except files under a folder named
 `examples` (those are complete stand-alone rule files). Files are merged key by key: two files may fill
 different keys of one section, but the same key set twice is an error naming both places.
+
+The loader is hardened against hostile or broken files (see yamlsafe.py): a size limit, a nesting limit,
+a bound on alias expansion, no recursive aliases, no control characters; each is a located problem, never a
+RecursionError or a stalled run. `load_yaml_model(path, Model)` loads any YAML file (or folder) strictly
+against any pydantic model the same way, for the extraction rules and other YAML inputs.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import RulesError
 from .model import Rules
+from .yamlsafe import MAX_BYTES, control_characters, split_lines, structure_problems
 
 Loc = tuple  # path of keys / indices inside the merged document
 
@@ -34,6 +40,12 @@ class LoadedRules(typing.NamedTuple):
     rules: Rules
     files: list[Path]
     digest: str  # sha256 over the files' bytes, in load order
+
+
+class LoadedModel(typing.NamedTuple):
+    value: BaseModel
+    files: list[Path]
+    digest: str
 
 
 def rule_files(path: Path) -> list[Path]:
@@ -53,7 +65,7 @@ def rule_files(path: Path) -> list[Path]:
 
 def _place(file: str, lines: list[str], mark) -> Place:
     text = lines[mark.line] if mark.line < len(lines) else ""
-    return Place(file, mark.line + 1, mark.column + 1, text)
+    return Place(file, mark.line + 1, mark.column + 1, text[:200])
 
 
 def _to_data(node, path: Loc, file: str, lines: list[str], places: dict, problems: list[str], loader):
@@ -79,20 +91,35 @@ def _to_data(node, path: Loc, file: str, lines: list[str], places: dict, problem
         return [
             _to_data(item, path + (i,), file, lines, places, problems, loader) for i, item in enumerate(node.value)
         ]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4,300 digits
+        problems.append(_format(_place(file, lines, node.start_mark), path, f"cannot read this value: {exc}"))
+        return None
 
 
 def _read(file: Path, problems: list[str]) -> tuple[dict | None, dict]:
     places: dict = {}
     try:
-        text = file.read_text(encoding="utf-8")
+        if file.stat().st_size > MAX_BYTES:
+            problems.append(f"{file}:1:1: the file is larger than {MAX_BYTES:,} bytes; rules are hand-written "
+                            "and small")
+            return None, places
+        text = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         problems.append(f"{file}:1:1: not UTF-8 text (byte {exc.start}: {exc.reason})")
         return None, places
     except OSError as exc:
         problems.append(f"{file}: cannot read: {exc.strerror}")
         return None, places
-    lines = text.splitlines()
+    text = text.removeprefix("\ufeff")
+    lines = split_lines(text)
+    early = control_characters(text) or structure_problems(text)
+    if early:
+        for line, col, message in early:
+            where = Place(str(file), line, col, lines[line - 1][:200] if line - 1 < len(lines) else "")
+            problems.append(_format(where, (), message))
+        return None, places
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -100,6 +127,9 @@ def _read(file: Path, problems: list[str]) -> tuple[dict | None, dict]:
             problems.append(f"{file}:1:1: empty rules file\n    hint: start with `version: 1`")
             return None, places
         data = _to_data(node, (), str(file), lines, places, problems, loader)
+    except RecursionError:  # not expected after the structure checks; never a traceback
+        problems.append(f"{file}:1:1: the document is nested too deeply")
+        return None, places
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         what = getattr(exc, "problem", None) or str(exc)
@@ -136,7 +166,7 @@ def _merge(into: dict, new: dict, path: Loc, into_places: dict, new_places: dict
 
 
 def _format(place: Place, loc: Loc, message: str, hint: str | None = None) -> str:
-    dotted = ".".join(str(p) for p in loc) or "(top)"
+    dotted = ".".join(str(p)[:80] for p in loc) or "(top)"
     caret = " " * (place.col - 1) + "^"
     out = f"{place.file}:{place.line}:{place.col}: {dotted}: {message}\n    {place.text}\n    {caret}"
     if hint:
@@ -144,9 +174,9 @@ def _format(place: Place, loc: Loc, message: str, hint: str | None = None) -> st
     return out
 
 
-def _model_at(loc: Loc):
+def _model_at(loc: Loc, root: type[BaseModel] = Rules):
     """The pydantic model class that holds the last key of `loc`, or None if not a model."""
-    model: typing.Any = Rules
+    model: typing.Any = root
     for part in loc[:-1]:
         if isinstance(model, type) and issubclass(model, BaseModel):
             field = model.model_fields.get(part)
@@ -166,10 +196,10 @@ def _model_at(loc: Loc):
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
-def _hint(error: dict) -> str | None:
+def _hint(error: dict, root: type[BaseModel] = Rules) -> str | None:
     loc = error["loc"]
     if error["type"] == "extra_forbidden":
-        model = _model_at(loc)
+        model = _model_at(loc, root)
         if model is not None:
             allowed = list(model.model_fields)
             close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
@@ -179,7 +209,7 @@ def _hint(error: dict) -> str | None:
     if error["type"] in ("literal_error", "enum"):
         expected = (error.get("ctx") or {}).get("expected", "")
         options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",") if o.strip()]
-        close = difflib.get_close_matches(str(error.get("input")), options, n=1, cutoff=0.5)
+        close = difflib.get_close_matches(str(error.get("input"))[:100], options, n=1, cutoff=0.5)
         if close:
             return f"did you mean `{close[0]}`?"
     if error["type"] == "missing" and loc == ("version",):
@@ -201,24 +231,35 @@ def _problem_order(problem: str):
 
 def load_rules(path: str | Path) -> LoadedRules:
     """Load and validate rules; raise RulesError listing every problem found in every file."""
-    files = rule_files(Path(path))
+    loaded = load_yaml_model(path, Rules)
+    return LoadedRules(loaded.value, loaded.files, loaded.digest)
+
+
+def load_yaml_model(path: str | Path | list, model: type[BaseModel]) -> LoadedModel:
+    """Load one YAML file, a folder of them, or a list of files, merged, strictly against a pydantic model.
+    Raises RulesError listing every problem as file:line:col with the source line and a caret."""
+    files = [Path(p) for p in path] if isinstance(path, list) else rule_files(Path(path))
+    needs_version = "version" in model.model_fields
     problems: list[str] = []
     merged: dict = {}
     places: dict = {}
     digest = hashlib.sha256()
     for file in files:
-        digest.update(file.read_bytes() if file.is_file() else b"")
+        try:
+            digest.update(file.read_bytes() if file.is_file() and file.stat().st_size <= MAX_BYTES else b"")
+        except OSError:
+            pass
         data, file_places = _read(file, problems)
         if data is None:
             continue
-        if "version" not in data:
+        if needs_version and "version" not in data:
             problems.append(_format(Place(str(file), 1, 1, file_places[()].text), ("version",),
                                     "missing", "add `version: 1` at the top of the file"))
         _merge(merged, data, (), places, file_places, problems)
-    if merged:  # validate what could be read, so every problem is reported at once
+    if merged or not problems:  # validate what could be read, so every problem is reported at once
         fallback = Place(str(files[0]), 1, 1, "")
         try:
-            rules = Rules.model_validate(merged)
+            value = model.model_validate(merged)
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
@@ -227,7 +268,7 @@ def load_rules(path: str | Path) -> LoadedRules:
 
                 place = _locate(loc, places, fallback)
                 message = error["msg"].removeprefix("Value error, ")
-                problems.append(_format(place, loc, message, _hint(error)))
+                problems.append(_format(place, loc, message, _hint(error, model)))
     if problems:
         raise RulesError(sorted(problems, key=_problem_order))
-    return LoadedRules(rules, files, digest.hexdigest())
+    return LoadedModel(value, files, digest.hexdigest())

@@ -1,0 +1,98 @@
+"""Parquet columns as text, whatever their type, with nothing silently changed.
+
+Time stamps within pandas' range stay time stamps (validated later); a `weight` of floats stays numbers; every
+other column becomes text: numbers and dates through Arrow's casts, binary cells decoded as UTF-8 (a row whose
+cell is not UTF-8 is rejected), nested values (list, struct, map) as compact JSON text. Time stamps outside
+1678-2261 become ISO text so that validation rejects them with a clear reason instead of overflowing.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from .lines import MAX_CELL_CHARS, BadLines
+
+
+def _json_default(value):
+    if isinstance(value, (bytes, bytearray)):
+        return value.decode("utf-8", "backslashreplace")
+    return str(value)
+
+
+def _nested_text(column):
+    """list/struct/map cells as JSON text, through Python (rare in claim feeds; Arrow has no cast for them)."""
+    import pyarrow as pa
+
+    texts = [None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=False, default=_json_default)
+             for v in column.to_pylist()]
+    return pa.array(texts, pa.string())
+
+
+def _binary_text(column, name: str, bad_rows: dict[int, str]):
+    import pyarrow as pa
+
+    texts = []
+    for i, value in enumerate(column.to_pylist()):
+        if value is None:
+            texts.append(None)
+            continue
+        try:
+            texts.append(bytes(value).decode("utf-8"))
+        except UnicodeDecodeError:
+            bad_rows.setdefault(i, f"`{name}`: not UTF-8 text")
+            texts.append(None)
+    return pa.array(texts, pa.string())
+
+
+def _timestamp(column):
+    """In-range time stamps as ns time stamps; otherwise ISO text (rejected later with a clear reason)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        return column.cast(pa.timestamp("ns", column.type.tz))
+    except pa.ArrowInvalid:
+        text = pc.strftime(column, format="%Y-%m-%dT%H:%M:%S" + ("Z" if column.type.tz else ""))
+        return text
+
+
+def table_as_text(table):
+    """(table of text / time stamp / weight columns, rows refused with their reason)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    bad_rows: dict[int, str] = {}
+    columns = []
+    for name, column in zip(table.column_names, table.columns):
+        kind = column.type
+        if pa.types.is_dictionary(kind):
+            column = column.cast(kind.value_type)
+            kind = column.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            column = column.cast(pa.string())
+        elif pa.types.is_timestamp(kind):
+            column = _timestamp(column)
+        elif pa.types.is_floating(kind) and name.strip() == "weight":
+            pass
+        elif pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_fixed_size_binary(kind):
+            column = _binary_text(column, name, bad_rows)
+        elif pa.types.is_nested(kind):
+            column = _nested_text(column)
+        else:
+            try:
+                column = column.cast(pa.string())
+            except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
+                column = pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())
+        if pa.types.is_string(column.type) and len(column):
+            too_long = pc.fill_null(pc.greater(pc.utf8_length(column), MAX_CELL_CHARS), False)
+            for i in np.flatnonzero(too_long.to_numpy(zero_copy_only=False)):
+                bad_rows.setdefault(int(i), f"`{name}` is longer than {MAX_CELL_CHARS:,} characters")
+        columns.append(column)
+    bad = BadLines()
+    for i in sorted(bad_rows):
+        bad.rows.append(i + 1)
+        bad.lines.append(i + 1)
+        bad.texts.append("")
+        bad.reasons.append(f"row {i + 1}: {bad_rows[i]}")
+    return pa.table(columns, names=[n.strip() for n in table.column_names]), bad

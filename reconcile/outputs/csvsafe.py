@@ -1,0 +1,60 @@
+"""CSV cells that a spreadsheet will not run as formulas (OWASP "CSV injection").
+
+A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a single quote in
+front (`=HYPERLINK(...)` -> `'=HYPERLINK(...)`), which spreadsheets show as text. Numbers are left alone: a
+numeric column is never touched, and a text cell that is a plain number (`-3.5`, `+1e3`) cannot run as a
+formula. The mapping is reversible: a cell that already starts with quotes followed by one of those
+characters gets one more quote, and `restore` removes exactly one, so `reconcile explain`/`evaluate` read
+back the values the run wrote.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+TRIGGER = r"^'*[=+\-@\t\r]"
+NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+_QUOTED = r"^'+[=+\-@\t\r]"
+
+
+def neutralise_table(table):
+    """Every text column of an Arrow table with formula-leading cells prefixed by a single quote."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            risky = pc.and_(pc.match_substring_regex(column, TRIGGER),
+                            pc.invert(pc.match_substring_regex(column, NUMBER)))
+            risky = pc.fill_null(risky, False)
+            if pc.any(risky).as_py():
+                quote, empty = pa.scalar("'", column.type), pa.scalar("", column.type)
+                column = pc.if_else(risky, pc.binary_join_element_wise(quote, column, empty), column)
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same for a DataFrame written with pandas (text columns only)."""
+    out = frame.copy()
+    for name in out.columns:
+        values = out[name]
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            text = values.astype(object).where(values.notna(), None)
+            as_str = text.astype(str)
+            risky = as_str.str.match(TRIGGER) & ~as_str.str.match(NUMBER) & text.notna()
+            out[name] = text.where(~risky, "'" + as_str)
+    return out
+
+
+def restore(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo `neutralise_*` on a CSV output read back as text."""
+    out = frame.copy()
+    for name in out.columns:
+        values = out[name]
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            as_str = values.astype(str)
+            quoted = as_str.str.match(_QUOTED) & values.notna()
+            if quoted.any():
+                out[name] = values.where(~quoted, as_str.str.slice(1))
+    return out
