@@ -31,7 +31,6 @@ def add_arguments(p) -> None:
     p.add_argument("--engine", default="pandas", help="execution engine (pandas: in-process)")
     p.add_argument("--partitions", type=int, default=1, help="cut the work into this many partitions of whole "
                    "subjects (results are identical; for testing the partitioned kernel)")
-    p.add_argument("--quiet", action="store_true", help="no progress lines for long phases on stderr")
     p.add_argument("--published-at", dest="published_at", help="publication date for article feeds that give none")
 
 
@@ -47,8 +46,6 @@ def run(args) -> int:
         raise UsageError("--out is empty; give an output folder, e.g. --out out/")
     if args.partitions < 1:
         raise UsageError("--partitions must be at least 1")
-    if not args.quiet:
-        _progress_to_stderr()
     timings = {}
     t0 = time.perf_counter()
     from ..rules.packaged import resolve_rules
@@ -107,24 +104,3 @@ def _published_at(text):
         return parse_as_of(text)
     except ValueError as exc:
         raise UsageError(f"--published-at {text!r}: {exc}") from None
-
-
-def _progress_to_stderr() -> None:
-    """Progress of long phases (e.g. the time model's EM iterations on large feeds) as `reconcile: ...` lines."""
-    import logging
-
-    class Stderr(logging.StreamHandler):
-        @property
-        def stream(self):  # the current sys.stderr, also when a caller redirects it
-            return sys.stderr
-
-        @stream.setter
-        def stream(self, value):
-            pass
-
-    logger = logging.getLogger("reconcile")
-    if not any(isinstance(h, logging.StreamHandler) and type(h).__name__ == "Stderr" for h in logger.handlers):
-        handler = Stderr()
-        handler.setFormatter(logging.Formatter("reconcile: %(message)s"))
-        logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
