@@ -65,7 +65,7 @@ def _conflicts(problem, prob, reliability, verdicts, first, skip) -> pd.DataFram
     winners[verdicts["_cand"].to_numpy()] = True
     a_item = part.cand_item[part.assert_cand]
     losing = ~winners[part.assert_cand]
-    credible = part.assert_w * reliability[part.assert_source]
+    credible = part.assert_w * reliability[part.sa]  # per (source, attribute)
     severity = np.bincount(a_item[losing], weights=credible[losing], minlength=part.n_items)
     items = np.flatnonzero((severity > 0) & ~skip)
     if len(items) == 0:

@@ -39,6 +39,37 @@ def resolve_priors(names: pd.Index | list[str], rules: Rules) -> pd.DataFrame:
     return frame
 
 
+def attribute_priors(source: np.ndarray, attribute: np.ndarray, source_priors: pd.DataFrame,
+                     attributes: pd.Index | list[str], rules: Rules) -> pd.DataFrame:
+    """Per (source id, attribute code) pair: the explicit prior pseudo-counts (a, b) of that pair.
+
+    A source's own `sources.priors.<name>.attributes.<attribute>` wins, then the attribute's `prior`; a pair
+    with neither gets (0, 0). These pseudo-counts are added to the hierarchical prior (the source's overall
+    reliability, worth `defaults.attribute_strength` claims) in `solve.engine.attribute_reliability`; carried-over
+    pseudo-counts from earlier runs can be added to `a` and `b` here as well.
+    """
+    source, attribute = np.asarray(source, dtype=np.int64), np.asarray(attribute, dtype=np.int64)
+    a, b = np.zeros(len(source)), np.zeros(len(source))
+    rule_name = np.full(len(source), "", dtype=object)
+    priors = rules.sources.priors
+    attribute_names = [str(x) for x in attributes]
+    if not any(p.attributes for p in priors.values()) and not any(rules.attribute_rule(n).prior
+                                                                  for n in attribute_names):
+        return pd.DataFrame({"a": a, "b": b, "prior_rule": rule_name})
+    for i, (s, t) in enumerate(zip(source.tolist(), attribute.tolist())):
+        name = attribute_names[t]
+        key = source_priors["prior_rule"].iat[s]
+        chosen = priors[key].attributes.get(name) if key else None
+        label = f"{key}/{name}" if chosen is not None else ""
+        if chosen is None:
+            chosen = rules.attribute_rule(name).prior
+            label = f"attributes.{name}" if chosen is not None else ""
+        if chosen is not None:
+            a[i], b[i] = chosen.reliability * chosen.strength, (1 - chosen.reliability) * chosen.strength
+            rule_name[i] = label
+    return pd.DataFrame({"a": a, "b": b, "prior_rule": rule_name})
+
+
 def speaker_multiplier(claims: pd.DataFrame, rules: Rules) -> np.ndarray:
     """Weight multiplier per claim from speaker name, role or affiliation (first that matches, in that order)."""
     weights = rules.sources.speakers

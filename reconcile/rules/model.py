@@ -41,12 +41,23 @@ class Strict(BaseModel):
 
 # ---------------------------------------------------------------- sources
 
+class AttributePrior(Strict):
+    """Prior belief in a source's accuracy on one attribute, in pseudo-claims added to that attribute's record."""
+
+    reliability: Probability = Field(description="prior probability that a claim on this attribute is right")
+    strength: float = Field(default=4.0, gt=0, description="how strongly the prior is believed, in pseudo-claims")
+
+
 class SourcePrior(Strict):
     """Prior belief in a source's accuracy: Beta(reliability*strength, (1-reliability)*strength)."""
 
     reliability: Probability = Field(description="prior probability that a claim of this source is right")
     strength: float = Field(
         default=4.0, gt=0, description="how strongly the prior is believed, in pseudo-claims"
+    )
+    attributes: dict[str, AttributePrior] = Field(
+        default={}, description="per attribute name: a prior for this source's claims on that attribute (on top of "
+        "the source's overall reliability, which is always the attribute's starting point)",
     )
 
 
@@ -110,6 +121,10 @@ class AttributeRule(Strict):
     domain_size: int | None = Field(
         default=None, ge=2, description="how many values are possible; default: vocabulary size or solver.domain_size"
     )
+    prior: AttributePrior | None = Field(
+        default=None, description="prior for every source's claims on this attribute (a source's own "
+        "sources.priors.<name>.attributes entry wins)",
+    )
     change_every: Duration | None = Field(
         default=None, gt=0,
         description="time model: the state changes on average once every this long (e.g. '2d' for control of a "
@@ -135,6 +150,11 @@ class AttributeRule(Strict):
 class Defaults(Strict):
     reliability: Probability = Field(default=0.7, description="prior reliability of sources not listed")
     strength: float = Field(default=4.0, gt=0)
+    attribute_strength: float = Field(
+        default=10.0, gt=0, description="per-attribute reliability: a source's overall reliability counts as this "
+        "many pseudo-claims on each attribute (few claims on an attribute: close to the source's reliability; "
+        "many: the attribute's own record)",
+    )
     unknown_sources: Literal["use", "reject", "drop"] = Field(
         default="use",
         description="use: default prior; reject: claims go to rejects.csv; drop: not used, counted in the report",
@@ -159,6 +179,10 @@ class SolverRules(Strict):
     tolerance: float = Field(default=1e-6, gt=0, description="stop when no reliability moves more than this")
     domain_size: int = Field(default=10, ge=2, description="possible values of an open-vocabulary attribute")
     reliability_bounds: tuple[Probability, Probability] = (0.01, 0.99)
+    per_attribute: bool = Field(
+        default=True, description="accu: learn a reliability per (source, attribute), shrunk toward the source's "
+        "overall reliability (defaults.attribute_strength); false: one reliability per source",
+    )
     temperature: float = Field(
         default=1.0, gt=0, description="accu: divides the votes behind the reported confidence (> 1: less "
         "confident); fit it on a labelled sample with `reconcile calibrate`; 1 = the model's own posterior",
@@ -176,7 +200,13 @@ class SolverRules(Strict):
 class CopyingRules(Strict):
     """Detect sources that copy each other and count their copies about once (see reconcile/solve/copying.py)."""
 
-    enabled: bool = True
+    enabled: bool | None = Field(
+        default=None, description="unset: on for the default solver (accu), off for the textbook baselines "
+        "(majority, truthfinder); true / false: on / off for every solver",
+    )
+
+    def applies_to(self, solver: str) -> bool:
+        return self.enabled if self.enabled is not None else solver == "accu"
     prior: Probability = Field(default=0.1, description="prior probability that two sources are dependent")
     copy_rate: Probability = Field(default=0.8, description="share of its original's values a copier repeats")
     min_shared: int = Field(default=3, ge=1, description="pairs sharing fewer subjects are not judged")
