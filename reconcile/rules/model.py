@@ -207,7 +207,11 @@ class CopyingRules(Strict):
 
     def applies_to(self, solver: str) -> bool:
         return self.enabled if self.enabled is not None else solver == "accu"
-    prior: Probability = Field(default=0.1, description="prior probability that two sources are dependent")
+    prior: Probability = Field(
+        default=0.1, description="prior probability that a source copies from some other source; a pair's prior is "
+        "this spread over the sources each shares subjects with (about prior / partners), so that coincidental "
+        "agreements among many independent sources are not taken for copying",
+    )
     copy_rate: Probability = Field(default=0.8, description="share of its original's values a copier repeats")
     min_shared: int = Field(default=3, ge=1, description="pairs sharing fewer subjects are not judged")
     max_sources_per_item: int = Field(
