@@ -21,6 +21,7 @@ from .feed.validate import ClaimsTable, validate
 from .rules.model import Rules
 from .solve.arrays import Problem, build_problem
 from .solve import copying as copy_model
+from .solve.quotes import quote_pairs
 from .solve.engine import AttributePriors, Fit, fit, solver_module
 from .solve import text
 from .solve.verdicts import build_verdicts
@@ -87,6 +88,10 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
             part = time_model.static_partition(part)
         from_text = copy_model.text_pairs((extraction or {}).get("source_overlap") if rules.copying.applies_to(name)
                                          else None, problem.sources)
+        if rules.copying.applies_to(name):  # outlets carrying one quote (a structured feed's `quote` column)
+            quoted = quote_pairs(problem.claims, problem.sources)
+            if len(quoted):
+                from_text = pd.concat([from_text, quoted], ignore_index=True) if len(from_text) else quoted
         sa_priors = attribute_priors(part.source_of_sa, problem.sa_attribute, priors, problem.attributes, rules)
         result_fit = fit(part, a, b, rules.solver, name, partitions, rules.copying, attributed_factor,
                          extra_stats=time_model.source_stats if time_model is not None else None,
