@@ -98,7 +98,8 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                          known_pairs=from_text,
                          attribute_priors=AttributePriors(sa_priors["a"].to_numpy(), sa_priors["b"].to_numpy(),
                                                           rules.defaults.attribute_strength
-                                                          + priors["strength"].to_numpy()[part.source_of_sa]))
+                                                          + priors["strength"].to_numpy()[part.source_of_sa]),
+                         pooled=priors["pooled"].to_numpy())
         copies = copy_model.copies_table(result_fit.pairs, attributed, problem.sources, rules.copying.threshold,
                                          from_text)
         if time_model is not None:
@@ -139,9 +140,14 @@ def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.D
     total = np.bincount(part.assert_source, weights=part.assert_w, minlength=part.n_sources)
     claims = np.bincount(problem.claims["source_id"].to_numpy(), minlength=part.n_sources)
     items = np.bincount(problem.pair_source, minlength=part.n_sources)
+    prior = priors["prior"].to_numpy(dtype=float)
+    rule = priors["prior_rule"].to_numpy(dtype=object)
+    if f.pooled_prior is not None:  # learned from the feed
+        prior = np.where(priors["pooled"].to_numpy(), f.pooled_prior, prior)
+        rule = np.where(priors["pooled"].to_numpy(), "(learned from the feed)", rule)
     return pd.DataFrame({
-        "source": problem.sources, "prior": priors["prior"].to_numpy(), "prior_strength": priors["strength"].to_numpy(),
-        "prior_rule": priors["prior_rule"].to_numpy(), "reliability": f.reliability, "claims": claims,
+        "source": problem.sources, "prior": prior, "prior_strength": priors["strength"].to_numpy(),
+        "prior_rule": rule, "reliability": f.reliability, "claims": claims,
         "subjects": items, "agreement": np.where(total > 0, agree / np.where(total > 0, total, 1), np.nan),
     })
 

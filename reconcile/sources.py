@@ -9,6 +9,9 @@ import pandas as pd
 from .rules.model import Rules
 
 
+POOLED_START = 0.7  # where EM starts for sources whose prior is learned from the feed (only a starting point)
+
+
 def _matches(name: str, pattern: str, rules: Rules) -> bool:
     if pattern.startswith("group:"):
         return any(_matches(name, member, rules) for member in rules.sources.groups[pattern[6:]])
@@ -30,9 +33,11 @@ def resolve_priors(names: pd.Index | list[str], rules: Rules) -> pd.DataFrame:
         if key:
             rel, strength = priors[key].reliability, priors[key].strength
         else:
-            rel, strength = rules.defaults.reliability, rules.defaults.strength
+            rel, strength = rules.defaults.reliability or POOLED_START, rules.defaults.strength
         rows.append((str(name), rel, strength, key))
     frame = pd.DataFrame(rows, columns=["source", "prior", "strength", "prior_rule"])
+    # sources without a rule, when the default reliability is learned: their prior mean is set by the engine
+    frame["pooled"] = (frame["prior_rule"] == "") & (rules.defaults.reliability is None)
     frame["a"] = frame["prior"] * frame["strength"]
     frame["b"] = (1 - frame["prior"]) * frame["strength"]
     frame["known"] = frame["prior_rule"] != ""

@@ -189,3 +189,25 @@ def test_a_long_chain_of_neighbours_splits_into_groups_around_centres():
     result = reconcile_frame(_times(counts), rules(attributes=CLOCK))
     assert result.verdicts["value"].iloc[0] == "07:20"
     assert result.claims["value_key"].nunique() == 4  # {31,32} {33,34} {35} {20}
+
+
+# ---------------------------------------------------------------- sources with few claims
+
+def _mostly_reliable_feed() -> pd.DataFrame:
+    rows = [(s, f"f{i}", "v", "right" if (i + k) % 10 else "slip") for i in range(60)
+            for k, s in enumerate(("a", "b", "c", "d"))]
+    return frame(rows + [("newcomer", "f0", "v", "right")])
+
+
+def test_a_source_with_one_claim_starts_from_what_is_typical_in_the_feed():
+    result = reconcile_frame(_mostly_reliable_feed(), rules())
+    src = result.sources.set_index("source")
+    assert src.loc["newcomer", "prior_rule"] == "(learned from the feed)"
+    assert 0.8 < src.loc["newcomer", "prior"] < 0.95  # the four regular sources are right 9 times in 10
+    assert src.loc["newcomer", "reliability"] > 0.8
+
+
+def test_a_default_reliability_in_the_rules_is_used_as_given():
+    result = reconcile_frame(_mostly_reliable_feed(), rules(defaults={"reliability": 0.5}))
+    src = result.sources.set_index("source")
+    assert src.loc["newcomer", "prior"] == 0.5 and src.loc["newcomer", "prior_rule"] == ""

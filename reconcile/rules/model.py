@@ -148,7 +148,11 @@ class AttributeRule(Strict):
 # ---------------------------------------------------------------- defaults, solver, columns
 
 class Defaults(Strict):
-    reliability: Probability = Field(default=0.7, description="prior reliability of sources not listed")
+    reliability: Probability | None = Field(
+        default=None, description="prior reliability of sources not listed; unset: learned from the feed "
+        "(empirical Bayes: the typical reliability of its sources, so a source with few claims starts from what "
+        "is usual in this feed rather than from a fixed number)",
+    )
     strength: float = Field(default=4.0, gt=0)
     attribute_strength: float = Field(
         default=10.0, gt=0, description="per-attribute reliability: a source's overall reliability counts as this "

@@ -36,6 +36,7 @@ class Fit:
     pairs: pd.DataFrame  # source pairs judged for dependence (a, b ids; see copying.PAIR_COLUMNS)
     parts: list = field(default_factory=list, repr=False)  # the partitions as fitted (copy discounts applied)
     module: object = None  # the solver module
+    pooled_prior: float | None = None  # the learned prior mean of sources without a rule (None: not learned)
 
     def posteriors(self, temperature: float) -> np.ndarray:
         """The candidates' probabilities again, at another temperature (for calibration)."""
@@ -99,8 +100,23 @@ def attribute_reliability(source_rel: np.ndarray, right: np.ndarray, total: np.n
     return np.clip((k * base + priors.a + right) / (k + priors.a + priors.b + total), bounds[0], bounds[1])
 
 
-def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stats=None, priors=None):
-    """EM to convergence from the given reliabilities (per source and per (source, attribute))."""
+def pooled_prior_mean(right: np.ndarray, total: np.ndarray, strength: np.ndarray, bounds) -> float:
+    """Empirical-Bayes prior mean for sources without a rule: the typical accuracy of the feed's sources.
+
+    Each source's observed accuracy right/total counts with weight total / (total + strength): sources with a
+    real record set the mean, a source with one claim barely moves it, and no single large source dominates.
+    """
+    weight = total / (total + strength)
+    acc = right / np.where(total > 0, total, 1.0)
+    if weight.sum() <= 0:
+        return float(np.clip(0.5, *bounds))
+    return float(np.clip((weight * acc).sum() / weight.sum(), *bounds))
+
+
+def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stats=None, priors=None, pooled=None):
+    """EM to convergence from the given reliabilities (per source and per (source, attribute)).
+
+    `pooled` marks sources whose prior mean is learned (`pooled_prior_mean`, re-estimated every iteration)."""
     iterations, change, converged = 0, 0.0, not module.ITERATIVE
     first = parts[0][1]
     n_sources, sa_source = first.n_sources, first.source_of_sa
@@ -117,6 +133,10 @@ def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stat
             r, t = extra_stats(reliability)
             right += r
             total += t
+        if pooled is not None and pooled.any() and module.ITERATIVE:
+            strength = a + b
+            mean = pooled_prior_mean(right, total, strength, rules.reliability_bounds)
+            a, b = np.where(pooled, mean * strength, a), np.where(pooled, (1 - mean) * strength, b)
         updated = module.update(right, total, a, b, rules.reliability_bounds)
         updated_sa = attribute_reliability(updated, right_sa, total_sa, sa_source, priors, rules.reliability_bounds)
         change = float(max(np.max(np.abs(updated - reliability), initial=0.0),
@@ -125,7 +145,7 @@ def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stat
         if module.ITERATIVE and change < rules.tolerance:
             converged = True
             break
-    return reliability, sa_rel, iterations, converged, change
+    return reliability, sa_rel, iterations, converged, change, a, b
 
 
 def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0) -> np.ndarray:
@@ -138,7 +158,7 @@ def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0) -
 def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
         n_partitions: int = 1, copying: CopyingRules | None = None, base_factor: np.ndarray | None = None,
         extra_stats=None, known_pairs: pd.DataFrame | None = None,
-        attribute_priors: AttributePriors | None = None) -> Fit:
+        attribute_priors: AttributePriors | None = None, pooled: np.ndarray | None = None) -> Fit:
     """Fit source reliabilities and candidate probabilities.
 
     `base_factor` multiplies assertion weights before anything else (explicit attribution: "told Reuters").
@@ -146,6 +166,7 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     model) to every M-step. `known_pairs` (a, b, dependence) are source pairs known to be dependent from other
     evidence (shared passages in articles); they are discounted like pairs found from shared values.
     `attribute_priors` turns on reliability per (source, attribute) for solvers that support it (accu).
+    `pooled` marks the sources whose prior mean is learned from the feed (no rule, no default reliability).
     """
     module = solver_module(solver or rules.name)
     base = part.assert_w if base_factor is None else part.assert_w * base_factor
@@ -155,8 +176,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     priors = attribute_priors if (module.PER_ATTRIBUTE and rules.per_attribute) else None
     zeros = np.zeros(part.n_sa)
     sa_rel = attribute_reliability(reliability, zeros, zeros, part.source_of_sa, priors, rules.reliability_bounds)
-    reliability, sa_rel, iterations, converged, change = _em(parts, module, reliability, sa_rel, a, b, rules,
-                                                             extra_stats, priors)
+    reliability, sa_rel, iterations, converged, change, a, b = _em(parts, module, reliability, sa_rel, a, b, rules,
+                                                                   extra_stats, priors, pooled)
     factor = np.ones(len(base))
     pairs = pd.DataFrame(columns=["a", "b"] + copy_model.PAIR_COLUMNS[2:7])
     if copying is not None and copying.applies_to(module.NAME) and part.n_sources > 1:
@@ -177,8 +198,9 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
                 break
             factor = new_factor
             parts = split(replace(part, assert_w=base * factor), n_partitions)
-            reliability, sa_rel, more, converged, change = _em(parts, module, reliability, sa_rel, a, b, rules,
-                                                               extra_stats, priors)
+            reliability, sa_rel, more, converged, change, a, b = _em(parts, module, reliability, sa_rel, a, b,
+                                                                     rules, extra_stats, priors, pooled)
             iterations += more
     prob = _posteriors(parts, module, sa_rel, part.n_cands, rules.temperature)
-    return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts, module)
+    prior_mean = float(a[pooled][0] / (a[pooled][0] + b[pooled][0])) if pooled is not None and pooled.any() else None
+    return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts, module, prior_mean)
