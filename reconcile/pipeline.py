@@ -22,6 +22,7 @@ from .rules.model import Rules
 from .solve.arrays import Problem, build_problem
 from .solve import copying as copy_model
 from .solve.quotes import quote_pairs
+from .solve.hierarchy import subtree_probability
 from .solve.engine import AttributePriors, Fit, fit, solver_module
 from .solve import text
 from .solve.verdicts import build_verdicts
@@ -105,6 +106,9 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         if time_model is not None:
             timeline_fit = time_model.fit(result_fit.reliability)
             result_fit.cand_prob = time_model.merge(result_fit.cand_prob, timeline_fit)
+    if result_fit is not None and problem.part.imply_desc is not None:  # value hierarchy: P(v or finer)
+        result_fit.cand_prob = subtree_probability(result_fit.cand_prob, problem.part.imply_desc,
+                                                   problem.part.imply_anc)
     timings["solve_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if result_fit is None:

@@ -211,3 +211,50 @@ def test_a_default_reliability_in_the_rules_is_used_as_given():
     result = reconcile_frame(_mostly_reliable_feed(), rules(defaults={"reliability": 0.5}))
     src = result.sources.set_index("source")
     assert src.loc["newcomer", "prior"] == 0.5 and src.loc["newcomer", "prior_rule"] == ""
+
+
+# ---------------------------------------------------------------- value hierarchies
+
+def _places(tmp_path) -> Rules:
+    (tmp_path / "places.csv").write_text("child,parent\nLos Angeles,California\nSan Diego,California\n"
+                                         "California,USA\nAustin,Texas\nTexas,USA\n")
+    (tmp_path / "rules.yaml").write_text("version: 1\nattributes:\n  place: {hierarchy: places.csv}\n")
+    from reconcile.rules import load_rules
+
+    return load_rules(str(tmp_path / "rules.yaml")).rules
+
+
+def test_an_ancestor_claim_supports_the_finer_value_and_does_not_conflict(tmp_path):
+    feed = frame([(s, "p1", "place", "California") for s in "abc"]
+                 + [(s, "p1", "place", "Los Angeles") for s in "de"])
+    result = reconcile_frame(feed, _places(tmp_path))
+    v = result.verdicts.iloc[0]
+    assert v["value"] == "Los Angeles" and v["runner_up"] == ""  # California agrees with it
+    assert result.contradictions.empty
+    # without the hierarchy the two are rivals and the coarse value wins by numbers
+    flat = reconcile_frame(feed, rules())
+    assert flat.verdicts["value"].iloc[0] == "California" and len(flat.contradictions) == 1
+
+
+def test_the_verdict_stays_at_the_level_the_evidence_supports(tmp_path):
+    feed = frame([("a", "p2", "place", "Texas"), ("b", "p2", "place", "Austin"), ("c", "p2", "place", "San Diego"),
+                  ("d", "p2", "place", "Texas")])
+    result = reconcile_frame(feed, _places(tmp_path))
+    v = result.verdicts.iloc[0]
+    assert v["value"] == "Texas"  # Austin alone is not enough; Texas (with Austin below it) is
+    post = result.claims.groupby("value")["posterior"].first()
+    assert v["confidence"] == post["Texas"] > post["Austin"]  # confidence: P(Texas or finer)
+    assert result.contradictions["losing_sources"].tolist() == ["c"]  # only San Diego conflicts
+
+
+def test_a_missing_hierarchy_file_is_a_located_rules_error(tmp_path):
+    from reconcile.errors import RulesError
+    from reconcile.rules import load_rules
+
+    (tmp_path / "rules.yaml").write_text("version: 1\nattributes:\n  place: {hierarchy: nowhere.csv}\n")
+    try:
+        load_rules(str(tmp_path / "rules.yaml"))
+    except RulesError as exc:
+        assert "rules.yaml:3" in str(exc) and "nowhere.csv" in str(exc)
+    else:
+        raise AssertionError("expected a RulesError")

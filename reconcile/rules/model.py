@@ -121,6 +121,11 @@ class AttributeRule(Strict):
     domain_size: int | None = Field(
         default=None, ge=2, description="how many values are possible; default: vocabulary size or solver.domain_size"
     )
+    hierarchy: str | None = Field(
+        default=None, description="CSV file of child,parent values (e.g. city,region): a claim of an ancestor "
+        "supports its descendants partially and does not conflict with them; the verdict is the most specific "
+        "value with enough support (a relative path is read from the folder of the rules file)",
+    )
     prior: AttributePrior | None = Field(
         default=None, description="prior for every source's claims on this attribute (a source's own "
         "sources.priors.<name>.attributes entry wins)",
@@ -136,6 +141,8 @@ class AttributeRule(Strict):
         if self.change_every and self.multi_valued:
             raise ValueError("change_every (the time model) follows one value at a time; it cannot be used with "
                              "multi_valued: true")
+        if self.hierarchy and self.multi_valued:
+            raise ValueError("hierarchy applies to single-valued attributes, not with multi_valued: true")
         if self.closed and not self.values:
             raise ValueError("closed: true needs a `values` vocabulary")
         if self.kind != "numeric" and (self.equivalence.absolute or self.equivalence.relative):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from .arrays import Partition
+from .hierarchy import ancestor_support
 from .segments import seg_max, seg_sizes, seg_sum
 
 NAME = "accu"
@@ -36,7 +37,10 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.
     """
     logit = np.log(reliability / (1.0 - reliability))
     vote = part.w_log_n + part.assert_w * logit[part.sa]
-    score = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands) / temperature
+    score = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands)
+    if part.imply_desc is not None and len(part.imply_desc):  # value hierarchy: ancestors' claims support v
+        score = score + ancestor_support(score, part.imply_desc, part.imply_anc)
+    score = score / temperature
     # single-valued items: softmax over observed candidates plus the unobserved values
     m = np.maximum(seg_max(score, part.item_start), 0.0)
     e = np.exp(score - m[part.cand_item])

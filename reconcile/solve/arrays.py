@@ -36,6 +36,8 @@ class Partition:
     item_n_sources: np.ndarray | None = None  # int64, distinct sources per item (optional, for copy detection)
     assert_sa: np.ndarray | None = None  # int64, global (source, attribute) id; None: one per source
     sa_source: np.ndarray | None = None  # int64, per (source, attribute) id: its source (the same in every partition)
+    imply_desc: np.ndarray | None = None  # int64, value hierarchies: (descendant, ancestor) candidate pairs
+    imply_anc: np.ndarray | None = None
 
     @property
     def n_items(self) -> int:
@@ -96,6 +98,7 @@ class Problem:
     pair_cands: np.ndarray  # per (source, item) pair: how many candidates the source asserts there
     sa_attribute: np.ndarray | None = None  # per (source, attribute) id: attribute code (items' categories)
     attributes: pd.Index | None = None  # attribute names (position = attribute code)
+    cand_depth: np.ndarray | None = None  # per candidate: its depth in its attribute's value hierarchy (0: none)
 
 
 def _first_per_group(group: np.ndarray, *keys: np.ndarray) -> np.ndarray:
@@ -252,9 +255,35 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
         "attribute": text.column(text.take(claims["attribute"].cat.categories, item_attr))})
     # (source, attribute) pairs: the unit of per-attribute reliability
     sa_keys, a_sa = dense_rank(a_source * n_attr + item_attr[a_item])
+    desc, anc, depth = _hierarchy_pairs(claims, cands, item_attr, rules)
     part = Partition(a_source, a_cand, a_w, cand_item, item_start, n_false, multi, len(sources),
-                     np.bincount(pair_item, minlength=n_items), a_sa, (sa_keys // n_attr).astype(np.int64))
+                     np.bincount(pair_item, minlength=n_items), a_sa, (sa_keys // n_attr).astype(np.int64),
+                     desc, anc)
     return Problem(part=part, claims=claims, items=items_df, cands=cands, sources=sources,
                    pair_of_assert=pair_of_assert, pair_source=pairs // max(n_items, 1), pair_item=pair_item,
                    pair_cands=pair_cands, sa_attribute=(sa_keys % n_attr).astype(np.int64),
-                   attributes=pd.Index(claims["attribute"].cat.categories.astype(str)))
+                   attributes=pd.Index(claims["attribute"].cat.categories.astype(str)), cand_depth=depth)
+
+
+def _hierarchy_pairs(claims: pd.DataFrame, cands: pd.DataFrame, item_attr: np.ndarray, rules: Rules):
+    """(descendant, ancestor) candidate pairs and depths for attributes with a value hierarchy (else None)."""
+    from ..values import canonicalise_unique
+    from .hierarchy import ancestors_by_key, implication_pairs, read_hierarchy
+
+    names = [str(a) for a in claims["attribute"].cat.categories]
+    tables = []
+    for name in names:
+        rule = rules.attribute_rule(name)
+        if rule.hierarchy and not rule.multi_valued:
+            to_key = (lambda values, rule=rule: canonicalise_unique(pd.Series(values, dtype=object), rule)
+                      .key.tolist())
+            tables.append(ancestors_by_key(read_hierarchy(rule.hierarchy), to_key))
+        else:
+            tables.append(None)
+    if not any(t is not None for t in tables):
+        return None, None, None
+    cand_item = cands["item"].to_numpy()
+    cand_attr = item_attr[cand_item]
+    hierarchical = np.array([t is not None for t in tables])[cand_attr]
+    return implication_pairs(cand_item, cands["value_key"].to_numpy(dtype=object), hierarchical, tables,
+                             cand_attr)

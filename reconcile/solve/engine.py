@@ -59,17 +59,25 @@ def split(part: Partition, n_parts: int) -> list[tuple[int, Partition]]:
     a_w = part.assert_w[order]
     a_sa = part.sa[order]
     bounds = np.linspace(0, part.n_items, min(n_parts, part.n_items) + 1).astype(int)
+    has_pairs = part.imply_desc is not None
+    if has_pairs:
+        by_desc = np.argsort(part.imply_desc, kind="stable")
+        i_desc, i_anc = part.imply_desc[by_desc], part.imply_anc[by_desc]
     out = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         c_lo = int(part.item_start[lo])
         c_hi = int(part.item_start[hi]) if hi < part.n_items else part.n_cands
         a_lo, a_hi = np.searchsorted(a_cand, [c_lo, c_hi])
+        if has_pairs:  # a descendant and its ancestor are candidates of one item: in the same partition
+            p_lo, p_hi = np.searchsorted(i_desc, [c_lo, c_hi])
         out.append((c_lo, Partition(
             assert_source=a_source[a_lo:a_hi], assert_cand=a_cand[a_lo:a_hi] - c_lo, assert_w=a_w[a_lo:a_hi],
             cand_item=part.cand_item[c_lo:c_hi] - lo, item_start=part.item_start[lo:hi] - c_lo,
             item_n_false=part.item_n_false[lo:hi], item_multi=part.item_multi[lo:hi], n_sources=part.n_sources,
             item_n_sources=None if part.item_n_sources is None else part.item_n_sources[lo:hi],
             assert_sa=a_sa[a_lo:a_hi], sa_source=part.source_of_sa,
+            imply_desc=i_desc[p_lo:p_hi] - c_lo if has_pairs else None,
+            imply_anc=i_anc[p_lo:p_hi] - c_lo if has_pairs else None,
         )))
     return out
 
