@@ -179,6 +179,31 @@ def run_state_change(work: Path, log=print) -> list[dict]:
     return rows
 
 
+INDEPENDENT = ["--claims", "1000000", "--sources", "2000", "--subjects", "100000", "--seed", "5"]
+PLAIN_RULES = BENCH / "rules-plain.yaml"
+
+
+def run_independent(work: Path, log=print) -> list[dict]:
+    """Copy detection must stay silent among independent sources: a plain source,object,value feed of 1M claims
+    from 2,000 independent sources (`reconcile synth` without copiers, only those three columns kept)."""
+    name = "independent-2000-sources"
+    folder = generate(name, INDEPENDENT, work, log)
+    plain = folder / "plain.csv.gz"
+    if not plain.exists():
+        claims = pd.read_parquet(folder / "claims.parquet", columns=["source", "subject", "value"])
+        claims.rename(columns={"subject": "object"}).to_csv(plain, index=False)
+    stats = _stats(folder)
+    rules = load_rules(str(PLAIN_RULES)).rules
+    table, _ = load_feeds([plain], rules)
+    gold = read_gold(str(folder / "truth.csv")).drop(columns=["attribute"]).assign(attribute="value")
+    rows = _solve_rows("scenario", name, table, {"accu": rules, "accu-nocopy": nocopy(rules)}, {"all": gold},
+                       stats["n_claims"])
+    rows += _generator_rows("scenario", name, "all", stats, stats["n_claims"],
+                            {"oracle": "oracle_accuracy", "generator majority": "majority_accuracy"})
+    log(f"[{name}] " + "; ".join(f"{r['method']} {r['accuracy']:.3f} {r['note']}" for r in rows))
+    return rows
+
+
 def ratio_10m_1m(rows: list[dict]) -> dict:
     """Linearity: 10M / 1M of accu's end-to-end time and peak memory (nan when one is missing)."""
     def get(name, col):

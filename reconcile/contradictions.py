@@ -15,6 +15,7 @@ import pandas as pd
 
 from .solve.arrays import Problem
 from .solve import text
+from .solve.hierarchy import related
 from .solve.segments import seg_join
 
 NEAR_TIE = 0.1
@@ -65,7 +66,11 @@ def _conflicts(problem, prob, reliability, verdicts, first, skip) -> pd.DataFram
     winners[verdicts["_cand"].to_numpy()] = True
     a_item = part.cand_item[part.assert_cand]
     losing = ~winners[part.assert_cand]
-    credible = part.assert_w * reliability[part.assert_source]
+    if part.imply_desc is not None and len(part.imply_desc):  # an ancestor or descendant of the verdict agrees
+        top = np.full(part.n_items, -1)
+        top[verdicts["_item"].to_numpy()] = verdicts["_cand"].to_numpy()
+        losing &= ~related(part.imply_desc, part.imply_anc, part.n_cands)(top[a_item], part.assert_cand)
+    credible = part.assert_w * reliability[part.sa]  # per (source, attribute)
     severity = np.bincount(a_item[losing], weights=credible[losing], minlength=part.n_items)
     items = np.flatnonzero((severity > 0) & ~skip)
     if len(items) == 0:

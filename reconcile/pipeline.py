@@ -23,9 +23,12 @@ from .feed.validate import ClaimsTable, rejects_summary, validate
 from .rules.model import Rules
 from .solve.arrays import Problem, build_problem
 from .solve import copying as copy_model
-from .solve.engine import Fit, fit, solver_module
+from .solve.quotes import quote_pairs
+from .solve.hierarchy import subtree_probability
+from .solve.engine import AttributePriors, Fit, fit, solver_module
+from .solve import text
 from .solve.verdicts import build_verdicts
-from .sources import resolve_priors
+from .sources import attribute_priors, resolve_priors
 from .timeline import TimeModel, time_contradictions
 
 CLAIM_COLUMNS = ["claim_id", "source", "subject", "attribute", "value", "value_key", "published_at", "valid_from",
@@ -50,6 +53,7 @@ class Result:
     verdict_cands: np.ndarray | None = None  # candidate id of each verdict row (for calibration)
     time_items: np.ndarray | None = None  # items whose probabilities come from the time model
     extraction: dict | None = None
+    source_attributes: pd.DataFrame | None = None  # reliability per (source, attribute), next to the source's
 
 
 def _as_timestamp(as_of) -> pd.Timestamp | None:
@@ -75,18 +79,33 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         part = problem.part
         attributed_factor, attributed = copy_model.attribution(problem.claims, part, problem.sources,
                                                                rules.copying.copy_rate)
+        if not rules.copying.applies_to(name):  # a textbook baseline: every claim counts in full
+            attributed_factor, attributed = None, attributed.iloc[0:0]
         time_model = TimeModel(problem, rules, table.as_of) if _time_modelled(rules, problem) else None
         if time_model is not None:  # their assertions leave the static statistics; the HMM feeds the M-step
             part = time_model.static_partition(part)
-        from_text = copy_model.text_pairs((extraction or {}).get("source_overlap"), problem.sources)
+        from_text = copy_model.text_pairs((extraction or {}).get("source_overlap") if rules.copying.applies_to(name)
+                                         else None, problem.sources)
+        if rules.copying.applies_to(name):  # outlets carrying one quote (a structured feed's `quote` column)
+            quoted = quote_pairs(problem.claims, problem.sources)
+            if len(quoted):
+                from_text = pd.concat([from_text, quoted], ignore_index=True) if len(from_text) else quoted
+        sa_priors = attribute_priors(part.source_of_sa, problem.sa_attribute, priors, problem.attributes, rules)
         result_fit = fit(part, a, b, rules.solver, name, partitions, rules.copying, attributed_factor,
                          extra_stats=time_model.source_stats if time_model is not None else None,
-                         known_pairs=from_text)
+                         known_pairs=from_text,
+                         attribute_priors=AttributePriors(sa_priors["a"].to_numpy(), sa_priors["b"].to_numpy(),
+                                                          rules.defaults.attribute_strength
+                                                          + priors["strength"].to_numpy()[part.source_of_sa]),
+                         pooled=priors["pooled"].to_numpy())
         copies = copy_model.copies_table(result_fit.pairs, attributed, problem.sources, rules.copying.threshold,
                                          from_text)
         if time_model is not None:
             timeline_fit = time_model.fit(result_fit.reliability)
             result_fit.cand_prob = time_model.merge(result_fit.cand_prob, timeline_fit)
+    if result_fit is not None and problem.part.imply_desc is not None:  # value hierarchy: P(v or finer)
+        result_fit.cand_prob = subtree_probability(result_fit.cand_prob, problem.part.imply_desc,
+                                                   problem.part.imply_anc)
     timings["solve_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if result_fit is None:
@@ -95,7 +114,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                         f"{c['rows_rejected']} rejected, {c['rows_excluded']} excluded"
                         + rejects_summary(table.rejects) + ")")
     verdicts = build_verdicts(problem, result_fit.cand_prob, rules.solver.thresholds, table.as_of)
-    contradictions = find_contradictions(problem, result_fit.cand_prob, result_fit.reliability, verdicts,
+    contradictions = find_contradictions(problem, result_fit.cand_prob, result_fit.sa_reliability, verdicts,
                                          time_model.items if time_model is not None else None)
     timeline = None
     if time_model is not None:
@@ -104,6 +123,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         contradictions = sort_contradictions(pd.concat([contradictions, more], ignore_index=True))
         timeline = timeline_fit.timeline.drop(columns=["_item", "_cand"])
     sources = _source_table(problem, priors, result_fit, verdicts)
+    source_attributes = _source_attribute_table(problem, sa_priors, result_fit, verdicts)
     per_claim = _claim_table(problem, result_fit, verdicts)
     timings["verdicts_s"] = time.perf_counter() - t0
     counts = dict(table.counts, subjects=int(problem.items["subject"].nunique()), items=problem.part.n_items,
@@ -113,7 +133,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                   counts, table.as_of, name, result_fit, timings, copies=copies, timeline=timeline,
                   verdict_cands=verdicts["_cand"].to_numpy(),
                   time_items=time_model.items if time_model is not None else np.zeros(0, dtype=np.int64),
-                  extraction=extraction)
+                  extraction=extraction, source_attributes=source_attributes)
 
 
 def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -124,10 +144,34 @@ def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.D
     total = np.bincount(part.assert_source, weights=part.assert_w, minlength=part.n_sources)
     claims = np.bincount(problem.claims["source_id"].to_numpy(), minlength=part.n_sources)
     items = np.bincount(problem.pair_source, minlength=part.n_sources)
+    prior = priors["prior"].to_numpy(dtype=float)
+    rule = priors["prior_rule"].to_numpy(dtype=object)
+    if f.pooled_prior is not None:  # learned from the feed
+        prior = np.where(priors["pooled"].to_numpy(), f.pooled_prior, prior)
+        rule = np.where(priors["pooled"].to_numpy(), "(learned from the feed)", rule)
     return pd.DataFrame({
-        "source": problem.sources, "prior": priors["prior"].to_numpy(), "prior_strength": priors["strength"].to_numpy(),
-        "prior_rule": priors["prior_rule"].to_numpy(), "reliability": f.reliability, "claims": claims,
+        "source": problem.sources, "prior": prior, "prior_strength": priors["strength"].to_numpy(),
+        "prior_rule": rule, "reliability": f.reliability, "claims": claims,
         "subjects": items, "agreement": np.where(total > 0, agree / np.where(total > 0, total, 1), np.nan),
+    })
+
+
+def _source_attribute_table(problem: Problem, sa_priors: pd.DataFrame, f: Fit, verdicts: pd.DataFrame
+                            ) -> pd.DataFrame:
+    """source_attributes.csv: per (source, attribute) the learned reliability, next to the source's overall one."""
+    part = problem.part
+    chosen = np.zeros(part.n_cands, dtype=bool)
+    chosen[verdicts["_cand"].to_numpy()] = True
+    agree = np.bincount(part.sa, weights=part.assert_w * chosen[part.assert_cand], minlength=part.n_sa)
+    total = np.bincount(part.sa, weights=part.assert_w, minlength=part.n_sa)
+    claims = np.bincount(part.sa[problem.claims["assertion"].to_numpy()], minlength=part.n_sa)
+    src = part.source_of_sa
+    return pd.DataFrame({
+        "source": text.column(text.take(problem.sources, src)),
+        "attribute": text.column(text.take(problem.attributes, problem.sa_attribute)),
+        "reliability": f.sa_reliability, "source_reliability": f.reliability[src],
+        "prior_rule": sa_priors["prior_rule"].to_numpy(), "claims": claims,
+        "agreement": np.where(total > 0, agree / np.where(total > 0, total, 1), np.nan),
     })
 
 
@@ -155,7 +199,7 @@ def _claim_table(problem: Problem, f: Fit, verdicts: pd.DataFrame) -> pd.DataFra
     item = claims["item"].to_numpy()
     assertion = claims["assertion"].to_numpy()
     source_id = claims["source_id"].to_numpy()
-    rel = f.reliability[source_id]
+    rel = f.sa_reliability[part.sa[assertion]]
     ids = content_ids(claims)
     if "claim_id" in claims:  # ids given by the feed win
         given = claims["claim_id"].astype(str)

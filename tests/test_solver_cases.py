@@ -74,7 +74,7 @@ def test_reliable_source_beats_two_unreliable_ones_by_the_formula():
     assert v["runner_up"] == "B"
     assert v["runner_up_confidence"] == pytest.approx(p_b, abs=1e-6)
     # and exactly, with the reliabilities the EM ended on
-    rel = result.sources.set_index("source")["reliability"]
+    rel = result.source_attributes.set_index("source")["reliability"]  # the claims' (source, attribute) level
     exact = accu_posteriors([[rel["good"]], [rel["bad1"], rel["bad2"]]], n_false=9)
     assert v["confidence"] == pytest.approx(exact[0], abs=1e-12)
 

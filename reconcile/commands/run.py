@@ -59,7 +59,11 @@ def run(args) -> int:
         table, extraction = load_feeds(feeds, loaded.rules, args.as_of, published_at)
         timings["read_validate_s"] = time.perf_counter() - t0
         result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction)
-        summary = {"solver": result.solver, "default reliability": loaded.rules.defaults.reliability,
+        default = loaded.rules.defaults.reliability
+        learned = result.fit.pooled_prior if result.fit is not None else None
+        summary = {"solver": result.solver,
+                   "default reliability": default if default is not None else
+                   (f"learned from the feed: {learned:.3f}" if learned is not None else "learned from the feed"),
                    "unknown sources": loaded.rules.defaults.unknown_sources,
                    "settled at": loaded.rules.solver.thresholds.settled}
         inputs = [("-", read) if given == "-" else given for given, read in zip(args.feeds, feeds)]

@@ -57,6 +57,8 @@ def write_result(result: Result, out_dir: str | Path, inputs: list[str | Path], 
         _parquet(result.verdicts, stage.path("verdicts.parquet"))
         _csv(result.contradictions, stage.path("contradictions.csv"))
         _csv(result.sources, stage.path("sources.csv"))
+        if result.source_attributes is not None:
+            _csv(result.source_attributes, stage.path("source_attributes.csv"))
         _csv(result.rejects, stage.path("rejects.csv"))
         _csv(result.copies, stage.path("copies.csv"))
         if result.timeline is not None:

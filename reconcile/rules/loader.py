@@ -229,6 +229,21 @@ def _problem_order(problem: str):
     return (match.group(1), int(match.group(2)), int(match.group(3))) if match else (problem, 0, 0)
 
 
+def _resolve_relative_files(merged: dict, places: dict, problems: list[str]) -> None:
+    """attributes.<name>.hierarchy: a relative path is read from the folder of the rules file that sets it."""
+    for name, rule in (merged.get("attributes") or {}).items():
+        value = rule.get("hierarchy") if isinstance(rule, dict) else None
+        if not isinstance(value, str) or Path(value).is_absolute():
+            continue
+        loc = ("attributes", name, "hierarchy")
+        place = places.get(loc)
+        resolved = (Path(place.file).parent / value) if place is not None else Path(value)
+        if not resolved.is_file():
+            problems.append(_format(place or Place("(rules)", 1, 1, ""), loc,
+                                    f"hierarchy file {str(resolved)!r} not found"))
+        rule["hierarchy"] = str(resolved)
+
+
 def load_rules(path: str | Path) -> LoadedRules:
     """Load and validate rules; raise RulesError listing every problem found in every file."""
     loaded = load_yaml_model(path, Rules)
@@ -258,6 +273,7 @@ def load_yaml_model(path: str | Path | list, model: type[BaseModel]) -> LoadedMo
         _merge(merged, data, (), places, file_places, problems)
     if merged or not problems:  # validate what could be read, so every problem is reported at once
         fallback = Place(str(files[0]), 1, 1, "")
+        _resolve_relative_files(merged, places, problems)
         try:
             value = model.model_validate(merged)
         except ValidationError as exc:

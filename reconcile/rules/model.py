@@ -55,12 +55,23 @@ class Strict(BaseModel):
 
 # ---------------------------------------------------------------- sources
 
+class AttributePrior(Strict):
+    """Prior belief in a source's accuracy on one attribute, in pseudo-claims added to that attribute's record."""
+
+    reliability: Probability = Field(description="prior probability that a claim on this attribute is right")
+    strength: float = Field(default=4.0, gt=0, description="how strongly the prior is believed, in pseudo-claims")
+
+
 class SourcePrior(Strict):
     """Prior belief in a source's accuracy: Beta(reliability*strength, (1-reliability)*strength)."""
 
     reliability: Probability = Field(description="prior probability that a claim of this source is right")
     strength: float = Field(
         default=4.0, gt=0, description="how strongly the prior is believed, in pseudo-claims"
+    )
+    attributes: dict[str, AttributePrior] = Field(
+        default={}, description="per attribute name: a prior for this source's claims on that attribute (on top of "
+        "the source's overall reliability, which is always the attribute's starting point)",
     )
 
 
@@ -124,6 +135,15 @@ class AttributeRule(Strict):
     domain_size: int | None = Field(
         default=None, ge=2, description="how many values are possible; default: vocabulary size or solver.domain_size"
     )
+    hierarchy: str | None = Field(
+        default=None, description="CSV file of child,parent values (e.g. city,region): a claim of an ancestor "
+        "supports its descendants partially and does not conflict with them; the verdict is the most specific "
+        "value with enough support (a relative path is read from the folder of the rules file)",
+    )
+    prior: AttributePrior | None = Field(
+        default=None, description="prior for every source's claims on this attribute (a source's own "
+        "sources.priors.<name>.attributes entry wins)",
+    )
     change_every: Annotated[Duration | None, AfterValidator(_positive)] = Field(
         default=None,
         description="time model: the state changes on average once every this long (e.g. '2d' for control of a "
@@ -135,6 +155,8 @@ class AttributeRule(Strict):
         if self.change_every and self.multi_valued:
             raise ValueError("change_every (the time model) follows one value at a time; it cannot be used with "
                              "multi_valued: true")
+        if self.hierarchy and self.multi_valued:
+            raise ValueError("hierarchy applies to single-valued attributes, not with multi_valued: true")
         if self.closed and not self.values:
             raise ValueError("closed: true needs a `values` vocabulary")
         if self.kind != "numeric" and (self.equivalence.absolute or self.equivalence.relative):
@@ -147,8 +169,17 @@ class AttributeRule(Strict):
 # ---------------------------------------------------------------- defaults, solver, columns
 
 class Defaults(Strict):
-    reliability: Probability = Field(default=0.7, description="prior reliability of sources not listed")
+    reliability: Probability | None = Field(
+        default=None, description="prior reliability of sources not listed; unset: learned from the feed "
+        "(empirical Bayes: the typical reliability of its sources, so a source with few claims starts from what "
+        "is usual in this feed rather than from a fixed number)",
+    )
     strength: float = Field(default=4.0, gt=0)
+    attribute_strength: float = Field(
+        default=10.0, gt=0, description="per-attribute reliability: a source's overall reliability counts as this "
+        "many pseudo-claims on each attribute (few claims on an attribute: close to the source's reliability; "
+        "many: the attribute's own record)",
+    )
     unknown_sources: Literal["use", "reject", "drop"] = Field(
         default="use",
         description="use: default prior; reject: claims go to rejects.csv; drop: not used, counted in the report",
@@ -173,6 +204,10 @@ class SolverRules(Strict):
     tolerance: float = Field(default=1e-6, gt=0, description="stop when no reliability moves more than this")
     domain_size: int = Field(default=10, ge=2, description="possible values of an open-vocabulary attribute")
     reliability_bounds: tuple[Probability, Probability] = (0.01, 0.99)
+    per_attribute: bool = Field(
+        default=True, description="accu: learn a reliability per (source, attribute), shrunk toward the source's "
+        "overall reliability (defaults.attribute_strength); false: one reliability per source",
+    )
     temperature: float = Field(
         default=1.0, gt=0, description="accu: divides the votes behind the reported confidence (> 1: less "
         "confident); fit it on a labelled sample with `reconcile calibrate`; 1 = the model's own posterior",
@@ -190,8 +225,18 @@ class SolverRules(Strict):
 class CopyingRules(Strict):
     """Detect sources that copy each other and count their copies about once (see reconcile/solve/copying.py)."""
 
-    enabled: bool = True
-    prior: Probability = Field(default=0.1, description="prior probability that two sources are dependent")
+    enabled: bool | None = Field(
+        default=None, description="unset: on for the default solver (accu), off for the textbook baselines "
+        "(majority, truthfinder); true / false: on / off for every solver",
+    )
+
+    def applies_to(self, solver: str) -> bool:
+        return self.enabled if self.enabled is not None else solver == "accu"
+    prior: Probability = Field(
+        default=0.1, description="prior probability that a source copies from some other source; a pair's prior is "
+        "this spread over the sources each shares subjects with (about prior / partners), so that coincidental "
+        "agreements among many independent sources are not taken for copying",
+    )
     copy_rate: Probability = Field(default=0.8, description="share of its original's values a copier repeats")
     min_shared: int = Field(default=3, ge=1, description="pairs sharing fewer subjects are not judged")
     max_sources_per_item: int = Field(

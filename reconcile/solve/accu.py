@@ -13,28 +13,34 @@ single claim of a source with A = 0.7 gets confidence 0.7, not 1). Claims weigh 
 spoke about the item but did not assert v count as saying no.
 
 EM: the M-step sets A = (a + sum w * P(asserted value)) / (a + b + sum w), with the Beta(a, b) prior of the
-source from the rules, and clips it to the configured bounds.
+source from the rules, and clips it to the configured bounds. With `solver.per_attribute`, A is learned per
+(source, attribute) and shrunk toward the source's overall A (see `engine.attribute_reliability`).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .arrays import Partition
+from .hierarchy import ancestor_support
 from .segments import seg_max, seg_sizes, seg_sum
 
 NAME = "accu"
 ITERATIVE = True
+PER_ATTRIBUTE = True  # reliabilities per (source, attribute) when the rules ask for it
 
 
 def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    """P(candidate is true) for every candidate of the partition.
+    """P(candidate is true) for every candidate of the partition; `reliability` per (source, attribute) id.
 
     `temperature` > 1 softens the reported confidence (votes divided by it); it is fitted on a labelled sample
     by `reconcile calibrate` and never used inside EM.
     """
     logit = np.log(reliability / (1.0 - reliability))
-    vote = part.w_log_n + part.assert_w * logit[part.assert_source]
-    score = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands) / temperature
+    vote = part.w_log_n + part.assert_w * logit[part.sa]
+    score = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands)
+    if part.imply_desc is not None and len(part.imply_desc):  # value hierarchy: ancestors' claims support v
+        score = score + ancestor_support(score, part.imply_desc, part.imply_anc)
+    score = score / temperature
     # single-valued items: softmax over observed candidates plus the unobserved values
     m = np.maximum(seg_max(score, part.item_start), 0.0)
     e = np.exp(score - m[part.cand_item])
@@ -44,7 +50,7 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.
     prob = e / z[part.cand_item]
     if part.has_multi:
         single = ~part.item_multi[part.cand_item]
-        prob[~single] = _multi(part, reliability[part.assert_source], part.assert_item, temperature)[~single]
+        prob[~single] = _multi(part, reliability[part.sa], part.assert_item, temperature)[~single]
     return prob
 
 
@@ -63,9 +69,10 @@ def _multi(part: Partition, acc: np.ndarray, item: np.ndarray, temperature: floa
 
 
 def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per source: expected number of right assertions and total weight (summable across partitions)."""
-    right = np.bincount(part.assert_source, weights=part.assert_w * prob[part.assert_cand], minlength=part.n_sources)
-    return right, part.source_weight
+    """Per (source, attribute): expected number of right assertions and total weight (summable across
+    partitions; the engine sums them per source as well)."""
+    right = np.bincount(part.sa, weights=part.assert_w * prob[part.assert_cand], minlength=part.n_sa)
+    return right, part.sa_weight
 
 
 def update(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,

@@ -34,6 +34,10 @@ class Partition:
     item_multi: np.ndarray  # bool, multi-valued attribute
     n_sources: int
     item_n_sources: np.ndarray | None = None  # int64, distinct sources per item (optional, for copy detection)
+    assert_sa: np.ndarray | None = None  # int64, global (source, attribute) id; None: one per source
+    sa_source: np.ndarray | None = None  # int64, per (source, attribute) id: its source (the same in every partition)
+    imply_desc: np.ndarray | None = None  # int64, value hierarchies: (descendant, ancestor) candidate pairs
+    imply_anc: np.ndarray | None = None
 
     @property
     def n_items(self) -> int:
@@ -45,6 +49,19 @@ class Partition:
         return self.cand_item[self.assert_cand]
 
     @cached_property
+    def sa(self) -> np.ndarray:
+        """(source, attribute) id per assertion: per-attribute reliabilities are indexed by it."""
+        return self.assert_source if self.assert_sa is None else self.assert_sa
+
+    @cached_property
+    def source_of_sa(self) -> np.ndarray:
+        return np.arange(self.n_sources) if self.sa_source is None else self.sa_source
+
+    @property
+    def n_sa(self) -> int:
+        return len(self.source_of_sa)
+
+    @cached_property
     def w_log_n(self) -> np.ndarray:
         """weight x ln(n_false) per assertion: the part of a vote that does not depend on reliability."""
         return self.assert_w * np.log(self.item_n_false[self.assert_item])
@@ -52,6 +69,10 @@ class Partition:
     @cached_property
     def source_weight(self) -> np.ndarray:
         return np.bincount(self.assert_source, weights=self.assert_w, minlength=self.n_sources)
+
+    @cached_property
+    def sa_weight(self) -> np.ndarray:
+        return np.bincount(self.sa, weights=self.assert_w, minlength=self.n_sa)
 
     @cached_property
     def has_multi(self) -> bool:
@@ -75,6 +96,9 @@ class Problem:
     pair_source: np.ndarray  # per (source, item) pair: source id
     pair_item: np.ndarray  # per (source, item) pair: item id
     pair_cands: np.ndarray  # per (source, item) pair: how many candidates the source asserts there
+    sa_attribute: np.ndarray | None = None  # per (source, attribute) id: attribute code (items' categories)
+    attributes: pd.Index | None = None  # attribute names (position = attribute code)
+    cand_depth: np.ndarray | None = None  # per candidate: its depth in its attribute's value hierarchy (0: none)
 
 
 def _first_per_group(group: np.ndarray, *keys: np.ndarray) -> np.ndarray:
@@ -87,9 +111,12 @@ def _first_per_group(group: np.ndarray, *keys: np.ndarray) -> np.ndarray:
 
 
 def _group_tolerance(claims: pd.DataFrame, item: np.ndarray, key: np.ndarray, rules: Rules) -> np.ndarray:
-    """Group numeric/time values of one item that lie within the attribute's tolerance (single linkage).
+    """Group numeric/time values of one item around centres with a fixed radius (the attribute's tolerance).
 
-    A group's key is its most claimed value (ties: the smaller value). Returns new key codes.
+    The item's most claimed value (ties: the smaller value) is a centre and takes every value within the
+    tolerance of it; the most claimed value left is the next centre, and so on. A group never spans more than
+    twice the tolerance: values do not chain (07:31 ~ 07:32 ~ 07:33 ~ 07:34 ~ 07:35 are not one value with a 1-minute
+    tolerance, as single linkage would make them). A group's key is its centre. Returns new key codes.
     """
     key = key.copy()
     attr_codes = claims["attribute"].cat.codes.to_numpy()
@@ -102,19 +129,38 @@ def _group_tolerance(claims: pd.DataFrame, item: np.ndarray, key: np.ndarray, ru
         if not (tol_abs or tol_rel):
             continue
         rows = np.flatnonzero(attr_codes == code)
-        rows = rows[np.lexsort((number[rows], item[rows]))]
-        num, it = number[rows], item[rows]
-        gap = np.diff(num, prepend=np.nan)
-        limit = np.maximum(tol_abs, tol_rel * np.abs(np.roll(num, 1)))
-        group = np.cumsum(np.r_[True, it[1:] != it[:-1]] | ~(gap <= limit + 1e-9))
-        pairs, first, counts = np.unique(group * (int(key.max()) + 1) + key[rows], return_index=True,
-                                         return_counts=True)
-        pair_group = group[first]
-        best = _first_per_group(pair_group, -counts, num[first])
-        rep = np.zeros(group.max() + 1, dtype=key.dtype)
-        rep[pair_group[best]] = key[rows][first][best]
-        key[rows] = rep[group]
+        # distinct (item, value) pairs with their claim counts
+        pair_keys, pair_of_row = dense_rank(item[rows] * (int(key.max()) + 1) + key[rows])
+        counts = np.bincount(pair_of_row, minlength=len(pair_keys))
+        first = np.zeros(len(pair_keys), dtype=np.int64)
+        first[pair_of_row[::-1]] = rows[::-1]
+        p_item, p_num, p_key = item[first], number[first], key[first]
+        centre = _centres(p_item, p_num, counts, tol_abs, tol_rel)
+        key[rows] = p_key[centre][pair_of_row]
     return key
+
+
+def _centres(p_item: np.ndarray, p_num: np.ndarray, counts: np.ndarray, tol_abs: float, tol_rel: float
+             ) -> np.ndarray:
+    """Per distinct (item, value): the index of its group's centre (greedy: most claimed first, fixed radius).
+
+    Each round picks one centre in every item that still has unassigned values, so the number of rounds is the
+    largest number of groups of one item; the rounds work only on the values still unassigned.
+    """
+    centre = np.full(len(p_item), -1, dtype=np.int64)
+    todo = np.arange(len(p_item))
+    while len(todo):
+        # best unassigned value per item: most claims, then the smaller value
+        order = todo[np.lexsort((p_num[todo], -counts[todo], p_item[todo]))]
+        head = order[np.r_[True, p_item[order][1:] != p_item[order][:-1]]]
+        item_centre = np.full(int(p_item.max()) + 1, -1, dtype=np.int64)
+        item_centre[p_item[head]] = head
+        c = item_centre[p_item[todo]]
+        limit = np.maximum(tol_abs, tol_rel * np.abs(p_num[c]))
+        take = np.abs(p_num[todo] - p_num[c]) <= limit + 1e-9
+        centre[todo[take]] = c[take]
+        todo = todo[~take]
+    return centre
 
 
 def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None,
@@ -207,8 +253,37 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
     items_df = pd.DataFrame({
         "subject": text.column(text.take(claims["subject"].cat.categories, item_keys // n_attr)),
         "attribute": text.column(text.take(claims["attribute"].cat.categories, item_attr))})
+    # (source, attribute) pairs: the unit of per-attribute reliability
+    sa_keys, a_sa = dense_rank(a_source * n_attr + item_attr[a_item])
+    desc, anc, depth = _hierarchy_pairs(claims, cands, item_attr, rules)
     part = Partition(a_source, a_cand, a_w, cand_item, item_start, n_false, multi, len(sources),
-                     np.bincount(pair_item, minlength=n_items))
+                     np.bincount(pair_item, minlength=n_items), a_sa, (sa_keys // n_attr).astype(np.int64),
+                     desc, anc)
     return Problem(part=part, claims=claims, items=items_df, cands=cands, sources=sources,
                    pair_of_assert=pair_of_assert, pair_source=pairs // max(n_items, 1), pair_item=pair_item,
-                   pair_cands=pair_cands)
+                   pair_cands=pair_cands, sa_attribute=(sa_keys % n_attr).astype(np.int64),
+                   attributes=pd.Index(claims["attribute"].cat.categories.astype(str)), cand_depth=depth)
+
+
+def _hierarchy_pairs(claims: pd.DataFrame, cands: pd.DataFrame, item_attr: np.ndarray, rules: Rules):
+    """(descendant, ancestor) candidate pairs and depths for attributes with a value hierarchy (else None)."""
+    from ..values import canonicalise_unique
+    from .hierarchy import ancestors_by_key, implication_pairs, read_hierarchy
+
+    names = [str(a) for a in claims["attribute"].cat.categories]
+    tables = []
+    for name in names:
+        rule = rules.attribute_rule(name)
+        if rule.hierarchy and not rule.multi_valued:
+            to_key = (lambda values, rule=rule: canonicalise_unique(pd.Series(values, dtype=object), rule)
+                      .key.tolist())
+            tables.append(ancestors_by_key(read_hierarchy(rule.hierarchy), to_key))
+        else:
+            tables.append(None)
+    if not any(t is not None for t in tables):
+        return None, None, None
+    cand_item = cands["item"].to_numpy()
+    cand_attr = item_attr[cand_item]
+    hierarchical = np.array([t is not None for t in tables])[cand_attr]
+    return implication_pairs(cand_item, cands["value_key"].to_numpy(dtype=object), hierarchical, tables,
+                             cand_attr)

@@ -40,7 +40,7 @@ PAIR_COLUMNS = ["source_a", "source_b", "shared_items", "same_true", "same_false
 
 @dataclass(frozen=True)
 class CopySettings:
-    prior: float = 0.1  # alpha: prior probability that two sources are dependent
+    prior: float = 0.1  # probability that a source depends on some other source (spread over its partners)
     copy_rate: float = 0.8  # c: share of the original's values a copier repeats
     min_shared: int = 3  # pairs sharing fewer items are not judged
     max_sources_per_item: int = 200
@@ -49,7 +49,9 @@ class CopySettings:
 
 def pair_statistics(part: Partition, prob: np.ndarray, max_sources_per_item: int, stride: int = 1,
                     item_offset: int = 0) -> tuple[sparse.csr_matrix, ...]:
-    """Source x source sparse sums: shared items, expected shared-true, expected shared-false, n-weighted false.
+    """(source, attribute) x (source, attribute) sparse sums: shared items, expected shared-true, expected
+    shared-false, n-weighted false. Two pairs of different attributes never share an item, so the sums are
+    per attribute and the test can use each source's accuracy on that attribute.
 
     Only candidates asserted by two or more sources, and items spoken about by two or more, can add to a pair:
     the others are left out before multiplying. With `stride` k > 1 only every k-th item is used (a
@@ -65,15 +67,16 @@ def pair_statistics(part: Partition, prob: np.ndarray, max_sources_per_item: int
         & (part.assert_w > 0)  # items solved elsewhere (the time model) have weight 0 here
     if stride > 1:
         keep &= (item + item_offset) % stride == 0
-    ns, nc, ni = part.n_sources, part.n_cands, part.n_items
+    ns, nc, ni = part.n_sa, part.n_cands, part.n_items
+    sa = part.sa
     # items: a source counts once per item
-    by_item = sparse.csr_matrix((np.ones(int(keep.sum())), (part.assert_source[keep], item[keep])), shape=(ns, ni))
+    by_item = sparse.csr_matrix((np.ones(int(keep.sum())), (sa[keep], item[keep])), shape=(ns, ni))
     by_item.data[:] = 1.0  # duplicates were summed on construction; a source counts once per item
     shared_items = (by_item @ by_item.T).tocsr()
     # candidates asserted by at least two sources
     per_cand = np.bincount(part.assert_cand[keep], minlength=nc)
     keep &= per_cand[part.assert_cand] >= 2
-    s, c = part.assert_source[keep], part.assert_cand[keep]
+    s, c = sa[keep], part.assert_cand[keep]
     ones_t = sparse.csr_matrix((np.ones(len(s)), (c, s)), shape=(nc, ns))
     # wrong values concentrate on the values actually claimed: two independent sources that are both wrong
     # pick the same wrong value with probability 1 / (observed candidates - 1), not 1 / (domain size - 1)
@@ -87,15 +90,22 @@ def pair_statistics(part: Partition, prob: np.ndarray, max_sources_per_item: int
     return shared_items, weighted(p), weighted(1.0 - p), weighted((1.0 - p) * n_false[c])
 
 
-def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, settings: CopySettings
-               ) -> pd.DataFrame:
-    """P(dependent) for every source pair (a < b) that shares at least `min_shared` items."""
+def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, settings: CopySettings,
+               sa_source: np.ndarray | None = None) -> pd.DataFrame:
+    """P(dependent) for every source pair (a < b) that shares at least `min_shared` items.
+
+    `stats` are per (source, attribute) id (`pair_statistics`) and `reliability` per such id; `sa_source` maps
+    the ids to sources (None: the ids are sources). The log-likelihood ratio of each attribute's evidence is
+    computed with the sources' accuracies on that attribute, then summed per source pair.
+    """
     shared, same_true, same_false, false_n = stats
-    upper = sparse.triu(shared, k=1).tocoo()
-    keep = upper.data >= settings.min_shared
-    a, b, k_items = upper.row[keep], upper.col[keep], upper.data[keep]
+    sa_source = np.arange(shared.shape[0]) if sa_source is None else sa_source
+    coo = shared.tocoo()
+    upper = sa_source[coo.row] < sa_source[coo.col]
+    a, b, k_items = coo.row[upper], coo.col[upper], coo.data[upper]
+    empty = pd.DataFrame(columns=["a", "b"] + PAIR_COLUMNS[2:7])
     if len(a) == 0:
-        return pd.DataFrame(columns=["a", "b"] + PAIR_COLUMNS[2:7])
+        return empty
     k_true = np.asarray(same_true[a, b]).ravel()
     k_false = np.asarray(same_false[a, b]).ravel()
     n_bar = np.where(k_false > 1e-12, np.asarray(false_n[a, b]).ravel() / np.maximum(k_false, 1e-12), 10.0)
@@ -109,16 +119,40 @@ def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, se
     # observed / expected agreement. Two poor sources agreeing far above it are copying; two good ones are not.
     expected = k_items * a1 * a2
     ratio = k_true / np.maximum(expected, 1e-12)
-    inflation = float(np.clip(np.median(ratio[k_items >= 2 * settings.min_shared]) if (k_items >= 2 *
-                      settings.min_shared).any() else 1.0, 1.0, None))
+    big = k_items >= 2 * settings.min_shared
+    inflation = float(np.clip(np.median(ratio[big]) if big.any() else 1.0, 1.0, None))
     p_t = np.clip(inflation * a1 * a2, 1e-6, 1 - 1e-6)
     llr = (k_true * np.log((c * orig + (1 - c) * p_t) / p_t)
            + k_false * np.log((c * (1 - orig) + (1 - c) * p_f) / p_f)
            + k_diff * np.log(1 - c))
-    prior_odds = np.log(settings.prior / (1 - settings.prior))
-    dep = 1.0 / (1.0 + np.exp(-np.clip(llr + prior_odds, -700, 700)))
-    return pd.DataFrame({"a": a, "b": b, "shared_items": k_items, "same_true": k_true, "same_false": k_false,
-                         "different": k_diff, "dependence": dep})
+    # sum the attributes' evidence per source pair
+    sa_a, sa_b = sa_source[a], sa_source[b]
+    n = int(sa_source.max()) + 1
+    keys, which = np.unique(sa_a * n + sa_b, return_inverse=True)
+    total = lambda x: np.bincount(which, weights=x, minlength=len(keys))  # noqa: E731
+    k_items, k_true, k_false, k_diff, llr = (total(x) for x in (k_items, k_true, k_false, k_diff, llr))
+    keep = k_items >= settings.min_shared
+    if not keep.any():
+        return empty
+    src_a, src_b = keys[keep] // n, keys[keep] % n
+    dep = 1.0 / (1.0 + np.exp(-np.clip(llr[keep] + pair_prior_log_odds(src_a, src_b, n, settings.prior), -700, 700)))
+    return pd.DataFrame({"a": src_a, "b": src_b, "shared_items": k_items[keep],
+                         "same_true": k_true[keep], "same_false": k_false[keep], "different": k_diff[keep],
+                         "dependence": dep})
+
+
+def pair_prior_log_odds(a: np.ndarray, b: np.ndarray, n_sources: int, prior: float) -> np.ndarray:
+    """Prior log-odds that sources a and b are dependent.
+
+    `prior` is the probability that a source copies from *some* source. It is spread over the source's possible
+    partners (the sources it shares enough subjects with): with m partners each pair gets about prior / m. Among
+    2,000 independent sources a pair's prior is then ~1e-4, so a handful of coincidental agreements (which
+    some of the ~10^6 pairs will always show) is not enough; among 30 sources it is ~1e-2 and a few dozen shared
+    false values suffice. Pairs use the geometric mean of both sources' partner counts (symmetric).
+    """
+    partners = np.bincount(a, minlength=n_sources) + np.bincount(b, minlength=n_sources)
+    alpha = prior / np.maximum(1.0, np.sqrt(partners[a].astype(float) * partners[b]))
+    return np.log(alpha / (1 - alpha))
 
 
 def discounts(part: Partition, pairs: pd.DataFrame, reliability: np.ndarray, settings: CopySettings) -> np.ndarray:

@@ -28,6 +28,7 @@ SOLVERS = ("accu", "majority", "truthfinder")
 class Fit:
     cand_prob: np.ndarray  # P(candidate true), all candidates in global order
     reliability: np.ndarray  # per source
+    sa_reliability: np.ndarray  # per (source, attribute) id (Partition.assert_sa); = the source's without priors
     iterations: int
     converged: bool
     max_change: float  # largest reliability change in the last iteration
@@ -35,10 +36,11 @@ class Fit:
     pairs: pd.DataFrame  # source pairs judged for dependence (a, b ids; see copying.PAIR_COLUMNS)
     parts: list = field(default_factory=list, repr=False)  # the partitions as fitted (copy discounts applied)
     module: object = None  # the solver module
+    pooled_prior: float | None = None  # the learned prior mean of sources without a rule (None: not learned)
 
     def posteriors(self, temperature: float) -> np.ndarray:
         """The candidates' probabilities again, at another temperature (for calibration)."""
-        return _posteriors(self.parts, self.module, self.reliability, len(self.cand_prob), temperature)
+        return _posteriors(self.parts, self.module, self.sa_reliability, len(self.cand_prob), temperature)
 
 
 def solver_module(name: str):
@@ -55,42 +57,103 @@ def split(part: Partition, n_parts: int) -> list[tuple[int, Partition]]:
     a_cand = part.assert_cand[order]
     a_source = part.assert_source[order]
     a_w = part.assert_w[order]
+    a_sa = part.sa[order]
     bounds = np.linspace(0, part.n_items, min(n_parts, part.n_items) + 1).astype(int)
+    has_pairs = part.imply_desc is not None
+    if has_pairs:
+        by_desc = np.argsort(part.imply_desc, kind="stable")
+        i_desc, i_anc = part.imply_desc[by_desc], part.imply_anc[by_desc]
     out = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         c_lo = int(part.item_start[lo])
         c_hi = int(part.item_start[hi]) if hi < part.n_items else part.n_cands
         a_lo, a_hi = np.searchsorted(a_cand, [c_lo, c_hi])
+        if has_pairs:  # a descendant and its ancestor are candidates of one item: in the same partition
+            p_lo, p_hi = np.searchsorted(i_desc, [c_lo, c_hi])
         out.append((c_lo, Partition(
             assert_source=a_source[a_lo:a_hi], assert_cand=a_cand[a_lo:a_hi] - c_lo, assert_w=a_w[a_lo:a_hi],
             cand_item=part.cand_item[c_lo:c_hi] - lo, item_start=part.item_start[lo:hi] - c_lo,
             item_n_false=part.item_n_false[lo:hi], item_multi=part.item_multi[lo:hi], n_sources=part.n_sources,
             item_n_sources=None if part.item_n_sources is None else part.item_n_sources[lo:hi],
+            assert_sa=a_sa[a_lo:a_hi], sa_source=part.source_of_sa,
+            imply_desc=i_desc[p_lo:p_hi] - c_lo if has_pairs else None,
+            imply_anc=i_anc[p_lo:p_hi] - c_lo if has_pairs else None,
         )))
     return out
 
 
-def _em(parts, module, reliability, a, b, rules: SolverRules, extra_stats=None):
+@dataclass(frozen=True)
+class AttributePriors:
+    """Per (source, attribute) id: explicit prior pseudo-counts, and how many claims the source's overall
+    reliability is worth on each attribute (the hierarchical prior)."""
+
+    a: np.ndarray
+    b: np.ndarray
+    strength: np.ndarray  # attribute_strength + the strength of the source's own prior
+
+
+def attribute_reliability(source_rel: np.ndarray, right: np.ndarray, total: np.ndarray, sa_source: np.ndarray,
+                          priors: AttributePriors | None, bounds: tuple[float, float]) -> np.ndarray:
+    """Reliability per (source, attribute): the posterior mean under Beta(k A_s + a, k (1 - A_s) + b).
+
+    A_s is the source's overall reliability (itself the posterior under the source's prior, from all its
+    claims), k = `defaults.attribute_strength` plus the strength of the source's own prior (a firmly believed
+    source prior binds on every attribute), (a, b) the pair's explicit pseudo-counts. An attribute on which
+    a source made few claims stays near A_s; one with many claims gets its own record. Without priors (a
+    solver or rules without per-attribute reliability) every pair takes its source's reliability.
+    """
+    if priors is None:
+        return source_rel[sa_source]
+    k, base = priors.strength, source_rel[sa_source]
+    return np.clip((k * base + priors.a + right) / (k + priors.a + priors.b + total), bounds[0], bounds[1])
+
+
+def pooled_prior_mean(right: np.ndarray, total: np.ndarray, strength: np.ndarray, bounds) -> float:
+    """Empirical-Bayes prior mean for sources without a rule: the typical accuracy of the feed's sources.
+
+    Each source's observed accuracy right/total counts with weight total / (total + strength): sources with a
+    real record set the mean, a source with one claim barely moves it, and no single large source dominates.
+    """
+    weight = total / (total + strength)
+    acc = right / np.where(total > 0, total, 1.0)
+    if weight.sum() <= 0:
+        return float(np.clip(0.5, *bounds))
+    return float(np.clip((weight * acc).sum() / weight.sum(), *bounds))
+
+
+def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stats=None, priors=None, pooled=None):
+    """EM to convergence from the given reliabilities (per source and per (source, attribute)).
+
+    `pooled` marks sources whose prior mean is learned (`pooled_prior_mean`, re-estimated every iteration)."""
     iterations, change, converged = 0, 0.0, not module.ITERATIVE
-    n_sources = parts[0][1].n_sources
+    first = parts[0][1]
+    n_sources, sa_source = first.n_sources, first.source_of_sa
     for iterations in range(1, (rules.max_iterations if module.ITERATIVE else 1) + 1):
-        right = np.zeros(n_sources)
-        total = np.zeros(n_sources)
+        right_sa = np.zeros(first.n_sa)
+        total_sa = np.zeros(first.n_sa)
         for _, p in parts:
-            r, t = module.source_stats(p, module.stats_probs(p, reliability))
-            right += r
-            total += t
+            r, t = module.source_stats(p, module.stats_probs(p, sa_rel))
+            right_sa += r
+            total_sa += t
+        right = np.bincount(sa_source, weights=right_sa, minlength=n_sources)
+        total = np.bincount(sa_source, weights=total_sa, minlength=n_sources)
         if extra_stats is not None and module.ITERATIVE:  # e.g. the time model's items
             r, t = extra_stats(reliability)
             right += r
             total += t
+        if pooled is not None and pooled.any() and module.ITERATIVE:
+            strength = a + b
+            mean = pooled_prior_mean(right, total, strength, rules.reliability_bounds)
+            a, b = np.where(pooled, mean * strength, a), np.where(pooled, (1 - mean) * strength, b)
         updated = module.update(right, total, a, b, rules.reliability_bounds)
-        change = float(np.max(np.abs(updated - reliability))) if len(updated) else 0.0
-        reliability = updated
+        updated_sa = attribute_reliability(updated, right_sa, total_sa, sa_source, priors, rules.reliability_bounds)
+        change = float(max(np.max(np.abs(updated - reliability), initial=0.0),
+                           np.max(np.abs(updated_sa - sa_rel), initial=0.0)))
+        reliability, sa_rel = updated, updated_sa
         if module.ITERATIVE and change < rules.tolerance:
             converged = True
             break
-    return reliability, iterations, converged, change
+    return reliability, sa_rel, iterations, converged, change, a, b
 
 
 def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0) -> np.ndarray:
@@ -102,41 +165,50 @@ def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0) -
 
 def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
         n_partitions: int = 1, copying: CopyingRules | None = None, base_factor: np.ndarray | None = None,
-        extra_stats=None, known_pairs: pd.DataFrame | None = None) -> Fit:
+        extra_stats=None, known_pairs: pd.DataFrame | None = None,
+        attribute_priors: AttributePriors | None = None, pooled: np.ndarray | None = None) -> Fit:
     """Fit source reliabilities and candidate probabilities.
 
     `base_factor` multiplies assertion weights before anything else (explicit attribution: "told Reuters").
     `extra_stats(reliability) -> (right, total)` adds per-source statistics of items solved elsewhere (the time
     model) to every M-step. `known_pairs` (a, b, dependence) are source pairs known to be dependent from other
     evidence (shared passages in articles); they are discounted like pairs found from shared values.
+    `attribute_priors` turns on reliability per (source, attribute) for solvers that support it (accu).
+    `pooled` marks the sources whose prior mean is learned from the feed (no rule, no default reliability).
     """
     module = solver_module(solver or rules.name)
     base = part.assert_w if base_factor is None else part.assert_w * base_factor
     work = replace(part, assert_w=base)
     parts = split(work, n_partitions)
     reliability = np.clip(a / (a + b), *rules.reliability_bounds)
-    reliability, iterations, converged, change = _em(parts, module, reliability, a, b, rules, extra_stats)
+    priors = attribute_priors if (module.PER_ATTRIBUTE and rules.per_attribute) else None
+    zeros = np.zeros(part.n_sa)
+    sa_rel = attribute_reliability(reliability, zeros, zeros, part.source_of_sa, priors, rules.reliability_bounds)
+    reliability, sa_rel, iterations, converged, change, a, b = _em(parts, module, reliability, sa_rel, a, b, rules,
+                                                                   extra_stats, priors, pooled)
     factor = np.ones(len(base))
     pairs = pd.DataFrame(columns=["a", "b"] + copy_model.PAIR_COLUMNS[2:7])
-    if copying is not None and copying.enabled and part.n_sources > 1:
+    if copying is not None and copying.applies_to(module.NAME) and part.n_sources > 1:
         settings = copy_model.CopySettings(copying.prior, copying.copy_rate, copying.min_shared,
                                            copying.max_sources_per_item, copying.threshold)
         stride = max(1, -(-part.n_items // copying.max_items))  # ceil: sample at most max_items items
         for _ in range(copying.rounds):
-            prob = _posteriors(parts, module, reliability, part.n_cands)
+            prob = _posteriors(parts, module, sa_rel, part.n_cands)
             stats = None
             for offset, p in parts:
                 item_offset = int(part.cand_item[offset]) if p.n_cands else 0  # sample on global item ids
                 local = copy_model.pair_statistics(p, prob[offset:offset + p.n_cands], copying.max_sources_per_item,
                                                    stride, item_offset)
                 stats = local if stats is None else tuple(x + y for x, y in zip(stats, local))
-            pairs = copy_model.with_known(copy_model.dependence(stats, reliability, settings), known_pairs)
+            pairs = copy_model.with_known(copy_model.dependence(stats, sa_rel, settings, part.source_of_sa), known_pairs)
             new_factor = copy_model.discounts(work, pairs, reliability, settings)
             if np.array_equal(new_factor, factor):
                 break
             factor = new_factor
             parts = split(replace(part, assert_w=base * factor), n_partitions)
-            reliability, more, converged, change = _em(parts, module, reliability, a, b, rules, extra_stats)
+            reliability, sa_rel, more, converged, change, a, b = _em(parts, module, reliability, sa_rel, a, b,
+                                                                     rules, extra_stats, priors, pooled)
             iterations += more
-    prob = _posteriors(parts, module, reliability, part.n_cands, rules.temperature)
-    return Fit(prob, reliability, iterations, converged, change, factor, pairs, parts, module)
+    prob = _posteriors(parts, module, sa_rel, part.n_cands, rules.temperature)
+    prior_mean = float(a[pooled][0] / (a[pooled][0] + b[pooled][0])) if pooled is not None and pooled.any() else None
+    return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts, module, prior_mean)

@@ -12,6 +12,7 @@ from .segments import seg_sum
 
 NAME = "majority"
 ITERATIVE = False
+PER_ATTRIBUTE = False
 
 
 def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.0) -> np.ndarray:

@@ -15,12 +15,13 @@ from .segments import seg_sum
 
 NAME = "truthfinder"
 ITERATIVE = True
+PER_ATTRIBUTE = False  # textbook: one trust per source
 GAMMA = 0.3
 
 
 def raw_confidence(part: Partition, reliability: np.ndarray) -> np.ndarray:
     tau = -np.log(1.0 - reliability)
-    sigma = np.bincount(part.assert_cand, weights=part.assert_w * tau[part.assert_source], minlength=part.n_cands)
+    sigma = np.bincount(part.assert_cand, weights=part.assert_w * tau[part.sa], minlength=part.n_cands)
     return 1.0 / (1.0 + np.exp(-GAMMA * sigma))
 
 
@@ -33,9 +34,8 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.
 
 def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # TruthFinder's trust update uses the unnormalised confidence; the engine passes it via `prob`
-    right = np.bincount(part.assert_source, weights=part.assert_w * prob[part.assert_cand], minlength=part.n_sources)
-    total = np.bincount(part.assert_source, weights=part.assert_w, minlength=part.n_sources)
-    return right, total
+    right = np.bincount(part.sa, weights=part.assert_w * prob[part.assert_cand], minlength=part.n_sa)
+    return right, part.sa_weight
 
 
 def update(right, total, a, b, bounds):

@@ -7,6 +7,7 @@ import pandas as pd
 from ..rules.model import Thresholds
 from .arrays import Problem
 from . import text
+from .hierarchy import MIN_SUPPORT, related
 from .segments import seg_join
 
 VERDICT_COLUMNS = [
@@ -19,6 +20,10 @@ MAX_LISTED_SOURCES = 20
 def rank_candidates(problem: Problem, prob: np.ndarray) -> np.ndarray:
     """Candidate ids ordered by item, then probability (high first), then value key (deterministic ties)."""
     cands = problem.cands  # key codes follow the sorted key strings
+    if problem.cand_depth is not None:  # value hierarchy: the most specific value with enough support first
+        eligible = prob >= MIN_SUPPORT  # (prob is P(this value or a finer one))
+        return np.lexsort((cands["key_code"].to_numpy(), -prob, np.where(eligible, -problem.cand_depth, 0),
+                           ~eligible, cands["item"].to_numpy()))
     return np.lexsort((cands["key_code"].to_numpy(), -prob, cands["item"].to_numpy()))
 
 
@@ -47,8 +52,13 @@ def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, a
     p_sorted = prob[order]
     # winners: rank 0, plus for multi-valued items every candidate judged more likely true than not
     winner = (rank == 0) | (multi & (p_sorted >= 0.5))
-    # runner-up of an item: the best candidate that is not a winner
+    # runner-up of an item: the best candidate that is not a winner (nor, in a value hierarchy, an ancestor or
+    # descendant of the winner: those agree with it)
     loser = ~winner
+    if part.imply_desc is not None and len(part.imply_desc):
+        top = np.full(part.n_items, -1)
+        top[item_of[rank == 0]] = order[rank == 0]
+        loser &= ~related(part.imply_desc, part.imply_anc, part.n_cands)(top[item_of], order)
     item_runner = np.full(part.n_items, -1)
     loser_pos = np.flatnonzero(loser)
     first_loser = loser_pos[np.r_[True, item_of[loser_pos][1:] != item_of[loser_pos][:-1]]] if len(loser_pos) else []
