@@ -34,6 +34,7 @@ PREVIOUS = ".previous"
 STAGING = ".staging-"
 KNOWN_OUTPUTS = {"verdicts.csv", "verdicts.parquet", "contradictions.csv", "sources.csv", "copies.csv",
                  "timeline.csv", "claims.parquet", "rejects.csv", "report.md", "report.html", "run.json",
+                 "source_attributes.csv", "evaluation.json",
                  "timings.json", "reconcile-error.log"}
 
 
@@ -122,11 +123,22 @@ def recover(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def _listed_outputs(out: Path) -> set[str]:
+    """The files an earlier run's run.json lists as its outputs (a newer or older version may write others)."""
+    import json
+
+    try:
+        return set(json.loads((out / "run.json").read_text(encoding="utf-8")).get("outputs", {}))
+    except (OSError, ValueError, AttributeError):
+        return set()
+
+
 def _check_replaceable(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder")
     if out.is_dir():
-        foreign = sorted(p.name for p in out.iterdir() if p.name not in KNOWN_OUTPUTS
+        listed = _listed_outputs(out)
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in KNOWN_OUTPUTS and p.name not in listed
                          and not p.name.startswith(".staging-"))
         if foreign:
             shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
