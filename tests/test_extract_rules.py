@@ -188,18 +188,27 @@ def test_malformed_lexicon_entry_names_the_key(rules):
         ExtractRules.model_validate(data)
 
 
-def test_rules_folder_errors_name_file_and_key(tmp_path):
+def test_rules_folder_errors_name_file_line_and_column(tmp_path):
     folder = tmp_path / "extract"
     shutil.copytree(ROOT / "rules" / "extract", folder)
     lex = yaml.safe_load((folder / "lexicon.yaml").read_text(encoding="utf-8"))
     lex["extract"]["events"][0]["phrases"] = ["re:recaptur(ed"]
     (folder / "lexicon.yaml").write_text(yaml.safe_dump(lex), encoding="utf-8")
-    with pytest.raises(RulesError, match=r"lexicon.yaml: extract.events\[0\].phrases: .*bad regular expression"):
+    with pytest.raises(RulesError, match=r"lexicon.yaml:\d+:\d+: extract.events.0.phrases: .*bad regular expression"):
         load_extract_rules(tmp_path)
     lex["extract"]["events"][0]["phrases"] = ["recaptured"]
     (folder / "lexicon.yaml").write_text(yaml.safe_dump(lex), encoding="utf-8")
     (folder / "more.yaml").write_text("version: 1\nextract:\n  hedges: []\n", encoding="utf-8")
-    with pytest.raises(RulesError, match=r"extract.hedges is defined in both lexicon.yaml and more.yaml"):
+    with pytest.raises(RulesError, match=r"more.yaml:3:3: extract.hedges: set again \(first set at .*lexicon.yaml"):
+        load_extract_rules(tmp_path)
+
+
+def test_duplicate_key_in_extraction_rules_is_located(tmp_path):
+    folder = tmp_path / "extract"
+    shutil.copytree(ROOT / "rules" / "extract", folder)
+    (folder / "more.yaml").write_text("version: 1\nextract:\n  negation:\n    window_words: 3\n"
+                                      "    window_words: 4\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"more.yaml:5:5: .*duplicate"):
         load_extract_rules(tmp_path)
 
 
