@@ -93,7 +93,9 @@ class FrameReader:
                 return out
         if lem in ("city", "town") and any(c.lower_ == "the" for c in tok.children) and places.before and \
                 not any(t.i in places.subjects for t in tok.subtree):
-            last = places.before(tok.i)  # "the city": the place named last
+            same = [places.subjects[i][0] for i in sorted(places.subjects) if i < tok.i]
+            last = same[-1] if same else places.before(tok.i)  # "the city": named before in the sentence,
+            # else the article's topic (its first place claimed), else the place named last
             return [last] if last else []
         if after_place:  # "Ghazni, 150 km southwest of Kabul": only further conjuncts count
             return [s for c in tok.children if c.dep_ in FOLLOW_FROM_PLACE
@@ -107,13 +109,20 @@ class FrameReader:
                 return caps + [s for c in tok.children if c.dep_ == "conj"
                                for s in self._places_from(c, places, profile, seen)]
         for c in tok.children:
-            if c.dep_ in FOLLOW_FROM_NOUN and not (c.dep_ == "compound" and c.i not in places.subjects):
+            if c.dep_ == "appos":  # a description: a place itself, or only its conjuncts
+                out += self._places_from(c, places, profile, seen, after_place=True)
+            elif c.dep_ in FOLLOW_FROM_NOUN and not (c.dep_ == "compound" and c.i not in places.subjects):
                 out += self._places_from(c, places, profile, seen)
             elif c.dep_ == "prep" and c.lower_ == "of":
                 out += self._places_from(c, places, profile, seen)
         return out
 
     def _role(self, tok, role: str) -> list:
+        if role == "head:nsubj":
+            h, steps = tok, 0
+            while h.dep_ in ("pobj", "prep", "dobj", "attr") and steps < 4:
+                h, steps = h.head, steps + 1
+            return [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")] if h is not tok else []
         if role.startswith("prep:"):
             word = role[5:]
             return [g for c in tok.children if c.dep_ in ("prep", "agent", "dative") and c.lower_ == word
@@ -124,6 +133,10 @@ class FrameReader:
             return [c for c in tok.children if c.dep_ in ("dobj", "attr", "oprd")] + \
                    [g for c in tok.children if c.dep_ == "prt" for g in c.children if g.dep_ == "pobj"]
         found = [c for c in tok.children if c.dep_ == role]
+        if tok.dep_ == "relcl" and role in ("dobj", "nsubjpass") and \
+                any(c.tag_ in ("WDT", "WP") for c in found):  # "a capital that Russian forces had captured"
+            ante = tok.head
+            found = [ante.head] if ante.dep_ == "appos" else [ante]
         if not found and role in ("nsubj", "nsubjpass") and tok.dep_ in ("relcl", "acl") and tok.head.dep_ == "attr":
             found = [c for c in tok.head.head.children if c.dep_ == "nsubj"]  # "X is the latest city to fall"
         if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp") and tok.head.pos_ in ("VERB", "AUX"):
@@ -133,8 +146,11 @@ class FrameReader:
     # ---- actors -------------------------------------------------------------------------------------------
     def _actor(self, tok, pred, sides: list[tuple[int, int, str]], memory: dict) -> tuple[str | None, bool]:
         """(side, named) of the predicate's actor; named=False when only a pronoun or nothing was found."""
-        for role in pred.actor:
-            for a in self._role(tok, role):
+        cands = [a for role in pred.actor for a in self._role(tok, role)]
+        if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
+            cands += self._role(tok, "head:nsubj")
+        for a in cands:
+            if True:
                 lo, hi = a.left_edge.i, a.right_edge.i + 1
                 inside = [s for s in sides if s[0] >= lo and s[1] <= hi]
                 if inside:
@@ -171,7 +187,12 @@ class FrameReader:
                 subjects: list[str] = []
                 for role in pred.place:
                     for h in self._role(tok, role):
-                        subjects += self._places_from(h, places, profile, set())
+                        got = self._places_from(h, places, profile, set())
+                        first = next((t for t in h.subtree if t.dep_ not in ("det", "punct")), None)
+                        if not got and first is not None and first.i in places.subjects and first.dep_ != "poss" \
+                                and not any(t.dep_ == "case" for t in first.children):
+                            got = list(places.subjects[first.i])  # "captured Herat – Afghanistan's third city"
+                        subjects += got
                 subjects = list(dict.fromkeys(subjects))
                 if not subjects:
                     continue

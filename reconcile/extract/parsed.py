@@ -28,6 +28,10 @@ class ArticlePlaces:
     spans: list[tuple[int, int, tuple[str, ...]]]  # (start, end, subjects) in the document's text
     parsed: dict[tuple[int, int], object] = field(default_factory=dict)  # sentence span -> spaCy Doc
     memory: dict = field(default_factory=dict)
+    text: str = ""
+
+    def text_of(self, s: int, e: int) -> str:
+        return self.text[s:e]
 
 
 class ParseStage:
@@ -113,7 +117,7 @@ class ParseStage:
         hits = self.geo.find(text, lo, hi) if self.geo is not None else []
         profile = self._profile(text[lo:hi], hits)
         if self.geo is None:
-            return ArticlePlaces(profile, spans)
+            return ArticlePlaces(profile, spans, text=text)
         named = {self.geo.places[i].country for _, _, idx in hits for i in idx if self.geo.places[i].kind == "country"}
         context = named | set(profile.countries if profile else [])
         big = self.rules.geonames.unambiguous_population
@@ -125,13 +129,15 @@ class ParseStage:
             if pick:
                 best = max(pick, key=lambda p: (p.kind == "admin1", p.population))
                 spans.append((s, e, (best.name,)))
-        return ArticlePlaces(profile, sorted(spans))
+        return ArticlePlaces(profile, sorted(spans), text=text)
 
     def candidates(self, text: str, sentences: list[tuple[int, int]], ap: ArticlePlaces) -> list[tuple[int, int]]:
         """Sentences worth parsing: a place and a predicate word."""
         out = []
         for s, e in sentences:
-            if any(s <= ms and me <= e for ms, me, _ in ap.spans) and \
+            words = text[s:e].lower()
+            if (any(s <= ms and me <= e for ms, me, _ in ap.spans)
+                    or (ap.spans and ("the city" in words or "the town" in words))) and \
                     self.reader.mentions_event(set(_WORD.findall(text[s:e].lower()))):
                 out.append((s, e))
         return out
@@ -177,12 +183,19 @@ class ParseStage:
                 if span is not None:
                     subjects[span.root.i] = names
         ap.memory["generic"] = ap.profile is None
-        cities = [(ms, names[0]) for ms, me, names in ap.spans if not names[0].endswith(" province")]
+        actors = {p.lower() for ps in (ap.profile.actors.values() if ap.profile else []) for p in ps}
+        cities = [(ms, names[0]) for ms, me, names in ap.spans  # "Moscow" said ... is an actor, not a place
+                  if not names[0].endswith(" province") and ap.text_of(ms, me).lower() not in actors]
 
         def before(i: int) -> str | None:
+            if ap.memory.get("topic"):
+                return ap.memory["topic"]
             pos = s + doc[i].idx
             prior = [n for ms, n in cities if ms < pos]
             return prior[-1] if prior else None
 
-        return self.reader.read(doc, s, SentencePlaces(subjects, before), ap.profile, self._sides(doc, ap.profile),
-                                times, ap.memory, published_at)
+        out = self.reader.read(doc, s, SentencePlaces(subjects, before), ap.profile, self._sides(doc, ap.profile),
+                               times, ap.memory, published_at)
+        if out and not ap.memory.get("topic"):
+            ap.memory["topic"] = out[0].subject
+        return out
