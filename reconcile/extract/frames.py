@@ -30,6 +30,8 @@ PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
 MODALS = {"may", "might", "could", "would"}
 FOLLOW_FROM_PLACE = {"conj", "appos"}
 FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
+DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "centre",
+              "center", "north-west", "north-east", "south-west", "south-east"}
 PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "district", "area", "oblast",
                "state", "governorate", "centre", "center", "outskirts", "suburbs", "streets", "regional"}
 
@@ -85,11 +87,8 @@ class FrameReader:
             for c in tok.children:
                 if c.dep_ in FOLLOW_FROM_PLACE:
                     out += self._places_from(c, places, profile, seen, after_place=True)
-                elif c.dep_ == "prep" and c.lower_ in ("in", "near") and c.i > tok.i:  # "X in the south and Y"
-                    for g in c.children:
-                        if g.dep_ == "pobj" and g.i not in places.subjects:
-                            out += [s for cc in g.children if cc.dep_ == "conj"
-                                    for s in self._places_from(cc, places, profile, seen)]
+                elif c.dep_ == "prep":
+                    out += self._direction_conj(c, places, profile, seen)
             return out
         lem = self.lemma(tok)
         if lem in facilities or tok.lower_ in facilities:
@@ -126,7 +125,17 @@ class FrameReader:
                 out += self._places_from(c, places, profile, seen)
             elif c.dep_ == "prep" and c.lower_ == "of":
                 out += self._places_from(c, places, profile, seen)
+            elif c.dep_ == "prep":
+                out += self._direction_conj(c, places, profile, seen)
         return out
+
+    def _direction_conj(self, prep, places, profile, seen) -> list[str]:
+        """"Lashkar Gah in the south and Qala-e-Naw in the northwest": the parser often hangs the second
+        place on the direction word; take conjuncts of a direction after "in"."""
+        if prep.lower_ != "in":
+            return []
+        return [s for g in prep.children if g.dep_ == "pobj" and g.lower_ in DIRECTIONS
+                for cc in g.children if cc.dep_ == "conj" for s in self._places_from(cc, places, profile, seen)]
 
     def _role(self, tok, role: str) -> list:
         if role == "head:nsubj":

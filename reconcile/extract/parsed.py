@@ -51,6 +51,18 @@ class ParseStage:
         if len(self.actor_auto):
             self.actor_auto.make_automaton()
         self._matchers: dict[int, object] = {}
+        # a YAML place that GeoNames also knows takes over the GeoNames spellings: "Qal'ah-ye Now" is the
+        # seed's "Qala-e-Naw" (same name, or a YAML alias that names exactly one GeoNames city or province)
+        self.yaml_of: dict[int, str] = {}
+        if self.geo is not None:
+            for e in gaz.entity.values():
+                if e.type == "facility":
+                    continue
+                for alias in [e.name] + [a for a in e.aliases if not a.startswith("re:")]:
+                    whole = [h for h in self.geo.find(alias) if h[0] == 0 and h[1] == len(alias)]
+                    cands = [i for h in whole for i in h[2] if self.geo.places[i].kind != "country"]
+                    if len(cands) == 1 or (cands and self.geo.places[cands[0]].name == e.name):
+                        self.yaml_of.setdefault(cands[0], e.name)
 
     # ---- hierarchy and capitals ---------------------------------------------------------------------------
     def capital_of(self, name: str) -> str | None:
@@ -77,9 +89,9 @@ class ParseStage:
         while todo:
             n = todo.pop()
             parent = None
-            if n in self.gaz.entity:
+            if n in self.gaz.entity and self.gaz.entity[n].parent:
                 parent = self.gaz.entity[n].parent
-            elif self.geo is not None and n in self.geo.by_name:
+            elif self.geo is not None and n in self.geo.by_name:  # also a YAML place GeoNames knows by name
                 parent = self.geo.places[self.geo.by_name[n]].parent or None
             else:
                 for fac in sorted({f for p in self.rules.profiles for f in p.facilities}, key=len, reverse=True):
@@ -128,7 +140,8 @@ class ParseStage:
             pick = [p for p in cands if p.country in context] or [p for p in cands if p.population >= big]
             if pick:
                 best = max(pick, key=lambda p: (p.kind == "admin1", p.population))
-                spans.append((s, e, (best.name,)))
+                i = self.geo.by_name[best.name]
+                spans.append((s, e, (self.yaml_of.get(i, best.name),)))
         return ArticlePlaces(profile, sorted(spans), text=text)
 
     def candidates(self, text: str, sentences: list[tuple[int, int]], ap: ArticlePlaces) -> list[tuple[int, int]]:
