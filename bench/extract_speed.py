@@ -65,6 +65,10 @@ def main() -> None:
     load_geonames(rules.geonames.min_population)
     setup = time.perf_counter() - t0
     pool = sentence_pool()
+    print(f"sentence pool: {len(pool)} real sentences; model + gazetteer load {setup:.1f} s (once); "
+          f"workers {args.workers}\n")
+    print("| articles | words/article | unique | seconds | articles/s | articles/s per worker | claims |")
+    print("|---|---|---|---|---|---|---|", flush=True)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
@@ -73,15 +77,12 @@ def main() -> None:
             t0 = time.perf_counter()
             claims, stats = extract_feed([feed], rules)
             secs = time.perf_counter() - t0
-            rows.append((n, nwords / n, secs, n / secs, len(claims), stats["articles_unique"]))
-    print(f"sentence pool: {len(pool)} real sentences; model + gazetteer load {setup:.1f} s (once); "
-          f"workers {args.workers}\n")
-    print("| articles | words/article | unique | seconds | articles/s | articles/s per worker | claims |")
-    print("|---|---|---|---|---|---|---|")
-    for n, wpa, secs, rate, nclaims, uniq in rows:
-        print(f"| {n} | {wpa:.0f} | {uniq} | {secs:.1f} | {rate:.1f} | {rate / args.workers:.1f} | {nclaims} |")
+            rate = n / secs
+            rows.append((n, rate))
+            print(f"| {n} | {nwords / n:.0f} | {stats['articles_unique']} | {secs:.1f} | {rate:.1f} | "
+                  f"{rate / args.workers:.1f} | {len(claims)} |", flush=True)
     if len(rows) > 1:
-        print(f"\nthroughput ratio {rows[-1][0]} vs {rows[0][0]} articles: {rows[-1][3] / rows[0][3]:.2f} "
+        print(f"\nthroughput ratio {rows[-1][0]} vs {rows[0][0]} articles: {rows[-1][1] / rows[0][1]:.2f} "
               f"(1.00 = linear)")
 
 
