@@ -150,9 +150,10 @@ class FrameReader:
         if role == "agent":
             return [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if role == "dobj":
-            return [c for c in tok.children if c.dep_ in ("dobj", "attr", "oprd")] + \
-                   [g for c in tok.children if c.dep_ == "prt" for g in c.children if g.dep_ == "pobj"]
-        found = [c for c in tok.children if c.dep_ == role]
+            found = [c for c in tok.children if c.dep_ in ("dobj", "attr", "oprd")] + \
+                [g for c in tok.children if c.dep_ == "prt" for g in c.children if g.dep_ == "pobj"]
+        else:
+            found = [c for c in tok.children if c.dep_ == role]
         if tok.dep_ == "relcl" and role in ("dobj", "nsubjpass") and \
                 any(c.tag_ in ("WDT", "WP") for c in found):  # "a capital that Russian forces had captured"
             ante = tok.head
