@@ -27,7 +27,7 @@ from pathlib import Path
 
 import ahocorasick
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
 _STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
 _APOS = "'’‘`ʼ"
@@ -47,6 +47,11 @@ def fold(s: str) -> str:
     """ASCII-folded spelling ("Sīnnār" -> "Sinnar"); apostrophe variants become "'"."""
     s = "".join("'" if c in _APOS else c for c in s)
     return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+
+
+def _key(alias: str) -> str:
+    """Automaton key: lower case, one apostrophe, hyphens as spaces (Sar-e-Pul = Sar-e Pul = Sar e Pul)."""
+    return "".join("'" if c in _APOS else " " if c == "-" else c for c in alias.lower())
 
 
 def _latin(s: str) -> bool:
@@ -104,7 +109,7 @@ class GeoGazetteer:
         hi = len(text) if hi is None else hi
         seg = text[lo:hi]
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in seg)
-        low = "".join("'" if c in _APOS else c for c in low)
+        low = "".join("'" if c in _APOS else " " if c == "-" else c for c in low)
         hits = []
         for end, (n, idx) in self.auto.iter(low):
             s, e = end - n + 1, end + 1
@@ -158,7 +163,7 @@ def _build(min_population: int) -> GeoGazetteer:
         places.append(place)
         i = len(places) - 1
         for a in {x for n in names for x in (n, fold(n)) if _good_alias(x)}:
-            key = a.lower()
+            key = _key(a)
             if i not in aliases[key]:
                 aliases[key].append(i)
 
