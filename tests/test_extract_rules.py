@@ -164,7 +164,7 @@ def test_record_feeds_take_fields_and_offsets_index_the_text_field(tmp_path, rul
     jl.write_text(json.dumps(rec) + "\n" + json.dumps(rec) + "\n", encoding="utf-8")
     df, stats = extract_feed([jl], rules)
     assert (stats["articles_read"], stats["articles_unique"]) == (2, 1)
-    row = df.iloc[0]
+    row = df[df.offset_in == "text"].iloc[0]  # the title's claim (capital falls) has offsets into the title
     assert (row.source, row.source_origin, row.published_at, row.published_at_source, row.url, row.offset_in) == \
         ("Pajhwok", "field", "2021-07-06T04:30:00Z", "field", "https://example.org/a", "text")
     assert rec["text"][row.char_start:row.char_end] == row.quote
@@ -188,18 +188,27 @@ def test_malformed_lexicon_entry_names_the_key(rules):
         ExtractRules.model_validate(data)
 
 
-def test_rules_folder_errors_name_file_and_key(tmp_path):
+def test_rules_folder_errors_name_file_line_and_column(tmp_path):
     folder = tmp_path / "extract"
     shutil.copytree(ROOT / "rules" / "extract", folder)
     lex = yaml.safe_load((folder / "lexicon.yaml").read_text(encoding="utf-8"))
     lex["extract"]["events"][0]["phrases"] = ["re:recaptur(ed"]
     (folder / "lexicon.yaml").write_text(yaml.safe_dump(lex), encoding="utf-8")
-    with pytest.raises(RulesError, match=r"lexicon.yaml: extract.events\[0\].phrases: .*bad regular expression"):
+    with pytest.raises(RulesError, match=r"lexicon.yaml:\d+:\d+: extract.events.0.phrases: .*bad regular expression"):
         load_extract_rules(tmp_path)
     lex["extract"]["events"][0]["phrases"] = ["recaptured"]
     (folder / "lexicon.yaml").write_text(yaml.safe_dump(lex), encoding="utf-8")
     (folder / "more.yaml").write_text("version: 1\nextract:\n  hedges: []\n", encoding="utf-8")
-    with pytest.raises(RulesError, match=r"extract.hedges is defined in both lexicon.yaml and more.yaml"):
+    with pytest.raises(RulesError, match=r"more.yaml:3:3: extract.hedges: set again \(first set at .*lexicon.yaml"):
+        load_extract_rules(tmp_path)
+
+
+def test_duplicate_key_in_extraction_rules_is_located(tmp_path):
+    folder = tmp_path / "extract"
+    shutil.copytree(ROOT / "rules" / "extract", folder)
+    (folder / "more.yaml").write_text("version: 1\nextract:\n  negation:\n    window_words: 3\n"
+                                      "    window_words: 4\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"more.yaml:5:5: .*duplicate"):
         load_extract_rules(tmp_path)
 
 

@@ -27,6 +27,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--source", default=None, metavar="NAME",
                         help="outlet for articles with no source field and no outlet named in their text")
     parser.add_argument("--stats", default=None, metavar="FILE", help="also write extraction statistics (JSON)")
+    parser.add_argument("--hierarchy", default=None, metavar="FILE",
+                        help="also write the places' containment as a child,parent CSV (facility -> city -> "
+                        "province -> country; YAML gazetteer parents, else GeoNames) for value hierarchies")
 
 
 def _parse_date(value: str):
@@ -59,6 +62,10 @@ def _write_atomic(path: Path, write) -> None:
             os.unlink(tmp)
 
 
+def _csv(v: str) -> str:
+    return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\n') else v
+
+
 def run(args) -> int:
     from ..extract import extract_feed, load_extract_rules, looks_like_article_feed
 
@@ -82,6 +89,13 @@ def run(args) -> int:
         _write_atomic(Path(args.out), lambda fh: claims.to_csv(fh, index=False))
     if args.stats:
         _write_atomic(Path(args.stats), lambda fh: json.dump(stats, fh, indent=2, ensure_ascii=False))
+    if args.hierarchy:
+        from ..extract.matching import Gazetteer
+        from ..extract.parsed import ParseStage
+
+        rows = ParseStage(rules, Gazetteer(rules)).hierarchy(sorted(set(claims["subject"])))
+        _write_atomic(Path(args.hierarchy), lambda fh: fh.write("child,parent\n" + "".join(
+            f"{_csv(c)},{_csv(p)}\n" for c, p in rows)))
     for skip in stats["skipped"]:
         log.warning(f"reconcile extract: skipped {skip['article']} ({skip['file']}): {skip['reason']}")
     log.info(f"articles read {stats['articles_read']}, unique {stats['articles_unique']} "

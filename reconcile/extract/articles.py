@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +26,7 @@ from .model import ExtractRules
 from .textutil import find_phrases, line_spans, norm_key, phrase_regex, words
 
 RECORD_COLUMNS = ("source", "published_at", "title", "text", "url")
+MINHASH_PERM = 64  # MinHash permutations for near-duplicate articles
 _END_PUNCT = tuple(".!?:;,\"”’')")
 
 
@@ -71,11 +73,9 @@ class Article:
 def parse_date(value: str, where: str) -> datetime:
     try:
         dt = dateparser.parse(str(value))
-    except (ValueError, OverflowError) as exc:
+        return to_utc(dt)  # an impossible offset (+99:99) fails here
+    except (ValueError, OverflowError, TypeError) as exc:
         raise FeedError(f"{where}: cannot read the date {value!r}: {exc}") from exc
-    if dt is None:
-        raise FeedError(f"{where}: cannot read the date {value!r}")
-    return to_utc(dt)
 
 
 def to_utc(dt: datetime) -> datetime:
@@ -98,8 +98,8 @@ def _read_bytes(path: Path) -> bytes:
     if path.suffix == ".gz":
         try:
             raw = gzip.decompress(raw)
-        except OSError as exc:
-            raise FeedError(f"{path}: not a gzip file: {exc}") from exc
+        except (OSError, EOFError, zlib.error) as exc:
+            raise FeedError(f"{path}: not a complete gzip file (truncated or corrupt): {exc}") from exc
     return raw
 
 
@@ -128,7 +128,7 @@ def looks_like_article_feed(path: str | Path) -> bool:
                 line = next((ln for ln in fh if ln.strip()), "{}")
                 obj = json.loads(line)
                 cols = set(obj) if isinstance(obj, dict) else set()
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, StopIteration, csv.Error):
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError, StopIteration, csv.Error):
         return False
     return "text" in cols and "value" not in cols
 
@@ -202,10 +202,9 @@ def find_dateline(art: Article, rules: ExtractRules) -> tuple[datetime, tuple[in
         m = re.compile(pat, re.MULTILINE).match(text, art.body_start, art.end)
         if m:
             try:
-                dt = dateparser.parse(m.group("date"))
-            except (ValueError, OverflowError):
-                continue
-            return to_utc(dt), (m.start(), m.end())
+                return to_utc(dateparser.parse(m.group("date"))), (m.start(), m.end())
+            except (ValueError, OverflowError, TypeError):
+                continue  # "32 July 2021": not a date, so not a dateline
     return None
 
 
@@ -253,23 +252,39 @@ def mark_datelines(arts: list[Article], rules: ExtractRules) -> None:
 
 
 def group_copies(arts: list[Article], rules: ExtractRules) -> list[Article]:
-    """Keep one article per group of copies (the longest); the others go to its `copies`."""
+    """Keep one article per group of copies (the longest); the others go to its `copies`.
+
+    Linear in the number of articles: a copy is looked for only among candidates - kept articles with the
+    same opening (exact copies, repeated leads, truncated teasers start like their original) and near
+    duplicates found by MinHash LSH over word shingles (datasketch) - never among all pairs."""
+    from datasketch import MinHash, MinHashLSH
+
+    d = rules.articles.dedup
+
     def key(a: Article) -> str:
         t = a.doc.text
         text = t[a.start:a.dateline[0]] + " " + t[a.dateline[1]:a.end] if a.dateline else t[a.start:a.end]
         return norm_key(text)
 
     keys = {id(a): key(a) for a in arts}
-    sh = {id(a): _shingles(words(a.doc.text[a.start:a.end]), rules.articles.dedup.shingle_words) for a in arts}
-    order = sorted(arts, key=lambda a: -len(keys[id(a)]))
+    sh = {id(a): _shingles(words(a.doc.text[a.start:a.end]), d.shingle_words) for a in arts}
+    order = sorted(arts, key=lambda a: (-len(keys[id(a)]), a.doc.file, a.doc.record or 0, a.start))
+    lsh = MinHashLSH(threshold=d.jaccard, num_perm=MINHASH_PERM)
+    by_opening: dict[str, list[int]] = {}
     kept: list[Article] = []
     for a in order:
-        for k in kept:
-            if _is_copy(keys[id(a)], keys[id(k)], sh[id(a)], sh[id(k)], rules):
-                k.copies.append(a)
+        k = keys[id(a)]
+        mh = MinHash(num_perm=MINHASH_PERM, seed=1)
+        mh.update_batch(["\x1f".join(x).encode("utf-8") for x in sh[id(a)]])
+        cands = set(by_opening.get(k[: d.min_chars], [])) | {int(x) for x in lsh.query(mh)}
+        for n in sorted(cands):
+            if _is_copy(k, keys[id(kept[n])], sh[id(a)], sh[id(kept[n])], rules):
+                kept[n].copies.append(a)
                 break
         else:
             kept.append(a)
+            by_opening.setdefault(k[: d.min_chars], []).append(len(kept) - 1)
+            lsh.insert(str(len(kept) - 1), mh)
     return sorted(kept, key=lambda a: (a.doc.file, a.doc.record or 0, a.start))
 
 

@@ -139,7 +139,7 @@ class SentenceExtractor:
                     dropped += len(subjects)
                     continue
                 value = ev.negated_value
-            when = self._time(text, times, trig, clause)
+            when = _after(text, times, clause, clauses, self._time(text, times, trig, clause))
             for m in subjects:
                 for subj in m.entities:
                     out.append(SentenceClaim(subj, ev.attribute, value, round(weight * m.weight, 4),
@@ -178,6 +178,23 @@ class SentenceExtractor:
                 out.append(SentenceClaim(subj[0].entities[0], q.attribute, value, 1.0, m.group(0), [], False,
                                          False, bound, inside[0] if inside else None))
         return out
+
+
+def _after(text: str, times: list[TimeSpan], clause, clauses, when: TimeSpan | None) -> TimeSpan | None:
+    """Order of events in a sentence: "X ... after Y <time>" - X holds from the end of Y's time on
+    ("recaptured government buildings ... after Taliban fighters stormed it overnight")."""
+    k = clauses.index(clause) if clause in clauses else -1
+    if when is None or k < 0 or k + 1 >= len(clauses):
+        return when
+    nxt = clauses[k + 1]
+    if not text[nxt[0]:nxt[1]].strip().lower().startswith("after"):
+        return when
+    if text[nxt[0]:nxt[1]].strip().lower() == "after" and k + 2 < len(clauses):  # the cut word on its own
+        nxt = (nxt[0], clauses[k + 2][1])
+    prior = [t for t in times if nxt[0] <= t.start < nxt[1]]
+    if not prior or not (when.valid_from < prior[0].valid_to <= when.valid_to):
+        return when
+    return TimeSpan(when.start, when.end, f"{when.text}, after {prior[0].text}", prior[0].valid_to, when.valid_to)
 
 
 def ev_regex(trig: Hit, ev) -> str:

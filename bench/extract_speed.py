@@ -1,0 +1,90 @@
+"""Extraction throughput on synthetic feeds of ~500-word articles made by recombining real sentences.
+
+    flock /tmp/reconcile-heavy.lock python -m bench.extract_speed [--sizes 1000 10000] [--workers 1]
+
+Sentences come from real reporting (data/devset/articles.jsonl and the seed); article i takes sentences
+chosen by a generator seeded with i until it has ~500 words, so every run builds the same feeds. Model and
+gazetteer loading are timed apart (once per process). Prints a Markdown table: articles per second, and the
+ratio of the largest feed's throughput to the smallest's (1.0 = linear cost).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from reconcile.extract import extract_feed, load_extract_rules
+from reconcile.extract.geonames import load_geonames
+from reconcile.extract.nlp import load_pipeline
+from reconcile.extract.textutil import sentence_spans
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTLETS = ["Reuters", "AFP", "AP", "Al Jazeera", "BBC", "Kyiv Independent", "Radio Tamazuj", "The National"]
+
+
+def sentence_pool() -> list[str]:
+    texts = [json.loads(line)["text"] for line in (ROOT / "data" / "devset" / "articles.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()]
+    texts.append((ROOT / "data" / "seed_articles.txt").read_text(encoding="utf-8"))
+    pool = []
+    for t in texts:
+        for para in t.split("\n"):
+            pool += [para[s:e] for s, e in sentence_spans(para, 0, len(para)) if len(para[s:e].split()) >= 6]
+    return sorted(set(pool))
+
+
+def make_feed(path: Path, n: int, pool: list[str], words: int = 500) -> int:
+    total = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            rng = random.Random(i)
+            body, count = [], 0
+            while count < words:
+                s = pool[rng.randrange(len(pool))]
+                body.append(s)
+                count += len(s.split())
+            total += count
+            fh.write(json.dumps({"source": OUTLETS[i % len(OUTLETS)], "published_at": f"2023-{1 + i % 12:02d}-"
+                                 f"{1 + i % 28:02d}", "title": "", "text": " ".join(body)}) + "\n")
+    return total
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--workers", type=int, default=1, help="nlp.pipe processes (extract.nlp.workers)")
+    ap.add_argument("--rules", default=str(ROOT / "rules"))
+    args = ap.parse_args()
+    rules = load_extract_rules(args.rules)
+    rules = rules.model_copy(update={"nlp": rules.nlp.model_copy(update={"workers": args.workers})})
+    t0 = time.perf_counter()
+    load_pipeline(rules.nlp.model)
+    load_geonames(rules.geonames.min_population)
+    setup = time.perf_counter() - t0
+    pool = sentence_pool()
+    print(f"sentence pool: {len(pool)} real sentences; model + gazetteer load {setup:.1f} s (once); "
+          f"workers {args.workers}\n")
+    print("| articles | words/article | unique | seconds | articles/s | articles/s per worker | claims |")
+    print("|---|---|---|---|---|---|---|", flush=True)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            feed = Path(tmp) / f"feed-{n}.jsonl"
+            nwords = make_feed(feed, n, pool)
+            t0 = time.perf_counter()
+            claims, stats = extract_feed([feed], rules)
+            secs = time.perf_counter() - t0
+            rate = n / secs
+            rows.append((n, rate))
+            print(f"| {n} | {nwords / n:.0f} | {stats['articles_unique']} | {secs:.1f} | {rate:.1f} | "
+                  f"{rate / args.workers:.1f} | {len(claims)} |", flush=True)
+    if len(rows) > 1:
+        print(f"\nthroughput ratio {rows[-1][0]} vs {rows[0][0]} articles: {rows[-1][1] / rows[0][1]:.2f} "
+              f"(1.00 = linear)")
+
+
+if __name__ == "__main__":
+    main()

