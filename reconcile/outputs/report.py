@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..solve.verdicts import STATUSES
+
 TOP_CONTRADICTIONS = 10
 TOP_SOURCES = 20
 QUOTES_PER_VALUE = 3
@@ -58,7 +60,7 @@ def render_report(result, rules_files: list[Path], rules_summary: dict) -> str:
         e = result.extraction
         lines.append(f"- articles read {e.get('articles_read')}, unique {e.get('articles_unique')}, "
                      f"with claims {e.get('articles_with_claims')}, without claims {e.get('articles_without_claims')}")
-    status = v["status"].value_counts().reindex(["settled", "contested", "tie", "insufficient"], fill_value=0)
+    status = v["status"].value_counts().reindex(list(STATUSES), fill_value=0)
     lines += ["", "## Verdicts", "", "Status: " + ", ".join(f"{k} {n}" for k, n in status.items()), ""]
     shown = v.sort_values(["status", "confidence"], ascending=[True, True]).head(30)
     lines.append(_table(shown[["subject", "attribute", "value", "confidence", "status", "runner_up",
