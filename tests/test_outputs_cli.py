@@ -131,9 +131,13 @@ def test_report_names_the_most_severe_contradiction_with_sources_and_quotes(done
     c = read(out, "contradictions.csv")
     top = c.iloc[0]
     assert (top["subject"], top["kind"], top["source"]) == ("Kunduz", "self_contradiction", "TOLOnews")
-    assert "## Contradictions (3, most severe first)" in report
-    section = report.split("## Contradictions", 1)[1].split("### ")[1]
-    assert section.startswith("Kunduz / control: self contradiction by TOLOnews")
+    assert "## Contradictions (3, most doubtful first)" in report
+    sections = report.split("## Contradictions", 1)[1].split("## Sources")[0].split("### ")[1:]
+    # most doubtful first: Herat's verdict has the smaller margin over its runner-up
+    assert [s.splitlines()[0] for s in sections] == [
+        "Herat / control: value conflict", "Kunduz / control: self contradiction by TOLOnews",
+        "Kunduz / control: value conflict"]
+    section = sections[1]
     assert '"Government forces retook Kunduz"' in section and '"Fighting continues"' in section
     assert "TOLOnews, spokesman" in section
     assert '"The Taliban took Kunduz"' in section  # the winning side's evidence too
@@ -233,7 +237,7 @@ def test_failed_write_leaves_no_run_json_and_no_staging(done, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full while rendering the report")
 
-    monkeypatch.setattr("reconcile.outputs.tables.render_report", broken)
+    monkeypatch.setattr("reconcile.outputs.tables.write_reports", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         cli("run", feed, "--rules", rules, "--out", out)
     assert not (out / "run.json").exists()  # the previous complete run no longer looks complete
@@ -249,7 +253,7 @@ def test_failed_write_into_a_new_folder(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("reconcile.outputs.tables.render_report", broken)
+    monkeypatch.setattr("reconcile.outputs.tables.write_reports", broken)
     with pytest.raises(OSError):
         cli("run", feed, "--rules", rules, "--out", tmp_path / "new")
     assert os.listdir(tmp_path / "new") == []
