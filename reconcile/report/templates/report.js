@@ -27,6 +27,19 @@
     return node;
   }
   function fmt(x, d) { return (x === null || x === undefined || x === '') ? '' : Number(x).toFixed(d === undefined ? 3 : d); }
+  function clip(s, n) {
+    // very long values (a 1 MB string) are cut in tables: laying out megabytes of unbroken text would
+    // freeze the page; the full text is one click away in the verdict panel, and in the CSVs
+    s = String(s);
+    return s.length > n ? s.slice(0, n) + ' … (' + s.length + ' characters)' : s;
+  }
+  function longText(tag, s, n) {
+    var node = el(tag, { text: clip(s, n) });
+    if (String(s).length <= n) { return node; }
+    var more = el('button', { cls: 'act show-all', text: 'show all ' + String(s).length + ' characters' });
+    more.addEventListener('click', function () { node.textContent = s; node.classList.add('full'); more.remove(); });
+    return el('div', {}, node, more);
+  }
   function safeUrl(url) {
     // links only to http(s); anything else (javascript:, data:, vbscript:) stays plain text
     try { var u = new URL(url); return (u.protocol === 'http:' || u.protocol === 'https:') ? u.href : null; }
@@ -125,8 +138,7 @@
       SHOWN.forEach(function (c) {
         var v = r[COL[c]];
         if (c === 'subject' && r[COL.label]) { v = r[COL.label] + ' (' + v + ')'; }
-        var td = el('td', { cls: NUMERIC[c] ? 'num' : '', text: NUMERIC[c] ? fmt(v) : v, data: { col: c } });
-        if (c === 'losing_sources' && v.length > 160) { td.textContent = v.slice(0, 160) + ' …'; td.title = v; }
+        var td = el('td', { cls: NUMERIC[c] ? 'num' : '', text: NUMERIC[c] ? fmt(v) : clip(v, 160), data: { col: c } });
         tr.appendChild(td);
       });
       tr.addEventListener('click', function () { selected = r[COL.id]; showDetail(r); renderTriage(); });
@@ -172,7 +184,7 @@
       var bar = el('div', { cls: 'wf-bar ' + cls, data: { vote: String(vote) } });
       bar.style.left = (100 * (Math.min(from, to) - lo) / span) + '%';
       bar.style.width = Math.max(0.4, 100 * Math.abs(to - from) / span) + '%';
-      var r = el('div', { cls: 'wf-row' }, el('div', { cls: 'wf-label', text: label }),
+      var r = el('div', { cls: 'wf-row' }, el('div', { cls: 'wf-label', text: clip(label, 200) }),
                  el('div', { cls: 'wf-track' }, bar), el('div', { cls: 'wf-val', text: (vote >= 0 ? '+' : '') + fmt(vote) }));
       box.appendChild(r);
       if (extra) { box.appendChild(extra); }
@@ -181,7 +193,7 @@
     value.bars.forEach(function (b) {
       var members = el('div', { cls: 'wf-members' });
       b.members.forEach(function (m) {
-        members.appendChild(el('div', { text: m.source + ': reliability ' + fmt(m.reliability) + ' × weight ' +
+        members.appendChild(el('div', { text: clip(m.source, 200) + ': reliability ' + fmt(m.reliability) + ' × weight ' +
           fmt(m.weight, 2) + ' × recency ' + fmt(m.recency, 2) + ' × copy discount ' + fmt(m.copy_discount, 2) +
           ' → vote ' + fmt(m.vote) }));
       });
@@ -199,15 +211,15 @@
     value.quotes.forEach(function (q) {
       var who = q.source + (q.speaker ? ', ' + q.speaker + (q.role ? ' (' + q.role + ')' : '') : '') +
                 (q.published_at ? ', ' + q.published_at : '');
-      var line = el('div', { cls: 'quote-head' }, el('strong', { text: who }));
+      var line = el('div', { cls: 'quote-head' }, el('strong', { text: clip(who, 500) }));
       if (q.url) {
         var href = safeUrl(q.url);
         line.appendChild(document.createTextNode(' — '));
-        line.appendChild(href ? el('a', { href: href, text: q.url, rel: 'noopener noreferrer', target: '_blank' })
-                              : el('span', { cls: 'muted', text: q.url + ' (not a web link)' }));
+        line.appendChild(href ? el('a', { href: href, text: clip(q.url, 300), rel: 'noopener noreferrer', target: '_blank' })
+                              : el('span', { cls: 'muted', text: clip(q.url, 300) + ' (not a web link)' }));
       }
       list.appendChild(line);
-      if (q.quote) { list.appendChild(el('blockquote', { text: q.quote })); }
+      if (q.quote) { list.appendChild(longText('blockquote', q.quote, 2000)); }
     });
     if (value.more_quotes) { list.appendChild(el('p', { cls: 'muted', text: value.more_quotes + ' more claim(s) in claims.parquet' })); }
     return list;
@@ -217,15 +229,15 @@
     box.replaceChildren();
     box.hidden = false;
     var title = (r[COL.label] ? r[COL.label] + ' — ' : '') + r[COL.subject] + ' / ' + r[COL.attribute];
-    box.appendChild(el('h3', { text: title }));
-    box.appendChild(el('p', {}, 'Contradiction ' + r[COL.id] + ' (' + r[COL.kind] + '): ' + r[COL.competing_values]));
+    box.appendChild(longText('h3', title, 500));
+    box.appendChild(longText('p', 'Contradiction ' + r[COL.id] + ' (' + r[COL.kind] + '): ' + r[COL.competing_values], 2000));
     reviewContradiction(box, r);
     if (!d) {
       box.appendChild(el('p', { cls: 'note', text: 'The claims of this verdict are not embedded (the page keeps ' +
         'its size bounded). Run: reconcile explain OUT ' + JSON.stringify(r[COL.subject]) + ' ' + JSON.stringify(r[COL.attribute]) }));
       return;
     }
-    box.appendChild(el('p', {}, 'Verdict: ', el('strong', { text: d.chosen.join('; ') }),
+    box.appendChild(el('p', {}, 'Verdict: ', el('strong', { text: clip(d.chosen.join('; '), 500) }),
       ' — confidence ' + d.confidence.map(function (x) { return fmt(x); }).join('; ') + ', status ' + d.status.join('; ') +
       '. Runner-up: ' + (d.runner_up ? d.runner_up + ' (' + fmt(d.runner_up_confidence) + ')' : 'none') + '.'));
     if (d.time_modelled) {
@@ -248,7 +260,7 @@
     }
     var pick = el('select', { id: 'wf-value' });
     d.values.forEach(function (v, i) {
-      pick.appendChild(el('option', { value: String(i), text: v.value + (v.chosen ? ' (chosen)' : '') + ' — posterior ' + fmt(v.posterior) }));
+      pick.appendChild(el('option', { value: String(i), text: clip(v.value, 100) + (v.chosen ? ' (chosen)' : '') + ' — posterior ' + fmt(v.posterior) }));
     });
     var area = el('div', { id: 'wf-area' });
     function draw() {
@@ -289,7 +301,7 @@
   }
   function reviewOverride(box, d) {
     var values = el('select', { id: 'override-value' });
-    d.values.forEach(function (v) { values.appendChild(el('option', { value: v.value, text: v.value })); });
+    d.values.forEach(function (v) { values.appendChild(el('option', { value: v.value, text: clip(v.value, 100) })); });
     var note = noteInput(), go = el('button', { cls: 'act', id: 'act-override', text: 'Override verdict' });
     go.addEventListener('click', function () {
       add({ kind: 'override', subject: d.subject, attribute: d.attribute, value: values.value, note: note.value.trim() });
@@ -334,8 +346,8 @@
         return x !== undefined && x !== ''; }).join(' / ');
       var rm = el('button', { cls: 'act', text: 'remove' });
       rm.addEventListener('click', function () { var l = load(); l.splice(i, 1); save(l); renderDecisions(); });
-      body.appendChild(el('tr', {}, el('td', { text: d.kind }), el('td', { text: what }), el('td', { text: d.by }),
-        el('td', { text: d.note }), el('td', { text: d.at }), el('td', {}, rm)));
+      body.appendChild(el('tr', {}, el('td', { text: d.kind }), el('td', { text: clip(what, 300) }), el('td', { text: clip(d.by, 100) }),
+        el('td', { text: clip(d.note, 300) }), el('td', { text: d.at }), el('td', {}, rm)));
     });
     $('decision-count').textContent = String(list.length);
     var text = toYaml(list);
@@ -367,7 +379,7 @@
       tbody.replaceChildren();
       rows.forEach(function (r) {
         var row = el('tr');
-        r.forEach(function (v, i) { row.appendChild(el('td', { cls: numeric(i) ? 'num' : '', text: numeric(i) ? fmt(v) : v })); });
+        r.forEach(function (v, i) { row.appendChild(el('td', { cls: numeric(i) ? 'num' : '', text: numeric(i) ? fmt(v) : clip(v, 300) })); });
         if (onRow) { row.appendChild(el('td', {}, onRow(r))); }
         tbody.appendChild(row);
       });
@@ -388,7 +400,7 @@
   });
   table($('copies-table'), D.copies, isNum(D.copies), null);
   var clusters = $('clusters');
-  D.clusters.forEach(function (g) { clusters.appendChild(el('li', { text: g.join(', ') })); });
+  D.clusters.forEach(function (g) { clusters.appendChild(el('li', { text: clip(g.join(', '), 1000) })); });
 
   $('reviewer').value = (function () { try { return window.localStorage.getItem('reconcile-reviewer') || ''; } catch (e) { return ''; } })();
   $('reviewer').addEventListener('change', function (e) { try { window.localStorage.setItem('reconcile-reviewer', e.target.value); } catch (x) { /* memory only */ } });
