@@ -242,7 +242,8 @@
       '. Runner-up: ' + (d.runner_up ? d.runner_up + ' (' + fmt(d.runner_up_confidence) + ')' : 'none') + '.'));
     if (d.time_modelled) {
       box.appendChild(el('p', { cls: 'muted', text: 'Time-modelled: the confidence is the probability of the state ' +
-        'at as-of from the timeline model; the votes below are the evidence it weighs.' }));
+        'at as-of from the timeline model; the chart and table give each interval of timeline.csv with the ' +
+        'probability of its state over the interval; the votes below are the evidence the model weighs.' }));
       if (d.timeline_chart && d.timeline_chart.indexOf('data:image/svg+xml;base64,') === 0) {
         box.appendChild(el('img', { src: d.timeline_chart, alt: 'timeline of ' + title, cls: 'timeline' }));
       }
