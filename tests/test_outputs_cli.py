@@ -215,10 +215,11 @@ def test_evaluate_hand_case(tmp_path):
     correct = [1, 1, 0]
     brier = sum((c - k) ** 2 for c, k in zip(conf, correct)) / 3
     ece = (abs(1 - conf[0]) + abs(1 - conf[1]) + abs(0 - conf[2])) / 3  # one item per bin
-    assert text.splitlines() == [
+    assert text.splitlines()[:2] == [
         "gold items 4, answered 3 (coverage 0.750)",
         f"accuracy {2 / 3:.4f}  Brier {brier:.4f}  ECE {ece:.4f}",
     ]
+    assert text.splitlines()[2].startswith("calibration added to ")
     assert text.splitlines()[1] == "accuracy 0.6667  Brier 0.2245  ECE 0.3611"
     wrong = pd.read_csv(tmp_path / "wrong.csv", dtype=str, keep_default_na=False)
     assert wrong["subject"].tolist() == ["z", "w"]

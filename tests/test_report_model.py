@@ -79,3 +79,24 @@ def test_evaluate_adds_calibration_to_the_report_and_keeps_run_json_true(tmp_pat
     for name in ("report.md", "report.html", "evaluation.json"):
         assert run["outputs"][name] == hashlib.sha256((out / name).read_bytes()).hexdigest()
     assert json.loads((out / "evaluation.json").read_text())["summary"]["gold_items"] == 2
+
+
+def test_page_bounds_what_it_embeds_and_says_how_much_it_left_out(tmp_path):
+    from reconcile.report.build import _meta, read_tables
+    from reconcile.report.model import Budget, build_model
+    from reconcile.report.render import render_html
+
+    rows = [[f"s{k}", f"subject {i}", "control", ("taliban", "government")[k % 2], "2021-07-01T10:00:00Z"]
+            for i in range(40) for k in range(4)]
+    out = _run(tmp_path, "many", rows)
+    tables = read_tables(out)
+    meta = _meta("2021-07-02T00:00:00Z", "accu", 1, True, {"sources": 4, "rows_read": len(rows)}, None, [], {})
+    full = build_model(tables, meta)
+    assert len(full["contradictions"]["rows"]) == full["contradictions_total"] == len(tables["contradictions"])
+    small = build_model(tables, meta, budget=Budget(contradictions_chars=2_000, details_chars=1_000))
+    kept = len(small["contradictions"]["rows"])
+    assert 0 < kept < small["contradictions_total"]
+    assert small["contradictions_left_out"] == small["contradictions_total"] - kept
+    assert 0 < len(small["details"]) < full["contradictions_total"]
+    html = render_html(small)
+    assert f"{small['contradictions_left_out']} more in contradictions.csv" in html

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import charts
-from .model import Budget, build_model, doubtful_verdicts
+from .model import Budget, build_model, doubtful_verdicts, subject_labels
 from .render import render_html, render_markdown
 
 SUMMARY_VERDICTS = 30
@@ -102,11 +102,19 @@ def summary(model: dict, tables: dict) -> dict:
     src = tables["sources"].sort_values(["claims", "source"], ascending=[False, True])
     return {
         "count_lines": lines,
-        "verdicts": _records(doubtful_verdicts(tables["verdicts"], SUMMARY_VERDICTS)),
+        "verdicts": _labelled(_records(doubtful_verdicts(tables["verdicts"], SUMMARY_VERDICTS)),
+                              subject_labels(tables["claims"])),
         "contradictions": rows, "contradictions_more": max(model["contradictions_total"] - len(rows), 0),
         "copies": _records(copies.head(SUMMARY_SOURCES)), "copies_more": max(len(copies) - SUMMARY_SOURCES, 0),
         "sources": _records(src.head(SUMMARY_SOURCES)), "sources_more": max(len(src) - SUMMARY_SOURCES, 0),
     }
+
+
+def _labelled(records: list[dict], labels: dict[str, str]) -> list[dict]:
+    for r in records:
+        label = labels.get(str(r["subject"]))
+        r["subject"] = f"{label} ({r['subject']})" if label else r["subject"]
+    return records
 
 
 def _tables(result) -> dict:

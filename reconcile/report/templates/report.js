@@ -393,13 +393,25 @@
     return function (i) { return data.rows.length > 0 && data.rows.some(function (r) { return typeof r[i] === 'number'; }); };
   }
   var S = D.sources, SRC = S.columns.indexOf('source');
+  var ATTRIBUTES = distinct('attribute');
   table($('sources-table'), S, isNum(S), function (r) {
     var rel = el('input', { type: 'number', min: '0', max: '1', step: '0.01', value: '0.9', size: 5 });
+    var attr = el('select', { cls: 'pin-attribute' }, el('option', { value: '', text: 'all attributes' }));
+    ATTRIBUTES.forEach(function (a) { attr.appendChild(el('option', { value: a, text: clip(a, 60) })); });
     var note = noteInput(), go = el('button', { cls: 'act act-pin', text: 'Pin' });
-    go.addEventListener('click', function () { add({ kind: 'pin', source: r[SRC], reliability: Number(rel.value), note: note.value.trim() }); });
-    return el('span', { cls: 'actions' }, rel, note, go);
+    go.addEventListener('click', function () {
+      add({ kind: 'pin', source: r[SRC], attribute: attr.value, reliability: Number(rel.value), note: note.value.trim() });
+    });
+    return el('span', { cls: 'actions' }, rel, attr, note, go);
   });
-  table($('copies-table'), D.copies, isNum(D.copies), null);
+  var CA = D.copies.columns.indexOf('source_a'), CB = D.copies.columns.indexOf('source_b');
+  table($('copies-table'), D.copies, isNum(D.copies), function (r) {
+    var note = noteInput(), yes = el('button', { cls: 'act', text: 'Confirm copying' });
+    var no = el('button', { cls: 'act', text: 'Reject' });
+    yes.addEventListener('click', function () { add({ kind: 'copy', source: r[CA], other: r[CB], copying: 'confirm', note: note.value.trim() }); });
+    no.addEventListener('click', function () { add({ kind: 'copy', source: r[CA], other: r[CB], copying: 'reject', note: note.value.trim() }); });
+    return el('span', { cls: 'actions' }, note, yes, no);
+  });
   var clusters = $('clusters');
   D.clusters.forEach(function (g) { clusters.appendChild(el('li', { text: clip(g.join(', '), 1000) })); });
 
