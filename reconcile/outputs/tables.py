@@ -1,4 +1,4 @@
-"""Write a Result into an output folder: CSV/Parquet tables, report.md, run.json (last), timings.json."""
+"""Write a Result into an output folder: CSV/Parquet tables, reports, run.json (last), timings.json."""
 from __future__ import annotations
 
 import json

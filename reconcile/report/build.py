@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..evaluation.plots import calibration_chart
 from . import charts
 from .model import Budget, build_model, doubtful_verdicts, subject_labels
 from .render import render_html, render_markdown
@@ -63,8 +64,8 @@ def assemble(tables: dict, meta: dict, calibration: dict | None = None, budget: 
         "reliability": charts.data_url(charts.reliability_chart(tables["sources"])),
     }
     if calibration is not None and calibration.get("bins_frame") is not None:
-        calibration["chart"] = charts.data_url(charts.calibration_chart({"verdicts": calibration.pop("bins_frame")},
-                                                                        "Reliability diagram"))
+        bins = calibration.pop("bins_frame")
+        calibration["chart"] = charts.data_url(calibration_chart({"verdicts": bins}, "Reliability diagram"))
     return model
 
 

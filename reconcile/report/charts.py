@@ -14,7 +14,7 @@ WIDTH = 360
 HEIGHT = 200
 
 
-from ..evaluation.plots import calibration_chart, svg  # noqa: F401  (the report's reliability diagram)
+from ..evaluation.plots import svg
 
 
 def data_url(svg_text: str) -> str:

@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 
 from ..solve.verdicts import STATUS_DEFINITIONS, STATUSES

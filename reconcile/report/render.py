@@ -96,8 +96,15 @@ def render_markdown(model: dict, summary: dict) -> str:
     return _environment(autoescape=False).get_template("report.md.j2").render(m=model, s=summary)
 
 
+def page_script() -> str:
+    """The page's one inline script: templates/js/*.js in name order, inside one strict-mode function."""
+    folder = resources.files("reconcile.report").joinpath("templates", "js")
+    parts = sorted((p for p in folder.iterdir() if p.name.endswith(".js")), key=lambda p: p.name)
+    return "(function () {\n  'use strict';\n" + "".join(p.read_text(encoding="utf-8") for p in parts) + "})();\n"
+
+
 def render_html(model: dict) -> str:
-    script, style = _template_text("report.js"), _template_text("report.css")
+    script, style = page_script(), _template_text("report.css")
     csp = ("default-src 'none'; script-src " + csp_hash(script) + "; style-src " + csp_hash(style)
            + "; img-src data:; connect-src 'none'; font-src 'none'; object-src 'none'; media-src 'none'; "
            "frame-src 'none'; worker-src 'none'; form-action 'none'; base-uri 'none'")
