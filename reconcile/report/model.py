@@ -39,7 +39,7 @@ class Budget:
     quotes_per_value: int = 5
     sources_max: int = 2_000
     copies_max: int = 1_000
-    timelines_max: int = 20
+    timelines_max: int = 12  # ~0.3 s of vl-convert each; the interval table is always there
 
 
 def _text(series: pd.Series) -> list[str]:

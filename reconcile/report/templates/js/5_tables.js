@@ -1,4 +1,9 @@
   /* ---------------------------------------------------------------- sources and copies */
+  function cell(v) {
+    if (v === null || v === undefined) { return ''; }
+    if (typeof v === 'number') { return Number.isInteger(v) ? String(v) : fmt(v); }
+    return clip(v, 300);
+  }
   function table(target, data, numeric, onRow) {
     var sort = null, dir = 1;
     var thead = el('thead'), tbody = el('tbody'), tr = el('tr');
@@ -20,7 +25,7 @@
       tbody.replaceChildren();
       rows.forEach(function (r) {
         var row = el('tr');
-        r.forEach(function (v, i) { row.appendChild(el('td', { cls: numeric(i) ? 'num' : '', text: numeric(i) ? fmt(v) : clip(v, 300) })); });
+        r.forEach(function (v, i) { row.appendChild(el('td', { cls: numeric(i) ? 'num' : '', text: cell(v) })); });
         if (onRow) { row.appendChild(el('td', {}, onRow(r))); }
         tbody.appendChild(row);
       });
