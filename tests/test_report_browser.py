@@ -32,6 +32,8 @@ HOSTILE = {
     "markdown": "**bold** [link](javascript:alert(1)) | a | b |\n# not a heading",
     "terminal": "\x1b[31mred\x1b[0m \x1b]0;title\x07",
 }
+HOSTILE_ATTRIBUTE = '<img src=x onerror="window.__pwned=\'attribute\'"> | # attr'
+HOSTILE_VALUE = "<script>window.__pwned='value'</script> **v** | x |"
 COLUMNS = ["source", "subject", "attribute", "value", "published_at", "quote", "speaker", "url", "subject_label"]
 RULES = """
 version: 1
@@ -72,6 +74,10 @@ def _rows():
                  HOSTILE["terminal"], HOSTILE["js_url"], HOSTILE["markdown"]])
     rows.append(["AFP", HOSTILE_SUBJECT, "control", "government", "2021-07-02T11:30:00Z", HOSTILE["markdown"],
                  "", "https://example.org/ok", ""])
+    # hostile attribute and values (an open vocabulary keeps them as they are)
+    rows.append(["Reuters", HOSTILE_SUBJECT, HOSTILE_ATTRIBUTE, HOSTILE_VALUE, "2021-07-02T10:00:00Z", "", "", "", ""])
+    rows.append(["AP", HOSTILE_SUBJECT, HOSTILE_ATTRIBUTE, HOSTILE["terminal"], "2021-07-02T10:00:00Z", "", "", "",
+                 ""])
     return rows
 
 
@@ -187,9 +193,11 @@ def test_filter_and_sort_change_the_visible_rows(page, run_dir):
     assert {tr.find_element("css selector", 'td[data-col="subject"]').text for tr in _visible_rows(page)} == {"Mazar"}
 
 
-def _open(page, subject):
+def _open(page, subject, attribute=None):
     for tr in _visible_rows(page):
-        if subject in tr.find_element("css selector", 'td[data-col="subject"]').get_attribute("textContent"):
+        cell = tr.find_element("css selector", 'td[data-col="subject"]').get_attribute("textContent")
+        attr = tr.find_element("css selector", 'td[data-col="attribute"]').get_attribute("textContent")
+        if subject in cell and attribute in (None, attr):
             tr.click()
             return
     raise AssertionError(f"no triage row for {subject}")
@@ -212,7 +220,7 @@ def test_waterfall_of_a_verdict_sums_to_its_score(page, run_dir):
 
 
 def test_hostile_text_is_shown_as_text_and_runs_nothing(page, run_dir):
-    _open(page, "# Heading | pipe |")
+    _open(page, "# Heading | pipe |", "control")
     detail = page.find_element("id", "detail")
     from selenium.webdriver.support.select import Select
 
@@ -228,6 +236,12 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(page, run_dir):
     for value in HOSTILE.values():
         assert value.replace("\n", " ").split(" ")[0] in text
     assert BIG in text  # the 1 MB quote is there, as text
+    options = [o.get_attribute("textContent") for o in page.find_elements("css selector", "#filter-attribute option")]
+    assert HOSTILE_ATTRIBUTE in options
+    Select(page.find_element("id", "filter-attribute")).select_by_index(options.index(HOSTILE_ATTRIBUTE))
+    _open(page, "# Heading | pipe |")
+    value_text = page.find_element("id", "detail").get_attribute("textContent")
+    assert HOSTILE_VALUE in value_text and "\x1b[31mred" in value_text
     assert page.execute_script("return window.__pwned === undefined;")
     assert len(page.find_elements("css selector", "script")) == 2  # the data block and the page's own script
     assert page.find_elements("css selector", "img:not([data-chart]):not(.timeline)") == []
