@@ -96,7 +96,8 @@ CLAIM_FIELDS = ["subject", "attribute", "value", "value_key", "source", "vote", 
 
 def _bars(rows: list[dict], cluster_of: dict[str, int]) -> list[dict]:
     """One bar per source backing a value (its vote counted once: a source's claims of one value are one
-    assertion), sources of one copy cluster merged into one bar."""
+    assertion), sources of one copy cluster merged into one bar. A member is [source, vote, *VOTE_FACTORS]
+    (lists, not dicts: the page embeds thousands); `label` only for a cluster."""
     best: dict[str, dict] = {}
     for r in rows:
         if r["source"] not in best or r["vote"] > best[r["source"]]["vote"]:
@@ -106,22 +107,24 @@ def _bars(rows: list[dict], cluster_of: dict[str, int]) -> list[dict]:
         r = best[source]
         k = cluster_of.get(source)
         key = f"cluster:{k}" if k is not None else f"source:{source}"
-        member = {"source": source, "vote": round(r["vote"], 6), **{f: round(r[f], 6) for f in VOTE_FACTORS}}
-        bar = bars.setdefault(key, {"label": source, "cluster": k is not None, "members": [], "vote": 0.0})
+        member = [source, round(r["vote"], 6)] + [round(r[f], 4) for f in VOTE_FACTORS]
+        bar = bars.setdefault(key, {"members": [], "vote": 0.0})
         bar["members"].append(member)
-        bar["vote"] = round(bar["vote"] + member["vote"], 6)
+        bar["vote"] = round(bar["vote"] + member[1], 6)
+    out = []
     for bar in bars.values():
-        if bar["cluster"] and len(bar["members"]) > 1:
-            bar["label"] = "copy cluster: " + ", ".join(m["source"] for m in bar["members"])
-        else:
-            bar["cluster"] = False
-    return sorted(bars.values(), key=lambda b: (-b["vote"], b["label"]))
+        if len(bar["members"]) > 1:
+            bar["label"] = "copy cluster: " + ", ".join(m[0] for m in bar["members"])
+        out.append(bar)
+    return sorted(out, key=lambda b: (-b["vote"], b.get("label", b["members"][0][0])))
 
 
 def _quotes(rows: list[dict], limit: int) -> tuple[list[dict], int]:
-    shown = sorted(rows, key=lambda r: (-r["vote"], r["source"], r["claim_id"]))[:limit]
+    """The strongest claims that carry evidence (a quote, a speaker or a link), and how many more do."""
+    evidence = [r for r in rows if r["quote"] or r["speaker"] or r["url"]]
+    shown = sorted(evidence, key=lambda r: (-r["vote"], r["source"], r["claim_id"]))[:limit]
     return [{"source": r["source"], "speaker": r["speaker"], "role": r["speaker_role"], "quote": r["quote"],
-             "url": r["url"], "published_at": r["published_at"]} for r in shown], max(len(rows) - limit, 0)
+             "url": r["url"], "published_at": r["published_at"]} for r in shown], max(len(evidence) - limit, 0)
 
 
 def verdict_detail(rows: list[dict], v: list[dict], subject: str, attribute: str, clusters: list[list[str]],

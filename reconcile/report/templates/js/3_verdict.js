@@ -15,17 +15,19 @@
       return bar;
     }
     value.bars.forEach(function (b) {
+      // a member: [source, vote, reliability, weight, recency, copy discount]; several members = a copy cluster
       var members = el('div', { cls: 'wf-members' });
       b.members.forEach(function (m) {
-        members.appendChild(el('div', { text: clip(m.source, 200) + ': reliability ' + fmt(m.reliability) + ' × weight ' +
-          fmt(m.weight, 2) + ' × recency ' + fmt(m.recency, 2) + ' × copy discount ' + fmt(m.copy_discount, 2) +
-          ' → vote ' + fmt(m.vote) }));
+        members.appendChild(el('div', { text: clip(m[0], 200) + ': reliability ' + fmt(m[2]) + ' × weight ' +
+          fmt(m[3], 2) + ' × recency ' + fmt(m[4], 2) + ' × copy discount ' + fmt(m[5], 2) + ' → vote ' + fmt(m[1]) }));
       });
-      var bar = row(b.label, run, run + b.vote, (b.vote < 0 ? 'neg ' : '') + (b.cluster ? 'cluster' : ''), b.vote, members);
+      var cluster = b.members.length > 1;
+      var bar = row(cluster ? b.label : b.members[0][0], run, run + b.vote, (b.vote < 0 ? 'neg ' : '') +
+                    (cluster ? 'cluster' : ''), b.vote, members);
       bar.classList.add('vote');
       run += b.vote;
     });
-    var t = row('score of “' + value.value + '”', 0, run, 'total', value.score);
+    var t = row('score of “' + clip(value.value, 200) + '”', 0, run, 'total', value.score);
     t.id = 'wf-total';
     t.dataset.score = String(value.score);
     return box;
