@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(PY) -m reconcile run data/seed_articles.txt --rules rules/ --out out/seed \
 		--as-of 2021-07-07T23:59:59Z --published-at 2021-07-07
 	$(PY) -m reconcile run data/sample_claims.csv --rules rules/ --out out/sample --as-of 2021-07-07T23:59:59Z
-	@echo "reports: out/seed/report.md (from the raw articles), out/sample/report.md (hand-typed claims)"
+	@echo "reports: out/seed/report.html and report.md (from the raw articles), out/sample/ (hand-typed claims)"
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -21,7 +21,6 @@ from .solve.segments import seg_join
 NEAR_TIE = 0.1
 COLUMNS = ["id", "subject", "attribute", "kind", "verdict_value", "verdict_confidence", "competing_values",
            "losing_sources", "source", "severity", "status"]
-LISTED_SOURCES = 10
 
 
 def _ids(frame: pd.DataFrame, *columns: str) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
@@ -84,7 +83,7 @@ def _conflicts(problem, prob, reliability, verdicts, first, skip) -> pd.DataFram
     cands, n_src = cands[cands_order], n_src[cands_order]
     desc = text.concat(text.take(problem.cands["value"], cands), " (", text.number(prob[cands], 3), ", ",
                        text.number(n_src), np.where(n_src == 1, " source)", " sources)"))
-    _, competing = seg_join(part.cand_item[cands], desc, "; ", 50)
+    _, competing = seg_join(part.cand_item[cands], desc, "; ", len(cands))  # complete: the CSV is the record
     best_loser = np.zeros(part.n_items)
     lose_c = cands[~winners[cands]]
     np.maximum.at(best_loser, part.cand_item[lose_c], prob[lose_c])
@@ -92,7 +91,7 @@ def _conflicts(problem, prob, reliability, verdicts, first, skip) -> pd.DataFram
     la = np.flatnonzero(losing & involved[a_item])
     pair = np.unique(a_item[la] * part.n_sources + part.assert_source[la])
     l_items, l_sources = seg_join(pair // part.n_sources, text.take(problem.sources, pair % part.n_sources), ",",
-                                  LISTED_SOURCES)
+                                  len(pair))  # every losing source: the CSV is the complete record
     has_losers = np.zeros(part.n_items, dtype=bool)
     has_losers[l_items] = True
     where = np.zeros(part.n_items, dtype=np.int64)
@@ -123,7 +122,7 @@ def _self(problem, prob, first, skip) -> pd.DataFrame:
     pair = problem.pair_of_assert[idx]
     desc = text.concat(text.take(problem.cands["value"], part.assert_cand[idx]), " (",
                        text.number(prob[part.assert_cand[idx]], 3), ")")
-    pairs, competing = seg_join(pair, desc, "; ", 50)
+    pairs, competing = seg_join(pair, desc, "; ", len(pair))
     weight = np.bincount(pair, weights=part.assert_w[idx], minlength=len(problem.pair_cands))[pairs]
     best = np.zeros(len(problem.pair_cands))
     np.maximum.at(best, pair, prob[part.assert_cand[idx]])

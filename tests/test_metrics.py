@@ -150,9 +150,10 @@ def test_calibration_svg_is_wellformed_and_labelled():
     assert root.tag.endswith("svg")
     texts = [t.text for t in root.iter() if t.tag.endswith("text")]
     assert "ours & co" in texts and "peer<x>" in texts and "Flight" in texts
-    circles = [c for c in root.iter() if c.tag.endswith("circle")]
-    assert len(circles) == int((a["count"] > 0).sum())
-    assert any(p.tag.endswith("polyline") for p in root.iter())
+    marks = {g.get("class", ""): list(g) for g in root.iter() if "role-mark" in (g.get("class") or "")}
+    dots = [m for cls, m in marks.items() if cls.startswith("mark-symbol")]
+    assert len(dots) == 1 and len(dots[0]) == int((a["count"] > 0).sum())  # one dot per non-empty bin
+    assert sum(cls.startswith("mark-line") for cls in marks) == 2  # the method's line and the diagonal
 
 
 def test_calibration_svg_empty_mapping():

@@ -131,9 +131,13 @@ def test_report_names_the_most_severe_contradiction_with_sources_and_quotes(done
     c = read(out, "contradictions.csv")
     top = c.iloc[0]
     assert (top["subject"], top["kind"], top["source"]) == ("Kunduz", "self_contradiction", "TOLOnews")
-    assert "## Contradictions (3, most severe first)" in report
-    section = report.split("## Contradictions", 1)[1].split("### ")[1]
-    assert section.startswith("Kunduz / control: self contradiction by TOLOnews")
+    assert "## Contradictions (3, most doubtful first)" in report
+    sections = report.split("## Contradictions", 1)[1].split("## Sources")[0].split("### ")[1:]
+    # most doubtful first: Herat's verdict has the smaller margin over its runner-up
+    assert [s.splitlines()[0] for s in sections] == [
+        "Herat / control: value conflict", "Kunduz / control: self contradiction by TOLOnews",
+        "Kunduz / control: value conflict"]
+    section = sections[1]
     assert '"Government forces retook Kunduz"' in section and '"Fighting continues"' in section
     assert "TOLOnews, spokesman" in section
     assert '"The Taliban took Kunduz"' in section  # the winning side's evidence too
@@ -211,10 +215,11 @@ def test_evaluate_hand_case(tmp_path):
     correct = [1, 1, 0]
     brier = sum((c - k) ** 2 for c, k in zip(conf, correct)) / 3
     ece = (abs(1 - conf[0]) + abs(1 - conf[1]) + abs(0 - conf[2])) / 3  # one item per bin
-    assert text.splitlines() == [
+    assert text.splitlines()[:2] == [
         "gold items 4, answered 3 (coverage 0.750)",
         f"accuracy {2 / 3:.4f}  Brier {brier:.4f}  ECE {ece:.4f}",
     ]
+    assert text.splitlines()[2].startswith("calibration added to ")
     assert text.splitlines()[1] == "accuracy 0.6667  Brier 0.2245  ECE 0.3611"
     wrong = pd.read_csv(tmp_path / "wrong.csv", dtype=str, keep_default_na=False)
     assert wrong["subject"].tolist() == ["z", "w"]
@@ -233,7 +238,7 @@ def test_failed_write_keeps_the_previous_result_complete(done, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full while rendering the report")
 
-    monkeypatch.setattr("reconcile.outputs.tables.render_report", broken)
+    monkeypatch.setattr("reconcile.outputs.tables.write_reports", broken)
     code, _, err = cli("run", feed, "--rules", rules, "--out", out)
     assert code == 1 and "Traceback" not in err
     assert err.startswith("reconcile run: internal error (RuntimeError: disk full while rendering the report)")
@@ -253,7 +258,7 @@ def test_failed_write_into_a_new_folder(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("reconcile.outputs.tables.render_report", broken)
+    monkeypatch.setattr("reconcile.outputs.tables.write_reports", broken)
     code, _, err = cli("run", feed, "--rules", rules, "--out", tmp_path / "new")
     assert code == 5 and "No space left on device" in err
     assert not (tmp_path / "new").exists()

@@ -1,8 +1,13 @@
 """reconcile evaluate: accuracy, Brier score, calibration error and coverage of a run against gold."""
 from __future__ import annotations
 
+import logging
+
+log = logging.getLogger("reconcile")
+
 NAME = "evaluate"
-HELP = "score a finished run against a gold table (subject|object, value[, attribute]): accuracy, Brier, ECE, coverage"
+HELP = ("score a finished run against a gold table (subject|object, value[, attribute]): accuracy, Brier, ECE, "
+        "coverage; adds a reliability diagram and accuracy per confidence bin to the run's report")
 
 
 def add_arguments(p) -> None:
@@ -13,6 +18,8 @@ def add_arguments(p) -> None:
                    help="keep gold rows where COLUMN equals VALUE (e.g. split=test); repeatable")
     p.add_argument("--errors", help="write the gold items the run got wrong to this CSV")
     p.add_argument("--json", action="store_true", help="print the scores as JSON for scripts")
+    p.add_argument("--no-report", action="store_true",
+                   help="do not add the calibration to the run's report.html/report.md (nor write evaluation.json)")
 
 
 def run(args) -> int:
@@ -46,6 +53,14 @@ def run(args) -> int:
     if args.errors:
         wrong = scored.joined[~scored.joined["correct"]]
         write_text_atomic(args.errors, neutralise_frame(wrong).to_csv(index=False, lineterminator="\n"))
+    if not args.no_report:
+        from ..report.build import calibration_of, rerender_run
+
+        calibration = calibration_of(scored, args.truth)
+        record = {k: v for k, v in calibration.items() if k != "bins_frame"}
+        write_text_atomic(out / "evaluation.json", json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")
+        rerender_run(out, rules, calibration)
+        log.info(f"calibration added to {out / 'report.html'} and {out / 'report.md'} (bins in evaluation.json)")
     return 0
 
 

@@ -12,9 +12,6 @@ Conventions:
 
 from __future__ import annotations
 
-import html
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -115,70 +112,14 @@ def coverage(n_answered, n_gold) -> float:
     return n_answered / n_gold if n_gold else float("nan")
 
 
-_PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-            "#bcbd22", "#17becf"]
-
-
 def calibration_svg(bins_by_method: dict[str, pd.DataFrame], title: str = "Reliability diagram",
                     width: int = 520, height: int = 440) -> str:
-    """A reliability diagram as a standalone SVG document (no plotting library).
+    """A reliability diagram as a standalone SVG document, drawn by altair/vl-convert (evaluation/plots.py).
 
-    ``bins_by_method`` maps a method name to a ``calibration_bins`` table. Each method is a polyline through
+    ``bins_by_method`` maps a method name to a ``calibration_bins`` table. Each method is a line through
     (mean_confidence, accuracy) of its non-empty bins, with dots sized by the bin's share of items; the
-    diagonal is perfect calibration.
+    dashed diagonal is perfect calibration.
     """
-    longest = max((len(str(name)) for name in bins_by_method), default=0)
-    left, top, bottom = 56, 36, 48
-    right = max(150, 40 + 7 * longest)  # room for the legend
-    width = max(width, left + right + 200)
-    pw, ph = width - left - right, height - top - bottom
+    from .plots import calibration_chart
 
-    def x(v: float) -> float:
-        return left + v * pw
-
-    def y(v: float) -> float:
-        return top + (1.0 - v) * ph
-
-    def f(v: float) -> str:
-        return f"{v:.1f}"
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
-        f'<text x="{f(left + pw / 2)}" y="20" text-anchor="middle" font-size="14">{html.escape(title)}</text>',
-    ]
-    for i in range(11):  # grid and ticks
-        v = i / 10
-        parts.append(f'<line x1="{f(x(v))}" y1="{f(y(0))}" x2="{f(x(v))}" y2="{f(y(1))}" stroke="#eee"/>')
-        parts.append(f'<line x1="{f(x(0))}" y1="{f(y(v))}" x2="{f(x(1))}" y2="{f(y(v))}" stroke="#eee"/>')
-        if i % 2 == 0:
-            parts.append(f'<text x="{f(x(v))}" y="{f(y(0) + 16)}" text-anchor="middle">{v:.1f}</text>')
-            parts.append(f'<text x="{f(x(0) - 6)}" y="{f(y(v) + 4)}" text-anchor="end">{v:.1f}</text>')
-    parts += [
-        f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#333"/>',
-        f'<line x1="{f(x(0))}" y1="{f(y(0))}" x2="{f(x(1))}" y2="{f(y(1))}" stroke="#999" '
-        'stroke-dasharray="4 4"/>',
-        f'<text x="{f(left + pw / 2)}" y="{height - 10}" text-anchor="middle">confidence of the chosen value</text>',
-        f'<text transform="translate(16 {f(top + ph / 2)}) rotate(-90)" text-anchor="middle">'
-        'accuracy</text>',
-    ]
-    for k, (name, bins) in enumerate(bins_by_method.items()):
-        color = _PALETTE[k % len(_PALETTE)]
-        filled = bins[bins["count"] > 0]
-        total = float(bins["count"].sum()) or 1.0
-        pts = [(float(c), float(a), float(n)) for c, a, n in
-               zip(filled["mean_confidence"], filled["accuracy"], filled["count"])]
-        if len(pts) > 1:
-            path = " ".join(f"{f(x(c))},{f(y(a))}" for c, a, _ in pts)
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
-        for c, a, n in pts:
-            r = 2.5 + 6.0 * math.sqrt(n / total)
-            parts.append(f'<circle cx="{f(x(c))}" cy="{f(y(a))}" r="{r:.1f}" fill="{color}" '
-                         f'fill-opacity="0.7"><title>{html.escape(str(name))}: n={int(n)}, '
-                         f'confidence={c:.3f}, accuracy={a:.3f}</title></circle>')
-        ly = top + 10 + 18 * k
-        parts.append(f'<rect x="{width - right + 12}" y="{ly - 9}" width="12" height="12" fill="{color}"/>')
-        parts.append(f'<text x="{width - right + 30}" y="{ly + 1}">{html.escape(str(name))}</text>')
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+    return calibration_chart(bins_by_method, title, width=max(200, width - 160), height=max(200, height - 80))

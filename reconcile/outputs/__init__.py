@@ -1,1 +1,1 @@
-"""Writing results: atomic output folders, the CSV/Parquet tables, report.md and run.json."""
+"""Writing results: atomic output folders, the CSV/Parquet tables, report.md, report.html and run.json."""

@@ -1,4 +1,4 @@
-"""Write a Result into an output folder: CSV/Parquet tables, report.md, run.json (last), timings.json."""
+"""Write a Result into an output folder: CSV/Parquet tables, reports, run.json (last), timings.json."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ from .. import __version__
 from ..pipeline import Result
 from .atomic import sha256_file, staged_output
 from .csvsafe import neutralise_table
-from .report import render_report
+from .report import write_reports
 
 FLOAT_FORMAT = "%.6f"
 
@@ -64,7 +64,7 @@ def write_result(result: Result, out_dir: str | Path, inputs: list[str | Path], 
         if result.timeline is not None:
             _csv(result.timeline, stage.path("timeline.csv"))
         _parquet(result.claims, stage.path("claims.parquet"))
-        stage.path("report.md").write_text(render_report(result, rules_files, rules_summary), encoding="utf-8")
+        write_reports(result, stage, rules_files, rules_summary)  # report.md and report.html
         f = result.fit
         run = {
             "reconcile_version": __version__,

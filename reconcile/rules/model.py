@@ -189,12 +189,14 @@ class Defaults(Strict):
 
 
 class Thresholds(Strict):
+    """Verdict statuses (definitions in reconcile/solve/verdicts.py STATUS_DEFINITIONS and the README)."""
     settled: Probability = Field(default=0.9, description="confidence at or above which a verdict is settled")
-    contested: Probability = Field(
-        default=0.2, description="runner-up probability at or above which a verdict is contested"
+    challenged: Probability = Field(
+        default=0.2, description="runner-up probability at or above which a verdict is challenged"
     )
     tie: float = Field(default=1e-9, ge=0, description="top two within this probability are a tie")
     min_claims: int = Field(default=1, ge=1, description="fewer claims than this: insufficient")
+    min_sources: int = Field(default=2, ge=1, description="fewer distinct sources than this: insufficient")
     min_confidence: float = Field(default=0.0, ge=0, lt=1, description="below this confidence: insufficient")
 
 
@@ -253,6 +255,7 @@ class CopyingRules(Strict):
 CANONICAL_COLUMNS = (
     "source", "subject", "attribute", "value", "published_at", "valid_from", "valid_to", "valid_at",
     "speaker", "speaker_role", "speaker_affiliation", "quote", "url", "claim_id", "weight", "derived_from",
+    "subject_label",
 )
 
 

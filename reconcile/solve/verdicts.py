@@ -14,7 +14,20 @@ VERDICT_COLUMNS = [
     "subject", "attribute", "value", "confidence", "status", "runner_up", "runner_up_confidence",
     "n_claims", "n_sources", "supporting_sources", "as_of",
 ]
-MAX_LISTED_SOURCES = 20
+
+# Verdict statuses, in the order reports list them. A status name must never be a value (`contested` was both a
+# status and a value of `control`; `disputed` is an alias of that value in rules/default.yaml, hence
+# `challenged`). Precedence: tie > insufficient > challenged > settled > likely.
+STATUS_DEFINITIONS = {
+    "settled": "confidence at or above `thresholds.settled` and no alternative at or above `thresholds.challenged`",
+    "likely": "the most probable value with no credible alternative (runner-up below `thresholds.challenged`), "
+              "but confidence below `thresholds.settled`",
+    "challenged": "a credible alternative: the runner-up's probability is at or above `thresholds.challenged`",
+    "tie": "the two most probable values are within `thresholds.tie` of each other: no value wins",
+    "insufficient": "too little evidence to cross-check: fewer than `thresholds.min_sources` distinct sources or "
+                    "`thresholds.min_claims` claims, or confidence below `thresholds.min_confidence`",
+}
+STATUSES = tuple(STATUS_DEFINITIONS)
 
 
 def rank_candidates(problem: Problem, prob: np.ndarray) -> np.ndarray:
@@ -36,7 +49,7 @@ def supporting_sources(problem: Problem, cand_ids: np.ndarray):
     # source ids follow the sorted source names, so integer order is name order
     idx = idx[np.lexsort((part.assert_source[idx], part.assert_cand[idx]))]
     keys, joined = seg_join(part.assert_cand[idx], text.take(problem.sources, part.assert_source[idx]), ";",
-                            MAX_LISTED_SOURCES)
+                            max(len(idx), 1))  # complete list
     return keys, joined
 
 
@@ -74,14 +87,13 @@ def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, a
     n_claims = np.bincount(problem.claims["item"].to_numpy(), minlength=part.n_items)
     n_sources = np.bincount(problem.pair_item, minlength=part.n_items)
 
-    status = np.full(len(win_c), "contested", dtype=object)
-    tie = has_runner & (conf - runner_conf <= thresholds.tie)
-    settled = (conf >= thresholds.settled) & (runner_conf < thresholds.contested)
-    weak = ~has_runner | (runner_conf < thresholds.contested)
-    status[weak & (conf < thresholds.settled)] = "insufficient"
-    status[settled] = "settled"
-    status[(n_claims[win_item] < thresholds.min_claims) | (conf < thresholds.min_confidence)] = "insufficient"
-    status[tie] = "tie"
+    status = np.full(len(win_c), "likely", dtype=object)
+    n_src = n_sources[win_item]
+    status[(conf >= thresholds.settled) & (runner_conf < thresholds.challenged)] = "settled"
+    status[has_runner & (runner_conf >= thresholds.challenged)] = "challenged"
+    status[(n_claims[win_item] < thresholds.min_claims) | (n_src < thresholds.min_sources)
+           | (conf < thresholds.min_confidence)] = "insufficient"
+    status[has_runner & (conf - runner_conf <= thresholds.tie)] = "tie"
 
     support_cands, support = supporting_sources(problem, win_c)
     where = np.searchsorted(support_cands, win_c)  # every winner has at least one assertion

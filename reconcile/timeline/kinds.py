@@ -3,8 +3,9 @@
 A claim is *credible* when its source's reliability is at least `min_reliability` and it is not superseded by
 its own source's correction; its credible weight is effective_weight x reliability. Two valid times closer
 than the attribute's tolerance (evidence.tolerance_ns: max(1 h, 2% of change_every)) overlap. For these
-kinds `verdict_value` / `verdict_confidence` are the timeline's value and probability at the moment concerned
-(for `stale`: the state at as-of); `status` is the item's verdict status (from `verdicts` when given).
+kinds, as for every kind, `verdict_value` / `verdict_confidence` / `status` are the item's verdict (the state at
+as-of, from `verdicts` when given): one confidence per verdict everywhere. The timeline's value and probability
+at the moment concerned are in `competing_values` ("at <time>: value (probability: sources); ...").
 
 * `conflict_same_time` - two credible claims with different values and overlapping valid times: a real
   conflict. One row per (subject/attribute, timeline interval holding the moment of the overlap); losing
@@ -87,9 +88,12 @@ def time_contradictions(claims: pd.DataFrame, timeline: pd.DataFrame, claim_supp
         return _empty()
     out = pd.concat(frames, ignore_index=True)
     if verdicts is not None and len(verdicts):
-        status = verdicts.drop_duplicates(["subject", "attribute"]).set_index(["subject", "attribute"])["status"]
-        out["status"] = status.reindex(pd.MultiIndex.from_arrays([out["subject"], out["attribute"]])
-                                       ).fillna("").to_numpy()
+        first = verdicts.drop_duplicates(["subject", "attribute"]).set_index(["subject", "attribute"])
+        keys = pd.MultiIndex.from_arrays([out["subject"], out["attribute"]])
+        out["status"] = first["status"].reindex(keys).fillna("").to_numpy()
+        known = keys.isin(first.index)
+        out.loc[known, "verdict_value"] = first["value"].reindex(keys[known]).to_numpy()
+        out.loc[known, "verdict_confidence"] = first["confidence"].reindex(keys[known]).to_numpy()
     else:
         out["status"] = ""
     return out.sort_values(["severity", "subject", "attribute", "kind", "source", "id"],

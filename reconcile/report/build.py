@@ -1,0 +1,185 @@
+"""Assemble the report from a run (a Result in memory, or a finished output folder) and write it."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..evaluation.plots import calibration_chart
+from . import charts
+from .model import Budget, build_model, doubtful_verdicts, subject_labels
+from .render import render_html, render_markdown
+
+SUMMARY_VERDICTS = 30
+SUMMARY_CONTRADICTIONS = 10
+SUMMARY_SOURCES = 20
+QUOTES_PER_VALUE_MD = 3
+
+
+def rules_summary(rules, solver: str) -> dict:
+    return {"solver": solver, "default reliability": rules.defaults.reliability,
+            "unknown sources": rules.defaults.unknown_sources, "settled at": rules.solver.thresholds.settled}
+
+
+def _meta(as_of, solver: str, iterations, converged, counts: dict, extraction, rules_files, summary: dict) -> dict:
+    key = hashlib.sha256(json.dumps([as_of, solver, counts], sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return {"as_of": as_of or "latest publication time in the feed", "solver": solver, "iterations": iterations,
+            "converged": bool(converged), "counts": counts, "run_key": key,
+            "extraction": {k: v for k, v in (extraction or {}).items() if isinstance(v, (int, float, str))},
+            "rules": [str(p) for p in rules_files] + [f"{k}: {v}" for k, v in summary.items()]}
+
+
+def _timeline_rows(timeline: pd.DataFrame | None, subject: str, attribute: str) -> pd.DataFrame | None:
+    if timeline is None or timeline.empty:
+        return None
+    rows = timeline[(timeline["subject"].astype(str) == subject) & (timeline["attribute"].astype(str) == attribute)]
+    return rows if len(rows) else None
+
+
+def _iso(series: pd.Series) -> list[str]:
+    return pd.to_datetime(series, utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
+
+
+def assemble(tables: dict, meta: dict, calibration: dict | None = None, budget: Budget = Budget()) -> dict:
+    """The report model with its charts (summary charts always; timelines of the first time-modelled verdicts)."""
+    model = build_model(tables, meta, calibration, budget)
+    timeline = tables.get("timeline")
+    drawn = 0
+    for d in model["details"].values():
+        rows = _timeline_rows(timeline, d["subject"], d["attribute"]) if d["time_modelled"] else None
+        if rows is None:
+            continue
+        d["timeline"] = [list(r) for r in zip(_iso(rows["valid_from"]), _iso(rows["valid_to"]),
+                                              rows["value"].astype(str), rows["probability"].astype(float).round(6))]
+        if drawn < budget.timelines_max:
+            d["timeline_chart"] = charts.data_url(charts.timeline_chart(rows, f"{d['subject']} / {d['attribute']}"))
+            drawn += 1
+    model["charts"] = {
+        "statuses": charts.data_url(charts.status_chart(model["statuses"])),
+        "kinds": charts.data_url(charts.kinds_chart(model["kinds"])),
+        "confidence": charts.data_url(charts.confidence_chart(tables["verdicts"])),
+        "reliability": charts.data_url(charts.reliability_chart(tables["sources"])),
+    }
+    if calibration is not None and calibration.get("bins_frame") is not None:
+        bins = calibration.pop("bins_frame")
+        calibration["chart"] = charts.data_url(calibration_chart({"verdicts": bins}, "Reliability diagram"))
+    return model
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def summary(model: dict, tables: dict) -> dict:
+    """What report.md lists (short, with counts of what it leaves to the CSVs and the page)."""
+    counts = model["meta"]["counts"]
+    lines = [f"rows read {counts.get('rows_read')}: accepted {counts.get('rows_accepted')}, rejected "
+             f"{counts.get('rows_rejected')}, excluded {counts.get('rows_excluded')} (see rejects.csv)",
+             f"duplicate rows counted once: {counts.get('duplicate_rows')}; distinct claims: {counts.get('claims')}",
+             f"subjects {counts.get('subjects')}, subject/attribute pairs {counts.get('items')}, "
+             f"sources {counts.get('sources')}"]
+    e = model["meta"]["extraction"]
+    if e:
+        lines.append(f"articles read {e.get('articles_read')}, unique {e.get('articles_unique')}, with claims "
+                     f"{e.get('articles_with_claims')}, without claims {e.get('articles_without_claims')}")
+    c = model["contradictions"]
+    rows = [dict(zip(c["columns"], r)) for r in c["rows"][:SUMMARY_CONTRADICTIONS]]
+    for row in rows:
+        label = f"{row['label']} ({row['subject']})" if row["label"] else row["subject"]
+        who = f" by {row['source']}" if row["source"] else ""
+        row["title"] = f"{label} / {row['attribute']}: {row['kind'].replace('_', ' ')}{who}"
+        d = model["details"].get(f"{row['subject']}\x1f{row['attribute']}")
+        row["evidence"] = [] if d is None else [
+            {"value": v["value"], "posterior": v["posterior"], "chosen": v["chosen"], "score": v["score"],
+             "n_sources": sum(len(b["members"]) for b in v["bars"]),
+             "quotes": [{"who": q["source"] + (f", {q['speaker']}" if q["speaker"] else "")
+                         + (f" ({q['role']})" if q["role"] else ""), "quote": q["quote"]}
+                        for q in v["quotes"][:QUOTES_PER_VALUE_MD]]} for v in d["values"]]
+    copies = tables.get("copies")
+    copies = pd.DataFrame() if copies is None else copies
+    src = tables["sources"].sort_values(["claims", "source"], ascending=[False, True])
+    return {
+        "count_lines": lines,
+        "verdicts": _labelled(_records(doubtful_verdicts(tables["verdicts"], SUMMARY_VERDICTS)),
+                              subject_labels(tables["claims"])),
+        "contradictions": rows, "contradictions_more": max(model["contradictions_total"] - len(rows), 0),
+        "copies": _records(copies.head(SUMMARY_SOURCES)), "copies_more": max(len(copies) - SUMMARY_SOURCES, 0),
+        "sources": _records(src.head(SUMMARY_SOURCES)), "sources_more": max(len(src) - SUMMARY_SOURCES, 0),
+    }
+
+
+def _labelled(records: list[dict], labels: dict[str, str]) -> list[dict]:
+    for r in records:
+        label = labels.get(str(r["subject"]))
+        r["subject"] = f"{label} ({r['subject']})" if label else r["subject"]
+    return records
+
+
+def _tables(result) -> dict:
+    return {"verdicts": result.verdicts, "contradictions": result.contradictions, "sources": result.sources,
+            "claims": result.claims, "copies": result.copies, "timeline": result.timeline}
+
+
+def render_both(tables: dict, meta: dict, calibration: dict | None = None) -> tuple[str, str]:
+    model = assemble(tables, meta, calibration)
+    return render_markdown(model, summary(model, tables)), render_html(model)
+
+
+def write_reports(result, stage, rules_files, rules_summary_: dict) -> None:
+    """report.md and report.html of a Result, into an output stage (outputs/atomic.py)."""
+    as_of = None if result.as_of is None else result.as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
+    meta = _meta(as_of, result.solver, result.fit.iterations, result.fit.converged, result.counts, result.extraction,
+                 rules_files, rules_summary_)
+    md, html = render_both(_tables(result), meta)
+    stage.path("report.md").write_text(md, encoding="utf-8")
+    stage.path("report.html").write_text(html, encoding="utf-8")
+
+
+def read_tables(out: Path) -> dict:
+    def csv(name, **kw):
+        path = out / name
+        return pd.read_csv(path, keep_default_na=False, na_values=[""], **kw) if path.exists() else None
+
+    text = {"subject": str, "attribute": str, "value": str, "runner_up": str, "status": str}
+    verdicts = csv("verdicts.csv", dtype=text)
+    verdicts["runner_up"] = verdicts["runner_up"].fillna("")
+    contradictions = csv("contradictions.csv", dtype={c: str for c in (
+        "id", "subject", "attribute", "kind", "verdict_value", "competing_values", "losing_sources", "source",
+        "status")}).fillna({c: "" for c in ("competing_values", "losing_sources", "source", "status")})
+    sources = csv("sources.csv", dtype={"source": str})
+    copies = csv("copies.csv", dtype={"source_a": str, "source_b": str, "evidence": str})
+    timeline = csv("timeline.csv", dtype={"subject": str, "attribute": str, "value": str})
+    return {"verdicts": verdicts, "contradictions": contradictions, "sources": sources,
+            "claims": pd.read_parquet(out / "claims.parquet"), "copies": copies, "timeline": timeline}
+
+
+def rerender_run(out_dir, rules, calibration: dict | None) -> None:
+    """Rewrite report.md/report.html of a finished run (e.g. with calibration from `evaluate`) and update the
+    hashes in run.json (written last, as for a run)."""
+    from ..outputs.atomic import sha256_file, write_text_atomic
+
+    out = Path(out_dir)
+    run = json.loads((out / "run.json").read_text())
+    solver = run["solver"]
+    meta = _meta(run.get("as_of"), solver["name"], solver["iterations"], solver["converged"], run["counts"],
+                 run.get("extraction"), run["rules"]["files"], rules_summary(rules, solver["name"]))
+    md, html = render_both(read_tables(out), meta, calibration)
+    write_text_atomic(out / "report.md", md)
+    write_text_atomic(out / "report.html", html)
+    for name in ("report.md", "report.html", "evaluation.json"):
+        if (out / name).exists():
+            run["outputs"][name] = sha256_file(out / name)
+    write_text_atomic(out / "run.json", json.dumps(run, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def calibration_of(scored, truth: str, n_bins: int = 10) -> dict:
+    """The report's calibration section from a scored run (reconcile.evaluation.gold.score)."""
+    from ..evaluation.metrics import calibration_bins
+
+    joined = scored.joined[scored.joined["answered"]]
+    bins = calibration_bins(pd.to_numeric(joined["confidence"]).to_numpy(), joined["correct"].to_numpy(), n_bins)
+    summary_ = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in scored.summary.items()}
+    return {"truth": Path(truth).name, "summary": summary_, "bins": _records(bins), "bins_frame": bins}

@@ -1,0 +1,252 @@
+"""The report data model: plain dicts/lists built from a run's tables, rendered by templates into report.md
+and report.html (reconcile/report/render.py). Nothing here formats text for a medium.
+
+Tables in (the Result's or the output folder's): verdicts, contradictions, sources, claims, copies, timeline.
+The page embeds this model as JSON; its size is bounded (see Budget): rows beyond the bound are left out and
+counted, with the CSVs as the complete record.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import networkx as nx
+import pandas as pd
+
+from ..solve.verdicts import STATUS_DEFINITIONS, STATUSES
+
+KIND_DEFINITIONS = {
+    "near_tie": "credible sources back a value the verdict did not take, and it comes within 0.1 of the winner",
+    "value_conflict": "credible sources back a value the verdict did not take",
+    "self_contradiction": "one source asserts several values of a single-valued subject/attribute",
+    "conflict_same_time": "two credible claims with different values hold at the same time (time-modelled)",
+    "time_disagreement": "sources agree on a value but not on when it began (time-modelled)",
+    "stale": "a source's latest word held once but is no longer the state at as-of (time-modelled)",
+    "correction": "a source corrected its own earlier statement (time-modelled)",
+}
+TRIAGE_COLUMNS = ["id", "subject", "label", "attribute", "kind", "status", "verdict_value", "verdict_confidence",
+                  "runner_up", "runner_up_confidence", "margin", "severity", "source", "losing_sources",
+                  "competing_values"]
+VOTE_FACTORS = ["reliability", "weight", "recency", "copy_discount"]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Bounds on what the page embeds (characters of JSON); the CSVs hold everything."""
+    contradictions_chars: int = 2_800_000
+    details_chars: int = 900_000
+    details_max: int = 3_000
+    quotes_per_value: int = 5
+    sources_max: int = 2_000
+    copies_max: int = 1_000
+    timelines_max: int = 12  # ~0.3 s of vl-convert each; the interval table is always there
+
+
+def _text(series: pd.Series) -> list[str]:
+    return series.astype(object).where(series.notna(), "").astype(str).tolist()
+
+
+def _num(series: pd.Series, digits: int = 6) -> list:
+    values = pd.to_numeric(series, errors="coerce").round(digits).astype(object)
+    return values.where(values.notna(), None).tolist()
+
+
+def subject_labels(claims: pd.DataFrame) -> dict[str, str]:
+    """A readable label per subject when the feed gives one (`subject_label`): the most frequent, then first."""
+    if "subject_label" not in claims or claims.empty:
+        return {}
+    pairs = claims[["subject", "subject_label"]].astype(str)
+    pairs = pairs[pairs["subject_label"].str.strip() != ""]
+    if pairs.empty:
+        return {}
+    counted = pairs.value_counts().reset_index(name="n").sort_values(["subject", "n", "subject_label"],
+                                                                      ascending=[True, False, True])
+    return dict(zip(counted.drop_duplicates("subject")["subject"], counted.drop_duplicates("subject")["subject_label"]))
+
+
+def triage(contradictions: pd.DataFrame, verdicts: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """Contradictions, most doubtful first: smallest margin between the verdict and its runner-up, then the most
+    severe, then id. `margin` = verdict confidence - runner-up confidence (0 for a tie)."""
+    first = verdicts.drop_duplicates(["subject", "attribute"])[["subject", "attribute", "runner_up",
+                                                                "runner_up_confidence"]]
+    c = contradictions.merge(first, on=["subject", "attribute"], how="left")
+    c["runner_up"] = c["runner_up"].fillna("")
+    conf = pd.to_numeric(c["verdict_confidence"], errors="coerce").fillna(0.0)
+    c["runner_up_confidence"] = pd.to_numeric(c["runner_up_confidence"], errors="coerce").fillna(0.0)
+    c["margin"] = (conf - c["runner_up_confidence"]).clip(lower=0.0)
+    c["severity"] = pd.to_numeric(c["severity"], errors="coerce").fillna(0.0)
+    c["label"] = c["subject"].map(labels).astype(object).fillna("")
+    c = c.sort_values(["margin", "severity", "id"], ascending=[True, False, True], kind="stable")
+    return c.reset_index(drop=True)[TRIAGE_COLUMNS]
+
+
+def copy_clusters(copies: pd.DataFrame | None) -> list[list[str]]:
+    """Sources judged dependent, as connected groups (sorted), largest first."""
+    if copies is None or copies.empty:
+        return []
+    graph = nx.Graph()
+    graph.add_edges_from(zip(copies["source_a"].astype(str), copies["source_b"].astype(str)))
+    groups = [sorted(g) for g in nx.connected_components(graph)]
+    return sorted(groups, key=lambda g: (-len(g), g))
+
+
+CLAIM_FIELDS = ["subject", "attribute", "value", "value_key", "source", "vote", "posterior", "chosen", "speaker",
+                "speaker_role", "quote", "url", "published_at", "claim_id"] + VOTE_FACTORS
+
+
+def _bars(rows: list[dict], cluster_of: dict[str, int]) -> list[dict]:
+    """One bar per source backing a value (its vote counted once: a source's claims of one value are one
+    assertion), sources of one copy cluster merged into one bar. A member is [source, vote, *VOTE_FACTORS]
+    (lists, not dicts: the page embeds thousands); `label` only for a cluster."""
+    best: dict[str, dict] = {}
+    for r in rows:
+        if r["source"] not in best or r["vote"] > best[r["source"]]["vote"]:
+            best[r["source"]] = r
+    bars: dict[str, dict] = {}
+    for source in sorted(best):
+        r = best[source]
+        k = cluster_of.get(source)
+        key = f"cluster:{k}" if k is not None else f"source:{source}"
+        member = [source, round(r["vote"], 6)] + [round(r[f], 4) for f in VOTE_FACTORS]
+        bar = bars.setdefault(key, {"members": [], "vote": 0.0})
+        bar["members"].append(member)
+        bar["vote"] = round(bar["vote"] + member[1], 6)
+    out = []
+    for bar in bars.values():
+        if len(bar["members"]) > 1:
+            bar["label"] = "copy cluster: " + ", ".join(m[0] for m in bar["members"])
+        out.append(bar)
+    return sorted(out, key=lambda b: (-b["vote"], b.get("label", b["members"][0][0])))
+
+
+def _quotes(rows: list[dict], limit: int) -> tuple[list[dict], int]:
+    """The strongest claims that carry evidence (a quote, a speaker or a link), and how many more do."""
+    evidence = [r for r in rows if r["quote"] or r["speaker"] or r["url"]]
+    shown = sorted(evidence, key=lambda r: (-r["vote"], r["source"], r["claim_id"]))[:limit]
+    return [{"source": r["source"], "speaker": r["speaker"], "role": r["speaker_role"], "quote": r["quote"],
+             "url": r["url"], "published_at": r["published_at"]} for r in shown], max(len(evidence) - limit, 0)
+
+
+def verdict_detail(rows: list[dict], v: list[dict], subject: str, attribute: str, clusters: list[list[str]],
+                   time_modelled: bool, quotes_per_value: int = 5) -> dict:
+    """One verdict explained from its claims (`rows`, records of CLAIM_FIELDS) and verdict rows (`v`): per
+    value its score (sum of votes), the bars of the waterfall, quotes."""
+    cluster_of = {s: k for k, group in enumerate(clusters) for s in group}
+    by_value: dict[str, list[dict]] = {}
+    for r in rows:
+        by_value.setdefault(r["value_key"], []).append(r)
+    values = []
+    for group in by_value.values():
+        first = max(group, key=lambda r: r["vote"])
+        bars = _bars(group, cluster_of)
+        quotes, more = _quotes(group, quotes_per_value)
+        values.append({"value": first["value"], "posterior": round(first["posterior"], 6),
+                       "chosen": bool(first["chosen"]), "score": round(sum(b["vote"] for b in bars), 6),
+                       "n_claims": len(group), "bars": bars, "quotes": quotes, "more_quotes": more})
+    values.sort(key=lambda x: (-x["posterior"], -x["score"], x["value"]))
+    head = v[0] if v else None
+    return {
+        "subject": subject, "attribute": attribute, "time_modelled": time_modelled,
+        "chosen": [x["value"] for x in v], "confidence": [round(float(x["confidence"]), 6) for x in v],
+        "status": [x["status"] for x in v],
+        "runner_up": "" if head is None else str(head["runner_up"] or ""),
+        "runner_up_confidence": 0.0 if head is None else round(float(head["runner_up_confidence"] or 0), 6),
+        "values": values, "timeline_chart": None,
+    }
+
+
+def _records_by_item(frame: pd.DataFrame, items: pd.DataFrame, fields: list[str]) -> dict[tuple, list[dict]]:
+    """Plain records of `frame` per (subject, attribute) of `items`: one vectorised selection, then Python
+    lists (per-group pandas operations cost ~ms each, thousands of verdicts would take minutes)."""
+    keys = pd.MultiIndex.from_frame(items.astype(str))
+    own = pd.MultiIndex.from_arrays([frame["subject"].astype(str), frame["attribute"].astype(str)])
+    picked = frame[own.isin(keys)]
+    columns = {}
+    for f in fields:
+        col = picked[f] if f in picked else pd.Series("", index=picked.index)
+        if f == "published_at":
+            stamps = pd.to_datetime(col, utc=True, errors="coerce")
+            columns[f] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%SZ").fillna("").tolist()
+        elif pd.api.types.is_bool_dtype(col) or pd.api.types.is_float_dtype(col):
+            columns[f] = col.tolist()
+        else:
+            columns[f] = col.astype(object).where(col.notna(), "").astype(str).tolist()
+    out: dict[tuple, list[dict]] = {}
+    for rec in (dict(zip(fields, values)) for values in zip(*(columns[f] for f in fields))):
+        out.setdefault((rec["subject"], rec["attribute"]), []).append(rec)
+    return out
+
+
+def _columns(frame: pd.DataFrame, numeric: set[str]) -> dict:
+    cols = list(frame.columns)
+    data = [(_num(frame[c]) if c in numeric else _text(frame[c])) for c in cols]
+    return {"columns": cols, "rows": [list(r) for r in zip(*data)] if cols else []}
+
+
+def _fit_rows(table: dict, budget_chars: int) -> tuple[dict, int]:
+    """Keep the first rows of a columnar table whose JSON fits the budget; return it and how many were left."""
+    used, keep = 0, 0
+    for row in table["rows"]:
+        used += len(json.dumps(row, ensure_ascii=False)) + 1
+        if used > budget_chars:
+            break
+        keep += 1
+    left = len(table["rows"]) - keep
+    return {"columns": table["columns"], "rows": table["rows"][:keep]}, left
+
+
+def build_model(tables: dict[str, pd.DataFrame | None], meta: dict, calibration: dict | None = None,
+                budget: Budget = Budget()) -> dict:
+    """The whole report as plain data. `meta`: as_of, solver, iterations, converged, counts, extraction, rules."""
+    verdicts, contradictions = tables["verdicts"], tables["contradictions"]
+    claims, sources = tables["claims"], tables["sources"]
+    copies, timeline = tables.get("copies"), tables.get("timeline")
+    labels = subject_labels(claims)
+    tri = triage(contradictions, verdicts, labels)
+    numeric = {"verdict_confidence", "runner_up_confidence", "margin", "severity"}
+    contra, contra_left = _fit_rows(_columns(tri, numeric), budget.contradictions_chars)
+    clusters = copy_clusters(copies)
+    timed = set() if timeline is None else set(zip(timeline["subject"].astype(str), timeline["attribute"].astype(str)))
+    details, used = {}, 0
+    items = tri[["subject", "attribute"]].drop_duplicates().head(budget.details_max)
+    claims_of = _records_by_item(claims, items, CLAIM_FIELDS)
+    verdicts_of = _records_by_item(verdicts, items, ["subject", "attribute", "value", "confidence", "status",
+                                                     "runner_up", "runner_up_confidence"])
+    for subject, attribute in items.itertuples(index=False):
+        if used > budget.details_chars:
+            break
+        key = (str(subject), str(attribute))
+        d = verdict_detail(claims_of.get(key, []), verdicts_of.get(key, []), key[0], key[1], clusters, key in timed,
+                           budget.quotes_per_value)
+        used += len(json.dumps(d, ensure_ascii=False))
+        details[f"{subject}\x1f{attribute}"] = d
+    status_counts = verdicts["status"].value_counts()
+    c_status = contradictions["status"].value_counts()
+    kinds = contradictions["kind"].value_counts()
+    src = sources.sort_values(["claims", "source"], ascending=[False, True]).head(budget.sources_max)
+    src_numeric = {c for c in src.columns if pd.api.types.is_numeric_dtype(src[c])}
+    cp = copies.head(budget.copies_max) if copies is not None else pd.DataFrame()
+    cp_numeric = {c for c in cp.columns if pd.api.types.is_numeric_dtype(cp[c])}
+    return {
+        "meta": meta,
+        "statuses": [{"name": s, "definition": STATUS_DEFINITIONS[s], "verdicts": int(status_counts.get(s, 0)),
+                      "contradictions": int(c_status.get(s, 0))} for s in STATUSES],
+        "kinds": [{"name": k, "definition": KIND_DEFINITIONS.get(k, ""), "count": int(kinds.get(k, 0))}
+                  for k in sorted(kinds.index, key=lambda k: (-int(kinds[k]), k))],
+        "contradictions": contra, "contradictions_total": int(len(tri)), "contradictions_left_out": contra_left,
+        "details": details, "details_left_out": int(tri[["subject", "attribute"]].drop_duplicates().shape[0]
+                                                     - len(details)),
+        "verdicts_total": int(len(verdicts)),
+        "sources": _columns(src, src_numeric), "sources_total": int(len(sources)),
+        "copies": _columns(cp, cp_numeric), "copies_total": 0 if copies is None else int(len(copies)),
+        "copy_pairs": 0 if copies is None else int(len(copies[["source_a", "source_b"]].drop_duplicates())),
+        "clusters": clusters, "labels_given": bool(labels),
+        "calibration": calibration, "charts": {},
+    }
+
+
+def doubtful_verdicts(verdicts: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The n verdicts with the smallest margin to their runner-up (ties first), for the short summary."""
+    v = verdicts.assign(margin=(pd.to_numeric(verdicts["confidence"]) -
+                                pd.to_numeric(verdicts["runner_up_confidence"]).fillna(0)))
+    return v.sort_values(["margin", "subject", "attribute"], kind="stable").head(n)
