@@ -22,6 +22,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--source", default=None, metavar="NAME",
                         help="outlet for articles with no source field and no outlet named in their text")
     parser.add_argument("--stats", default=None, metavar="FILE", help="also write extraction statistics (JSON)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="processes for the spaCy parser (nlp.pipe n_process; default: extract.nlp.workers)")
     parser.add_argument("--hierarchy", default=None, metavar="FILE",
                         help="also write the places' containment as a child,parent CSV (facility -> city -> "
                         "province -> country; YAML gazetteer parents, else GeoNames) for value hierarchies")
@@ -72,6 +74,10 @@ def run(args) -> int:
                              f"column; a claims feed goes to `reconcile run`)")
     published_at = _parse_date(args.published_at) if args.published_at else None
     rules = load_extract_rules(args.rules)
+    if args.workers is not None:
+        if args.workers < 1:
+            raise UsageError(f"--workers {args.workers}: give 1 or more")
+        rules = rules.model_copy(update={"nlp": rules.nlp.model_copy(update={"workers": args.workers})})
     claims, stats = extract_feed(args.feeds, rules, published_at=published_at, source=args.source)
     out = Path(args.out)
     _write_atomic(out, lambda fh: claims.to_csv(fh, index=False))
