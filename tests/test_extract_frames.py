@@ -103,3 +103,7 @@ def test_parser_workers_give_the_same_claims(tmp_path, monkeypatch):
         assert main(["extract", str(feed), "--out", str(out), "--workers", n]) == 0
         outs.append(out.read_bytes())
     assert outs[0] == outs[1] and b"Lyman,control,ukraine" in outs[0] and b"Kunduz,control,taliban" in outs[0]
+
+
+def test_city_not_the_province_that_owns_it(rules):
+    assert claims("The Taliban took over Badakhshan's Faizabad city on Wednesday.", rules) == [["Fayzabad", "taliban"]]
