@@ -258,3 +258,21 @@ def test_a_missing_hierarchy_file_is_a_located_rules_error(tmp_path):
         assert "rules.yaml:3" in str(exc) and "nowhere.csv" in str(exc)
     else:
         raise AssertionError("expected a RulesError")
+
+
+# ---------------------------------------------------------------- correlated votes (calibration without labels)
+
+def test_votes_that_move_together_temper_the_confidence_but_not_the_choice():
+    rng = np.random.default_rng(5)
+    rows = []
+    for i in range(300):  # errors come in blocks: on 30 % of the subjects 5 random sources share one wrong value
+        block = set(rng.choice(12, 5, replace=False).tolist()) if rng.random() < 0.3 else set()
+        for s in range(12):
+            rows.append((f"s{s}", f"o{i}", "v", "B" if s in block else "A"))
+    feed = frame(rows)
+    tempered = reconcile_frame(feed, rules())
+    raw = reconcile_frame(feed, rules(solver={"correlated_votes": False}))
+    assert tempered.fit.rho > 0.1 and raw.fit.rho == 0.0
+    assert tempered.verdicts["value"].tolist() == raw.verdicts["value"].tolist()
+    assert (tempered.verdicts["confidence"] <= raw.verdicts["confidence"] + 1e-12).all()
+    assert tempered.verdicts["confidence"].mean() < raw.verdicts["confidence"].mean() - 0.01

@@ -198,6 +198,11 @@ class SolverRules(Strict):
         default=1.0, gt=0, description="accu: divides the votes behind the reported confidence (> 1: less "
         "confident); fit it on a labelled sample with `reconcile calibrate`; 1 = the model's own posterior",
     )
+    correlated_votes: bool = Field(
+        default=True, description="accu: estimate from the feed how strongly sources' votes on one subject are "
+        "correlated (beyond detected copying) and temper the reported confidence by that design effect; the "
+        "chosen values do not change",
+    )
     thresholds: Thresholds = Thresholds()
 
     @field_validator("reliability_bounds")

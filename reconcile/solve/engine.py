@@ -37,10 +37,11 @@ class Fit:
     parts: list = field(default_factory=list, repr=False)  # the partitions as fitted (copy discounts applied)
     module: object = None  # the solver module
     pooled_prior: float | None = None  # the learned prior mean of sources without a rule (None: not learned)
+    rho: float = 0.0  # correlation of votes within an item (accu.dispersion_stats); tempers the confidence
 
     def posteriors(self, temperature: float) -> np.ndarray:
         """The candidates' probabilities again, at another temperature (for calibration)."""
-        return _posteriors(self.parts, self.module, self.sa_reliability, len(self.cand_prob), temperature)
+        return _posteriors(self.parts, self.module, self.sa_reliability, len(self.cand_prob), temperature, self.rho)
 
 
 def solver_module(name: str):
@@ -156,11 +157,22 @@ def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stat
     return reliability, sa_rel, iterations, converged, change, a, b
 
 
-def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0) -> np.ndarray:
+def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0, rho: float = 0.0) -> np.ndarray:
+    """Candidates' probabilities; with `rho` > 0 (accu) each item's votes are divided by its design effect."""
     prob = np.empty(n_cands)
     for offset, p in parts:
-        prob[offset:offset + p.n_cands] = module.posteriors(p, reliability, temperature)
+        t = temperature * module.item_temperature(p, rho) if rho > 0 else temperature
+        prob[offset:offset + p.n_cands] = module.posteriors(p, reliability, t)
     return prob
+
+
+def overdispersion(parts, module, reliability, n_cands) -> float:
+    """rho: the correlation of sources' votes within an item, estimated without labels (accu only)."""
+    if not hasattr(module, "dispersion_stats"):
+        return 0.0
+    prob = _posteriors(parts, module, reliability, n_cands)
+    sums = sum(module.dispersion_stats(p, prob[offset:offset + p.n_cands], reliability) for offset, p in parts)
+    return float(np.clip(sums[0] / sums[1], 0.0, 1.0)) if sums[1] > 0 else 0.0
 
 
 def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
@@ -209,6 +221,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
             reliability, sa_rel, more, converged, change, a, b = _em(parts, module, reliability, sa_rel, a, b,
                                                                      rules, extra_stats, priors, pooled)
             iterations += more
-    prob = _posteriors(parts, module, sa_rel, part.n_cands, rules.temperature)
+    rho = overdispersion(parts, module, sa_rel, part.n_cands) if rules.correlated_votes else 0.0
+    prob = _posteriors(parts, module, sa_rel, part.n_cands, rules.temperature, rho)
     prior_mean = float(a[pooled][0] / (a[pooled][0] + b[pooled][0])) if pooled is not None and pooled.any() else None
-    return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts, module, prior_mean)
+    return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts, module, prior_mean,
+               rho)
