@@ -84,7 +84,7 @@ stats_probs = posteriors
 
 
 def dispersion_stats(part: Partition, prob: np.ndarray, reliability: np.ndarray) -> np.ndarray:
-    """Sums for the over-dispersion of agreement (summable across partitions): [excess, expected].
+    """Sums for the over-dispersion of agreement (summable across partitions): [excess, expected, items].
 
     Under the model, sources err independently, so the (weighted) number m_i of sources asserting an item's
     top value has mean E_i = sum_a w_a q_a and variance V_i = sum_a w_a^2 q_a (1 - q_a), with
@@ -105,7 +105,7 @@ def dispersion_stats(part: Partition, prob: np.ndarray, reliability: np.ndarray)
     v = np.bincount(a_item, weights=w * w * q * (1 - q), minlength=part.n_items)
     n = np.bincount(a_item, weights=w, minlength=part.n_items)
     use = single & (n > 1.5)
-    return np.array([((m - e) ** 2 - v)[use].sum(), (v * (n - 1))[use].sum()])
+    return np.array([((m - e) ** 2 - v)[use].sum(), (v * (n - 1))[use].sum(), use.sum()])
 
 
 def item_temperature(part: Partition, rho: float) -> np.ndarray:

@@ -22,6 +22,7 @@ from . import copying as copy_model
 from .arrays import Partition
 
 SOLVERS = ("accu", "majority", "truthfinder")
+MIN_DISPERSION_ITEMS = 30  # items with two or more sources needed to estimate the correlation of votes
 
 
 @dataclass
@@ -172,7 +173,9 @@ def overdispersion(parts, module, reliability, n_cands) -> float:
         return 0.0
     prob = _posteriors(parts, module, reliability, n_cands)
     sums = sum(module.dispersion_stats(p, prob[offset:offset + p.n_cands], reliability) for offset, p in parts)
-    return float(np.clip(sums[0] / sums[1], 0.0, 1.0)) if sums[1] > 0 else 0.0
+    if sums[2] < MIN_DISPERSION_ITEMS or sums[1] <= 0:  # too few items to tell correlation from chance
+        return 0.0
+    return float(np.clip(sums[0] / sums[1], 0.0, 1.0))
 
 
 def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
