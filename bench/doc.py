@@ -68,8 +68,9 @@ def compose(df: pd.DataFrame, meta: dict, ratio: dict, datasets: list, svg_name:
            "## Reproduce", "", "```sh", "make install                     # project venv (.venv)",
            "bash bench/peers/setup_venv.sh  # peers' own venv (bench/.peers-venv); `make bench` runs both",
            f"{meta['command']}", "```", "",
-           f"This run: `{meta['command']}` took {meta['elapsed_min']:.1f} min. Limits for each peer run: "
-           f"{meta['peer_timeout']:g} s wall clock and {meta['peer_mem_gib']:g} GiB of address space.", "",
+           meta.get("provenance") or
+           (f"This run: `{meta['command']}` took {meta['elapsed_min']:.1f} min. Limits for each peer run: "
+            f"{meta['peer_timeout']:g} s wall clock and {meta['peer_mem_gib']:g} GiB of address space."), "",
            "## Machine and versions", ""]
     out += [f"- {k}: {v}" for k, v in meta["machine"].items()]
     out += [f"- {k}: {v}" for k, v in meta["versions"].items()]

@@ -162,9 +162,10 @@ class Defaults(Strict):
     )
     strength: float = Field(default=4.0, gt=0)
     attribute_strength: float = Field(
-        default=10.0, gt=0, description="per-attribute reliability: a source's overall reliability counts as this "
-        "many pseudo-claims on each attribute (few claims on an attribute: close to the source's reliability; "
-        "many: the attribute's own record)",
+        default=10.0, gt=0, description="per-attribute reliability: what a source's prior and its other attributes "
+        "say about it counts as this many pseudo-claims on each attribute (plus the strength of its prior; never "
+        "more than the evidence behind it). Few claims on an attribute: close to the source's reliability; many: "
+        "the attribute's own record",
     )
     unknown_sources: Literal["use", "reject", "drop"] = Field(
         default="use",

@@ -91,23 +91,29 @@ class AttributePriors:
 
     a: np.ndarray
     b: np.ndarray
-    strength: np.ndarray  # attribute_strength + the strength of the source's own prior
+    strength: float  # defaults.attribute_strength
 
 
-def attribute_reliability(source_rel: np.ndarray, right: np.ndarray, total: np.ndarray, sa_source: np.ndarray,
+def attribute_reliability(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,
+                          right_sa: np.ndarray, total_sa: np.ndarray, sa_source: np.ndarray,
                           priors: AttributePriors | None, bounds: tuple[float, float]) -> np.ndarray:
-    """Reliability per (source, attribute): the posterior mean under Beta(k A_s + a, k (1 - A_s) + b).
+    """Reliability per (source, attribute): the posterior mean under Beta(k m + a_sa, k (1 - m) + b_sa).
 
-    A_s is the source's overall reliability (itself the posterior under the source's prior, from all its
-    claims), k = `defaults.attribute_strength` plus the strength of the source's own prior (a firmly believed
-    source prior binds on every attribute), (a, b) the pair's explicit pseudo-counts. An attribute on which
-    a source made few claims stays near A_s; one with many claims gets its own record. Without priors (a
-    solver or rules without per-attribute reliability) every pair takes its source's reliability.
+    m is what the source's prior and its claims on its *other* attributes say about it (leave-one-out, so an
+    attribute's own claims are not counted twice): m = (a + R - R_sa) / (a + b + T - T_sa). k, how many claims
+    m is worth on this attribute, is `defaults.attribute_strength` plus the strength of the source's prior, but
+    never more than the evidence m rests on (a + b + T - T_sa): a source seen on one attribute only gets exactly
+    its source-level reliability, and a firmly believed source prior binds on every attribute. (a_sa, b_sa) are
+    the pair's explicit pseudo-counts. Without priors every pair takes its source's reliability.
     """
+    strength = a + b
     if priors is None:
-        return source_rel[sa_source]
-    k, base = priors.strength, source_rel[sa_source]
-    return np.clip((k * base + priors.a + right) / (k + priors.a + priors.b + total), bounds[0], bounds[1])
+        return np.clip((a + right) / (strength + total), bounds[0], bounds[1])[sa_source]
+    rest_n = strength[sa_source] + total[sa_source] - total_sa
+    rest_r = a[sa_source] + right[sa_source] - right_sa
+    centre = rest_r / np.maximum(rest_n, 1e-12)
+    k = np.minimum(priors.strength + strength[sa_source], rest_n)
+    return np.clip((k * centre + priors.a + right_sa) / (k + priors.a + priors.b + total_sa), bounds[0], bounds[1])
 
 
 def pooled_prior_mean(right: np.ndarray, total: np.ndarray, strength: np.ndarray, bounds) -> float:
@@ -148,7 +154,11 @@ def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stat
             mean = pooled_prior_mean(right, total, strength, rules.reliability_bounds)
             a, b = np.where(pooled, mean * strength, a), np.where(pooled, (1 - mean) * strength, b)
         updated = module.update(right, total, a, b, rules.reliability_bounds)
-        updated_sa = attribute_reliability(updated, right_sa, total_sa, sa_source, priors, rules.reliability_bounds)
+        if priors is None:
+            updated_sa = updated[sa_source]
+        else:
+            updated_sa = attribute_reliability(right, total, a, b, right_sa, total_sa, sa_source, priors,
+                                               rules.reliability_bounds)
         change = float(max(np.max(np.abs(updated - reliability), initial=0.0),
                            np.max(np.abs(updated_sa - sa_rel), initial=0.0)))
         reliability, sa_rel = updated, updated_sa
@@ -198,7 +208,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     reliability = np.clip(a / (a + b), *rules.reliability_bounds)
     priors = attribute_priors if (module.PER_ATTRIBUTE and rules.per_attribute) else None
     zeros = np.zeros(part.n_sa)
-    sa_rel = attribute_reliability(reliability, zeros, zeros, part.source_of_sa, priors, rules.reliability_bounds)
+    sa_rel = reliability[part.source_of_sa] if priors is None else attribute_reliability(
+        np.zeros(len(a)), np.zeros(len(a)), a, b, zeros, zeros, part.source_of_sa, priors, rules.reliability_bounds)
     reliability, sa_rel, iterations, converged, change, a, b = _em(parts, module, reliability, sa_rel, a, b, rules,
                                                                    extra_stats, priors, pooled)
     factor = np.ones(len(base))
