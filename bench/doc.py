@@ -115,7 +115,8 @@ def compose(df: pd.DataFrame, meta: dict, ratio: dict, datasets: list, svg_name:
                 "", f"{int(g.iloc[0]['n_claims']):,} claims.", "", scenario_table(g)]
     if svg_name:
         out += ["## Calibration", "", f"![reliability diagram]({svg_name})", "",
-                "A reliability diagram of our methods (and of the crowd-kit methods that finished, when the peers ran in the same run) on flight and book "
+                "A reliability diagram of our methods (and of the crowd-kit methods that finished, when the peers "
+                "ran in the same run) on flight and book "
                 "(`reconcile.evaluation.metrics.calibration_svg`, 10 bins, dot area ~ share of items). Points "
                 "below the diagonal are over-confident.", ""]
     out += ["## Dataset notes", ""] + [f"- **{ds.name}**: {ds.task}." for ds in datasets] + [""]

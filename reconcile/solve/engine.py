@@ -226,7 +226,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
                 local = copy_model.pair_statistics(p, prob[offset:offset + p.n_cands], copying.max_sources_per_item,
                                                    stride, item_offset)
                 stats = local if stats is None else tuple(x + y for x, y in zip(stats, local))
-            pairs = copy_model.with_known(copy_model.dependence(stats, sa_rel, settings, part.source_of_sa), known_pairs)
+            found = copy_model.dependence(stats, sa_rel, settings, part.source_of_sa)
+            pairs = copy_model.with_known(found, known_pairs)
             new_factor = copy_model.discounts(work, pairs, reliability, settings)
             if np.array_equal(new_factor, factor):
                 break
