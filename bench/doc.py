@@ -68,8 +68,9 @@ def compose(df: pd.DataFrame, meta: dict, ratio: dict, datasets: list, svg_name:
            "## Reproduce", "", "```sh", "make install                     # project venv (.venv)",
            "bash bench/peers/setup_venv.sh  # peers' own venv (bench/.peers-venv); `make bench` runs both",
            f"{meta['command']}", "```", "",
-           f"This run: `{meta['command']}` took {meta['elapsed_min']:.1f} min. Limits for each peer run: "
-           f"{meta['peer_timeout']:g} s wall clock and {meta['peer_mem_gib']:g} GiB of address space.", "",
+           meta.get("provenance") or
+           (f"This run: `{meta['command']}` took {meta['elapsed_min']:.1f} min. Limits for each peer run: "
+            f"{meta['peer_timeout']:g} s wall clock and {meta['peer_mem_gib']:g} GiB of address space."), "",
            "## Machine and versions", ""]
     out += [f"- {k}: {v}" for k, v in meta["machine"].items()]
     out += [f"- {k}: {v}" for k, v in meta["versions"].items()]
@@ -114,7 +115,8 @@ def compose(df: pd.DataFrame, meta: dict, ratio: dict, datasets: list, svg_name:
                 "", f"{int(g.iloc[0]['n_claims']):,} claims.", "", scenario_table(g)]
     if svg_name:
         out += ["## Calibration", "", f"![reliability diagram]({svg_name})", "",
-                "A reliability diagram of `accu` and the crowd-kit methods that finished on flight and book "
+                "A reliability diagram of our methods (and of the crowd-kit methods that finished, when the peers "
+                "ran in the same run) on flight and book "
                 "(`reconcile.evaluation.metrics.calibration_svg`, 10 bins, dot area ~ share of items). Points "
                 "below the diagonal are over-confident.", ""]
     out += ["## Dataset notes", ""] + [f"- **{ds.name}**: {ds.task}." for ds in datasets] + [""]

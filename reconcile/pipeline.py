@@ -95,8 +95,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                          extra_stats=time_model.source_stats if time_model is not None else None,
                          known_pairs=from_text,
                          attribute_priors=AttributePriors(sa_priors["a"].to_numpy(), sa_priors["b"].to_numpy(),
-                                                          rules.defaults.attribute_strength
-                                                          + priors["strength"].to_numpy()[part.source_of_sa]),
+                                                          rules.defaults.attribute_strength),
                          pooled=priors["pooled"].to_numpy())
         copies = copy_model.copies_table(result_fit.pairs, attributed, problem.sources, rules.copying.threshold,
                                          from_text)

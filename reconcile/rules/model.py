@@ -176,9 +176,10 @@ class Defaults(Strict):
     )
     strength: float = Field(default=4.0, gt=0)
     attribute_strength: float = Field(
-        default=10.0, gt=0, description="per-attribute reliability: a source's overall reliability counts as this "
-        "many pseudo-claims on each attribute (few claims on an attribute: close to the source's reliability; "
-        "many: the attribute's own record)",
+        default=10.0, gt=0, description="per-attribute reliability: what a source's prior and its other attributes "
+        "say about it counts as this many pseudo-claims on each attribute (plus the strength of its prior; never "
+        "more than the evidence behind it). Few claims on an attribute: close to the source's reliability; many: "
+        "the attribute's own record",
     )
     unknown_sources: Literal["use", "reject", "drop"] = Field(
         default="use",
@@ -213,6 +214,11 @@ class SolverRules(Strict):
     temperature: float = Field(
         default=1.0, gt=0, description="accu: divides the votes behind the reported confidence (> 1: less "
         "confident); fit it on a labelled sample with `reconcile calibrate`; 1 = the model's own posterior",
+    )
+    correlated_votes: bool = Field(
+        default=True, description="accu: estimate from the feed how strongly sources' votes on one subject are "
+        "correlated (beyond detected copying) and temper the reported confidence by that design effect; the "
+        "chosen values do not change",
     )
     thresholds: Thresholds = Thresholds()
 

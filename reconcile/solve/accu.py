@@ -81,3 +81,35 @@ def update(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,
 
 
 stats_probs = posteriors
+
+
+def dispersion_stats(part: Partition, prob: np.ndarray, reliability: np.ndarray) -> np.ndarray:
+    """Sums for the over-dispersion of agreement (summable across partitions): [excess, expected, items].
+
+    Under the model, sources err independently, so the (weighted) number m_i of sources asserting an item's
+    top value has mean E_i = sum_a w_a q_a and variance V_i = sum_a w_a^2 q_a (1 - q_a), with
+    q_a = P(the source asserts the top value) = p A + (1 - p)(1 - A) / n_false. Correlated sources (a shared
+    feed, one rumour repeated) spread m_i wider: Var = V_i (1 + (n_i - 1) rho). The sums
+    sum (m_i - E_i)^2 - V_i and sum V_i (n_i - 1) estimate rho by the method of moments, without labels.
+    """
+    single = ~part.item_multi
+    best = seg_max(prob, part.item_start)
+    top = prob >= best[part.cand_item] - 1e-12
+    a_item = part.assert_item
+    p_top = best[a_item]
+    acc = reliability[part.sa]
+    q = p_top * acc + (1 - p_top) * (1 - acc) / part.item_n_false[a_item]
+    w = part.assert_w
+    m = np.bincount(a_item, weights=w * top[part.assert_cand], minlength=part.n_items)
+    e = np.bincount(a_item, weights=w * q, minlength=part.n_items)
+    v = np.bincount(a_item, weights=w * w * q * (1 - q), minlength=part.n_items)
+    n = np.bincount(a_item, weights=w, minlength=part.n_items)
+    use = single & (n > 1.5)
+    return np.array([((m - e) ** 2 - v)[use].sum(), (v * (n - 1))[use].sum(), use.sum()])
+
+
+def item_temperature(part: Partition, rho: float) -> np.ndarray:
+    """Per candidate: 1 + (n_i - 1) rho, the design effect of an item's n_i correlated votes (votes are divided
+    by it in the reported confidence: n correlated sources weigh as n / (1 + (n - 1) rho) independent ones)."""
+    n = np.bincount(part.assert_item, weights=part.assert_w, minlength=part.n_items)
+    return (1.0 + np.maximum(n - 1.0, 0.0) * rho)[part.cand_item]

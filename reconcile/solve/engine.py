@@ -22,6 +22,7 @@ from . import copying as copy_model
 from .arrays import Partition
 
 SOLVERS = ("accu", "majority", "truthfinder")
+MIN_DISPERSION_ITEMS = 30  # items with two or more sources needed to estimate the correlation of votes
 
 
 @dataclass
@@ -37,10 +38,11 @@ class Fit:
     parts: list = field(default_factory=list, repr=False)  # the partitions as fitted (copy discounts applied)
     module: object = None  # the solver module
     pooled_prior: float | None = None  # the learned prior mean of sources without a rule (None: not learned)
+    rho: float = 0.0  # correlation of votes within an item (accu.dispersion_stats); tempers the confidence
 
     def posteriors(self, temperature: float) -> np.ndarray:
         """The candidates' probabilities again, at another temperature (for calibration)."""
-        return _posteriors(self.parts, self.module, self.sa_reliability, len(self.cand_prob), temperature)
+        return _posteriors(self.parts, self.module, self.sa_reliability, len(self.cand_prob), temperature, self.rho)
 
 
 def solver_module(name: str):
@@ -89,23 +91,29 @@ class AttributePriors:
 
     a: np.ndarray
     b: np.ndarray
-    strength: np.ndarray  # attribute_strength + the strength of the source's own prior
+    strength: float  # defaults.attribute_strength
 
 
-def attribute_reliability(source_rel: np.ndarray, right: np.ndarray, total: np.ndarray, sa_source: np.ndarray,
+def attribute_reliability(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,
+                          right_sa: np.ndarray, total_sa: np.ndarray, sa_source: np.ndarray,
                           priors: AttributePriors | None, bounds: tuple[float, float]) -> np.ndarray:
-    """Reliability per (source, attribute): the posterior mean under Beta(k A_s + a, k (1 - A_s) + b).
+    """Reliability per (source, attribute): the posterior mean under Beta(k m + a_sa, k (1 - m) + b_sa).
 
-    A_s is the source's overall reliability (itself the posterior under the source's prior, from all its
-    claims), k = `defaults.attribute_strength` plus the strength of the source's own prior (a firmly believed
-    source prior binds on every attribute), (a, b) the pair's explicit pseudo-counts. An attribute on which
-    a source made few claims stays near A_s; one with many claims gets its own record. Without priors (a
-    solver or rules without per-attribute reliability) every pair takes its source's reliability.
+    m is what the source's prior and its claims on its *other* attributes say about it (leave-one-out, so an
+    attribute's own claims are not counted twice): m = (a + R - R_sa) / (a + b + T - T_sa). k, how many claims
+    m is worth on this attribute, is `defaults.attribute_strength` plus the strength of the source's prior, but
+    never more than the evidence m rests on (a + b + T - T_sa): a source seen on one attribute only gets exactly
+    its source-level reliability, and a firmly believed source prior binds on every attribute. (a_sa, b_sa) are
+    the pair's explicit pseudo-counts. Without priors every pair takes its source's reliability.
     """
+    strength = a + b
     if priors is None:
-        return source_rel[sa_source]
-    k, base = priors.strength, source_rel[sa_source]
-    return np.clip((k * base + priors.a + right) / (k + priors.a + priors.b + total), bounds[0], bounds[1])
+        return np.clip((a + right) / (strength + total), bounds[0], bounds[1])[sa_source]
+    rest_n = strength[sa_source] + total[sa_source] - total_sa
+    rest_r = a[sa_source] + right[sa_source] - right_sa
+    centre = rest_r / np.maximum(rest_n, 1e-12)
+    k = np.minimum(priors.strength + strength[sa_source], rest_n)
+    return np.clip((k * centre + priors.a + right_sa) / (k + priors.a + priors.b + total_sa), bounds[0], bounds[1])
 
 
 def pooled_prior_mean(right: np.ndarray, total: np.ndarray, strength: np.ndarray, bounds) -> float:
@@ -146,7 +154,11 @@ def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stat
             mean = pooled_prior_mean(right, total, strength, rules.reliability_bounds)
             a, b = np.where(pooled, mean * strength, a), np.where(pooled, (1 - mean) * strength, b)
         updated = module.update(right, total, a, b, rules.reliability_bounds)
-        updated_sa = attribute_reliability(updated, right_sa, total_sa, sa_source, priors, rules.reliability_bounds)
+        if priors is None:
+            updated_sa = updated[sa_source]
+        else:
+            updated_sa = attribute_reliability(right, total, a, b, right_sa, total_sa, sa_source, priors,
+                                               rules.reliability_bounds)
         change = float(max(np.max(np.abs(updated - reliability), initial=0.0),
                            np.max(np.abs(updated_sa - sa_rel), initial=0.0)))
         reliability, sa_rel = updated, updated_sa
@@ -156,11 +168,24 @@ def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stat
     return reliability, sa_rel, iterations, converged, change, a, b
 
 
-def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0) -> np.ndarray:
+def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0, rho: float = 0.0) -> np.ndarray:
+    """Candidates' probabilities; with `rho` > 0 (accu) each item's votes are divided by its design effect."""
     prob = np.empty(n_cands)
     for offset, p in parts:
-        prob[offset:offset + p.n_cands] = module.posteriors(p, reliability, temperature)
+        t = temperature * module.item_temperature(p, rho) if rho > 0 else temperature
+        prob[offset:offset + p.n_cands] = module.posteriors(p, reliability, t)
     return prob
+
+
+def overdispersion(parts, module, reliability, n_cands) -> float:
+    """rho: the correlation of sources' votes within an item, estimated without labels (accu only)."""
+    if not hasattr(module, "dispersion_stats"):
+        return 0.0
+    prob = _posteriors(parts, module, reliability, n_cands)
+    sums = sum(module.dispersion_stats(p, prob[offset:offset + p.n_cands], reliability) for offset, p in parts)
+    if sums[2] < MIN_DISPERSION_ITEMS or sums[1] <= 0:  # too few items to tell correlation from chance
+        return 0.0
+    return float(np.clip(sums[0] / sums[1], 0.0, 1.0))
 
 
 def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
@@ -183,7 +208,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     reliability = np.clip(a / (a + b), *rules.reliability_bounds)
     priors = attribute_priors if (module.PER_ATTRIBUTE and rules.per_attribute) else None
     zeros = np.zeros(part.n_sa)
-    sa_rel = attribute_reliability(reliability, zeros, zeros, part.source_of_sa, priors, rules.reliability_bounds)
+    sa_rel = reliability[part.source_of_sa] if priors is None else attribute_reliability(
+        np.zeros(len(a)), np.zeros(len(a)), a, b, zeros, zeros, part.source_of_sa, priors, rules.reliability_bounds)
     reliability, sa_rel, iterations, converged, change, a, b = _em(parts, module, reliability, sa_rel, a, b, rules,
                                                                    extra_stats, priors, pooled)
     factor = np.ones(len(base))
@@ -200,7 +226,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
                 local = copy_model.pair_statistics(p, prob[offset:offset + p.n_cands], copying.max_sources_per_item,
                                                    stride, item_offset)
                 stats = local if stats is None else tuple(x + y for x, y in zip(stats, local))
-            pairs = copy_model.with_known(copy_model.dependence(stats, sa_rel, settings, part.source_of_sa), known_pairs)
+            found = copy_model.dependence(stats, sa_rel, settings, part.source_of_sa)
+            pairs = copy_model.with_known(found, known_pairs)
             new_factor = copy_model.discounts(work, pairs, reliability, settings)
             if np.array_equal(new_factor, factor):
                 break
@@ -209,6 +236,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
             reliability, sa_rel, more, converged, change, a, b = _em(parts, module, reliability, sa_rel, a, b,
                                                                      rules, extra_stats, priors, pooled)
             iterations += more
-    prob = _posteriors(parts, module, sa_rel, part.n_cands, rules.temperature)
+    rho = overdispersion(parts, module, sa_rel, part.n_cands) if rules.correlated_votes else 0.0
+    prob = _posteriors(parts, module, sa_rel, part.n_cands, rules.temperature, rho)
     prior_mean = float(a[pooled][0] / (a[pooled][0] + b[pooled][0])) if pooled is not None and pooled.any() else None
-    return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts, module, prior_mean)
+    return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts, module, prior_mean,
+               rho)
