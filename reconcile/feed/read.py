@@ -38,16 +38,33 @@ def _header(path: Path, sep: str) -> list[str]:
             raise FeedError(f"{path}: the feed is empty (no header line)") from None
 
 
+# time stamps are mostly distinct: encoding them costs more than it saves; they are parsed straight from Arrow
+PLAIN_TEXT = {"published_at", "valid_at", "valid_from", "valid_to"}
+
+
 def _dictionary(table):
-    """Every string column dictionary-encoded (C++): pandas gets Categoricals, each string stored once."""
+    """Every string column dictionary-encoded (C++): pandas gets Categoricals, each string stored once. Time
+    columns stay Arrow strings (pandas gets them without a copy, see `_to_pandas`)."""
     import pyarrow as pa
 
     columns = []
-    for column in table.columns:
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+    for name, column in zip(table.column_names, table.columns):
+        if (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) \
+                and name.strip() not in PLAIN_TEXT:
             column = column.dictionary_encode()
         columns.append(column)
-    return pa.table(columns, names=table.column_names)
+    return _to_pandas(pa.table(columns, names=table.column_names))
+
+
+def _to_pandas(table) -> pd.DataFrame:
+    """Arrow-backed pandas strings (no copy) where this pandas has them."""
+    import pyarrow as pa
+
+    try:
+        arrow_str = pd.StringDtype("pyarrow", na_value=np.nan)
+    except TypeError:  # pandas < 2.3
+        return table.to_pandas()
+    return table.to_pandas(types_mapper={pa.string(): arrow_str, pa.large_string(): arrow_str}.get)
 
 
 def _read_csv(path: Path, sep: str) -> pd.DataFrame:
@@ -71,7 +88,7 @@ def _read_csv(path: Path, sep: str) -> pd.DataFrame:
         if "UTF8" in message or "utf8" in message.lower():
             raise FeedError(f"{path}: not UTF-8 text ({message.splitlines()[0]})") from None
         raise FeedError(f"{path}: not a readable {'CSV' if sep == ',' else 'TSV'} file: {message}") from None
-    return _dictionary(table).to_pandas()
+    return _dictionary(table)
 
 
 def json_objects(lines, path) -> list[dict]:
@@ -132,7 +149,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         elif not (pa.types.is_timestamp(field.type) or pa.types.is_floating(field.type) and field.name == "weight"):
             column = column.cast(pa.string())
         columns.append(column)
-    return _dictionary(pa.table(columns, names=table.column_names)).to_pandas()
+    return _dictionary(pa.table(columns, names=table.column_names))
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
