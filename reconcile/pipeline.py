@@ -50,6 +50,13 @@ class Result:
     extraction: dict | None = None
 
 
+def peak_mib() -> float:
+    """This process's peak resident memory so far (MiB): recorded after each stage in timings.json."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def _as_timestamp(as_of) -> pd.Timestamp | None:
     if as_of is None or isinstance(as_of, pd.Timestamp):
         return as_of
@@ -71,6 +78,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     priors = resolve_priors(list(claims["source"].cat.categories), rules)
     problem = build_problem(claims, rules, table.as_of, priors)
     timings["factorise_s"] = time.perf_counter() - t0
+    timings["factorise_peak_mib"] = peak_mib()
     t0 = time.perf_counter()
     a, b = priors["a"].to_numpy(), priors["b"].to_numpy()
     result_fit, copies, time_model = None, None, None
@@ -91,6 +99,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
             timeline_fit = time_model.fit(result_fit.reliability)
             result_fit.cand_prob = time_model.merge(result_fit.cand_prob, timeline_fit)
     timings["solve_s"] = time.perf_counter() - t0
+    timings["solve_peak_mib"] = peak_mib()
     t0 = time.perf_counter()
     if result_fit is None:
         raise FeedError("no claim was accepted: nothing to reconcile (see rejects.csv for why)")
@@ -106,6 +115,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     sources = _source_table(problem, priors, result_fit, verdicts)
     per_claim = _claim_table(problem, result_fit, verdicts)
     timings["verdicts_s"] = time.perf_counter() - t0
+    timings["verdicts_peak_mib"] = peak_mib()
     counts = dict(table.counts, subjects=int(problem.items["subject"].nunique()), items=problem.part.n_items,
                   sources=len(problem.sources), verdicts=len(verdicts))
     counts["dependent_source_pairs"] = int(copies[["source_a", "source_b"]].drop_duplicates().shape[0])

@@ -26,7 +26,7 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from ..errors import UsageError
     from ..outputs.tables import write_result
-    from ..pipeline import load_feeds, solve
+    from ..pipeline import load_feeds, peak_mib, solve
     from ..rules import load_rules
 
     if args.engine not in ENGINES:
@@ -41,6 +41,7 @@ def run(args) -> int:
     published_at = _published_at(args.published_at)
     table, extraction = load_feeds(args.feeds, loaded.rules, args.as_of, published_at)
     timings["read_validate_s"] = time.perf_counter() - t0
+    timings["read_validate_peak_mib"] = peak_mib()
     result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction)
     summary = {"solver": result.solver, "default reliability": loaded.rules.defaults.reliability,
                "unknown sources": loaded.rules.defaults.unknown_sources,
