@@ -33,8 +33,7 @@ def run(args) -> int:
         raise UsageError(f"unknown engine {args.engine!r}; available: {', '.join(ENGINES)}")
     if args.partitions < 1:
         raise UsageError("--partitions must be at least 1")
-    if not args.quiet:
-        _progress_to_stderr()
+    _progress_to_stderr(args.quiet)
     timings = {}
     t0 = time.perf_counter()
     loaded = load_rules(args.rules)
@@ -71,7 +70,7 @@ def _published_at(text):
         raise UsageError(f"--published-at {text!r}: {exc}") from None
 
 
-def _progress_to_stderr() -> None:
+def _progress_to_stderr(quiet: bool) -> None:
     """Progress of long phases (e.g. the time model's EM iterations on large feeds) as `reconcile: ...` lines."""
     import logging
 
@@ -89,4 +88,4 @@ def _progress_to_stderr() -> None:
         handler = Stderr()
         handler.setFormatter(logging.Formatter("reconcile: %(message)s"))
         logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
