@@ -56,6 +56,13 @@ class Result:
     source_attributes: pd.DataFrame | None = None  # reliability per (source, attribute), next to the source's
 
 
+def peak_mib() -> float:
+    """This process's peak resident memory so far (MiB): recorded after each stage in timings.json."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def _as_timestamp(as_of) -> pd.Timestamp | None:
     return checked_as_of(as_of)
 
@@ -72,6 +79,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     priors = resolve_priors(list(claims["source"].cat.categories), rules)
     problem = build_problem(claims, rules, table.as_of, priors)
     timings["factorise_s"] = time.perf_counter() - t0
+    timings["factorise_peak_mib"] = peak_mib()
     t0 = time.perf_counter()
     a, b = priors["a"].to_numpy(), priors["b"].to_numpy()
     result_fit, copies, time_model = None, None, None
@@ -106,6 +114,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         result_fit.cand_prob = subtree_probability(result_fit.cand_prob, problem.part.imply_desc,
                                                    problem.part.imply_anc)
     timings["solve_s"] = time.perf_counter() - t0
+    timings["solve_peak_mib"] = peak_mib()
     t0 = time.perf_counter()
     if result_fit is None:
         c = table.counts
@@ -125,6 +134,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     source_attributes = _source_attribute_table(problem, sa_priors, result_fit, verdicts)
     per_claim = _claim_table(problem, result_fit, verdicts)
     timings["verdicts_s"] = time.perf_counter() - t0
+    timings["verdicts_peak_mib"] = peak_mib()
     counts = dict(table.counts, subjects=int(problem.items["subject"].nunique()), items=problem.part.n_items,
                   sources=len(problem.sources), verdicts=len(verdicts))
     counts["dependent_source_pairs"] = int(copies[["source_a", "source_b"]].drop_duplicates().shape[0])

@@ -96,3 +96,23 @@ def test_prepared_model_gives_the_same_support_as_a_fresh_fit_at_every_iteration
         rel = np.random.default_rng(seed).uniform(0.3, 0.97, problem.part.n_sources)
         fresh = fit_timelines(model.claims, problem.cands, rel, problem.part.item_n_false, model.change_every, as_of)
         np.testing.assert_array_equal(model.model.support(rel), fresh.claim_support)
+
+
+def test_run_reports_the_time_model_progress_on_stderr_unless_quiet(tmp_path, monkeypatch):
+    from engine_helpers import cli
+
+    from reconcile.timeline import integrate
+
+    monkeypatch.setattr(integrate, "LOUD", 1)  # report from the first claim (default: large feeds only)
+    ts = parse_as_of(AS_OF)
+    path = tmp_path / "feed.csv"
+    feed(_hand_made(), ts).drop(columns=["_file", "_row"]).to_csv(path, index=False)
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("version: 1\nattributes:\n  control:\n    change_every: 2d\n")
+    code, _, err = cli("run", path, "--rules", rules, "--out", tmp_path / "out", "--as-of", AS_OF)
+    assert code == 0, err
+    lines = [ln for ln in err.splitlines() if ln.startswith("reconcile: time model:")]
+    assert any("EM iteration 1 " in ln for ln in lines) and any("final fit" in ln for ln in lines)
+    code, _, err = cli("run", path, "--rules", rules, "--out", tmp_path / "out2", "--as-of", AS_OF, "--quiet")
+    assert code == 0 and "reconcile: time model" not in err
+    assert (tmp_path / "out" / "timeline.csv").read_bytes() == (tmp_path / "out2" / "timeline.csv").read_bytes()

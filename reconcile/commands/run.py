@@ -37,7 +37,7 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from ..errors import UsageError
     from ..outputs.tables import write_result
-    from ..pipeline import load_feeds, solve
+    from ..pipeline import load_feeds, peak_mib, solve
     from ..rules import load_rules
 
     if args.engine not in ENGINES:
@@ -58,6 +58,7 @@ def run(args) -> int:
     with _stdin_spooled(args.feeds, args.stdin_format) as feeds:
         table, extraction = load_feeds(feeds, loaded.rules, args.as_of, published_at)
         timings["read_validate_s"] = time.perf_counter() - t0
+        timings["read_validate_peak_mib"] = peak_mib()
         result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction)
         default = loaded.rules.defaults.reliability
         learned = result.fit.pooled_prior if result.fit is not None else None

@@ -52,22 +52,39 @@ def check_column_names(names: list, where: str) -> list[str]:
     return out
 
 
-def _dictionary(table):
-    """Every string column dictionary-encoded (C++): pandas gets Categoricals, each string stored once."""
+# time stamps are mostly distinct: encoding them costs more than it saves; they are parsed straight from Arrow
+PLAIN_TEXT = {"published_at", "valid_at", "valid_from", "valid_to"}
+
+
+def _dictionary(table) -> pd.DataFrame:
+    """Every string column dictionary-encoded (C++): pandas gets Categoricals, each string stored once. Time
+    columns stay Arrow strings (pandas gets them without a copy, see `_to_pandas`)."""
     import pyarrow as pa
 
     columns = []
-    for column in table.columns:
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+    for name, column in zip(table.column_names, table.columns):
+        if (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) \
+                and name.strip() not in PLAIN_TEXT:
             column = column.dictionary_encode()
         columns.append(column)
-    return pa.table(columns, names=table.column_names)
+    return _to_pandas(pa.table(columns, names=table.column_names))
+
+
+def _to_pandas(table) -> pd.DataFrame:
+    """Arrow-backed pandas strings (no copy) where this pandas has them."""
+    import pyarrow as pa
+
+    try:
+        arrow_str = pd.StringDtype("pyarrow", na_value=np.nan)
+    except TypeError:  # pandas < 2.3
+        return table.to_pandas()
+    return table.to_pandas(types_mapper={pa.string(): arrow_str, pa.large_string(): arrow_str}.get)
 
 
 def _strings_frame(names: list[str], columns: dict[str, list[str]]) -> pd.DataFrame:
     import pyarrow as pa
 
-    return _dictionary(pa.table({n: pa.array(columns[n], pa.string()) for n in names})).to_pandas()
+    return _dictionary(pa.table({n: pa.array(columns[n], pa.string()) for n in names}))
 
 
 def _fast_csv(path: Path, sep: str, names: list[str]) -> pd.DataFrame | None:
@@ -95,7 +112,7 @@ def _fast_csv(path: Path, sep: str, names: list[str]) -> pd.DataFrame | None:
     for column in table.columns:
         if len(column) and pc.max(pc.utf8_length(column)).as_py() > MAX_CELL_CHARS:
             return None
-    return _dictionary(table).to_pandas()
+    return _dictionary(table)
 
 
 def _read_csv(path: Path, sep: str) -> tuple[pd.DataFrame, BadLines]:
@@ -172,7 +189,7 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, BadLines]:
     except (pa.ArrowException, OSError) as exc:
         raise FeedError(f"{path}: not a readable Parquet file ({_short(exc)})") from None
     table, bad = table_as_text(table)
-    frame = _dictionary(table).to_pandas()
+    frame = _dictionary(table)
     if len(bad):
         keep = np.ones(len(frame), dtype=bool)
         keep[np.asarray(bad.rows) - 1] = False

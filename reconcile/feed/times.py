@@ -1,4 +1,10 @@
-"""Parse time columns strictly: ISO 8601 with a time zone, or a bare date (midnight UTC). Never guess a zone."""
+"""Parse time columns strictly: ISO 8601 with a time zone, or a bare date (midnight UTC). Never guess a zone.
+
+Each distinct string is parsed once. The common shapes (`2021-07-07T10:00:00Z` and `2021-07-07`) are checked
+with an RE2 pattern and parsed in Arrow's C++ kernels (`strptime`); a day that does not exist in its month
+(Arrow rolls 2021-02-30 over to March) and dates outside the nanosecond range go to the general path, as does
+every other shape (offsets, fractions of a second, a space for the `T`): pandas' ISO 8601 parser, as before.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -6,6 +12,75 @@ import pandas as pd
 
 _ZONED = r"(?:Z|z|[+-]\d{2}:?\d{2})$"
 _DATE_ONLY = r"^\d{4}-\d{2}-\d{2}$"
+_DATE = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+_FAST_ZULU = rf"^{_DATE}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$"
+_FAST_DATE = rf"^{_DATE}$"
+_NS_MIN = pd.Timestamp.min.ceil("s").value // 10**9  # seconds
+_NS_MAX = pd.Timestamp.max.floor("s").value // 10**9
+NAT = np.iinfo(np.int64).min
+
+REASONS = ["", "date-time without a time zone (add Z or +HH:MM; zones are never guessed)",
+           "cannot read as an ISO 8601 date-time (e.g. 2021-07-07T10:00:00Z)",
+           f"outside the supported time range ({pd.Timestamp.min.ceil('s'):%Y-%m-%d} to {pd.Timestamp.max:%Y-%m-%d})"]
+_NAIVE, _UNREADABLE, _OUT_OF_RANGE = 1, 2, 3
+
+
+def _distinct(values: pd.Series):
+    """(code per row into the strings, or None when they are the rows themselves; the strings, stripped, as an
+    Arrow array). Categorical columns give their categories; Arrow-backed ones their own array (no copy)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        text = pa.array(values)
+        text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+        return None, pc.utf8_trim_whitespace(pc.fill_null(text, ""))
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        uniq = values.cat.categories
+    else:
+        codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    uniq = pa.array(np.append(np.asarray(uniq, dtype=object).astype(str), ""), type=pa.string())
+    codes = np.where(codes < 0, len(uniq) - 1, codes)
+    return codes, pc.utf8_trim_whitespace(uniq)
+
+
+def _fast(text, pattern: str, fmt: str, check_day: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Strings of one fixed shape parsed in Arrow: (parsed mask, seconds since the epoch)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    shaped = pc.match_substring_regex(text, pattern)
+    text = pc.if_else(shaped, text, pa.scalar(None, pa.string()))
+    seconds = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+    ok = pc.is_valid(seconds)
+    if check_day:  # Arrow rolls a day past the month's end over into the next month: not a date
+        day = pc.cast(pc.utf8_slice_codeunits(text, 8, 10), pa.int64(), safe=False)
+        ok = pc.and_(ok, pc.equal(pc.day(seconds), day))
+    secs = pc.fill_null(pc.cast(seconds, pa.int64()), 0).to_numpy(zero_copy_only=False)
+    ok = pc.fill_null(ok, False).to_numpy(zero_copy_only=False) & (secs >= _NS_MIN) & (secs <= _NS_MAX)
+    return ok, secs
+
+
+def _general(uniq: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Any other shape, with pandas' ISO 8601 parser: (ns or NAT, reason code) per string ('' excluded)."""
+    ns = np.full(len(uniq), NAT, dtype=np.int64)
+    reason = np.zeros(len(uniq), dtype=np.int8)
+    zoned = uniq.str.contains(_ZONED, regex=True).to_numpy(dtype=bool)
+    date_only = uniq.str.match(_DATE_ONLY).to_numpy(dtype=bool)
+    for mask, fmt in ((zoned, "ISO8601"), (date_only, "%Y-%m-%d")):
+        if mask.any():
+            stamps = pd.DatetimeIndex(pd.to_datetime(uniq[mask], utc=True, errors="coerce", format=fmt))
+            inside = (stamps >= pd.Timestamp.min.tz_localize("UTC")) & (stamps <= pd.Timestamp.max.tz_localize("UTC"))
+            rows = np.flatnonzero(mask)
+            ns[rows[inside]] = stamps[inside].as_unit("ns").asi8
+            reason[rows[~inside]] = _UNREADABLE
+            reason[rows[stamps.notna() & ~inside]] = _OUT_OF_RANGE
+    naive = ~zoned & ~date_only
+    if naive.any():
+        readable = pd.to_datetime(uniq[naive], errors="coerce", format="ISO8601").notna().to_numpy()
+        reason[naive] = np.where(readable, _NAIVE, _UNREADABLE)
+    return ns, reason
 
 
 def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Categorical]:
@@ -18,31 +93,29 @@ def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Categorical
         reason = pd.Categorical.from_codes(values.notna().to_numpy().astype(np.int8),
                                            ["", f"`{column}`: time stamp without a time zone"])
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]"), reason
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # missing cells: code -1
-    uniq = pd.Series(np.append(np.asarray(uniques, dtype=object).astype(str), ""), dtype=object).str.strip()
-    codes = np.where(codes < 0, len(uniq) - 1, codes)
-    parsed = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns, UTC]")
-    reason = pd.Series("", index=uniq.index, dtype=object)
-    empty = uniq == ""
-    zoned = uniq.str.contains(_ZONED, regex=True) & ~empty
-    date_only = uniq.str.match(_DATE_ONLY) & ~empty
-    if zoned.any():
-        parsed[zoned] = pd.to_datetime(uniq[zoned], utc=True, errors="coerce", format="ISO8601")
-    if date_only.any():
-        parsed[date_only] = pd.to_datetime(uniq[date_only], utc=True, errors="coerce", format="%Y-%m-%d")
-    naive = ~empty & ~zoned & ~date_only
-    if naive.any():
-        readable = pd.to_datetime(uniq[naive], errors="coerce", format="ISO8601").notna().to_numpy()
-        reason[naive] = np.where(
-            readable,
-            f"`{column}`: date-time without a time zone (add Z or +HH:MM; zones are never guessed)",
-            f"`{column}`: cannot read as an ISO 8601 date-time (e.g. 2021-07-07T10:00:00Z)",
-        )
-    bad = (zoned | date_only) & parsed.isna()
-    reason[bad] = f"`{column}`: cannot read as an ISO 8601 date-time (e.g. 2021-07-07T10:00:00Z)"
-    out = pd.Series(parsed.to_numpy()[codes], index=values.index, dtype="datetime64[ns, UTC]")
-    r_codes, r_uniques = pd.factorize(reason.to_numpy(dtype=object))
-    return out, pd.Categorical.from_codes(r_codes[codes], pd.Index(r_uniques, dtype=object), validate=False)
+    import pyarrow.compute as pc
+
+    codes, text = _distinct(values)
+    ns = np.full(len(text), NAT, dtype=np.int64)
+    reason = np.zeros(len(text), dtype=np.int8)
+    done = pc.equal(text, "").to_numpy(zero_copy_only=False)  # empty: no time, no problem
+    for pattern, fmt, check_day in ((_FAST_ZULU, "%Y-%m-%dT%H:%M:%SZ", True), (_FAST_DATE, "%Y-%m-%d", True)):
+        ok, secs = _fast(text, pattern, fmt, check_day)
+        ok &= ~done
+        ns[ok] = secs[ok] * 10**9
+        done |= ok
+    rest = np.flatnonzero(~done)
+    if len(rest):  # other shapes: pandas, once per distinct string
+        encoded = pc.dictionary_encode(text.take(rest))
+        distinct = pd.Series(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+        rest_ns, rest_reason = _general(distinct)
+        index = encoded.indices.to_numpy(zero_copy_only=False)
+        ns[rest], reason[rest] = rest_ns[index], rest_reason[index]
+    if codes is not None:
+        ns, reason = ns[codes], reason[codes]
+    out = pd.Series(pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC"), index=values.index)
+    texts = pd.Index([""] + [f"`{column}`: {r}" for r in REASONS[1:]], dtype=object)
+    return out, pd.Categorical.from_codes(reason, texts, validate=False)
 
 
 def parse_as_of(text: str | None) -> pd.Timestamp | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
-from ..pipeline import Result
+from ..pipeline import Result, peak_mib
 from .atomic import sha256_file, staged_output
 from .csvsafe import neutralise_table
 from .report import write_reports
@@ -83,6 +83,7 @@ def write_result(result: Result, out_dir: str | Path, inputs: list[str | Path], 
         }
         run_json = json.dumps(run, indent=2, sort_keys=True, default=str) + "\n"
         result.timings["write_s"] = time.perf_counter() - started
+        result.timings["write_peak_mib"] = peak_mib()
         # timings vary from run to run: kept out of run.json so that run.json is byte-identical
         stage.path("timings.json").write_text(json.dumps(
             {k: round(v, 4) for k, v in result.timings.items()}, indent=2, sort_keys=True) + "\n")

@@ -82,8 +82,8 @@ def superseded(item: np.ndarray, source: np.ndarray, cand: np.ndarray, start: np
     frame = pd.DataFrame({"row": np.arange(n), "item": item, "src": source, "cand": cand, "a": start, "b": end,
                           "p": pub, "tol": tol})[has_p]
     # only (item, source) groups with at least two values can hold a correction
-    nvals = frame.groupby(["item", "src"], sort=False)["cand"].transform("nunique")
-    frame = frame[nvals.to_numpy() > 1]
+    cands = frame.groupby(["item", "src"], sort=False)["cand"]
+    frame = frame[(cands.transform("min") != cands.transform("max")).to_numpy()]  # several values
     if frame.empty:
         return out, by
     pairs = frame.merge(frame, on=["item", "src"], suffixes=("", "_l"))

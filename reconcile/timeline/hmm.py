@@ -42,7 +42,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .kernel import forward_backward
 from .evidence import claim_times, superseded, timestamp_ns, tolerance_ns
 
 TIMELINE_COLUMNS = ["subject", "attribute", "valid_from", "valid_to", "value", "probability", "change"]
@@ -167,6 +166,8 @@ class TimelineModel:
         state_prob = np.full(self.n_cands_all, np.nan)
         if self.n == 0:
             return np.full(0, np.nan), state_prob, None, None
+        from .kernel import forward_backward  # numba: imported (and its cached machine code loaded) on use
+
         point_support = np.zeros(len(self.p_claim))
         step_best = np.zeros(len(self.step_ipos) if final else 0, dtype=np.int64)
         step_prob = np.zeros(len(self.step_ipos) if final else 0)

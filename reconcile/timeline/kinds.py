@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..contradictions import COLUMNS
+from ..solve.segments import seg_join
 from .evidence import to_ns, tolerance_ns
 from .hmm import TimelineFit, tau_by_item
 
@@ -125,19 +126,33 @@ def _row_frame(tl_rows: pd.DataFrame, kind: str, competing, losing, source, seve
     return out
 
 
+def _strings(values) -> np.ndarray:
+    return np.asarray(values.to_numpy(zero_copy_only=False) if hasattr(values, "to_numpy") else values, dtype=object)
+
+
+def _join(keys: np.ndarray, strings, sep: str) -> pd.Series:
+    """Strings joined per key (keys sorted, strings in order), in Arrow: a Series indexed by key."""
+    keys = np.asarray(keys)
+    uniq, joined = seg_join(keys, strings, sep, limit=len(keys) + 1)
+    return pd.Series(_strings(joined), index=uniq)
+
+
 def _describe(frame: pd.DataFrame, group: str) -> pd.Series:
     """Per group: 'value (support: sources); ...' ordered by support (high first), then value."""
-    per = (frame.sort_values([group, "value", "source"], kind="stable")
-           .groupby([group, "value"], sort=True)
-           .agg(p=("support", "max"), sources=("source", lambda s: ",".join(dict.fromkeys(s)))).reset_index()
-           .sort_values([group, "p", "value"], ascending=[True, False, True], kind="stable"))
+    f = frame.sort_values([group, "value", "source"], kind="stable")
+    grouped = f.groupby([group, "value"], sort=True)
+    per = grouped["support"].max().rename("p").reset_index()
+    once = f.drop_duplicates([group, "value", "source"])  # each source once per value, in name order
+    per["sources"] = _join(once.groupby([group, "value"], sort=True).ngroup().to_numpy(), once["source"], ","
+                           ).to_numpy()
+    per = per.sort_values([group, "p", "value"], ascending=[True, False, True], kind="stable")
     per["desc"] = per["value"] + " (" + per["p"].map("{:.3f}".format) + ": " + per["sources"] + ")"
-    return per.groupby(group, sort=True)["desc"].agg("; ".join)
+    return _join(per[group].to_numpy(), per["desc"], "; ")
 
 
 def _joined(frame: pd.DataFrame, group: str, column: str) -> pd.Series:
-    return (frame.sort_values([group, column], kind="stable").drop_duplicates([group, column])
-            .groupby(group, sort=True)[column].agg(",".join))
+    once = frame.sort_values([group, column], kind="stable").drop_duplicates([group, column])
+    return _join(once[group].to_numpy(), once[column], ",")
 
 
 def _conflicts(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
@@ -185,7 +200,7 @@ def _disagreements(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
     tls = np.unique(lost["row_tl"].to_numpy())
     onset = onset[onset["row_tl"].isin(tls)].sort_values(["row_tl", "a", "b", "source"], kind="stable")
     onset["desc"] = onset["value"] + " " + _span(onset["a"].to_numpy(), onset["b"].to_numpy()) + ": " + onset["source"]
-    competing = onset.groupby("row_tl", sort=True)["desc"].agg("; ".join).reindex(tls).to_numpy()
+    competing = _join(onset["row_tl"].to_numpy(), onset["desc"], "; ").reindex(tls).to_numpy()
     losing = _joined(lost, "row_tl", "source").reindex(tls).to_numpy()
     severity = lost.groupby("row_tl")["cred_w"].sum().reindex(tls).to_numpy()
     rows = tl.iloc[tls]
@@ -207,11 +222,12 @@ def _stale(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
     held = _interval_at(stale["item"].to_numpy(), stale["b"].to_numpy(), tl)
     stale = stale.assign(until=_iso(tl["t1"].to_numpy()[held]))
     items = np.unique(stale["item"].to_numpy())
-    per = (stale.sort_values(["item", "value", "source"], kind="stable")
-           .groupby(["item", "value"], sort=True)
-           .agg(until=("until", "max"), sources=("source", ",".join)).reset_index())
+    stale = stale.sort_values(["item", "value", "source"], kind="stable")
+    grouped = stale.groupby(["item", "value"], sort=True)
+    per = grouped["until"].max().reset_index()
+    per["sources"] = _join(grouped.ngroup().to_numpy(), stale["source"], ",").to_numpy()
     per["desc"] = per["value"] + " (held until " + per["until"] + ": " + per["sources"] + ")"
-    competing = per.groupby("item", sort=True)["desc"].agg("; ".join).reindex(items).to_numpy()
+    competing = _join(per["item"].to_numpy(), per["desc"], "; ").reindex(items).to_numpy()
     losing = _joined(stale, "item", "source").reindex(items).to_numpy()
     severity = stale.groupby("item")["sev"].sum().reindex(items).to_numpy()
     rows = last_tl.loc[items].reset_index()
