@@ -111,8 +111,8 @@ def test_run_reports_the_time_model_progress_on_stderr_unless_quiet(tmp_path, mo
     rules.write_text("version: 1\nattributes:\n  control:\n    change_every: 2d\n")
     code, _, err = cli("run", path, "--rules", rules, "--out", tmp_path / "out", "--as-of", AS_OF)
     assert code == 0, err
-    lines = [ln for ln in err.splitlines() if ln.startswith("reconcile: time model:")]
+    lines = [ln for ln in err.splitlines() if ln.startswith("time model:")]
     assert any("EM iteration 1 " in ln for ln in lines) and any("final fit" in ln for ln in lines)
     code, _, err = cli("run", path, "--rules", rules, "--out", tmp_path / "out2", "--as-of", AS_OF, "--quiet")
-    assert code == 0 and "reconcile: time model" not in err
+    assert code == 0 and "time model:" not in err
     assert (tmp_path / "out" / "timeline.csv").read_bytes() == (tmp_path / "out2" / "timeline.csv").read_bytes()
