@@ -52,6 +52,11 @@ def render(claims: pd.DataFrame, verdicts: pd.DataFrame, subject: str, attribute
             lines.append(f"verdict: {verdict['value']}  confidence {float(verdict['confidence']):.3f}  "
                          f"status {verdict['status']}  (runner-up: {verdict['runner_up'] or '-'} "
                          f"{float(verdict['runner_up_confidence'] or 0):.3f})")
+            if verdict.get("status") == "decided":
+                lines.append(f"decided by {verdict['decided_by']}: {verdict['decision_note']}  (the evidence alone: "
+                             f"{verdict['evidence_value'] or '-'} {verdict['evidence_confidence'] or ''})")
+                if verdict.get("warning"):
+                    lines.append(f"WARNING: {verdict['warning']}")
         lines.append("")
         for value, claims_v in group.groupby("value_key", sort=False):
             first = claims_v.iloc[0]

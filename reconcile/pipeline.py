@@ -23,7 +23,9 @@ from .solve.arrays import Problem, build_problem
 from .solve import copying as copy_model
 from .solve.engine import Fit, fit, solver_module
 from .solve.verdicts import build_verdicts
+from .decisions import apply as decide
 from .sources import resolve_priors
+from .state.evidence import evidence_table
 from .timeline import TimeModel, time_contradictions
 
 CLAIM_COLUMNS = ["claim_id", "source", "subject", "attribute", "value", "value_key", "published_at", "valid_from",
@@ -48,6 +50,8 @@ class Result:
     verdict_cands: np.ndarray | None = None  # candidate id of each verdict row (for calibration)
     time_items: np.ndarray | None = None  # items whose probabilities come from the time model
     extraction: dict | None = None
+    decision_notes: list = field(default_factory=list)  # decisions that warn, match nothing, or have expired
+    evidence: pd.DataFrame | None = None  # per source and (source, attribute): right/total (reconcile/state)
 
 
 def _as_timestamp(as_of) -> pd.Timestamp | None:
@@ -60,16 +64,23 @@ def _as_timestamp(as_of) -> pd.Timestamp | None:
 
 
 def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partitions: int = 1,
-          timings: dict | None = None, extraction: dict | None = None) -> Result:
+          timings: dict | None = None, extraction: dict | None = None, decisions=None,
+          carried: pd.DataFrame | None = None) -> Result:
     """Fit the model on validated claims. `extraction` (stats of an article feed) may carry text-level
-    evidence that outlets copy each other (`source_overlap`)."""
+    evidence that outlets copy each other (`source_overlap`). `decisions` (a DecisionsFile) are honoured;
+    `carried` (source, attribute, a, b) is what earlier runs learned, added to the priors (reconcile/state)."""
     timings = {} if timings is None else timings
     name = solver or rules.solver.name
     solver_module(name)  # unknown solver: a usage error before any work
     claims = table.claims
     t0 = time.perf_counter()
-    priors = resolve_priors(list(claims["source"].cat.categories), rules)
+    priors = resolve_priors(list(claims["source"].cat.categories), rules, carried)
     problem = build_problem(claims, rules, table.as_of, priors)
+    n_base = len(problem.sources)
+    if decisions is not None:
+        problem, priors = decide.split_attribute_pins(problem, priors, decisions, table.as_of)
+    fixed = decide.pinned_reliability(decisions, problem.sources, table.as_of)
+    confirmed, rejected = decide.copy_pairs(decisions, problem.sources, table.as_of)
     timings["factorise_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     a, b = priors["a"].to_numpy(), priors["b"].to_numpy()
@@ -82,9 +93,11 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         if time_model is not None:  # their assertions leave the static statistics; the HMM feeds the M-step
             part = time_model.static_partition(part)
         from_text = copy_model.text_pairs((extraction or {}).get("source_overlap"), problem.sources)
+        from_text = pd.concat([f for f in (from_text, confirmed) if len(f)] or [from_text], ignore_index=True)
         result_fit = fit(part, a, b, rules.solver, name, partitions, rules.copying, attributed_factor,
                          extra_stats=time_model.source_stats if time_model is not None else None,
-                         known_pairs=from_text)
+                         known_pairs=from_text, fixed=fixed if np.isfinite(fixed).any() else None,
+                         rejected_pairs=rejected)
         copies = copy_model.copies_table(result_fit.pairs, attributed, problem.sources, rules.copying.threshold,
                                          from_text)
         if time_model is not None:
@@ -104,7 +117,13 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         contradictions = sort_contradictions(pd.concat([contradictions, more], ignore_index=True))
         timeline = timeline_fit.timeline.drop(columns=["_item", "_cand"])
     sources = _source_table(problem, priors, result_fit, verdicts)
+    sources.loc[np.isfinite(fixed), "prior_rule"] = "pinned"
     per_claim = _claim_table(problem, result_fit, verdicts)
+    evidence = evidence_table(problem, result_fit, priors, n_base)
+    verdicts, notes = decide.apply_overrides(verdicts, decisions, table.as_of, rules.solver.thresholds.settled)
+    contradictions, missing = decide.mark_contradictions(contradictions, verdicts, decisions, table.as_of)
+    if decisions is not None:
+        notes += missing + [f"{d.kind} by {d.by} expired at {d.until.isoformat()}" for d in decisions.expired(table.as_of)]
     timings["verdicts_s"] = time.perf_counter() - t0
     counts = dict(table.counts, subjects=int(problem.items["subject"].nunique()), items=problem.part.n_items,
                   sources=len(problem.sources), verdicts=len(verdicts))
@@ -113,7 +132,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                   counts, table.as_of, name, result_fit, timings, copies=copies, timeline=timeline,
                   verdict_cands=verdicts["_cand"].to_numpy(),
                   time_items=time_model.items if time_model is not None else np.zeros(0, dtype=np.int64),
-                  extraction=extraction)
+                  extraction=extraction, decision_notes=notes, evidence=evidence)
 
 
 def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:

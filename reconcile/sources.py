@@ -17,8 +17,14 @@ def _matches(name: str, pattern: str, rules: Rules) -> bool:
     return name.casefold() == pattern.casefold()
 
 
-def resolve_priors(names: pd.Index | list[str], rules: Rules) -> pd.DataFrame:
-    """Per source name: prior reliability, strength, Beta(a, b), the rule key that matched (or '' for default)."""
+def resolve_priors(names: pd.Index | list[str], rules: Rules, carried: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per source name: prior reliability, strength, Beta(a, b), the rule key that matched (or '' for default).
+
+    `carried` is THE seam for what earlier runs learned (reconcile/state): a table of source, attribute ('' for
+    the whole source), a, b pseudo-counts (right and wrong evidence, already scaled by the forgetting rate),
+    added to the rules' Beta prior. Rows with an attribute are for per-attribute reliability; a model that has
+    none (this one) uses only the whole-source rows.
+    """
     priors = rules.sources.priors
     exact = {k.casefold(): k for k in priors if not k.startswith("group:") and not any(c in k for c in "*?[")}
     patterns = [k for k in priors if k.casefold() not in exact or k.startswith("group:")]
@@ -36,6 +42,17 @@ def resolve_priors(names: pd.Index | list[str], rules: Rules) -> pd.DataFrame:
     frame["a"] = frame["prior"] * frame["strength"]
     frame["b"] = (1 - frame["prior"]) * frame["strength"]
     frame["known"] = frame["prior_rule"] != ""
+    if carried is not None and len(carried):
+        whole = carried[carried["attribute"].fillna("") == ""]
+        extra = whole.assign(key=whole["source"].astype(str).str.casefold()).groupby("key")[["a", "b"]].sum()
+        key = frame["source"].str.casefold()
+        add_a = key.map(extra["a"]).fillna(0.0).to_numpy()
+        add_b = key.map(extra["b"]).fillna(0.0).to_numpy()
+        frame["a"] += add_a
+        frame["b"] += add_b
+        frame["strength"] = frame["a"] + frame["b"]
+        frame["prior"] = frame["a"] / frame["strength"]
+        frame.loc[(add_a + add_b) > 0, "prior_rule"] = (frame["prior_rule"] + " +state").str.strip()
     return frame
 
 

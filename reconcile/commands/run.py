@@ -19,10 +19,12 @@ def add_arguments(p) -> None:
     p.add_argument("--engine", default="pandas", help="execution engine (default: pandas, in-process)")
     p.add_argument("--partitions", type=int, default=1, help="cut the work into this many partitions of whole "
                    "subjects (results are identical; for testing the partitioned kernel)")
+    p.add_argument("--decisions", help="analyst decisions to honour (YAML or CSV; see docs/decisions.md)")
     p.add_argument("--published-at", dest="published_at", help="publication date for article feeds that give none")
 
 
 def run(args) -> int:
+    from ..decisions import load_decisions
     from ..errors import UsageError
     from ..outputs.tables import write_result
     from ..pipeline import load_feeds, solve
@@ -37,8 +39,9 @@ def run(args) -> int:
     loaded = load_rules(args.rules)
     published_at = _published_at(args.published_at)
     table, extraction = load_feeds(args.feeds, loaded.rules, args.as_of, published_at)
+    decisions = load_decisions(args.decisions) if args.decisions else None
     timings["read_validate_s"] = time.perf_counter() - t0
-    result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction)
+    result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction, decisions)
     summary = {"solver": result.solver, "default reliability": loaded.rules.defaults.reliability,
                "unknown sources": loaded.rules.defaults.unknown_sources,
                "settled at": loaded.rules.solver.thresholds.settled}
@@ -49,6 +52,8 @@ def run(args) -> int:
           f"{c['rows_excluded']} excluded; {c['claims']} distinct claims; {len(result.verdicts)} verdicts ("
           + ", ".join(f"{k} {v}" for k, v in sorted(status.items())) + f"); {len(result.contradictions)} "
           f"contradictions -> {args.out}", file=sys.stderr)
+    for note in result.decision_notes:
+        print(f"warning: {note}", file=sys.stderr)
     t = result.timings
     print(f"time: read {t['read_validate_s']:.1f} s, factorise {t['factorise_s']:.1f} s, solve {t['solve_s']:.1f} s, "
           f"verdicts {t['verdicts_s']:.1f} s, write {t['write_s']:.1f} s", file=sys.stderr)

@@ -42,6 +42,23 @@ def _evidence(claims: pd.DataFrame, subject: str, attribute: str) -> list[str]:
     return out
 
 
+def _decisions(result) -> list[str]:
+    """The analyst's decisions this run honoured, and the ones that warn or matched nothing."""
+    v, c = result.verdicts, result.contradictions
+    if "decided_by" not in v.columns:
+        return []
+    decided = v[v["status"] == "decided"]
+    reviewed = c[c["status"].isin(["resolved", "dismissed"])] if "status" in c else c.iloc[:0]
+    out = ["", "## Analyst decisions", "",
+           f"{len(decided)} verdict(s) decided, {len(reviewed)} contradiction(s) reviewed.", ""]
+    if len(decided):
+        out.append(_table(decided[["subject", "attribute", "value", "decided_by", "decision_note", "evidence_value",
+                                   "evidence_confidence", "warning"]], floats=("evidence_confidence",)))
+    for note in result.decision_notes:
+        out.append(f"- warning: {note}")
+    return out
+
+
 def render_report(result, rules_files: list[Path], rules_summary: dict) -> str:
     v, c, s, counts = result.verdicts, result.contradictions, result.sources, result.counts
     as_of = "latest publication time in the feed" if result.as_of is None else result.as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -58,11 +75,13 @@ def render_report(result, rules_files: list[Path], rules_summary: dict) -> str:
         e = result.extraction
         lines.append(f"- articles read {e.get('articles_read')}, unique {e.get('articles_unique')}, "
                      f"with claims {e.get('articles_with_claims')}, without claims {e.get('articles_without_claims')}")
-    status = v["status"].value_counts().reindex(["settled", "contested", "tie", "insufficient"], fill_value=0)
+    status = v["status"].value_counts().reindex(["settled", "contested", "tie", "insufficient", "decided"],
+                                                fill_value=0)
     lines += ["", "## Verdicts", "", "Status: " + ", ".join(f"{k} {n}" for k, n in status.items()), ""]
     shown = v.sort_values(["status", "confidence"], ascending=[True, True]).head(30)
     lines.append(_table(shown[["subject", "attribute", "value", "confidence", "status", "runner_up",
                                "runner_up_confidence", "n_sources"]], floats=("confidence", "runner_up_confidence")))
+    lines += _decisions(result)
     lines += ["", f"## Contradictions ({len(c)}, most severe first)", ""]
     for _, row in c.head(TOP_CONTRADICTIONS).iterrows():
         who = f" by {row['source']}" if row["source"] else ""

@@ -35,6 +35,8 @@ class Fit:
     pairs: pd.DataFrame  # source pairs judged for dependence (a, b ids; see copying.PAIR_COLUMNS)
     parts: list = field(default_factory=list, repr=False)  # the partitions as fitted (copy discounts applied)
     module: object = None  # the solver module
+    right: np.ndarray | None = None  # per source: the last M-step's expected right assertions (weighted)
+    total: np.ndarray | None = None  # per source: the last M-step's assertion weight
 
     def posteriors(self, temperature: float) -> np.ndarray:
         """The candidates' probabilities again, at another temperature (for calibration)."""
@@ -70,9 +72,12 @@ def split(part: Partition, n_parts: int) -> list[tuple[int, Partition]]:
     return out
 
 
-def _em(parts, module, reliability, a, b, rules: SolverRules, extra_stats=None):
+def _em(parts, module, reliability, a, b, rules: SolverRules, extra_stats=None, fixed=None):
+    """EM to convergence. `fixed` (per source, NaN = learned) holds pinned reliabilities: set after every
+    M-step, not clamped by the bounds. Returns (reliability, iterations, converged, change, (right, total))."""
     iterations, change, converged = 0, 0.0, not module.ITERATIVE
     n_sources = parts[0][1].n_sources
+    right = total = np.zeros(n_sources)
     for iterations in range(1, (rules.max_iterations if module.ITERATIVE else 1) + 1):
         right = np.zeros(n_sources)
         total = np.zeros(n_sources)
@@ -85,12 +90,14 @@ def _em(parts, module, reliability, a, b, rules: SolverRules, extra_stats=None):
             right += r
             total += t
         updated = module.update(right, total, a, b, rules.reliability_bounds)
+        if fixed is not None:
+            updated = np.where(np.isnan(fixed), updated, fixed)
         change = float(np.max(np.abs(updated - reliability))) if len(updated) else 0.0
         reliability = updated
         if module.ITERATIVE and change < rules.tolerance:
             converged = True
             break
-    return reliability, iterations, converged, change
+    return reliability, iterations, converged, change, (right, total)
 
 
 def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0) -> np.ndarray:
@@ -102,20 +109,26 @@ def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0) -
 
 def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
         n_partitions: int = 1, copying: CopyingRules | None = None, base_factor: np.ndarray | None = None,
-        extra_stats=None, known_pairs: pd.DataFrame | None = None) -> Fit:
+        extra_stats=None, known_pairs: pd.DataFrame | None = None, fixed: np.ndarray | None = None,
+        rejected_pairs: set | None = None) -> Fit:
     """Fit source reliabilities and candidate probabilities.
 
     `base_factor` multiplies assertion weights before anything else (explicit attribution: "told Reuters").
     `extra_stats(reliability) -> (right, total)` adds per-source statistics of items solved elsewhere (the time
     model) to every M-step. `known_pairs` (a, b, dependence) are source pairs known to be dependent from other
-    evidence (shared passages in articles); they are discounted like pairs found from shared values.
+    evidence (shared passages in articles, an analyst's confirmation); they are discounted like pairs found from
+    shared values. `fixed` (per source, NaN = learned): pinned reliabilities. `rejected_pairs`: (a, b) source-id
+    pairs an analyst judged independent; never discounted.
     """
     module = solver_module(solver or rules.name)
     base = part.assert_w if base_factor is None else part.assert_w * base_factor
     work = replace(part, assert_w=base)
     parts = split(work, n_partitions)
     reliability = np.clip(a / (a + b), *rules.reliability_bounds)
-    reliability, iterations, converged, change = _em(parts, module, reliability, a, b, rules, extra_stats)
+    if fixed is not None:
+        reliability = np.where(np.isnan(fixed), reliability, fixed)
+    reliability, iterations, converged, change, em_stats = _em(parts, module, reliability, a, b, rules, extra_stats,
+                                                            fixed)
     factor = np.ones(len(base))
     pairs = pd.DataFrame(columns=["a", "b"] + copy_model.PAIR_COLUMNS[2:7])
     if copying is not None and copying.enabled and part.n_sources > 1:
@@ -131,12 +144,16 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
                                                    stride, item_offset)
                 stats = local if stats is None else tuple(x + y for x, y in zip(stats, local))
             pairs = copy_model.with_known(copy_model.dependence(stats, reliability, settings), known_pairs)
+            if rejected_pairs:
+                keep = [(int(x), int(y)) not in rejected_pairs for x, y in zip(pairs["a"], pairs["b"])]
+                pairs = pairs[np.array(keep, dtype=bool)].reset_index(drop=True)
             new_factor = copy_model.discounts(work, pairs, reliability, settings)
             if np.array_equal(new_factor, factor):
                 break
             factor = new_factor
             parts = split(replace(part, assert_w=base * factor), n_partitions)
-            reliability, more, converged, change = _em(parts, module, reliability, a, b, rules, extra_stats)
+            reliability, more, converged, change, em_stats = _em(parts, module, reliability, a, b, rules, extra_stats,
+                                                              fixed)
             iterations += more
     prob = _posteriors(parts, module, reliability, part.n_cands, rules.temperature)
-    return Fit(prob, reliability, iterations, converged, change, factor, pairs, parts, module)
+    return Fit(prob, reliability, iterations, converged, change, factor, pairs, parts, module, *em_stats)

@@ -1,0 +1,109 @@
+"""A run honours each kind of analyst decision, and shows it in verdicts.csv, contradictions.csv, report and explain."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from engine_helpers import cli, write_csv, write_rules
+
+RULES = """
+version: 1
+solver: {reliability_bounds: [0.05, 0.99]}
+"""
+
+
+def _feed(path):
+    rows = []
+    for i in range(30):  # y repeats x, right on even subjects and wrong on odd ones; a, b, c are independent
+        for s in ("a", "b", "c"):
+            wrong = (i + "abc".index(s)) % 5 == 0
+            rows.append([s, f"s{i}", "colour", f"other{s}{i}" if wrong else "red", "2024-01-01T00:00:00Z"])
+        for s in ("x", "y"):
+            rows.append([s, f"s{i}", "colour", "red" if i % 2 == 0 else f"wrong{i}", "2024-01-01T00:00:00Z"])
+    rows.append(["a", "lone", "colour", "red", "2024-01-01T00:00:00Z"])
+    rows.append(["b", "lone", "colour", "blue", "2024-01-01T00:00:00Z"])
+    return write_csv(path, rows)
+
+
+def _run(tmp_path, decisions=None, name="out", as_of="2024-01-02T00:00:00Z"):
+    feed = _feed(tmp_path / "feed.csv")
+    rules = write_rules(tmp_path / "rules.yaml", RULES)
+    args = ["run", feed, "--rules", rules, "--out", tmp_path / name, "--as-of", as_of]
+    code, _, err = cli(*args, *(["--decisions", decisions] if decisions else []))
+    assert code == 0, err
+    read = lambda f: pd.read_csv(tmp_path / name / f, dtype=str, keep_default_na=False)  # noqa: E731
+    return read("verdicts.csv"), read("contradictions.csv"), read("sources.csv"), read("copies.csv"), err
+
+
+def _decide(tmp_path, *args):
+    code, _, err = cli("decide", *args, "--note", "checked on the ground", "--by", "jdoe",
+                       "--decisions", tmp_path / "decisions.yaml")
+    assert code == 0, err
+
+
+def test_override_wins_against_unanimous_evidence_and_warns(tmp_path):
+    _decide(tmp_path, "override", "s4", "colour", "green")
+    verdicts, contradictions, _, _, err = _run(tmp_path, tmp_path / "decisions.yaml")
+    row = verdicts[verdicts["subject"] == "s4"].iloc[0]
+    assert (row["value"], row["status"], row["decided_by"], row["decision_note"]) == \
+        ("green", "decided", "jdoe", "checked on the ground")
+    assert row["evidence_value"] == "red" and "evidence disagrees" in row["warning"]
+    assert "evidence disagrees" in err
+    assert (verdicts[verdicts["subject"] != "s4"]["status"] != "decided").all()
+    assert "## Analyst decisions" in (tmp_path / "out" / "report.md").read_text()
+    code, out, _ = cli("explain", tmp_path / "out", "s4", "colour")
+    assert code == 0 and "status decided" in out and "decided by jdoe: checked on the ground" in out
+
+
+def test_expired_override_no_longer_applies(tmp_path):
+    _decide(tmp_path, "override", "s4", "colour", "green", "--until", "2024-01-01T12:00:00Z",
+            "--at", "2023-12-31T00:00:00Z")
+    verdicts, _, _, _, err = _run(tmp_path, tmp_path / "decisions.yaml")
+    assert verdicts.set_index("subject").loc["s4", "value"] == "red"
+    assert "expired" in err
+
+
+def test_resolve_and_dismiss_mark_contradictions(tmp_path):
+    _, contradictions, _, _, _ = _run(tmp_path, name="before")
+    assert len(contradictions) >= 2
+    first, second = contradictions["id"].iloc[0], contradictions["id"].iloc[1]
+    _decide(tmp_path, "resolve", first)
+    _decide(tmp_path, "dismiss", second)
+    _decide(tmp_path, "resolve", "C000000")  # not in this run: warned, the run goes on
+    _, marked, _, _, err = _run(tmp_path, tmp_path / "decisions.yaml")
+    by_id = marked.set_index("id")
+    assert by_id.loc[first, "status"] == "resolved" and by_id.loc[second, "status"] == "dismissed"
+    assert by_id.loc[first, "decided_by"] == "jdoe"
+    assert set(marked["id"]) == set(contradictions["id"])
+    assert "C000000" in err
+
+
+def test_pin_is_exact_and_not_clamped_by_the_bounds(tmp_path):
+    _decide(tmp_path, "pin", "x", "0.999")
+    _decide(tmp_path, "pin", "a", "0.2", "--attribute", "colour")
+    _, _, sources, _, _ = _run(tmp_path, tmp_path / "decisions.yaml")
+    rel = sources.set_index("source")["reliability"].astype(float)
+    assert rel["x"] == pytest.approx(0.999)  # above the rules' upper bound 0.99
+    assert rel["a [colour]"] == pytest.approx(0.2)
+    assert set(sources.loc[sources["source"].isin(["x", "a [colour]"]), "prior_rule"]) == {"pinned"}
+
+
+def test_copy_confirm_and_reject(tmp_path):
+    _, _, _, copies, _ = _run(tmp_path, name="plain")
+    pairs = set(zip(copies["source_a"], copies["source_b"]))
+    assert ("x", "y") in pairs  # found from their shared wrong values
+    _decide(tmp_path, "copy", "x", "y", "reject")
+    _decide(tmp_path, "copy", "a", "c", "confirm")
+    _, _, _, copies, _ = _run(tmp_path, tmp_path / "decisions.yaml")
+    pairs = dict(zip(zip(copies["source_a"], copies["source_b"]), copies["evidence"]))
+    assert ("x", "y") not in pairs
+    assert pairs[("a", "c")].startswith("confirmed by jdoe")
+
+
+def test_bad_decisions_file_stops_with_a_located_error(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\ndecisions:\n  - kind: pin\n    source: x\n    reliability: 2\n    by: a\n    note: b\n")
+    feed = _feed(tmp_path / "feed.csv")
+    code, _, err = cli("run", feed, "--rules", write_rules(tmp_path / "r.yaml", RULES), "--out", tmp_path / "o",
+                       "--decisions", bad)
+    assert code == 3 and f"{bad}:5:5: decisions.0.reliability" in err
