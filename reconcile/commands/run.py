@@ -20,6 +20,10 @@ def add_arguments(p) -> None:
     p.add_argument("--partitions", type=int, default=1, help="cut the work into this many partitions of whole "
                    "subjects (results are identical; for testing the partitioned kernel)")
     p.add_argument("--decisions", help="analyst decisions to honour (YAML or CSV; see docs/decisions.md)")
+    p.add_argument("--state", help="DuckDB state file: learned reliabilities carried from earlier runs, verdict "
+                   "history, contradictions seen (created if missing; default: `state.path` in the rules)")
+    p.add_argument("--state-wait", dest="state_wait", type=float, default=30.0, metavar="SECONDS",
+                   help="how long to wait for another run holding the state (default 30), then stop")
     p.add_argument("--published-at", dest="published_at", help="publication date for article feeds that give none")
 
 
@@ -41,11 +45,19 @@ def run(args) -> int:
     table, extraction = load_feeds(args.feeds, loaded.rules, args.as_of, published_at)
     decisions = load_decisions(args.decisions) if args.decisions else None
     timings["read_validate_s"] = time.perf_counter() - t0
-    result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction, decisions)
-    summary = {"solver": result.solver, "default reliability": loaded.rules.defaults.reliability,
+    summary = {"solver": result_solver(args, loaded.rules), "default reliability": loaded.rules.defaults.reliability,
                "unknown sources": loaded.rules.defaults.unknown_sources,
                "settled at": loaded.rules.solver.thresholds.settled}
-    write_result(result, args.out, args.feeds, loaded.files, loaded.digest, summary, args.engine)
+    state_path = args.state or loaded.rules.state.path
+    if state_path:
+        from ..state.daily import run_with_state
+
+        result, run_id = run_with_state(state_path, args.state_wait, table, loaded, args, timings, extraction,
+                                        decisions, summary)
+        print(f"state {state_path}: recorded as run {run_id}", file=sys.stderr)
+    else:
+        result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction, decisions)
+        write_result(result, args.out, args.feeds, loaded.files, loaded.digest, summary, args.engine)
     c = result.counts
     status = result.verdicts["status"].value_counts()
     print(f"read {c['rows_read']} rows: {c['rows_accepted']} accepted, {c['rows_rejected']} rejected, "
@@ -58,6 +70,10 @@ def run(args) -> int:
     print(f"time: read {t['read_validate_s']:.1f} s, factorise {t['factorise_s']:.1f} s, solve {t['solve_s']:.1f} s, "
           f"verdicts {t['verdicts_s']:.1f} s, write {t['write_s']:.1f} s", file=sys.stderr)
     return 0
+
+
+def result_solver(args, rules) -> str:
+    return args.solver or rules.solver.name
 
 
 def _published_at(text):

@@ -43,6 +43,7 @@ def evidence_table(problem, fit, priors: pd.DataFrame, n_base: int) -> pd.DataFr
     per["source"] = names[per["sid"].to_numpy()]
     per["attribute"] = problem.items["attribute"].astype(str).to_numpy()[per["item"].to_numpy()]
     per = per.groupby(["source", "attribute"], sort=True, as_index=False)[["right", "total"]].sum()
+    per = per[per["total"] > 0]
     prior = priors.iloc[:n_base].set_index(priors["source"].iloc[:n_base].astype(str))
     a = per["source"].map(prior["a"]).to_numpy(dtype=float)
     b = per["source"].map(prior["b"]).to_numpy(dtype=float)

@@ -1,0 +1,33 @@
+"""One day of the daily loop against the state: read the carried priors, solve, write the outputs, record the run.
+
+The state's lock is held throughout, so two runs on one state take turns and each sees the one before.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..errors import StateError
+from ..outputs.atomic import sha256_file
+from ..outputs.tables import write_result
+from ..pipeline import solve
+from .store import StateStore
+
+
+def run_with_state(state_path, wait: float, table, loaded, args, timings, extraction, decisions, summary):
+    """`reconcile run --state`: returns (result, run id)."""
+    if table.as_of is None:
+        raise StateError("--state needs the run's time: pass --as-of (the feed has no publication times)")
+    forget = loaded.rules.state.forget
+    with StateStore.open(state_path, wait) as store:
+        carried, previous, prev_id = store.carried(table.as_of, forget)
+        result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction, decisions, carried)
+        result.contradictions = store.annotate_contradictions(result.contradictions, table.as_of)
+        summary = dict(summary, state=f"{state_path} (priors carried from run {prev_id if prev_id else '-'}, "
+                       f"forget {forget:g})")
+        write_result(result, args.out, args.feeds, loaded.files, loaded.digest, summary, args.engine)
+        inputs = [{"path": str(p), "sha256": sha256_file(Path(p))} for p in args.feeds]
+        recorded = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # metadata only
+        run_id = store.record(result, table.as_of, inputs, [str(f) for f in loaded.files], loaded.digest, forget,
+                              previous, recorded)
+    return result, run_id
