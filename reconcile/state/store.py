@@ -249,7 +249,7 @@ class StateStore:
         ids = out["id"].astype(str)
         first = ids.map(known["first_seen"]).astype(object).fillna(stamp).astype(str)
         out["first_seen"] = np.where(first < stamp, first, stamp)
-        remembered = ids.map(known["review"]).fillna("open")
+        remembered = ids.map(known["review"]).astype(object).fillna("open")
         carry = remembered.isin(["resolved", "dismissed"]) & ~out["status"].isin(["resolved", "dismissed"])
         out.loc[carry, "status"] = remembered[carry]
         if "decided_by" in out:
