@@ -65,7 +65,7 @@ def diff(before: Snapshot, after: Snapshot, confidence_threshold: float = 0.1,
     """(changes, summary). Each change row: change kind, subject, attribute, before, after, detail."""
     rows = []
     a, b = _per_item(before.verdicts), _per_item(after.verdicts)
-    both = a.join(b, how="outer", lsuffix="_a", rsuffix="_b")
+    both = a.merge(b, how="outer", left_index=True, right_index=True, suffixes=("_a", "_b"))
     gone = both["value_b"].isna()
     new = both["value_a"].isna()
     common = ~gone & ~new
