@@ -123,7 +123,8 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     verdicts, notes = decide.apply_overrides(verdicts, decisions, table.as_of, rules.solver.thresholds.settled)
     contradictions, missing = decide.mark_contradictions(contradictions, verdicts, decisions, table.as_of)
     if decisions is not None:
-        notes += missing + [f"{d.kind} by {d.by} expired at {d.until.isoformat()}" for d in decisions.expired(table.as_of)]
+        notes += missing + decide.unmatched(decisions, problem.sources, table.as_of, rules.copying.enabled)
+        notes += [f"{d.kind} by {d.by} expired at {d.until.isoformat()}" for d in decisions.expired(table.as_of)]
     timings["verdicts_s"] = time.perf_counter() - t0
     counts = dict(table.counts, subjects=int(problem.items["subject"].nunique()), items=problem.part.n_items,
                   sources=len(problem.sources), verdicts=len(verdicts))

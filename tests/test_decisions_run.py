@@ -107,3 +107,10 @@ def test_bad_decisions_file_stops_with_a_located_error(tmp_path):
     code, _, err = cli("run", feed, "--rules", write_rules(tmp_path / "r.yaml", RULES), "--out", tmp_path / "o",
                        "--decisions", bad)
     assert code == 3 and f"{bad}:5:5: decisions.0.reliability" in err
+
+
+def test_a_pin_on_a_source_without_claims_is_reported(tmp_path):
+    _decide(tmp_path, "pin", "nobody", "0.9")
+    _, _, sources, _, err = _run(tmp_path, tmp_path / "decisions.yaml")
+    assert "no claim from nobody in this run" in err
+    assert "nobody" not in set(sources["source"])

@@ -177,3 +177,19 @@ def mark_contradictions(contradictions: pd.DataFrame, verdicts: pd.DataFrame, de
         out.loc[rows, "decided_by"] = d.by
         out.loc[rows, "decision_note"] = d.note
     return out, missing
+
+
+def unmatched(decisions: DecisionsFile | None, sources: pd.Index, as_of, copying_enabled: bool) -> list[str]:
+    """Pins and copy decisions that name no source of this run, or that cannot apply."""
+    if decisions is None:
+        return []
+    known = {_fold(s).rsplit(" [", 1)[0] for s in sources}
+    notes = []
+    for d in decisions.of_kind("pin", as_of) + decisions.of_kind("copy", as_of):
+        missing = [s for s in ([d.source] if d.kind == "pin" else [d.source, d.other]) if _fold(s) not in known]
+        if missing:
+            notes.append(f"{d.kind} by {d.by}: no claim from {', '.join(missing)} in this run; not applied")
+        elif d.kind == "copy" and not copying_enabled:
+            notes.append(f"copy by {d.by} ({d.source}, {d.other}): copy detection is off in the rules "
+                         "(copying.enabled: false); not applied")
+    return notes
