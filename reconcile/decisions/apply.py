@@ -105,39 +105,38 @@ def apply_overrides(verdicts: pd.DataFrame, decisions: DecisionsFile | None, as_
     out = verdicts.copy()
     for column in DECISION_COLUMNS:
         out[column] = np.nan if column == "evidence_confidence" else ""
-    overrides = {(d.subject, d.attribute): d for d in decisions.of_kind("override", as_of)}
-    if not overrides:
+    latest = {(d.subject, d.attribute): d for d in decisions.of_kind("override", as_of)}  # later ones win
+    if not latest:
         return out, []
-    key = pd.MultiIndex.from_arrays([out["subject"].astype(str), out["attribute"].astype(str)])
-    keep = np.ones(len(out), dtype=bool)
-    added, warnings = [], []
-    stamp = "" if as_of is None else as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
-    for (subject, attribute), d in overrides.items():
-        rows = np.flatnonzero(key.isin([(subject, attribute)]))
-        evidence = out.iloc[rows].sort_values("confidence", ascending=False).head(1)
-        row = {c: "" for c in out.columns}
-        row.update(subject=subject, attribute=attribute, value=d.value, confidence=1.0, status="decided",
-                   runner_up="", runner_up_confidence=0.0, n_claims=0, n_sources=0, supporting_sources="",
-                   as_of=stamp, decided_by=d.by, decision_note=d.note, evidence_confidence=np.nan)
-        if len(evidence):
-            e = evidence.iloc[0]
-            row.update(n_claims=e["n_claims"], n_sources=e["n_sources"], evidence_value=e["value"],
-                       evidence_confidence=float(e["confidence"]),
-                       supporting_sources=e["supporting_sources"] if _fold(e["value"]) == _fold(d.value) else "")
-            if _fold(e["value"]) != _fold(d.value) and float(e["confidence"]) >= settled:
-                row["warning"] = (f"evidence disagrees: {e['value']} at {float(e['confidence']):.3f} "
-                                  f"from {e['n_sources']} source(s)")
-                warnings.append(f"decision on {subject} / {attribute} ({d.value}, by {d.by}): {row['warning']}")
-            if "_item" in out.columns:
-                row["_item"], row["_cand"] = e["_item"], -1
-        else:
-            warnings.append(f"decision on {subject} / {attribute} ({d.value}, by {d.by}): no claim about it in this "
-                            "feed; the decided verdict is added")
-            if "_item" in out.columns:
-                row["_item"], row["_cand"] = -1, -1
-        keep[rows] = False
-        added.append(row)
-    out = pd.concat([out[keep], pd.DataFrame(added, columns=out.columns)], ignore_index=True)
+    dec = pd.DataFrame([{"subject": s, "attribute": a, "value": d.value, "decided_by": d.by,
+                         "decision_note": d.note} for (s, a), d in latest.items()])
+    key = ["subject", "attribute"]
+    hit = pd.MultiIndex.from_frame(out[key].astype(str)).isin(pd.MultiIndex.from_frame(dec[key]))
+    # what the evidence alone said: the top verdict row of each decided item
+    evidence = (out[hit].sort_values("confidence", ascending=False, kind="stable").drop_duplicates(key)
+                .astype({"subject": str, "attribute": str}))
+    rows = dec.merge(evidence.drop(columns=["value"] + DECISION_COLUMNS).assign(
+        evidence_value=evidence["value"].astype(str), evidence_confidence=evidence["confidence"].astype(float)),
+        on=key, how="left")
+    found = rows["evidence_value"].notna()
+    agrees = rows["evidence_value"].fillna("").str.casefold() == rows["value"].str.casefold()
+    strong = found & ~agrees & (rows["evidence_confidence"] >= settled)
+    n_src = rows["n_sources"].fillna(0).astype(int).astype(str)
+    rows["warning"] = np.where(strong, "evidence disagrees: " + rows["evidence_value"].fillna("") + " at "
+                               + rows["evidence_confidence"].map("{:.3f}".format) + " from " + n_src + " source(s)", "")
+    rows["supporting_sources"] = np.where(found & agrees, rows["supporting_sources"].fillna(""), "")
+    rows = rows.assign(confidence=1.0, status="decided", runner_up="", runner_up_confidence=0.0,
+                       n_claims=rows["n_claims"].fillna(0).astype(int), n_sources=rows["n_sources"].fillna(0).astype(int),
+                       evidence_value=rows["evidence_value"].fillna(""),
+                       as_of="" if as_of is None else as_of.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    if "_item" in out.columns:
+        rows["_item"] = rows["_item"].fillna(-1).astype(np.int64)
+        rows["_cand"] = -1
+    warnings = [f"decision on {r.subject} / {r.attribute} ({r.value}, by {r.decided_by}): {r.warning}"
+                for r in rows[strong].itertuples()]
+    warnings += [f"decision on {r.subject} / {r.attribute} ({r.value}, by {r.decided_by}): no claim about it in this "
+                 "feed; the decided verdict is added" for r in rows[~found].itertuples()]
+    out = pd.concat([out[~hit], rows[out.columns]], ignore_index=True)
     out = out.astype({"confidence": float, "runner_up_confidence": float, "evidence_confidence": float,
                       "n_claims": int, "n_sources": int})
     order = np.lexsort((out["value"].astype(str).to_numpy(), out["attribute"].astype(str).to_numpy(),
@@ -156,26 +155,24 @@ def mark_contradictions(contradictions: pd.DataFrame, verdicts: pd.DataFrame, de
     out["decision_note"] = ""
     decided = verdicts[verdicts["status"] == "decided"]
     if len(decided) and len(out):
-        pairs = pd.MultiIndex.from_arrays([decided["subject"].astype(str), decided["attribute"].astype(str)])
-        hit = pd.MultiIndex.from_arrays([out["subject"].astype(str), out["attribute"].astype(str)]).isin(pairs)
-        values = dict(zip(zip(decided["subject"].astype(str), decided["attribute"].astype(str)), decided["value"]))
+        value = decided.assign(subject=decided["subject"].astype(str), attribute=decided["attribute"].astype(str)
+                               ).set_index(["subject", "attribute"])["value"]
+        pairs = pd.MultiIndex.from_frame(out[["subject", "attribute"]].astype(str))
+        hit = pairs.isin(value.index)
         out.loc[hit, "status"] = "decided"
-        out.loc[hit, "verdict_value"] = [values[(s, a)] for s, a in zip(out.loc[hit, "subject"].astype(str),
-                                                                        out.loc[hit, "attribute"].astype(str))]
-    missing = []
-    ids = pd.Index(out["id"].astype(str))
-    reviews = {}
-    for d in decisions.decisions:
-        if d.kind in ("resolve", "dismiss") and d.active(as_of):
-            reviews[d.contradiction] = d
-    for cid, d in reviews.items():
-        rows = ids == cid
-        if not rows.any():
-            missing.append(f"{d.kind} {cid} (by {d.by}): no such contradiction in this run (it may be gone)")
-            continue
-        out.loc[rows, "status"] = "resolved" if d.kind == "resolve" else "dismissed"
-        out.loc[rows, "decided_by"] = d.by
-        out.loc[rows, "decision_note"] = d.note
+        out.loc[hit, "verdict_value"] = value.reindex(pairs[hit]).to_numpy()
+    reviews = {d.contradiction: d for d in decisions.decisions if d.kind in ("resolve", "dismiss") and d.active(as_of)}
+    ids = out["id"].astype(str)
+    present = set(ids)
+    missing = [f"{d.kind} {cid} (by {d.by}): no such contradiction in this run (it may be gone)"
+               for cid, d in reviews.items() if cid not in present]
+    found = {cid: d for cid, d in reviews.items() if cid in present}
+    if found:
+        hit = ids.isin(found).to_numpy()
+        which = ids[hit]
+        out.loc[hit, "status"] = which.map(lambda c: "resolved" if found[c].kind == "resolve" else "dismissed").to_numpy()
+        out.loc[hit, "decided_by"] = which.map(lambda c: found[c].by).to_numpy()
+        out.loc[hit, "decision_note"] = which.map(lambda c: found[c].note).to_numpy()
     return out, missing
 
 
