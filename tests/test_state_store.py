@@ -181,3 +181,22 @@ def test_export_import_round_trip_carries_on(tmp_path):
     assert "+state" in day2.loc["d", "prior_rule"]
     code, _, err = cli("state", "import", tmp_path / "backup", tmp_path / "restored.duckdb")
     assert code == EXIT_STATE and "already exists" in err
+
+
+def test_two_runs_started_together_take_turns(tmp_path):
+    from reconcile.synth import SynthConfig, generate, write
+
+    feed_dir = tmp_path / "feed"
+    write(generate(SynthConfig(n_claims=40_000, n_sources=30, n_subjects=8_000, seed=4)), feed_dir, "parquet")
+    rules = write_rules(tmp_path / "rules.yaml", RULES)
+    state = tmp_path / "state.duckdb"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    procs = [subprocess.Popen([sys.executable, "-m", "reconcile", "run", str(feed_dir / "claims.parquet"),
+                               "--rules", str(rules), "--out", str(tmp_path / f"o{day}"), "--state", str(state),
+                               "--as-of", f"2030-01-0{day}T00:00:00Z", "--state-wait", "120"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for day in (1, 2)]
+    errs = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errs
+    # (whether the second found the state held depends on timing; the wait itself is tested deterministically
+    # with a holder process above)
+    assert _consistent(state) == 2
