@@ -56,8 +56,13 @@ def _per_item(verdicts: pd.DataFrame) -> pd.DataFrame:
                         value=verdicts["value"].astype(str), confidence=verdicts["confidence"].astype(float),
                         status=verdicts["status"].astype(str))
     v = v.sort_values(["subject", "attribute", "value"], kind="stable")
-    return v.groupby(["subject", "attribute"], sort=True).agg(
+    several = v.duplicated(["subject", "attribute"], keep=False).to_numpy()
+    single = v[~several].set_index(["subject", "attribute"])[["value", "confidence", "status"]]
+    if not several.any():  # single-valued items only: no grouping needed
+        return single
+    multi = v[several].groupby(["subject", "attribute"], sort=True).agg(
         value=("value", ";".join), confidence=("confidence", "max"), status=("status", "first"))
+    return pd.concat([single, multi]).sort_index()
 
 
 def diff(before: Snapshot, after: Snapshot, confidence_threshold: float = 0.1,
