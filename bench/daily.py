@@ -26,7 +26,7 @@ from reconcile.rules import load_rules
 
 from .common import BENCH, DATASETS, RULES
 
-FORGET = (0.1, 0.5, 1.0)
+FORGET = ((0.5, "day"), (0.1, "run"), (0.5, "run"), (1.0, "run"))  # (forget, per); the first is the default
 
 
 def _score(result, gold, rules) -> dict:
@@ -38,11 +38,11 @@ def _days(name, days, rules, forgets=FORGET) -> list[dict]:
     """days: [(label, claims frame, as_of, gold)]. Fresh = each day alone; carried = state from the days before."""
     rows = []
     fresh = [_score(Carried(rules).apply(claims, as_of), gold, rules) for _, claims, as_of, gold in days]
-    for forget in forgets:
-        model = Carried(rules, forget=forget)
+    for forget, per in forgets:
+        model = Carried(rules, forget=forget, per=per)
         for (label, claims, as_of, gold), alone in zip(days, fresh):
             carried = _score(model.fit(claims, as_of), gold, rules)
-            rows.append({"feed": name, "day": label, "forget": forget, "gold_items": alone["gold_items"],
+            rows.append({"feed": name, "day": label, "forget": forget, "per": per, "gold_items": alone["gold_items"],
                          **{f"{k}_alone": alone[k] for k in ("accuracy", "ece", "brier")},
                          **{f"{k}_carried": carried[k] for k in ("accuracy", "ece", "brier")}})
     return rows
@@ -85,7 +85,7 @@ def drift_days(n_days=10, n_sources=40, subjects=300, per_subject=2, domain=10, 
 
 
 def table(frame: pd.DataFrame) -> str:
-    cols = ["feed", "day", "forget", "gold_items", "accuracy_alone", "accuracy_carried", "ece_alone", "ece_carried",
+    cols = ["feed", "day", "forget", "per", "gold_items", "accuracy_alone", "accuracy_carried", "ece_alone", "ece_carried",
             "brier_alone", "brier_carried"]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in frame[cols].itertuples(index=False):

@@ -48,10 +48,10 @@ def main(argv=None) -> int:
             table = validate([frame], rules, as_of)
             started = time.perf_counter()
             with StateStore.open(path) as store:
-                carried, previous, _ = store.carried(as_of, rules.state.forget)
+                carried, previous, _, share = store.carried(as_of, rules.state.forget, rules.state.per)
                 result = solve(table, rules, carried=carried)
                 solved = time.perf_counter()
-                store.record(result, as_of, [], [], "", rules.state.forget, previous, "")
+                store.record(result, as_of, [], [], "", share, previous, "")
             recorded = time.perf_counter()
             with StateStore.open(path) as store:
                 n_verdicts, n_evidence = store.con.execute(

@@ -200,3 +200,15 @@ def test_two_runs_started_together_take_turns(tmp_path):
     # (whether the second found the state held depends on timing; the wait itself is tested deterministically
     # with a holder process above)
     assert _consistent(state) == 2
+
+
+def test_forgetting_is_per_day_of_as_of(tmp_path):
+    state = tmp_path / "state.duckdb"
+    _run(tmp_path, 1, state)
+    with StateStore.open(state) as store:
+        ev = store.evidence(1).set_index(["source", "attribute"])
+    later, err = _run(tmp_path, 3, state)  # two days later: 0.5 ** 2 of day 1's evidence
+    right, total = ev.loc[("d", ""), "right"], ev.loc[("d", ""), "total"]
+    assert later.loc["d", "prior"] == pytest.approx((2.8 + 0.25 * right) / (4 + 0.25 * total), abs=1e-6)
+    per_run, _ = _run(tmp_path, 3, tmp_path / "s2.duckdb", rules=RULES.replace("forget: 0.5", "forget: 0.5, per: run"))
+    assert per_run.loc["d", "prior"] == 0.7  # a new state file: nothing carried yet

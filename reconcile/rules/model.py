@@ -197,7 +197,10 @@ class StateRules(Strict):
     path: str | None = Field(default=None, description="DuckDB state file used when `--state` is not given")
     forget: float = Field(
         default=0.5, ge=0, le=1, description="share of the evidence carried from the previous run into this "
-        "one's priors (1: remember everything; 0: start fresh every run; 0.5: yesterday counts half)")
+        "one's priors, per `per` (1: remember everything; 0: start fresh; 0.5: yesterday counts half)")
+    per: Literal["day", "run"] = Field(
+        default="day", description="day: `forget` applies per day of --as-of between two runs (a run a week later "
+        "keeps forget**7 of the evidence); run: once per run, whatever the gap")
 
 
 CANONICAL_COLUMNS = (

@@ -18,16 +18,16 @@ def run_with_state(state_path, wait: float, table, loaded, args, timings, extrac
     """`reconcile run --state`: returns (result, run id)."""
     if table.as_of is None:
         raise StateError("--state needs the run's time: pass --as-of (the feed has no publication times)")
-    forget = loaded.rules.state.forget
+    forget, per = loaded.rules.state.forget, loaded.rules.state.per
     with StateStore.open(state_path, wait) as store:
-        carried, previous, prev_id = store.carried(table.as_of, forget)
+        carried, previous, prev_id, share = store.carried(table.as_of, forget, per)
         result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction, decisions, carried)
         result.contradictions = store.annotate_contradictions(result.contradictions, table.as_of)
         summary = dict(summary, state=f"{state_path} (priors carried from run {prev_id if prev_id else '-'}, "
-                       f"forget {forget:g})")
+                       f"forget {forget:g} per {per}: {share:.3g} of the evidence kept)")
         write_result(result, args.out, args.feeds, loaded.files, loaded.digest, summary, args.engine)
         inputs = [{"path": str(p), "sha256": sha256_file(Path(p))} for p in args.feeds]
         recorded = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # metadata only
-        run_id = store.record(result, table.as_of, inputs, [str(f) for f in loaded.files], loaded.digest, forget,
+        run_id = store.record(result, table.as_of, inputs, [str(f) for f in loaded.files], loaded.digest, share,
                               previous, recorded)
     return result, run_id

@@ -132,14 +132,17 @@ class StateStore:
         return self.con.execute("SELECT source, attribute, reliability, \"right\", total FROM source_evidence "
                                 "WHERE run_id = ? ORDER BY source, attribute", [run_id]).df()
 
-    def carried(self, as_of: pd.Timestamp, forget: float) -> tuple[pd.DataFrame, pd.DataFrame, int | None]:
-        """Priors from the latest run before `as_of`: (source, attribute, a, b) scaled by `forget`; also that
-        run's evidence and id."""
+    def carried(self, as_of: pd.Timestamp, forget: float, per: str = "run"
+                ) -> tuple[pd.DataFrame, pd.DataFrame, int | None, float]:
+        """Priors from the latest run before `as_of`: (source, attribute, a, b) scaled by the share kept
+        (`carried_share`); also that run's evidence, its id, and the share."""
         prev = self.previous_run(as_of)
         ev = self.evidence(prev)
-        carried = pd.DataFrame({"source": ev["source"], "attribute": ev["attribute"],
-                                "a": forget * ev["right"], "b": forget * (ev["total"] - ev["right"]).clip(lower=0)})
-        return carried, ev, prev
+        share = 0.0
+        if prev is not None:
+            prev_as_of = self.con.execute("SELECT as_of FROM runs WHERE run_id = ?", [prev]).fetchone()[0]
+            share = carried_share(forget, per, pd.Timestamp(prev_as_of), as_of)
+        return carried_priors(ev, share), ev, prev, share
 
     def verdicts(self, run_id: int) -> pd.DataFrame:
         frame = self.con.execute(
@@ -285,8 +288,25 @@ def _sql_path(folder) -> str:
     return str(folder).replace("'", "''")
 
 
+def carried_share(forget: float, per: str, previous_as_of: pd.Timestamp | None, as_of: pd.Timestamp | None) -> float:
+    """The share of the evidence so far that the next run keeps: `forget` once per run, or per day of --as-of."""
+    if previous_as_of is None:
+        return 0.0
+    if per == "run" or as_of is None:
+        return float(forget)
+    days = max((as_of - previous_as_of).total_seconds(), 0.0) / 86400.0
+    return float(forget) ** days
+
+
+def carried_priors(evidence: pd.DataFrame, share: float) -> pd.DataFrame:
+    """The table fed to sources.resolve_priors: source, attribute, a, b = share x (right, wrong) evidence."""
+    right = evidence["right"].astype(float)
+    return pd.DataFrame({"source": evidence["source"], "attribute": evidence["attribute"], "a": share * right,
+                         "b": share * (evidence["total"].astype(float) - right).clip(lower=0)})
+
+
 def carry_evidence(previous: pd.DataFrame, today: pd.DataFrame | None, forget: float) -> pd.DataFrame:
-    """Evidence after this run: forget x the previous run's + this run's. Sources absent today keep their
+    """Evidence after this run: `forget` (the share kept) x the previous run's + this run's. Sources absent today keep their
     decayed evidence and last reliability."""
     cols = ["source", "attribute", "reliability", "right", "total"]
     today = pd.DataFrame(columns=cols) if today is None else today[cols]
