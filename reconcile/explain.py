@@ -43,7 +43,16 @@ def contributions(claims: pd.DataFrame, subject: str, attribute: str | None = No
 
 
 def render(claims: pd.DataFrame, verdicts: pd.DataFrame, subject: str, attribute: str | None = None) -> str:
-    rows = contributions(claims, subject, attribute)
+    try:
+        rows = contributions(claims, subject, attribute)
+    except UsageError:
+        decided = verdicts[(verdicts["subject"] == subject) & (verdicts["status"] == "decided")
+                           & ((verdicts["attribute"] == attribute) if attribute is not None else True)]
+        if decided.empty:
+            raise
+        return "\n".join(f"## {subject} / {v['attribute']}\nverdict: {v['value']}  status decided (no claim about it "
+                         f"in this feed)\ndecided by {v['decided_by']}: {v['decision_note']}\n"
+                         for _, v in decided.iterrows())
     lines = []
     for attr, group in rows.groupby("attribute", sort=True):
         v = verdicts[(verdicts["subject"] == subject) & (verdicts["attribute"] == attr)]

@@ -55,6 +55,16 @@ def test_override_wins_against_unanimous_evidence_and_warns(tmp_path):
     assert code == 0 and "status decided" in out and "decided by jdoe: checked on the ground" in out
 
 
+def test_override_on_a_subject_nobody_claimed_adds_a_decided_verdict(tmp_path):
+    _decide(tmp_path, "override", "new place", "colour", "green")
+    verdicts, _, _, _, err = _run(tmp_path, tmp_path / "decisions.yaml")
+    row = verdicts[verdicts["subject"] == "new place"].iloc[0]
+    assert (row["value"], row["status"], row["n_claims"]) == ("green", "decided", "0")
+    assert "no claim about it" in err
+    code, out, _ = cli("explain", tmp_path / "out", "new place")
+    assert code == 0 and "decided by jdoe" in out
+
+
 def test_expired_override_no_longer_applies(tmp_path):
     _decide(tmp_path, "override", "s4", "colour", "green", "--until", "2024-01-01T12:00:00Z",
             "--at", "2023-12-31T00:00:00Z")
@@ -114,3 +124,24 @@ def test_a_pin_on_a_source_without_claims_is_reported(tmp_path):
     _, _, sources, _, err = _run(tmp_path, tmp_path / "decisions.yaml")
     assert "no claim from nobody in this run" in err
     assert "nobody" not in set(sources["source"])
+
+
+def test_same_feed_in_another_row_order_gives_byte_identical_outputs_with_decisions_and_state(tmp_path):
+    feed = _feed(tmp_path / "feed.csv")
+    lines = feed.read_text().splitlines()
+    shuffled = tmp_path / "shuffled.csv"
+    shuffled.write_text("\n".join([lines[0]] + sorted(lines[1:], reverse=True)) + "\n")
+    _decide(tmp_path, "override", "s4", "colour", "green")
+    _decide(tmp_path, "pin", "a", "0.2", "--attribute", "colour")
+    _decide(tmp_path, "copy", "a", "c", "confirm")
+    rules = write_rules(tmp_path / "rules.yaml", RULES)
+    outs = []
+    for name, path in (("one", feed), ("two", shuffled)):
+        code, _, err = cli("run", path, "--rules", rules, "--out", tmp_path / name, "--as-of", "2024-01-02T00:00:00Z",
+                           "--decisions", tmp_path / "decisions.yaml", "--state", tmp_path / f"{name}.duckdb")
+        assert code == 0, err
+        outs.append(tmp_path / name)
+    for table in ("verdicts.csv", "contradictions.csv", "sources.csv", "copies.csv"):
+        assert (outs[0] / table).read_bytes() == (outs[1] / table).read_bytes(), table
+    reports = [(out / "report.md").read_text().replace(f"{out.name}.duckdb", "STATE") for out in outs]
+    assert reports[0] == reports[1]
