@@ -5,8 +5,15 @@ NAME = "decide"
 HELP = "record an analyst decision (override, resolve, dismiss, pin, copy) in a decisions file"
 
 
+POSITIONAL_HELP = {"subject": "the subject, as in verdicts.csv", "attribute": "the attribute, as in verdicts.csv",
+                   "value": "the value the verdict must take",
+                   "contradiction": "the contradiction's id (the `id` column of contradictions.csv)",
+                   "source": "the source's name, as in sources.csv", "other": "the other source's name",
+                   "reliability": "the reliability, strictly between 0 and 1"}
+
+
 def add_arguments(p) -> None:
-    kinds = p.add_subparsers(dest="kind", metavar="KIND")
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", help="override, resolve, dismiss, pin or copy")
     kinds.required = True
     specs = {
         "override": ("force the verdict of SUBJECT/ATTRIBUTE to VALUE, whatever the evidence",
@@ -20,9 +27,9 @@ def add_arguments(p) -> None:
         k = kinds.add_parser(kind, help=text, description=text)
         for name in positionals:
             if name == "copying":
-                k.add_argument(name, choices=["confirm", "reject"])
+                k.add_argument(name, choices=["confirm", "reject"], help="confirm: they copy; reject: they do not")
             else:
-                k.add_argument(name, metavar=name.upper())
+                k.add_argument(name, metavar=name.upper(), help=POSITIONAL_HELP[name])
         if kind == "pin":
             k.add_argument("--attribute", help="pin only for this attribute")
         k.add_argument("--note", required=True, help="why (required)")
@@ -34,7 +41,7 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     import datetime as dt
-    import sys
+    import logging
 
     from pydantic import TypeAdapter, ValidationError
 
@@ -53,5 +60,6 @@ def run(args) -> int:
                              for e in exc.errors(include_url=False))
         raise UsageError(f"invalid {args.kind} decision: {problems}") from None
     loaded = append_decision(args.decisions, decision)
-    print(f"{args.decisions}: {args.kind} recorded ({len(loaded.decisions)} decision(s) in the file)", file=sys.stderr)
+    logging.getLogger("reconcile").info(f"{args.decisions}: {args.kind} recorded ({len(loaded.decisions)} "
+                                        "decision(s) in the file)")
     return 0

@@ -6,7 +6,7 @@ HELP = "print the JSON Schema of the rules files (or of the decisions file), gen
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--out", help="write to this file instead of standard output")
+    p.add_argument("-o", "--out", help="write to this file instead of standard output")
     p.add_argument("--decisions", action="store_true", help="the schema of the analyst decisions file instead")
 
 
@@ -14,10 +14,10 @@ def run(args) -> int:
     import json
 
     from ..decisions.model import DecisionsFile
-    from ..rules.model import Rules
+    from ..rules.schema import rules_json_schema
 
-    model = DecisionsFile if args.decisions else Rules
-    text = json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
+    schema = DecisionsFile.model_json_schema() if args.decisions else rules_json_schema()
+    text = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     if args.out:
         from ..outputs.atomic import write_text_atomic
 

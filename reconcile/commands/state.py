@@ -6,18 +6,18 @@ HELP = "show, export (Parquet) or import the state file that carries learned rel
 
 
 def add_arguments(p) -> None:
-    sub = p.add_subparsers(dest="action", metavar="ACTION")
+    sub = p.add_subparsers(dest="action", metavar="ACTION", help="show, export or import")
     sub.required = True
     show = sub.add_parser("show", help="runs, sources' learned reliability, contradictions, size on disk")
-    show.add_argument("state")
+    show.add_argument("state", help="the state file (a DuckDB file made by `reconcile run --state`)")
     show.add_argument("--subject", help="the verdict timeline of one subject across runs, changes marked")
     show.add_argument("--run", type=int, help="the sources' evidence as of this run (default: the latest)")
     exp = sub.add_parser("export", help="write every table as Parquet into a folder (a backup)")
-    exp.add_argument("state")
-    exp.add_argument("folder")
+    exp.add_argument("state", help="the state file")
+    exp.add_argument("folder", help="the folder to write (Parquet per table, schema.sql, load.sql)")
     imp = sub.add_parser("import", help="make a new state file from an exported folder")
-    imp.add_argument("folder")
-    imp.add_argument("state")
+    imp.add_argument("folder", help="a folder made by `reconcile state export`")
+    imp.add_argument("state", help="the new state file to create")
 
 
 def run(args) -> int:

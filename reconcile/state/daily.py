@@ -14,8 +14,10 @@ from ..pipeline import solve
 from .store import StateStore
 
 
-def run_with_state(state_path, wait: float, table, loaded, args, timings, extraction, decisions, summary):
-    """`reconcile run --state`: returns (result, run id)."""
+def run_with_state(state_path, wait: float, table, loaded, args, timings, extraction, decisions, summary, feeds,
+                   inputs):
+    """`reconcile run --state`: returns (result, run id). `feeds`: the files read; `inputs`: as run.json names
+    them."""
     if table.as_of is None:
         raise StateError("--state needs the run's time: pass --as-of (the feed has no publication times)")
     forget, per = loaded.rules.state.forget, loaded.rules.state.per
@@ -25,9 +27,9 @@ def run_with_state(state_path, wait: float, table, loaded, args, timings, extrac
         result.contradictions = store.annotate_contradictions(result.contradictions, table.as_of)
         summary = dict(summary, state=f"{state_path} (priors carried from run {prev_id if prev_id else '-'}, "
                        f"forget {forget:g} per {per}: {share:.3g} of the evidence kept)")
-        write_result(result, args.out, args.feeds, loaded.files, loaded.digest, summary, args.engine)
-        inputs = [{"path": str(p), "sha256": sha256_file(Path(p))} for p in args.feeds]
+        write_result(result, args.out, inputs, loaded.files, loaded.digest, summary, args.engine)
+        hashed = [{"path": str(given), "sha256": sha256_file(Path(read))} for given, read in zip(args.feeds, feeds)]
         recorded = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # metadata only
-        run_id = store.record(result, table.as_of, inputs, [str(f) for f in loaded.files], loaded.digest, share,
+        run_id = store.record(result, table.as_of, hashed, [str(f) for f in loaded.files], loaded.digest, share,
                               previous, recorded)
     return result, run_id

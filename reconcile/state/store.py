@@ -17,7 +17,7 @@ Re-running a day (same --as-of) replaces that run; priors always come from the l
 from __future__ import annotations
 
 import json
-import sys
+import logging
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,7 +64,8 @@ def _connect(path: Path, wait: float):
                                  f"time. Wait for it to finish, or pass --state-wait SECONDS to wait longer "
                                  f"(waited {wait:g} s)") from None
             if not told:
-                print(f"{path}: the state is in use by another run; waiting up to {wait:g} s", file=sys.stderr)
+                logging.getLogger("reconcile").warning(f"{path}: the state is in use by another run; waiting up to "
+                                                       f"{wait:g} s")
                 told = True
             time.sleep(0.2)
         except duckdb.Error as exc:
