@@ -46,7 +46,8 @@ def run(args) -> int:
             sizes = store.con.execute("SELECT (SELECT count(*) FROM verdict_history), "
                                       "(SELECT count(*) FROM source_evidence), "
                                       "(SELECT count(*) FROM contradiction_seen)").fetchone()
-            print(f"rows: {sizes[0]:,} verdicts, {sizes[1]:,} source evidence, {sizes[2]:,} contradiction sightings")
+            print(f"rows: {sizes[0]:,} verdicts, {sizes[1]:,} source evidence, {sizes[2]:,} contradiction sightings"
+                  f" ({os.path.getsize(args.state) / max(sum(sizes), 1):,.1f} bytes per row, whole file)")
             print("\nruns:")
             print(runs.drop(columns=["counts"]).to_string(index=False) if len(runs) else "  none")
             run_id = args.run or (int(runs["run_id"].iloc[-1]) if len(runs) else None)
