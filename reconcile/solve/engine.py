@@ -37,6 +37,10 @@ class Fit:
     parts: list = field(default_factory=list, repr=False)  # the partitions as fitted (copy discounts applied)
     module: object = None  # the solver module
     pooled_prior: float | None = None  # the learned prior mean of sources without a rule (None: not learned)
+    right: np.ndarray | None = None  # per source: the last M-step's expected right assertions (weighted)
+    total: np.ndarray | None = None  # per source: the last M-step's assertion weight
+    right_sa: np.ndarray | None = None  # the same per (source, attribute) id
+    total_sa: np.ndarray | None = None
 
     def posteriors(self, temperature: float) -> np.ndarray:
         """The candidates' probabilities again, at another temperature (for calibration)."""
@@ -121,13 +125,21 @@ def pooled_prior_mean(right: np.ndarray, total: np.ndarray, strength: np.ndarray
     return float(np.clip((weight * acc).sum() / weight.sum(), *bounds))
 
 
-def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stats=None, priors=None, pooled=None):
+def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stats=None, priors=None, pooled=None,
+        fixed=None, fixed_sa=None, carried_ab=(0.0, 0.0)):
     """EM to convergence from the given reliabilities (per source and per (source, attribute)).
 
-    `pooled` marks sources whose prior mean is learned (`pooled_prior_mean`, re-estimated every iteration)."""
+    `pooled` marks sources whose prior mean is learned (`pooled_prior_mean`, re-estimated every iteration); it
+    replaces the rules' part of (a, b) only, the pseudo-counts carried from earlier runs (`carried_ab`) stay.
+    `fixed` (per source) and `fixed_sa` (per (source, attribute) id), NaN = learned: pinned reliabilities, set
+    after every M-step, not clamped by the bounds. Returns the reliabilities, the
+    iteration count, convergence, the last change, the prior pseudo-counts and the last M-step's statistics
+    (right, total, right_sa, total_sa)."""
     iterations, change, converged = 0, 0.0, not module.ITERATIVE
     first = parts[0][1]
     n_sources, sa_source = first.n_sources, first.source_of_sa
+    right = total = np.zeros(n_sources)
+    right_sa = total_sa = np.zeros(first.n_sa)
     for iterations in range(1, (rules.max_iterations if module.ITERATIVE else 1) + 1):
         right_sa = np.zeros(first.n_sa)
         total_sa = np.zeros(first.n_sa)
@@ -142,18 +154,23 @@ def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stat
             right += r
             total += t
         if pooled is not None and pooled.any() and module.ITERATIVE:
-            strength = a + b
+            ca, cb = carried_ab
+            strength = a + b - ca - cb  # the rules' part
             mean = pooled_prior_mean(right, total, strength, rules.reliability_bounds)
-            a, b = np.where(pooled, mean * strength, a), np.where(pooled, (1 - mean) * strength, b)
+            a, b = np.where(pooled, mean * strength + ca, a), np.where(pooled, (1 - mean) * strength + cb, b)
         updated = module.update(right, total, a, b, rules.reliability_bounds)
+        if fixed is not None:
+            updated = np.where(np.isnan(fixed), updated, fixed)
         updated_sa = attribute_reliability(updated, right_sa, total_sa, sa_source, priors, rules.reliability_bounds)
+        if fixed_sa is not None:
+            updated_sa = np.where(np.isnan(fixed_sa), updated_sa, fixed_sa)
         change = float(max(np.max(np.abs(updated - reliability), initial=0.0),
                            np.max(np.abs(updated_sa - sa_rel), initial=0.0)))
         reliability, sa_rel = updated, updated_sa
         if module.ITERATIVE and change < rules.tolerance:
             converged = True
             break
-    return reliability, sa_rel, iterations, converged, change, a, b
+    return reliability, sa_rel, iterations, converged, change, a, b, (right, total, right_sa, total_sa)
 
 
 def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0) -> np.ndarray:
@@ -166,15 +183,21 @@ def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0) -
 def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
         n_partitions: int = 1, copying: CopyingRules | None = None, base_factor: np.ndarray | None = None,
         extra_stats=None, known_pairs: pd.DataFrame | None = None,
-        attribute_priors: AttributePriors | None = None, pooled: np.ndarray | None = None) -> Fit:
+        attribute_priors: AttributePriors | None = None, pooled: np.ndarray | None = None,
+        fixed: np.ndarray | None = None, fixed_sa: np.ndarray | None = None, rejected_pairs: set | None = None,
+        carried_ab: tuple[np.ndarray, np.ndarray] | None = None) -> Fit:
     """Fit source reliabilities and candidate probabilities.
 
     `base_factor` multiplies assertion weights before anything else (explicit attribution: "told Reuters").
     `extra_stats(reliability) -> (right, total)` adds per-source statistics of items solved elsewhere (the time
     model) to every M-step. `known_pairs` (a, b, dependence) are source pairs known to be dependent from other
-    evidence (shared passages in articles); they are discounted like pairs found from shared values.
-    `attribute_priors` turns on reliability per (source, attribute) for solvers that support it (accu).
-    `pooled` marks the sources whose prior mean is learned from the feed (no rule, no default reliability).
+    evidence (shared passages in articles, an analyst's confirmation); they are discounted like pairs found from
+    shared values. `attribute_priors` turns on reliability per (source, attribute) for solvers that support it
+    (accu). `pooled` marks the sources whose prior mean is learned from the feed (no rule, no default
+    reliability). `fixed` (per source) and `fixed_sa` (per (source, attribute) id), NaN = learned: pinned
+    reliabilities; a source's pin also fixes each of its (source, attribute) entries that has no pin of its
+    own. `rejected_pairs`: (a, b) source-id pairs an analyst judged independent; never discounted.
+    `carried_ab`: the part of (a, b) carried from earlier runs (reconcile/state), kept when `pooled` is learned.
     """
     module = solver_module(solver or rules.name)
     base = part.assert_w if base_factor is None else part.assert_w * base_factor
@@ -182,10 +205,17 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     parts = split(work, n_partitions)
     reliability = np.clip(a / (a + b), *rules.reliability_bounds)
     priors = attribute_priors if (module.PER_ATTRIBUTE and rules.per_attribute) else None
+    if fixed is not None:
+        reliability = np.where(np.isnan(fixed), reliability, fixed)
+        own = np.full(part.n_sa, np.nan) if fixed_sa is None else fixed_sa
+        fixed_sa = np.where(np.isnan(own), fixed[part.source_of_sa], own)
     zeros = np.zeros(part.n_sa)
     sa_rel = attribute_reliability(reliability, zeros, zeros, part.source_of_sa, priors, rules.reliability_bounds)
-    reliability, sa_rel, iterations, converged, change, a, b = _em(parts, module, reliability, sa_rel, a, b, rules,
-                                                                   extra_stats, priors, pooled)
+    if fixed_sa is not None:
+        sa_rel = np.where(np.isnan(fixed_sa), sa_rel, fixed_sa)
+    pins = dict(fixed=fixed, fixed_sa=fixed_sa, carried_ab=(0.0, 0.0) if carried_ab is None else carried_ab)
+    reliability, sa_rel, iterations, converged, change, a, b, em_stats = _em(
+        parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins)
     factor = np.ones(len(base))
     pairs = pd.DataFrame(columns=["a", "b"] + copy_model.PAIR_COLUMNS[2:7])
     if copying is not None and copying.applies_to(module.NAME) and part.n_sources > 1:
@@ -201,14 +231,22 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
                                                    stride, item_offset)
                 stats = local if stats is None else tuple(x + y for x, y in zip(stats, local))
             pairs = copy_model.with_known(copy_model.dependence(stats, sa_rel, settings, part.source_of_sa), known_pairs)
+            if rejected_pairs:
+                keep = [(int(x), int(y)) not in rejected_pairs for x, y in zip(pairs["a"], pairs["b"])]
+                pairs = pairs[np.array(keep, dtype=bool)].reset_index(drop=True)
             new_factor = copy_model.discounts(work, pairs, reliability, settings)
             if np.array_equal(new_factor, factor):
                 break
             factor = new_factor
             parts = split(replace(part, assert_w=base * factor), n_partitions)
-            reliability, sa_rel, more, converged, change, a, b = _em(parts, module, reliability, sa_rel, a, b,
-                                                                     rules, extra_stats, priors, pooled)
+            reliability, sa_rel, more, converged, change, a, b, em_stats = _em(
+                parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins)
             iterations += more
     prob = _posteriors(parts, module, sa_rel, part.n_cands, rules.temperature)
-    prior_mean = float(a[pooled][0] / (a[pooled][0] + b[pooled][0])) if pooled is not None and pooled.any() else None
-    return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts, module, prior_mean)
+    prior_mean = None
+    if pooled is not None and pooled.any():  # the rules' part of the first pooled source's prior
+        first = int(np.flatnonzero(pooled)[0])
+        ca, cb = (0.0, 0.0) if carried_ab is None else (carried_ab[0][first], carried_ab[1][first])
+        prior_mean = float((a[first] - ca) / (a[first] + b[first] - ca - cb))
+    return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts, module, prior_mean,
+               *em_stats)
