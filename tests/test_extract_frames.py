@@ -88,3 +88,22 @@ def test_event_order_in_a_sentence(rules):
     storm = df[(df.subject == "Qala-e-Naw") & (df.value == "contested")].iloc[0]
     assert storm.valid_to == "2021-07-07T06:00:00Z"
     assert (rec.value, rec.valid_from) == ("government", storm.valid_to)
+
+
+def test_parser_workers_give_the_same_claims(tmp_path, monkeypatch):
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"source": "Wire", "published_at": "2021-08-08", "text": "The Taliban captured Kunduz on Sunday."},
+            {"source": "Post", "published_at": "2022-10-01", "text": "Russia said it had withdrawn its troops "
+             "from Lyman. Ukrainian forces recaptured the town of Lyman."}]
+    feed.write_text("".join(__import__("json").dumps(r) + "\n" for r in rows), encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    outs = []
+    for n in ("1", "2"):
+        out = tmp_path / f"claims{n}.csv"
+        assert main(["extract", str(feed), "--out", str(out), "--workers", n]) == 0
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] and b"Lyman,control,ukraine" in outs[0] and b"Kunduz,control,taliban" in outs[0]
+
+
+def test_city_not_the_province_that_owns_it(rules):
+    assert claims("The Taliban took over Badakhshan's Faizabad city on Wednesday.", rules) == [["Fayzabad", "taliban"]]

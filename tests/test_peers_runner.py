@@ -128,7 +128,8 @@ def test_memory_limit_reports_dnf_memory(tmp_path):
     assert res.status == "dnf-memory", res
     assert res.predictions is None
     assert "MemoryError" in res.message
-    assert res.peak_rss_bytes is None or res.peak_rss_bytes < 512 * 2**20
+    # (no bound on res.peak_rss_bytes here: a child's ru_maxrss keeps the pre-exec high-water mark of the
+    # forking pytest process, which other tests' imports make larger than the 512 MiB limit)
 
 
 def test_memory_exit_code_from_run_peer_protocol(tmp_path):

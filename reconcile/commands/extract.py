@@ -27,6 +27,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--source", default=None, metavar="NAME",
                         help="outlet for articles with no source field and no outlet named in their text")
     parser.add_argument("--stats", default=None, metavar="FILE", help="also write extraction statistics (JSON)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="processes for the spaCy parser (nlp.pipe n_process; default: extract.nlp.workers)")
     parser.add_argument("--hierarchy", default=None, metavar="FILE",
                         help="also write the places' containment as a child,parent CSV (facility -> city -> "
                         "province -> country; YAML gazetteer parents, else GeoNames) for value hierarchies")
@@ -82,6 +84,10 @@ def run(args) -> int:
     if args.rules is None:
         log.info("rules: %s (no --rules given)", rules_path)
     rules = load_extract_rules(rules_path)
+    if args.workers is not None:
+        if args.workers < 1:
+            raise UsageError(f"--workers {args.workers}: give 1 or more")
+        rules = rules.model_copy(update={"nlp": rules.nlp.model_copy(update={"workers": args.workers})})
     claims, stats = extract_feed(args.feeds, rules, published_at=published_at, source=args.source)
     if args.out == "-":
         claims.to_csv(sys.stdout, index=False)

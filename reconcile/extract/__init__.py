@@ -9,8 +9,11 @@ Policies
   ("argument"). A date applies only to its own article and its copies; an article without any is a FeedError.
 - Outlet (`source_origin` column): a `source` field > outlet signatures in the text (extract.outlets) > the
   source argument; none is a FeedError.
-- Repeats: an article whose normalised text is contained in another one (a repeated lead, a truncated teaser)
-  or whose word shingles are near-identical is a copy: claims are taken once, from the longest copy;
+- Places and frames: GeoNames places (geonames.py) and YAML gazetteer entities; sentences holding a place and
+  a predicate word are parsed by spaCy (nlp.py) and read as event frames (frames.py, parsed.py) with the
+  article's conflict profile; the phrase lexicon (events.py) keeps its reading of the subjects it finds.
+- Repeats: an article that starts like a longer one (a repeated lead, a truncated teaser), or whose word
+  shingles are near-identical (MinHash LSH), is a copy: claims are taken once, from the longest copy;
   `copies` counts the copies of the claim's sentence and `copy_locations` lists them (article@start-end).
 - Offsets: for .txt feeds `char_start`/`char_end` index the file's text (`offset_in` = "file"), so
   text[char_start:char_end] == quote; for records they index the record's `text` field ("text") or its

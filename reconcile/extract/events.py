@@ -57,7 +57,8 @@ class SentenceExtractor:
         return clauses[-1]
 
     def _objects(self, text: str, trig: Hit, clause: tuple[int, int], ments: list[Mention]) -> list[Mention]:
-        after = [m for m in ments if m.start >= trig.end and m.end <= clause[1]]
+        # a possessive place only modifies what follows ("took over Badakhshan's Faizabad city")
+        after = [m for m in ments if m.start >= trig.end and m.end <= clause[1] and not m.possessive]
         if not after or word_count_between(text, trig.end, after[0].start) > MAX_OBJECT_GAP_WORDS:
             return []
         out = [after[0]]

@@ -35,6 +35,8 @@ TRIAGE_COLUMNS = ["id", "subject", "label", "attribute", "kind", "status", "verd
                   "runner_up", "runner_up_confidence", "margin", "severity", "source", "losing_sources",
                   "competing_values"]
 VOTE_FACTORS = ["reliability", "weight", "recency", "copy_discount"]
+VERDICT_FIELDS = ["subject", "attribute", "value", "confidence", "status", "runner_up", "runner_up_confidence"]
+DETAIL_CHUNK = 100  # verdicts whose claims are gathered at once
 
 
 @dataclass(frozen=True)
@@ -216,17 +218,25 @@ def build_model(tables: dict[str, pd.DataFrame | None], meta: dict, calibration:
     timed = set() if timeline is None else set(zip(timeline["subject"].astype(str), timeline["attribute"].astype(str)))
     details, used = {}, 0
     items = tri[["subject", "attribute"]].drop_duplicates().head(budget.details_max)
-    claims_of = _records_by_item(claims, items, CLAIM_FIELDS)
-    verdicts_of = _records_by_item(verdicts, items, ["subject", "attribute", "value", "confidence", "status",
-                                                     "runner_up", "runner_up_confidence"])
-    for subject, attribute in items.itertuples(index=False):
+    # claims of the candidate items only, then chunk by chunk until the budget is spent (a 1M-claim feed has
+    # far more contradicted verdicts than the page can explain)
+    pool = claims[claims["subject"].isin(items["subject"].unique())]
+    vpool = verdicts[verdicts["subject"].isin(items["subject"].unique())]
+    for start in range(0, len(items), DETAIL_CHUNK):
         if used > budget.details_chars:
             break
-        key = (str(subject), str(attribute))
-        d = verdict_detail(claims_of.get(key, []), verdicts_of.get(key, []), key[0], key[1], clusters, key in timed,
-                           budget.quotes_per_value)
-        used += len(json.dumps(d, ensure_ascii=False))
-        details[f"{subject}\x1f{attribute}"] = d
+        chunk = items.iloc[start:start + DETAIL_CHUNK]
+        subjects = chunk["subject"].unique()
+        claims_of = _records_by_item(pool[pool["subject"].isin(subjects)], chunk, CLAIM_FIELDS)
+        verdicts_of = _records_by_item(vpool[vpool["subject"].isin(subjects)], chunk, VERDICT_FIELDS)
+        for subject, attribute in chunk.itertuples(index=False):
+            if used > budget.details_chars:
+                break
+            key = (str(subject), str(attribute))
+            d = verdict_detail(claims_of.get(key, []), verdicts_of.get(key, []), key[0], key[1], clusters,
+                               key in timed, budget.quotes_per_value)
+            used += len(json.dumps(d, ensure_ascii=False))
+            details[f"{subject}\x1f{attribute}"] = d
     status_counts = verdicts["status"].value_counts()
     c_status = contradictions["status"].value_counts()
     definitions = dict(STATUS_DEFINITIONS, **DECISION_STATUSES)  # the analyst's statuses listed when present
