@@ -36,6 +36,7 @@ bench: $(STAMP)
 # the JSON Schema of the rules, for editors (generated from the model; a test checks it has not drifted)
 schema: $(STAMP)
 	$(PY) -m reconcile schema --out docs/rules.schema.json
+	$(PY) -m reconcile schema --decisions --out docs/decisions.schema.json
 
 clean:
 	rm -rf out .pytest_cache

@@ -19,14 +19,17 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .api import load_rules, read_run, reconcile, reconcile_files, write_result
-    from .errors import FeedError, ReconcileError, RulesError, UsageError
+    from .daily import Carried
+    from .decisions import load_decisions
+    from .errors import FeedError, ReconcileError, RulesError, StateError, UsageError
     from .pipeline import Result
     from .rules.model import Rules
 
 _EXPORTS = {
     "load_rules": "api", "reconcile": "api", "reconcile_files": "api", "write_result": "api", "read_run": "api",
-    "Result": "pipeline", "Rules": "rules.model",
+    "Result": "pipeline", "Rules": "rules.model", "Carried": "daily", "load_decisions": "decisions",
     "ReconcileError": "errors", "RulesError": "errors", "FeedError": "errors", "UsageError": "errors",
+    "StateError": "errors",
 }
 __all__ = ["__version__", *sorted(_EXPORTS)]
 

@@ -11,6 +11,7 @@ EXIT_USAGE = 2
 EXIT_RULES = 3
 EXIT_FEED = 4
 EXIT_OUTPUT = 5
+EXIT_STATE = 6
 
 
 class ReconcileError(Exception):
@@ -51,3 +52,9 @@ class OutputError(ReconcileError):
     """An output directory cannot be read or written."""
 
     exit_code = EXIT_OUTPUT
+
+
+class StateError(ReconcileError):
+    """The state store cannot be used: held by another run, unreadable, or made by a newer reconcile."""
+
+    exit_code = EXIT_STATE

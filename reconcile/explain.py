@@ -64,7 +64,16 @@ def as_json(claims: pd.DataFrame, verdicts: pd.DataFrame, subject: str, attribut
 
 
 def render(claims: pd.DataFrame, verdicts: pd.DataFrame, subject: str, attribute: str | None = None) -> str:
-    rows = contributions(claims, subject, attribute)
+    try:
+        rows = contributions(claims, subject, attribute)
+    except UsageError:
+        decided = verdicts[(verdicts["subject"] == subject) & (verdicts["status"] == "decided")
+                           & ((verdicts["attribute"] == attribute) if attribute is not None else True)]
+        if decided.empty:
+            raise
+        return "\n".join(f"## {subject} / {v['attribute']}\nverdict: {v['value']}  status decided (no claim about it "
+                         f"in this feed)\ndecided by {v['decided_by']}: {v['decision_note']}\n"
+                         for _, v in decided.iterrows())
     lines = []
     for attr, group in rows.groupby("attribute", sort=True):
         v = verdicts[(verdicts["subject"] == subject) & (verdicts["attribute"] == attr)]
@@ -73,6 +82,11 @@ def render(claims: pd.DataFrame, verdicts: pd.DataFrame, subject: str, attribute
             lines.append(f"verdict: {verdict['value']}  confidence {float(verdict['confidence']):.3f}  "
                          f"status {verdict['status']}  (runner-up: {verdict['runner_up'] or '-'} "
                          f"{float(verdict['runner_up_confidence'] or 0):.3f})")
+            if verdict.get("status") == "decided":
+                lines.append(f"decided by {verdict['decided_by']}: {verdict['decision_note']}  (the evidence alone: "
+                             f"{verdict['evidence_value'] or '-'} {verdict['evidence_confidence'] or ''})")
+                if verdict.get("warning"):
+                    lines.append(f"WARNING: {verdict['warning']}")
         lines.append("")
         for value, claims_v in group.groupby("value_key", sort=False):
             first = claims_v.iloc[0]

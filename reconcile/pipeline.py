@@ -28,7 +28,9 @@ from .solve.hierarchy import subtree_probability
 from .solve.engine import AttributePriors, Fit, fit, solver_module
 from .solve import text
 from .solve.verdicts import build_verdicts
+from .decisions import apply as decide
 from .sources import attribute_priors, resolve_priors
+from .state.evidence import evidence_table
 from .timeline import TimeModel, time_contradictions
 
 CLAIM_COLUMNS = ["claim_id", "source", "subject", "attribute", "value", "value_key", "published_at", "valid_from",
@@ -54,6 +56,8 @@ class Result:
     time_items: np.ndarray | None = None  # items whose probabilities come from the time model
     extraction: dict | None = None
     source_attributes: pd.DataFrame | None = None  # reliability per (source, attribute), next to the source's
+    decision_notes: list = field(default_factory=list)  # decisions that warn, match nothing, or have expired
+    evidence: pd.DataFrame | None = None  # per source and (source, attribute): right/total (reconcile/state)
 
 
 def peak_mib() -> float:
@@ -68,16 +72,20 @@ def _as_timestamp(as_of) -> pd.Timestamp | None:
 
 
 def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partitions: int = 1,
-          timings: dict | None = None, extraction: dict | None = None) -> Result:
+          timings: dict | None = None, extraction: dict | None = None, decisions=None,
+          carried: pd.DataFrame | None = None) -> Result:
     """Fit the model on validated claims. `extraction` (stats of an article feed) may carry text-level
-    evidence that outlets copy each other (`source_overlap`)."""
+    evidence that outlets copy each other (`source_overlap`). `decisions` (a DecisionsFile) are honoured;
+    `carried` (source, attribute, a, b) is what earlier runs learned, added to the priors (reconcile/state)."""
     timings = {} if timings is None else timings
     name = solver or rules.solver.name
     solver_module(name)  # unknown solver: a usage error before any work
     claims = table.claims
     t0 = time.perf_counter()
-    priors = resolve_priors(list(claims["source"].cat.categories), rules)
+    priors = resolve_priors(list(claims["source"].cat.categories), rules, carried)
     problem = build_problem(claims, rules, table.as_of, priors)
+    fixed, fixed_sa = decide.pinned_reliability(decisions, problem, table.as_of)
+    confirmed, rejected = decide.copy_pairs(decisions, problem.sources, table.as_of)
     timings["factorise_s"] = time.perf_counter() - t0
     timings["factorise_peak_mib"] = peak_mib()
     t0 = time.perf_counter()
@@ -94,17 +102,22 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
             part = time_model.static_partition(part)
         from_text = copy_model.text_pairs((extraction or {}).get("source_overlap") if rules.copying.applies_to(name)
                                          else None, problem.sources)
+        from_text = pd.concat([f for f in (from_text, confirmed) if len(f)] or [from_text], ignore_index=True)
         if rules.copying.applies_to(name):  # outlets carrying one quote (a structured feed's `quote` column)
             quoted = quote_pairs(problem.claims, problem.sources)
             if len(quoted):
                 from_text = pd.concat([from_text, quoted], ignore_index=True) if len(from_text) else quoted
-        sa_priors = attribute_priors(part.source_of_sa, problem.sa_attribute, priors, problem.attributes, rules)
+        sa_priors = attribute_priors(part.source_of_sa, problem.sa_attribute, priors, problem.attributes, rules,
+                                     carried)
         result_fit = fit(part, a, b, rules.solver, name, partitions, rules.copying, attributed_factor,
                          extra_stats=time_model.source_stats if time_model is not None else None,
                          known_pairs=from_text,
                          attribute_priors=AttributePriors(sa_priors["a"].to_numpy(), sa_priors["b"].to_numpy(),
-                                                          rules.defaults.attribute_strength),
-                         pooled=priors["pooled"].to_numpy())
+                                                          rules.defaults.attribute_strength
+                                                          + priors["rule_strength"].to_numpy()[part.source_of_sa]),
+                         pooled=priors["pooled"].to_numpy(), fixed=fixed if np.isfinite(fixed).any() else None,
+                         fixed_sa=fixed_sa if np.isfinite(fixed_sa).any() else None, rejected_pairs=rejected,
+                         carried_ab=(priors["carried_a"].to_numpy(), priors["carried_b"].to_numpy()))
         copies = copy_model.copies_table(result_fit.pairs, attributed, problem.sources, rules.copying.threshold,
                                          from_text)
         if time_model is not None:
@@ -132,7 +145,16 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         timeline = timeline_fit.timeline.drop(columns=["_item", "_cand"])
     sources = _source_table(problem, priors, result_fit, verdicts)
     source_attributes = _source_attribute_table(problem, sa_priors, result_fit, verdicts)
+    sources.loc[np.isfinite(fixed), "prior_rule"] = "pinned"
+    pinned_sa = np.isfinite(fixed_sa) | np.isfinite(fixed[problem.part.source_of_sa])  # a source pin covers all
+    source_attributes.loc[pinned_sa, "prior_rule"] = "pinned"
     per_claim = _claim_table(problem, result_fit, verdicts)
+    evidence = evidence_table(problem, result_fit)
+    verdicts, notes = decide.apply_overrides(verdicts, decisions, table.as_of, rules.solver.thresholds.settled)
+    contradictions, missing = decide.mark_contradictions(contradictions, verdicts, decisions, table.as_of)
+    if decisions is not None:
+        notes += missing + decide.unmatched(decisions, problem, table.as_of, rules.copying.enabled)
+        notes += [f"{d.kind} by {d.by} expired at {d.until.isoformat()}" for d in decisions.expired(table.as_of)]
     timings["verdicts_s"] = time.perf_counter() - t0
     timings["verdicts_peak_mib"] = peak_mib()
     counts = dict(table.counts, subjects=int(problem.items["subject"].nunique()), items=problem.part.n_items,
@@ -142,7 +164,8 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                   counts, table.as_of, name, result_fit, timings, copies=copies, timeline=timeline,
                   verdict_cands=verdicts["_cand"].to_numpy(),
                   time_items=time_model.items if time_model is not None else np.zeros(0, dtype=np.int64),
-                  extraction=extraction, source_attributes=source_attributes)
+                  extraction=extraction, source_attributes=source_attributes, decision_notes=notes,
+                  evidence=evidence)
 
 
 def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -156,7 +179,9 @@ def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.D
     prior = priors["prior"].to_numpy(dtype=float)
     rule = priors["prior_rule"].to_numpy(dtype=object)
     if f.pooled_prior is not None:  # learned from the feed
-        prior = np.where(priors["pooled"].to_numpy(), f.pooled_prior, prior)
+        rs, ca, cb = (priors[c].to_numpy(dtype=float) for c in ("rule_strength", "carried_a", "carried_b"))
+        learned = (f.pooled_prior * rs + ca) / np.where(rs + ca + cb > 0, rs + ca + cb, 1.0)  # + carried evidence
+        prior = np.where(priors["pooled"].to_numpy(), learned, prior)
         rule = np.where(priors["pooled"].to_numpy(), "(learned from the feed)", rule)
     return pd.DataFrame({
         "source": problem.sources, "prior": prior, "prior_strength": priors["strength"].to_numpy(),

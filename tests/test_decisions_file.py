@@ -124,3 +124,14 @@ def test_append_to_csv_and_refuse_an_invalid_file(tmp_path):
     with pytest.raises(DecisionsError):
         append_decision(bad, ResolveDecision(kind="resolve", contradiction="C1", by="me", note="n"))
     assert bad.read_text() == before
+
+
+def test_committed_decisions_schema_matches_the_model():
+    """docs/decisions.schema.json is generated (`reconcile schema --decisions --out ...`), never edited by hand."""
+    import json
+    from pathlib import Path
+
+    from reconcile.decisions.model import DecisionsFile
+
+    committed = json.loads((Path(__file__).resolve().parents[1] / "docs" / "decisions.schema.json").read_text())
+    assert committed == json.loads(json.dumps(DecisionsFile.model_json_schema(), sort_keys=True))

@@ -8,4 +8,5 @@
 `COMMANDS` lists the modules in the order `--help` shows them. Modules are imported lazily so that
 `reconcile check` does not pay for pandas/pyarrow imports it does not need.
 """
-COMMANDS = ["run", "init", "check", "explain", "evaluate", "calibrate", "graph", "extract", "synth", "schema"]
+COMMANDS = ["run", "init", "decide", "diff", "state", "check", "explain", "evaluate", "calibrate", "graph", "extract",
+            "synth", "schema"]

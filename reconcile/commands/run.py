@@ -31,10 +31,16 @@ def add_arguments(p) -> None:
     p.add_argument("--engine", default="pandas", help="execution engine (pandas: in-process)")
     p.add_argument("--partitions", type=int, default=1, help="cut the work into this many partitions of whole "
                    "subjects (results are identical; for testing the partitioned kernel)")
+    p.add_argument("--decisions", help="analyst decisions to honour (YAML or CSV; see docs/decisions.md)")
+    p.add_argument("--state", help="DuckDB state file: learned reliabilities carried from earlier runs, verdict "
+                   "history, contradictions seen (created if missing; default: `state.path` in the rules)")
+    p.add_argument("--state-wait", dest="state_wait", type=float, default=30.0, metavar="SECONDS",
+                   help="how long to wait for another run holding the state (default 30), then stop")
     p.add_argument("--published-at", dest="published_at", help="publication date for article feeds that give none")
 
 
 def run(args) -> int:
+    from ..decisions import load_decisions
     from ..errors import UsageError
     from ..outputs.tables import write_result
     from ..pipeline import load_feeds, peak_mib, solve
@@ -57,24 +63,39 @@ def run(args) -> int:
     published_at = _published_at(args.published_at)
     with _stdin_spooled(args.feeds, args.stdin_format) as feeds:
         table, extraction = load_feeds(feeds, loaded.rules, args.as_of, published_at)
+        decisions = load_decisions(args.decisions) if args.decisions else None
         timings["read_validate_s"] = time.perf_counter() - t0
         timings["read_validate_peak_mib"] = peak_mib()
-        result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction)
-        default = loaded.rules.defaults.reliability
-        learned = result.fit.pooled_prior if result.fit is not None else None
-        summary = {"solver": result.solver,
-                   "default reliability": default if default is not None else
-                   (f"learned from the feed: {learned:.3f}" if learned is not None else "learned from the feed"),
-                   "unknown sources": loaded.rules.defaults.unknown_sources,
-                   "settled at": loaded.rules.solver.thresholds.settled}
+
+        def summary(result) -> dict:
+            """The rules in effect as report.md lists them (the learned default prior is known after the fit)."""
+            default = loaded.rules.defaults.reliability
+            learned = result.fit.pooled_prior if result.fit is not None else None
+            return {"solver": result.solver,
+                    "default reliability": default if default is not None else
+                    (f"learned from the feed: {learned:.3f}" if learned is not None else "learned from the feed"),
+                    "unknown sources": loaded.rules.defaults.unknown_sources,
+                    "settled at": loaded.rules.solver.thresholds.settled}
+
         inputs = [("-", read) if given == "-" else given for given, read in zip(args.feeds, feeds)]
-        write_result(result, args.out, inputs, loaded.files, loaded.digest, summary, args.engine)
+        state_path = args.state or loaded.rules.state.path
+        if state_path:
+            from ..state.daily import run_with_state
+
+            result, run_id = run_with_state(state_path, args.state_wait, table, loaded, args, timings, extraction,
+                                            decisions, summary, feeds, inputs)
+            log.info(f"state {state_path}: recorded as run {run_id}")
+        else:
+            result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction, decisions)
+            write_result(result, args.out, inputs, loaded.files, loaded.digest, summary(result), args.engine)
     c = result.counts
     status = result.verdicts["status"].value_counts()
     log.info(f"read {c['rows_read']} rows: {c['rows_accepted']} accepted, {c['rows_rejected']} rejected, "
           f"{c['rows_excluded']} excluded; {c['claims']} distinct claims; {len(result.verdicts)} verdicts ("
           + ", ".join(f"{k} {v}" for k, v in sorted(status.items())) + f"); {len(result.contradictions)} "
           f"contradictions -> {args.out}")
+    for note in result.decision_notes:
+        log.warning(f"warning: {note}")
     t = result.timings
     log.info(f"time: read {t['read_validate_s']:.1f} s, factorise {t['factorise_s']:.1f} s, solve {t['solve_s']:.1f} s, "
           f"verdicts {t['verdicts_s']:.1f} s, write {t['write_s']:.1f} s")

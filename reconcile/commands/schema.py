@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 NAME = "schema"
-HELP = "print the JSON Schema of the rules files, generated from the rules model"
+HELP = "print the JSON Schema of the rules files (or of the decisions file), generated from the model"
 
 
 def add_arguments(p) -> None:
     p.add_argument("-o", "--out", help="write to this file instead of standard output")
+    p.add_argument("--decisions", action="store_true", help="the schema of the analyst decisions file instead")
 
 
 def run(args) -> int:
     import json
 
+    from ..decisions.model import DecisionsFile
     from ..rules.schema import rules_json_schema
 
-    text = json.dumps(rules_json_schema(), indent=2, sort_keys=True) + "\n"
+    schema = DecisionsFile.model_json_schema() if args.decisions else rules_json_schema()
+    text = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     if args.out:
         from ..outputs.atomic import write_text_atomic
 

@@ -108,7 +108,20 @@ def summary(model: dict, tables: dict) -> dict:
         "contradictions": rows, "contradictions_more": max(model["contradictions_total"] - len(rows), 0),
         "copies": _records(copies.head(SUMMARY_SOURCES)), "copies_more": max(len(copies) - SUMMARY_SOURCES, 0),
         "sources": _records(src.head(SUMMARY_SOURCES)), "sources_more": max(len(src) - SUMMARY_SOURCES, 0),
+        "decisions": _decisions(tables),
     }
+
+
+def _decisions(tables: dict) -> dict | None:
+    """The analyst's decisions this run honoured (--decisions), and the ones that warn or matched nothing."""
+    v, c = tables["verdicts"], tables["contradictions"]
+    if "decided_by" not in v.columns:
+        return None
+    decided = v[v["status"] == "decided"]
+    reviewed = c[c["status"].isin(["resolved", "dismissed"])] if "status" in c else c.iloc[:0]
+    return {"decided": _records(decided[["subject", "attribute", "value", "decided_by", "decision_note",
+                                          "evidence_value", "evidence_confidence", "warning"]]),
+            "reviewed": int(len(reviewed)), "notes": list(tables.get("decision_notes") or [])}
 
 
 def _labelled(records: list[dict], labels: dict[str, str]) -> list[dict]:
@@ -120,7 +133,8 @@ def _labelled(records: list[dict], labels: dict[str, str]) -> list[dict]:
 
 def _tables(result) -> dict:
     return {"verdicts": result.verdicts, "contradictions": result.contradictions, "sources": result.sources,
-            "claims": result.claims, "copies": result.copies, "timeline": result.timeline}
+            "claims": result.claims, "copies": result.copies, "timeline": result.timeline,
+            "decision_notes": result.decision_notes}
 
 
 def render_both(tables: dict, meta: dict, calibration: dict | None = None) -> tuple[str, str]:

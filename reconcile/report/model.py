@@ -15,6 +15,13 @@ import pandas as pd
 
 from ..solve.verdicts import STATUS_DEFINITIONS, STATUSES
 
+# statuses set by analyst decisions (--decisions, docs/decisions.md), not by the solver
+DECISION_STATUSES = {
+    "decided": "set by an analyst's override: the decided value, confidence 1, whatever the evidence",
+    "resolved": "a contradiction an analyst marked resolved",
+    "dismissed": "a contradiction an analyst dismissed",
+}
+
 KIND_DEFINITIONS = {
     "near_tie": "credible sources back a value the verdict did not take, and it comes within 0.1 of the winner",
     "value_conflict": "credible sources back a value the verdict did not take",
@@ -232,6 +239,8 @@ def build_model(tables: dict[str, pd.DataFrame | None], meta: dict, calibration:
             details[f"{subject}\x1f{attribute}"] = d
     status_counts = verdicts["status"].value_counts()
     c_status = contradictions["status"].value_counts()
+    definitions = dict(STATUS_DEFINITIONS, **DECISION_STATUSES)  # the analyst's statuses listed when present
+    shown_statuses = list(STATUSES) + [s for s in DECISION_STATUSES if status_counts.get(s, 0) or c_status.get(s, 0)]
     kinds = contradictions["kind"].value_counts()
     src = sources.sort_values(["claims", "source"], ascending=[False, True]).head(budget.sources_max)
     src_numeric = {c for c in src.columns if pd.api.types.is_numeric_dtype(src[c])}
@@ -239,8 +248,8 @@ def build_model(tables: dict[str, pd.DataFrame | None], meta: dict, calibration:
     cp_numeric = {c for c in cp.columns if pd.api.types.is_numeric_dtype(cp[c])}
     return {
         "meta": meta,
-        "statuses": [{"name": s, "definition": STATUS_DEFINITIONS[s], "verdicts": int(status_counts.get(s, 0)),
-                      "contradictions": int(c_status.get(s, 0))} for s in STATUSES],
+        "statuses": [{"name": s, "definition": definitions[s], "verdicts": int(status_counts.get(s, 0)),
+                      "contradictions": int(c_status.get(s, 0))} for s in shown_statuses],
         "kinds": [{"name": k, "definition": KIND_DEFINITIONS.get(k, ""), "count": int(kinds.get(k, 0))}
                   for k in sorted(kinds.index, key=lambda k: (-int(kinds[k]), k))],
         "contradictions": contra, "contradictions_total": int(len(tri)), "contradictions_left_out": contra_left,

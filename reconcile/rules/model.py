@@ -258,6 +258,18 @@ class CopyingRules(Strict):
     rounds: int = Field(default=2, ge=1, le=20, description="rounds of detect-then-refit")
 
 
+class StateRules(Strict):
+    """The state store that carries what runs learned from day to day (reconcile/state)."""
+
+    path: str | None = Field(default=None, description="DuckDB state file used when `--state` is not given")
+    forget: float = Field(
+        default=0.5, ge=0, le=1, description="share of the evidence carried from the previous run into this "
+        "one's priors, per `per` (1: remember everything; 0: start fresh; 0.5: yesterday counts half)")
+    per: Literal["day", "run"] = Field(
+        default="day", description="day: `forget` applies per day of --as-of between two runs (a run a week later "
+        "keeps forget**7 of the evidence); run: once per run, whatever the gap")
+
+
 CANONICAL_COLUMNS = (
     "source", "subject", "attribute", "value", "published_at", "valid_from", "valid_to", "valid_at",
     "speaker", "speaker_role", "speaker_affiliation", "quote", "url", "claim_id", "weight", "derived_from",
@@ -278,6 +290,7 @@ class Rules(Strict):
     attributes: dict[str, AttributeRule] = {}
     solver: SolverRules = SolverRules()
     copying: CopyingRules = CopyingRules()
+    state: StateRules = StateRules()
     extract: ExtractRules | None = Field(
         default=None, description="article extraction: gazetteer, event lexicon, hedges, speakers (rules/extract/)"
     )

@@ -39,6 +39,10 @@ class Fit:
     module: object = None  # the solver module
     pooled_prior: float | None = None  # the learned prior mean of sources without a rule (None: not learned)
     rho: float = 0.0  # correlation of votes within an item (accu.dispersion_stats); tempers the confidence
+    right: np.ndarray | None = None  # per source: the last M-step's expected right assertions (weighted)
+    total: np.ndarray | None = None  # per source: the last M-step's assertion weight
+    right_sa: np.ndarray | None = None  # the same per (source, attribute) id
+    total_sa: np.ndarray | None = None
 
     def posteriors(self, temperature: float) -> np.ndarray:
         """The candidates' probabilities again, at another temperature (for calibration)."""
@@ -91,7 +95,7 @@ class AttributePriors:
 
     a: np.ndarray
     b: np.ndarray
-    strength: float  # defaults.attribute_strength
+    strength: np.ndarray | float  # defaults.attribute_strength + the source's strength in the rules, per pair
 
 
 def attribute_reliability(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,
@@ -101,8 +105,9 @@ def attribute_reliability(right: np.ndarray, total: np.ndarray, a: np.ndarray, b
 
     m is what the source's prior and its claims on its *other* attributes say about it (leave-one-out, so an
     attribute's own claims are not counted twice): m = (a + R - R_sa) / (a + b + T - T_sa). k, how many claims
-    m is worth on this attribute, is `defaults.attribute_strength` plus the strength of the source's prior, but
-    never more than the evidence m rests on (a + b + T - T_sa): a source seen on one attribute only gets exactly
+    m is worth on this attribute (`priors.strength`), is `defaults.attribute_strength` plus the strength of the
+    source's prior in the rules (not the evidence carried from earlier runs, which would swamp every attribute's
+    own record), but never more than the evidence m rests on (a + b + T - T_sa): a source seen on one attribute only gets exactly
     its source-level reliability, and a firmly believed source prior binds on every attribute. (a_sa, b_sa) are
     the pair's explicit pseudo-counts. Without priors every pair takes its source's reliability.
     """
@@ -112,7 +117,7 @@ def attribute_reliability(right: np.ndarray, total: np.ndarray, a: np.ndarray, b
     rest_n = strength[sa_source] + total[sa_source] - total_sa
     rest_r = a[sa_source] + right[sa_source] - right_sa
     centre = rest_r / np.maximum(rest_n, 1e-12)
-    k = np.minimum(priors.strength + strength[sa_source], rest_n)
+    k = np.minimum(priors.strength, rest_n)
     return np.clip((k * centre + priors.a + right_sa) / (k + priors.a + priors.b + total_sa), bounds[0], bounds[1])
 
 
@@ -129,13 +134,21 @@ def pooled_prior_mean(right: np.ndarray, total: np.ndarray, strength: np.ndarray
     return float(np.clip((weight * acc).sum() / weight.sum(), *bounds))
 
 
-def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stats=None, priors=None, pooled=None):
+def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stats=None, priors=None, pooled=None,
+        fixed=None, fixed_sa=None, carried_ab=(0.0, 0.0)):
     """EM to convergence from the given reliabilities (per source and per (source, attribute)).
 
-    `pooled` marks sources whose prior mean is learned (`pooled_prior_mean`, re-estimated every iteration)."""
+    `pooled` marks sources whose prior mean is learned (`pooled_prior_mean`, re-estimated every iteration); it
+    replaces the rules' part of (a, b) only, the pseudo-counts carried from earlier runs (`carried_ab`) stay.
+    `fixed` (per source) and `fixed_sa` (per (source, attribute) id), NaN = learned: pinned reliabilities, set
+    after every M-step, not clamped by the bounds. Returns the reliabilities, the
+    iteration count, convergence, the last change, the prior pseudo-counts and the last M-step's statistics
+    (right, total, right_sa, total_sa)."""
     iterations, change, converged = 0, 0.0, not module.ITERATIVE
     first = parts[0][1]
     n_sources, sa_source = first.n_sources, first.source_of_sa
+    right = total = np.zeros(n_sources)
+    right_sa = total_sa = np.zeros(first.n_sa)
     for iterations in range(1, (rules.max_iterations if module.ITERATIVE else 1) + 1):
         right_sa = np.zeros(first.n_sa)
         total_sa = np.zeros(first.n_sa)
@@ -150,22 +163,27 @@ def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stat
             right += r
             total += t
         if pooled is not None and pooled.any() and module.ITERATIVE:
-            strength = a + b
+            ca, cb = carried_ab
+            strength = a + b - ca - cb  # the rules' part
             mean = pooled_prior_mean(right, total, strength, rules.reliability_bounds)
-            a, b = np.where(pooled, mean * strength, a), np.where(pooled, (1 - mean) * strength, b)
+            a, b = np.where(pooled, mean * strength + ca, a), np.where(pooled, (1 - mean) * strength + cb, b)
         updated = module.update(right, total, a, b, rules.reliability_bounds)
+        if fixed is not None:
+            updated = np.where(np.isnan(fixed), updated, fixed)
         if priors is None:
             updated_sa = updated[sa_source]
         else:
             updated_sa = attribute_reliability(right, total, a, b, right_sa, total_sa, sa_source, priors,
                                                rules.reliability_bounds)
+        if fixed_sa is not None:
+            updated_sa = np.where(np.isnan(fixed_sa), updated_sa, fixed_sa)
         change = float(max(np.max(np.abs(updated - reliability), initial=0.0),
                            np.max(np.abs(updated_sa - sa_rel), initial=0.0)))
         reliability, sa_rel = updated, updated_sa
         if module.ITERATIVE and change < rules.tolerance:
             converged = True
             break
-    return reliability, sa_rel, iterations, converged, change, a, b
+    return reliability, sa_rel, iterations, converged, change, a, b, (right, total, right_sa, total_sa)
 
 
 def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0, rho: float = 0.0) -> np.ndarray:
@@ -191,15 +209,21 @@ def overdispersion(parts, module, reliability, n_cands) -> float:
 def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
         n_partitions: int = 1, copying: CopyingRules | None = None, base_factor: np.ndarray | None = None,
         extra_stats=None, known_pairs: pd.DataFrame | None = None,
-        attribute_priors: AttributePriors | None = None, pooled: np.ndarray | None = None) -> Fit:
+        attribute_priors: AttributePriors | None = None, pooled: np.ndarray | None = None,
+        fixed: np.ndarray | None = None, fixed_sa: np.ndarray | None = None, rejected_pairs: set | None = None,
+        carried_ab: tuple[np.ndarray, np.ndarray] | None = None) -> Fit:
     """Fit source reliabilities and candidate probabilities.
 
     `base_factor` multiplies assertion weights before anything else (explicit attribution: "told Reuters").
     `extra_stats(reliability) -> (right, total)` adds per-source statistics of items solved elsewhere (the time
     model) to every M-step. `known_pairs` (a, b, dependence) are source pairs known to be dependent from other
-    evidence (shared passages in articles); they are discounted like pairs found from shared values.
-    `attribute_priors` turns on reliability per (source, attribute) for solvers that support it (accu).
-    `pooled` marks the sources whose prior mean is learned from the feed (no rule, no default reliability).
+    evidence (shared passages in articles, an analyst's confirmation); they are discounted like pairs found from
+    shared values. `attribute_priors` turns on reliability per (source, attribute) for solvers that support it
+    (accu). `pooled` marks the sources whose prior mean is learned from the feed (no rule, no default
+    reliability). `fixed` (per source) and `fixed_sa` (per (source, attribute) id), NaN = learned: pinned
+    reliabilities; a source's pin also fixes each of its (source, attribute) entries that has no pin of its
+    own. `rejected_pairs`: (a, b) source-id pairs an analyst judged independent; never discounted.
+    `carried_ab`: the part of (a, b) carried from earlier runs (reconcile/state), kept when `pooled` is learned.
     """
     module = solver_module(solver or rules.name)
     base = part.assert_w if base_factor is None else part.assert_w * base_factor
@@ -207,11 +231,18 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     parts = split(work, n_partitions)
     reliability = np.clip(a / (a + b), *rules.reliability_bounds)
     priors = attribute_priors if (module.PER_ATTRIBUTE and rules.per_attribute) else None
+    if fixed is not None:
+        reliability = np.where(np.isnan(fixed), reliability, fixed)
+        own = np.full(part.n_sa, np.nan) if fixed_sa is None else fixed_sa
+        fixed_sa = np.where(np.isnan(own), fixed[part.source_of_sa], own)
     zeros = np.zeros(part.n_sa)
     sa_rel = reliability[part.source_of_sa] if priors is None else attribute_reliability(
         np.zeros(len(a)), np.zeros(len(a)), a, b, zeros, zeros, part.source_of_sa, priors, rules.reliability_bounds)
-    reliability, sa_rel, iterations, converged, change, a, b = _em(parts, module, reliability, sa_rel, a, b, rules,
-                                                                   extra_stats, priors, pooled)
+    if fixed_sa is not None:
+        sa_rel = np.where(np.isnan(fixed_sa), sa_rel, fixed_sa)
+    pins = dict(fixed=fixed, fixed_sa=fixed_sa, carried_ab=(0.0, 0.0) if carried_ab is None else carried_ab)
+    reliability, sa_rel, iterations, converged, change, a, b, em_stats = _em(
+        parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins)
     factor = np.ones(len(base))
     pairs = pd.DataFrame(columns=["a", "b"] + copy_model.PAIR_COLUMNS[2:7])
     if copying is not None and copying.applies_to(module.NAME) and part.n_sources > 1:
@@ -228,16 +259,23 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
                 stats = local if stats is None else tuple(x + y for x, y in zip(stats, local))
             found = copy_model.dependence(stats, sa_rel, settings, part.source_of_sa)
             pairs = copy_model.with_known(found, known_pairs)
+            if rejected_pairs:
+                keep = [(int(x), int(y)) not in rejected_pairs for x, y in zip(pairs["a"], pairs["b"])]
+                pairs = pairs[np.array(keep, dtype=bool)].reset_index(drop=True)
             new_factor = copy_model.discounts(work, pairs, reliability, settings)
             if np.array_equal(new_factor, factor):
                 break
             factor = new_factor
             parts = split(replace(part, assert_w=base * factor), n_partitions)
-            reliability, sa_rel, more, converged, change, a, b = _em(parts, module, reliability, sa_rel, a, b,
-                                                                     rules, extra_stats, priors, pooled)
+            reliability, sa_rel, more, converged, change, a, b, em_stats = _em(
+                parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins)
             iterations += more
     rho = overdispersion(parts, module, sa_rel, part.n_cands) if rules.correlated_votes else 0.0
     prob = _posteriors(parts, module, sa_rel, part.n_cands, rules.temperature, rho)
-    prior_mean = float(a[pooled][0] / (a[pooled][0] + b[pooled][0])) if pooled is not None and pooled.any() else None
+    prior_mean = None
+    if pooled is not None and pooled.any():  # the rules' part of the first pooled source's prior
+        first = int(np.flatnonzero(pooled)[0])
+        ca, cb = (0.0, 0.0) if carried_ab is None else (carried_ab[0][first], carried_ab[1][first])
+        prior_mean = float((a[first] - ca) / (a[first] + b[first] - ca - cb))
     return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts, module, prior_mean,
-               rho)
+               rho, *em_stats)
