@@ -24,21 +24,36 @@ def _table(frame: pd.DataFrame, floats: tuple[str, ...] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
+MAX_VALUES = 10  # competing values listed per contradiction (the CSVs and claims.parquet keep every one)
+MAX_SOURCES = 20  # source names listed per value
+
+
 def _evidence(claims: pd.DataFrame, subject: str, attribute: str) -> list[str]:
+    """The strongest values of one subject/attribute with their sources and a few quotes; bounded in size
+    whatever the number of values (cost per subject bounded: no per-row pandas access)."""
     rows = claims[(claims["subject"] == subject) & (claims["attribute"] == attribute)]
+    rows = rows.sort_values(["posterior", "vote", "value_key", "source"], ascending=[False, False, True, True],
+                            kind="stable")
+    keys = rows["value_key"].astype(str).to_numpy()
+    ordered = pd.unique(keys)
     out = []
-    for key, group in rows.sort_values(["posterior", "vote"], ascending=[False, False]).groupby(
-            "value_key", sort=False):
+    for key in ordered[:MAX_VALUES]:
+        group = rows[keys == key]
         first = group.iloc[0]
         mark = "**chosen**" if bool(first["chosen"]) else "not chosen"
+        names = sorted(group["source"].astype(str).unique())
+        more = f" and {len(names) - MAX_SOURCES} more" if len(names) > MAX_SOURCES else ""
         out.append(f"- `{first['value']}` — posterior {float(first['posterior']):.3f}, {mark}; "
-                   f"sources: {', '.join(sorted(group['source'].unique()))}")
-        for _, c in group.head(QUOTES_PER_VALUE).iterrows():
-            speaker = f"{c['speaker']} ({c['speaker_role']})" if str(c.get("speaker_role", "")) else str(c.get("speaker", ""))
-            quote = str(c.get("quote", ""))
+                   f"sources: {', '.join(names[:MAX_SOURCES])}{more}")
+        for c in group.head(QUOTES_PER_VALUE).to_dict("records"):
+            role = str(c.get("speaker_role", "") or "")
+            speaker = f"{c['speaker']} ({role})" if role else str(c.get("speaker", "") or "")
+            quote = str(c.get("quote", "") or "")
             if quote or speaker:
                 out.append(f"  - {c['source']}{', ' + speaker if speaker else ''}: vote {c['vote']:+.2f}"
                            + (f' — "{quote}"' if quote else ""))
+    if len(ordered) > MAX_VALUES:
+        out.append(f"- … {len(ordered) - MAX_VALUES} more value(s) in claims.parquet and contradictions.csv")
     return out
 
 
