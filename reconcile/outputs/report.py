@@ -79,13 +79,17 @@ def render_report(result, rules_files: list[Path], rules_summary: dict) -> str:
     lines.append(_table(shown[["subject", "attribute", "value", "confidence", "status", "runner_up",
                                "runner_up_confidence", "n_sources"]], floats=("confidence", "runner_up_confidence")))
     lines += ["", f"## Contradictions ({len(c)}, most severe first)", ""]
+    evidence: dict = {}
     for _, row in c.head(TOP_CONTRADICTIONS).iterrows():
         who = f" by {row['source']}" if row["source"] else ""
         lines.append(f"### {row['subject']} / {row['attribute']}: {row['kind'].replace('_', ' ')}{who}")
         lines.append(f"Verdict `{row['verdict_value']}` ({float(row['verdict_confidence']):.3f}, {row['status']}); "
                      f"severity {float(row['severity']):.3f}. Competing: {row['competing_values']}")
         lines.append("")
-        lines += _evidence(result.claims, row["subject"], row["attribute"])
+        item = (row["subject"], row["attribute"])
+        if item not in evidence:  # several contradictions of one subject/attribute share its evidence
+            evidence[item] = _evidence(result.claims, *item)
+        lines += evidence[item]
         lines.append("")
     copies = result.copies if result.copies is not None else pd.DataFrame(columns=["source_a", "source_b"])
     n_pairs = len(copies[["source_a", "source_b"]].drop_duplicates())
