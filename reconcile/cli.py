@@ -1,8 +1,16 @@
-"""Command-line entry point: `reconcile <command> ...`."""
+"""Command-line entry point: `reconcile <command> ...`.
+
+Conventions shared by every command: results on standard output, messages and progress on standard error
+(through `logging`; `-q` keeps only errors, `-v` adds detail), `-o/--out` names what a command writes, `-`
+stands for standard input or output where a command says so, defaults are shown in `--help`, and a closed
+pipe (`reconcile explain ... | head`) ends the command quietly.
+"""
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import os
 import sys
 
 from . import __version__
@@ -10,9 +18,25 @@ from .commands import COMMANDS
 from .errors import EXIT_INTERNAL, ReconcileError
 from .textsafe import escape_control
 
+log = logging.getLogger("reconcile")
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except where there is none to show."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default in (None, False, argparse.SUPPRESS) or action.required:
+            return action.help
+        return super()._get_help_string(action)
+
 
 def _load(name: str):
     return importlib.import_module(f"reconcile.commands.{name}")
+
+
+def _verbosity(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-q", "--quiet", action="count", default=0, help="print less (errors only)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="print more (-vv: debug detail)")
 
 
 def build_parser(modules: dict) -> argparse.ArgumentParser:
@@ -20,13 +44,18 @@ def build_parser(modules: dict) -> argparse.ArgumentParser:
         prog="reconcile",
         description="Reconcile conflicting claims from many sources into calibrated verdicts, "
         "contradictions and reports, driven by YAML rules.",
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"reconcile {__version__}")
+    _verbosity(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, module in modules.items():
-        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP, formatter_class=_HelpFormatter)
         module.add_arguments(p)
+        # also accepted after the command: `reconcile run ... -v`
+        p.add_argument("-q", "--quiet", action="count", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        p.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         p.set_defaults(_module=module)
     return parser
 
@@ -59,13 +88,39 @@ def _crash_log(args, text: str) -> str:
     return path
 
 
+def configure_logging(quiet: int, verbose: int) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    if quiet > 1:
+        level = logging.ERROR
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s" if verbose < 2 else "%(levelname)s %(name)s: %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
+def _silence_broken_pipe() -> int:
+    """The reader of our output went away (`| head`): stop quietly, as Unix tools do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 128 + 13  # the shell's status for a process ended by SIGPIPE, as `yes | head` gives
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     modules = {name: _load(name) for name in COMMANDS}
     parser = build_parser(modules)
     args = parser.parse_args(argv)
+    configure_logging(args.quiet, args.verbose)
     try:
-        return int(args._module.run(args) or 0)
+        code = int(args._module.run(args) or 0)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _silence_broken_pipe()
     except ReconcileError as exc:
         print(f"reconcile {args.command}: error: {escape_control(exc.message)}", file=sys.stderr)
         return exc.exit_code

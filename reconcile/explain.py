@@ -45,6 +45,24 @@ def contributions(claims: pd.DataFrame, subject: str, attribute: str | None = No
     return rows
 
 
+def as_json(claims: pd.DataFrame, verdicts: pd.DataFrame, subject: str, attribute: str | None = None) -> str:
+    """The same explanation for scripts: {"subject", "verdicts": [...], "claims": [...]} as JSON text."""
+    import json
+
+    rows = contributions(claims, subject, attribute)
+    v = verdicts[(verdicts["subject"] == subject)
+                 & (verdicts["attribute"].isin(rows["attribute"].unique()))]
+    keep = [c for c in EXPLAIN_COLUMNS + ["attribute", "value_key", "copy_discount", "derived_from"]
+            if c in rows.columns]
+    records = rows[keep].copy()
+    for column in records.columns:
+        if pd.api.types.is_datetime64_any_dtype(records[column]):
+            records[column] = records[column].map(lambda t: "" if pd.isna(t) else t.isoformat())
+    payload = {"subject": subject, "verdicts": v.to_dict(orient="records"),
+               "claims": json.loads(records.to_json(orient="records", date_format="iso"))}
+    return json.dumps(payload, indent=2, ensure_ascii=False, default=str)
+
+
 def render(claims: pd.DataFrame, verdicts: pd.DataFrame, subject: str, attribute: str | None = None) -> str:
     rows = contributions(claims, subject, attribute)
     lines = []

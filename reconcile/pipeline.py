@@ -1,7 +1,7 @@
 """The public pipeline: claims in, verdicts, contradictions, source reliabilities and per-claim evidence out.
 
-    from reconcile import load_rules, reconcile_frame
-    result = reconcile_frame(df, load_rules("rules/").rules, as_of="2021-07-07T23:59:59Z")
+    import reconcile
+    result = reconcile.reconcile(df, reconcile.load_rules("rules/"), as_of="2021-07-07T23:59:59Z")
     result.verdicts, result.contradictions, result.sources
 """
 from __future__ import annotations

@@ -20,7 +20,7 @@ def test_extract_seed_end_to_end(tmp_path, capsys, monkeypatch):
     assert "--published-at" in capsys.readouterr().err and not out.exists()
     code = main(["extract", str(SEED), "--rules", "rules/", "--out", str(out), "--published-at", "2021-07-07"])
     assert code == 0
-    summary = capsys.readouterr().out.strip().splitlines()[-1]
+    summary = capsys.readouterr().err.strip().splitlines()[-1]
     claims = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert summary == f"articles read 4, unique 2 (2 duplicates), with claims 2; claims {len(claims)} -> {out}"
     assert {"source", "subject", "attribute", "value", "quote", "char_start", "char_end"} <= set(claims.columns)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -267,3 +268,19 @@ def test_vote_dense_and_sparse_paths_agree_ties_to_smallest_value():
     expected = best.drop_duplicates("cell").set_index("cell")["value"].reindex(range(300), fill_value=-1)
     assert (dense == expected.to_numpy()).all()
     assert (_vote(np.array([0, 0]), np.array([3, 1]), None, 1, 10) == [1]).all()  # tie -> smallest value
+
+
+def test_the_synthetic_example_rules_configure_what_the_generator_emits(tmp_path):
+    """rules/examples/synthetic.yaml is the rules for `reconcile synth` with its defaults: every attribute and
+    value the generator writes is configured there (no attribute configured that it does not emit)."""
+    import pandas as pd
+
+    from reconcile.rules import load_rules
+
+    out = tmp_path / "feed"
+    assert main(["synth", "--claims", "2000", "--sources", "20", "--subjects", "200", "--out", str(out)]) == 0
+    feed = pd.read_parquet(out / "claims.parquet")
+    rules = load_rules(Path(__file__).resolve().parents[1] / "rules" / "examples" / "synthetic.yaml").rules
+    assert set(feed["attribute"].astype(str)) == set(rules.attributes)
+    for attribute, rule in rules.attributes.items():
+        assert feed.loc[feed["attribute"] == attribute, "value"].nunique() <= (rule.domain_size or 10)

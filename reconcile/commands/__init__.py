@@ -8,4 +8,4 @@
 `COMMANDS` lists the modules in the order `--help` shows them. Modules are imported lazily so that
 `reconcile check` does not pay for pandas/pyarrow imports it does not need.
 """
-COMMANDS = ["run", "check", "explain", "evaluate", "calibrate", "graph", "extract", "synth", "schema"]
+COMMANDS = ["run", "init", "check", "explain", "evaluate", "calibrate", "graph", "extract", "synth", "schema"]

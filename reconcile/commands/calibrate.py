@@ -7,10 +7,10 @@ HELP = ("fit solver.temperature on a labelled sample (gold answers for some subj
 
 
 def add_arguments(p) -> None:
-    p.add_argument("feeds", nargs="+", metavar="FEED")
-    p.add_argument("--rules", required=True)
+    p.add_argument("feeds", nargs="+", metavar="FEED", help="feed files; several are read as one feed")
+    p.add_argument("--rules", required=True, help="rules: a YAML file or a folder of them")
     p.add_argument("--truth", required=True, help="gold CSV: subject (or object), value[, attribute]")
-    p.add_argument("--as-of", dest="as_of")
+    p.add_argument("--as-of", dest="as_of", help="ISO 8601 time with zone (default: the latest publication time)")
     p.add_argument("--where", action="append", metavar="COLUMN=VALUE", help="keep gold rows where COLUMN=VALUE")
     p.add_argument("--folds", type=int, default=5, help="folds over subjects for the cross-validated figure")
 

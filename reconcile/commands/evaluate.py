@@ -12,6 +12,7 @@ def add_arguments(p) -> None:
     p.add_argument("--where", action="append", metavar="COLUMN=VALUE",
                    help="keep gold rows where COLUMN equals VALUE (e.g. split=test); repeatable")
     p.add_argument("--errors", help="write the gold items the run got wrong to this CSV")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON for scripts")
 
 
 def run(args) -> int:
@@ -37,9 +38,17 @@ def run(args) -> int:
                                    keep_default_na=False))
     scored = score(verdicts, read_gold(args.truth, args.where), rules)
     s = scored.summary
-    print(f"gold items {s['gold_items']}, answered {s['answered']} (coverage {s['coverage']:.3f})")
-    print(f"accuracy {s['accuracy']:.4f}  Brier {s['brier']:.4f}  ECE {s['ece']:.4f}")
+    if args.json:
+        print(json.dumps({k: (v.item() if hasattr(v, "item") else v) for k, v in s.items()}, indent=2,
+                         default=str))
+    else:
+        _print_summary(s)
     if args.errors:
         wrong = scored.joined[~scored.joined["correct"]]
         write_text_atomic(args.errors, neutralise_frame(wrong).to_csv(index=False, lineterminator="\n"))
     return 0
+
+
+def _print_summary(s: dict) -> None:
+    print(f"gold items {s['gold_items']}, answered {s['answered']} (coverage {s['coverage']:.3f})")
+    print(f"accuracy {s['accuracy']:.4f}  Brier {s['brier']:.4f}  ECE {s['ece']:.4f}")

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 from ..errors import OutputError, UsageError
+
+log = logging.getLogger("reconcile")
 
 NAME = "extract"
 HELP = "Extract claims (canonical columns + evidence) from news article feeds (.txt, or JSONL/CSV with a text column)."
@@ -14,9 +18,10 @@ HELP = "Extract claims (canonical columns + evidence) from news article feeds (.
 
 def add_arguments(parser) -> None:
     parser.add_argument("feeds", nargs="+", metavar="FEED", help="article feed files (.txt, .jsonl, .csv)")
-    parser.add_argument("--rules", default="rules/", help="rules folder; extraction rules are read from "
-                        "RULES/extract/*.yaml (default: rules/)")
-    parser.add_argument("--out", required=True, help="claims CSV to write (written atomically)")
+    parser.add_argument("--rules", help="rules folder; extraction rules are read from RULES/extract/*.yaml "
+                        "(default: ./rules if it exists, else the rules packaged with reconcile)")
+    parser.add_argument("-o", "--out", required=True, help="claims CSV to write (written atomically; - for "
+                        "standard output)")
     parser.add_argument("--published-at", dest="published_at", default=None, metavar="DATE",
                         help="publication date for articles with no published_at field and no dateline")
     parser.add_argument("--source", default=None, metavar="NAME",
@@ -64,15 +69,22 @@ def run(args) -> int:
             raise UsageError(f"{feed}: not an article feed (needs .txt, or a `text` column and no `value` "
                              f"column; a claims feed goes to `reconcile run`)")
     published_at = _parse_date(args.published_at) if args.published_at else None
-    rules = load_extract_rules(args.rules)
+    from ..rules.packaged import resolve_rules
+
+    rules_path = resolve_rules(args.rules)
+    if args.rules is None:
+        log.info("rules: %s (no --rules given)", rules_path)
+    rules = load_extract_rules(rules_path)
     claims, stats = extract_feed(args.feeds, rules, published_at=published_at, source=args.source)
-    out = Path(args.out)
-    _write_atomic(out, lambda fh: claims.to_csv(fh, index=False))
+    if args.out == "-":
+        claims.to_csv(sys.stdout, index=False)
+    else:
+        _write_atomic(Path(args.out), lambda fh: claims.to_csv(fh, index=False))
     if args.stats:
         _write_atomic(Path(args.stats), lambda fh: json.dump(stats, fh, indent=2, ensure_ascii=False))
     for skip in stats["skipped"]:
-        print(f"reconcile extract: skipped {skip['article']} ({skip['file']}): {skip['reason']}")
-    print(f"articles read {stats['articles_read']}, unique {stats['articles_unique']} "
+        log.warning(f"reconcile extract: skipped {skip['article']} ({skip['file']}): {skip['reason']}")
+    log.info(f"articles read {stats['articles_read']}, unique {stats['articles_unique']} "
           f"({stats['duplicates']} duplicates), with claims {stats['articles_with_claims']}; "
-          f"claims {stats['claims']} -> {out}")
+          f"claims {stats['claims']} -> {args.out}")
     return 0

@@ -11,7 +11,8 @@ def add_arguments(p) -> None:
                    help="only this subject (repeat for several); default: the whole run")
     p.add_argument("--format", choices=["graphml", "json"],
                    help="graphml or json (node-link); default: json if --output ends in .json, else graphml")
-    p.add_argument("--output", "-o", required=True, metavar="FILE", help="file to write (atomically)")
+    p.add_argument("-o", "--out", "--output", dest="output", required=True, metavar="FILE",
+                   help="file to write (atomically)")
     p.add_argument("--max-claims", type=int, default=200_000, metavar="N",
                    help="refuse a graph of more claims than this (default 200000)")
     p.add_argument("--multi-valued", action="append", metavar="ATTRIBUTE",

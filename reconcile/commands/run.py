@@ -1,8 +1,15 @@
 """reconcile run: feeds + rules -> verdicts, contradictions, sources, report in an output folder."""
 from __future__ import annotations
 
+import contextlib
+import logging
+import shutil
 import sys
+import tempfile
 import time
+from pathlib import Path
+
+log = logging.getLogger("reconcile")
 
 NAME = "run"
 HELP = "reconcile claim feeds (CSV, CSV.gz, JSON Lines, Parquet, or article text) into verdicts and a report"
@@ -10,13 +17,18 @@ ENGINES = ("pandas",)
 
 
 def add_arguments(p) -> None:
-    p.add_argument("feeds", nargs="+", metavar="FEED", help="feed files; several are read as one feed")
-    p.add_argument("--rules", required=True, help="rules: a YAML file or a folder of them")
-    p.add_argument("--out", required=True, help="output folder (created; results replace earlier ones atomically)")
+    p.add_argument("feeds", nargs="+", metavar="FEED", help="feed files; several are read as one feed; - reads "
+                   "standard input (its format given by --stdin-format)")
+    p.add_argument("--stdin-format", dest="stdin_format", default="csv", choices=("csv", "tsv", "jsonl", "txt"),
+                   help="format of a feed read from standard input (-)")
+    p.add_argument("--rules", help="rules: a YAML file or a folder of them (default: ./rules if it exists, else "
+                   "the rules packaged with reconcile)")
+    p.add_argument("-o", "--out", required=True, help="output folder (created; results replace earlier ones "
+                   "atomically)")
     p.add_argument("--as-of", dest="as_of", help="ISO 8601 time with zone, e.g. 2021-07-07T23:59:59Z; claims "
                    "published later are excluded; default: the latest publication time in the feed")
     p.add_argument("--solver", help="override the rules' solver: accu, majority or truthfinder")
-    p.add_argument("--engine", default="pandas", help="execution engine (default: pandas, in-process)")
+    p.add_argument("--engine", default="pandas", help="execution engine (pandas: in-process)")
     p.add_argument("--partitions", type=int, default=1, help="cut the work into this many partitions of whole "
                    "subjects (results are identical; for testing the partitioned kernel)")
     p.add_argument("--published-at", dest="published_at", help="publication date for article feeds that give none")
@@ -36,25 +48,50 @@ def run(args) -> int:
         raise UsageError("--partitions must be at least 1")
     timings = {}
     t0 = time.perf_counter()
-    loaded = load_rules(args.rules)
+    from ..rules.packaged import resolve_rules
+
+    rules_path = resolve_rules(args.rules)
+    if args.rules is None:
+        log.info("rules: %s (no --rules given)", rules_path)
+    loaded = load_rules(rules_path)
     published_at = _published_at(args.published_at)
-    table, extraction = load_feeds(args.feeds, loaded.rules, args.as_of, published_at)
-    timings["read_validate_s"] = time.perf_counter() - t0
-    result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction)
-    summary = {"solver": result.solver, "default reliability": loaded.rules.defaults.reliability,
-               "unknown sources": loaded.rules.defaults.unknown_sources,
-               "settled at": loaded.rules.solver.thresholds.settled}
-    write_result(result, args.out, args.feeds, loaded.files, loaded.digest, summary, args.engine)
+    with _stdin_spooled(args.feeds, args.stdin_format) as feeds:
+        table, extraction = load_feeds(feeds, loaded.rules, args.as_of, published_at)
+        timings["read_validate_s"] = time.perf_counter() - t0
+        result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction)
+        summary = {"solver": result.solver, "default reliability": loaded.rules.defaults.reliability,
+                   "unknown sources": loaded.rules.defaults.unknown_sources,
+                   "settled at": loaded.rules.solver.thresholds.settled}
+        inputs = [("-", read) if given == "-" else given for given, read in zip(args.feeds, feeds)]
+        write_result(result, args.out, inputs, loaded.files, loaded.digest, summary, args.engine)
     c = result.counts
     status = result.verdicts["status"].value_counts()
-    print(f"read {c['rows_read']} rows: {c['rows_accepted']} accepted, {c['rows_rejected']} rejected, "
+    log.info(f"read {c['rows_read']} rows: {c['rows_accepted']} accepted, {c['rows_rejected']} rejected, "
           f"{c['rows_excluded']} excluded; {c['claims']} distinct claims; {len(result.verdicts)} verdicts ("
           + ", ".join(f"{k} {v}" for k, v in sorted(status.items())) + f"); {len(result.contradictions)} "
-          f"contradictions -> {args.out}", file=sys.stderr)
+          f"contradictions -> {args.out}")
     t = result.timings
-    print(f"time: read {t['read_validate_s']:.1f} s, factorise {t['factorise_s']:.1f} s, solve {t['solve_s']:.1f} s, "
-          f"verdicts {t['verdicts_s']:.1f} s, write {t['write_s']:.1f} s", file=sys.stderr)
+    log.info(f"time: read {t['read_validate_s']:.1f} s, factorise {t['factorise_s']:.1f} s, solve {t['solve_s']:.1f} s, "
+          f"verdicts {t['verdicts_s']:.1f} s, write {t['write_s']:.1f} s")
     return 0
+
+
+@contextlib.contextmanager
+def _stdin_spooled(feeds: list[str], fmt: str):
+    """`-` among the feeds: standard input copied to a temporary file named stdin.FMT (the readers need a file
+    they can read twice: header first, then the table); removed afterwards."""
+    if "-" not in feeds:
+        yield feeds
+        return
+    if feeds.count("-") > 1:
+        from ..errors import UsageError
+
+        raise UsageError("standard input (-) can be given once")
+    with tempfile.TemporaryDirectory(prefix="reconcile-stdin-") as folder:
+        path = Path(folder) / f"stdin.{fmt}"
+        with open(path, "wb") as fh:
+            shutil.copyfileobj(sys.stdin.buffer, fh)
+        yield [str(path) if f == "-" else f for f in feeds]
 
 
 def _published_at(text):

@@ -6,15 +6,15 @@ HELP = "print the JSON Schema of the rules files, generated from the rules model
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--out", help="write to this file instead of standard output")
+    p.add_argument("-o", "--out", help="write to this file instead of standard output")
 
 
 def run(args) -> int:
     import json
 
-    from ..rules.model import Rules
+    from ..rules.schema import rules_json_schema
 
-    text = json.dumps(Rules.model_json_schema(), indent=2, sort_keys=True) + "\n"
+    text = json.dumps(rules_json_schema(), indent=2, sort_keys=True) + "\n"
     if args.out:
         from ..outputs.atomic import write_text_atomic
 

@@ -19,15 +19,17 @@ def _pair(text: str) -> tuple[float, float]:
 
 def add_arguments(parser) -> None:
     g = parser.add_argument_group("size")
-    g.add_argument("--claims", type=int, default=100_000, help="independent claims (copies come on top)")
-    g.add_argument("--sources", type=int, default=100)
-    g.add_argument("--subjects", type=int, default=10_000)
+    # the defaults are the benchmark's 1M-claim feed (bench/synthetic.py, docs/benchmarks.md)
+    g.add_argument("--claims", type=int, default=1_000_000, help="independent claims (copies come on top)")
+    g.add_argument("--sources", type=int, default=1_000, help="number of independent sources")
+    g.add_argument("--subjects", type=int, default=200_000, help="number of subjects")
     g.add_argument("--attributes", default="status", help="comma-separated attribute names (default: status)")
     g.add_argument("--domain-size", type=int, default=10, help="values per attribute: v0..v(N-1)")
-    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same feed")
     m = parser.add_argument_group("model")
     m.add_argument("--reliability", default="4,2", metavar="A,B", help="Beta(A,B) of source accuracy (default 4,2)")
-    m.add_argument("--activity", choices=["zipf", "lognormal", "uniform"], default="zipf")
+    m.add_argument("--activity", choices=["zipf", "lognormal", "uniform"], default="zipf",
+                   help="how claims are spread over sources")
     m.add_argument("--skew", type=float, default=1.0, help="Zipf exponent or lognormal sigma of source activity")
     m.add_argument("--start", default="2024-01-01T00:00:00Z", help="window start (UTC)")
     m.add_argument("--span-days", type=float, default=365.0, help="window length in days")
@@ -41,12 +43,13 @@ def add_arguments(parser) -> None:
     m.add_argument("--copy-mode", choices=["add", "replace"], default="add",
                    help="copiers also make independent claims (add) or only copy (replace)")
     m.add_argument("--copy-lag", type=int, default=3600, metavar="SECONDS", help="maximum delay of a copy")
-    m.add_argument("--scenario", choices=["plain", "copy_attack"], default="plain")
+    m.add_argument("--scenario", choices=["plain", "copy_attack"], default="plain",
+                   help="copy_attack: low-quality copiers repeat one false report on some subjects")
     m.add_argument("--attack-subjects", type=int, default=100, help="copy_attack: subjects under attack")
     m.add_argument("--attack-honest", type=int, default=3, help="copy_attack: independent reliable sources")
     m.add_argument("--attack-copiers", type=int, default=20, help="copy_attack: low-quality copiers")
     o = parser.add_argument_group("output")
-    o.add_argument("--out", required=True, metavar="DIR", help="output directory (created if missing)")
+    o.add_argument("-o", "--out", required=True, metavar="DIR", help="output directory (created if missing)")
     o.add_argument("--format", choices=["parquet", "csv"], default="parquet",
                    help="claims.parquet (default) or claims.csv.gz")
 

@@ -70,7 +70,9 @@ def write_result(result: Result, out_dir: str | Path, inputs: list[str | Path], 
             "solver": {"name": result.solver, "iterations": f.iterations, "converged": f.converged,
                        "max_reliability_change": round(f.max_change, 12)},
             "as_of": None if result.as_of is None else result.as_of.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "inputs": [{"path": str(p), "sha256": sha256_file(Path(p))} for p in inputs],
+            # an input is a path, or (name shown, path read) for standard input spooled to a temporary file
+            "inputs": [{"path": str(p[0]), "sha256": sha256_file(Path(p[1]))} if isinstance(p, tuple) else
+                       {"path": str(p), "sha256": sha256_file(Path(p))} for p in inputs],
             "rules": {"files": [str(p) for p in rules_files], "sha256": rules_digest},
             "counts": result.counts,
             "extraction": result.extraction,

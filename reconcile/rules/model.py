@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from ..extract.model import ExtractRules
 
@@ -31,7 +31,21 @@ def _parse_duration(value: Any) -> Any:
     raise ValueError("expected a duration such as '12h', '30m', '7d' or a number of seconds")
 
 
-Duration = Annotated[float, BeforeValidator(_parse_duration), Field(ge=0)]
+# What an editor sees: a number of seconds or a string such as '2d' (the same grammar as _DURATION).
+_DURATION_JSON_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?)\s*(s|sec|m|min|h|d|w)\s*$"},
+    ],
+    "description": "a duration: seconds, or a number with a unit s, sec, m, min, h, d or w (e.g. '12h', '2d')",
+}
+Duration = Annotated[float, BeforeValidator(_parse_duration), Field(ge=0), WithJsonSchema(_DURATION_JSON_SCHEMA)]
+
+
+def _positive(value: float | None) -> float | None:
+    if value is not None and value <= 0:
+        raise ValueError("must be greater than 0")
+    return value
 Probability = Annotated[float, Field(gt=0.0, lt=1.0)]
 
 
@@ -110,8 +124,8 @@ class AttributeRule(Strict):
     domain_size: int | None = Field(
         default=None, ge=2, description="how many values are possible; default: vocabulary size or solver.domain_size"
     )
-    change_every: Duration | None = Field(
-        default=None, gt=0,
+    change_every: Annotated[Duration | None, AfterValidator(_positive)] = Field(
+        default=None,
         description="time model: the state changes on average once every this long (e.g. '2d' for control of a "
         "city); unset = the value never changes (a book's authors)",
     )
