@@ -18,7 +18,6 @@ from .contradictions import find_contradictions, sort_contradictions
 from .errors import FeedError, UsageError
 from .feed.read import read_table
 from .feed.guards import checked_as_of, frame_as_text
-from .feed.read import bad_lines_table
 from .feed.validate import ClaimsTable, rejects_summary, validate
 from .rules.model import Rules
 from .solve.arrays import Problem, build_problem
@@ -269,7 +268,8 @@ def reconcile_frame(claims: pd.DataFrame, rules: Rules, as_of=None, solver: str 
         raise UsageError(f"reconcile_frame needs a pandas DataFrame, not {type(claims).__name__}")
     as_of = _as_timestamp(as_of)
     frame, bad = frame_as_text(claims)
-    frame.attrs["read_rejects"] = bad_lines_table("(dataframe)", bad)
+    bad.file = "(dataframe)"
+    frame.attrs["read_rejects"] = bad
     if not len(frame) and not len(bad):
         raise FeedError("(dataframe): the DataFrame has no rows")
     return solve(validate([frame], rules, as_of), rules, solver)

@@ -216,3 +216,12 @@ def test_api_numbers_and_missing_cells():
     df = frame(value=[1, 1, np.nan])
     result = reconcile_frame(df, Rules.model_validate({"version": 1}))
     assert result.counts["rows_rejected"] == 1 and result.verdicts["value"].tolist() == ["1.0"]
+
+
+def test_trailing_nul_characters_are_kept(tmp_path, rules):
+    """Found by bench/fuzz.py: numpy fixed-width strings dropped a trailing NUL from values."""
+    (tmp_path / "f.jsonl").write_text(json.dumps({"source": "a\x00", "subject": "x", "attribute": "c",
+                                                  "value": "0\x00"}) + "\n")
+    code, err, _, _ = run(tmp_path, tmp_path / "f.jsonl", rules)
+    assert code == 0, err
+    assert claims(tmp_path)[["source", "value"]].values.tolist() == [["a\x00", "0\x00"]]

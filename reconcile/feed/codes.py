@@ -23,7 +23,8 @@ def sorted_categorical(values: pd.Series, strip: bool = True) -> pd.Series:
     if missing.any():  # missing cells are empty strings
         text = np.append(text, "")
         codes = np.where(missing, len(text) - 1, codes)
-    uniq, inverse = np.unique(text.astype(str), return_inverse=True)
+    # object strings, not numpy '<U' ones: those drop trailing NUL characters (a silent value change)
+    uniq, inverse = np.unique(np.asarray([str(t) for t in text], dtype=object), return_inverse=True)
     new_codes = inverse[codes].astype(np.int32)
     return pd.Series(pd.Categorical.from_codes(new_codes, categories=pd.Index(uniq, dtype=object), validate=False),
                      index=values.index, name=values.name)

@@ -21,10 +21,12 @@ MAX_JSON_DEPTH = 64  # nesting deeper than this in one JSON line is refused
 
 @dataclass
 class BadLines:
-    """Rejected records of one file: data row number, physical line number, bounded raw text, reason."""
+    """Rejected records of one file: data row number, physical line number, bounded raw text, reason.
+    Kept in `frame.attrs["read_rejects"]` (plain lists: pandas compares attrs when it combines frames)."""
 
     rows: list[int] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+    file: str = ""
     texts: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
 

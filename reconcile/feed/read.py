@@ -199,8 +199,8 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, BadLines]:
     return frame, bad
 
 
-def bad_lines_table(path: Path, bad: BadLines) -> pd.DataFrame:
-    return pd.DataFrame({"file": [str(path)] * len(bad), "row": np.asarray(bad.rows, dtype=np.int64),
+def bad_lines_table(bad: BadLines) -> pd.DataFrame:
+    return pd.DataFrame({"file": [bad.file] * len(bad), "row": np.asarray(bad.rows, dtype=np.int64),
                          "column": [""] * len(bad), "value": bad.texts, "reason": bad.reasons,
                          "kind": ["error"] * len(bad)}, columns=REJECT_COLUMNS)
 
@@ -208,7 +208,7 @@ def bad_lines_table(path: Path, bad: BadLines) -> pd.DataFrame:
 def read_table(path: str | Path) -> pd.DataFrame:
     """Read one table feed as text columns plus `_file` and `_row`. Raises FeedError if unusable.
 
-    Records that could not be read are in `frame.attrs["read_rejects"]` (rejects.csv rows)."""
+    Records that could not be read are in `frame.attrs["read_rejects"]` (a BadLines)."""
     path = Path(path)
     if not path.exists():
         raise FeedError(f"{path}: no such file")
@@ -236,5 +236,6 @@ def read_table(path: str | Path) -> pd.DataFrame:
     frame["_file"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [str(path)])
     frame["_row"] = (np.arange(1, len(frame) + 1, dtype=np.int64) if rows is None
                      else np.asarray(rows, dtype=np.int64))
-    frame.attrs["read_rejects"] = bad_lines_table(path, bad)
+    bad.file = str(path)
+    frame.attrs["read_rejects"] = bad
     return frame

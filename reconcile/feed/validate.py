@@ -19,7 +19,7 @@ from ..sources import resolve_priors, speaker_multiplier
 from ..values import canonicalise_unique
 from .codes import restrict, sorted_categorical
 from .guards import range_reason, year_out_of_range
-from .read import REJECT_COLUMNS
+from .read import REJECT_COLUMNS, bad_lines_table
 from .times import parse_utc
 
 REQUIRED = ("source", "subject", "attribute", "value")
@@ -144,7 +144,7 @@ def _canonicalise(feed: pd.DataFrame, rules: Rules, why: _Reasons) -> None:
 
 def _read_rejects(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Records the readers could not read (bad lines), as rejects."""
-    parts = [f.attrs["read_rejects"] for f in frames if len(f.attrs.get("read_rejects", ()))]
+    parts = [bad_lines_table(f.attrs["read_rejects"]) for f in frames if len(f.attrs.get("read_rejects", ()))]
     if not parts:
         return pd.DataFrame(columns=REJECT_COLUMNS)
     return pd.concat(parts, ignore_index=True)
@@ -252,6 +252,9 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
         if col in claims:
             claims[col] = restrict(claims[col])
     claims["value_key"] = restrict(claims["value_key"])
+    for col in claims.columns:  # other text columns: categories in sorted order too, not in feed order
+        if col not in CODED and isinstance(claims[col].dtype, pd.CategoricalDtype) and not col.startswith("_"):
+            claims[col] = restrict(sorted_categorical(claims[col], strip=False))  # same category type always
     counts = {
         "rows_read": n + len(read_rejects),
         "rows_accepted": accepted,
@@ -266,7 +269,7 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
 
 
 def _in_feed_order(rejects: pd.DataFrame, frames: list[pd.DataFrame]) -> pd.DataFrame:
-    files = list(dict.fromkeys(str(f["_file"].iloc[0]) if len(f) else str(f.attrs["read_rejects"]["file"].iloc[0])
+    files = list(dict.fromkeys(str(f["_file"].iloc[0]) if len(f) else f.attrs["read_rejects"].file
                                for f in frames if len(f) or len(f.attrs.get("read_rejects", ()))))
     rank = pd.Categorical(rejects["file"].astype(str), categories=files).codes
     order = np.lexsort((rejects["row"].to_numpy(dtype=np.int64), rank))
