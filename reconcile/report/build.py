@@ -17,6 +17,7 @@ SUMMARY_VERDICTS = 30
 SUMMARY_CONTRADICTIONS = 10
 SUMMARY_SOURCES = 20
 QUOTES_PER_VALUE_MD = 3
+VALUES_PER_CONTRADICTION_MD = 10  # values listed per contradiction in report.md (the CSVs keep every one)
 
 
 def rules_summary(rules, solver: str) -> dict:
@@ -92,12 +93,14 @@ def summary(model: dict, tables: dict) -> dict:
         who = f" by {row['source']}" if row["source"] else ""
         row["title"] = f"{label} / {row['attribute']}: {row['kind'].replace('_', ' ')}{who}"
         d = model["details"].get(f"{row['subject']}\x1f{row['attribute']}")
-        row["evidence"] = [] if d is None else [
+        values = [] if d is None else d["values"]
+        row["evidence_more"] = max(len(values) - VALUES_PER_CONTRADICTION_MD, 0)
+        row["evidence"] = [
             {"value": v["value"], "posterior": v["posterior"], "chosen": v["chosen"], "score": v["score"],
              "n_sources": sum(len(b["members"]) for b in v["bars"]),
              "quotes": [{"who": q["source"] + (f", {q['speaker']}" if q["speaker"] else "")
                          + (f" ({q['role']})" if q["role"] else ""), "quote": q["quote"]}
-                        for q in v["quotes"][:QUOTES_PER_VALUE_MD]]} for v in d["values"]]
+                        for q in v["quotes"][:QUOTES_PER_VALUE_MD]]} for v in values[:VALUES_PER_CONTRADICTION_MD]]
     copies = tables.get("copies")
     copies = pd.DataFrame() if copies is None else copies
     src = tables["sources"].sort_values(["claims", "source"], ascending=[False, True])
