@@ -135,3 +135,22 @@ def test_committed_decisions_schema_matches_the_model():
 
     committed = json.loads((Path(__file__).resolve().parents[1] / "docs" / "decisions.schema.json").read_text())
     assert committed == json.loads(json.dumps(DecisionsFile.model_json_schema(), sort_keys=True))
+
+
+def test_a_decisions_file_gets_the_rules_loaders_hardening(tmp_path):
+    """Alias bombs and control characters in a decisions file are located problems, as in a rules file."""
+    from reconcile.decisions import load_decisions
+    from reconcile.errors import RulesError
+
+    bomb = tmp_path / "bomb.yaml"
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 8)]
+    bomb.write_text("version: 1\n" + "\n".join(levels) + "\ndecisions: []\n")
+    with pytest.raises(RulesError) as err:
+        load_decisions(bomb)
+    assert str(bomb) in err.value.message
+    ctrl = tmp_path / "ctrl.yaml"
+    ctrl.write_text("version: 1\ndecisions: []\n# \x07\n")
+    with pytest.raises(RulesError) as err:
+        load_decisions(ctrl)
+    assert f"{ctrl}:3:" in err.value.message

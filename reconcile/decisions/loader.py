@@ -9,11 +9,10 @@ import csv
 import difflib
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from ..errors import RulesError
-from ..rules.loader import Place, _format, _locate, _place, _problem_order, _to_data
+from ..rules.loader import Place, _format, _locate, _problem_order, _read
 from .model import CSV_COLUMNS, KIND_MODELS, KINDS, DecisionsFile
 
 
@@ -87,34 +86,11 @@ def _hint(error: dict, loc: tuple, data) -> str | None:
 
 
 def _read_yaml(path: Path, problems: list[str]):
-    places: dict = {}
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(f"{path}:1:1: not UTF-8 text (byte {exc.start}: {exc.reason})")
-        return None, places
-    lines = text.splitlines()
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            problems.append(f"{path}:1:1: empty decisions file\n    hint: start with `version: 1` and `decisions:`")
-            return None, places
-        data = _to_data(node, (), str(path), lines, places, problems, loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        what = getattr(exc, "problem", None) or str(exc)
-        if mark is not None:
-            problems.append(_format(_place(str(path), lines, mark), (), f"YAML syntax: {what}"))
-        else:
-            problems.append(f"{path}: YAML syntax: {what}")
-        return None, places
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict):
-        problems.append(f"{path}:1:1: a decisions file is a mapping with `version: 1` and a `decisions:` list")
-        return None, places
-    if isinstance(data.get("decisions"), type(None)) and "decisions" in data:
+    """The rules' hardened YAML read (size, depth, aliases, control characters, duplicate keys, places)."""
+    data, places = _read(path, problems, kind="decisions",
+                         empty_hint="start with `version: 1` and `decisions:`",
+                         not_mapping="a decisions file is a mapping with `version: 1` and a `decisions:` list")
+    if data is not None and "decisions" in data and data["decisions"] is None:
         data["decisions"] = []  # `decisions:` with nothing under it yet
     return data, places
 

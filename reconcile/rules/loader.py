@@ -98,7 +98,11 @@ def _to_data(node, path: Loc, file: str, lines: list[str], places: dict, problem
         return None
 
 
-def _read(file: Path, problems: list[str]) -> tuple[dict | None, dict]:
+def _read(file: Path, problems: list[str], kind: str = "rules", empty_hint: str = "start with `version: 1`",
+          not_mapping: str = "the rules must be a mapping of sections (version, sources, attributes, ...)"
+          ) -> tuple[dict | None, dict]:
+    """One hardened YAML read (size, control characters, structure, aliases) for every strict YAML file: the
+    rules, and through `kind` / `empty_hint` / `not_mapping` the decisions file."""
     places: dict = {}
     try:
         if file.stat().st_size > MAX_BYTES:
@@ -124,7 +128,7 @@ def _read(file: Path, problems: list[str]) -> tuple[dict | None, dict]:
     try:
         node = loader.get_single_node()
         if node is None:
-            problems.append(f"{file}:1:1: empty rules file\n    hint: start with `version: 1`")
+            problems.append(f"{file}:1:1: empty {kind} file\n    hint: {empty_hint}")
             return None, places
         data = _to_data(node, (), str(file), lines, places, problems, loader)
     except RecursionError:  # not expected after the structure checks; never a traceback
@@ -141,7 +145,7 @@ def _read(file: Path, problems: list[str]) -> tuple[dict | None, dict]:
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        problems.append(f"{file}:1:1: the rules must be a mapping of sections (version, sources, attributes, ...)")
+        problems.append(f"{file}:1:1: {not_mapping}")
         return None, places
     return data, places
 
