@@ -149,12 +149,23 @@ class AttributeRule(Strict):
         description="time model: the state changes on average once every this long (e.g. '2d' for control of a "
         "city); unset = the value never changes (a book's authors)",
     )
+    change_every_by_value: dict[str, Annotated[Duration, AfterValidator(_positive)]] = Field(
+        default={}, description="time model: values whose state changes at a pace of their own, value -> "
+        "duration (e.g. {contested: 12h}: fighting is settled within hours, while control by one side lasts "
+        "change_every); the other values change every change_every",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "AttributeRule":
         if self.change_every and self.multi_valued:
             raise ValueError("change_every (the time model) follows one value at a time; it cannot be used with "
                              "multi_valued: true")
+        if self.change_every_by_value and not self.change_every:
+            raise ValueError("change_every_by_value needs change_every (the pace of the other values)")
+        unknown = sorted(set(self.change_every_by_value) - set(self.values)) if self.values else []
+        if unknown:
+            raise ValueError(f"change_every_by_value: {', '.join(unknown)} not in the vocabulary (`values`): "
+                             "use a canonical value")
         if self.hierarchy and self.multi_valued:
             raise ValueError("hierarchy applies to single-valued attributes, not with multi_valued: true")
         if self.closed and not self.values:

@@ -82,17 +82,19 @@ def tau_by_item(change_every, n_items: int) -> np.ndarray:
 
 
 def fit_timelines(claims: pd.DataFrame, cands: pd.DataFrame, reliability: np.ndarray, item_n_false: np.ndarray,
-                  change_every, as_of: pd.Timestamp | None) -> TimelineFit:
+                  change_every, as_of: pd.Timestamp | None, cand_change_every: np.ndarray | None = None
+                  ) -> TimelineFit:
     """Fit the state model of every item of `claims` (see the module docstring). `change_every`: item id ->
-    seconds (a dict, or an array indexed by item id)."""
-    return TimelineModel(claims, cands, item_n_false, change_every, as_of).fit(reliability)
+    seconds (a dict, or an array indexed by item id); `cand_change_every`: per candidate id, seconds of its own
+    (NaN: its item's)."""
+    return TimelineModel(claims, cands, item_n_false, change_every, as_of, cand_change_every).fit(reliability)
 
 
 class TimelineModel:
     """The time model of a set of claims, prepared once; `support` per EM iteration, `fit` at the end."""
 
     def __init__(self, claims: pd.DataFrame, cands: pd.DataFrame, item_n_false: np.ndarray, change_every,
-                 as_of: pd.Timestamp | None):
+                 as_of: pd.Timestamp | None, cand_change_every: np.ndarray | None = None):
         n = self.n = len(claims)
         self.cands, self.claims = cands, claims
         cand_item_all = cands["item"].to_numpy().astype(np.int64)
@@ -148,10 +150,39 @@ class TimelineModel:
         last = self.item_first_step + self.n_steps - 1
         self.s_end = np.exp(-((self.ref - self.step_time[last]) / 1e9) * rate)
         self.q_end = (1.0 - self.s_end) / self.n_values
+        self._state_rates(cand_change_every, rate, n_false, gap, last)
         # evidence points grouped by step (in point order within a step)
         self.point_order = np.argsort(p_step, kind="stable")
         self.step_point_start = np.searchsorted(p_step[self.point_order], np.arange(len(self.step_ipos) + 1))
         self.point_local = local[self.p_claim]
+
+    def _state_rates(self, cand_change_every: np.ndarray | None, rate: np.ndarray, n_false: np.ndarray,
+                     gap: np.ndarray, last: np.ndarray) -> None:
+        """Rates per state for items where some value changes at a pace of its own (`change_every_by_value`).
+
+        Each state v leaves at its own rate N / (n_false tau_v) and, when it does, lands on any value uniformly
+        (P(v -> u) = s_v [v = u] + (1 - s_v) / N mult_u, s_v = exp(-dt N / (n_false tau_v))); values without a
+        rate of their own, and the lumped unclaimed values, keep the item's. With one rate per item this is the
+        chain above; with several it is a first-order step per gap (exact for the state at each evidence time
+        given the previous one, not a matrix exponential of a generator; a gap cut in two by another evidence
+        time of the item may differ slightly)."""
+        n_items = len(self.items)
+        self.rate_start = np.r_[0, np.cumsum(self.n_cand + 1)[:-1]].astype(np.int64)
+        self.state_rate = np.repeat(rate, self.n_cand + 1)
+        self.hetero = np.zeros(n_items, dtype=np.bool_)
+        self.gap_s = gap / 1e9
+        self.end_gap_s = (self.ref - self.step_time[last]) / 1e9
+        if cand_change_every is None:
+            return
+        own = np.asarray(cand_change_every, dtype=float)
+        item_pos = np.repeat(np.arange(n_items), self.n_cand)
+        within = np.arange(int(self.n_cand.sum())) - np.repeat(np.r_[0, np.cumsum(self.n_cand)[:-1]], self.n_cand)
+        cand = np.repeat(self.first_cand, self.n_cand) + within  # the items' candidates, item by item
+        tau = own[cand]
+        has = np.isfinite(tau)
+        slot = self.rate_start[item_pos] + (cand - self.first_cand[item_pos])
+        self.state_rate[slot[has]] = self.n_values[item_pos[has]] / n_false[item_pos[has]] / tau[has]
+        self.hetero[np.unique(item_pos[has])] = True
 
     def _votes(self, reliability: np.ndarray) -> np.ndarray:
         rel = np.clip(np.asarray(reliability, dtype=float)[self.src], REL_CLIP, 1 - REL_CLIP)
@@ -174,7 +205,8 @@ class TimelineModel:
         forward_backward(self.item_first_step, self.n_steps, self.n_cand, self.m_other, self.n_values, self.s,
                          self.q, self.step_point_start, self.point_order, self.point_local,
                          self._votes(reliability), point_support, final, self.s_end, self.q_end, self.first_cand,
-                         state_prob, step_best, step_prob)
+                         state_prob, step_best, step_prob, self.hetero, self.rate_start, self.state_rate,
+                         self.gap_s, self.end_gap_s)
         sums = np.bincount(self.p_claim, weights=point_support, minlength=self.n)
         return sums / np.maximum(self.p_counts, 1), state_prob, step_best, step_prob
 

@@ -20,6 +20,7 @@ import pandas as pd
 from ..rules.model import Rules
 from ..solve.arrays import Partition, Problem
 from ..solve.engine import fit
+from ..values import canonicalise_unique
 from .hmm import TimelineFit, TimelineModel
 
 log = logging.getLogger(__name__)
@@ -37,11 +38,33 @@ def change_every_by_item(problem: Problem, rules: Rules) -> dict[int, float]:
     return out
 
 
+def change_every_by_cand(problem: Problem, rules: Rules) -> np.ndarray | None:
+    """Per candidate id: seconds of `change_every_by_value` for its value (NaN: its item's pace); None when no
+    time-modelled attribute sets one."""
+    out = None
+    attrs = problem.items["attribute"].astype(str).to_numpy()
+    cand_attr = attrs[problem.part.cand_item]
+    keys = problem.cands["value_key"].astype(str).to_numpy()
+    for attribute in np.unique(attrs):
+        rule = rules.attribute_rule(str(attribute))
+        if not (rule.change_every and rule.change_every_by_value and not rule.multi_valued):
+            continue
+        values = pd.Series(list(rule.change_every_by_value), dtype=object)
+        own = canonicalise_unique(values, rule).key.astype(str).to_numpy()  # the candidates' keys of the values
+        pace = dict(zip(own, (float(d) for d in rule.change_every_by_value.values())))
+        if out is None:
+            out = np.full(len(keys), np.nan)
+        rows = np.flatnonzero(cand_attr == attribute)
+        out[rows] = pd.Series(keys[rows]).map(pace).to_numpy(dtype=float)
+    return out
+
+
 class TimeModel:
     def __init__(self, problem: Problem, rules: Rules, as_of: pd.Timestamp | None):
         self.problem = problem
         self.as_of = as_of
         self.change_every = change_every_by_item(problem, rules)
+        self.cand_change_every = change_every_by_cand(problem, rules)
         self.items = np.array(sorted(self.change_every), dtype=np.int64)
         mask = np.isin(problem.claims["item"].to_numpy(), self.items)
         self.claim_rows = np.flatnonzero(mask)  # positions in problem.claims
@@ -66,7 +89,7 @@ class TimeModel:
         if self._model is None:
             started = time.perf_counter()
             self._model = TimelineModel(self.claims, self.problem.cands, self.problem.part.item_n_false,
-                                        self.change_every, self.as_of)
+                                        self.change_every, self.as_of, self.cand_change_every)
             log.log(self._level, "time model: %d claims of %d subject/attributes, prepared in %.1f s",
                      len(self.claims), len(self.items), time.perf_counter() - started)
         return self._model

@@ -45,13 +45,25 @@ def _sum(x, lo, n):
     return res
 
 
+@njit(cache=True, inline="always")
+def _stay(rates, gap, N, sk, qk, K):
+    """Per state: probability of no change over `gap` seconds at its own rate, and of a jump to each value."""
+    for k in range(K):
+        sk[k] = np.exp(-gap * rates[k])
+        qk[k] = (1.0 - sk[k]) / N
+
+
 @njit(cache=True, nogil=True)
 def forward_backward(item_first_step, n_steps, n_cand, m_other, n_values, s, q, step_point_start, point_order,
                      point_local, point_vote, point_support, final, s_end, q_end, item_first_cand, state_at,
-                     step_best, step_prob):
+                     step_best, step_prob, hetero, rate_start, state_rate, gap, end_gap):
     """Fill `point_support` (smoothed P(the point's value) at its step); with `final` also `state_at` (per
     candidate: the state distribution at as-of), `step_best` / `step_prob` (per step: most likely claimed
-    value, first on ties, and its probability)."""
+    value, first on ties, and its probability).
+
+    Items with `hetero[i]` change at a rate of their own per state: `state_rate[rate_start[i] + k]` for local
+    state k (the candidates, then "other"), over `gap` seconds before each step (`end_gap[i]` to as-of); the
+    others use the precomputed `s`, `q`, `s_end`, `q_end` of their one rate."""
     n_items = len(n_steps)
     most = 1
     for i in range(n_items):
@@ -61,12 +73,19 @@ def forward_backward(item_first_step, n_steps, n_cand, m_other, n_values, s, q, 
     beta = np.empty(most)
     tmp = np.empty(most)
     mult = np.empty(most)
+    kmax = 1
+    for i in range(n_items):
+        kmax = max(kmax, n_cand[i] + 1)
+    sk = np.empty(kmax)
+    qk = np.empty(kmax)
     for i in range(n_items):
         T = n_steps[i]
         kc = n_cand[i]
         K = kc + 1
         f = item_first_step[i]
         N = n_values[i]
+        own = hetero[i]
+        r0 = rate_start[i]  # this item's run in state_rate (its candidates, then "other")
         for k in range(kc):
             mult[k] = 1.0
         mult[kc] = m_other[i]
@@ -92,6 +111,13 @@ def forward_backward(item_first_step, n_steps, n_cand, m_other, n_values, s, q, 
             if t == 0:
                 for k in range(K):
                     tmp[k] = (mult[k] / N) * e[row + k]
+            elif own:  # P(v -> u) = s_v [v = u] + q_v mult_u: each state leaves at its own rate
+                _stay(state_rate[r0:r0 + K], gap[st], N, sk, qk, K)
+                moved = 0.0
+                for k in range(K):
+                    moved += qk[k] * alpha[row - K + k]
+                for k in range(K):
+                    tmp[k] = (sk[k] * alpha[row - K + k] + moved * mult[k]) * e[row + k]
             else:
                 prev_sum = _sum(alpha, row - K, K)
                 for k in range(K):
@@ -110,9 +136,14 @@ def forward_backward(item_first_step, n_steps, n_cand, m_other, n_values, s, q, 
             for k in range(K):
                 tmp[k] = mult[k] * (e[nxt + k] * beta[nxt + k])
             g_sum = _sum(tmp, 0, K)
+            if own:
+                _stay(state_rate[r0:r0 + K], gap[st], N, sk, qk, K)
             bmax = -np.inf
             for k in range(K):
-                b = s[st] * (e[nxt + k] * beta[nxt + k]) + q[st] * g_sum
+                if own:
+                    b = sk[k] * (e[nxt + k] * beta[nxt + k]) + qk[k] * g_sum
+                else:
+                    b = s[st] * (e[nxt + k] * beta[nxt + k]) + q[st] * g_sum
                 beta[row + k] = b
                 if b > bmax:
                     bmax = b
@@ -137,7 +168,14 @@ def forward_backward(item_first_step, n_steps, n_cand, m_other, n_values, s, q, 
                         best = k
                 step_best[st] = best
                 step_prob[st] = beta[row + best]
-        if final:  # the filtered state at the last evidence time, carried over the gap to as-of
+        if final and own:
+            _stay(state_rate[r0:r0 + K], end_gap[i], N, sk, qk, K)
+            moved = 0.0
+            for k in range(K):
+                moved += qk[k] * alpha[last + k]
+            for k in range(kc):
+                state_at[item_first_cand[i] + k] = sk[k] * alpha[last + k] + moved * mult[k]
+        elif final:  # the filtered state at the last evidence time, carried over the gap to as-of
             a_sum = _sum(alpha, last, K)
             for k in range(kc):
                 state_at[item_first_cand[i] + k] = s_end[i] * alpha[last + k] + (q_end[i] * a_sum) * mult[k]
