@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from .. import progress
 from ..errors import UsageError
 from ..rules.model import CopyingRules, SolverRules
 from . import copying as copy_model
@@ -181,6 +182,7 @@ def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stat
             updated_sa = np.where(np.isnan(fixed_sa), updated_sa, fixed_sa)
         change = float(max(np.max(np.abs(updated - reliability), initial=0.0),
                            np.max(np.abs(updated_sa - sa_rel), initial=0.0)))
+        progress.tick("solver: EM iterations", info=f"reliability change {change:.1e}")
         reliability, sa_rel = updated, updated_sa
         if module.ITERATIVE and change < rules.tolerance:
             converged = True
