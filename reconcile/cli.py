@@ -109,10 +109,13 @@ def _crash_log(args, text: str) -> str:
     return path
 
 
+def load_commands() -> dict:
+    return {name: _load(name) for name in COMMANDS}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    modules = {name: _load(name) for name in COMMANDS}
-    parser = build_parser(modules)
+    parser = build_parser(load_commands())
     args = parser.parse_args(argv)
     configure_logging(args.quiet, args.verbose)
     try:
