@@ -135,6 +135,9 @@ def test_a_bound_supports_the_figures_inside_it_and_conflicts_with_the_others():
     assert v["value"] == "250"  # the most specific value with enough support
     # "more than 200" agrees with 250 (not its runner-up, not a contradiction); 150 conflicts with both
     assert v["runner_up"] == "150"
+    conflict = result.contradictions.iloc[0]
+    assert len(result.contradictions) == 1 and conflict["kind"] == "value_conflict"  # not a near tie with ">200"
+    assert conflict["losing_sources"] == "s4"  # only the source of 150 loses
     alone = reconcile_frame(_frame(["250", "250", "150"]), _rules({}))
     assert v["confidence"] > alone.verdicts.iloc[0]["confidence"]  # the bounds' partial support counts
 

@@ -20,7 +20,8 @@ where a place is; a bound's support is full because it is a plain statement abou
 
 An approximate figure ("~200", "about 200") is the figure itself (reconcile/numbers.py): the attribute's
 `equivalence` tolerance decides which figures are the same. Bounds apply to single-valued numeric attributes
-(`bounds: true`, the default); in a multi-valued attribute a bound is a value of its own. The pairs are computed
+(`bounds: true`, the default) without a time model; in a multi-valued or time-modelled (`change_every`)
+attribute a bound is a value of its own (the time model follows one value at a time and knows no intervals). The pairs are computed
 once, on the distinct candidates of the items that have a bound, from the candidates' canonical keys.
 """
 from __future__ import annotations
@@ -51,7 +52,7 @@ def bound_pairs(cands: pd.DataFrame, item_attr: np.ndarray, attributes, rules: R
     eligible, tol_abs, tol_rel = [], [], []
     for name in map(str, attributes):
         rule = rules.attribute_rule(name)
-        eligible.append(rule.kind == "numeric" and rule.bounds and not rule.multi_valued)
+        eligible.append(rule.kind == "numeric" and rule.bounds and not rule.multi_valued and not rule.change_every)
         tol_abs.append(rule.equivalence.absolute)
         tol_rel.append(rule.equivalence.relative)
     cand_item = cands["item"].to_numpy()
