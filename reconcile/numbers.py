@@ -138,6 +138,19 @@ def check_locale(tag: str) -> str:
 
 
 @lru_cache(maxsize=256)
+def _usual_shape(tag: str) -> re.Pattern[str]:
+    """Figures grouped by thousands with the locale's symbols ('1,234,567.5' in en, '1.234.567,5' in de): read
+    by this pattern without babel, for speed (babel takes ~45 us a value). Only shapes babel's strict reading
+    accepts with the same result; anything else goes to babel (tests/test_numbers_locale.py checks both)."""
+    group, decimal = _symbols(tag)[:2]
+    pattern = _locale(tag).decimal_formats.get(None)
+    if pattern is None or tuple(pattern.grouping) != (3, 3) or group.isspace() or group in "'’":
+        return re.compile(r"(?!)")  # grouped otherwise (en-IN: 12,34,567) or by spaces: babel reads them
+    g, d = re.escape(group), re.escape(decimal)
+    return re.compile(rf"^-?(?:0|[1-9]\d{{0,2}}(?:{g}\d{{3}})+|[1-9]\d*)(?:{d}\d+)?$")
+
+
+@lru_cache(maxsize=256)
 def _symbols(tag: str) -> tuple[str, str, str, tuple[str, ...]]:
     """(group symbol, decimal symbol, an example figure, phrase languages) of a locale."""
     from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
@@ -261,6 +274,9 @@ def read_number(text: str, locale: str = DEFAULT_LOCALE, bounds: bool = True) ->
     if _PLAIN.match(folded):
         return Reading(float(folded), float(folded))
     group, decimal, example, languages = _symbols(locale)
+    if _usual_shape(locale).match(folded):
+        x = float(folded.replace(group, "").replace(decimal, "."))
+        return Reading(x, x)
     value = _amount(folded, locale)
     if isinstance(value, Decimal):
         return Reading(float(value), float(value))

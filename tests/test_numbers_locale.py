@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine_helpers import cli, write_csv, write_rules
 from reconcile.numbers import read_number, reading_of_key
@@ -199,3 +201,35 @@ def test_the_json_schema_describes_locale_and_bounds():
 def test_attribute_rule_defaults_keep_bounds_on_for_numbers():
     rule = AttributeRule.model_validate({"kind": "numeric"})
     assert rule.bounds is True and rule.locale is None
+
+
+LOCALES = ["en", "de", "fr", "de-CH", "en-IN", "pt-BR", "es", "hi"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=-10**12, max_value=10**12, places=3, allow_nan=False), st.sampled_from(LOCALES))
+def test_a_figure_written_by_cldr_reads_back(x, locale):
+    from babel.numbers import format_decimal
+
+    text = format_decimal(x, locale=locale.replace("-", "_"))  # the locale's own grouping (en-IN: 1,00,000)
+    reading = read_number(text, locale)
+    assert not isinstance(reading, str), (text, reading)
+    assert reading.is_point and reading.low == float(x.normalize())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789.,-+' ", min_size=1, max_size=12), st.sampled_from(LOCALES))
+def test_the_fast_path_reads_as_babel_does(text, locale):
+    """Figures in the usual shape are read without babel (speed); they must read exactly as babel reads them."""
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    from reconcile.numbers import _usual_shape
+
+    if not _usual_shape(locale).match(text):
+        return
+    try:
+        expected = float(parse_decimal(text, locale.replace("-", "_"), strict=True))
+    except NumberFormatError:
+        expected = None
+    reading = read_number(text, locale)
+    assert expected is not None and not isinstance(reading, str) and reading.low == expected
