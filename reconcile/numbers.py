@@ -270,6 +270,13 @@ def _range(text: str, tag: str, languages: tuple[str, ...]) -> Reading | str | N
 @lru_cache(maxsize=65536)
 def read_number(text: str, locale: str = DEFAULT_LOCALE, bounds: bool = True) -> Reading | str:
     """One claimed value -> its Reading, or the reason it is not a number in this locale."""
+    reading = _read(text, locale, bounds)
+    if isinstance(reading, Reading) and not (reading.low < INF and reading.high > -INF):
+        return "a number too large for a 64-bit float"
+    return reading
+
+
+def _read(text: str, locale: str, bounds: bool) -> Reading | str:
     folded = _fold(text)
     if _PLAIN.match(folded):
         return Reading(float(folded), float(folded))

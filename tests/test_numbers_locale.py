@@ -46,7 +46,8 @@ def test_reading_figures_words_and_bounds(text, locale, expected):
     ("12,00", "en", "did you mean 1,200 or 12?"),
     ("1.200,5", "en", "not a number in locale en (written like 1,234,567.5"),
     ("n/a", "de", "not a number in locale de (written like 1.234.567,5"),
-    ("nan", "en", "not a finite number"),
+    ("nan", "en", "not a finite number"), ("inf", "en", "not a finite number"),
+    ("1e400", "en", "too large"), ("1" + "0" * 400, "en", "too large"), ("more than 1e400", "en", "too large"),
     ("300-200", "en", "not a number"),
     ("between two hundred and fifty and three hundred", "en", "an ambiguous range: it reads as 200 to 5300 or 250 to 300"),
 ])
