@@ -234,3 +234,19 @@ def test_the_fast_path_reads_as_babel_does(text, locale):
         expected = None
     reading = read_number(text, locale)
     assert expected is not None and not isinstance(reading, str) and reading.low == expected
+
+
+def test_bounds_through_the_command_line_explain_and_partitions(tmp_path):
+    rows = [["a", "x", "n", "more than 200", T], ["b", "x", "n", "250", T], ["c", "x", "n", "at most 300", T],
+            ["d", "x", "n", "150", T], ["a", "z", "n", "more than 5", T], ["d", "z", "n", "over 5", T]]
+    feed = write_csv(tmp_path / "feed.csv", rows)
+    rules = write_rules(tmp_path / "rules.yaml", "version: 1\nattributes:\n  n: {kind: numeric}\n")
+    assert cli("run", feed, "--rules", rules, "-o", tmp_path / "one", "-q")[0] == 0
+    assert cli("run", feed, "--rules", rules, "-o", tmp_path / "three", "--partitions", "3", "-q")[0] == 0
+    one = (tmp_path / "one" / "verdicts.csv").read_text()
+    assert one == (tmp_path / "three" / "verdicts.csv").read_text()  # the pairs are cut with their items
+    verdicts = pd.read_csv(tmp_path / "one" / "verdicts.csv", dtype=str, keep_default_na=False).set_index("subject")
+    assert verdicts.loc["x", "value"] == "250" and verdicts.loc["z", "value"] in ("more than 5", "over 5")
+    code, out, _ = cli("explain", tmp_path / "one", "x", "n")
+    assert code == 0
+    assert "value 'more than 200': posterior" in out and "a bound or range: P(the truth lies inside it)" in out
