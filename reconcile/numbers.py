@@ -206,8 +206,13 @@ def _words(text: str, languages: tuple[str, ...]) -> Decimal | None:
 def _amount(text: str, tag: str) -> Decimal | str:
     """A figure, possibly followed by a scale word ('1.5 million', 'zwei Millionen')."""
     text = text.strip()
+    if text.startswith("+"):  # a plus sign changes nothing (babel's strict reading refuses it before groups)
+        text = text[1:].lstrip()
     if _PLAIN.match(text):
         return Decimal(text)
+    if _usual_shape(tag).match(text):
+        group, decimal = _symbols(tag)[:2]
+        return Decimal(text.replace(group, "").replace(decimal, "."))
     value = _figure(text, tag)
     if isinstance(value, Decimal):
         return value
@@ -284,10 +289,7 @@ def _read(text: str, locale: str, bounds: bool) -> Reading | str:
     if _usual_shape(locale).match(folded):
         x = float(folded.replace(group, "").replace(decimal, "."))
         return Reading(x, x)
-    value = _amount(folded, locale)
-    if isinstance(value, Decimal):
-        return Reading(float(value), float(value))
-    phrase = _strip_phrase(folded, languages)
+    phrase = _strip_phrase(folded, languages)  # before babel: cheaper than failing to read it as a figure
     if phrase is not None:
         kind, rest = phrase
         inner = _amount(rest, locale)
@@ -295,7 +297,10 @@ def _read(text: str, locale: str, bounds: bool) -> Reading | str:
             reading = _bound(kind, float(inner))
             if reading.is_point or bounds:
                 return reading
-            return ("a bound, not one figure (this attribute takes figures only: `bounds: false`)")
+            return "a bound, not one figure (this attribute takes figures only: `bounds: false`)"
+    value = _amount(folded, locale)
+    if isinstance(value, Decimal):
+        return Reading(float(value), float(value))
     reading = _range(folded, locale, languages)
     if isinstance(reading, str):
         return reading
