@@ -23,6 +23,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 INF = math.inf
 DEFAULT_LOCALE = "en"
@@ -117,7 +121,7 @@ def format_number(x: float) -> str:
 
 
 @lru_cache(maxsize=256)
-def _locale(tag: str):
+def _locale(tag: str) -> Locale:
     from babel import Locale
 
     return Locale.parse(tag.replace("-", "_"))
@@ -181,8 +185,8 @@ def _figure(text: str, tag: str) -> Decimal | str:
             return value
         complaint = "not a finite number"
     except NumberFormatError as exc:
-        complaint = "did you mean " + " or ".join(exc.suggestions) + "?" if getattr(exc, "suggestions", None) \
-            else ""
+        suggestions = getattr(exc, "suggestions", None) or []
+        complaint = "did you mean " + " or ".join(suggestions) + "?" if suggestions else ""
     except InvalidOperation:
         complaint = ""
     words = _words(text, languages)
@@ -301,12 +305,12 @@ def _read(text: str, locale: str, bounds: bool) -> Reading | str:
     value = _amount(folded, locale)
     if isinstance(value, Decimal):
         return Reading(float(value), float(value))
-    reading = _range(folded, locale, languages)
-    if isinstance(reading, str):
-        return reading
-    if reading is not None:
-        if reading.is_point or bounds:
-            return reading
+    span = _range(folded, locale, languages)
+    if isinstance(span, str):
+        return span
+    if span is not None:
+        if span.is_point or bounds:
+            return span
         return "a range, not one figure (this attribute takes figures only: `bounds: false`)"
     hint = f"; {value}" if value else ""
     also = "; nor a bound or range such as 'more than 200' or '200-300'" if bounds else ""

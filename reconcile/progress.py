@@ -31,7 +31,7 @@ class _Bars:
         self.stream = stream
         self.progress: Any = None
         self.tasks: dict[str, Any] = {}
-        self.swapped: list[tuple[logging.StreamHandler, Any]] = []
+        self.swapped: list[tuple[logging.StreamHandler[Any], Any]] = []
 
     def task(self, name: str, total: float | None, new_step: bool = False) -> Any:
         """The bar named `name`, made on first use; a new step of the command first completes the bars of
@@ -127,7 +127,7 @@ def phase(name: str, total: float | None = None) -> Iterator[_Bar]:
             _bars.finish(name)
 
 
-def track(items: Iterable, name: str, total: float | None = None) -> Iterator:
+def track(items: Iterable[Any], name: str, total: float | None = None) -> Iterator[Any]:
     """Iterate over `items`, advancing a bar named `name` (of `total` steps, or len(items) when it has one)."""
     if _bars is None:
         yield from items

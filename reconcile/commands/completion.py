@@ -18,7 +18,7 @@ _FOLDERS = {"dir"}
 _OUT_IS_FOLDER = {"run", "synth", "explain", "evaluate", "graph"}
 
 
-def add_arguments(p) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("shell", choices=SHELLS, help="the shell to complete in (bash: add the eval line to ~/.bashrc; "
                    "zsh: write the output to a file named _reconcile in a folder of your $fpath)")
 
@@ -36,7 +36,7 @@ def _mark_paths(parser: argparse.ArgumentParser, command: str = "") -> None:
             action.complete = shtab.FILE  # type: ignore[attr-defined]
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     import shtab
 
     from ..cli import build_parser, load_commands

@@ -26,6 +26,9 @@ once, on the distinct candidates of the items that have a bound, from the candid
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -46,7 +49,7 @@ def _intervals(keys: np.ndarray) -> tuple[np.ndarray, ...]:
     return low, high, low_open, high_open, np.array([bool(r and not r.is_point) for r in readings])
 
 
-def bound_pairs(cands: pd.DataFrame, item_attr: np.ndarray, attributes, rules: Rules
+def bound_pairs(cands: pd.DataFrame, item_attr: np.ndarray, attributes: Iterable[object], rules: Rules
                 ) -> tuple[np.ndarray, np.ndarray] | None:
     """(descendant, ancestor) candidate pairs: figures and narrower bounds inside each bound of their item."""
     eligible, tol_abs, tol_rel = [], [], []
@@ -88,8 +91,11 @@ def bound_pairs(cands: pd.DataFrame, item_attr: np.ndarray, attributes, rules: R
     return desc[inside].astype(np.int64), anc[inside].astype(np.int64)
 
 
-def with_bound_pairs(hierarchy: tuple, cands: pd.DataFrame, item_attr: np.ndarray, attributes, rules: Rules
-                     ) -> tuple:
+Pairs = tuple[Any, Any, Any]  # (descendant, ancestor, depth) arrays, or three None: no value hierarchy
+
+
+def with_bound_pairs(hierarchy: Pairs, cands: pd.DataFrame, item_attr: np.ndarray, attributes: Iterable[object],
+                     rules: Rules) -> tuple[Any, Any, Any, Any]:
     """The value hierarchy's (descendant, ancestor, depth) with the bounds' pairs added (depth: the number of
     ancestors), and the support per pair (None when there are no bounds: the hierarchy's default)."""
     pairs = bound_pairs(cands, item_attr, attributes, rules)
