@@ -1,9 +1,9 @@
 """Command-line entry point: `reconcile <command> ...`.
 
 Conventions shared by every command: results on standard output, messages and progress on standard error
-(through `logging`; `-q` keeps only errors, `-v` adds detail), `-o/--out` names what a command writes, `-`
-stands for standard input or output where a command says so, defaults are shown in `--help`, and a closed
-pipe (`reconcile explain ... | head`) ends the command quietly.
+(through `logging`; `-q` keeps only errors, `-v` adds detail; progress bars only when standard error is a
+terminal), `-o/--out` names what a command writes, `-` stands for standard input or output where a command says
+so, defaults are shown in `--help`, and a closed pipe (`reconcile explain ... | head`) ends the command quietly.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 
-from . import __version__
+from . import __version__, progress
 from .commands import COMMANDS
 from .errors import EXIT_INTERNAL, ReconcileError
 from .textsafe import escape_control
@@ -109,14 +109,18 @@ def _crash_log(args, text: str) -> str:
     return path
 
 
+def load_commands() -> dict:
+    return {name: _load(name) for name in COMMANDS}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    modules = {name: _load(name) for name in COMMANDS}
-    parser = build_parser(modules)
+    parser = build_parser(load_commands())
     args = parser.parse_args(argv)
     configure_logging(args.quiet, args.verbose)
     try:
-        code = int(args._module.run(args) or 0)
+        with progress.enabled():  # bars on standard error when it is a terminal (reconcile/progress.py)
+            code = int(args._module.run(args) or 0)
         sys.stdout.flush()
         return code
     except BrokenPipeError:

@@ -65,10 +65,13 @@ def _conflicts(problem, prob, reliability, verdicts, first, skip) -> pd.DataFram
     winners[verdicts["_cand"].to_numpy()] = True
     a_item = part.cand_item[part.assert_cand]
     losing = ~winners[part.assert_cand]
+    agrees = None  # (candidate ids) -> whether each is an ancestor or descendant of its item's verdict
     if part.imply_desc is not None and len(part.imply_desc):  # an ancestor or descendant of the verdict agrees
         top = np.full(part.n_items, -1)
         top[verdicts["_item"].to_numpy()] = verdicts["_cand"].to_numpy()
-        losing &= ~related(part.imply_desc, part.imply_anc, part.n_cands)(top[a_item], part.assert_cand)
+        test = related(part.imply_desc, part.imply_anc, part.n_cands)
+        agrees = lambda c: test(top[part.cand_item[c]], c)  # noqa: E731
+        losing &= ~agrees(part.assert_cand)
     credible = part.assert_w * reliability[part.sa]  # per (source, attribute)
     severity = np.bincount(a_item[losing], weights=credible[losing], minlength=part.n_items)
     items = np.flatnonzero((severity > 0) & ~skip)
@@ -86,6 +89,8 @@ def _conflicts(problem, prob, reliability, verdicts, first, skip) -> pd.DataFram
     _, competing = seg_join(part.cand_item[cands], desc, "; ", len(cands))  # complete: the CSV is the record
     best_loser = np.zeros(part.n_items)
     lose_c = cands[~winners[cands]]
+    if agrees is not None:  # a coarser value that contains the verdict ("more than 200" for 250) is no rival
+        lose_c = lose_c[~agrees(lose_c)]
     np.maximum.at(best_loser, part.cand_item[lose_c], prob[lose_c])
     # losing sources per item, each once, in name order (source ids follow names)
     la = np.flatnonzero(losing & involved[a_item])

@@ -11,6 +11,14 @@ EXPLAIN_COLUMNS = ["value", "posterior", "chosen", "source", "reliability", "spe
                    "copies", "vote", "published_at", "quote"]
 
 
+def _is_bound(key: str) -> bool:
+    """A numeric bound or range ("more than 200" has the key '>200'; reconcile/solve/bounds.py)."""
+    from .numbers import reading_of_key
+
+    reading = reading_of_key(key) if key[:1] in "<>[(" else None
+    return reading is not None and not reading.is_point
+
+
 def load_run(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     from .outputs.atomic import result_dir
     from .outputs.csvsafe import restore
@@ -92,6 +100,8 @@ def render(claims: pd.DataFrame, verdicts: pd.DataFrame, subject: str, attribute
             first = claims_v.iloc[0]
             total = claims_v.drop_duplicates("source")["vote"].sum()
             mark = "chosen" if bool(first["chosen"]) else "not chosen"
+            if _is_bound(str(value)):
+                mark += "; a bound or range: P(the truth lies inside it); its votes support the figures inside it"
             lines.append(f"  value {first['value']!r}: posterior {float(first['posterior']):.3f} ({mark}); "
                          f"votes {total:+.3f} from {claims_v['source'].nunique()} source(s)")
             for _, c in claims_v.iterrows():

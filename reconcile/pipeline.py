@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import progress
 from .contradictions import find_contradictions, sort_contradictions
 from .errors import FeedError, UsageError
 from .feed.read import read_table
@@ -279,7 +280,7 @@ def load_feeds(paths: list[str | Path], rules: Rules, as_of=None, published_at=N
     """Read and validate feed files. Article feeds are turned into claims by extraction first."""
     frames, extraction = [], None
     articles = [p for p in map(Path, paths) if _is_article_feed(p)]
-    for path in map(Path, paths):
+    for path in progress.track([Path(p) for p in paths], "reading feeds"):
         if path not in articles:
             frames.append(read_table(path))
     if articles:
@@ -295,7 +296,8 @@ def load_feeds(paths: list[str | Path], rules: Rules, as_of=None, published_at=N
             frames.append(claims)
     if not frames:
         raise FeedError("the article feed(s) gave no claims: " + ", ".join(map(str, articles)))
-    return validate(frames, rules, _as_timestamp(as_of)), extraction
+    with progress.phase("validating claims"):
+        return validate(frames, rules, _as_timestamp(as_of)), extraction
 
 
 def _is_article_feed(path: Path) -> bool:

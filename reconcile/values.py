@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .numbers import DEFAULT_LOCALE, format_number, read_number
 from .rules.model import AttributeRule
 
 _SPACE = re.compile(r"\s+")
@@ -70,7 +71,7 @@ class Canonical:
     """Per raw value: the key claims are matched on, a number for numeric kinds, and why a value is invalid."""
 
     key: pd.Series  # str
-    number: pd.Series | None  # float64, numeric / time kinds only
+    number: pd.Series | None  # float64, numeric / time kinds only; NaN for a bound or range ("more than 200")
     invalid: pd.Series  # str reason, "" when valid
 
 
@@ -83,14 +84,6 @@ def _vocabulary(rule: AttributeRule) -> dict[str, str]:
     return table
 
 
-def _parse_number(text: str) -> float:
-    cleaned = text.strip().replace(",", "").replace("_", "")
-    try:
-        return float(cleaned)
-    except ValueError:
-        return float("nan")
-
-
 def _parse_time_of_day(text: str) -> float:
     match = _TIME.match(text)
     if not match:
@@ -99,10 +92,6 @@ def _parse_time_of_day(text: str) -> float:
     if h > 23 or m > 59 or s > 59:
         return float("nan")
     return float(h * 3600 + m * 60 + s)
-
-
-def _format_number(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
 
 
 def _format_time_of_day(seconds: float) -> str:
@@ -139,11 +128,23 @@ def canonicalise_unique(raw: pd.Series, rule: AttributeRule) -> Canonical:
             key = raw.map(person_names)
         empty = key.astype(str).str.len() == 0
         invalid[empty & (invalid == "")] = "value is empty after matching (no name or word in it)"
-    elif kind == "numeric":
-        number = raw.map(_parse_number).astype("float64")
-        bad = ~np.isfinite(number)
-        invalid[bad] = "not a number"
-        key = number.map(_format_number).where(~bad, "")
+    elif kind == "numeric":  # figures in the rule's locale, words, bounds and ranges (numbers.py)
+        text = raw.to_numpy(dtype=object)
+        values, keys, reasons = np.full(len(text), np.nan), np.full(len(text), "", dtype=object), \
+            np.full(len(text), "", dtype=object)
+        plain = raw.str.fullmatch(r"[+-]?\d{1,15}").to_numpy(dtype=bool)  # the same in every locale: vectorised
+        values[plain] = text[plain].astype("int64")
+        keys[plain] = values[plain].astype("int64").astype(str)
+        for i in np.flatnonzero(~plain):
+            reading = read_number(text[i], rule.locale or DEFAULT_LOCALE, rule.bounds)
+            if isinstance(reading, str):
+                reasons[i] = reading
+            else:
+                keys[i] = reading.key()
+                values[i] = reading.low if reading.is_point else np.nan
+        number = pd.Series(values, index=raw.index, dtype="float64")
+        key = pd.Series(keys, index=raw.index, dtype=object)
+        invalid = pd.Series(reasons, index=raw.index, dtype=object)
     elif kind == "time_of_day":
         number = raw.map(_parse_time_of_day).astype("float64")
         bad = number.isna()

@@ -9,4 +9,4 @@
 `reconcile check` does not pay for pandas/pyarrow imports it does not need.
 """
 COMMANDS = ["run", "init", "decide", "diff", "state", "check", "explain", "evaluate", "calibrate", "graph", "extract",
-            "synth", "schema"]
+            "synth", "schema", "completion"]

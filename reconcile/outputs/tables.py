@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
+from .. import __version__, progress
 from ..pipeline import Result, peak_mib
 from .atomic import sha256_file, staged_output
 from .csvsafe import neutralise_table
@@ -40,10 +40,12 @@ def _csv(frame: pd.DataFrame, path: Path) -> None:
         columns.append(column)
     table = neutralise_table(pa.table(columns, names=table.column_names))  # formulas never run in a spreadsheet
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed", include_header=True))
+    progress.tick("writing outputs")
 
 
 def _parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+    progress.tick("writing outputs")
 
 
 def write_result(result: Result, out_dir: str | Path, inputs: list[str | Path], rules_files: list[Path],
@@ -52,6 +54,7 @@ def write_result(result: Result, out_dir: str | Path, inputs: list[str | Path], 
     import time
 
     started = time.perf_counter()
+    progress.begin("writing outputs")
     with staged_output(out_dir) as stage:
         _csv(result.verdicts, stage.path("verdicts.csv"))
         _parquet(result.verdicts, stage.path("verdicts.parquet"))
@@ -65,6 +68,7 @@ def write_result(result: Result, out_dir: str | Path, inputs: list[str | Path], 
             _csv(result.timeline, stage.path("timeline.csv"))
         _parquet(result.claims, stage.path("claims.parquet"))
         write_reports(result, stage, rules_files, rules_summary)  # report.md and report.html
+        progress.tick("writing outputs")
         f = result.fit
         run = {
             "reconcile_version": __version__,

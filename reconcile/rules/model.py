@@ -49,6 +49,18 @@ def _positive(value: float | None) -> float | None:
 Probability = Annotated[float, Field(gt=0.0, lt=1.0)]
 
 
+def _known_locale(value: str) -> str:
+    from ..numbers import check_locale  # babel's CLDR data
+
+    return check_locale(value)
+
+
+LocaleTag = Annotated[str, AfterValidator(_known_locale), WithJsonSchema({
+    "type": "string", "pattern": r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$",
+    "description": "a BCP-47 language tag known to CLDR: en, en-GB, de, de-CH, fr, pt-BR, ...",
+})]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -144,6 +156,16 @@ class AttributeRule(Strict):
         default=None, description="prior for every source's claims on this attribute (a source's own "
         "sources.priors.<name>.attributes entry wins)",
     )
+    locale: LocaleTag | None = Field(
+        default=None, description="numeric: the locale figures are written in, a BCP-47 tag (en, de, de-CH, fr, "
+        "pt-BR): '1.200,5' is 1200.5 in de and '1,200.5' in en; figures are parsed strictly (babel), words ('two "
+        "hundred') too; unset: defaults.locale",
+    )
+    bounds: bool = Field(
+        default=True, description="numeric: a claim may be a bound or a range ('more than 200', 'at most 50', "
+        "'200+', '200-300', 'between 200 and 300'); it partially supports every figure inside it and conflicts "
+        "with the figures outside (like a coarser value in a hierarchy); false: such claims are rejected",
+    )
     change_every: Annotated[Duration | None, AfterValidator(_positive)] = Field(
         default=None,
         description="time model: the state changes on average once every this long (e.g. '2d' for control of a "
@@ -172,6 +194,8 @@ class AttributeRule(Strict):
             raise ValueError("closed: true needs a `values` vocabulary")
         if self.kind != "numeric" and (self.equivalence.absolute or self.equivalence.relative):
             raise ValueError(f"equivalence.absolute/relative apply to numeric attributes, not {self.kind}")
+        if self.kind != "numeric" and {"locale", "bounds"} & self.model_fields_set:
+            raise ValueError(f"locale and bounds apply to numeric attributes, not {self.kind}")
         if self.kind not in ("datetime", "time_of_day") and self.equivalence.tolerance:
             raise ValueError(f"equivalence.tolerance applies to datetime and time_of_day attributes, not {self.kind}")
         return self
@@ -186,6 +210,10 @@ class Defaults(Strict):
         "is usual in this feed rather than from a fixed number)",
     )
     strength: float = Field(default=4.0, gt=0)
+    locale: LocaleTag = Field(
+        default="en", description="the locale numbers are written in (a BCP-47 tag such as en, de, de-CH, fr), "
+        "for every numeric attribute without a `locale` of its own: '1.200' is 1200 in de and 1.2 in en",
+    )
     attribute_strength: float = Field(
         default=10.0, gt=0, description="per-attribute reliability: what a source's prior and its other attributes "
         "say about it counts as this many pseudo-claims on each attribute (plus the strength of its prior; never "
@@ -317,4 +345,7 @@ class Rules(Strict):
         return v
 
     def attribute_rule(self, name: str) -> AttributeRule:
-        return self.attributes.get(name, self.defaults.attribute)
+        rule = self.attributes.get(name, self.defaults.attribute)
+        if rule.locale is None and rule.kind == "numeric":  # the feed's locale, from defaults
+            rule = rule.model_copy(update={"locale": self.defaults.locale})
+        return rule

@@ -39,7 +39,7 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.
     vote = part.w_log_n + part.assert_w * logit[part.sa]
     score = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands)
     if part.imply_desc is not None and len(part.imply_desc):  # value hierarchy: ancestors' claims support v
-        score = score + ancestor_support(score, part.imply_desc, part.imply_anc)
+        score = score + ancestor_support(score, part.imply_desc, part.imply_anc, part.imply_support)
     score = score / temperature
     # single-valued items: softmax over observed candidates plus the unobserved values
     m = np.maximum(seg_max(score, part.item_start), 0.0)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..rules.model import Rules
 from . import text
+from .bounds import with_bound_pairs
 from .segments import dense_rank
 
 
@@ -38,6 +39,7 @@ class Partition:
     sa_source: np.ndarray | None = None  # int64, per (source, attribute) id: its source (the same in every partition)
     imply_desc: np.ndarray | None = None  # int64, value hierarchies: (descendant, ancestor) candidate pairs
     imply_anc: np.ndarray | None = None
+    imply_support: np.ndarray | None = None  # float64 per pair: share of the ancestor's votes (None: hierarchy's)
 
     @property
     def n_items(self) -> int:
@@ -128,7 +130,7 @@ def _group_tolerance(claims: pd.DataFrame, item: np.ndarray, key: np.ndarray, ru
         tol_rel = eq.relative if rule.kind == "numeric" else 0.0
         if not (tol_abs or tol_rel):
             continue
-        rows = np.flatnonzero(attr_codes == code)
+        rows = np.flatnonzero((attr_codes == code) & ~np.isnan(number))  # bounds ("more than 200") stay apart
         # distinct (item, value) pairs with their claim counts
         pair_keys, pair_of_row = dense_rank(item[rows] * (int(key.max()) + 1) + key[rows])
         counts = np.bincount(pair_of_row, minlength=len(pair_keys))
@@ -255,10 +257,11 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
         "attribute": text.column(text.take(claims["attribute"].cat.categories, item_attr))})
     # (source, attribute) pairs: the unit of per-attribute reliability
     sa_keys, a_sa = dense_rank(a_source * n_attr + item_attr[a_item])
-    desc, anc, depth = _hierarchy_pairs(claims, cands, item_attr, rules)
+    desc, anc, depth, support = with_bound_pairs(_hierarchy_pairs(claims, cands, item_attr, rules), cands, item_attr,
+                                        claims["attribute"].cat.categories, rules)
     part = Partition(a_source, a_cand, a_w, cand_item, item_start, n_false, multi, len(sources),
                      np.bincount(pair_item, minlength=n_items), a_sa, (sa_keys // n_attr).astype(np.int64),
-                     desc, anc)
+                     desc, anc, support)
     return Problem(part=part, claims=claims, items=items_df, cands=cands, sources=sources,
                    pair_of_assert=pair_of_assert, pair_source=pairs // max(n_items, 1), pair_item=pair_item,
                    pair_cands=pair_cands, sa_attribute=(sa_keys % n_attr).astype(np.int64),

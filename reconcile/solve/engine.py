@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from .. import progress
 from ..errors import UsageError
 from ..rules.model import CopyingRules, SolverRules
 from . import copying as copy_model
@@ -69,6 +70,7 @@ def split(part: Partition, n_parts: int) -> list[tuple[int, Partition]]:
     if has_pairs:
         by_desc = np.argsort(part.imply_desc, kind="stable")
         i_desc, i_anc = part.imply_desc[by_desc], part.imply_anc[by_desc]
+        i_sup = None if part.imply_support is None else part.imply_support[by_desc]
     out = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         c_lo = int(part.item_start[lo])
@@ -84,6 +86,7 @@ def split(part: Partition, n_parts: int) -> list[tuple[int, Partition]]:
             assert_sa=a_sa[a_lo:a_hi], sa_source=part.source_of_sa,
             imply_desc=i_desc[p_lo:p_hi] - c_lo if has_pairs else None,
             imply_anc=i_anc[p_lo:p_hi] - c_lo if has_pairs else None,
+            imply_support=i_sup[p_lo:p_hi] if has_pairs and i_sup is not None else None,
         )))
     return out
 
@@ -179,6 +182,7 @@ def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stat
             updated_sa = np.where(np.isnan(fixed_sa), updated_sa, fixed_sa)
         change = float(max(np.max(np.abs(updated - reliability), initial=0.0),
                            np.max(np.abs(updated_sa - sa_rel), initial=0.0)))
+        progress.tick("solver: EM iterations", info=f"reliability change {change:.1e}")
         reliability, sa_rel = updated, updated_sa
         if module.ITERATIVE and change < rules.tolerance:
             converged = True

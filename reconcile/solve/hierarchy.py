@@ -88,9 +88,13 @@ def implication_pairs(cand_item: np.ndarray, cand_key: np.ndarray, hierarchical:
     return np.asarray(desc, dtype=np.int64), np.asarray(anc, dtype=np.int64), depth
 
 
-def ancestor_support(own: np.ndarray, desc: np.ndarray, anc: np.ndarray) -> np.ndarray:
-    """Extra score of each candidate from the claims of its ancestors (TDH: partial support)."""
-    return ANCESTOR_SUPPORT * np.bincount(desc, weights=own[anc], minlength=len(own))
+def ancestor_support(own: np.ndarray, desc: np.ndarray, anc: np.ndarray, support: np.ndarray | None = None
+                     ) -> np.ndarray:
+    """Extra score of each candidate from the claims of its ancestors (TDH: partial support; `support` per pair,
+    e.g. 1 for a numeric bound, solve/bounds.py; default ANCESTOR_SUPPORT)."""
+    if support is None:
+        return ANCESTOR_SUPPORT * np.bincount(desc, weights=own[anc], minlength=len(own))
+    return np.bincount(desc, weights=own[anc] * support, minlength=len(own))
 
 
 def subtree_probability(prob: np.ndarray, desc: np.ndarray, anc: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from .. import progress
 from ..rules.model import Rules
 from ..solve.arrays import Partition, Problem
 from ..solve.engine import fit
@@ -105,6 +106,7 @@ class TimeModel:
         started = time.perf_counter()
         support = self.model.support(reliability)
         self.iterations += 1
+        progress.tick("time model: EM iterations")
         log.log(self._level, "time model: EM iteration %d in %.1f s", self.iterations, time.perf_counter() - started)
         w = self.model.weight
         src = self.model.src
