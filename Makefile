@@ -1,6 +1,6 @@
 # Two commands do the whole set-up on a fresh machine:
 #   make run    -> installs into .venv, then reconciles the bundled seed articles into out/seed
-#   make test   -> installs into .venv (with test extras), then runs the test suite
+#   make test   -> installs into .venv (with the test and spark extras), then runs the test suite
 PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
@@ -11,7 +11,7 @@ STAMP   = $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,spark]'
 	touch $(STAMP)
 
 install: $(STAMP)

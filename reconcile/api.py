@@ -22,21 +22,56 @@ def load_rules(path: str | Path | None = None) -> Rules:
 
 
 def reconcile(claims: pd.DataFrame, rules: Rules | None = None, *, as_of: Any = None,
-              solver: str | None = None) -> Result:
-    """Reconcile a DataFrame of claims (columns source, subject, attribute, value, ...; values as text)."""
+              solver: str | None = None, engine: Any = None, spark_master: str | None = None) -> Result:
+    """Reconcile a DataFrame of claims (columns source, subject, attribute, value, ...; values as text).
+
+    `claims` may be a pandas DataFrame or a Spark DataFrame (collected to the driver through Arrow; the fit then
+    runs on its Spark session unless `engine` says otherwise). `engine`: "pandas" (in process, the default),
+    "spark" (a session on `spark_master`, stopped afterwards) or a `reconcile.engines.Engine` you own."""
     from .pipeline import reconcile_frame
 
-    return reconcile_frame(claims, rules if rules is not None else load_rules(), as_of=as_of, solver=solver)
+    if _is_spark_frame(claims):
+        if engine is None:
+            from .engines.spark import SparkEngine
+
+            engine = SparkEngine(session=claims.sparkSession)
+        claims = claims.toArrow().to_pandas()
+    with _engine(engine, spark_master) as chosen:
+        return reconcile_frame(claims, rules if rules is not None else load_rules(), as_of=as_of, solver=solver,
+                               engine=chosen)
 
 
 def reconcile_files(feeds: list[str | Path], rules: Rules | None = None, *, as_of: Any = None,
-                    solver: str | None = None) -> Result:
-    """Read and reconcile feed files (CSV, CSV.gz, TSV, JSON Lines, Parquet, article text) as `reconcile run`."""
+                    solver: str | None = None, engine: Any = None, spark_master: str | None = None) -> Result:
+    """Read and reconcile feed files (CSV, CSV.gz, TSV, JSON Lines, Parquet, article text) as `reconcile run`;
+    `engine` and `spark_master` as in `reconcile`."""
     from .pipeline import load_feeds, solve
 
     rules = rules if rules is not None else load_rules()
     table, extraction = load_feeds(list(feeds), rules, as_of)
-    return solve(table, rules, solver, extraction=extraction)
+    with _engine(engine, spark_master) as chosen:
+        return solve(table, rules, solver, extraction=extraction, engine=chosen)
+
+
+def _is_spark_frame(claims: Any) -> bool:
+    return type(claims).__module__.startswith("pyspark.sql") and hasattr(claims, "toArrow")
+
+
+class _engine:
+    """An engine for one call: made from a name (and closed afterwards), or the caller's own (left open)."""
+
+    def __init__(self, engine: Any, master: str | None):
+        from .engines import Engine, make_engine
+
+        self.owned = not isinstance(engine, Engine)
+        self.engine = make_engine(engine, master=master)
+
+    def __enter__(self):
+        return self.engine
+
+    def __exit__(self, *exc) -> None:
+        if self.owned:
+            self.engine.close()
 
 
 def write_result(result: Result, out_dir: str | Path, *, inputs: list[str | Path] | None = None,

@@ -73,10 +73,11 @@ def _as_timestamp(as_of) -> pd.Timestamp | None:
 
 def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partitions: int = 1,
           timings: dict | None = None, extraction: dict | None = None, decisions=None,
-          carried: pd.DataFrame | None = None) -> Result:
+          carried: pd.DataFrame | None = None, engine=None) -> Result:
     """Fit the model on validated claims. `extraction` (stats of an article feed) may carry text-level
     evidence that outlets copy each other (`source_overlap`). `decisions` (a DecisionsFile) are honoured;
-    `carried` (source, attribute, a, b) is what earlier runs learned, added to the priors (reconcile/state)."""
+    `carried` (source, attribute, a, b) is what earlier runs learned, added to the priors (reconcile/state).
+    `engine` (a `reconcile.engines.Engine`; default in process) runs the fit's kernel over the partitions."""
     timings = {} if timings is None else timings
     name = solver or rules.solver.name
     solver_module(name)  # unknown solver: a usage error before any work
@@ -117,7 +118,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                                                           + priors["rule_strength"].to_numpy()[part.source_of_sa]),
                          pooled=priors["pooled"].to_numpy(), fixed=fixed if np.isfinite(fixed).any() else None,
                          fixed_sa=fixed_sa if np.isfinite(fixed_sa).any() else None, rejected_pairs=rejected,
-                         carried_ab=(priors["carried_a"].to_numpy(), priors["carried_b"].to_numpy()))
+                         carried_ab=(priors["carried_a"].to_numpy(), priors["carried_b"].to_numpy()), engine=engine)
         copies = copy_model.copies_table(result_fit.pairs, attributed, problem.sources, rules.copying.threshold,
                                          from_text)
         if time_model is not None:
@@ -263,7 +264,8 @@ def _time_modelled(rules: Rules, problem: Problem) -> bool:
                for a in problem.items["attribute"].unique())
 
 
-def reconcile_frame(claims: pd.DataFrame, rules: Rules, as_of=None, solver: str | None = None) -> Result:
+def reconcile_frame(claims: pd.DataFrame, rules: Rules, as_of=None, solver: str | None = None, engine=None
+                    ) -> Result:
     """Reconcile a DataFrame of claims (canonical or mapped columns; values as text)."""
     if not isinstance(claims, pd.DataFrame):
         raise UsageError(f"reconcile_frame needs a pandas DataFrame, not {type(claims).__name__}")
@@ -273,7 +275,7 @@ def reconcile_frame(claims: pd.DataFrame, rules: Rules, as_of=None, solver: str 
     frame.attrs["read_rejects"] = bad
     if not len(frame) and not len(bad):
         raise FeedError("(dataframe): the DataFrame has no rows")
-    return solve(validate([frame], rules, as_of), rules, solver)
+    return solve(validate([frame], rules, as_of), rules, solver, engine=engine)
 
 
 def load_feeds(paths: list[str | Path], rules: Rules, as_of=None, published_at=None) -> tuple[ClaimsTable, dict | None]:

@@ -13,7 +13,7 @@ log = logging.getLogger("reconcile")
 
 NAME = "run"
 HELP = "reconcile claim feeds (CSV, CSV.gz, JSON Lines, Parquet, or article text) into verdicts and a report"
-ENGINES = ("pandas",)
+ENGINES = ("pandas", "spark")
 
 
 def add_arguments(p) -> None:
@@ -28,9 +28,12 @@ def add_arguments(p) -> None:
     p.add_argument("--as-of", dest="as_of", help="ISO 8601 time with zone, e.g. 2021-07-07T23:59:59Z; claims "
                    "published later are excluded; default: the latest publication time in the feed")
     p.add_argument("--solver", help="override the rules' solver: accu, majority or truthfinder")
-    p.add_argument("--engine", default="pandas", help="execution engine (pandas: in-process)")
+    p.add_argument("--engine", default="pandas", help="execution engine: pandas (in process) or spark "
+                   "(needs `pip install 'reconcile[spark]'` and Java 17+; see docs/spark.md)")
+    p.add_argument("--spark-master", dest="spark_master", help="with --engine spark: the Spark master, e.g. "
+                   "local[2] or spark://host:7077 (default: spark-submit's, else local[*])")
     p.add_argument("--partitions", type=int, default=1, help="cut the work into this many partitions of whole "
-                   "subjects (results are identical; for testing the partitioned kernel)")
+                   "subjects (results are identical; with --engine spark at least the cluster's parallelism)")
     p.add_argument("--decisions", help="analyst decisions to honour (YAML or CSV; see docs/decisions.md)")
     p.add_argument("--state", help="DuckDB state file: learned reliabilities carried from earlier runs, verdict "
                    "history, contradictions seen (created if missing; default: `state.path` in the rules)")
@@ -41,6 +44,7 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     from ..decisions import load_decisions
+    from ..engines import make_engine
     from ..errors import UsageError
     from ..outputs.tables import write_result
     from ..pipeline import load_feeds, peak_mib, solve
@@ -48,6 +52,8 @@ def run(args) -> int:
 
     if args.engine not in ENGINES:
         raise UsageError(f"unknown engine {args.engine!r}; available: {', '.join(ENGINES)}")
+    if args.spark_master is not None and args.engine != "spark":
+        raise UsageError("--spark-master needs --engine spark")
     if not args.out.strip():
         raise UsageError("--out is empty; give an output folder, e.g. --out out/")
     if args.partitions < 1:
@@ -79,15 +85,17 @@ def run(args) -> int:
 
         inputs = [("-", read) if given == "-" else given for given, read in zip(args.feeds, feeds)]
         state_path = args.state or loaded.rules.state.path
-        if state_path:
-            from ..state.daily import run_with_state
+        with make_engine(args.engine, master=args.spark_master) as engine:
+            if state_path:
+                from ..state.daily import run_with_state
 
-            result, run_id = run_with_state(state_path, args.state_wait, table, loaded, args, timings, extraction,
-                                            decisions, summary, feeds, inputs)
-            log.info(f"state {state_path}: recorded as run {run_id}")
-        else:
-            result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction, decisions)
-            write_result(result, args.out, inputs, loaded.files, loaded.digest, summary(result), args.engine)
+                result, run_id = run_with_state(state_path, args.state_wait, table, loaded, args, timings,
+                                                extraction, decisions, summary, feeds, inputs, engine)
+                log.info(f"state {state_path}: recorded as run {run_id}")
+            else:
+                result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction, decisions,
+                               engine=engine)
+                write_result(result, args.out, inputs, loaded.files, loaded.digest, summary(result), args.engine)
     c = result.counts
     status = result.verdicts["status"].value_counts()
     log.info(f"read {c['rows_read']} rows: {c['rows_accepted']} accepted, {c['rows_rejected']} rejected, "

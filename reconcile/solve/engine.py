@@ -1,9 +1,11 @@
-"""The in-process engine: cut the problem into partitions of whole items, map the solver kernel over them,
+"""The fit, written once: cut the problem into partitions of whole items, map the solver kernel over them,
 reduce the per-source statistics, update reliabilities, repeat until they stop moving.
 
-This loop is all an engine does; a distributed engine runs the same kernel functions on its own partitions
-(`posteriors`, `stats_probs`, `source_stats`, `copying.pair_statistics`, `copying.discounts` per partition;
-`update` and `copying.dependence` on the reduced sums).
+The data moves through an engine (`reconcile.engines`: numpy in process by default, or Spark): the kernel tasks
+below (`em_statistics`, `candidate_posteriors`, `dispersion_statistics`, `copy_statistics`) run per partition
+wherever the engine keeps it and call the kernel functions (`posteriors`, `stats_probs`, `source_stats`,
+`dispersion_stats`, `copying.pair_statistics`); `update`, `copying.dependence` and `copying.discounts` run on
+the driver on the reduced sums (the discounts need every assertion of the dependent pairs once per copy round).
 
 With copy detection on, the fit alternates: EM to convergence, estimate source dependence from the
 posteriors, discount the copies' weights, EM again from the current reliabilities (`copying.rounds` times).
@@ -20,6 +22,8 @@ from .. import progress
 from ..errors import UsageError
 from ..rules.model import CopyingRules, SolverRules
 from . import copying as copy_model
+from ..engines.base import Engine, Partitions
+from ..engines.local import LocalEngine
 from .arrays import Partition
 
 SOLVERS = ("accu", "majority", "truthfinder")
@@ -47,7 +51,9 @@ class Fit:
 
     def posteriors(self, temperature: float) -> np.ndarray:
         """The candidates' probabilities again, at another temperature (for calibration)."""
-        return _posteriors(self.parts, self.module, self.sa_reliability, len(self.cand_prob), temperature, self.rho)
+        local = LocalEngine()
+        parts = Partitions(self.parts, [0] * len(self.parts))  # item offsets matter to copy sampling only
+        return _posteriors(parts, self.module, self.sa_reliability, len(self.cand_prob), temperature, self.rho, local)
 
 
 def solver_module(name: str):
@@ -89,6 +95,35 @@ def split(part: Partition, n_parts: int) -> list[tuple[int, Partition]]:
             imply_support=i_sup[p_lo:p_hi] if has_pairs and i_sup is not None else None,
         )))
     return out
+
+
+# Kernel tasks: what an engine runs on one partition (module-level functions, so a distributed engine can ship
+# them by reference; the solver is passed by name).
+
+def em_statistics(p: Partition, item_offset: int, solver: str, sa_rel: np.ndarray):
+    """E-step statistics of one partition: per (source, attribute) expected right and total weight."""
+    module = solver_module(solver)
+    return module.source_stats(p, module.stats_probs(p, sa_rel))
+
+
+def candidate_posteriors(p: Partition, item_offset: int, solver: str, reliability: np.ndarray,
+                         temperature: float = 1.0, rho: float = 0.0) -> np.ndarray:
+    """P(candidate true) for the partition's candidates; with rho > 0 votes are divided by the design effect."""
+    module = solver_module(solver)
+    t = temperature * module.item_temperature(p, rho) if rho > 0 else temperature
+    return module.posteriors(p, reliability, t)
+
+
+def dispersion_statistics(p: Partition, item_offset: int, solver: str, reliability: np.ndarray) -> np.ndarray:
+    module = solver_module(solver)
+    return module.dispersion_stats(p, module.posteriors(p, reliability), reliability)
+
+
+def copy_statistics(p: Partition, item_offset: int, solver: str, sa_rel: np.ndarray, max_sources_per_item: int,
+                    stride: int):
+    """Sparse (source, attribute) pair sums of one partition, from its posteriors (`copying.pair_statistics`)."""
+    module = solver_module(solver)
+    return copy_model.pair_statistics(p, module.posteriors(p, sa_rel), max_sources_per_item, stride, item_offset)
 
 
 @dataclass(frozen=True)
@@ -137,8 +172,8 @@ def pooled_prior_mean(right: np.ndarray, total: np.ndarray, strength: np.ndarray
     return float(np.clip((weight * acc).sum() / weight.sum(), *bounds))
 
 
-def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stats=None, priors=None, pooled=None,
-        fixed=None, fixed_sa=None, carried_ab=(0.0, 0.0)):
+def _em(parts: Partitions, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stats=None, priors=None,
+        pooled=None, fixed=None, fixed_sa=None, carried_ab=(0.0, 0.0), engine: Engine | None = None):
     """EM to convergence from the given reliabilities (per source and per (source, attribute)).
 
     `pooled` marks sources whose prior mean is learned (`pooled_prior_mean`, re-estimated every iteration); it
@@ -146,19 +181,15 @@ def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stat
     `fixed` (per source) and `fixed_sa` (per (source, attribute) id), NaN = learned: pinned reliabilities, set
     after every M-step, not clamped by the bounds. Returns the reliabilities, the
     iteration count, convergence, the last change, the prior pseudo-counts and the last M-step's statistics
-    (right, total, right_sa, total_sa)."""
+    (right, total, right_sa, total_sa). One `engine.map_sum` per iteration (one job on a distributed engine)."""
+    engine = engine or LocalEngine()
     iterations, change, converged = 0, 0.0, not module.ITERATIVE
-    first = parts[0][1]
+    first = parts.local[0][1]
     n_sources, sa_source = first.n_sources, first.source_of_sa
     right = total = np.zeros(n_sources)
     right_sa = total_sa = np.zeros(first.n_sa)
     for iterations in range(1, (rules.max_iterations if module.ITERATIVE else 1) + 1):
-        right_sa = np.zeros(first.n_sa)
-        total_sa = np.zeros(first.n_sa)
-        for _, p in parts:
-            r, t = module.source_stats(p, module.stats_probs(p, sa_rel))
-            right_sa += r
-            total_sa += t
+        right_sa, total_sa = engine.map_sum(parts, em_statistics, module.NAME, sa_rel)
         right = np.bincount(sa_source, weights=right_sa, minlength=n_sources)
         total = np.bincount(sa_source, weights=total_sa, minlength=n_sources)
         if extra_stats is not None and module.ITERATIVE:  # e.g. the time model's items
@@ -190,21 +221,20 @@ def _em(parts, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stat
     return reliability, sa_rel, iterations, converged, change, a, b, (right, total, right_sa, total_sa)
 
 
-def _posteriors(parts, module, reliability, n_cands, temperature: float = 1.0, rho: float = 0.0) -> np.ndarray:
+def _posteriors(parts: Partitions, module, reliability, n_cands, temperature: float = 1.0, rho: float = 0.0,
+                engine: Engine | None = None) -> np.ndarray:
     """Candidates' probabilities; with `rho` > 0 (accu) each item's votes are divided by its design effect."""
-    prob = np.empty(n_cands)
-    for offset, p in parts:
-        t = temperature * module.item_temperature(p, rho) if rho > 0 else temperature
-        prob[offset:offset + p.n_cands] = module.posteriors(p, reliability, t)
+    prob = (engine or LocalEngine()).map_concat(parts, candidate_posteriors, module.NAME, reliability, temperature,
+                                                rho)
+    assert len(prob) == n_cands
     return prob
 
 
-def overdispersion(parts, module, reliability, n_cands) -> float:
+def overdispersion(parts: Partitions, module, reliability, n_cands, engine: Engine | None = None) -> float:
     """rho: the correlation of sources' votes within an item, estimated without labels (accu only)."""
     if not hasattr(module, "dispersion_stats"):
         return 0.0
-    prob = _posteriors(parts, module, reliability, n_cands)
-    sums = sum(module.dispersion_stats(p, prob[offset:offset + p.n_cands], reliability) for offset, p in parts)
+    sums = (engine or LocalEngine()).map_sum(parts, dispersion_statistics, module.NAME, reliability)
     if sums[2] < MIN_DISPERSION_ITEMS or sums[1] <= 0:  # too few items to tell correlation from chance
         return 0.0
     return float(np.clip(sums[0] / sums[1], 0.0, 1.0))
@@ -215,7 +245,7 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
         extra_stats=None, known_pairs: pd.DataFrame | None = None,
         attribute_priors: AttributePriors | None = None, pooled: np.ndarray | None = None,
         fixed: np.ndarray | None = None, fixed_sa: np.ndarray | None = None, rejected_pairs: set | None = None,
-        carried_ab: tuple[np.ndarray, np.ndarray] | None = None) -> Fit:
+        carried_ab: tuple[np.ndarray, np.ndarray] | None = None, engine: Engine | None = None) -> Fit:
     """Fit source reliabilities and candidate probabilities.
 
     `base_factor` multiplies assertion weights before anything else (explicit attribution: "told Reuters").
@@ -228,11 +258,13 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     reliabilities; a source's pin also fixes each of its (source, attribute) entries that has no pin of its
     own. `rejected_pairs`: (a, b) source-id pairs an analyst judged independent; never discounted.
     `carried_ab`: the part of (a, b) carried from earlier runs (reconcile/state), kept when `pooled` is learned.
+    `engine` runs the kernel over the partitions (default: numpy in process; `reconcile.engines`).
     """
+    engine = engine or LocalEngine()
     module = solver_module(solver or rules.name)
     base = part.assert_w if base_factor is None else part.assert_w * base_factor
     work = replace(part, assert_w=base)
-    parts = split(work, n_partitions)
+    parts = engine.partitions(work, n_partitions)
     reliability = np.clip(a / (a + b), *rules.reliability_bounds)
     priors = attribute_priors if (module.PER_ATTRIBUTE and rules.per_attribute) else None
     if fixed is not None:
@@ -244,7 +276,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
         np.zeros(len(a)), np.zeros(len(a)), a, b, zeros, zeros, part.source_of_sa, priors, rules.reliability_bounds)
     if fixed_sa is not None:
         sa_rel = np.where(np.isnan(fixed_sa), sa_rel, fixed_sa)
-    pins = dict(fixed=fixed, fixed_sa=fixed_sa, carried_ab=(0.0, 0.0) if carried_ab is None else carried_ab)
+    pins = dict(fixed=fixed, fixed_sa=fixed_sa, carried_ab=(0.0, 0.0) if carried_ab is None else carried_ab,
+                engine=engine)
     reliability, sa_rel, iterations, converged, change, a, b, em_stats = _em(
         parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins)
     factor = np.ones(len(base))
@@ -254,13 +287,7 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
                                            copying.max_sources_per_item, copying.threshold)
         stride = max(1, -(-part.n_items // copying.max_items))  # ceil: sample at most max_items items
         for _ in range(copying.rounds):
-            prob = _posteriors(parts, module, sa_rel, part.n_cands)
-            stats = None
-            for offset, p in parts:
-                item_offset = int(part.cand_item[offset]) if p.n_cands else 0  # sample on global item ids
-                local = copy_model.pair_statistics(p, prob[offset:offset + p.n_cands], copying.max_sources_per_item,
-                                                   stride, item_offset)
-                stats = local if stats is None else tuple(x + y for x, y in zip(stats, local))
+            stats = engine.map_sum(parts, copy_statistics, module.NAME, sa_rel, copying.max_sources_per_item, stride)
             found = copy_model.dependence(stats, sa_rel, settings, part.source_of_sa)
             pairs = copy_model.with_known(found, known_pairs)
             if rejected_pairs:
@@ -270,16 +297,18 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
             if np.array_equal(new_factor, factor):
                 break
             factor = new_factor
-            parts = split(replace(part, assert_w=base * factor), n_partitions)
+            engine.release(parts)
+            parts = engine.partitions(replace(part, assert_w=base * factor), n_partitions)
             reliability, sa_rel, more, converged, change, a, b, em_stats = _em(
                 parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins)
             iterations += more
-    rho = overdispersion(parts, module, sa_rel, part.n_cands) if rules.correlated_votes else 0.0
-    prob = _posteriors(parts, module, sa_rel, part.n_cands, rules.temperature, rho)
+    rho = overdispersion(parts, module, sa_rel, part.n_cands, engine) if rules.correlated_votes else 0.0
+    prob = _posteriors(parts, module, sa_rel, part.n_cands, rules.temperature, rho, engine)
+    engine.release(parts)
     prior_mean = None
     if pooled is not None and pooled.any():  # the rules' part of the first pooled source's prior
         first = int(np.flatnonzero(pooled)[0])
         ca, cb = (0.0, 0.0) if carried_ab is None else (carried_ab[0][first], carried_ab[1][first])
         prior_mean = float((a[first] - ca) / (a[first] + b[first] - ca - cb))
-    return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts, module, prior_mean,
+    return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts.local, module, prior_mean,
                rho, *em_stats)

@@ -15,7 +15,7 @@ from .store import StateStore
 
 
 def run_with_state(state_path, wait: float, table, loaded, args, timings, extraction, decisions, summary, feeds,
-                   inputs):
+                   inputs, engine=None):
     """`reconcile run --state`: returns (result, run id). `feeds`: the files read; `inputs`: as run.json names
     them; `summary(result)`: the rules in effect, for report.md."""
     if table.as_of is None:
@@ -23,7 +23,8 @@ def run_with_state(state_path, wait: float, table, loaded, args, timings, extrac
     forget, per = loaded.rules.state.forget, loaded.rules.state.per
     with StateStore.open(state_path, wait) as store:
         carried, previous, prev_id, share = store.carried(table.as_of, forget, per)
-        result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction, decisions, carried)
+        result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction, decisions, carried,
+                       engine=engine)
         result.contradictions = store.annotate_contradictions(result.contradictions, table.as_of)
         summary = dict(summary(result), state=f"{state_path} (priors carried from run {prev_id if prev_id else '-'}, "
                        f"forget {forget:g} per {per}: {share:.3g} of the evidence kept)")
