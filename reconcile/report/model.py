@@ -204,6 +204,20 @@ def _fit_rows(table: dict, budget_chars: int) -> tuple[dict, int]:
     return {"columns": table["columns"], "rows": table["rows"][:keep]}, left
 
 
+def _fit_frame(frame: pd.DataFrame, numeric: set[str], budget_chars: int, block: int = 2_000) -> tuple[dict, int]:
+    """`_fit_rows(_columns(frame, numeric), budget_chars)`, converting the rows block by block until the budget
+    is spent: a 1M-claim run has far more contradictions than the page embeds."""
+    rows, used = [], 0
+    for start in range(0, len(frame), block):
+        part = _columns(frame.iloc[start:start + block], numeric)
+        fitted, left = _fit_rows(part, budget_chars - used)
+        rows += fitted["rows"]
+        used += sum(len(json.dumps(r, ensure_ascii=False)) + 1 for r in fitted["rows"])
+        if left:
+            break
+    return {"columns": list(frame.columns), "rows": rows}, len(frame) - len(rows)
+
+
 def build_model(tables: dict[str, pd.DataFrame | None], meta: dict, calibration: dict | None = None,
                 budget: Budget = Budget()) -> dict:
     """The whole report as plain data. `meta`: as_of, solver, iterations, converged, counts, extraction, rules."""
@@ -213,7 +227,7 @@ def build_model(tables: dict[str, pd.DataFrame | None], meta: dict, calibration:
     labels = subject_labels(claims)
     tri = triage(contradictions, verdicts, labels)
     numeric = {"verdict_confidence", "runner_up_confidence", "margin", "severity"}
-    contra, contra_left = _fit_rows(_columns(tri, numeric), budget.contradictions_chars)
+    contra, contra_left = _fit_frame(tri, numeric, budget.contradictions_chars)
     clusters = copy_clusters(copies)
     timed = set() if timeline is None else set(zip(timeline["subject"].astype(str), timeline["attribute"].astype(str)))
     details, used = {}, 0
