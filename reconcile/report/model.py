@@ -192,29 +192,17 @@ def _columns(frame: pd.DataFrame, numeric: set[str]) -> dict:
     return {"columns": cols, "rows": [list(r) for r in zip(*data)] if cols else []}
 
 
-def _fit_rows(table: dict, budget_chars: int) -> tuple[dict, int]:
-    """Keep the first rows of a columnar table whose JSON fits the budget; return it and how many were left."""
-    used, keep = 0, 0
-    for row in table["rows"]:
-        used += len(json.dumps(row, ensure_ascii=False)) + 1
-        if used > budget_chars:
-            break
-        keep += 1
-    left = len(table["rows"]) - keep
-    return {"columns": table["columns"], "rows": table["rows"][:keep]}, left
-
-
 def _fit_frame(frame: pd.DataFrame, numeric: set[str], budget_chars: int, block: int = 2_000) -> tuple[dict, int]:
-    """`_fit_rows(_columns(frame, numeric), budget_chars)`, converting the rows block by block until the budget
-    is spent: a 1M-claim run has far more contradictions than the page embeds."""
+    """The first rows of `frame` (as `_columns` gives them) whose JSON fits the budget, and how many were left.
+    Rows are converted block by block until the budget is spent: a 1M-claim run has far more contradictions
+    than the page embeds."""
     rows, used = [], 0
     for start in range(0, len(frame), block):
-        part = _columns(frame.iloc[start:start + block], numeric)
-        fitted, left = _fit_rows(part, budget_chars - used)
-        rows += fitted["rows"]
-        used += sum(len(json.dumps(r, ensure_ascii=False)) + 1 for r in fitted["rows"])
-        if left:
-            break
+        for row in _columns(frame.iloc[start:start + block], numeric)["rows"]:
+            used += len(json.dumps(row, ensure_ascii=False)) + 1
+            if used > budget_chars:
+                return {"columns": list(frame.columns), "rows": rows}, len(frame) - len(rows)
+            rows.append(row)
     return {"columns": list(frame.columns), "rows": rows}, len(frame) - len(rows)
 
 
