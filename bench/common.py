@@ -47,6 +47,7 @@ class Measured:
     peak_rss_mib: float
     stdout: str
     stderr: str
+    cpu_s: float = float("nan")  # user + system CPU seconds of the command (and its children)
 
 
 #: GNU time. A child's own ru_maxrss is NOT its peak: Linux keeps the pre-exec high-water mark, i.e. the RSS of the
@@ -102,8 +103,9 @@ def run_wait4(cmd: list[str], timeout_s: float = 3600.0, log: Path | None = None
     proc.returncode = os.waitstatus_to_exitcode(status)
     rc = -9 if killed else proc.returncode
     peak = read_peak_mib(peak_path) if GNU_TIME else usage.ru_maxrss / 1024.0  # fallback: an upper bound
+    cpu = usage.ru_utime + usage.ru_stime if usage is not None else float("nan")
     return Measured(rc, wall, peak, out_path.read_text(errors="replace"),
-                    err_path.read_text(errors="replace"))
+                    err_path.read_text(errors="replace"), cpu)
 
 
 def machine() -> dict:

@@ -2,7 +2,8 @@
 the 1M -> 10M growth, and a 1M-claim feed with the time model (timestamped CSV.gz). Prints a Markdown table.
 
 Every feed is a seeded `reconcile synth` feed made in --work (reused when made by the same arguments); every
-run is `reconcile run FEED --rules ... --out ...` in a fresh process under GNU time. Stage times and the
+run is `reconcile run FEED --rules ... --out ...` in a fresh process under GNU time (CPU s: user + system time,
+which a busy shared machine inflates less than the wall clock). Stage times and the
 process's peak memory after each stage come from the run's timings.json. Run it alone: under
 `flock /tmp/reconcile-heavy.lock` on a shared machine.
 """
@@ -50,21 +51,22 @@ def measure(name: str, work: Path) -> dict:
         raise RuntimeError(f"{name}: reconcile run failed ({m.returncode}): {m.stderr[-500:]}")
     timings = json.loads((out / "timings.json").read_text())
     counts = json.loads((out / "run.json").read_text())["counts"]
-    row = {"feed": name, "claims": counts["rows_read"], "e2e_s": m.wall_s, "peak_mib": m.peak_rss_mib,
-           "synth": " ".join(args)}
+    row = {"feed": name, "claims": counts["rows_read"], "e2e_s": m.wall_s, "cpu_s": m.cpu_s,
+           "peak_mib": m.peak_rss_mib, "synth": " ".join(args)}
     for stage in STAGES:
         row[f"{stage}_s"] = timings.get(f"{stage}_s", float("nan"))
         row[f"{stage}_peak_mib"] = timings.get(f"{stage}_peak_mib", float("nan"))
-    log(f"{name}: {m.wall_s:.1f} s end to end, peak {m.peak_rss_mib:.0f} MiB")
+    log(f"{name}: {m.wall_s:.1f} s end to end ({m.cpu_s:.1f} s CPU), peak {m.peak_rss_mib:.0f} MiB")
     return row
 
 
 def table(rows: list[dict]) -> str:
-    head = ["feed", "claims", "end to end s", "peak MiB"] + [f"{s.replace('_validate', '')} s (peak MiB)"
+    head = ["feed", "claims", "end to end s", "CPU s", "peak MiB"] + [f"{s.replace('_validate', '')} s (peak MiB)"
                                                              for s in STAGES]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        cells = [r["feed"], f"{r['claims']:,}", f"{r['e2e_s']:.1f}", f"{r['peak_mib']:.0f}"]
+        cells = [r["feed"], f"{r['claims']:,}", f"{r['e2e_s']:.1f}", f"{r.get('cpu_s', float('nan')):.1f}",
+                 f"{r['peak_mib']:.0f}"]
         cells += [f"{r[f'{s}_s']:.1f} ({r[f'{s}_peak_mib']:.0f})" for s in STAGES]
         lines.append("| " + " | ".join(cells) + " |")
     by = {r["feed"]: r for r in rows}

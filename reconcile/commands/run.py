@@ -60,6 +60,9 @@ def run(args) -> int:
         raise UsageError("--partitions must be at least 1")
     timings = {}
     t0 = time.perf_counter()
+    from ..evaluation.plots import warm_up
+
+    warm_up()  # the report's chart renderer starts on another core while the feed is read
     from ..rules.packaged import resolve_rules
 
     rules_path = resolve_rules(args.rules)

@@ -18,20 +18,61 @@ from .lines import MAX_CELL_CHARS, BadLines
 
 FIRST_YEAR, LAST_YEAR = 1678, 2261  # whole years inside pandas' nanosecond range (1677-09-21 .. 2262-04-11)
 _YEAR = r"^\s*([+-]?)(\d+)-"
+_YEAR_ASCII = r"^[\t\n\v\f\r\x1c-\x1f ]*(?P<sign>[+-]?)(?P<digits>[0-9]+)-"  # _YEAR on ASCII text, for RE2
 
 
 def year_out_of_range(values: pd.Series) -> np.ndarray:
-    """Per row: True where the text starts with a year pandas cannot represent (checked per distinct value)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    if len(uniques) == 0:
+    """Per row: True where the text starts with a year pandas cannot represent (checked per distinct value).
+
+    ASCII text (nearly all) is matched in Arrow's C++ regex kernels; the pattern spells out the characters that
+    Python's `\\s` and `\\d` match in ASCII, so both paths agree. Other text goes through Python's `re`, whose
+    `\\s` and `\\d` also match Unicode spaces and digits."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, text = _distinct_text(values)
+    if len(text) == 0:
         return np.zeros(len(values), dtype=bool)
-    text = pd.Series(np.asarray(uniques, dtype=object).astype(str), dtype=object)
+    bad = np.zeros(len(text), dtype=bool)
+    ascii_ = pc.fill_null(pc.string_is_ascii(text), True).to_numpy(zero_copy_only=False)
+    parts = pc.extract_regex(pc.if_else(pa.array(ascii_), text, pa.scalar(None, pa.string())), _YEAR_ASCII)
+    matched = pc.is_valid(parts).to_numpy(zero_copy_only=False)
+    if matched.any():
+        sign = pc.struct_field(parts, [0])
+        digits = pc.struct_field(parts, [1])
+        year = pc.cast(pc.utf8_slice_codeunits(pc.fill_null(digits, "0"), 0, 6), pa.int64())
+        wrong = pc.or_(pc.or_(pc.not_equal(sign, ""), pc.not_equal(pc.utf8_length(digits), 4)),
+                       pc.or_(pc.less(year, FIRST_YEAR), pc.greater(year, LAST_YEAR)))
+        bad |= pc.fill_null(wrong, False).to_numpy(zero_copy_only=False)
+    other = np.flatnonzero(~ascii_)
+    if len(other):
+        bad[other] = _year_out_of_range_py(text.take(pa.array(other)).to_pylist())
+    return bad if codes is None else np.append(bad, False)[np.where(codes < 0, len(bad), codes)]
+
+
+def _distinct_text(values: pd.Series):
+    """(code per row, or None when the strings are the rows themselves; the strings as an Arrow array)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        text = pa.array(values)
+        text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+        return None, pc.fill_null(text, "")
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, pa.array(np.asarray(uniques, dtype=object).astype(str), type=pa.string())
+
+
+def _year_out_of_range_py(texts: list[str]) -> np.ndarray:
+    text = pd.Series(texts, dtype=object)
     parts = text.str.extract(_YEAR)
     digits = parts[1]
     year = pd.to_numeric(digits.str.slice(0, 6), errors="coerce")
     bad = digits.notna() & ((parts[0] != "") | (digits.str.len() != 4) | (year < FIRST_YEAR) | (year > LAST_YEAR))
-    bad = np.append(bad.to_numpy(dtype=bool), False)
-    return bad[np.where(codes < 0, len(bad) - 1, codes)]
+    return bad.to_numpy(dtype=bool)
 
 
 def range_reason(column: str) -> str:

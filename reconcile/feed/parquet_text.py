@@ -57,15 +57,60 @@ def _timestamp(column):
         return text
 
 
+def _text_dictionary(column):
+    """A dictionary column of text kept as a dictionary (one shared, duplicate-free dictionary of `string`):
+    each distinct text is checked and later encoded once instead of once per row. None when that cannot be
+    done (duplicate dictionary entries): the caller then casts the column to plain text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = column.unify_dictionaries() if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
+    if column.num_chunks == 0:
+        return None
+    values = column.chunk(0).dictionary.cast(pa.string())
+    if values.null_count or len(pc.unique(values)) != len(values):
+        return None
+    kind = pa.dictionary(column.type.index_type, pa.string())
+    return pa.chunked_array([pa.DictionaryArray.from_arrays(chunk.indices, values) for chunk in column.chunks],
+                            type=kind)
+
+
+def _too_long(column, name: str, bad_rows: dict[int, str]) -> None:
+    """Rows whose text is longer than MAX_CELL_CHARS, refused with their reason."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(column.type):
+        values = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.string())
+        long_values = np.flatnonzero(pc.fill_null(pc.greater(pc.utf8_length(values), MAX_CELL_CHARS), False)
+                                     .to_numpy(zero_copy_only=False))
+        if not len(long_values):
+            return
+        indices = pc.fill_null(pa.chunked_array([c.indices for c in column.chunks]), -1).to_numpy()
+        rows = np.flatnonzero(np.isin(indices, long_values))
+    else:
+        rows = np.flatnonzero(pc.fill_null(pc.greater(pc.utf8_length(column), MAX_CELL_CHARS), False)
+                              .to_numpy(zero_copy_only=False))
+    for i in rows:
+        bad_rows.setdefault(int(i), f"`{name}` is longer than {MAX_CELL_CHARS:,} characters")
+
+
 def table_as_text(table):
     """(table of text / time stamp / weight columns, rows refused with their reason)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     bad_rows: dict[int, str] = {}
     columns = []
     for name, column in zip(table.column_names, table.columns):
         kind = column.type
+        if pa.types.is_dictionary(kind) and (pa.types.is_string(kind.value_type)
+                                             or pa.types.is_large_string(kind.value_type)):
+            kept = _text_dictionary(column)
+            if kept is not None:  # read.py hands dictionary columns to pandas as Categoricals, as they are
+                if len(kept):
+                    _too_long(kept, name, bad_rows)
+                columns.append(kept)
+                continue
         if pa.types.is_dictionary(kind):
             column = column.cast(kind.value_type)
             kind = column.type
@@ -85,9 +130,7 @@ def table_as_text(table):
             except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
                 column = pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())
         if pa.types.is_string(column.type) and len(column):
-            too_long = pc.fill_null(pc.greater(pc.utf8_length(column), MAX_CELL_CHARS), False)
-            for i in np.flatnonzero(too_long.to_numpy(zero_copy_only=False)):
-                bad_rows.setdefault(int(i), f"`{name}` is longer than {MAX_CELL_CHARS:,} characters")
+            _too_long(column, name, bad_rows)
         columns.append(column)
     bad = BadLines()
     for i in sorted(bad_rows):

@@ -100,10 +100,12 @@ def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Categorical
     reason = np.zeros(len(text), dtype=np.int8)
     done = pc.equal(text, "").to_numpy(zero_copy_only=False)  # empty: no time, no problem
     for pattern, fmt, check_day in ((_FAST_ZULU, "%Y-%m-%dT%H:%M:%SZ", True), (_FAST_DATE, "%Y-%m-%d", True)):
-        ok, secs = _fast(text, pattern, fmt, check_day)
-        ok &= ~done
-        ns[ok] = secs[ok] * 10**9
-        done |= ok
+        todo = np.flatnonzero(~done)  # each shape tried only on the strings no earlier shape took
+        if not len(todo):
+            break
+        ok, secs = _fast(text.take(todo) if len(todo) < len(text) else text, pattern, fmt, check_day)
+        ns[todo[ok]] = secs[ok] * 10**9
+        done[todo[ok]] = True
     rest = np.flatnonzero(~done)
     if len(rest):  # other shapes: pandas, once per distinct string
         encoded = pc.dictionary_encode(text.take(rest))

@@ -33,11 +33,19 @@ def _meta(as_of, solver: str, iterations, converged, counts: dict, extraction, r
             "rules": [str(p) for p in rules_files] + [f"{k}: {v}" for k, v in summary.items()]}
 
 
-def _timeline_rows(timeline: pd.DataFrame | None, subject: str, attribute: str) -> pd.DataFrame | None:
-    if timeline is None or timeline.empty:
-        return None
-    rows = timeline[(timeline["subject"].astype(str) == subject) & (timeline["attribute"].astype(str) == attribute)]
-    return rows if len(rows) else None
+def _timeline_rows(timeline: pd.DataFrame | None, wanted) -> tuple[pd.DataFrame, dict[tuple[str, str], np.ndarray]]:
+    """The timeline rows of the wanted (subject, attribute)s, and per wanted key its positions among them (in
+    timeline order): one pass over the timeline (a filter per detail was quadratic)."""
+    if timeline is None or timeline.empty or not wanted:
+        return pd.DataFrame(), {}
+    subject = timeline["subject"].astype(str)
+    rows = np.flatnonzero(subject.isin({s for s, _ in wanted}).to_numpy())
+    if not len(rows):
+        return pd.DataFrame(), {}
+    key = subject.to_numpy()[rows] + "\x1f" + timeline["attribute"].astype(str).to_numpy()[rows]
+    groups = pd.Series(np.arange(len(rows))).groupby(key, sort=False).indices
+    found = {k: groups[f"{k[0]}\x1f{k[1]}"] for k in wanted if f"{k[0]}\x1f{k[1]}" in groups}
+    return timeline.iloc[rows], found
 
 
 def _iso(series: pd.Series) -> list[str]:
@@ -49,14 +57,19 @@ def assemble(tables: dict, meta: dict, calibration: dict | None = None, budget: 
     model = build_model(tables, meta, calibration, budget)
     timeline = tables.get("timeline")
     drawn = 0
+    picked, by_item = _timeline_rows(timeline, [(d["subject"], d["attribute"]) for d in model["details"].values()
+                                                if d["time_modelled"]])
+    if by_item:  # formatted once for all the rows shown
+        cells = list(zip(_iso(picked["valid_from"]), _iso(picked["valid_to"]), picked["value"].astype(str).tolist(),
+                         picked["probability"].astype(float).round(6).tolist()))
     for d in model["details"].values():
-        rows = _timeline_rows(timeline, d["subject"], d["attribute"]) if d["time_modelled"] else None
-        if rows is None:
+        at = by_item.get((d["subject"], d["attribute"])) if d["time_modelled"] else None
+        if at is None:
             continue
-        d["timeline"] = [list(r) for r in zip(_iso(rows["valid_from"]), _iso(rows["valid_to"]),
-                                              rows["value"].astype(str), rows["probability"].astype(float).round(6))]
+        d["timeline"] = [list(cells[i]) for i in at]
         if drawn < budget.timelines_max:
-            d["timeline_chart"] = charts.data_url(charts.timeline_chart(rows, f"{d['subject']} / {d['attribute']}"))
+            d["timeline_chart"] = charts.data_url(charts.timeline_chart(picked.iloc[at],
+                                                                        f"{d['subject']} / {d['attribute']}"))
             drawn += 1
     model["charts"] = {
         "statuses": charts.data_url(charts.status_chart(model["statuses"])),

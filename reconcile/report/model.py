@@ -192,16 +192,18 @@ def _columns(frame: pd.DataFrame, numeric: set[str]) -> dict:
     return {"columns": cols, "rows": [list(r) for r in zip(*data)] if cols else []}
 
 
-def _fit_rows(table: dict, budget_chars: int) -> tuple[dict, int]:
-    """Keep the first rows of a columnar table whose JSON fits the budget; return it and how many were left."""
-    used, keep = 0, 0
-    for row in table["rows"]:
-        used += len(json.dumps(row, ensure_ascii=False)) + 1
-        if used > budget_chars:
-            break
-        keep += 1
-    left = len(table["rows"]) - keep
-    return {"columns": table["columns"], "rows": table["rows"][:keep]}, left
+def _fit_frame(frame: pd.DataFrame, numeric: set[str], budget_chars: int, block: int = 2_000) -> tuple[dict, int]:
+    """The first rows of `frame` (as `_columns` gives them) whose JSON fits the budget, and how many were left.
+    Rows are converted block by block until the budget is spent: a 1M-claim run has far more contradictions
+    than the page embeds."""
+    rows, used = [], 0
+    for start in range(0, len(frame), block):
+        for row in _columns(frame.iloc[start:start + block], numeric)["rows"]:
+            used += len(json.dumps(row, ensure_ascii=False)) + 1
+            if used > budget_chars:
+                return {"columns": list(frame.columns), "rows": rows}, len(frame) - len(rows)
+            rows.append(row)
+    return {"columns": list(frame.columns), "rows": rows}, len(frame) - len(rows)
 
 
 def build_model(tables: dict[str, pd.DataFrame | None], meta: dict, calibration: dict | None = None,
@@ -213,7 +215,7 @@ def build_model(tables: dict[str, pd.DataFrame | None], meta: dict, calibration:
     labels = subject_labels(claims)
     tri = triage(contradictions, verdicts, labels)
     numeric = {"verdict_confidence", "runner_up_confidence", "margin", "severity"}
-    contra, contra_left = _fit_rows(_columns(tri, numeric), budget.contradictions_chars)
+    contra, contra_left = _fit_frame(tri, numeric, budget.contradictions_chars)
     clusters = copy_clusters(copies)
     timed = set() if timeline is None else set(zip(timeline["subject"].astype(str), timeline["attribute"].astype(str)))
     details, used = {}, 0

@@ -32,11 +32,14 @@ Cost. The model is prepared once per run (`TimelineModel`): claim times, correct
 by (item, time) step, and the transition terms over every gap (they depend on times, not on reliabilities). An
 EM iteration then only recomputes the votes from the current reliabilities and runs forward-backward over all
 items in one compiled pass (kernel.py): no Python loop over subjects or time steps, no padding; work O(sum of
-T x K) per iteration, memory O(claims) plus O(longest T x K) scratch. Only the final fit builds the timeline
+T x K) per iteration, memory O(claims) plus O(longest T x K) scratch. On a large feed the items are cut into
+chunks of equal work run in threads (the compiled kernel releases the GIL; items are independent, so the
+numbers are the same whatever the number of threads). Only the final fit builds the timeline
 table and the state at as-of.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +49,8 @@ from .evidence import claim_times, superseded, timestamp_ns, tolerance_ns
 
 TIMELINE_COLUMNS = ["subject", "attribute", "valid_from", "valid_to", "value", "probability", "change"]
 REL_CLIP = 1e-6
+THREADS = min(os.cpu_count() or 1, 4)  # forward-backward threads (numba releases the GIL)
+MIN_THREAD_WORK = 200_000  # steps x states per thread, at least: below that one thread is quicker
 
 
 @dataclass
@@ -202,13 +207,35 @@ class TimelineModel:
         point_support = np.zeros(len(self.p_claim))
         step_best = np.zeros(len(self.step_ipos) if final else 0, dtype=np.int64)
         step_prob = np.zeros(len(self.step_ipos) if final else 0)
-        forward_backward(self.item_first_step, self.n_steps, self.n_cand, self.m_other, self.n_values, self.s,
-                         self.q, self.step_point_start, self.point_order, self.point_local,
-                         self._votes(reliability), point_support, final, self.s_end, self.q_end, self.first_cand,
-                         state_prob, step_best, step_prob, self.hetero, self.rate_start, self.state_rate,
-                         self.gap_s, self.end_gap_s)
+        votes = self._votes(reliability)
+
+        def run(lo: int, hi: int) -> None:  # items lo..hi-1: they write disjoint parts of the outputs
+            forward_backward(self.item_first_step[lo:hi], self.n_steps[lo:hi], self.n_cand[lo:hi],
+                             self.m_other[lo:hi], self.n_values[lo:hi], self.s, self.q, self.step_point_start,
+                             self.point_order, self.point_local, votes, point_support, final, self.s_end[lo:hi],
+                             self.q_end[lo:hi], self.first_cand[lo:hi], state_prob, step_best, step_prob,
+                             self.hetero[lo:hi], self.rate_start[lo:hi], self.state_rate, self.gap_s,
+                             self.end_gap_s[lo:hi])
+
+        bounds = self._chunks()
+        if len(bounds) == 2:
+            run(0, len(self.items))
+        else:  # the kernel releases the GIL: items split across threads (same numbers: items are independent)
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(len(bounds) - 1) as pool:
+                list(pool.map(run, bounds[:-1], bounds[1:]))
         sums = np.bincount(self.p_claim, weights=point_support, minlength=self.n)
         return sums / np.maximum(self.p_counts, 1), state_prob, step_best, step_prob
+
+    def _chunks(self) -> np.ndarray:
+        """Item boundaries of about equal work (steps x states) for up to `THREADS` threads; one chunk when small."""
+        work = self.n_steps * (self.n_cand + 1)
+        threads = min(THREADS, max(1, int(work.sum()) // MIN_THREAD_WORK))
+        if threads <= 1:
+            return np.array([0, len(self.items)])
+        cuts = np.searchsorted(np.cumsum(work), work.sum() * np.arange(1, threads) / threads)
+        return np.unique(np.r_[0, cuts, len(self.items)])
 
     def fit(self, reliability: np.ndarray) -> TimelineFit:
         support, state_prob, step_best, step_prob = self._run(reliability, final=True)

@@ -155,18 +155,31 @@ def _joined(frame: pd.DataFrame, group: str, column: str) -> pd.Series:
     return _join(once[group].to_numpy(), once[column], ",")
 
 
+def _pairs_within(item: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions (i, j) with the same item and row[i] < row[j] (rows distinct), as two index
+    arrays: the self-join of claims per item in numpy, without a merged frame of every column per pair."""
+    order = np.lexsort((row, item))
+    ends = np.flatnonzero(np.r_[item[order][1:] != item[order][:-1], True]) + 1
+    after = np.repeat(ends, np.diff(np.r_[0, ends])) - np.arange(len(order)) - 1  # later rows of the same item
+    left = np.repeat(np.arange(len(order)), after)
+    right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(after) - after, after)
+    return order[left], order[right]
+
+
 def _conflicts(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
-    cred = c[c["credible"]]
-    pairs = cred.merge(cred, on="item", suffixes=("", "_o"))
-    lo = np.maximum(pairs["a"], pairs["a_o"])
-    hi = np.minimum(pairs["b"], pairs["b_o"])
-    keep = (pairs["cand"] != pairs["cand_o"]) & (lo - hi <= pairs["tol"]) & (pairs["row"] < pairs["row_o"])
-    pairs = pairs[keep.to_numpy()]
-    if pairs.empty:
+    cred = c[c["credible"].to_numpy()]
+    i, j = _pairs_within(cred["item"].to_numpy(), cred["row"].to_numpy())  # positions in cred, row[i] < row[j]
+    a, b, cand, tol = (cred[k].to_numpy() for k in ("a", "b", "cand", "tol"))
+    lo = np.maximum(a[i], a[j])
+    hi = np.minimum(b[i], b[j])
+    keep = (cand[i] != cand[j]) & (lo - hi <= tol[i])
+    if not keep.any():
         return _empty()
-    lo, hi = lo[keep].to_numpy(), hi[keep].to_numpy()
+    i, j, lo, hi = i[keep], j[keep], lo[keep], hi[keep]
     moment = np.where(lo <= hi, lo, (lo + hi) // 2)
-    pairs = pairs.assign(tl=_interval_at(pairs["item"].to_numpy(), moment, tl))
+    row = cred["row"].to_numpy()
+    pairs = pd.DataFrame({"row": row[i], "row_o": row[j],
+                          "tl": _interval_at(cred["item"].to_numpy()[i], moment, tl)})
     members = pd.concat([pairs[["tl", "row"]], pairs[["tl", "row_o"]].rename(columns={"row_o": "row"})])
     members = members.drop_duplicates().merge(c, on="row").sort_values(["tl", "row"], kind="stable")
     members["lose"] = members["cand"].to_numpy() != tl["_cand"].to_numpy()[members["tl"].to_numpy()]
