@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import accu_kernel as kernel
 from .arrays import Partition
 from .hierarchy import ancestor_support
-from .segments import seg_max, seg_sizes, seg_sum
+from .segments import seg_max
 
 NAME = "accu"
 ITERATIVE = True
@@ -36,18 +37,12 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.
     by `reconcile calibrate` and never used inside EM.
     """
     logit = np.log(reliability / (1.0 - reliability))
-    vote = part.w_log_n + part.assert_w * logit[part.sa]
-    score = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands)
+    score = kernel.scores(part.assert_cand, part.sa, part.assert_w, part.w_log_n, logit, part.n_cands)
     if part.imply_desc is not None and len(part.imply_desc):  # value hierarchy: ancestors' claims support v
         score = score + ancestor_support(score, part.imply_desc, part.imply_anc)
-    score = score / temperature
     # single-valued items: softmax over observed candidates plus the unobserved values
-    m = np.maximum(seg_max(score, part.item_start), 0.0)
-    e = np.exp(score - m[part.cand_item])
-    k = seg_sizes(part.item_start, part.n_cands)
-    unobserved = np.clip(part.item_n_false + 1.0 - k, 0.0, None)
-    z = seg_sum(e, part.item_start) + unobserved * np.exp(-m)
-    prob = e / z[part.cand_item]
+    temperature = np.atleast_1d(np.asarray(temperature, dtype=np.float64))
+    prob = kernel.softmax(score, part.item_start, part.item_n_false, temperature)
     if part.has_multi:
         single = ~part.item_multi[part.cand_item]
         prob[~single] = _multi(part, reliability[part.sa], part.assert_item, temperature)[~single]
@@ -71,8 +66,7 @@ def _multi(part: Partition, acc: np.ndarray, item: np.ndarray, temperature: floa
 def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per (source, attribute): expected number of right assertions and total weight (summable across
     partitions; the engine sums them per source as well)."""
-    right = np.bincount(part.sa, weights=part.assert_w * prob[part.assert_cand], minlength=part.n_sa)
-    return right, part.sa_weight
+    return kernel.right_sums(part.sa, part.assert_cand, part.assert_w, prob, part.n_sa), part.sa_weight
 
 
 def update(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,
