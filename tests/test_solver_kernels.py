@@ -75,3 +75,13 @@ def test_items_with_too_many_sources_are_left_out_of_the_pair_statistics():
     part = _part([(s, 0, 1.0) for s in range(5)] + [(0, 1, 1.0), (1, 1, 1.0)], [0, 1])
     shared = copying.pair_statistics(part, np.array([0.9, 0.9]), max_sources_per_item=4)[0].toarray()
     assert shared[0, 1] == 1 and shared.sum() == 1
+
+
+def test_dispersion_sums_follow_the_method_of_moments_formula():
+    # item 0: three sources, two on candidate 0; item 1: a single claim (left out: one vote)
+    part = _part([(0, 0, 1.0), (1, 0, 1.0), (2, 1, 1.0), (0, 2, 1.0)], [0, 2], n_false=3.0)
+    prob = np.array([0.8, 0.15, 0.7])
+    rel = np.array([0.9, 0.6, 0.7])
+    q = 0.8 * rel + 0.2 * (1 - rel) / 3.0
+    m, e, v = 2.0, q.sum(), (q * (1 - q)).sum()
+    assert accu.dispersion_stats(part, prob, rel) == pytest.approx([(m - e) ** 2 - v, v * 2.0, 1.0])

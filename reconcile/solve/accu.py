@@ -23,7 +23,6 @@ import numpy as np
 from . import accu_kernel as kernel
 from .arrays import Partition
 from .hierarchy import ancestor_support
-from .segments import seg_max
 
 NAME = "accu"
 ITERATIVE = True
@@ -86,20 +85,9 @@ def dispersion_stats(part: Partition, prob: np.ndarray, reliability: np.ndarray)
     feed, one rumour repeated) spread m_i wider: Var = V_i (1 + (n_i - 1) rho). The sums
     sum (m_i - E_i)^2 - V_i and sum V_i (n_i - 1) estimate rho by the method of moments, without labels.
     """
-    single = ~part.item_multi
-    best = seg_max(prob, part.item_start)
-    top = prob >= best[part.cand_item] - 1e-12
-    a_item = part.assert_item
-    p_top = best[a_item]
-    acc = reliability[part.sa]
-    q = p_top * acc + (1 - p_top) * (1 - acc) / part.item_n_false[a_item]
-    w = part.assert_w
-    m = np.bincount(a_item, weights=w * top[part.assert_cand], minlength=part.n_items)
-    e = np.bincount(a_item, weights=w * q, minlength=part.n_items)
-    v = np.bincount(a_item, weights=w * w * q * (1 - q), minlength=part.n_items)
-    n = np.bincount(a_item, weights=w, minlength=part.n_items)
-    use = single & (n > 1.5)
-    return np.array([((m - e) ** 2 - v)[use].sum(), (v * (n - 1))[use].sum(), use.sum()])
+    return kernel.dispersion_sums(part.assert_cand, part.sa, part.assert_w, np.asarray(prob, dtype=np.float64),
+                                  np.asarray(reliability, dtype=np.float64), part.cand_item, part.item_start,
+                                  part.item_n_false, part.item_multi)
 
 
 def item_temperature(part: Partition, rho: float) -> np.ndarray:

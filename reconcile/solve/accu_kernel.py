@@ -64,3 +64,44 @@ def right_sums(assert_sa, assert_cand, assert_w, prob, n_sa):
         out[assert_sa[i]] += assert_w[i] * prob[assert_cand[i]]
     return out
 
+
+
+@njit(cache=True)
+def dispersion_sums(assert_cand, assert_sa, assert_w, prob, reliability, cand_item, item_start, item_n_false,
+                    item_multi):
+    """accu.dispersion_stats in two passes: [sum (m_i - E_i)^2 - V_i, sum V_i (n_i - 1), items] over the
+    single-valued items with more than 1.5 weight of votes."""
+    n_items = len(item_start)
+    n_cands = len(prob)
+    best = np.empty(n_items)
+    for it in range(n_items):
+        lo = item_start[it]
+        hi = item_start[it + 1] if it + 1 < n_items else n_cands
+        b = -np.inf
+        for c in range(lo, hi):
+            if prob[c] > b:
+                b = prob[c]
+        best[it] = b
+    m = np.zeros(n_items)
+    e = np.zeros(n_items)
+    v = np.zeros(n_items)
+    n = np.zeros(n_items)
+    for i in range(len(assert_cand)):
+        c = assert_cand[i]
+        it = cand_item[c]
+        p_top = best[it]
+        acc = reliability[assert_sa[i]]
+        q = p_top * acc + (1.0 - p_top) * (1.0 - acc) / item_n_false[it]
+        w = assert_w[i]
+        if prob[c] >= p_top - 1e-12:
+            m[it] += w
+        e[it] += w * q
+        v[it] += w * w * q * (1.0 - q)
+        n[it] += w
+    out = np.zeros(3)
+    for it in range(n_items):
+        if not item_multi[it] and n[it] > 1.5:
+            out[0] += (m[it] - e[it]) ** 2 - v[it]
+            out[1] += v[it] * (n[it] - 1.0)
+            out[2] += 1.0
+    return out
