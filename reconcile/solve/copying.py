@@ -32,7 +32,6 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from . import copy_kernel
 from .arrays import Partition
 from .segments import dense_rank
 
@@ -53,12 +52,25 @@ def pair_statistics(part: Partition, prob: np.ndarray, max_sources_per_item: int
                     item_offset: int = 0) -> tuple[sparse.csr_matrix, ...]:
     """(source, attribute) x (source, attribute) sparse sums: shared items, expected shared-true, expected
     shared-false, n-weighted false. Two pairs of different attributes never share an item, so the sums are
-    per attribute and the test can use each source's accuracy on that attribute. Each pair is stored once, as
-    (a, b) with a < b (ids of one source's attributes are contiguous, so a < b also orders the sources).
+    per attribute and the test can use each source's accuracy on that attribute. `dependence` reads the pairs
+    (a, b) with a < b (ids of one source's attributes are contiguous, so a < b also orders the sources); large
+    partitions (`accu.COMPILED_MIN_ASSERTIONS`) store only those, from a compiled loop.
 
     Only single-valued items spoken about by two to `max_sources_per_item` sources count. With `stride` k > 1
     only every k-th item is used (a deterministic, even sample that bounds the cost on very large feeds).
     """
+    from .accu import COMPILED_MIN_ASSERTIONS
+
+    if len(part.assert_cand) < COMPILED_MIN_ASSERTIONS:  # small: numpy and scipy (no compiler to import)
+        return _pair_sums_sparse(part, prob, max_sources_per_item, stride, item_offset)
+    return _pair_sums_compiled(part, prob, max_sources_per_item, stride, item_offset)
+
+
+def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item: int, stride: int,
+                        item_offset: int) -> tuple[sparse.csr_matrix, ...]:
+    """pair_statistics through the compiled loop over each judged item's pairs (copy_kernel.py)."""
+    from . import copy_kernel  # imports numba: only for large partitions
+
     item = part.assert_item
     sources_per_item = part.item_n_sources
     if sources_per_item is None:
@@ -86,6 +98,43 @@ def pair_statistics(part: Partition, prob: np.ndarray, max_sources_per_item: int
     indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=ns))].astype(np.int64)
     return tuple(sparse.csr_matrix((np.bincount(which, weights=v, minlength=len(keys)), cols, indptr),
                                    shape=(ns, ns)) for v in values)
+
+
+def _pair_sums_sparse(part: Partition, prob: np.ndarray, max_sources_per_item: int, stride: int,
+                      item_offset: int) -> tuple[sparse.csr_matrix, ...]:
+    """pair_statistics as sparse products (source x item and source x candidate matrices); both orders of every
+    pair and the diagonal are in the result (`dependence` reads the pairs a < b)."""
+    item = part.cand_item[part.assert_cand]
+    single = ~part.item_multi[item]
+    sources_per_item = part.item_n_sources
+    if sources_per_item is None:
+        pairs = np.unique(part.assert_source * max(part.n_items, 1) + item)
+        sources_per_item = np.bincount(pairs % max(part.n_items, 1), minlength=part.n_items)
+    keep = single & (sources_per_item[item] <= max_sources_per_item) & (sources_per_item[item] >= 2) \
+        & (part.assert_w > 0)  # items solved elsewhere (the time model) have weight 0 here
+    if stride > 1:
+        keep &= (item + item_offset) % stride == 0
+    ns, nc, ni = part.n_sa, part.n_cands, part.n_items
+    sa = part.sa
+    # items: a source counts once per item
+    by_item = sparse.csr_matrix((np.ones(int(keep.sum())), (sa[keep], item[keep])), shape=(ns, ni))
+    by_item.data[:] = 1.0  # duplicates were summed on construction; a source counts once per item
+    shared_items = (by_item @ by_item.T).tocsr()
+    # candidates asserted by at least two sources
+    per_cand = np.bincount(part.assert_cand[keep], minlength=nc)
+    keep &= per_cand[part.assert_cand] >= 2
+    s, c = sa[keep], part.assert_cand[keep]
+    ones_t = sparse.csr_matrix((np.ones(len(s)), (c, s)), shape=(nc, ns))
+    # wrong values concentrate on the values actually claimed: two independent sources that are both wrong
+    # pick the same wrong value with probability 1 / (observed candidates - 1), not 1 / (domain size - 1)
+    observed = np.diff(np.r_[part.item_start, part.n_cands])[part.cand_item]
+    n_false = np.maximum(observed - 1.0, 1.0)
+    p = prob[c]
+
+    def weighted(w: np.ndarray) -> sparse.csr_matrix:
+        return (sparse.csr_matrix((w, (s, c)), shape=(ns, nc)) @ ones_t).tocsr()
+
+    return shared_items, weighted(p), weighted(1.0 - p), weighted((1.0 - p) * n_false[c])
 
 
 def _values_at(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
