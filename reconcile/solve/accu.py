@@ -27,6 +27,20 @@ from .segments import seg_max, seg_sizes, seg_sum
 NAME = "accu"
 ITERATIVE = True
 PER_ATTRIBUTE = True  # reliabilities per (source, attribute) when the rules ask for it
+#: partitions with at least this many assertions run the compiled loops of accu_kernel.py (the same formulas in
+#: two passes instead of about ten numpy passes); smaller ones stay in numpy, because importing the compiler
+#: (numba) costs about a second and 100 MiB, more than it saves on a small feed
+COMPILED_MIN_ASSERTIONS = 100_000
+
+
+def compiled(part: Partition) -> bool:
+    return len(part.assert_cand) >= COMPILED_MIN_ASSERTIONS
+
+
+def _kernel():
+    from . import accu_kernel  # imports numba: only for large partitions
+
+    return accu_kernel
 
 
 def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -36,18 +50,25 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.
     by `reconcile calibrate` and never used inside EM.
     """
     logit = np.log(reliability / (1.0 - reliability))
-    vote = part.w_log_n + part.assert_w * logit[part.sa]
-    score = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands)
+    if compiled(part):
+        score = _kernel().scores(part.assert_cand, part.sa, part.assert_w, part.w_log_n, logit, part.n_cands)
+    else:
+        score = np.bincount(part.assert_cand, weights=part.w_log_n + part.assert_w * logit[part.sa],
+                            minlength=part.n_cands)
     if part.imply_desc is not None and len(part.imply_desc):  # value hierarchy: ancestors' claims support v
         score = score + ancestor_support(score, part.imply_desc, part.imply_anc, part.imply_support)
-    score = score / temperature
     # single-valued items: softmax over observed candidates plus the unobserved values
-    m = np.maximum(seg_max(score, part.item_start), 0.0)
-    e = np.exp(score - m[part.cand_item])
-    k = seg_sizes(part.item_start, part.n_cands)
-    unobserved = np.clip(part.item_n_false + 1.0 - k, 0.0, None)
-    z = seg_sum(e, part.item_start) + unobserved * np.exp(-m)
-    prob = e / z[part.cand_item]
+    if compiled(part):
+        temperature = np.atleast_1d(np.asarray(temperature, dtype=np.float64))
+        prob = _kernel().softmax(score, part.item_start, part.item_n_false, temperature)
+    else:
+        score = score / temperature
+        m = np.maximum(seg_max(score, part.item_start), 0.0)
+        e = np.exp(score - m[part.cand_item])
+        k = seg_sizes(part.item_start, part.n_cands)
+        unobserved = np.clip(part.item_n_false + 1.0 - k, 0.0, None)
+        z = seg_sum(e, part.item_start) + unobserved * np.exp(-m)
+        prob = e / z[part.cand_item]
     if part.has_multi:
         single = ~part.item_multi[part.cand_item]
         prob[~single] = _multi(part, reliability[part.sa], part.assert_item, temperature)[~single]
@@ -71,8 +92,9 @@ def _multi(part: Partition, acc: np.ndarray, item: np.ndarray, temperature: floa
 def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per (source, attribute): expected number of right assertions and total weight (summable across
     partitions; the engine sums them per source as well)."""
-    right = np.bincount(part.sa, weights=part.assert_w * prob[part.assert_cand], minlength=part.n_sa)
-    return right, part.sa_weight
+    if compiled(part):
+        return _kernel().right_sums(part.sa, part.assert_cand, part.assert_w, prob, part.n_sa), part.sa_weight
+    return np.bincount(part.sa, weights=part.assert_w * prob[part.assert_cand], minlength=part.n_sa), part.sa_weight
 
 
 def update(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,
@@ -92,6 +114,10 @@ def dispersion_stats(part: Partition, prob: np.ndarray, reliability: np.ndarray)
     feed, one rumour repeated) spread m_i wider: Var = V_i (1 + (n_i - 1) rho). The sums
     sum (m_i - E_i)^2 - V_i and sum V_i (n_i - 1) estimate rho by the method of moments, without labels.
     """
+    if compiled(part):
+        return _kernel().dispersion_sums(part.assert_cand, part.sa, part.assert_w, np.asarray(prob, dtype=np.float64),
+                                         np.asarray(reliability, dtype=np.float64), part.cand_item, part.item_start,
+                                         part.item_n_false, part.item_multi)
     single = ~part.item_multi
     best = seg_max(prob, part.item_start)
     top = prob >= best[part.cand_item] - 1e-12

@@ -17,8 +17,8 @@ copying. Per source pair, over the single-valued items both speak about:
     usually do (copiers of one report) are caught by the k_true term; sources sharing wrong values by k_false.
 
 Explicit attribution (`derived_from`, e.g. "told Reuters") is dependence with probability 1.
-The statistics are sums of sparse source x source products, so they reduce across partitions like the
-per-source statistics. Items with more than `max_sources_per_item` sources are left out of the estimate,
+The statistics are sparse source x source sums (a compiled loop over the pairs of sources of each judged
+item, solve/copy_kernel.py), so they reduce across partitions like the per-source statistics. Items with more than `max_sources_per_item` sources are left out of the estimate,
 which bounds the cost by (sources per item)^2 per item: it never grows quadratically in claims; on feeds with
 more than `max_items` subjects, dependence is estimated on an even sample of them.
 
@@ -33,6 +33,7 @@ import pandas as pd
 from scipy import sparse
 
 from .arrays import Partition
+from .segments import dense_rank
 
 PAIR_COLUMNS = ["source_a", "source_b", "shared_items", "same_true", "same_false", "different",
                 "dependence", "evidence"]
@@ -51,12 +52,58 @@ def pair_statistics(part: Partition, prob: np.ndarray, max_sources_per_item: int
                     item_offset: int = 0) -> tuple[sparse.csr_matrix, ...]:
     """(source, attribute) x (source, attribute) sparse sums: shared items, expected shared-true, expected
     shared-false, n-weighted false. Two pairs of different attributes never share an item, so the sums are
-    per attribute and the test can use each source's accuracy on that attribute.
+    per attribute and the test can use each source's accuracy on that attribute. `dependence` reads the pairs
+    (a, b) with a < b (ids of one source's attributes are contiguous, so a < b also orders the sources); large
+    partitions (`accu.COMPILED_MIN_ASSERTIONS`) store only those, from a compiled loop.
 
-    Only candidates asserted by two or more sources, and items spoken about by two or more, can add to a pair:
-    the others are left out before multiplying. With `stride` k > 1 only every k-th item is used (a
-    deterministic, even sample that bounds the cost on very large feeds).
+    Only single-valued items spoken about by two to `max_sources_per_item` sources count. With `stride` k > 1
+    only every k-th item is used (a deterministic, even sample that bounds the cost on very large feeds).
     """
+    from .accu import COMPILED_MIN_ASSERTIONS
+
+    if len(part.assert_cand) < COMPILED_MIN_ASSERTIONS:  # small: numpy and scipy (no compiler to import)
+        return _pair_sums_sparse(part, prob, max_sources_per_item, stride, item_offset)
+    return _pair_sums_compiled(part, prob, max_sources_per_item, stride, item_offset)
+
+
+def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item: int, stride: int,
+                        item_offset: int) -> tuple[sparse.csr_matrix, ...]:
+    """pair_statistics through the compiled loop over each judged item's pairs (copy_kernel.py)."""
+    from . import copy_kernel  # imports numba: only for large partitions
+
+    item = part.assert_item
+    sources_per_item = part.item_n_sources
+    if sources_per_item is None:
+        pairs = np.unique(part.assert_source * max(part.n_items, 1) + item)
+        sources_per_item = np.bincount(pairs % max(part.n_items, 1), minlength=part.n_items)
+    n = sources_per_item[item]
+    keep = ~part.item_multi[item] & (n <= max_sources_per_item) & (n >= 2) \
+        & (part.assert_w > 0)  # items solved elsewhere (the time model) have weight 0 here
+    if stride > 1:
+        keep &= (item + item_offset) % stride == 0
+    idx = np.flatnonzero(keep)
+    idx = idx[np.argsort(part.assert_cand[idx], kind="stable")]  # by candidate, so by item
+    cand, sa = part.assert_cand[idx], part.sa[idx]
+    k_item = item[idx]
+    starts = np.flatnonzero(np.r_[True, k_item[1:] != k_item[:-1]]) if len(idx) else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(idx)].astype(np.int64)
+    # wrong values concentrate on the values actually claimed: two independent sources that are both wrong
+    # pick the same wrong value with probability 1 / (observed candidates - 1), not 1 / (domain size - 1)
+    observed = np.diff(np.r_[part.item_start, part.n_cands])[part.cand_item]
+    n_false = np.maximum(observed - 1.0, 1.0)
+    a, b, *values = copy_kernel.pair_events(sa, cand, starts, ends, np.asarray(prob, dtype=np.float64), n_false)
+    ns = part.n_sa
+    keys, which = dense_rank(a * ns + b)
+    rows, cols = keys // ns, keys % ns
+    indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=ns))].astype(np.int64)
+    return tuple(sparse.csr_matrix((np.bincount(which, weights=v, minlength=len(keys)), cols, indptr),
+                                   shape=(ns, ns)) for v in values)
+
+
+def _pair_sums_sparse(part: Partition, prob: np.ndarray, max_sources_per_item: int, stride: int,
+                      item_offset: int) -> tuple[sparse.csr_matrix, ...]:
+    """pair_statistics as sparse products (source x item and source x candidate matrices); both orders of every
+    pair and the diagonal are in the result (`dependence` reads the pairs a < b)."""
     item = part.cand_item[part.assert_cand]
     single = ~part.item_multi[item]
     sources_per_item = part.item_n_sources
@@ -90,6 +137,19 @@ def pair_statistics(part: Partition, prob: np.ndarray, max_sources_per_item: int
     return shared_items, weighted(p), weighted(1.0 - p), weighted((1.0 - p) * n_false[c])
 
 
+def _values_at(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """matrix[rows, cols] as a dense vector, by binary search in the canonical CSR (sorted row-major keys)."""
+    m = matrix.tocsr(copy=True)
+    m.sum_duplicates()
+    n = m.shape[1]
+    keys = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr)) * n + m.indices
+    want = rows.astype(np.int64) * n + cols
+    if len(keys) == 0:
+        return np.zeros(len(want))
+    pos = np.clip(np.searchsorted(keys, want), 0, len(keys) - 1)
+    return np.where(keys[pos] == want, m.data[pos], 0.0)
+
+
 def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, settings: CopySettings,
                sa_source: np.ndarray | None = None) -> pd.DataFrame:
     """P(dependent) for every source pair (a < b) that shares at least `min_shared` items.
@@ -106,9 +166,9 @@ def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, se
     empty = pd.DataFrame(columns=["a", "b"] + PAIR_COLUMNS[2:7])
     if len(a) == 0:
         return empty
-    k_true = np.asarray(same_true[a, b]).ravel()
-    k_false = np.asarray(same_false[a, b]).ravel()
-    n_bar = np.where(k_false > 1e-12, np.asarray(false_n[a, b]).ravel() / np.maximum(k_false, 1e-12), 10.0)
+    k_true = _values_at(same_true, a, b)
+    k_false = _values_at(same_false, a, b)
+    n_bar = np.where(k_false > 1e-12, _values_at(false_n, a, b) / np.maximum(k_false, 1e-12), 10.0)
     k_diff = np.maximum(k_items - k_true - k_false, 0.0)
     a1, a2 = reliability[a], reliability[b]
     c = settings.copy_rate

@@ -1,0 +1,107 @@
+"""The accu E-step and M-step sums as compiled loops (numba): one pass over assertions, one over items.
+
+The formulas are those of accu.py (module docstring); numpy needs a temporary per operation there (votes,
+scores, maxima, exponentials, sums: about ten passes over a million assertions per EM iteration), these loops
+need two. Sums run in assertion order, as `np.bincount` does, so scores and statistics are the same numbers
+in any number of partitions. Written by hand because no library fuses a gather, a segmented softmax and a
+scatter-add (numba is already the time model's compiler, reconcile/timeline/kernel.py).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+SAFE_EXP = 300.0  # exp(300) x a million candidates stays far below the float64 limit
+
+
+@njit(cache=True)
+def scores(assert_cand, assert_sa, assert_w, w_log_n, logit, n_cands):
+    """Per candidate: sum over its assertions of w ln(n_false) + w logit(A_sa) (accu's vote)."""
+    out = np.zeros(n_cands)
+    for i in range(len(assert_cand)):
+        out[assert_cand[i]] += w_log_n[i] + assert_w[i] * logit[assert_sa[i]]
+    return out
+
+
+@njit(cache=True)
+def softmax(score, item_start, item_n_false, temperature):
+    """P(candidate) per single-valued item: softmax of score / temperature over the observed candidates plus
+    the item's unobserved values (each with score 0). `temperature` has one value, or one per candidate.
+    Scores are shifted by the item's largest (when positive) only where exp could overflow."""
+    n_cands = len(score)
+    n_items = len(item_start)
+    prob = np.empty(n_cands)
+    per_cand = len(temperature) > 1
+    for it in range(n_items):
+        lo = item_start[it]
+        hi = item_start[it + 1] if it + 1 < n_items else n_cands
+        m = 0.0
+        for c in range(lo, hi):
+            s = score[c] / (temperature[c] if per_cand else temperature[0])
+            prob[c] = s
+            if s > m:
+                m = s
+        if m < SAFE_EXP:
+            m = 0.0
+        z = 0.0
+        for c in range(lo, hi):
+            e = np.exp(prob[c] - m)
+            prob[c] = e
+            z += e
+        unobserved = item_n_false[it] + 1.0 - (hi - lo)
+        if unobserved > 0.0:
+            z += unobserved * (np.exp(-m) if m > 0.0 else 1.0)
+        for c in range(lo, hi):
+            prob[c] /= z
+    return prob
+
+
+@njit(cache=True)
+def right_sums(assert_sa, assert_cand, assert_w, prob, n_sa):
+    """Per (source, attribute): sum of w x P(asserted candidate), the M-step's expected right assertions."""
+    out = np.zeros(n_sa)
+    for i in range(len(assert_sa)):
+        out[assert_sa[i]] += assert_w[i] * prob[assert_cand[i]]
+    return out
+
+
+
+@njit(cache=True)
+def dispersion_sums(assert_cand, assert_sa, assert_w, prob, reliability, cand_item, item_start, item_n_false,
+                    item_multi):
+    """accu.dispersion_stats in two passes: [sum (m_i - E_i)^2 - V_i, sum V_i (n_i - 1), items] over the
+    single-valued items with more than 1.5 weight of votes."""
+    n_items = len(item_start)
+    n_cands = len(prob)
+    best = np.empty(n_items)
+    for it in range(n_items):
+        lo = item_start[it]
+        hi = item_start[it + 1] if it + 1 < n_items else n_cands
+        b = -np.inf
+        for c in range(lo, hi):
+            if prob[c] > b:
+                b = prob[c]
+        best[it] = b
+    m = np.zeros(n_items)
+    e = np.zeros(n_items)
+    v = np.zeros(n_items)
+    n = np.zeros(n_items)
+    for i in range(len(assert_cand)):
+        c = assert_cand[i]
+        it = cand_item[c]
+        p_top = best[it]
+        acc = reliability[assert_sa[i]]
+        q = p_top * acc + (1.0 - p_top) * (1.0 - acc) / item_n_false[it]
+        w = assert_w[i]
+        if prob[c] >= p_top - 1e-12:
+            m[it] += w
+        e[it] += w * q
+        v[it] += w * w * q * (1.0 - q)
+        n[it] += w
+    out = np.zeros(3)
+    for it in range(n_items):
+        if not item_multi[it] and n[it] > 1.5:
+            out[0] += (m[it] - e[it]) ** 2 - v[it]
+            out[1] += v[it] * (n[it] - 1.0)
+            out[2] += 1.0
+    return out

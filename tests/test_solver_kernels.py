@@ -1,0 +1,93 @@
+"""The E-step, M-step and copy statistics give the numbers of the plain formulas on small hand-made cases, both in
+numpy (small partitions) and in the compiled loops (large partitions: accu.COMPILED_MIN_ASSERTIONS)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reconcile.solve import accu, copying
+from reconcile.solve.arrays import Partition
+
+
+@pytest.fixture(autouse=True, params=["numpy", "compiled"])
+def path(request, monkeypatch):
+    monkeypatch.setattr(accu, "COMPILED_MIN_ASSERTIONS", 0 if request.param == "compiled" else 10**12)
+    return request.param
+
+
+def _part(assertions, items, n_false=2.0, n_sources=None):
+    """assertions: (source, candidate, weight); items: the first candidate of each item."""
+    src = np.array([a[0] for a in assertions], dtype=np.int64)
+    cand = np.array([a[1] for a in assertions], dtype=np.int64)
+    w = np.array([a[2] for a in assertions], dtype=float)
+    item_start = np.array(items, dtype=np.int64)
+    n_cands = int(cand.max()) + 1
+    cand_item = np.searchsorted(item_start, np.arange(n_cands), side="right") - 1
+    n_items = len(item_start)
+    n_src = n_sources or int(src.max()) + 1
+    per_item = np.bincount(np.unique(src * n_items + cand_item[cand]) % n_items, minlength=n_items)
+    return Partition(src, cand, w, cand_item.astype(np.int64), item_start, np.full(n_items, n_false),
+                     np.zeros(n_items, dtype=bool), n_src, per_item)
+
+
+def test_posteriors_follow_the_accu_formula():
+    # item 0: sources 0 and 1 say candidate 0, source 2 says candidate 1; item 1: one claim of source 2
+    part = _part([(0, 0, 1.0), (1, 0, 1.0), (2, 1, 0.5), (2, 2, 1.0)], [0, 2], n_false=4.0)
+    rel = np.array([0.8, 0.6, 0.7])
+    prob = accu.posteriors(part, rel)
+    vote = lambda a, w: w * np.log(4.0 * a / (1 - a))  # noqa: E731
+    s0, s1 = vote(0.8, 1) + vote(0.6, 1), vote(0.7, 0.5)
+    z = np.exp(s0) + np.exp(s1) + 3.0  # three values nobody claimed
+    assert prob[:2] == pytest.approx([np.exp(s0) / z, np.exp(s1) / z], rel=1e-12)
+    # a single claim of a source with reliability 0.7 gives confidence 0.7, not 1
+    assert prob[2] == pytest.approx(0.7, rel=1e-12)
+    # a temperature softens, per candidate as well
+    hot = accu.posteriors(part, rel, np.full(3, 2.0))
+    assert hot[0] < prob[0] and hot[:2] == pytest.approx(accu.posteriors(part, rel, 2.0)[:2], rel=1e-12)
+
+
+def test_huge_scores_do_not_overflow():
+    part = _part([(s, 0, 1.0) for s in range(400)] + [(400, 1, 1.0)], [0], n_false=99.0)
+    prob = accu.posteriors(part, np.full(401, 0.99))
+    assert np.isfinite(prob).all() and prob[0] == pytest.approx(1.0) and prob[1] < 1e-100
+
+
+def test_source_stats_sum_the_probability_of_what_each_source_asserted():
+    part = _part([(0, 0, 1.0), (1, 0, 1.0), (2, 1, 0.5), (2, 2, 1.0)], [0, 2])
+    prob = np.array([0.9, 0.05, 0.7])
+    right, total = accu.source_stats(part, prob)
+    assert right == pytest.approx([0.9, 0.9, 0.5 * 0.05 + 0.7])
+    assert total == pytest.approx([1.0, 1.0, 1.5])
+
+
+def test_pair_statistics_count_shared_items_once_and_shared_values_by_their_probability():
+    # item 0 (candidates 0, 1): sources 0 and 1 say 0; source 2 says both 0 and 1 (it contradicts itself)
+    # item 1 (candidates 2, 3): sources 0 and 2 say 2, source 1 says 3
+    part = _part([(0, 0, 1.0), (1, 0, 1.0), (2, 0, 0.5), (2, 1, 0.5), (0, 2, 1.0), (2, 2, 1.0), (1, 3, 1.0)],
+                 [0, 2])
+    prob = np.array([0.6, 0.3, 0.8, 0.1])
+    shared, same_true, same_false, false_n = (m.toarray() for m in copying.pair_statistics(part, prob, 200))
+    assert shared[0, 1] == 2 and shared[0, 2] == 2 and shared[1, 2] == 2  # each item once per pair
+    assert same_true[0, 1] == pytest.approx(0.6)  # candidate 0 only
+    assert same_true[0, 2] == pytest.approx(0.6 + 0.8)
+    assert same_false[1, 2] == pytest.approx(0.4)
+    assert false_n[0, 2] == pytest.approx(0.4 * 1 + 0.2 * 1)  # two observed candidates: one wrong value each
+    # sampling every second item keeps item 0 only
+    shared2 = copying.pair_statistics(part, prob, 200, stride=2)[0].toarray()
+    assert shared2[0, 1] == 1 and shared2[0, 2] == 1
+
+
+def test_items_with_too_many_sources_are_left_out_of_the_pair_statistics():
+    part = _part([(s, 0, 1.0) for s in range(5)] + [(0, 1, 1.0), (1, 1, 1.0)], [0, 1])
+    shared = copying.pair_statistics(part, np.array([0.9, 0.9]), max_sources_per_item=4)[0].toarray()
+    assert shared[0, 1] == 1 and np.triu(shared, 1).sum() == 1  # the pairs a < b are what dependence reads
+
+
+def test_dispersion_sums_follow_the_method_of_moments_formula():
+    # item 0: three sources, two on candidate 0; item 1: a single claim (left out: one vote)
+    part = _part([(0, 0, 1.0), (1, 0, 1.0), (2, 1, 1.0), (0, 2, 1.0)], [0, 2], n_false=3.0)
+    prob = np.array([0.8, 0.15, 0.7])
+    rel = np.array([0.9, 0.6, 0.7])
+    q = 0.8 * rel + 0.2 * (1 - rel) / 3.0
+    m, e, v = 2.0, q.sum(), (q * (1 - q)).sum()
+    assert accu.dispersion_stats(part, prob, rel) == pytest.approx([(m - e) ** 2 - v, v * 2.0, 1.0])
