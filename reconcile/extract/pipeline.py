@@ -11,19 +11,20 @@ from ..errors import FeedError
 from .articles import (Article, Document, assign_metadata, group_copies, mark_datelines, read_documents,
                        split_articles)
 from .attribution import Speaker, SpeakerMemory, find_frame, quoted_regions
+from .containment import Containment
 from .events import SentenceExtractor
 from .matching import Gazetteer
 from .model import ExtractRules
 from .overlap import source_overlap
 from .parsed import ArticlePlaces, ParseStage
 from .textutil import find_phrases, line_spans, norm_key, sentence_spans
-from .timex import find_times, iso
+from .timex import article_now, find_times, iso
 
 CANONICAL = ["source", "subject", "attribute", "value", "published_at", "valid_from", "valid_to", "speaker",
              "speaker_role", "speaker_affiliation", "quote", "url", "claim_id", "weight", "derived_from", "bound",
              "article_id", "char_start", "char_end"]
 METADATA = ["offset_in", "file", "source_origin", "published_at_source", "trigger", "hedges", "partial",
-            "time_expression", "copies", "copy_locations", "headline"]
+            "time_expression", "copies", "copy_locations", "headline", "via"]
 COLUMNS = CANONICAL + METADATA
 
 
@@ -74,7 +75,8 @@ def _location(art: Article, s: int, e: int) -> str:
 
 def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: SentenceExtractor,
                     mentions: list, ap: ArticlePlaces | None = None,
-                    stage: ParseStage | None = None) -> tuple[list[dict], dict]:
+                    stage: ParseStage | None = None, contain: Containment | None = None
+                    ) -> tuple[list[dict], dict]:
     text, doc = art.doc.text, art.doc
     memory = SpeakerMemory()
     rows: dict[tuple, dict] = {}
@@ -94,9 +96,11 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
                 known = {c.subject for c in claims}
                 claims = claims + [c for c in stage.claims(s, e, ap, times, art.published_at)
                                    if c.subject not in known]
+            if contain is not None:
+                claims = claims + contain.derive(claims, ap.profile if ap is not None else None)
             quote = text[s:e]
             for c in claims:
-                key = (c.subject, c.attribute, c.value, who.name, norm_key(quote))
+                key = (c.subject, c.attribute, c.value, who.name, norm_key(quote), c.via)
                 if key in rows:  # the same sentence repeated inside the article
                     rows[key]["copies"] += 1
                     rows[key]["copy_locations"].append(_location(art, s, e))
@@ -111,7 +115,8 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
                     "valid_to": iso(c.time.valid_to) if c.time else "",
                     "speaker": who.name, "speaker_role": who.role, "speaker_affiliation": who.affiliation,
                     "quote": quote, "url": doc.url or "",
-                    "claim_id": _claim_id(art.article_id, c.subject, c.attribute, c.value, who.name, quote),
+                    "claim_id": _claim_id(art.article_id, c.subject, c.attribute, c.value, who.name, quote,
+                                          *([c.via] if c.via else [])),
                     "weight": c.weight, "derived_from": who.derived_from, "bound": c.bound,
                     "article_id": art.article_id, "char_start": s - off, "char_end": e - off,
                     "offset_in": "file" if doc.offset_in == "file" else ("text" if in_text else "title"),
@@ -120,11 +125,35 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
                     "hedges": "; ".join(c.hedges), "partial": c.partial,
                     "time_expression": c.time.text if c.time else "",
                     "copies": 1 + len(locs), "copy_locations": list(locs), "headline": is_head,
+                    "via": c.via,
                 }
     out = list(rows.values())
+    _same_event_times(out)
+    now = article_now(text, art.start, art.end, art.published_at, rules.timex) if art.published_at else None
+    if now is not None:  # undated claims are status reports as of the article's writing
+        for r in out:
+            if not r["valid_from"]:
+                r["valid_from"] = r["valid_to"] = iso(now.valid_from)
+                r["time_expression"] = f"as of writing (after {now.text!r}, the latest time the article reports)"
     for r in out:
         r["copy_locations"] = "; ".join(r["copy_locations"])
     return out, info
+
+
+def _same_event_times(rows: list[dict]) -> None:
+    """An undated claim that repeats a dated one of the same article (same subject, attribute and value) is
+    about the same event: the headline "Taliban fighters storm capital" and the lead's "stormed it
+    overnight", or "the provincial capital falls to Taliban" after "falls to Taliban fighters Tuesday noon".
+    It takes the valid time of the first dated one in the article's order (the lead comes first)."""
+    dated: dict[tuple, dict] = {}
+    for r in sorted(rows, key=lambda r: (r["offset_in"] != "title", r["char_start"])):
+        if r["valid_from"]:
+            dated.setdefault((r["subject"], r["attribute"], r["value"]), r)
+    for r in rows:
+        d = dated.get((r["subject"], r["attribute"], r["value"]))
+        if not r["valid_from"] and d is not None:
+            r["valid_from"], r["valid_to"] = d["valid_from"], d["valid_to"]
+            r["time_expression"] = f"{d['time_expression']} (same event as {d['claim_id']})"
 
 
 def _skip_reason(info: dict) -> str:
@@ -160,6 +189,7 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
     gaz = Gazetteer(rules)
     ex = SentenceExtractor(rules, gaz)
     stage = ParseStage(rules, gaz) if rules.frames is not None else None
+    contain = Containment(rules, gaz.entity) if rules.containment is not None else None
     prepared, jobs = [], []
     for art in kept:
         mentions = gaz.mentions(art.doc.text, art.start, art.end)
@@ -172,7 +202,7 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
         stage.parse_all(jobs)
     rows, skipped, negated = [], [], 0
     for art, (mentions, ap) in zip(kept, prepared):
-        got, info = extract_article(art, rules, gaz, ex, mentions, ap, stage)
+        got, info = extract_article(art, rules, gaz, ex, mentions, ap, stage, contain)
         negated += info["negated"]
         rows += got
         if not got:
