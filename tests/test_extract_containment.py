@@ -94,12 +94,16 @@ def test_a_repeated_event_takes_the_time_of_its_dated_mention(rules):
     assert len(fell) >= 2 and set(fell.valid_from) == {"2021-07-06T00:00:00Z"}
 
 
-def test_undated_claims_of_a_day_dated_article_are_as_of_its_latest_reported_time(rules):
+def test_undated_claims_of_a_day_dated_article_are_as_of_its_writing(rules):
     when = datetime(2021, 7, 7, tzinfo=timezone.utc)
     text = ("Government forces control Qala-e-Naw, officials said. Air strikes began during the afternoon.\n")
     df = rows(text, rules, when)
     assert df[["subject", "valid_from", "valid_to"]].values.tolist() == \
-        [["Qala-e-Naw", "2021-07-07T12:00:00Z", "2021-07-07T12:00:00Z"]]
+        [["Qala-e-Naw", "2021-07-07T12:00:00Z", "2021-07-07T23:59:59Z"]]  # some time after, that day
+    # a past, short-lived state ("briefly") is not the state as of writing
+    brief = rows("The city of Qala-e-Naw briefly fell to the Taliban. Air strikes began during the afternoon.\n",
+                 rules, when)
+    assert brief[brief.subject == "Qala-e-Naw"].valid_from.tolist() == [""]
     # an article with a time of day is not moved; nor by a forecast ("within the next few hours")
     timed = rows(text, rules, datetime(2021, 7, 7, 9, 30, tzinfo=timezone.utc))
     assert timed.valid_from.tolist() == [""]

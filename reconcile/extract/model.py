@@ -220,6 +220,10 @@ class Timex(_Strict):
         description="hours from midnight of the day; night/overnight may run past 24 or start before 0")
     few_hours: float = Field(6, gt=0)
     mid_month_day: int = Field(15, ge=1, le=28)
+    transient_words: list[str] = Field(
+        default_factory=lambda: ["briefly", "temporarily", "for a while"],
+        description="hedges of a past, short-lived state ('the city briefly collapsed'): such an undated claim "
+                    "is not a report of the state as of the article's writing")
 
 
 class Nlp(_Strict):

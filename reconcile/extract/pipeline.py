@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +18,7 @@ from .model import ExtractRules
 from .overlap import source_overlap
 from .parsed import ArticlePlaces, ParseStage
 from .textutil import find_phrases, line_spans, norm_key, sentence_spans
-from .timex import article_now, find_times, iso
+from .timex import FORWARD, article_now, find_times, iso
 
 CANONICAL = ["source", "subject", "attribute", "value", "published_at", "valid_from", "valid_to", "speaker",
              "speaker_role", "speaker_affiliation", "quote", "url", "claim_id", "weight", "derived_from", "bound",
@@ -82,19 +82,23 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
     rows: dict[tuple, dict] = {}
     info = {"mentions": len(mentions), "events": 0, "negated": 0}
     copies = _copy_index(art)
+    # a day-dated article was written no earlier than the latest time of that day it reports: hour-level
+    # expressions ("within the next few hours") count from then, and undated claims are as of then
+    now = article_now(text, art.start, art.end, art.published_at, rules.timex) if art.published_at else None
+    anchor = now.valid_from if now is not None else art.published_at
     for para, sents, is_head in article_sentences(art):
         frames, speakers = ([[]] * len(sents), [Speaker()] * len(sents)) if is_head else \
             _speakers(text, para, sents, art, rules, memory)
         for (s, e), fr, who in zip(sents, frames, speakers):
             info["events"] += len(find_phrases(text, ex.event_items, s, e))
-            claims, dropped = ex.extract(text, s, e, [(f.start, f.end) for f in fr], mentions, art.published_at)
+            claims, dropped = ex.extract(text, s, e, [(f.start, f.end) for f in fr], mentions, anchor)
             info["negated"] += dropped
             if stage is not None and ap is not None and (s, e) in ap.parsed:
                 # the parse adds places and phrasings the lexicon does not know; the lexicon's reading of a
                 # subject it found in this sentence stays as it is
-                times = find_times(text, s, e, art.published_at, rules.timex) if art.published_at else []
+                times = find_times(text, s, e, anchor, rules.timex) if anchor else []
                 known = {c.subject for c in claims}
-                claims = claims + [c for c in stage.claims(s, e, ap, times, art.published_at)
+                claims = claims + [c for c in stage.claims(s, e, ap, times, anchor)
                                    if c.subject not in known]
             if contain is not None:
                 claims = claims + contain.derive(claims, ap.profile if ap is not None else None)
@@ -129,11 +133,13 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
                 }
     out = list(rows.values())
     _same_event_times(out)
-    now = article_now(text, art.start, art.end, art.published_at, rules.timex) if art.published_at else None
-    if now is not None:  # undated claims are status reports as of the article's writing
+    if now is not None:  # undated claims are status reports as of the writing: after `now`, on that day
+        day_end = iso(art.published_at + timedelta(days=1) - timedelta(seconds=1))
+        transient = {w.lower() for w in rules.timex.transient_words}
         for r in out:
-            if not r["valid_from"]:
-                r["valid_from"] = r["valid_to"] = iso(now.valid_from)
+            hedges = {h.strip().lower() for h in r["hedges"].split(";")}
+            if not r["valid_from"] and hedges.isdisjoint(transient):
+                r["valid_from"], r["valid_to"] = iso(now.valid_from), day_end
                 r["time_expression"] = f"as of writing (after {now.text!r}, the latest time the article reports)"
     for r in out:
         r["copy_locations"] = "; ".join(r["copy_locations"])
@@ -144,10 +150,12 @@ def _same_event_times(rows: list[dict]) -> None:
     """An undated claim that repeats a dated one of the same article (same subject, attribute and value) is
     about the same event: the headline "Taliban fighters storm capital" and the lead's "stormed it
     overnight", or "the provincial capital falls to Taliban" after "falls to Taliban fighters Tuesday noon".
-    It takes the valid time of the first dated one in the article's order (the lead comes first)."""
+    It takes the valid time of the first dated one in the article's order (the lead comes first). Only what
+    the text states about the place dates it: not a forecast ("within the next few hours") nor a claim
+    derived from one of its facilities."""
     dated: dict[tuple, dict] = {}
     for r in sorted(rows, key=lambda r: (r["offset_in"] != "title", r["char_start"])):
-        if r["valid_from"]:
+        if r["valid_from"] and not r["via"] and not FORWARD.search(r["time_expression"]):
             dated.setdefault((r["subject"], r["attribute"], r["value"]), r)
     for r in rows:
         d = dated.get((r["subject"], r["attribute"], r["value"]))

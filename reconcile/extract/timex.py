@@ -156,7 +156,7 @@ def iso(dt: datetime | None) -> str:
     return "" if dt is None else dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-_FORWARD = re.compile(r"\b(?:next|coming|tomorrow|tonight)\b", re.IGNORECASE)
+FORWARD = re.compile(r"\b(?:next|coming|tomorrow|tonight)\b", re.IGNORECASE)
 
 
 def article_now(text: str, lo: int, hi: int, published_at: datetime, t: Timex) -> TimeSpan | None:
@@ -170,5 +170,5 @@ def article_now(text: str, lo: int, hi: int, published_at: datetime, t: Timex) -
         return None
     end_of_day = published_at + timedelta(days=1)
     spans = [s for s in find_times(text, lo, hi, published_at, t)
-             if not _FORWARD.search(s.text) and published_at < s.valid_from < end_of_day]
+             if not FORWARD.search(s.text) and published_at < s.valid_from < end_of_day]
     return max(spans, key=lambda s: (s.valid_from, s.start)) if spans else None
