@@ -251,6 +251,10 @@ class Predicate(_Strict):
     actor: list[str] = Field(default_factory=lambda: ["nsubj", "agent"],
                              description="roles holding the actor: nsubj, agent (by ...), poss, compound, prep:to")
     weight: float = Field(1.0, gt=0, le=1)
+    defender_value: str | None = Field(
+        None, description="the value when the actor is the profile's defender: 'actor' (its side) or a value "
+                          "word; e.g. 'enter': contested when the attacker enters, the defender's when it "
+                          "re-enters a town the attacker held")
 
 
 class Frames(_Strict):
