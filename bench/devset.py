@@ -4,7 +4,9 @@
 
 A predicted claim counts when (article, place, value) equals a labelled one; place names are compared
 after resolving both spellings through the extractor's own gazetteer ("Sar-i-Pul" = "Sar-e Pul",
-"Wad Madani" = "Wad Medani"). Each (article, place, value) counts once. Prints a Markdown table.
+"Wad Madani" = "Wad Medani"). Each (article, place, value) counts once. Claims on a facility's containing
+place (`via`, extract/containment.py) are inferences, not what the text says: they are not scored.
+Prints a Markdown table.
 """
 from __future__ import annotations
 
@@ -74,7 +76,7 @@ def evaluate(split: str, rules_dir: str, show: bool = False) -> list[dict]:
     gold = {(r["article"], canon(r["subject"], countries[r["article"]]), r["value"]) for r in gold_rows
             if r["attribute"] == "control"}
     pred = {(by_record[r.article_id], canon(r.subject, countries[by_record[r.article_id]]), r.value)
-            for r in claims.itertuples() if r.attribute == "control"}
+            for r in claims.itertuples() if r.attribute == "control" and not r.via}
     if show:
         for k in sorted(gold - pred):
             print("missed", k)

@@ -68,3 +68,25 @@ def test_empty_file_and_empty_record(tmp_path, capsys, monkeypatch):
     code, msg = run(capsys, monkeypatch, feed)
     assert code == 0
     assert "skipped feed.jsonl#1" in msg and "articles read 2, unique 2 (0 duplicates), with claims 1" in msg
+
+
+@pytest.mark.parametrize("stamp", ["32 July 2021", "2021-07-07T10:00:00+99:99"])
+@pytest.mark.parametrize("command", ["extract", "run"])
+def test_impossible_published_at_argument_is_a_usage_error(tmp_path, capsys, monkeypatch, stamp, command):
+    feed = tmp_path / "feed.txt"
+    feed.write_text(GOOD, encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / ("claims.csv" if command == "extract" else "out")
+    code = main([command, str(feed), "--rules", "rules/", "--out", str(out), "--published-at", stamp,
+                 *(["--source", "A"] if command == "extract" else [])])
+    captured = capsys.readouterr()
+    msg = captured.out + captured.err
+    assert code == 2 and "Traceback" not in msg
+    assert f"--published-at {stamp!r}" in msg and not out.exists()
+
+
+def test_empty_gzip_article_feed_is_a_located_error(tmp_path, capsys, monkeypatch):
+    feed = tmp_path / "feed.txt.gz"
+    feed.write_bytes(gzip.compress(b""))
+    code, msg = run(capsys, monkeypatch, feed, "--source", "A", "--published-at", "2021-08-08")
+    assert code != 0 and "Traceback" not in msg and f"{feed}: the file is empty" in msg

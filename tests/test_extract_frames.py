@@ -21,6 +21,7 @@ def rules():
 
 def claims(text: str, rules, when: datetime = DAY) -> list[list[str]]:
     df, _ = extract_text(text, rules, source_name="Wire", published_at=when)
+    df = df[df.via == ""]  # what the text says (not facility -> place evidence)
     return sorted(df[["subject", "value"]].values.tolist())
 
 

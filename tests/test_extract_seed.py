@@ -55,6 +55,8 @@ def _match(extracted: pd.DataFrame, gold: pd.DataFrame):
 
 def test_seed_matches_careful_reader_list(seed):
     claims, _ = seed
+    # what the text says; claims on a facility's containing place (`via`) are inferences, not in the hand list
+    claims = claims[claims["via"] == ""]
     gold = pd.read_csv(GOLD, dtype=str, keep_default_na=False)
     hits, spurious, missed = _match(claims, gold)
     precision = len(hits) / len(claims)
@@ -67,7 +69,7 @@ def test_seed_matches_careful_reader_list(seed):
              ("\nmissed:\n" + gold.loc[missed, KEY + ["quote"]].to_string() if missed else "")
     # Precision first: at most one claim in twenty may lack support in the hand list.
     assert precision >= 0.95, detail
-    assert recall >= 0.85, detail
+    assert recall == 1.0, detail
 
 
 def test_both_sides_of_the_conflict_are_extracted(seed):
@@ -99,7 +101,10 @@ def test_split_and_dedup_counts(seed):
     assert not any("AIR STRIKES" in a["headline"] for a in stats["articles"])
     text = SEED.read_text(encoding="utf-8")
     lead = claims[claims.quote.str.startswith("Regional officials in northern Afghanistan")]
-    assert len(lead) == 3 and set(lead.copies) == {2}
+    assert len(lead) == 4 and set(lead.copies) == {2}
+    # three claims the sentence makes, and the recaptured government buildings as evidence about their city
+    assert lead[lead.via != ""][["subject", "value", "via"]].values.tolist() == \
+        [["Qala-e-Naw", "government", "Qala-e-Naw government buildings"]]
     teaser = claims[claims.quote.str.startswith("All the districts of the Badghis province")]
     assert teaser.copies.tolist() == [2]
     for loc in list(lead.copy_locations) + list(teaser.copy_locations):
@@ -108,7 +113,7 @@ def test_split_and_dedup_counts(seed):
         assert art in ("000_6cbc65840eaebfc3.txt#2", "000_6cbc65840eaebfc3.txt#4")
         assert _norm(text[start:end]) == _norm(lead.quote.iloc[0] if art.endswith("#2") else teaser.quote.iloc[0])
     # each sentence's claims come out once, not once per copy
-    assert not claims.duplicated(KEY + ["quote"]).any()
+    assert not claims.duplicated(KEY + ["quote", "via"]).any()
 
 
 def test_outlet_and_date_detection(rules):

@@ -27,6 +27,7 @@ class SentenceClaim:
     negated: bool = False
     bound: str = ""
     time: TimeSpan | None = None
+    via: str = ""  # the facility a claim on its containing place was derived from (containment.py)
 
 
 class SentenceExtractor:

@@ -243,6 +243,8 @@ class FrameReader:
             value = _opponent(side, profile)
         else:
             value = pred.value
+        if pred.defender_value and named and profile is not None and side == profile.defender:
+            value = side if pred.defender_value == "actor" else pred.defender_value
         if value is None:
             return []
         weight, partial, used = pred.weight * hedge, False, list(hedges)

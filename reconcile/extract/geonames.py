@@ -31,6 +31,7 @@ CACHE_VERSION = "3"
 ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
 _STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
 _APOS = "'’‘`ʼ"
+_FOLD = str.maketrans({**{c: "'" for c in _APOS}, "-": " "})
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,10 @@ class GeoGazetteer:
 
         hi = len(text) if hi is None else hi
         seg = text[lo:hi]
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in seg)
-        low = "".join("'" if c in _APOS else " " if c == "-" else c for c in low)
+        low = seg.lower()
+        if len(low) != len(seg):  # a character whose lower case is longer ("İ"): keep offsets aligned
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in seg)
+        low = low.translate(_FOLD)
         hits = []
         for end, (n, idx) in self.auto.iter(low):
             s, e = end - n + 1, end + 1

@@ -220,6 +220,10 @@ class Timex(_Strict):
         description="hours from midnight of the day; night/overnight may run past 24 or start before 0")
     few_hours: float = Field(6, gt=0)
     mid_month_day: int = Field(15, ge=1, le=28)
+    transient_words: list[str] = Field(
+        default_factory=lambda: ["briefly", "temporarily", "for a while"],
+        description="hedges of a past, short-lived state ('the city briefly collapsed'): such an undated claim "
+                    "is not a report of the state as of the article's writing")
 
 
 class Nlp(_Strict):
@@ -247,6 +251,10 @@ class Predicate(_Strict):
     actor: list[str] = Field(default_factory=lambda: ["nsubj", "agent"],
                              description="roles holding the actor: nsubj, agent (by ...), poss, compound, prep:to")
     weight: float = Field(1.0, gt=0, le=1)
+    defender_value: str | None = Field(
+        None, description="the value when the actor is the profile's defender: 'actor' (its side) or a value "
+                          "word; e.g. 'enter': contested when the attacker enters, the defender's when it "
+                          "re-enters a town the attacker held")
 
 
 class Frames(_Strict):
@@ -277,6 +285,23 @@ class Profile(_Strict):
         return self
 
 
+class Containment(_Strict):
+    attribute: str = Field("control", description="the attribute whose facility claims count for the place")
+    default_weight: float = Field(0.5, ge=0, le=1, description="factor for facility kinds not in `weights`")
+    weights: dict[str, float] = Field(default_factory=dict,
+                                      description="facility kind (name without its place) -> factor in [0, 1]")
+    attacker_value: str = Field("contested", description="the place's value when a side other than the "
+                                "profile's defender holds one of its facilities")
+
+    @field_validator("weights")
+    @classmethod
+    def _factors(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = {k: w for k, w in v.items() if not 0 <= w <= 1}
+        if bad:
+            raise ValueError(f"containment weights must lie in [0, 1]: {bad}")
+        return {k.lower(): w for k, w in v.items()}
+
+
 class ExtractRules(_Strict):
     articles: ArticleRules = Field(default_factory=ArticleRules)
     outlets: list[Outlet] = Field(default_factory=list)
@@ -294,6 +319,8 @@ class ExtractRules(_Strict):
     frames: Frames | None = Field(None, description="event frames from the dependency parse (rules/extract/frames.yaml)")
     profiles: list[Profile] = Field(default_factory=list, description="conflict profiles; none matching: the "
                                     "actor's own name is its side")
+    containment: Containment | None = Field(None, description="facility claims as evidence about the place "
+                                            "containing the facility (rules/extract/containment.yaml)")
 
     @field_validator("clause_boundaries")
     @classmethod

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -12,19 +12,20 @@ from ..errors import FeedError
 from .articles import (Article, Document, assign_metadata, group_copies, mark_datelines, read_documents,
                        split_articles)
 from .attribution import Speaker, SpeakerMemory, find_frame, quoted_regions
+from .containment import Containment
 from .events import SentenceExtractor
 from .matching import Gazetteer
 from .model import ExtractRules
 from .overlap import source_overlap
 from .parsed import ArticlePlaces, ParseStage
 from .textutil import find_phrases, line_spans, norm_key, sentence_spans
-from .timex import find_times, iso
+from .timex import FORWARD, article_now, find_times, iso
 
 CANONICAL = ["source", "subject", "attribute", "value", "published_at", "valid_from", "valid_to", "speaker",
              "speaker_role", "speaker_affiliation", "quote", "url", "claim_id", "weight", "derived_from", "bound",
              "article_id", "char_start", "char_end"]
 METADATA = ["offset_in", "file", "source_origin", "published_at_source", "trigger", "hedges", "partial",
-            "time_expression", "copies", "copy_locations", "headline"]
+            "time_expression", "copies", "copy_locations", "headline", "via"]
 COLUMNS = CANONICAL + METADATA
 
 
@@ -75,29 +76,36 @@ def _location(art: Article, s: int, e: int) -> str:
 
 def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: SentenceExtractor,
                     mentions: list, ap: ArticlePlaces | None = None,
-                    stage: ParseStage | None = None) -> tuple[list[dict], dict]:
+                    stage: ParseStage | None = None, contain: Containment | None = None
+                    ) -> tuple[list[dict], dict]:
     text, doc = art.doc.text, art.doc
     memory = SpeakerMemory()
     rows: dict[tuple, dict] = {}
     info = {"mentions": len(mentions), "events": 0, "negated": 0}
     copies = _copy_index(art)
+    # a day-dated article was written no earlier than the latest time of that day it reports: hour-level
+    # expressions ("within the next few hours") count from then, and undated claims are as of then
+    now = article_now(text, art.start, art.end, art.published_at, rules.timex) if art.published_at else None
+    anchor = now.valid_from if now is not None else art.published_at
     for para, sents, is_head in article_sentences(art):
         frames, speakers = ([[]] * len(sents), [Speaker()] * len(sents)) if is_head else \
             _speakers(text, para, sents, art, rules, memory)
         for (s, e), fr, who in zip(sents, frames, speakers):
             info["events"] += len(find_phrases(text, ex.event_items, s, e))
-            claims, dropped = ex.extract(text, s, e, [(f.start, f.end) for f in fr], mentions, art.published_at)
+            claims, dropped = ex.extract(text, s, e, [(f.start, f.end) for f in fr], mentions, anchor)
             info["negated"] += dropped
             if stage is not None and ap is not None and (s, e) in ap.parsed:
                 # the parse adds places and phrasings the lexicon does not know; the lexicon's reading of a
                 # subject it found in this sentence stays as it is
-                times = find_times(text, s, e, art.published_at, rules.timex) if art.published_at else []
+                times = find_times(text, s, e, anchor, rules.timex) if anchor else []
                 known = {c.subject for c in claims}
-                claims = claims + [c for c in stage.claims(s, e, ap, times, art.published_at)
+                claims = claims + [c for c in stage.claims(s, e, ap, times, anchor)
                                    if c.subject not in known]
+            if contain is not None:
+                claims = claims + contain.derive(claims, ap.profile if ap is not None else None)
             quote = text[s:e]
             for c in claims:
-                key = (c.subject, c.attribute, c.value, who.name, norm_key(quote))
+                key = (c.subject, c.attribute, c.value, who.name, norm_key(quote), c.via)
                 if key in rows:  # the same sentence repeated inside the article
                     rows[key]["copies"] += 1
                     rows[key]["copy_locations"].append(_location(art, s, e))
@@ -112,7 +120,8 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
                     "valid_to": iso(c.time.valid_to) if c.time else "",
                     "speaker": who.name, "speaker_role": who.role, "speaker_affiliation": who.affiliation,
                     "quote": quote, "url": doc.url or "",
-                    "claim_id": _claim_id(art.article_id, c.subject, c.attribute, c.value, who.name, quote),
+                    "claim_id": _claim_id(art.article_id, c.subject, c.attribute, c.value, who.name, quote,
+                                          *([c.via] if c.via else [])),
                     "weight": c.weight, "derived_from": who.derived_from, "bound": c.bound,
                     "article_id": art.article_id, "char_start": s - off, "char_end": e - off,
                     "offset_in": "file" if doc.offset_in == "file" else ("text" if in_text else "title"),
@@ -121,11 +130,39 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
                     "hedges": "; ".join(c.hedges), "partial": c.partial,
                     "time_expression": c.time.text if c.time else "",
                     "copies": 1 + len(locs), "copy_locations": list(locs), "headline": is_head,
+                    "via": c.via,
                 }
     out = list(rows.values())
+    _same_event_times(out)
+    if now is not None:  # undated claims are status reports as of the writing: after `now`, on that day
+        day_end = iso(art.published_at + timedelta(days=1) - timedelta(seconds=1))
+        transient = {w.lower() for w in rules.timex.transient_words}
+        for r in out:
+            hedges = {h.strip().lower() for h in r["hedges"].split(";")}
+            if not r["valid_from"] and hedges.isdisjoint(transient):
+                r["valid_from"], r["valid_to"] = iso(now.valid_from), day_end
+                r["time_expression"] = f"as of writing (after {now.text!r}, the latest time the article reports)"
     for r in out:
         r["copy_locations"] = "; ".join(r["copy_locations"])
     return out, info
+
+
+def _same_event_times(rows: list[dict]) -> None:
+    """An undated claim that repeats a dated one of the same article (same subject, attribute and value) is
+    about the same event: the headline "Taliban fighters storm capital" and the lead's "stormed it
+    overnight", or "the provincial capital falls to Taliban" after "falls to Taliban fighters Tuesday noon".
+    It takes the valid time of the first dated one in the article's order (the lead comes first). Only what
+    the text states about the place dates it: not a forecast ("within the next few hours") nor a claim
+    derived from one of its facilities."""
+    dated: dict[tuple, dict] = {}
+    for r in sorted(rows, key=lambda r: (r["offset_in"] != "title", r["char_start"])):
+        if r["valid_from"] and not r["via"] and not FORWARD.search(r["time_expression"]):
+            dated.setdefault((r["subject"], r["attribute"], r["value"]), r)
+    for r in rows:
+        d = dated.get((r["subject"], r["attribute"], r["value"]))
+        if not r["valid_from"] and d is not None:
+            r["valid_from"], r["valid_to"] = d["valid_from"], d["valid_to"]
+            r["time_expression"] = f"{d['time_expression']} (same event as {d['claim_id']})"
 
 
 def _skip_reason(info: dict) -> str:
@@ -161,6 +198,7 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
     gaz = Gazetteer(rules)
     ex = SentenceExtractor(rules, gaz)
     stage = ParseStage(rules, gaz) if rules.frames is not None else None
+    contain = Containment(rules, gaz.entity) if rules.containment is not None else None
     prepared, jobs = [], []
     for art in kept:
         mentions = gaz.mentions(art.doc.text, art.start, art.end)
@@ -173,7 +211,7 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
         stage.parse_all(jobs)
     rows, skipped, negated = [], [], 0
     for art, (mentions, ap) in progress.track(zip(kept, prepared), "extraction: articles", total=len(kept)):
-        got, info = extract_article(art, rules, gaz, ex, mentions, ap, stage)
+        got, info = extract_article(art, rules, gaz, ex, mentions, ap, stage, contain)
         negated += info["negated"]
         rows += got
         if not got:

@@ -154,3 +154,21 @@ def find_times(text: str, lo: int, hi: int, anchor: datetime, t: Timex) -> list[
 
 def iso(dt: datetime | None) -> str:
     return "" if dt is None else dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+FORWARD = re.compile(r"\b(?:next|coming|tomorrow|tonight)\b", re.IGNORECASE)
+
+
+def article_now(text: str, lo: int, hi: int, published_at: datetime, t: Timex) -> TimeSpan | None:
+    """When an article dated by day only (published at local midnight) was at the earliest written: the start
+    of the latest period of its publication day that its text reports ("air strikes during the afternoon"
+    -> 12:00; a whole day counts from its midnight, i.e. not at all); an article cannot be written before
+    what it reports. Forward-looking expressions ("within
+    the next few hours", "tomorrow") do not count. None when the day's time is known or nothing is later."""
+    local = published_at.astimezone(_tz(t))
+    if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
+        return None
+    end_of_day = published_at + timedelta(days=1)
+    spans = [s for s in find_times(text, lo, hi, published_at, t)
+             if not FORWARD.search(s.text) and published_at < s.valid_from < end_of_day]
+    return max(spans, key=lambda s: (s.valid_from, s.start)) if spans else None
