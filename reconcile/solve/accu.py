@@ -37,8 +37,8 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.
     """
     logit = np.log(reliability / (1.0 - reliability))
     vote = part.w_log_n + part.assert_w * logit[part.sa]
-    score = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands)
-    if part.imply_desc is not None and len(part.imply_desc):  # value hierarchy: ancestors' claims support v
+    score: np.ndarray = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands)
+    if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):  # value hierarchy: ancestors' claims support v
         score = score + ancestor_support(score, part.imply_desc, part.imply_anc)
     score = score / temperature
     # single-valued items: softmax over observed candidates plus the unobserved values
@@ -47,7 +47,7 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.
     k = seg_sizes(part.item_start, part.n_cands)
     unobserved = np.clip(part.item_n_false + 1.0 - k, 0.0, None)
     z = seg_sum(e, part.item_start) + unobserved * np.exp(-m)
-    prob = e / z[part.cand_item]
+    prob: np.ndarray = e / z[part.cand_item]
     if part.has_multi:
         single = ~part.item_multi[part.cand_item]
         prob[~single] = _multi(part, reliability[part.sa], part.assert_item, temperature)[~single]
@@ -65,7 +65,8 @@ def _multi(part: Partition, acc: np.ndarray, item: np.ndarray, temperature: floa
     np.maximum.at(best, inv, logit)
     total = np.bincount(uniq % max(part.n_items, 1), weights=best, minlength=part.n_items)
     score = (yes - (total[part.cand_item] - yes)) / temperature
-    return 1.0 / (1.0 + np.exp(-score))
+    prob: np.ndarray = 1.0 / (1.0 + np.exp(-score))
+    return prob
 
 
 def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +78,8 @@ def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def update(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,
            bounds: tuple[float, float]) -> np.ndarray:
-    return np.clip((a + right) / (a + b + total), bounds[0], bounds[1])
+    reliability: np.ndarray = np.clip((a + right) / (a + b + total), bounds[0], bounds[1])
+    return reliability
 
 
 stats_probs = posteriors
@@ -112,4 +114,5 @@ def item_temperature(part: Partition, rho: float) -> np.ndarray:
     """Per candidate: 1 + (n_i - 1) rho, the design effect of an item's n_i correlated votes (votes are divided
     by it in the reported confidence: n correlated sources weigh as n / (1 + (n - 1) rho) independent ones)."""
     n = np.bincount(part.assert_item, weights=part.assert_w, minlength=part.n_items)
-    return (1.0 + np.maximum(n - 1.0, 0.0) * rho)[part.cand_item]
+    design: np.ndarray = (1.0 + np.maximum(n - 1.0, 0.0) * rho)[part.cand_item]
+    return design
