@@ -46,7 +46,7 @@ def seg_join(keys: np.ndarray, strings: object, sep: str = ";", limit: int = 20)
     values = pc.filter(arrow(strings), pa.array(keep))
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    joined: Strings = pc.binary_join(  # type: ignore[assignment]  # stubs: a list array in gives an array out
+    joined: Strings = pc.binary_join(
         pa.LargeListArray.from_arrays(pa.array(offsets.astype(np.int64)), values), pa.scalar(sep, values.type))
     more = sizes - limit
     if (more > 0).any():

@@ -21,9 +21,8 @@ def arrow(values: Any) -> Strings:
     if isinstance(values, pd.Categorical):
         values = np.asarray(values, dtype=object)
     if not isinstance(values, (pa.Array, pa.ChunkedArray)):
-        # pandas' extension arrays convert through __arrow_array__, which pyarrow-stubs' overloads do not list
-        values = (pa.array(values) if isinstance(values, pd.api.extensions.ExtensionArray)  # type: ignore[call-overload]
-                  else pa.array(np.asarray(values, dtype=object), type=STRING))
+        values = pa.array(values) if isinstance(values, pd.api.extensions.ExtensionArray) else \
+            pa.array(np.asarray(values, dtype=object), type=STRING)
     out: Strings = values if values.type == STRING else values.cast(STRING)
     return out
 
@@ -32,7 +31,7 @@ def column(values: Strings) -> pd.api.extensions.ExtensionArray:
     """A pyarrow string array as a pandas string column (no Python objects)."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    out: pd.api.extensions.ExtensionArray = pd.array(values, dtype="str")  # type: ignore[call-overload]  # pandas-stubs: no pyarrow input
+    out: pd.api.extensions.ExtensionArray = pd.array(values, dtype="str")
     return out
 
 
@@ -51,7 +50,6 @@ def number(values: np.ndarray, decimals: int | None = None) -> Strings:
 
 def concat(*parts: Any) -> Strings:
     """Element-wise concatenation of arrays and scalars."""
-    # pyarrow-stubs type the arguments as all scalars or all arrays; the kernel broadcasts a mix of both
-    joined: Strings = pc.binary_join_element_wise(  # type: ignore[type-var, assignment]
+    joined: Strings = pc.binary_join_element_wise(
         *[pa.scalar(p, STRING) if isinstance(p, str) else arrow(p) for p in parts], pa.scalar("", STRING))
     return joined
