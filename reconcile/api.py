@@ -2,8 +2,9 @@
 the CLI uses too, so a script and `reconcile run` give the same result."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,7 +22,7 @@ def load_rules(path: str | Path | None = None) -> Rules:
     return _load(resolve_rules(path)).rules
 
 
-def reconcile(claims: pd.DataFrame, rules: Rules | None = None, *, as_of: Any = None,
+def reconcile(claims: pd.DataFrame, rules: Rules | None = None, *, as_of: str | dt.date | None = None,
               solver: str | None = None) -> Result:
     """Reconcile a DataFrame of claims (columns source, subject, attribute, value, ...; values as text)."""
     from .pipeline import reconcile_frame
@@ -29,7 +30,7 @@ def reconcile(claims: pd.DataFrame, rules: Rules | None = None, *, as_of: Any = 
     return reconcile_frame(claims, rules if rules is not None else load_rules(), as_of=as_of, solver=solver)
 
 
-def reconcile_files(feeds: list[str | Path], rules: Rules | None = None, *, as_of: Any = None,
+def reconcile_files(feeds: list[str | Path], rules: Rules | None = None, *, as_of: str | dt.date | None = None,
                     solver: str | None = None) -> Result:
     """Read and reconcile feed files (CSV, CSV.gz, TSV, JSON Lines, Parquet, article text) as `reconcile run`."""
     from .pipeline import load_feeds, solve

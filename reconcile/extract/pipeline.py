@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -197,7 +198,7 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
     return frame, stats
 
 
-def extract_feed(paths: list[str | Path], rules: ExtractRules, published_at: datetime | None = None,
+def extract_feed(paths: Sequence[str | Path], rules: ExtractRules, published_at: datetime | None = None,
                  source: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Claims from article feeds (.txt, or JSONL/CSV with source, published_at, title, text, url)."""
     if not paths:

@@ -12,7 +12,7 @@ items; sources keep global ids so that per-source statistics can be summed acros
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -98,8 +98,9 @@ class Problem:
     pair_source: np.ndarray  # per (source, item) pair: source id
     pair_item: np.ndarray  # per (source, item) pair: item id
     pair_cands: np.ndarray  # per (source, item) pair: how many candidates the source asserts there
-    sa_attribute: np.ndarray | None = None  # per (source, attribute) id: attribute code (items' categories)
-    attributes: pd.Index | None = None  # attribute names (position = attribute code)
+    # per (source, attribute) id: attribute code (items' categories); attribute names (position = attribute code)
+    sa_attribute: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    attributes: pd.Index = field(default_factory=lambda: pd.Index([]))
     cand_depth: np.ndarray | None = None  # per candidate: its depth in its attribute's value hierarchy (0: none)
 
 
