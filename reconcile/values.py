@@ -140,6 +140,7 @@ def canonicalise_unique(raw: pd.Series, rule: AttributeRule) -> Canonical:
         empty = key.astype(str).str.len() == 0
         invalid[empty & (invalid == "")] = "value is empty after matching (no name or word in it)"
     elif kind == "numeric":
+        bad: np.ndarray | pd.Series
         number = raw.map(_parse_number).astype("float64")
         bad = ~np.isfinite(number)
         invalid[bad] = "not a number"
