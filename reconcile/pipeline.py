@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -161,7 +162,8 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     contradictions, missing = decide.mark_contradictions(contradictions, verdicts, decisions, table.as_of)
     if decisions is not None:
         notes += missing + decide.unmatched(decisions, problem, table.as_of, rules.copying.applies_to(name))
-        notes += [f"{d.kind} by {d.by} expired at {d.until.isoformat()}" for d in decisions.expired(table.as_of)]
+        notes += [f"{d.kind} by {d.by} expired at {d.until.isoformat()}" for d in decisions.expired(table.as_of)
+                  if d.until is not None]  # expired: its `until` has passed
     timings["verdicts_s"] = time.perf_counter() - t0
     timings["verdicts_peak_mib"] = peak_mib()
     counts = dict(table.counts, subjects=int(problem.items["subject"].nunique()), items=problem.part.n_items,
@@ -285,7 +287,7 @@ def reconcile_frame(claims: pd.DataFrame, rules: Rules, as_of: str | dt.date | N
     return solve(validate([frame], rules, as_of), rules, solver)
 
 
-def load_feeds(paths: list[str | Path], rules: Rules, as_of: str | dt.date | None = None,
+def load_feeds(paths: Sequence[str | Path], rules: Rules, as_of: str | dt.date | None = None,
                published_at: dt.datetime | None = None) -> tuple[ClaimsTable, dict[str, Any] | None]:
     """Read and validate feed files. Article feeds are turned into claims by extraction first."""
     frames, extraction = [], None

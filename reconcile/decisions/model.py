@@ -115,7 +115,7 @@ class DecisionsFile(BaseModel):
         """Decisions of one kind in force at `as_of`, in file order (a later decision on the same key wins)."""
         return [d for d in self.decisions if d.kind == kind and d.active(as_of)]
 
-    def expired(self, as_of: pd.Timestamp | None) -> list[_Decision]:
+    def expired(self, as_of: pd.Timestamp | None) -> list[Decision]:
         return [d for d in self.decisions if not d.active(as_of)]
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,8 @@ def _parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
 
 
-def write_result(result: Result, out_dir: str | Path, inputs: list[str | Path], rules_files: list[Path],
+def write_result(result: Result, out_dir: str | Path, inputs: Sequence[str | Path | tuple[str, str]],
+                 rules_files: list[Path],
                  rules_digest: str, rules_summary: dict[str, Any], engine: str = "pandas") -> dict[str, Any]:
     """Write every output atomically; return the run.json content. Adds `write_s` to result.timings."""
     import time
