@@ -94,7 +94,8 @@ def diff(before: Snapshot, after: Snapshot, confidence_threshold: float = 0.1,
             rows.append({"change": change, "subject": subject, "attribute": attribute,
                          "before": _fmt(d.get(before_col)), "after": _fmt(d.get(after_col)), "detail": detail(d)})
 
-    conf: Callable[[dict[str, Any]], str] = lambda d: f"confidence {_fmt(d['confidence_a'])} -> {_fmt(d['confidence_b'])}"  # noqa: E731
+    conf: Callable[[dict[str, Any]], str] = \
+        lambda d: f"confidence {_fmt(d['confidence_a'])} -> {_fmt(d['confidence_b'])}"  # noqa: E731
     add(value_changed, "verdict_value", "value_a", "value_b",
         lambda d: f"{conf(d)}; status {d['status_a']} -> {d['status_b']}")
     add(status_changed, "verdict_status", "status_a", "status_b", lambda d: f"value {d['value_b']}; {conf(d)}")

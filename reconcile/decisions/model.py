@@ -101,8 +101,8 @@ class CopyDecision(_Decision):
 
 Decision = Annotated[Union[OverrideDecision, ResolveDecision, DismissDecision, PinDecision, CopyDecision],
                      Field(discriminator="kind")]
-KIND_MODELS: dict[str, type[_Decision]] = {"override": OverrideDecision, "resolve": ResolveDecision, "dismiss": DismissDecision,
-               "pin": PinDecision, "copy": CopyDecision}
+KIND_MODELS: dict[str, type[_Decision]] = {"override": OverrideDecision, "resolve": ResolveDecision,
+                                           "dismiss": DismissDecision, "pin": PinDecision, "copy": CopyDecision}
 
 
 class DecisionsFile(BaseModel):

@@ -68,7 +68,8 @@ def _folds(subjects: pd.Series, k: int) -> np.ndarray:
     return (hashed % np.uint64(k)).astype(int)
 
 
-def calibrate(prob_at: ProbAt, cand: np.ndarray, correct: np.ndarray, subjects: pd.Series, folds: int = 5) -> Calibration:
+def calibrate(prob_at: ProbAt, cand: np.ndarray, correct: np.ndarray, subjects: pd.Series, folds: int = 5
+              ) -> Calibration:
     """`prob_at(T)` gives every candidate's probability at temperature T; `cand` the verdict candidate of each
     gold item, `correct` whether it matches gold."""
     correct = np.asarray(correct, dtype=bool)

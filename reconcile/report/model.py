@@ -137,8 +137,8 @@ def _quotes(rows: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]
              "url": r["url"], "published_at": r["published_at"]} for r in shown], max(len(evidence) - limit, 0)
 
 
-def verdict_detail(rows: list[dict[str, Any]], v: list[dict[str, Any]], subject: str, attribute: str, clusters: list[list[str]],
-                   time_modelled: bool, quotes_per_value: int = 5) -> dict[str, Any]:
+def verdict_detail(rows: list[dict[str, Any]], v: list[dict[str, Any]], subject: str, attribute: str,
+                   clusters: list[list[str]], time_modelled: bool, quotes_per_value: int = 5) -> dict[str, Any]:
     """One verdict explained from its claims (`rows`, records of CLAIM_FIELDS) and verdict rows (`v`): per
     value its score (sum of votes), the bars of the waterfall, quotes."""
     cluster_of = {s: k for k, group in enumerate(clusters) for s in group}
@@ -165,7 +165,8 @@ def verdict_detail(rows: list[dict[str, Any]], v: list[dict[str, Any]], subject:
     }
 
 
-def _records_by_item(frame: pd.DataFrame, items: pd.DataFrame, fields: list[str]) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
+def _records_by_item(frame: pd.DataFrame, items: pd.DataFrame, fields: list[str]
+                     ) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
     """Plain records of `frame` per (subject, attribute) of `items`: one vectorised selection, then Python
     lists (per-group pandas operations cost ~ms each, thousands of verdicts would take minutes)."""
     keys = pd.MultiIndex.from_frame(items.astype(str))

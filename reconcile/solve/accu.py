@@ -38,7 +38,8 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.
     logit = np.log(reliability / (1.0 - reliability))
     vote = part.w_log_n + part.assert_w * logit[part.sa]
     score: np.ndarray = np.bincount(part.assert_cand, weights=vote, minlength=part.n_cands)
-    if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):  # value hierarchy: ancestors' claims support v
+    # value hierarchy: ancestors' claims support v
+    if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):
         score = score + ancestor_support(score, part.imply_desc, part.imply_anc)
     score = score / temperature
     # single-valued items: softmax over observed candidates plus the unobserved values

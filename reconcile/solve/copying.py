@@ -131,7 +131,8 @@ def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, se
     sa_a, sa_b = sa_source[a], sa_source[b]
     n = int(sa_source.max()) + 1
     keys, which = np.unique(sa_a * n + sa_b, return_inverse=True)
-    total: Callable[[np.ndarray], np.ndarray] = lambda x: np.bincount(which, weights=x, minlength=len(keys))  # noqa: E731
+    total: Callable[[np.ndarray], np.ndarray] = \
+        lambda x: np.bincount(which, weights=x, minlength=len(keys))  # noqa: E731
     k_items, k_true, k_false, k_diff, llr = (total(x) for x in (k_items, k_true, k_false, k_diff, llr))
     keep = k_items >= settings.min_shared
     if not keep.any():

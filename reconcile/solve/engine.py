@@ -48,7 +48,8 @@ class Fit:
     max_change: float  # largest reliability change in the last iteration
     copy_factor: np.ndarray  # per assertion: weight multiplier from copy detection (1 = not a copy)
     pairs: pd.DataFrame  # source pairs judged for dependence (a, b ids; see copying.PAIR_COLUMNS)
-    parts: list[tuple[int, Partition]] = field(default_factory=list, repr=False)  # the partitions as fitted (copy discounts applied)
+    # the partitions as fitted (copy discounts applied)
+    parts: list[tuple[int, Partition]] = field(default_factory=list, repr=False)
     module: ModuleType | None = None  # the solver module
     pooled_prior: float | None = None  # the learned prior mean of sources without a rule (None: not learned)
     rho: float = 0.0  # correlation of votes within an item (accu.dispersion_stats); tempers the confidence
@@ -237,7 +238,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
         n_partitions: int = 1, copying: CopyingRules | None = None, base_factor: np.ndarray | None = None,
         extra_stats: ExtraStats | None = None, known_pairs: pd.DataFrame | None = None,
         attribute_priors: AttributePriors | None = None, pooled: np.ndarray | None = None,
-        fixed: np.ndarray | None = None, fixed_sa: np.ndarray | None = None, rejected_pairs: set[tuple[int, int]] | None = None,
+        fixed: np.ndarray | None = None, fixed_sa: np.ndarray | None = None,
+        rejected_pairs: set[tuple[int, int]] | None = None,
         carried_ab: tuple[np.ndarray, np.ndarray] | None = None) -> Fit:
     """Fit source reliabilities and candidate probabilities.
 

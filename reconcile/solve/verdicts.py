@@ -74,7 +74,8 @@ def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, a
         loser &= ~related(part.imply_desc, part.imply_anc, part.n_cands)(top[item_of], order)
     item_runner = np.full(part.n_items, -1)
     loser_pos = np.flatnonzero(loser)
-    first_loser: np.ndarray | list[int] = loser_pos[np.r_[True, item_of[loser_pos][1:] != item_of[loser_pos][:-1]]] if len(loser_pos) else []
+    first_loser: np.ndarray | list[int] = \
+        loser_pos[np.r_[True, item_of[loser_pos][1:] != item_of[loser_pos][:-1]]] if len(loser_pos) else []
     item_runner[item_of[first_loser]] = order[first_loser]
 
     win_c = order[winner]

@@ -245,7 +245,8 @@ def _corrections(c: pd.DataFrame, claims: pd.DataFrame, tl: pd.DataFrame, fit: T
         return _empty()
     new = fit.corrected_by[old]
     pub = claims["published_at"]
-    fmt: Callable[[np.ndarray], np.ndarray] = lambda rows: pd.DatetimeIndex(pub.iloc[rows]).strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy(dtype=object)
+    fmt: Callable[[np.ndarray], np.ndarray] = \
+        lambda rows: pd.DatetimeIndex(pub.iloc[rows]).strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy(dtype=object)
     val = c["value"].to_numpy()
     span = _span(c["a"].to_numpy()[old], c["b"].to_numpy()[old])
     competing = (val[old] + " (published " + fmt(old) + ") -> " + val[new] + " (published " + fmt(new) + "), "
