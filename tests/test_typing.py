@@ -42,7 +42,6 @@ EXPECTED = [
 
 @pytest.fixture(scope="module")
 def mypy_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str]:
-    pytest.importorskip("mypy")
     script = tmp_path_factory.mktemp("user") / "user_script.py"
     script.write_text(USER_SCRIPT, encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "mypy", "--no-color-output", "--no-error-summary",
