@@ -17,13 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-if TYPE_CHECKING:
-    from .api import load_rules, read_run, reconcile, reconcile_files, write_result
-    from .daily import Carried
-    from .decisions import load_decisions
-    from .errors import FeedError, ReconcileError, RulesError, StateError, UsageError
-    from .pipeline import Result
-    from .rules.model import Rules
+if TYPE_CHECKING:  # the names as type checkers see them ("X as X": an explicit re-export)
+    from .api import load_rules as load_rules, read_run as read_run, reconcile as reconcile, \
+        reconcile_files as reconcile_files, write_result as write_result
+    from .daily import Carried as Carried
+    from .decisions import load_decisions as load_decisions
+    from .errors import FeedError as FeedError, ReconcileError as ReconcileError, RulesError as RulesError, \
+        StateError as StateError, UsageError as UsageError
+    from .pipeline import Result as Result
+    from .rules.model import Rules as Rules
 
 _EXPORTS = {
     "load_rules": "api", "reconcile": "api", "reconcile_files": "api", "write_result": "api", "read_run": "api",

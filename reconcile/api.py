@@ -2,12 +2,16 @@
 the CLI uses too, so a script and `reconcile run` give the same result."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
+    from pyspark.sql import DataFrame as SparkDataFrame
 
+    from .engines import Engine
     from .pipeline import Result
     from .rules.loader import LoadedRules
     from .rules.model import Rules
@@ -21,8 +25,9 @@ def load_rules(path: str | Path | None = None) -> Rules:
     return _load(resolve_rules(path)).rules
 
 
-def reconcile(claims: pd.DataFrame, rules: Rules | None = None, *, as_of: Any = None,
-              solver: str | None = None, engine: Any = None, spark_master: str | None = None) -> Result:
+def reconcile(claims: pd.DataFrame | SparkDataFrame, rules: Rules | None = None, *,
+              as_of: str | dt.date | None = None, solver: str | None = None, engine: str | Engine | None = None,
+              spark_master: str | None = None) -> Result:
     """Reconcile a DataFrame of claims (columns source, subject, attribute, value, ...; values as text).
 
     `claims` may be a pandas DataFrame or a Spark DataFrame (collected to the driver through Arrow; the fit then
@@ -41,8 +46,9 @@ def reconcile(claims: pd.DataFrame, rules: Rules | None = None, *, as_of: Any = 
                                engine=chosen)
 
 
-def reconcile_files(feeds: list[str | Path], rules: Rules | None = None, *, as_of: Any = None,
-                    solver: str | None = None, engine: Any = None, spark_master: str | None = None) -> Result:
+def reconcile_files(feeds: list[str | Path], rules: Rules | None = None, *, as_of: str | dt.date | None = None,
+                    solver: str | None = None, engine: str | Engine | None = None,
+                    spark_master: str | None = None) -> Result:
     """Read and reconcile feed files (CSV, CSV.gz, TSV, JSON Lines, Parquet, article text) as `reconcile run`;
     `engine` and `spark_master` as in `reconcile`."""
     from .pipeline import load_feeds, solve
@@ -60,16 +66,17 @@ def _is_spark_frame(claims: Any) -> bool:
 class _engine:
     """An engine for one call: made from a name (and closed afterwards), or the caller's own (left open)."""
 
-    def __init__(self, engine: Any, master: str | None):
+    def __init__(self, engine: str | Engine | None, master: str | None) -> None:
         from .engines import Engine, make_engine
 
         self.owned = not isinstance(engine, Engine)
         self.engine = make_engine(engine, master=master)
 
-    def __enter__(self):
+    def __enter__(self) -> Engine:
         return self.engine
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
         if self.owned:
             self.engine.close()
 

@@ -12,6 +12,7 @@ import importlib
 import logging
 import os
 import sys
+from types import ModuleType
 
 from . import __version__, progress
 from .commands import COMMANDS
@@ -30,7 +31,7 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
-def _load(name: str):
+def _load(name: str) -> ModuleType:
     return importlib.import_module(f"reconcile.commands.{name}")
 
 
@@ -39,7 +40,7 @@ def _verbosity(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="print more (-vv: debug detail)")
 
 
-def build_parser(modules: dict) -> argparse.ArgumentParser:
+def build_parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reconcile",
         description="Reconcile conflicting claims from many sources into calibrated verdicts, "
@@ -84,7 +85,7 @@ def _silence_broken_pipe() -> int:
 CRASH_LOG = "reconcile-error.log"
 
 
-def _crash_log(args, text: str) -> str:
+def _crash_log(args: argparse.Namespace | None, text: str) -> str:
     """Write the traceback of an unexpected error: into the output folder when there is one (the previous
     result there stays complete: the log is not one of its listed outputs), else a temporary file."""
     import os
@@ -103,10 +104,10 @@ def _crash_log(args, text: str) -> str:
             return str(path)
         except OSError:
             pass
-    fd, path = tempfile.mkstemp(prefix="reconcile-error-", suffix=".log")
+    fd, temp_path = tempfile.mkstemp(prefix="reconcile-error-", suffix=".log")
     with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
         fh.write(text)
-    return path
+    return temp_path
 
 
 def load_commands() -> dict:

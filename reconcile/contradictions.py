@@ -10,6 +10,8 @@ Time-modelled subjects get their own kinds (reconcile/timeline/kinds.py).
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -59,14 +61,17 @@ def sort_contradictions(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[order].reset_index(drop=True)[COLUMNS]
 
 
-def _conflicts(problem, prob, reliability, verdicts, first, skip) -> pd.DataFrame:
+def _conflicts(problem: Problem, prob: np.ndarray, reliability: np.ndarray, verdicts: pd.DataFrame,
+               first: pd.DataFrame, skip: np.ndarray) -> pd.DataFrame:
     part = problem.part
     winners = np.zeros(part.n_cands, dtype=bool)
     winners[verdicts["_cand"].to_numpy()] = True
     a_item = part.cand_item[part.assert_cand]
     losing = ~winners[part.assert_cand]
-    agrees = None  # (candidate ids) -> whether each is an ancestor or descendant of its item's verdict
-    if part.imply_desc is not None and len(part.imply_desc):  # an ancestor or descendant of the verdict agrees
+    # (candidate ids) -> whether each is an ancestor or descendant of its item's verdict
+    agrees: Callable[[np.ndarray], np.ndarray] | None = None
+    # an ancestor or descendant of the verdict agrees
+    if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):
         top = np.full(part.n_items, -1)
         top[verdicts["_item"].to_numpy()] = verdicts["_cand"].to_numpy()
         test = related(part.imply_desc, part.imply_anc, part.n_cands)
@@ -115,7 +120,7 @@ def _conflicts(problem, prob, reliability, verdicts, first, skip) -> pd.DataFram
     return out
 
 
-def _self(problem, prob, first, skip) -> pd.DataFrame:
+def _self(problem: Problem, prob: np.ndarray, first: pd.DataFrame, skip: np.ndarray) -> pd.DataFrame:
     part = problem.part
     a_item = part.cand_item[part.assert_cand]
     several = ~part.item_multi[a_item] & (problem.pair_cands[problem.pair_of_assert] > 1) & ~skip[a_item]

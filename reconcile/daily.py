@@ -18,11 +18,13 @@ per run: `state.per`); after a fit the evidence is that share of the old one plu
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 
-from .feed.validate import validate
+from .decisions import DecisionsFile
+from .feed.validate import ClaimsTable, validate
 from .pipeline import Result, _as_timestamp, solve
 from .rules.model import Rules
 from .state.store import StateStore, carried_priors, carried_share, carry_evidence
@@ -34,7 +36,7 @@ class Carried:
     """Learned source evidence carried between runs, with the rules it applies to."""
 
     def __init__(self, rules: Rules, evidence: pd.DataFrame | None = None, forget: float | None = None,
-                 per: str | None = None, as_of=None):
+                 per: str | None = None, as_of: str | dt.date | None = None):
         self.rules = rules
         self.forget = rules.state.forget if forget is None else float(forget)
         self.per = rules.state.per if per is None else per
@@ -48,22 +50,24 @@ class Carried:
         return carried_share(self.forget, self.per, self.as_of if self.as_of is not None else as_of, as_of) \
             if self.per == "day" else self.forget
 
-    def priors(self, as_of=None) -> pd.DataFrame:
+    def priors(self, as_of: str | dt.date | None = None) -> pd.DataFrame:
         """The carried prior table fed to reconcile/sources.py: source, attribute, a, b pseudo-counts."""
         return carried_priors(self.evidence, self.share(_as_timestamp(as_of)))
 
-    def _table(self, claims: pd.DataFrame, as_of):
+    def _table(self, claims: pd.DataFrame, as_of: str | dt.date | None) -> ClaimsTable:
         frame = claims.astype({c: str for c in claims.columns if claims[c].dtype == object}).copy()
         frame["_file"] = "(dataframe)"
         frame["_row"] = range(1, len(frame) + 1)
         return validate([frame], self.rules, _as_timestamp(as_of))
 
-    def apply(self, claims: pd.DataFrame, as_of=None, decisions=None) -> Result:
+    def apply(self, claims: pd.DataFrame, as_of: str | dt.date | None = None,
+              decisions: DecisionsFile | None = None) -> Result:
         """Reconcile with the carried reliabilities as priors; the model does not change."""
         table = self._table(claims, as_of)
         return solve(table, self.rules, decisions=decisions, carried=self.priors(table.as_of))
 
-    def fit(self, claims: pd.DataFrame, as_of=None, decisions=None) -> Result:
+    def fit(self, claims: pd.DataFrame, as_of: str | dt.date | None = None,
+            decisions: DecisionsFile | None = None) -> Result:
         """`apply`, then carry this run's evidence forward (for the next day)."""
         table = self._table(claims, as_of)
         share = self.share(table.as_of)

@@ -7,10 +7,17 @@ the state, or from a Result in memory.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from .pipeline import Result
+    from .state.store import StateStore
 
 CHANGE_COLUMNS = ["change", "subject", "attribute", "before", "after", "detail"]
 REVIEWED = ("resolved", "dismissed")
@@ -24,18 +31,18 @@ class Snapshot:
     sources: pd.DataFrame
 
 
-def from_output(out_dir) -> Snapshot:
+def from_output(out_dir: str | Path) -> Snapshot:
     from .explain import load_run
 
     run = load_run(out_dir)
     return Snapshot(str(out_dir), run["verdicts"], run["contradictions"], run["sources"])
 
 
-def from_result(label: str, result) -> Snapshot:
+def from_result(label: str, result: Result) -> Snapshot:
     return Snapshot(label, result.verdicts, result.contradictions, result.sources)
 
 
-def from_state(store, run_id: int | None) -> Snapshot:
+def from_state(store: StateStore, run_id: int | None) -> Snapshot:
     runs = store.runs()
     if not len(runs):
         from .errors import UsageError
@@ -66,9 +73,9 @@ def _per_item(verdicts: pd.DataFrame) -> pd.DataFrame:
 
 
 def diff(before: Snapshot, after: Snapshot, confidence_threshold: float = 0.1,
-         reliability_threshold: float = 0.05) -> tuple[pd.DataFrame, dict]:
+         reliability_threshold: float = 0.05) -> tuple[pd.DataFrame, dict[str, Any]]:
     """(changes, summary). Each change row: change kind, subject, attribute, before, after, detail."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     a, b = _per_item(before.verdicts), _per_item(after.verdicts)
     both = a.merge(b, how="outer", left_index=True, right_index=True, suffixes=("_a", "_b"))
     gone = both["value_b"].isna()
@@ -79,14 +86,16 @@ def diff(before: Snapshot, after: Snapshot, confidence_threshold: float = 0.1,
     moved = common & ~value_changed & ~status_changed & (
         (both["confidence_b"] - both["confidence_a"]).abs() >= confidence_threshold)
 
-    def add(mask, change, before_col, after_col, detail):
+    def add(mask: pd.Series, change: str, before_col: str, after_col: str,
+            detail: Callable[[dict[str, Any]], str]) -> None:
         sel = both[mask]
         for (subject, attribute), r in zip(sel.index, sel.itertuples(index=False)):
-            d = r._asdict()
+            d = dict(zip(sel.columns, r))
             rows.append({"change": change, "subject": subject, "attribute": attribute,
                          "before": _fmt(d.get(before_col)), "after": _fmt(d.get(after_col)), "detail": detail(d)})
 
-    conf = lambda d: f"confidence {_fmt(d['confidence_a'])} -> {_fmt(d['confidence_b'])}"  # noqa: E731
+    conf: Callable[[dict[str, Any]], str] = \
+        lambda d: f"confidence {_fmt(d['confidence_a'])} -> {_fmt(d['confidence_b'])}"  # noqa: E731
     add(value_changed, "verdict_value", "value_a", "value_b",
         lambda d: f"{conf(d)}; status {d['status_a']} -> {d['status_b']}")
     add(status_changed, "verdict_status", "status_a", "status_b", lambda d: f"value {d['value_b']}; {conf(d)}")
@@ -115,9 +124,9 @@ def diff(before: Snapshot, after: Snapshot, confidence_threshold: float = 0.1,
             rows.append({"change": "contradiction_review", "subject": r["subject"], "attribute": r["attribute"],
                          "before": sa, "after": sb, "detail": cid})
 
-    sa = before.sources.assign(source=before.sources["source"].astype(str)).set_index("source")["reliability"]
-    sb = after.sources.assign(source=after.sources["source"].astype(str)).set_index("source")["reliability"]
-    rel = pd.concat([sa.astype(float).rename("a"), sb.astype(float).rename("b")], axis=1).sort_index()
+    rel_a = before.sources.assign(source=before.sources["source"].astype(str)).set_index("source")["reliability"]
+    rel_b = after.sources.assign(source=after.sources["source"].astype(str)).set_index("source")["reliability"]
+    rel = pd.concat([rel_a.astype(float).rename("a"), rel_b.astype(float).rename("b")], axis=1).sort_index()
     for source, r in rel.iterrows():
         if np.isnan(r["a"]) or np.isnan(r["b"]) or abs(r["b"] - r["a"]) >= reliability_threshold:
             rows.append({"change": "source_reliability", "subject": source, "attribute": "",
@@ -137,7 +146,7 @@ def diff(before: Snapshot, after: Snapshot, confidence_threshold: float = 0.1,
     return changes, summary
 
 
-def _fmt(x) -> str:
+def _fmt(x: object) -> str:
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return ""
     if isinstance(x, (float, np.floating)):
@@ -145,7 +154,7 @@ def _fmt(x) -> str:
     return str(x)
 
 
-def render(changes: pd.DataFrame, summary: dict, limit: int = 50) -> str:
+def render(changes: pd.DataFrame, summary: dict[str, Any], limit: int = 50) -> str:
     s = summary
     lines = [f"diff {s['before']} -> {s['after']}",
              f"verdicts: {s['value_changed']} value(s) changed, {s['status_changed']} status(es) changed, "

@@ -25,7 +25,9 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -37,13 +39,13 @@ FORMATS = ("graphml", "json")
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0: GraphML could not hold them
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return ""
     return _XML_BAD.sub("", str(value))
 
 
-def _key(value) -> str:
+def _key(value: object) -> str:
     """Text as a part of a node id, injectively: `\\`, `|` and `~` (the id separators) escaped with a backslash,
     characters XML cannot hold as \\xNN. Two different subjects never share an id (`a|b`/`c` vs `a`/`b|c`)."""
     text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
@@ -51,7 +53,7 @@ def _key(value) -> str:
     return _XML_BAD.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _num(value) -> float | None:
+def _num(value: Any) -> float | None:
     try:
         x = float(value)
     except (TypeError, ValueError):
@@ -59,9 +61,9 @@ def _num(value) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _attrs(**values) -> dict:
+def _attrs(**values: object) -> dict[str, Any]:
     """Native GraphML-safe attributes: numbers stay numbers, missing numbers are left out, text is cleaned."""
-    out = {}
+    out: dict[str, Any] = {}
     for name, value in values.items():
         if isinstance(value, (bool, np.bool_)):
             out[name] = bool(value)
@@ -80,7 +82,7 @@ def _iso(series: pd.Series) -> list[str]:
     return ["" if pd.isna(t) else t.isoformat() for t in stamps]
 
 
-def _col(frame: pd.DataFrame, name: str, default="") -> pd.Series:
+def _col(frame: pd.DataFrame, name: str, default: object = "") -> pd.Series:
     return frame[name] if name in frame else pd.Series(default, index=frame.index)
 
 
@@ -110,7 +112,7 @@ def _claim_ids(claims: pd.DataFrame) -> list[str]:
 
 
 def build_graph(claims: pd.DataFrame, verdicts: pd.DataFrame | None = None, subjects: list[str] | None = None,
-                max_claims: int = 200_000, multi_valued: set[str] | None = None) -> nx.MultiDiGraph:
+                max_claims: int = 200_000, multi_valued: set[str] | None = None) -> nx.MultiDiGraph[str]:
     """The claim graph of `subjects` (default: every subject) of a run's claims table.
 
     `multi_valued`: attributes whose values are not exclusive (no `conflicts` edges). When None, a
@@ -134,7 +136,7 @@ def build_graph(claims: pd.DataFrame, verdicts: pd.DataFrame | None = None, subj
     c["derived_id"] = np.where(derived_key != "", "source:" + pd.Series(derived_key, index=c.index), "")
     c["value_id"] = ("value:" + pd.Series(keys["subject"], index=c.index) + "|" + keys["attribute"] + "|"
                      + _col(rows, "value_key", None).fillna(rows["value"]).astype(str).map(_key).to_numpy())
-    g = nx.MultiDiGraph(name="reconcile claim graph")
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="reconcile claim graph")
 
     # sources: those that assert claims, and those claims were taken from
     rel = pd.to_numeric(_col(rows, "reliability", np.nan), errors="coerce").groupby(c["source_id"].to_numpy()).first()
@@ -157,7 +159,7 @@ def build_graph(claims: pd.DataFrame, verdicts: pd.DataFrame | None = None, subj
                  subject_id=("subject_id", "first"), item_id=("item_id", "first"),
                  posterior=("posterior", "first"), chosen=("chosen", "max"), n_claims=("id", "size"),
                  n_sources=("source", "nunique")))
-    status = {}
+    status: dict[tuple[Any, Any], str] = {}
     if verdicts is not None and len(verdicts):
         v = verdicts.astype({"subject": str, "attribute": str}).drop_duplicates(["subject", "attribute"])
         status = dict(zip(zip(v["subject"].map(_text), v["attribute"].map(_text)), v["status"].astype(str)))
@@ -182,10 +184,11 @@ def build_graph(claims: pd.DataFrame, verdicts: pd.DataFrame | None = None, subj
         derived_from=col["derived_from"][i])) for i in order)
 
     # edges, each kind sorted: (u, v, key=kind, attributes)
-    edges = [(s, cid, "asserts", {"kind": "asserts"}) for s, cid in zip(c["source_id"], c["id"])]
+    edges: list[tuple[str, str, str, dict[str, Any]]] = [
+        (s, cid, "asserts", {"kind": "asserts"}) for s, cid in zip(c["source_id"], c["id"])]
     edges += [(cid, vid, "claims", _attrs(kind="claims", vote=vote)) for cid, vid, vote in
               zip(c["id"], c["value_id"], nums["vote"])]
-    edges += [(vid, r.subject_id, "of", {"kind": "of", "attribute": r.attribute})
+    edges += [(vid, str(r.subject_id), "of", {"kind": "of", "attribute": r.attribute})
               for vid, r in zip(vals.index, vals.itertuples(index=False))]
     edges += [(cid, d, "derived_from", {"kind": "derived_from"})
               for cid, d in zip(c["id"], c["derived_id"]) if d]
@@ -200,11 +203,11 @@ def build_graph(claims: pd.DataFrame, verdicts: pd.DataFrame | None = None, subj
                          f"than 10 x max_claims; pick fewer subjects (--subject S) or raise --max-claims")
     edges += [(a, b, "conflicts", {"kind": "conflicts"}) for ids in exclusive for a in ids for b in ids if a != b]
     edges.sort(key=lambda e: (e[0], e[1], e[2]))
-    g.add_edges_from(edges)
+    g.add_edges_from(edges)  # type: ignore[arg-type]  # (u, v, key, data): the stubs omit MultiGraph's keys
     return g
 
 
-def contradiction_components(graph: nx.MultiDiGraph, via_sources: bool = False) -> list[set]:
+def contradiction_components(graph: nx.MultiDiGraph[str], via_sources: bool = False) -> list[set[str]]:
     """Disputes: connected components of the conflicts edges, each with the sources asserting its values.
 
     Each component is a set of `value:` and `source:` node ids: the competing values of a subject/attribute and
@@ -212,12 +215,18 @@ def contradiction_components(graph: nx.MultiDiGraph, via_sources: bool = False) 
     joins them instead (components of the conflicts edges plus source-value links, usually one giant component
     on a real run). Sorted by size (largest first), then by members.
     """
-    conflicts = nx.Graph()
-    conflicts.add_edges_from((u, v) for u, v, kind in graph.edges(data="kind") if kind == "conflicts")
-    backers = {}
+    conflicts: nx.Graph[str] = nx.Graph()
+    edge_kinds: Iterable[tuple[str, str, object]] = graph.edges(data="kind")
+    conflicts.add_edges_from((u, v) for u, v, kind in edge_kinds if kind == "conflicts")
+
+    def in_kinds(node: str) -> Iterable[tuple[str, str, object]]:
+        edges: Iterable[tuple[str, str, object]] = graph.in_edges(node, data="kind")
+        return edges
+
+    backers: dict[str, set[str]] = {}
     for value in conflicts:
-        backers[value] = {source for claim, _, kind in graph.in_edges(value, data="kind") if kind == "claims"
-                          for source, _, k in graph.in_edges(claim, data="kind") if k == "asserts"}
+        backers[value] = {source for claim, _, kind in in_kinds(value) if kind == "claims"
+                          for source, _, k in in_kinds(claim) if k == "asserts"}
     if via_sources:
         conflicts.add_edges_from((source, value) for value, sources in backers.items() for source in sources)
         comps = [set(comp) for comp in nx.connected_components(conflicts)]
@@ -226,12 +235,14 @@ def contradiction_components(graph: nx.MultiDiGraph, via_sources: bool = False) 
     return sorted(comps, key=lambda s: (-len(s), sorted(s)))
 
 
-def summary(graph: nx.MultiDiGraph, components: list[set] | None = None) -> dict:
-    kinds = {}
-    for _, kind in graph.nodes(data="kind"):
+def summary(graph: nx.MultiDiGraph[str], components: list[set[str]] | None = None) -> dict[str, Any]:
+    kinds: dict[str, int] = {}
+    node_kinds: Iterable[tuple[str, Any]] = graph.nodes(data="kind")  # type: ignore[assignment]  # stubs: a dict
+    for _, kind in node_kinds:
         kinds[kind] = kinds.get(kind, 0) + 1
-    edge_kinds = {}
-    for _, _, kind in graph.edges(data="kind"):
+    edge_kinds: dict[str, int] = {}
+    kind_of_edge: Iterable[tuple[str, str, Any]] = graph.edges(data="kind")
+    for _, _, kind in kind_of_edge:
         edge_kinds[kind] = edge_kinds.get(kind, 0) + 1
     comps = contradiction_components(graph) if components is None else components
     return {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "node_kinds": dict(sorted(kinds.items())),
@@ -239,14 +250,14 @@ def summary(graph: nx.MultiDiGraph, components: list[set] | None = None) -> dict
             "components": len(comps)}
 
 
-def _node_link(graph: nx.MultiDiGraph) -> dict:
+def _node_link(graph: nx.MultiDiGraph[str]) -> dict[str, Any]:
     try:
         return nx.node_link_data(graph, edges="edges")
     except TypeError:  # networkx < 3.4 names the parameter `link`
-        return nx.node_link_data(graph, link="edges")
+        return nx.node_link_data(graph, link="edges")  # type: ignore[call-arg]  # the stubs know networkx >= 3.4
 
 
-def export(graph: nx.MultiDiGraph, path: str | Path, fmt: str | None = None) -> Path:
+def export(graph: nx.MultiDiGraph[str], path: str | Path, fmt: str | None = None) -> Path:
     """Write GraphML or node-link JSON atomically (temp file + os.replace). `fmt` None: from the suffix."""
     path = Path(path)
     fmt = (fmt or ("json" if path.suffix.lower() == ".json" else "graphml")).lower()

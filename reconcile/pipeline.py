@@ -6,10 +6,13 @@
 """
 from __future__ import annotations
 
+import datetime as dt
 import time
+from collections.abc import Sequence
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +36,10 @@ from .sources import attribute_priors, resolve_priors
 from .state.evidence import evidence_table
 from .timeline import TimeModel, time_contradictions
 
+if TYPE_CHECKING:
+    from .decisions import DecisionsFile
+    from .engines import Engine
+
 CLAIM_COLUMNS = ["claim_id", "source", "subject", "attribute", "value", "value_key", "published_at", "valid_from",
                  "valid_to", "speaker", "speaker_role", "speaker_affiliation", "quote", "url", "derived_from",
                  "weight", "recency", "copies", "copy_discount", "reliability", "vote", "posterior", "chosen"]
@@ -45,18 +52,18 @@ class Result:
     sources: pd.DataFrame
     claims: pd.DataFrame  # per accepted claim: evidence, weight, vote, posterior of its value
     rejects: pd.DataFrame
-    counts: dict
+    counts: dict[str, Any]
     as_of: pd.Timestamp | None
     solver: str
     fit: Fit | None
-    timings: dict = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
     copies: pd.DataFrame | None = None  # source pairs judged dependent, with evidence
     timeline: pd.DataFrame | None = None  # time-modelled subjects: intervals, values, changes
     verdict_cands: np.ndarray | None = None  # candidate id of each verdict row (for calibration)
     time_items: np.ndarray | None = None  # items whose probabilities come from the time model
-    extraction: dict | None = None
+    extraction: dict[str, Any] | None = None
     source_attributes: pd.DataFrame | None = None  # reliability per (source, attribute), next to the source's
-    decision_notes: list = field(default_factory=list)  # decisions that warn, match nothing, or have expired
+    decision_notes: list[str] = field(default_factory=list)  # decisions that warn, match nothing, or have expired
     evidence: pd.DataFrame | None = None  # per source and (source, attribute): right/total (reconcile/state)
 
 
@@ -67,13 +74,14 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def _as_timestamp(as_of) -> pd.Timestamp | None:
+def _as_timestamp(as_of: object) -> pd.Timestamp | None:
     return checked_as_of(as_of)
 
 
 def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partitions: int = 1,
-          timings: dict | None = None, extraction: dict | None = None, decisions=None,
-          carried: pd.DataFrame | None = None, engine=None) -> Result:
+          timings: dict[str, float] | None = None, extraction: dict[str, Any] | None = None,
+          decisions: DecisionsFile | None = None,
+          carried: pd.DataFrame | None = None, engine: Engine | None = None) -> Result:
     """Fit the model on validated claims. `extraction` (stats of an article feed) may carry text-level
     evidence that outlets copy each other (`source_overlap`). `decisions` (a DecisionsFile) are honoured;
     `carried` (source, attribute, a, b) is what earlier runs learned, added to the priors (reconcile/state).
@@ -92,6 +100,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     t0, cpu0 = time.perf_counter(), time.process_time()
     a, b = priors["a"].to_numpy(), priors["b"].to_numpy()
     result_fit, copies, time_model = None, None, None
+    attributed_factor: np.ndarray | None
     if len(claims):
         part = problem.part
         attributed_factor, attributed = copy_model.attribution(problem.claims, part, problem.sources,
@@ -124,7 +133,8 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         if time_model is not None:
             timeline_fit = time_model.fit(result_fit.reliability)
             result_fit.cand_prob = time_model.merge(result_fit.cand_prob, timeline_fit)
-    if result_fit is not None and problem.part.imply_desc is not None:  # value hierarchy: P(v or finer)
+    if result_fit is not None and problem.part.imply_desc is not None and problem.part.imply_anc is not None:
+        # value hierarchy: P(v or finer)
         result_fit.cand_prob = subtree_probability(result_fit.cand_prob, problem.part.imply_desc,
                                                    problem.part.imply_anc)
     timings["solve_s"] = time.perf_counter() - t0
@@ -155,13 +165,15 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     verdicts, notes = decide.apply_overrides(verdicts, decisions, table.as_of, rules.solver.thresholds.settled)
     contradictions, missing = decide.mark_contradictions(contradictions, verdicts, decisions, table.as_of)
     if decisions is not None:
-        notes += missing + decide.unmatched(decisions, problem, table.as_of, rules.copying.enabled)
-        notes += [f"{d.kind} by {d.by} expired at {d.until.isoformat()}" for d in decisions.expired(table.as_of)]
+        notes += missing + decide.unmatched(decisions, problem, table.as_of, rules.copying.applies_to(name))
+        notes += [f"{d.kind} by {d.by} expired at {d.until.isoformat()}" for d in decisions.expired(table.as_of)
+                  if d.until is not None]  # expired: its `until` has passed
     timings["verdicts_s"] = time.perf_counter() - t0
     timings["verdicts_peak_mib"] = peak_mib()
     counts = dict(table.counts, subjects=int(problem.items["subject"].nunique()), items=problem.part.n_items,
                   sources=len(problem.sources), verdicts=len(verdicts))
-    counts["dependent_source_pairs"] = int(copies[["source_a", "source_b"]].drop_duplicates().shape[0])
+    counts["dependent_source_pairs"] = int(copies[["source_a", "source_b"]].drop_duplicates().shape[0]) \
+        if copies is not None else 0
     return Result(verdicts.drop(columns=["_item", "_cand"]), contradictions, sources, per_claim, table.rejects,
                   counts, table.as_of, name, result_fit, timings, copies=copies, timeline=timeline,
                   verdict_cands=verdicts["_cand"].to_numpy(),
@@ -251,7 +263,7 @@ def _claim_table(problem: Problem, f: Fit, verdicts: pd.DataFrame) -> pd.DataFra
         "chosen": chosen[cand],
     }
     # rows stay in feed order (deterministic for a given feed); readers select by subject
-    empty = pd.Categorical.from_codes(np.zeros(len(claims), dtype=np.int8), [""])
+    empty = pd.Categorical.from_codes(np.zeros(len(claims), dtype=np.int8), pd.Index([""]))
     columns = {}
     for name in CLAIM_COLUMNS + [c for c in claims.columns if c not in CLAIM_COLUMNS and not c.startswith("_")
                                  and c not in INTERNAL]:
@@ -265,8 +277,8 @@ def _time_modelled(rules: Rules, problem: Problem) -> bool:
                for a in problem.items["attribute"].unique())
 
 
-def reconcile_frame(claims: pd.DataFrame, rules: Rules, as_of=None, solver: str | None = None, engine=None
-                    ) -> Result:
+def reconcile_frame(claims: pd.DataFrame, rules: Rules, as_of: str | dt.date | None = None,
+                    solver: str | None = None, engine: Engine | None = None) -> Result:
     """Reconcile a DataFrame of claims (canonical or mapped columns; values as text)."""
     if not isinstance(claims, pd.DataFrame):
         raise UsageError(f"reconcile_frame needs a pandas DataFrame, not {type(claims).__name__}")
@@ -279,7 +291,8 @@ def reconcile_frame(claims: pd.DataFrame, rules: Rules, as_of=None, solver: str 
     return solve(validate([frame], rules, as_of), rules, solver, engine=engine)
 
 
-def load_feeds(paths: list[str | Path], rules: Rules, as_of=None, published_at=None) -> tuple[ClaimsTable, dict | None]:
+def load_feeds(paths: Sequence[str | Path], rules: Rules, as_of: str | dt.date | None = None,
+               published_at: dt.datetime | None = None) -> tuple[ClaimsTable, dict[str, Any] | None]:
     """Read and validate feed files. Article feeds are turned into claims by extraction first."""
     frames, extraction = [], None
     articles = [p for p in map(Path, paths) if _is_article_feed(p)]
@@ -289,7 +302,7 @@ def load_feeds(paths: list[str | Path], rules: Rules, as_of=None, published_at=N
     if articles:
         from .extract import extract_feed
 
-        if getattr(rules, "extract", None) is None:
+        if rules.extract is None:
             raise UsageError("article feeds need extraction rules (`extract:` in the rules, e.g. rules/extract/)")
         claims, extraction = extract_feed(articles, rules.extract, published_at=published_at)
         claims = claims.astype({c: str for c in claims.columns if claims[c].dtype == object})

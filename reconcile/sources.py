@@ -53,9 +53,9 @@ def resolve_priors(names: pd.Index | list[str], rules: Rules, carried: pd.DataFr
     if carried is not None and len(carried):
         whole = carried[carried["attribute"].fillna("") == ""]
         extra = whole.assign(key=whole["source"].astype(str).str.casefold()).groupby("key")[["a", "b"]].sum()
-        key = frame["source"].str.casefold()
-        add_a = key.map(extra["a"]).fillna(0.0).to_numpy()
-        add_b = key.map(extra["b"]).fillna(0.0).to_numpy()
+        folded = frame["source"].str.casefold()
+        add_a = folded.map(extra["a"]).fillna(0.0).to_numpy()
+        add_b = folded.map(extra["b"]).fillna(0.0).to_numpy()
         frame["carried_a"], frame["carried_b"] = add_a, add_b
         frame["a"] += add_a
         frame["b"] += add_b
@@ -87,7 +87,7 @@ def attribute_priors(source: np.ndarray, attribute: np.ndarray, source_priors: p
                              source_priors, attribute_names, carried)
     for i, (s, t) in enumerate(zip(source.tolist(), attribute.tolist())):
         name = attribute_names[t]
-        key = source_priors["prior_rule"].iat[s]
+        key = str(source_priors["prior_rule"].iat[s])
         chosen = priors[key].attributes.get(name) if key else None
         label = f"{key}/{name}" if chosen is not None else ""
         if chosen is None:

@@ -11,7 +11,7 @@ import unicodedata
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
-def _show(match: re.Match) -> str:
+def _show(match: re.Match[str]) -> str:
     ch = match.group(0)
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

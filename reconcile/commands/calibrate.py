@@ -1,12 +1,14 @@
 """reconcile calibrate: fit the confidence temperature on gold answers, with cross-validated calibration error."""
 from __future__ import annotations
 
+import argparse
+
 NAME = "calibrate"
 HELP = ("fit solver.temperature on a labelled sample (gold answers for some subjects) and report the "
         "calibration error before, after, and cross-validated over subjects")
 
 
-def add_arguments(p) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("feeds", nargs="+", metavar="FEED", help="feed files; several are read as one feed")
     p.add_argument("--rules", required=True, help="rules: a YAML file or a folder of them")
     p.add_argument("--truth", required=True, help="gold CSV: subject (or object), value[, attribute]")
@@ -15,7 +17,7 @@ def add_arguments(p) -> None:
     p.add_argument("--folds", type=int, default=5, help="folds over subjects for the cross-validated figure")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ..errors import UsageError
@@ -36,6 +38,8 @@ def run(args) -> int:
     scored = score(verdicts, read_gold(args.truth, args.where), rules).joined
     scored = scored[scored["answered"]]
     rows = scored["_row"].to_numpy().astype(int)
+    if result.fit is None or result.verdict_cands is None:
+        raise UsageError("no claim was accepted: nothing to calibrate")
     cal = calibrate(result.fit.posteriors, result.verdict_cands[rows], scored["correct"].to_numpy(),
                     scored["subject"], args.folds)
     print(f"gold items answered: {cal.n}; temperature {cal.temperature:.3f}")

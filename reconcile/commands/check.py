@@ -1,6 +1,7 @@
 """reconcile check: validate rules only, reporting every problem at once."""
 from __future__ import annotations
 
+import argparse
 import logging
 
 log = logging.getLogger("reconcile")
@@ -9,14 +10,14 @@ NAME = "check"
 HELP = "validate rules (a YAML file or a folder) and report every problem at once with file:line:col"
 
 
-def add_arguments(p) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("rules", nargs="*", metavar="RULES",
                    help="rules to check: a YAML file or a folder of them (one rule set). Several paths are checked "
                    "one by one, as alternatives: `reconcile check rules/examples/*.yaml` (default: ./rules if it "
                    "exists, else the packaged rules)")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..errors import RulesError
     from ..rules import load_rules
     from ..rules.packaged import resolve_rules

@@ -1,6 +1,8 @@
 """reconcile decide: append an analyst decision to a decisions file (YAML or CSV, created if missing)."""
 from __future__ import annotations
 
+import argparse
+
 NAME = "decide"
 HELP = "record an analyst decision (override, resolve, dismiss, pin, copy) in a decisions file"
 
@@ -12,7 +14,7 @@ POSITIONAL_HELP = {"subject": "the subject, as in verdicts.csv", "attribute": "t
                    "reliability": "the reliability, strictly between 0 and 1"}
 
 
-def add_arguments(p) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     kinds = p.add_subparsers(dest="kind", metavar="KIND", help="override, resolve, dismiss, pin or copy")
     kinds.required = True
     specs = {
@@ -39,7 +41,7 @@ def add_arguments(p) -> None:
         k.add_argument("--at", help="when decided (ISO 8601 with zone); default: now")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     import datetime as dt
     import logging
 

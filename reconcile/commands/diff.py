@@ -1,12 +1,18 @@
 """reconcile diff: what changed between two runs, or what a rules edit does to the same feed."""
 from __future__ import annotations
 
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..diff import Snapshot
+
 NAME = "diff"
 HELP = ("compare two runs (output folders, or a run recorded in the state): verdict values and statuses, "
         "confidence moves, contradictions new/persisting/gone, source reliability moves; exit 1 if anything changed")
 
 
-def add_arguments(p) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="OUT_A OUT_B (two output folders); with --since: [OUT] (default: the state's latest run); "
                    "with two --rules: the FEED files to run under both")
@@ -25,7 +31,7 @@ def add_arguments(p) -> None:
     p.add_argument("--limit", type=int, default=50, help="rows shown in the table for people (default 50)")
 
 
-def _snapshots(args):
+def _snapshots(args: argparse.Namespace) -> list[Snapshot]:
     from .. import diff as d
     from ..errors import UsageError
 
@@ -61,7 +67,7 @@ def _snapshots(args):
     return [d.from_output(p) for p in args.paths]
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     import json
     import sys
 

@@ -1,6 +1,8 @@
 """reconcile evaluate: accuracy, Brier score, calibration error and coverage of a run against gold."""
 from __future__ import annotations
 
+import argparse
+from typing import Any
 import logging
 
 log = logging.getLogger("reconcile")
@@ -10,7 +12,7 @@ HELP = ("score a finished run against a gold table (subject|object, value[, attr
         "coverage; adds a reliability diagram and accuracy per confidence bin to the run's report")
 
 
-def add_arguments(p) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("out", help="output folder of a finished `reconcile run`")
     p.add_argument("--truth", required=True, help="gold CSV with columns subject (or object), value[, attribute]")
     p.add_argument("--rules", help="rules whose value matcher decides equality (default: the run's rules)")
@@ -22,7 +24,7 @@ def add_arguments(p) -> None:
                    help="do not add the calibration to the run's report.html/report.md (nor write evaluation.json)")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
@@ -64,6 +66,6 @@ def run(args) -> int:
     return 0
 
 
-def _print_summary(s: dict) -> None:
+def _print_summary(s: dict[str, Any]) -> None:
     print(f"gold items {s['gold_items']}, answered {s['answered']} (coverage {s['coverage']:.3f})")
     print(f"accuracy {s['accuracy']:.4f}  Brier {s['brier']:.4f}  ECE {s['ece']:.4f}")

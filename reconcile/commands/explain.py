@@ -1,11 +1,13 @@
 """reconcile explain: claim-by-claim contributions behind one verdict."""
 from __future__ import annotations
 
+import argparse
+
 NAME = "explain"
 HELP = "explain a verdict of a finished run: each claim's source, reliability, weight, vote and quote"
 
 
-def add_arguments(p) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("out", help="output folder of a finished `reconcile run`")
     p.add_argument("subject", help="the subject to explain, as in verdicts.csv")
     p.add_argument("attribute", nargs="?", help="only this attribute of the subject (default: all of them)")
@@ -13,7 +15,7 @@ def add_arguments(p) -> None:
                    "contribution")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..explain import as_json, load_run, render
     from ..textsafe import escape_control
 

@@ -1,12 +1,16 @@
 """`reconcile extract FEED... --rules rules/ --out claims.csv`: news articles -> claims CSV."""
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import os
 import sys
 import tempfile
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 from ..errors import OutputError, UsageError
 
@@ -16,7 +20,7 @@ NAME = "extract"
 HELP = "Extract claims (canonical columns + evidence) from news article feeds (.txt, or JSONL/CSV with a text column)."
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("feeds", nargs="+", metavar="FEED", help="article feed files (.txt, .jsonl, .csv)")
     parser.add_argument("--rules", help="rules folder; extraction rules are read from RULES/extract/*.yaml "
                         "(default: ./rules if it exists, else the rules packaged with reconcile)")
@@ -34,7 +38,7 @@ def add_arguments(parser) -> None:
                         "province -> country; YAML gazetteer parents, else GeoNames) for value hierarchies")
 
 
-def _parse_date(value: str):
+def _parse_date(value: str) -> datetime:
     from dateutil import parser as dateparser
 
     from ..extract.articles import to_utc
@@ -44,7 +48,7 @@ def _parse_date(value: str):
         raise UsageError(f"--published-at {value!r} is not a date: {exc}") from exc
 
 
-def _write_atomic(path: Path, write) -> None:
+def _write_atomic(path: Path, write: Callable[[IO[str]], object]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -68,7 +72,7 @@ def _csv(v: str) -> str:
     return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\n') else v
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..extract import extract_feed, load_extract_rules, looks_like_article_feed
 
     for feed in args.feeds:

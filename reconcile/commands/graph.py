@@ -1,11 +1,13 @@
 """reconcile graph: export the claim graph of a finished run (or of some subjects) as GraphML or node-link JSON."""
 from __future__ import annotations
 
+import argparse
+
 NAME = "graph"
 HELP = "export the claim graph of a run (sources, claims, candidate values, subjects) as GraphML or node-link JSON"
 
 
-def add_arguments(p) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("out", help="output folder of a finished `reconcile run`")
     p.add_argument("--subject", action="append", metavar="S",
                    help="only this subject (repeat for several); default: the whole run")
@@ -20,7 +22,7 @@ def add_arguments(p) -> None:
                         "(several chosen values)")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..explain import load_run
     from ..graph import build_graph, contradiction_components, export, summary
 

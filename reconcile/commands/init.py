@@ -1,16 +1,18 @@
 """reconcile init: start a rules folder from the packaged, commented defaults."""
 from __future__ import annotations
 
+import argparse
+
 NAME = "init"
 HELP = "write a commented rules folder to start from (default.yaml, extract/ lexicon, examples/)"
 
 
-def add_arguments(p) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("dir", nargs="?", default="rules", metavar="DIR", help="folder to create")
     p.add_argument("--force", action="store_true", help="overwrite files that already exist in DIR")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ..errors import OutputError

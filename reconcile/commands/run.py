@@ -1,13 +1,21 @@
 """reconcile run: feeds + rules -> verdicts, contradictions, sources, report in an output folder."""
 from __future__ import annotations
 
+import argparse
 import contextlib
 import logging
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..pipeline import Result
 
 log = logging.getLogger("reconcile")
 
@@ -16,7 +24,7 @@ HELP = "reconcile claim feeds (CSV, CSV.gz, JSON Lines, Parquet, or article text
 ENGINES = ("pandas", "spark")
 
 
-def add_arguments(p) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("feeds", nargs="+", metavar="FEED", help="feed files; several are read as one feed; - reads "
                    "standard input (its format given by --stdin-format)")
     p.add_argument("--stdin-format", dest="stdin_format", default="csv", choices=("csv", "tsv", "jsonl", "txt"),
@@ -42,7 +50,7 @@ def add_arguments(p) -> None:
     p.add_argument("--published-at", dest="published_at", help="publication date for article feeds that give none")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..decisions import load_decisions
     from ..engines import make_engine
     from ..errors import UsageError
@@ -76,7 +84,7 @@ def run(args) -> int:
         timings["read_validate_s"] = time.perf_counter() - t0
         timings["read_validate_peak_mib"] = peak_mib()
 
-        def summary(result) -> dict:
+        def summary(result: Result) -> dict[str, Any]:
             """The rules in effect as report.md lists them (the learned default prior is known after the fit)."""
             default = loaded.rules.defaults.reliability
             learned = result.fit.pooled_prior if result.fit is not None else None
@@ -114,7 +122,7 @@ def run(args) -> int:
 
 
 @contextlib.contextmanager
-def _stdin_spooled(feeds: list[str], fmt: str):
+def _stdin_spooled(feeds: list[str], fmt: str) -> Iterator[list[str]]:
     """`-` among the feeds: standard input copied to a temporary file named stdin.FMT (the readers need a file
     they can read twice: header first, then the table); removed afterwards."""
     if "-" not in feeds:
@@ -131,7 +139,7 @@ def _stdin_spooled(feeds: list[str], fmt: str):
         yield [str(path) if f == "-" else f for f in feeds]
 
 
-def _published_at(text):
+def _published_at(text: str | None) -> pd.Timestamp | None:
     if text is None:
         return None
     from ..errors import UsageError

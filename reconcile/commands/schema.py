@@ -1,16 +1,18 @@
 """reconcile schema: the JSON Schema of the rules, generated from the model (for editors)."""
 from __future__ import annotations
 
+import argparse
+
 NAME = "schema"
 HELP = "print the JSON Schema of the rules files (or of the decisions file), generated from the model"
 
 
-def add_arguments(p) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--out", help="write to this file instead of standard output")
     p.add_argument("--decisions", action="store_true", help="the schema of the analyst decisions file instead")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     import json
 
     from ..decisions.model import DecisionsFile

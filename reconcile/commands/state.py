@@ -1,11 +1,13 @@
 """reconcile state: inspect, back up and restore the DuckDB state carried from run to run."""
 from __future__ import annotations
 
+import argparse
+
 NAME = "state"
 HELP = "show, export (Parquet) or import the state file that carries learned reliabilities between runs"
 
 
-def add_arguments(p) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="action", metavar="ACTION", help="show, export or import")
     sub.required = True
     show = sub.add_parser("show", help="runs, sources' learned reliability, contradictions, size on disk")
@@ -20,7 +22,7 @@ def add_arguments(p) -> None:
     imp.add_argument("state", help="the new state file to create")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     import os
 
     import pandas as pd
@@ -45,7 +47,7 @@ def run(args) -> int:
                   f"{os.path.getsize(args.state):,} bytes")
             sizes = store.con.execute("SELECT (SELECT count(*) FROM verdict_history), "
                                       "(SELECT count(*) FROM source_evidence), "
-                                      "(SELECT count(*) FROM contradiction_seen)").fetchone()
+                                      "(SELECT count(*) FROM contradiction_seen)").fetchone() or (0, 0, 0)
             print(f"rows: {sizes[0]:,} verdicts, {sizes[1]:,} source evidence, {sizes[2]:,} contradiction sightings"
                   f" ({os.path.getsize(args.state) / max(sum(sizes), 1):,.1f} bytes per row, whole file)")
             print("\nruns:")

@@ -1,6 +1,7 @@
 """`reconcile synth`: generate a seeded synthetic claim feed with known truth (see reconcile/synth.py)."""
 from __future__ import annotations
 
+import argparse
 import time
 
 from ..errors import UsageError
@@ -17,7 +18,7 @@ def _pair(text: str) -> tuple[float, float]:
     return a, b
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("size")
     # the defaults are the benchmark's 1M-claim feed (bench/synthetic.py, docs/benchmarks.md)
     g.add_argument("--claims", type=int, default=1_000_000, help="independent claims (copies come on top)")
@@ -54,7 +55,7 @@ def add_arguments(parser) -> None:
                    help="claims.parquet (default) or claims.csv.gz")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..synth import SynthConfig, generate, write
 
     attributes = tuple(a.strip() for a in args.attributes.split(",") if a.strip())

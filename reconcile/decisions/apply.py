@@ -8,6 +8,8 @@ solver.reliability_bounds.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -21,7 +23,8 @@ def _fold(text: str) -> str:
     return str(text).casefold()
 
 
-def pinned_reliability(decisions: DecisionsFile | None, problem: Problem, as_of) -> tuple[np.ndarray, np.ndarray]:
+def pinned_reliability(decisions: DecisionsFile | None, problem: Problem, as_of: pd.Timestamp | None
+                       ) -> tuple[np.ndarray, np.ndarray]:
     """Pinned reliabilities, NaN where not pinned (later decisions win): per source id (pins without an
     attribute) and per (source, attribute) id of the problem (`Partition.source_of_sa` / `Problem.sa_attribute`;
     pins with an attribute). The engine sets them after every M-step; a source's pin also fixes the
@@ -48,9 +51,11 @@ def pinned_reliability(decisions: DecisionsFile | None, problem: Problem, as_of)
     return fixed, fixed_sa
 
 
-def copy_pairs(decisions: DecisionsFile | None, sources: pd.Index, as_of) -> tuple[pd.DataFrame, set]:
+def copy_pairs(decisions: DecisionsFile | None, sources: pd.Index, as_of: pd.Timestamp | None
+               ) -> tuple[pd.DataFrame, set[tuple[int, int]]]:
     """Confirmed pairs (a, b, dependence 1, evidence) and the set of rejected (a, b) source-id pairs."""
-    rows, rejected = [], set()
+    rows: list[dict[str, Any]] = []
+    rejected: set[tuple[int, int]] = set()
     if decisions is None:
         return pd.DataFrame(columns=["a", "b", "dependence", "shared_items", "evidence"]), rejected
     where = {_fold(s): i for i, s in enumerate(sources)}
@@ -68,7 +73,8 @@ def copy_pairs(decisions: DecisionsFile | None, sources: pd.Index, as_of) -> tup
     return pd.DataFrame(rows, columns=["a", "b", "dependence", "shared_items", "evidence"]), rejected
 
 
-def apply_overrides(verdicts: pd.DataFrame, decisions: DecisionsFile | None, as_of, settled: float
+def apply_overrides(verdicts: pd.DataFrame, decisions: DecisionsFile | None, as_of: pd.Timestamp | None,
+                    settled: float
                     ) -> tuple[pd.DataFrame, list[str]]:
     """Decided verdicts: value from the decision, confidence 1, status `decided`, who and why; what the evidence
     alone said stays in evidence_value / evidence_confidence, and `warning` says when it disagrees strongly
@@ -118,7 +124,7 @@ def apply_overrides(verdicts: pd.DataFrame, decisions: DecisionsFile | None, as_
 
 
 def mark_contradictions(contradictions: pd.DataFrame, verdicts: pd.DataFrame, decisions: DecisionsFile | None,
-                        as_of) -> tuple[pd.DataFrame, list[str]]:
+                        as_of: pd.Timestamp | None) -> tuple[pd.DataFrame, list[str]]:
     """Status `resolved` / `dismissed` (with who and why) for reviewed ids; `decided` where the verdict was
     overridden. Returns (contradictions, decisions naming ids this run does not have)."""
     if decisions is None:
@@ -149,7 +155,8 @@ def mark_contradictions(contradictions: pd.DataFrame, verdicts: pd.DataFrame, de
     return out, missing
 
 
-def unmatched(decisions: DecisionsFile | None, problem: Problem, as_of, copying_enabled: bool) -> list[str]:
+def unmatched(decisions: DecisionsFile | None, problem: Problem, as_of: pd.Timestamp | None,
+              copying_enabled: bool) -> list[str]:
     """Pins and copy decisions that name no source of this run (or an attribute the source has no claim on),
     or that cannot apply."""
     if decisions is None:

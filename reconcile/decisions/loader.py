@@ -9,10 +9,13 @@ import csv
 import difflib
 from pathlib import Path
 
+from typing import Any
+
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import RulesError
-from ..rules.loader import Place, _format, _locate, _problem_order, _read
+from ..rules.loader import Loc, Place, Places, _format, _locate, _problem_order, _read
 from .model import CSV_COLUMNS, KIND_MODELS, KINDS, DecisionsFile
 
 
@@ -50,19 +53,19 @@ def load_decisions(path: str | Path) -> DecisionsFile:
             message = error["msg"].removeprefix("Value error, ")
             problems.append(_format(_locate(loc, places, fallback), loc, message, _hint(error, loc, data)))
         decisions = None
-    if problems:
+    if problems or decisions is None:
         raise DecisionsError(sorted(problems, key=_problem_order))
     return decisions
 
 
-def _strip_tag(loc: tuple) -> tuple:
+def _strip_tag(loc: Loc) -> Loc:
     """pydantic puts the union member's tag in the path (decisions.0.override.value): drop it."""
     if len(loc) >= 3 and loc[0] == "decisions" and loc[2] in KINDS:
         return loc[:2] + loc[3:]
     return tuple(p for p in loc if not str(p).startswith("function-"))
 
 
-def _hint(error: dict, loc: tuple, data) -> str | None:
+def _hint(error: ErrorDetails, loc: Loc, data: Any) -> str | None:
     if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
         close = difflib.get_close_matches(str((error.get("ctx") or {}).get("tag", "")), KINDS, n=1, cutoff=0.6)
         return f"did you mean `{close[0]}`?" if close else "`kind` is one of: " + ", ".join(KINDS)
@@ -85,7 +88,7 @@ def _hint(error: dict, loc: tuple, data) -> str | None:
     return None
 
 
-def _read_yaml(path: Path, problems: list[str]):
+def _read_yaml(path: Path, problems: list[str]) -> tuple[dict[str, Any] | None, Places]:
     """The rules' hardened YAML read (size, depth, aliases, control characters, duplicate keys, places)."""
     data, places = _read(path, problems, kind="decisions",
                          empty_hint="start with `version: 1` and `decisions:`",
@@ -95,9 +98,9 @@ def _read_yaml(path: Path, problems: list[str]):
     return data, places
 
 
-def _read_csv(path: Path, problems: list[str]):
+def _read_csv(path: Path, problems: list[str]) -> tuple[dict[str, Any] | None, Places]:
     """CSV: header row of CSV_COLUMNS (any order, a subset is fine); empty cells are "not given"."""
-    places: dict = {}
+    places: Places = {}
     try:
         raw = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -121,7 +124,7 @@ def _read_csv(path: Path, problems: list[str]):
                                 "missing the `kind` column", "columns: " + ",".join(CSV_COLUMNS)))
     if problems:
         return None, places
-    decisions = []
+    decisions: list[dict[str, str]] = []
     places[()] = places[("version",)] = Place(str(path), 1, 1, lines[0])
     line_no = reader.line_num
     for row in reader:

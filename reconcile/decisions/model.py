@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Self, Union
 
 import pandas as pd
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -33,13 +33,13 @@ class _Decision(BaseModel):
 
     @field_validator("by", "note", mode="before")
     @classmethod
-    def _text(cls, v):
+    def _text(cls, v: Any) -> Any:
         if isinstance(v, str) and not v.strip():
             raise ValueError("must not be blank")
         return v
 
     @model_validator(mode="after")
-    def _ordered(self):
+    def _ordered(self) -> Self:
         if self.at is not None and self.until is not None and self.until <= self.at:
             raise ValueError("`until` must be later than `at`")
         return self
@@ -93,7 +93,7 @@ class CopyDecision(_Decision):
     copying: Literal["confirm", "reject"]
 
     @model_validator(mode="after")
-    def _two_sources(self):
+    def _two_sources(self) -> Self:
         if self.source.casefold() == self.other.casefold():
             raise ValueError("`source` and `other` must be two different sources")
         return self
@@ -101,8 +101,8 @@ class CopyDecision(_Decision):
 
 Decision = Annotated[Union[OverrideDecision, ResolveDecision, DismissDecision, PinDecision, CopyDecision],
                      Field(discriminator="kind")]
-KIND_MODELS = {"override": OverrideDecision, "resolve": ResolveDecision, "dismiss": DismissDecision,
-               "pin": PinDecision, "copy": CopyDecision}
+KIND_MODELS: dict[str, type[_Decision]] = {"override": OverrideDecision, "resolve": ResolveDecision,
+                                           "dismiss": DismissDecision, "pin": PinDecision, "copy": CopyDecision}
 
 
 class DecisionsFile(BaseModel):
@@ -111,15 +111,15 @@ class DecisionsFile(BaseModel):
     version: Literal[1] = Field(description="decisions schema version")
     decisions: list[Decision] = []
 
-    def of_kind(self, kind: str, as_of: pd.Timestamp | None = None) -> list:
+    def of_kind(self, kind: str, as_of: pd.Timestamp | None = None) -> list[Any]:
         """Decisions of one kind in force at `as_of`, in file order (a later decision on the same key wins)."""
         return [d for d in self.decisions if d.kind == kind and d.active(as_of)]
 
-    def expired(self, as_of: pd.Timestamp | None) -> list:
+    def expired(self, as_of: pd.Timestamp | None) -> list[Decision]:
         return [d for d in self.decisions if not d.active(as_of)]
 
 
-def decision_record(decision: _Decision) -> dict:
+def decision_record(decision: _Decision) -> dict[str, Any]:
     """A decision as plain data in the file's field order, without the fields not given."""
     data = decision.model_dump(mode="json", exclude_none=True)
     order = ["kind"] + [c for c in CSV_COLUMNS if c != "kind"]

@@ -10,18 +10,19 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from ..outputs.atomic import write_text_atomic
 from .loader import is_csv, load_decisions
-from .model import CSV_COLUMNS, DecisionsFile, decision_record
+from .model import CSV_COLUMNS, DecisionsFile, _Decision, decision_record
 
 NEW_FILE = "# Analyst decisions, honoured by `reconcile run --decisions` (format: docs/decisions.md)\nversion: 1\n" \
            "decisions:\n"
 
 
-def append_decision(path: str | Path, decision) -> DecisionsFile:
+def append_decision(path: str | Path, decision: _Decision) -> DecisionsFile:
     """Append `decision` (a model instance) to the file, creating it if needed; return the validated file."""
     path = Path(path)
     record = decision_record(decision)
@@ -41,16 +42,16 @@ def append_decision(path: str | Path, decision) -> DecisionsFile:
     return checked
 
 
-def _item_text(record: dict, indent: int) -> str:
+def _item_text(record: dict[str, Any], indent: int) -> str:
     dumped = yaml.safe_dump([record], sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
     return "".join(" " * indent + line + "\n" for line in dumped.splitlines())
 
 
-def _yaml_text(old: str | None, record: dict) -> str:
+def _yaml_text(old: str | None, record: dict[str, Any]) -> str:
     if old is None or not old.strip():
         return NEW_FILE + _item_text(record, 2)
     root = yaml.compose(old, Loader=yaml.SafeLoader)
-    last_key, last_value = root.value[-1] if root.value else (None, None)
+    last_key, last_value = root.value[-1] if root is not None and root.value else (None, None)
     appendable = (last_key is not None and last_key.value == "decisions"
                   and ((isinstance(last_value, yaml.SequenceNode) and not last_value.flow_style)
                        or (isinstance(last_value, yaml.ScalarNode) and last_value.tag.endswith(":null")
@@ -63,11 +64,11 @@ def _yaml_text(old: str | None, record: dict) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
 
 
-def _csv_text(old: str | None, record: dict) -> str:
+def _csv_text(old: str | None, record: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     header = next(csv.reader(io.StringIO(old))) if old and old.strip() else None
-    if header == CSV_COLUMNS:
+    if header == CSV_COLUMNS and old:
         writer.writerow(record)
         return old + ("" if old.endswith("\n") else "\n") + out.getvalue()
     # new file, or a file with fewer/other-ordered columns: write it again with the full header

@@ -8,12 +8,15 @@ honestly, fitting T on K-1 folds of subjects and scoring the held-out fold.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .metrics import brier, expected_calibration_error
+
+ProbAt = Callable[[float], np.ndarray]  # temperature -> every candidate's probability
 
 LOG_T_RANGE = (-2.0, 4.0)  # T from about 0.14 to 55
 
@@ -31,11 +34,12 @@ class Calibration:
     n: int
 
 
-def _confidence(prob_at, cand: np.ndarray, temperature: float) -> np.ndarray:
-    return prob_at(temperature)[cand]
+def _confidence(prob_at: ProbAt, cand: np.ndarray, temperature: float) -> np.ndarray:
+    confidence: np.ndarray = prob_at(temperature)[cand]
+    return confidence
 
 
-def fit_temperature(prob_at, cand: np.ndarray, correct: np.ndarray) -> float:
+def fit_temperature(prob_at: ProbAt, cand: np.ndarray, correct: np.ndarray) -> float:
     """The temperature minimising the Brier score of the verdicts' confidence (golden-section on log T)."""
     if len(cand) == 0:
         return 1.0
@@ -64,7 +68,8 @@ def _folds(subjects: pd.Series, k: int) -> np.ndarray:
     return (hashed % np.uint64(k)).astype(int)
 
 
-def calibrate(prob_at, cand: np.ndarray, correct: np.ndarray, subjects: pd.Series, folds: int = 5) -> Calibration:
+def calibrate(prob_at: ProbAt, cand: np.ndarray, correct: np.ndarray, subjects: pd.Series, folds: int = 5
+              ) -> Calibration:
     """`prob_at(T)` gives every candidate's probability at temperature T; `cand` the verdict candidate of each
     gold item, `correct` whether it matches gold."""
     correct = np.asarray(correct, dtype=bool)

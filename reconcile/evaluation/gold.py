@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,7 @@ from .metrics import accuracy, brier, coverage, expected_calibration_error
 @dataclass
 class Scored:
     joined: pd.DataFrame  # one row per gold item: subject, attribute, gold, value, confidence, correct, answered
-    summary: dict
+    summary: dict[str, Any]
 
 
 def read_gold(path: str, where: list[str] | None = None) -> pd.DataFrame:
@@ -48,9 +49,11 @@ def _matches(verdict: pd.Series, gold: pd.Series, attribute: str, rules: Rules) 
         a, b = num[:n], num[n:]
         eq = rule.equivalence
         tol = np.maximum(eq.absolute if rule.kind == "numeric" else eq.tolerance, eq.relative * np.abs(b))
-        return np.abs(a - b) <= tol + 1e-9
+        close: np.ndarray = np.abs(a - b) <= tol + 1e-9
+        return close
     key = canon.key.to_numpy()[codes]
-    return (key[:n] == key[n:]) & (key[:n] != "")
+    same: np.ndarray = (key[:n] == key[n:]) & (key[:n] != "")
+    return same
 
 
 def score(verdicts: pd.DataFrame, gold: pd.DataFrame, rules: Rules) -> Scored:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 __all__ = [
     "accuracy",
@@ -25,14 +26,14 @@ __all__ = [
 ]
 
 
-def _as_correct(correct) -> np.ndarray:
+def _as_correct(correct: ArrayLike) -> np.ndarray:
     arr = np.asarray(correct, dtype=np.float64).reshape(-1)
     if arr.size and not np.all((arr == 0) | (arr == 1)):
         raise ValueError("correct must hold only 0/1 or booleans")
     return arr
 
 
-def _as_pair(confidence, correct) -> tuple[np.ndarray, np.ndarray]:
+def _as_pair(confidence: ArrayLike, correct: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     conf = np.asarray(confidence, dtype=np.float64).reshape(-1)
     corr = _as_correct(correct)
     if conf.shape != corr.shape:
@@ -45,13 +46,13 @@ def _as_pair(confidence, correct) -> tuple[np.ndarray, np.ndarray]:
     return conf, corr
 
 
-def accuracy(correct) -> float:
+def accuracy(correct: ArrayLike) -> float:
     """Fraction of answered items whose verdict is right; ``nan`` for no items."""
     corr = _as_correct(correct)
     return float(corr.mean()) if corr.size else float("nan")
 
 
-def brier(confidence, correct) -> float:
+def brier(confidence: ArrayLike, correct: ArrayLike) -> float:
     """Top-label Brier score ``mean((confidence - correct)**2)``; lower is better; ``nan`` for no items."""
     conf, corr = _as_pair(confidence, correct)
     return float(np.mean((conf - corr) ** 2)) if conf.size else float("nan")
@@ -64,7 +65,7 @@ def _bin_index(conf: np.ndarray, n_bins: int) -> np.ndarray:
     return np.minimum((conf * n_bins).astype(np.int64), n_bins - 1)
 
 
-def calibration_bins(confidence, correct, n_bins: int = 10) -> pd.DataFrame:
+def calibration_bins(confidence: ArrayLike, correct: ArrayLike, n_bins: int = 10) -> pd.DataFrame:
     """Reliability table: one row per equal-width bin, in order, including empty bins.
 
     Columns: ``bin_low``, ``bin_high``, ``count``, ``mean_confidence``, ``accuracy`` (the last two ``nan`` for
@@ -88,7 +89,7 @@ def calibration_bins(confidence, correct, n_bins: int = 10) -> pd.DataFrame:
     })
 
 
-def expected_calibration_error(confidence, correct, n_bins: int = 10) -> float:
+def expected_calibration_error(confidence: ArrayLike, correct: ArrayLike, n_bins: int = 10) -> float:
     """Top-label ECE: ``sum_b (n_b / N) * |accuracy_b - mean_confidence_b|`` over equal-width bins.
 
     ``nan`` for no items.
@@ -102,7 +103,7 @@ def expected_calibration_error(confidence, correct, n_bins: int = 10) -> float:
     return float((filled["count"] * gap).sum() / total)
 
 
-def coverage(n_answered, n_gold) -> float:
+def coverage(n_answered: int, n_gold: int) -> float:
     """Fraction of gold items the method gave an answer for; ``nan`` when there is no gold."""
     n_answered, n_gold = int(n_answered), int(n_gold)
     if n_answered < 0 or n_gold < 0:

@@ -47,12 +47,12 @@ def calibration_chart(bins_by_method: dict[str, pd.DataFrame], title: str = "Rel
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         {"method": pd.Series(dtype=str), "confidence": pd.Series(dtype=float), "accuracy": pd.Series(dtype=float),
          "items": pd.Series(dtype=int), "share": pd.Series(dtype=float)})
-    axis = dict(scale=alt.Scale(domain=[0, 1]))
+    axis = alt.Scale(domain=[0, 1])
     # every method in the legend, also one without answers (no dots)
     color = alt.Color("method:N", title="method", scale=alt.Scale(domain=[str(n) for n in bins_by_method]))
     base = alt.Chart(frame, title=title, width=width, height=height)
-    lines = base.mark_line().encode(x=alt.X("confidence:Q", title="confidence of the chosen value", **axis),
-                                    y=alt.Y("accuracy:Q", title="accuracy", **axis),
+    lines = base.mark_line().encode(x=alt.X("confidence:Q", title="confidence of the chosen value", scale=axis),
+                                    y=alt.Y("accuracy:Q", title="accuracy", scale=axis),
                                     color=color)
     dots = base.mark_circle(opacity=0.7).encode(
         x="confidence:Q", y="accuracy:Q", color=color,

@@ -17,6 +17,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from dateutil import parser as dateparser
 
@@ -141,7 +142,7 @@ def read_documents(path: str | Path) -> list[Document]:
     kind = _kind(path)
     if kind == "txt":
         return [Document(str(path), text, "file")]
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     if kind == "jsonl":
         rows = json_objects(text.splitlines(), path)
     else:
@@ -231,11 +232,12 @@ def outlet_named(phrase: str, rules: ExtractRules) -> str | None:
     return hits[0].key if hits else None
 
 
-def _shingles(key_words: list[str], k: int) -> set:
+def _shingles(key_words: list[str], k: int) -> set[tuple[str, ...]]:
     return {tuple(key_words[i:i + k]) for i in range(max(1, len(key_words) - k + 1))}
 
 
-def _is_copy(small: str, big: str, sw_small: set, sw_big: set, rules: ExtractRules) -> bool:
+def _is_copy(small: str, big: str, sw_small: set[tuple[str, ...]], sw_big: set[tuple[str, ...]],
+             rules: ExtractRules) -> bool:
     d = rules.articles.dedup
     if len(small) < d.min_chars:
         return small == big
@@ -309,9 +311,9 @@ def assign_metadata(art: Article, rules: ExtractRules, published_at: datetime | 
             art.published_at, art.published_at_source = a.doc.published_at, "field"
             return
     for a in family:
-        found = find_dateline(a, rules)
-        if found:
-            art.published_at, art.published_at_source = found[0], "text"
+        dateline = find_dateline(a, rules)
+        if dateline:
+            art.published_at, art.published_at_source = dateline[0], "text"
             return
     if published_at is not None:
         art.published_at, art.published_at_source = to_utc(published_at), "argument"

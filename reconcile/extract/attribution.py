@@ -150,8 +150,8 @@ def find_frame(text: str, s: int, e: int, regions: list[tuple[int, int]], articl
             outlet = outlet_named(pre[-60:], rules)
             if not outlet:
                 continue
-            m = list(find_phrases(pre, [(a, o.name) for o in rules.outlets for a in [o.name] + o.aliases]))
-            fstart = before_q + m[-1].start
+            named = list(find_phrases(pre, [(a, o.name) for o in rules.outlets for a in [o.name] + o.aliases]))
+            fstart = before_q + named[-1].start
             frames.append(Frame(fstart, fend, Speaker(derived_from="" if outlet == article_outlet else outlet)))
             continue
         derived = ""
@@ -159,7 +159,7 @@ def find_frame(text: str, s: int, e: int, regions: list[tuple[int, int]], articl
             rest = text[hit.end:e]
             m = re.match(r"\s+([A-Z][\w.&' -]{1,40}?)(?=\s+(?:the|that|a|an|it|he|she|they)\b|[.,;:]|$)", rest)
             outlet = outlet_named(m.group(1), rules) if m else None
-            if outlet:
+            if outlet and m:
                 fend = hit.end + m.end()
                 derived = "" if outlet == article_outlet else outlet
         if hit.text.lower() == "according to" or not pre.strip(" ,\"“”'"):

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from .matching import Gazetteer, Mention
-from .model import ExtractRules
+from .model import Event, ExtractRules
 from .textutil import Hit, find_phrases, phrase_regex, word_count_between
 from .timex import TimeSpan, find_times
 
@@ -39,7 +40,7 @@ class SentenceExtractor:
         self.event_items = [(p, i) for i, ev in enumerate(rules.events) for p in ev.phrases]
         self.hedge_items = [(p, i) for i, h in enumerate(rules.hedges) for p in h.phrases]
         self.neg_items = [(p, p) for p in rules.negation.cues]
-        self.bound_items = [(p, b) for b, ps in rules.bounds.items() for p in ps]
+        self.bound_items: list[tuple[str, str]] = [(p, b) for b, ps in rules.bounds.items() for p in ps]
         self.boundaries = [re.compile(b, re.IGNORECASE) for b in rules.clause_boundaries]
 
     def clauses(self, text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -57,7 +58,7 @@ class SentenceExtractor:
                 return a, b
         return clauses[-1]
 
-    def _objects(self, text: str, trig: Hit, clause: tuple[int, int], ments: list[Mention]) -> list[Mention]:
+    def _objects(self, text: str, trig: Hit[int], clause: tuple[int, int], ments: list[Mention]) -> list[Mention]:
         # a possessive place only modifies what follows ("took over Badakhshan's Faizabad city")
         after = [m for m in ments if m.start >= trig.end and m.end <= clause[1] and not m.possessive]
         if not after or word_count_between(text, trig.end, after[0].start) > MAX_OBJECT_GAP_WORDS:
@@ -70,7 +71,8 @@ class SentenceExtractor:
                 break
         return out
 
-    def _subjects(self, text: str, trig: Hit, ev, clause, sent, ments: list[Mention]) -> list[Mention]:
+    def _subjects(self, text: str, trig: Hit[int], ev: Event, clause: tuple[int, int], sent: tuple[int, int],
+                  ments: list[Mention]) -> list[Mention]:
         before_sent = [m for m in ments if m.end <= trig.start and m.start >= sent[0]]
         if ev.subject == "in_phrase":
             m = re.compile(ev_regex(trig, ev), re.IGNORECASE).match(text, trig.start)
@@ -87,7 +89,8 @@ class SentenceExtractor:
             return before_sent[-1:]
         return objs
 
-    def _value(self, text, trig: Hit, ev, clause, sent) -> str | None:
+    def _value(self, text: str, trig: Hit[int], ev: Event, clause: tuple[int, int], sent: tuple[int, int]
+               ) -> str | None:
         if ev.value is not None:
             return ev.value
         if ev.actor == "before":
@@ -150,7 +153,7 @@ class SentenceExtractor:
         return _merge(out), dropped
 
     @staticmethod
-    def _time(text: str, times: list[TimeSpan], trig: Hit, clause) -> TimeSpan | None:
+    def _time(text: str, times: list[TimeSpan], trig: Hit[int], clause: tuple[int, int]) -> TimeSpan | None:
         """The time expression of the event's clause; a participle clause (", taking over ...") shares the
         time of the clause before it. Otherwise none: a time in another clause is another event's."""
         inside = [t for t in times if clause[0] <= t.start < clause[1]]
@@ -161,7 +164,8 @@ class SentenceExtractor:
             return before[-1] if before else None
         return None
 
-    def _quantities(self, text, s, e, ments, times, free) -> list[SentenceClaim]:
+    def _quantities(self, text: str, s: int, e: int, ments: list[Mention], times: list[TimeSpan],
+                    free: Callable[[int, int], bool]) -> list[SentenceClaim]:
         out = []
         for q in self.rules.quantities:
             for m in re.compile(q.pattern).finditer(text, s, e):
@@ -182,7 +186,8 @@ class SentenceExtractor:
         return out
 
 
-def _after(text: str, times: list[TimeSpan], clause, clauses, when: TimeSpan | None) -> TimeSpan | None:
+def _after(text: str, times: list[TimeSpan], clause: tuple[int, int], clauses: list[tuple[int, int]],
+           when: TimeSpan | None) -> TimeSpan | None:
     """Order of events in a sentence: "X ... after Y <time>" - X holds from the end of Y's time on
     ("recaptured government buildings ... after Taliban fighters stormed it overnight")."""
     k = clauses.index(clause) if clause in clauses else -1
@@ -199,7 +204,7 @@ def _after(text: str, times: list[TimeSpan], clause, clauses, when: TimeSpan | N
     return TimeSpan(when.start, when.end, f"{when.text}, after {prior[0].text}", prior[0].valid_to, when.valid_to)
 
 
-def ev_regex(trig: Hit, ev) -> str:
+def ev_regex(trig: Hit[int], ev: Event) -> str:
     for p in ev.phrases:
         rx = phrase_regex(p)
         if rx.match(trig.text):
@@ -209,7 +214,7 @@ def ev_regex(trig: Hit, ev) -> str:
 
 def _merge(claims: list[SentenceClaim]) -> list[SentenceClaim]:
     """One claim per (subject, attribute, value) in a sentence: the strongest wording."""
-    best: dict[tuple, SentenceClaim] = {}
+    best: dict[tuple[str, str, str], SentenceClaim] = {}
     for c in claims:
         k = (c.subject, c.attribute, c.value)
         if k not in best or c.weight > best[k].weight:

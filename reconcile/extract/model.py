@@ -215,8 +215,8 @@ class Speakers(_Strict):
 class Timex(_Strict):
     timezone: str = "UTC"
     parts_of_day: dict[str, tuple[float, float]] = Field(
-        default_factory=lambda: {"morning": (6, 12), "noon": (12, 12), "afternoon": (12, 18),
-                                 "evening": (18, 24), "night": (18, 30), "overnight": (-6, 6)},
+        default_factory=lambda: {"morning": (6.0, 12.0), "noon": (12.0, 12.0), "afternoon": (12.0, 18.0),
+                                 "evening": (18.0, 24.0), "night": (18.0, 30.0), "overnight": (-6.0, 6.0)},
         description="hours from midnight of the day; night/overnight may run past 24 or start before 0")
     few_hours: float = Field(6, gt=0)
     mid_month_day: int = Field(15, ge=1, le=28)

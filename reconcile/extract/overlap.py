@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import Any
 
 import pandas as pd
 
@@ -40,11 +41,11 @@ CREDIT = [r"\btold\s+(?:the\s+)?(?:{Y})", r"\baccording\s+to\s+(?:the\s+)?(?:{Y}
 _TOKEN = re.compile(r"[^\W_]+")
 
 
-def _tokens(text: str) -> list[re.Match]:
+def _tokens(text: str) -> list[re.Match[str]]:
     return list(_TOKEN.finditer(text))
 
 
-def _shingle_positions(toks: list[re.Match], k: int) -> dict[int, list[int]]:
+def _shingle_positions(toks: list[re.Match[str]], k: int) -> dict[int, list[int]]:
     low = [t.group(0).casefold() for t in toks]
     pos: dict[int, list[int]] = defaultdict(list)
     for i in range(len(low) - k + 1):
@@ -57,7 +58,7 @@ def _clip(text: str, n: int = DETAIL_CHARS) -> str:
     return text if len(text) <= n else text[:n - 1].rstrip() + "…"
 
 
-def _credit_regexes(rules: ExtractRules) -> list[tuple[str, list[str], re.Pattern]]:
+def _credit_regexes(rules: ExtractRules) -> list[tuple[str, list[str], re.Pattern[str]]]:
     """(outlet, lower-case names for a quick pre-check, regex of the credit phrases) per known outlet."""
     out = []
     for o in rules.outlets:
@@ -69,7 +70,7 @@ def _credit_regexes(rules: ExtractRules) -> list[tuple[str, list[str], re.Patter
     return out
 
 
-def attributions(art: Article, regexes: list[tuple[str, list[str], re.Pattern]]) -> dict[str, list[str]]:
+def attributions(art: Article, regexes: list[tuple[str, list[str], re.Pattern[str]]]) -> dict[str, list[str]]:
     """Outlet -> the phrases (in text order, distinct) by which `art` credits another known outlet."""
     found: dict[str, list[str]] = {}
     text = art.text
@@ -95,14 +96,14 @@ def _longest_run(pa: dict[int, list[int]], pb: dict[int, list[int]], shared: set
     for d in sorted(diag):
         idx = sorted(diag[d])
         start = prev = idx[0]
-        for i in idx[1:] + [None]:
-            if i is not None and i == prev + 1:
-                prev = i
+        for nxt in [*idx[1:], None]:
+            if nxt is not None and nxt == prev + 1:
+                prev = nxt
                 continue
             if prev - start + 1 > best[1] or (prev - start + 1 == best[1] and start < best[0]):
                 best = (start, prev - start + 1)
-            if i is not None:
-                start = prev = i
+            if nxt is not None:
+                start = prev = nxt
     return best
 
 
@@ -126,11 +127,12 @@ def source_overlap(articles: list[Article], rules: ExtractRules, k: int = SHINGL
                     counts[(a, b)] += 1
     regexes = _credit_regexes(rules)
     credits = [attributions(a, regexes) for a in arts]
-    rows, best_partner = [], {}
+    rows: list[dict[str, Any]] = []
+    best_partner: dict[tuple[int, str], tuple[tuple[float, int], str]] = {}
     for (a, b), n in counts.items():
         if n < min_shared:
             continue
-        if arts[a].outlet > arts[b].outlet:
+        if (arts[a].outlet or "") > (arts[b].outlet or ""):  # every article here has an outlet
             a, b = b, a
         shared = {h for h in pos[a] if h in pos[b] and 1 < len(index[h]) <= max_articles}
         start, run = _longest_run(pos[a], pos[b], shared)
@@ -150,15 +152,16 @@ def source_overlap(articles: list[Article], rules: ExtractRules, k: int = SHINGL
                      "detail": _clip(A.text[s:e]), "article_a": A.article_id, "article_b": B.article_id,
                      "score": score, "direction": direction})
         for x, y in ((a, b), (b, a)):
-            if arts[y].outlet in credits[x]:
-                key = (x, arts[y].outlet)
+            y_outlet = arts[y].outlet
+            if y_outlet is not None and y_outlet in credits[x]:
+                key = (x, y_outlet)
                 if key not in best_partner or (score, -y) > best_partner[key][0]:
                     best_partner[key] = ((score, -y), arts[y].article_id)
     for x, credited in enumerate(credits):
         X = arts[x]
         for y_name, phrases in credited.items():
             partner = best_partner.get((x, y_name), (None, ""))[1]
-            first_is_x = X.outlet < y_name
+            first_is_x = (X.outlet or "") < y_name
             rows.append({"source_a": X.outlet if first_is_x else y_name,
                          "source_b": y_name if first_is_x else X.outlet, "evidence": "attribution",
                          "detail": _clip("; ".join(phrases)),

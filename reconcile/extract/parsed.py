@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
@@ -18,6 +20,12 @@ from .geonames import GeoGazetteer, load_geonames
 from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
 from .nlp import load_pipeline, parse
+from .events import SentenceClaim
+from .timex import TimeSpan
+
+if TYPE_CHECKING:
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
 
 _WORD = re.compile(r"[a-z][a-z'’-]*")
 
@@ -26,8 +34,8 @@ _WORD = re.compile(r"[a-z][a-z'’-]*")
 class ArticlePlaces:
     profile: Profile | None
     spans: list[tuple[int, int, tuple[str, ...]]]  # (start, end, subjects) in the document's text
-    parsed: dict[tuple[int, int], object] = field(default_factory=dict)  # sentence span -> spaCy Doc
-    memory: dict = field(default_factory=dict)
+    parsed: dict[tuple[int, int], Doc] = field(default_factory=dict)  # sentence span -> spaCy Doc
+    memory: dict[str, Any] = field(default_factory=dict)
     text: str = ""
 
     def text_of(self, s: int, e: int) -> str:
@@ -39,7 +47,8 @@ class ParseStage:
         self.rules, self.gaz = rules, gaz
         self.geo: GeoGazetteer | None = load_geonames(rules.geonames.min_population) \
             if rules.geonames.enabled else None
-        self.reader = FrameReader(rules, self.capital_of)
+        # no frames in the rules: no sentence is read (the stage still gives the place hierarchy)
+        self.reader = FrameReader(rules, self.capital_of) if rules.frames is not None else None
         self._capitals: dict[str, str] | None = None
         self.actor_auto = ahocorasick.Automaton()
         for k, prof in enumerate(rules.profiles):
@@ -50,7 +59,7 @@ class ParseStage:
                     self.actor_auto.add_word(key, got + [(k, side, len(key))])
         if len(self.actor_auto):
             self.actor_auto.make_automaton()
-        self._matchers: dict[int, object] = {}
+        self._matchers: dict[int, PhraseMatcher] = {}
         # a YAML place that GeoNames also knows takes over the GeoNames spellings: "Qal'ah-ye Now" is the
         # seed's "Qala-e-Naw" (same name, or a YAML alias that names exactly one GeoNames city or province)
         self.yaml_of: dict[int, str] = {}
@@ -72,7 +81,7 @@ class ParseStage:
         if self.geo is None:
             return None
         if self._capitals is None:
-            best: dict[str, tuple] = {}
+            best: dict[str, tuple[tuple[bool, int], str]] = {}
             for p in self.geo.places:
                 if p.kind == "city" and p.parent:
                     base = p.parent.removesuffix(" province").lower()
@@ -104,7 +113,7 @@ class ParseStage:
         return sorted(rows)
 
     # ---- per article --------------------------------------------------------------------------------------
-    def _profile(self, text: str, geo_hits) -> Profile | None:
+    def _profile(self, text: str, geo_hits: list[tuple[int, int, tuple[int, ...]]]) -> Profile | None:
         if not self.rules.profiles:
             return None
         score = [0.0] * len(self.rules.profiles)
@@ -146,7 +155,9 @@ class ParseStage:
 
     def candidates(self, text: str, sentences: list[tuple[int, int]], ap: ArticlePlaces) -> list[tuple[int, int]]:
         """Sentences worth parsing: a place and a predicate word."""
-        out = []
+        out: list[tuple[int, int]] = []
+        if self.reader is None:
+            return out
         for s, e in sentences:
             words = text[s:e].lower()
             if (any(s <= ms and me <= e for ms, me, _ in ap.spans)
@@ -164,7 +175,7 @@ class ParseStage:
         for (text, s, e, ap), doc in zip(jobs, docs):
             ap.parsed[(s, e)] = doc
 
-    def _sides(self, doc, profile: Profile | None) -> list[tuple[int, int, str]]:
+    def _sides(self, doc: Doc, profile: Profile | None) -> list[tuple[int, int, str]]:
         if profile is None:
             return []
         k = self.rules.profiles.index(profile)
@@ -185,9 +196,10 @@ class ParseStage:
                 last = e
         return out
 
-    def claims(self, s: int, e: int, ap: ArticlePlaces, times, published_at):
+    def claims(self, s: int, e: int, ap: ArticlePlaces, times: list[TimeSpan], published_at: datetime | None
+               ) -> list[SentenceClaim]:
         doc = ap.parsed.get((s, e))
-        if doc is None:
+        if doc is None or self.reader is None:
             return []
         subjects: dict[int, tuple[str, ...]] = {}
         for ms, me, names in ap.spans:
@@ -202,7 +214,7 @@ class ParseStage:
 
         def before(i: int) -> str | None:
             if ap.memory.get("topic"):
-                return ap.memory["topic"]
+                return str(ap.memory["topic"])
             pos = s + doc[i].idx
             prior = [n for ms, n in cities if ms < pos]
             return prior[-1] if prior else None

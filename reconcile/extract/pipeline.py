@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -11,10 +13,10 @@ from .. import progress
 from ..errors import FeedError
 from .articles import (Article, Document, assign_metadata, group_copies, mark_datelines, read_documents,
                        split_articles)
-from .attribution import Speaker, SpeakerMemory, find_frame, quoted_regions
+from .attribution import Frame, Speaker, SpeakerMemory, find_frame, quoted_regions
 from .containment import Containment
 from .events import SentenceExtractor
-from .matching import Gazetteer
+from .matching import Gazetteer, Mention
 from .model import ExtractRules
 from .overlap import source_overlap
 from .parsed import ArticlePlaces, ParseStage
@@ -43,7 +45,8 @@ def article_sentences(art: Article) -> list[tuple[tuple[int, int], list[tuple[in
     return out
 
 
-def _speakers(text: str, para, sents, art: Article, rules: ExtractRules, memory: SpeakerMemory):
+def _speakers(text: str, para: tuple[int, int], sents: list[tuple[int, int]], art: Article, rules: ExtractRules,
+              memory: SpeakerMemory) -> tuple[list[list[Frame]], list[Speaker]]:
     """Frames and speaker of each sentence of a paragraph (quoted sentences inherit the nearest frame)."""
     regions = quoted_regions(text, para[0], para[1])
     frames = [find_frame(text, s, e, regions, art.outlet, rules, memory) for s, e in sents]
@@ -75,12 +78,12 @@ def _location(art: Article, s: int, e: int) -> str:
 
 
 def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: SentenceExtractor,
-                    mentions: list, ap: ArticlePlaces | None = None,
+                    mentions: list[Mention], ap: ArticlePlaces | None = None,
                     stage: ParseStage | None = None, contain: Containment | None = None
-                    ) -> tuple[list[dict], dict]:
+                    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     text, doc = art.doc.text, art.doc
     memory = SpeakerMemory()
-    rows: dict[tuple, dict] = {}
+    rows: dict[tuple[str, ...], dict[str, Any]] = {}
     info = {"mentions": len(mentions), "events": 0, "negated": 0}
     copies = _copy_index(art)
     # a day-dated article was written no earlier than the latest time of that day it reports: hour-level
@@ -147,14 +150,14 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
     return out, info
 
 
-def _same_event_times(rows: list[dict]) -> None:
+def _same_event_times(rows: list[dict[str, Any]]) -> None:
     """An undated claim that repeats a dated one of the same article (same subject, attribute and value) is
     about the same event: the headline "Taliban fighters storm capital" and the lead's "stormed it
     overnight", or "the provincial capital falls to Taliban" after "falls to Taliban fighters Tuesday noon".
     It takes the valid time of the first dated one in the article's order (the lead comes first). Only what
     the text states about the place dates it: not a forecast ("within the next few hours") nor a claim
     derived from one of its facilities."""
-    dated: dict[tuple, dict] = {}
+    dated: dict[tuple[str, str, str], dict[str, Any]] = {}
     for r in sorted(rows, key=lambda r: (r["offset_in"] != "title", r["char_start"])):
         if r["valid_from"] and not r["via"] and not FORWARD.search(r["time_expression"]):
             dated.setdefault((r["subject"], r["attribute"], r["value"]), r)
@@ -165,7 +168,7 @@ def _same_event_times(rows: list[dict]) -> None:
             r["time_expression"] = f"{d['time_expression']} (same event as {d['claim_id']})"
 
 
-def _skip_reason(info: dict) -> str:
+def _skip_reason(info: dict[str, Any]) -> str:
     if not info["mentions"]:
         return "no known entity (gazetteer) in the article"
     if not info["events"]:
@@ -176,7 +179,7 @@ def _skip_reason(info: dict) -> str:
 
 
 def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: datetime | None,
-                       source: str | None) -> tuple[pd.DataFrame, dict]:
+                       source: str | None) -> tuple[pd.DataFrame, dict[str, Any]]:
     arts: list[Article] = []
     names: dict[str, str] = {}
     for doc in docs:
@@ -203,7 +206,7 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
     for art in kept:
         mentions = gaz.mentions(art.doc.text, art.start, art.end)
         ap = stage.places(art.doc.text, art.start, art.end, mentions) if stage else None
-        if stage is not None:
+        if stage is not None and ap is not None:
             for _, sents, _ in article_sentences(art):
                 jobs += [(art.doc.text, s, e, ap) for s, e in stage.candidates(art.doc.text, sents, ap)]
         prepared.append((mentions, ap))
@@ -233,8 +236,8 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
     return frame, stats
 
 
-def extract_feed(paths: list[str | Path], rules: ExtractRules, published_at: datetime | None = None,
-                 source: str | None = None) -> tuple[pd.DataFrame, dict]:
+def extract_feed(paths: Sequence[str | Path], rules: ExtractRules, published_at: datetime | None = None,
+                 source: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Claims from article feeds (.txt, or JSONL/CSV with source, published_at, title, text, url)."""
     if not paths:
         raise FeedError("no article feed given")
@@ -245,7 +248,7 @@ def extract_feed(paths: list[str | Path], rules: ExtractRules, published_at: dat
 
 
 def extract_text(text: str, rules: ExtractRules, source_name: str | None = None,
-                 published_at: datetime | None = None, name: str = "text") -> tuple[pd.DataFrame, dict]:
+                 published_at: datetime | None = None, name: str = "text") -> tuple[pd.DataFrame, dict[str, Any]]:
     """Claims from a string (as if it were a .txt feed). `source_name` is the outlet when the text has
     no outlet signature; `published_at` dates articles without a dateline."""
     if not text.strip():

@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 _APOS = "'’‘`"
 QUOTE_CHARS = "\"“”„«»"
+K = TypeVar("K")  # what a phrase stands for
 
 
 @lru_cache(maxsize=4096)
-def phrase_regex(phrase: str) -> re.Pattern:
+def phrase_regex(phrase: str) -> re.Pattern[str]:
     """A rules phrase as a compiled, case-insensitive regex ('re:' prefix = raw regex)."""
     if phrase.startswith("re:"):
         return re.compile(phrase[3:], re.IGNORECASE)
-    parts = []
+    parts: list[str] = []
     for tok in phrase.split():
         esc = re.escape(tok)
         esc = re.sub(r"(?:\\')|'|’", "['’]", esc)  # either apostrophe
@@ -36,18 +39,18 @@ def _literal(phrase: str) -> str:
 
 
 @dataclass(frozen=True)
-class Hit:
+class Hit(Generic[K]):
     start: int
     end: int
-    key: object  # what the phrase stands for
+    key: K  # what the phrase stands for
     text: str
 
 
-def find_phrases(text: str, items: list[tuple[str, object]], lo: int = 0, hi: int | None = None) -> list[Hit]:
+def find_phrases(text: str, items: list[tuple[str, K]], lo: int = 0, hi: int | None = None) -> list[Hit[K]]:
     """All matches of the phrases in text[lo:hi]; overlapping matches keep the longest (then earliest)."""
     hi = len(text) if hi is None else hi
     low = text[lo:hi].lower()
-    hits = []
+    hits: list[Hit[K]] = []
     for phrase, key in items:
         lit = _literal(phrase)
         if lit and lit not in low:  # cheap test first: the phrase's longest plain word must occur
@@ -56,7 +59,7 @@ def find_phrases(text: str, items: list[tuple[str, object]], lo: int = 0, hi: in
             if m.end() > m.start():
                 hits.append(Hit(m.start(), m.end(), key, m.group(0)))
     hits.sort(key=lambda h: (-(h.end - h.start), h.start))
-    taken: list[Hit] = []
+    taken: list[Hit[K]] = []
     for h in hits:
         if all(h.end <= t.start or h.start >= t.end for t in taken):
             taken.append(h)
@@ -80,7 +83,7 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return _trimmed(text, spans)
 
 
-def _trimmed(text: str, spans) -> list[tuple[int, int]]:
+def _trimmed(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans with surrounding white space (and a byte-order mark) removed; empty ones dropped."""
     out = []
     for s, e in spans:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from dateutil import parser as dateparser
 from dateutil import tz as dtz
@@ -54,14 +54,14 @@ class TimeSpan:
     valid_to: datetime
 
 
-def _tz(t: Timex):
+def _tz(t: Timex) -> tzinfo:
     zone = dtz.UTC if t.timezone.upper() == "UTC" else dtz.gettz(t.timezone)
     if zone is None:
         raise ValueError(f"unknown timezone {t.timezone!r}")
     return zone
 
 
-def _day(anchor: datetime, zone) -> datetime:
+def _day(anchor: datetime, zone: tzinfo) -> datetime:
     local = anchor.astimezone(zone)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
@@ -77,7 +77,7 @@ def _part(day: datetime, part: str | None, t: Timex) -> tuple[datetime, datetime
     return day + timedelta(hours=a), day + timedelta(hours=b)
 
 
-def resolve(kind: str, m: re.Match, anchor: datetime, t: Timex) -> tuple[datetime, datetime] | None:
+def resolve(kind: str, m: re.Match[str], anchor: datetime, t: Timex) -> tuple[datetime, datetime] | None:
     zone = _tz(t)
     day = _day(anchor, zone)
     g = m.groupdict()

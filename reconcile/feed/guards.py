@@ -79,7 +79,7 @@ def range_reason(column: str) -> str:
     return f"`{column}`: the year is outside the supported range {FIRST_YEAR}-{LAST_YEAR}"
 
 
-def _cell_text(value, bad: list[str | None], i: int) -> str:
+def _cell_text(value: object, bad: list[str | None], i: int) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, (bytes, bytearray, memoryview)):
@@ -151,7 +151,7 @@ def frame_as_text(claims: pd.DataFrame) -> tuple[pd.DataFrame, BadLines]:
     return frame.reset_index(drop=True), bad
 
 
-def checked_as_of(as_of, name: str = "--as-of") -> pd.Timestamp | None:
+def checked_as_of(as_of: object, name: str = "--as-of") -> pd.Timestamp | None:
     """as_of as a UTC Timestamp; a UsageError for empty text, a time without zone, an out-of-range year."""
     from .times import parse_as_of
 
@@ -159,7 +159,7 @@ def checked_as_of(as_of, name: str = "--as-of") -> pd.Timestamp | None:
         return None
     if isinstance(as_of, (pd.Timestamp, dt.datetime)):
         stamp = pd.Timestamp(as_of)
-        if stamp is pd.NaT or pd.isna(stamp):
+        if pd.isna(stamp):  # pd.Timestamp(NaT) is NaT
             raise UsageError(f"{name} is not a time (NaT)")
         if stamp.tzinfo is None:
             raise UsageError(f"{name} {stamp.isoformat()!r} has no time zone (give one, e.g. tz='UTC'; "
@@ -177,9 +177,9 @@ def checked_as_of(as_of, name: str = "--as-of") -> pd.Timestamp | None:
     if year_out_of_range(pd.Series([text]))[0]:
         raise UsageError(f"{name} {as_of!r}: the year is outside the supported range {FIRST_YEAR}-{LAST_YEAR}")
     try:
-        stamp = parse_as_of(text)
+        parsed = parse_as_of(text)
     except ValueError as exc:
         raise UsageError(f"{name} {as_of!r}: {exc}") from None
-    if stamp is None or pd.isna(stamp):
+    if parsed is None or pd.isna(parsed):
         raise UsageError(f"{name} {as_of!r} is not a time")
-    return stamp
+    return parsed

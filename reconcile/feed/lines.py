@@ -13,6 +13,7 @@ import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 MAX_CELL_CHARS = 16 * 1024 * 1024  # a cell longer than this is refused (the row goes to rejects.csv)
 RAW_TEXT_CHARS = 200  # how much of a bad line rejects.csv keeps
@@ -46,10 +47,16 @@ def printable_raw(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+class LineSource(Protocol):
+    """A binary stream read line by line (a file, gzip/bz2/lzma file, standard input's buffer)."""
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
 class _Lines:
     """Physical lines of a binary stream as text; the UTF-8 BOM dropped; undecodable lines flagged, not fatal."""
 
-    def __init__(self, raw):
+    def __init__(self, raw: LineSource) -> None:
         self.raw = raw
         self.lineno = 0
         self.record: list[str] = []  # (bounded) lines of the record being parsed
@@ -60,7 +67,7 @@ class _Lines:
         self.undecodable = False
         return self.lineno + 1
 
-    def __iter__(self):
+    def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
@@ -83,7 +90,7 @@ class _Lines:
         return "".join(self.record)
 
 
-def read_csv_records(raw, path: Path, sep: str, header_only: bool = False
+def read_csv_records(raw: LineSource, path: Path, sep: str, header_only: bool = False
                      ) -> tuple[list[str], dict[str, list[str]], list[int], BadLines]:
     """(header names, columns of good records, their data row numbers, bad records) from a binary stream."""
     from ..errors import FeedError
@@ -142,7 +149,7 @@ class _Duplicate(ValueError):
     pass
 
 
-def _pairs(pairs):
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = {}
     for key, value in pairs:
         if key in out:
@@ -151,7 +158,7 @@ def _pairs(pairs):
     return out
 
 
-def _loads(text: str):
+def _loads(text: str) -> Any:
     return json.loads(text, parse_int=_Number, parse_float=_Number, parse_constant=_Number, object_pairs_hook=_pairs)
 
 
@@ -181,7 +188,7 @@ def _depth_ok(text: str) -> bool:
     return True
 
 
-def json_text(value) -> str:
+def json_text(value: Any) -> str:
     """A parsed JSON value as cell text: strings as they are, numbers as written, null as empty,
     arrays/objects as compact JSON (numbers inside as written)."""
     if value is None:
@@ -197,7 +204,7 @@ def json_text(value) -> str:
     return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + _nested(v) for k, v in value.items()) + "}"
 
 
-def _nested(value) -> str:
+def _nested(value: Any) -> str:
     if isinstance(value, str) and not isinstance(value, _Number):
         return json.dumps(value, ensure_ascii=False)
     if value is None:
@@ -205,7 +212,7 @@ def _nested(value) -> str:
     return json_text(value)
 
 
-def _has_lone_surrogate(obj) -> bool:
+def _has_lone_surrogate(obj: object) -> bool:
     if isinstance(obj, str):
         try:
             obj.encode("utf-8")
@@ -219,7 +226,7 @@ def _has_lone_surrogate(obj) -> bool:
     return False
 
 
-def parse_json_line(text: str):
+def parse_json_line(text: str) -> tuple[dict[str, str], None] | tuple[None, str]:
     """One JSON Lines record -> (dict of cell texts, None) or (None, reason)."""
     text = text.rstrip("\r\n")
     if not _depth_ok(text):
@@ -236,7 +243,7 @@ def parse_json_line(text: str):
         return None, f"expected a JSON object per line, got {type(obj).__name__ if not isinstance(obj, _Number) else 'number'}"
     if "\\u" in text.lower() and _has_lone_surrogate(obj):
         return None, "a \\u escape is a lone surrogate (not a character)"
-    cells = {}
+    cells: dict[str, str] = {}
     for key, value in obj.items():
         name = key.strip()
         if name in cells:
@@ -248,7 +255,7 @@ def parse_json_line(text: str):
     return cells, None
 
 
-def read_jsonl_records(raw) -> tuple[dict[str, list[str]], list[int], BadLines]:
+def read_jsonl_records(raw: LineSource) -> tuple[dict[str, list[str]], list[int], BadLines]:
     """(columns of good records, their line numbers, bad lines); blank lines are skipped."""
     lines = _Lines(raw)
     columns: dict[str, list[str]] = {}
@@ -266,7 +273,7 @@ def read_jsonl_records(raw) -> tuple[dict[str, list[str]], list[int], BadLines]:
         cells, reason = parse_json_line(text)
         lines.start_record()
         if cells is None:
-            bad.add(line, line, text, reason)
+            bad.add(line, line, text, str(reason))
             continue
         n = len(rows)
         for name, value in cells.items():

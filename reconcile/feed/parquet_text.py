@@ -8,19 +8,25 @@ cell is not UTF-8 is rejected), nested values (list, struct, map) as compact JSO
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
 from .lines import MAX_CELL_CHARS, BadLines
 
+if TYPE_CHECKING:
+    import pyarrow as pa
 
-def _json_default(value):
+Column: TypeAlias = "pa.Array[Any] | pa.ChunkedArray[Any]"
+
+
+def _json_default(value: object) -> str:
     if isinstance(value, (bytes, bytearray)):
         return value.decode("utf-8", "backslashreplace")
     return str(value)
 
 
-def _nested_text(column):
+def _nested_text(column: Column) -> Column:
     """list/struct/map cells as JSON text, through Python (rare in claim feeds; Arrow has no cast for them)."""
     import pyarrow as pa
 
@@ -29,10 +35,10 @@ def _nested_text(column):
     return pa.array(texts, pa.string())
 
 
-def _binary_text(column, name: str, bad_rows: dict[int, str]):
+def _binary_text(column: Column, name: str, bad_rows: dict[int, str]) -> Column:
     import pyarrow as pa
 
-    texts = []
+    texts: list[str | None] = []
     for i, value in enumerate(column.to_pylist()):
         if value is None:
             texts.append(None)
@@ -45,7 +51,7 @@ def _binary_text(column, name: str, bad_rows: dict[int, str]):
     return pa.array(texts, pa.string())
 
 
-def _timestamp(column):
+def _timestamp(column: Column) -> Column:
     """In-range time stamps as ns time stamps; otherwise ISO text (rejected later with a clear reason)."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -57,7 +63,7 @@ def _timestamp(column):
         return text
 
 
-def _text_dictionary(column):
+def _text_dictionary(column: Column) -> Column | None:
     """A dictionary column of text kept as a dictionary (one shared, duplicate-free dictionary of `string`):
     each distinct text is checked and later encoded once instead of once per row. None when that cannot be
     done (duplicate dictionary entries): the caller then casts the column to plain text."""
@@ -75,7 +81,7 @@ def _text_dictionary(column):
                             type=kind)
 
 
-def _too_long(column, name: str, bad_rows: dict[int, str]) -> None:
+def _too_long(column: Column, name: str, bad_rows: dict[int, str]) -> None:
     """Rows whose text is longer than MAX_CELL_CHARS, refused with their reason."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -95,7 +101,7 @@ def _too_long(column, name: str, bad_rows: dict[int, str]) -> None:
         bad_rows.setdefault(int(i), f"`{name}` is longer than {MAX_CELL_CHARS:,} characters")
 
 
-def table_as_text(table):
+def table_as_text(table: pa.Table) -> tuple[pa.Table, BadLines]:
     """(table of text / time stamp / weight columns, rows refused with their reason)."""
     import pyarrow as pa
 
@@ -133,9 +139,9 @@ def table_as_text(table):
             _too_long(column, name, bad_rows)
         columns.append(column)
     bad = BadLines()
-    for i in sorted(bad_rows):
-        bad.rows.append(i + 1)
-        bad.lines.append(i + 1)
+    for row in sorted(bad_rows):
+        bad.rows.append(row + 1)
+        bad.lines.append(row + 1)
         bad.texts.append("")
-        bad.reasons.append(f"row {i + 1}: {bad_rows[i]}")
+        bad.reasons.append(f"row {row + 1}: {bad_rows[row]}")
     return pa.table(columns, names=[n.strip() for n in table.column_names]), bad

@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import zlib
 from pathlib import Path
+import io
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import FeedError
 from .lines import MAX_CELL_CHARS, BadLines, parse_json_line, read_csv_records, read_jsonl_records
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import pyarrow as pa
 
 TABLE_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
                   ".parquet": "parquet", ".pq": "parquet", ".txt": "text"}
@@ -37,7 +44,7 @@ def feed_format(path: Path) -> str:
     return fmt
 
 
-def check_column_names(names: list, where: str) -> list[str]:
+def check_column_names(names: list[Any], where: str) -> list[str]:
     """Column names as trimmed text; a FeedError naming both places when two are the same after trimming."""
     seen: dict[str, int] = {}
     out = []
@@ -56,7 +63,7 @@ def check_column_names(names: list, where: str) -> list[str]:
 PLAIN_TEXT = {"published_at", "valid_at", "valid_from", "valid_to"}
 
 
-def _dictionary(table) -> pd.DataFrame:
+def _dictionary(table: pa.Table) -> pd.DataFrame:
     """Every string column dictionary-encoded (C++): pandas gets Categoricals, each string stored once. Time
     columns stay Arrow strings (pandas gets them without a copy, see `_to_pandas`)."""
     import pyarrow as pa
@@ -70,15 +77,17 @@ def _dictionary(table) -> pd.DataFrame:
     return _to_pandas(pa.table(columns, names=table.column_names))
 
 
-def _to_pandas(table) -> pd.DataFrame:
+def _to_pandas(table: pa.Table) -> pd.DataFrame:
     """Arrow-backed pandas strings (no copy) where this pandas has them."""
     import pyarrow as pa
 
     try:
         arrow_str = pd.StringDtype("pyarrow", na_value=np.nan)
     except TypeError:  # pandas < 2.3
-        return table.to_pandas()
-    return table.to_pandas(types_mapper={pa.string(): arrow_str, pa.large_string(): arrow_str}.get)
+        plain: pd.DataFrame = table.to_pandas()
+        return plain
+    frame: pd.DataFrame = table.to_pandas(types_mapper={pa.string(): arrow_str, pa.large_string(): arrow_str}.get)
+    return frame
 
 
 def _strings_frame(names: list[str], columns: dict[str, list[str]]) -> pd.DataFrame:
@@ -131,7 +140,7 @@ def _read_csv(path: Path, sep: str) -> tuple[pd.DataFrame, BadLines]:
     return frame, bad
 
 
-def json_objects(lines, path) -> list[dict]:
+def json_objects(lines: Iterable[str], path: str | Path) -> list[dict[str, str]]:
     """One JSON object per non-empty line (cells as text); a located FeedError (file:line) for anything else.
     The strict reader for article feeds; claim feeds use the tolerant reader (bad lines rejected)."""
     rows = []
@@ -155,7 +164,7 @@ def _read_jsonl(path: Path) -> tuple[pd.DataFrame, BadLines]:
     return frame, bad
 
 
-def _open_binary(path: Path):
+def _open_binary(path: Path) -> io.BufferedIOBase:
     suffix = path.suffix.lower()
     if suffix == ".gz":
         import gzip
@@ -233,7 +242,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if len(frame) == 0 and not len(bad):
         raise FeedError(f"{path}: the feed has no rows")
     rows = frame.attrs.pop("rows", None)
-    frame["_file"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [str(path)])
+    frame["_file"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), pd.Index([str(path)]))
     frame["_row"] = (np.arange(1, len(frame) + 1, dtype=np.int64) if rows is None
                      else np.asarray(rows, dtype=np.int64))
     bad.file = str(path)

@@ -7,8 +7,13 @@ every other shape (offsets, fractions of a second, a space for the `T`): pandas'
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _ZONED = r"(?:Z|z|[+-]\d{2}:?\d{2})$"
 _DATE_ONLY = r"^\d{4}-\d{2}-\d{2}$"
@@ -25,27 +30,27 @@ REASONS = ["", "date-time without a time zone (add Z or +HH:MM; zones are never 
 _NAIVE, _UNREADABLE, _OUT_OF_RANGE = 1, 2, 3
 
 
-def _distinct(values: pd.Series):
+def _distinct(values: pd.Series) -> tuple[np.ndarray | None, pa.Array[Any]]:
     """(code per row into the strings, or None when they are the rows themselves; the strings, stripped, as an
     Arrow array). Categorical columns give their categories; Arrow-backed ones their own array (no copy)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        text = pa.array(values)
-        text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+        arrow: pa.Array[Any] | pa.ChunkedArray[Any] = pa.array(values)
+        text: pa.Array[Any] = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
         return None, pc.utf8_trim_whitespace(pc.fill_null(text, ""))
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy().astype(np.int64)
         uniq = values.cat.categories
     else:
         codes, uniq = pd.factorize(values, use_na_sentinel=True)
-    uniq = pa.array(np.append(np.asarray(uniq, dtype=object).astype(str), ""), type=pa.string())
-    codes = np.where(codes < 0, len(uniq) - 1, codes)
-    return codes, pc.utf8_trim_whitespace(uniq)
+    strings = pa.array(np.append(np.asarray(uniq, dtype=object).astype(str), ""), type=pa.string())
+    codes = np.where(codes < 0, len(strings) - 1, codes)
+    return codes, pc.utf8_trim_whitespace(strings)
 
 
-def _fast(text, pattern: str, fmt: str, check_day: bool) -> tuple[np.ndarray, np.ndarray]:
+def _fast(text: pa.Array[Any], pattern: str, fmt: str, check_day: bool) -> tuple[np.ndarray, np.ndarray]:
     """Strings of one fixed shape parsed in Arrow: (parsed mask, seconds since the epoch)."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -83,16 +88,17 @@ def _general(uniq: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return ns, reason
 
 
-def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Categorical]:
+def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Categorical[str]]:
     """Parse a column to UTC timestamps. Returns (timestamps with NaT where empty/bad, reason per row as a
     Categorical, '' = fine). Text is parsed once per distinct string (categorical columns: once per category).
     """
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert("UTC"), pd.Categorical.from_codes(np.zeros(len(values), dtype=np.int8), [""])
+        return values.dt.tz_convert("UTC"), pd.Categorical.from_codes(np.zeros(len(values), dtype=np.int8),
+                                                                      pd.Index([""]))
     if pd.api.types.is_datetime64_dtype(values.dtype):
-        reason = pd.Categorical.from_codes(values.notna().to_numpy().astype(np.int8),
-                                           ["", f"`{column}`: time stamp without a time zone"])
-        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]"), reason
+        no_zone = pd.Categorical.from_codes(values.notna().to_numpy().astype(np.int8),
+                                            pd.Index(["", f"`{column}`: time stamp without a time zone"]))
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]"), no_zone
     import pyarrow.compute as pc
 
     codes, text = _distinct(values)
@@ -126,5 +132,6 @@ def parse_as_of(text: str | None) -> pd.Timestamp | None:
         return None
     stamps, reason = parse_utc(pd.Series([text]), "--as-of")
     if reason[0]:
-        raise ValueError(reason[0].replace("`--as-of`: ", ""))
-    return stamps.iloc[0]
+        raise ValueError(str(reason[0]).replace("`--as-of`: ", ""))
+    stamp: pd.Timestamp | None = stamps.iloc[0]
+    return stamp

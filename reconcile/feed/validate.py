@@ -9,6 +9,7 @@ once, and rows only carry integer codes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,7 @@ class ClaimsTable:
     claims: pd.DataFrame  # accepted, deduplicated claims with value_key / value_num / weight / copies
     rejects: pd.DataFrame  # file,row,column,value,reason,kind
     as_of: pd.Timestamp | None
-    counts: dict = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
 
 
 def map_columns(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
@@ -68,7 +69,7 @@ class _Reasons:
         self.texts: list[str] = [""]
         self.columns: list[str] = [""]
 
-    def _new(self, reasons, column: str) -> int:
+    def _new(self, reasons: list[str], column: str) -> int:
         base = len(self.texts)
         self.texts.extend(reasons)
         self.columns.extend([column] * len(reasons))
@@ -79,7 +80,7 @@ class _Reasons:
         if take.any():
             self.code[take] = self._new([reason], column)
 
-    def add_coded(self, reason: pd.Categorical, column: str) -> None:
+    def add_coded(self, reason: pd.Categorical[str], column: str) -> None:
         """Per-row reasons given as a Categorical ('' = fine)."""
         cats = list(reason.categories)
         bad = [i for i, text in enumerate(cats) if text]
@@ -93,13 +94,16 @@ class _Reasons:
 
     @property
     def refused(self) -> np.ndarray:
-        return self.code != 0
+        refused: np.ndarray = self.code != 0
+        return refused
 
     def reason(self, idx: np.ndarray) -> np.ndarray:
-        return np.asarray(self.texts, dtype=object)[self.code[idx]]
+        texts: np.ndarray = np.asarray(self.texts, dtype=object)[self.code[idx]]
+        return texts
 
     def column(self, idx: np.ndarray) -> np.ndarray:
-        return np.asarray(self.columns, dtype=object)[self.code[idx]]
+        columns: np.ndarray = np.asarray(self.columns, dtype=object)[self.code[idx]]
+        return columns
 
 
 def _canonicalise(feed: pd.DataFrame, rules: Rules, why: _Reasons) -> None:
@@ -108,7 +112,8 @@ def _canonicalise(feed: pd.DataFrame, rules: Rules, why: _Reasons) -> None:
     val_codes = feed["value"].cat.codes.to_numpy()
     values = np.asarray(feed["value"].cat.categories, dtype=object)
     number = np.full(len(feed), np.nan)
-    parts, local_keys = [], []
+    parts: list[tuple[np.ndarray, np.ndarray, int]] = []
+    local_keys: list[object] = []
     reason = np.zeros(len(feed), dtype=np.int32)
     reasons: dict[str, int] = {"": 0}
     for code, attribute in enumerate(feed["attribute"].cat.categories):
@@ -131,7 +136,7 @@ def _canonicalise(feed: pd.DataFrame, rules: Rules, why: _Reasons) -> None:
             texts = ["`value`: " + t if t else "" for t in invalid]
             per_value = np.array([reasons.setdefault(t, len(reasons)) for t in texts], dtype=np.int32)
             reason[rows] = per_value[local]
-    keys, inverse = np.unique(np.asarray(local_keys, dtype=object).astype(str), return_inverse=True)
+    keys, inverse = np.unique(np.array(local_keys, dtype=object).astype(str), return_inverse=True)
     key_code = np.zeros(len(feed), dtype=np.int32)
     for rows, codes, offset in parts:
         key_code[rows] = inverse[offset + codes]
@@ -323,7 +328,8 @@ def _deduplicate(claims: pd.DataFrame) -> pd.DataFrame:
     return claims.loc[keep].assign(copies=copies[keep]).reset_index(drop=True)
 
 
-def _rejects(feed, raw_times, why: _Reasons, excluded: np.ndarray, rejected: np.ndarray) -> pd.DataFrame:
+def _rejects(feed: pd.DataFrame, raw_times: dict[str, pd.Series], why: _Reasons, excluded: np.ndarray,
+             rejected: np.ndarray) -> pd.DataFrame:
     idx = np.flatnonzero(rejected)
     columns = why.column(idx)
     cells = np.full(len(idx), "", dtype=object)

@@ -24,6 +24,7 @@ import hashlib
 import os
 import secrets
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -77,7 +78,7 @@ class Staging:
         return self.dir / name
 
 
-def checked_target(out_dir) -> Path:
+def checked_target(out_dir: str | Path | None) -> Path:
     """The output folder as an absolute path; a usage error for an empty or root path."""
     if out_dir is None or not str(out_dir).strip():
         raise UsageError("--out is empty; give an output folder, e.g. --out out/")
@@ -98,7 +99,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _stale_staging(out: Path) -> list[Path]:
-    stale = []
+    stale: list[Path] = []
     if not out.parent.is_dir():
         return stale
     prefix = out.name + STAGING
@@ -168,7 +169,7 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 @contextmanager
-def staged_output(out_dir: str | Path):
+def staged_output(out_dir: str | Path) -> Iterator[Staging]:
     """Yield a Staging; on success swap its folder in as OUT; on failure remove it (OUT stays as it was)."""
     out = checked_target(out_dir)
     try:

@@ -9,14 +9,19 @@ back the values the run wrote.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TRIGGER = r"^'*[=+\-@\t\r]"
 NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 _QUOTED = r"^'+[=+\-@\t\r]"
 
 
-def neutralise_table(table):
+def neutralise_table(table: pa.Table) -> pa.Table:
     """Every text column of an Arrow table with formula-leading cells prefixed by a single quote."""
     import pyarrow as pa
     import pyarrow.compute as pc

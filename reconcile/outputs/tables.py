@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -48,8 +50,9 @@ def _parquet(frame: pd.DataFrame, path: Path) -> None:
     progress.tick("writing outputs")
 
 
-def write_result(result: Result, out_dir: str | Path, inputs: list[str | Path], rules_files: list[Path],
-                 rules_digest: str, rules_summary: dict, engine: str = "pandas") -> dict:
+def write_result(result: Result, out_dir: str | Path, inputs: Sequence[str | Path | tuple[str, str]],
+                 rules_files: list[Path],
+                 rules_digest: str, rules_summary: dict[str, Any], engine: str = "pandas") -> dict[str, Any]:
     """Write every output atomically; return the run.json content. Adds `write_s` to result.timings."""
     import time
 
@@ -63,7 +66,7 @@ def write_result(result: Result, out_dir: str | Path, inputs: list[str | Path], 
         if result.source_attributes is not None:
             _csv(result.source_attributes, stage.path("source_attributes.csv"))
         _csv(result.rejects, stage.path("rejects.csv"))
-        _csv(result.copies, stage.path("copies.csv"))
+        _csv(result.copies if result.copies is not None else pd.DataFrame(), stage.path("copies.csv"))
         if result.timeline is not None:
             _csv(result.timeline, stage.path("timeline.csv"))
         _parquet(result.claims, stage.path("claims.parquet"))
@@ -73,8 +76,9 @@ def write_result(result: Result, out_dir: str | Path, inputs: list[str | Path], 
         run = {
             "reconcile_version": __version__,
             "engine": engine,
-            "solver": {"name": result.solver, "iterations": f.iterations, "converged": f.converged,
-                       "max_reliability_change": round(f.max_change, 12)},
+            "solver": {"name": result.solver, "iterations": f.iterations if f else 0,
+                       "converged": f.converged if f else True,
+                       "max_reliability_change": round(f.max_change, 12) if f else 0.0},
             "as_of": None if result.as_of is None else result.as_of.strftime("%Y-%m-%dT%H:%M:%SZ"),
             # an input is a path, or (name shown, path read) for standard input spooled to a temporary file
             "inputs": [{"path": str(p[0]), "sha256": sha256_file(Path(p[1]))} if isinstance(p, tuple) else

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,12 @@ from . import charts
 from .model import Budget, build_model, doubtful_verdicts, subject_labels
 from .render import render_html, render_markdown
 
+if TYPE_CHECKING:
+    from ..evaluation.gold import Scored
+    from ..outputs.atomic import Staging
+    from ..pipeline import Result
+    from ..rules.model import Rules
+
 SUMMARY_VERDICTS = 30
 SUMMARY_CONTRADICTIONS = 10
 SUMMARY_SOURCES = 20
@@ -20,12 +27,13 @@ QUOTES_PER_VALUE_MD = 3
 VALUES_PER_CONTRADICTION_MD = 10  # values listed per contradiction in report.md (the CSVs keep every one)
 
 
-def rules_summary(rules, solver: str) -> dict:
+def rules_summary(rules: Rules, solver: str) -> dict[str, Any]:
     return {"solver": solver, "default reliability": rules.defaults.reliability,
             "unknown sources": rules.defaults.unknown_sources, "settled at": rules.solver.thresholds.settled}
 
 
-def _meta(as_of, solver: str, iterations, converged, counts: dict, extraction, rules_files, summary: dict) -> dict:
+def _meta(as_of: str | None, solver: str, iterations: int, converged: bool, counts: dict[str, Any],
+          extraction: dict[str, Any] | None, rules_files: list[Any], summary: dict[str, Any]) -> dict[str, Any]:
     key = hashlib.sha256(json.dumps([as_of, solver, counts], sort_keys=True, default=str).encode()).hexdigest()[:16]
     return {"as_of": as_of or "latest publication time in the feed", "solver": solver, "iterations": iterations,
             "converged": bool(converged), "counts": counts, "run_key": key,
@@ -52,7 +60,8 @@ def _iso(series: pd.Series) -> list[str]:
     return pd.to_datetime(series, utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
 
 
-def assemble(tables: dict, meta: dict, calibration: dict | None = None, budget: Budget = Budget()) -> dict:
+def assemble(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[str, Any] | None = None,
+             budget: Budget = Budget()) -> dict[str, Any]:
     """The report model with its charts (summary charts always; timelines of the first time-modelled verdicts)."""
     model = build_model(tables, meta, calibration, budget)
     timeline = tables.get("timeline")
@@ -83,11 +92,12 @@ def assemble(tables: dict, meta: dict, calibration: dict | None = None, budget: 
     return model
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    # column labels are text here; pandas-stubs type record keys as any Hashable
+    return cast(list[dict[str, Any]], frame.astype(object).where(frame.notna(), None).to_dict("records"))
 
 
-def summary(model: dict, tables: dict) -> dict:
+def summary(model: dict[str, Any], tables: dict[str, Any]) -> dict[str, Any]:
     """What report.md lists (short, with counts of what it leaves to the CSVs and the page)."""
     counts = model["meta"]["counts"]
     lines = [f"rows read {counts.get('rows_read')}: accepted {counts.get('rows_accepted')}, rejected "
@@ -128,7 +138,7 @@ def summary(model: dict, tables: dict) -> dict:
     }
 
 
-def _decisions(tables: dict) -> dict | None:
+def _decisions(tables: dict[str, Any]) -> dict[str, Any] | None:
     """The analyst's decisions this run honoured (--decisions), and the ones that warn or matched nothing."""
     v, c = tables["verdicts"], tables["contradictions"]
     if "decided_by" not in v.columns:
@@ -140,45 +150,50 @@ def _decisions(tables: dict) -> dict | None:
             "reviewed": int(len(reviewed)), "notes": list(tables.get("decision_notes") or [])}
 
 
-def _labelled(records: list[dict], labels: dict[str, str]) -> list[dict]:
+def _labelled(records: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
     for r in records:
         label = labels.get(str(r["subject"]))
         r["subject"] = f"{label} ({r['subject']})" if label else r["subject"]
     return records
 
 
-def _tables(result) -> dict:
+def _tables(result: Result) -> dict[str, Any]:
     return {"verdicts": result.verdicts, "contradictions": result.contradictions, "sources": result.sources,
             "claims": result.claims, "copies": result.copies, "timeline": result.timeline,
             "decision_notes": result.decision_notes}
 
 
-def render_both(tables: dict, meta: dict, calibration: dict | None = None) -> tuple[str, str]:
+def render_both(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[str, Any] | None = None
+                ) -> tuple[str, str]:
     model = assemble(tables, meta, calibration)
     return render_markdown(model, summary(model, tables)), render_html(model)
 
 
-def write_reports(result, stage, rules_files, rules_summary_: dict) -> None:
+def write_reports(result: Result, stage: Staging, rules_files: list[Any], rules_summary_: dict[str, Any]) -> None:
     """report.md and report.html of a Result, into an output stage (outputs/atomic.py)."""
     as_of = None if result.as_of is None else result.as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
-    meta = _meta(as_of, result.solver, result.fit.iterations, result.fit.converged, result.counts, result.extraction,
+    iterations, converged = (result.fit.iterations, result.fit.converged) if result.fit is not None else (0, True)
+    meta = _meta(as_of, result.solver, iterations, converged, result.counts, result.extraction,
                  rules_files, rules_summary_)
     md, html = render_both(_tables(result), meta)
     stage.path("report.md").write_text(md, encoding="utf-8")
     stage.path("report.html").write_text(html, encoding="utf-8")
 
 
-def read_tables(out: Path) -> dict:
-    def csv(name, **kw):
+def read_tables(out: Path) -> dict[str, Any]:
+    def csv(name: str, **kw: Any) -> pd.DataFrame | None:
         path = out / name
         return pd.read_csv(path, keep_default_na=False, na_values=[""], **kw) if path.exists() else None
 
     text = {"subject": str, "attribute": str, "value": str, "runner_up": str, "status": str}
     verdicts = csv("verdicts.csv", dtype=text)
-    verdicts["runner_up"] = verdicts["runner_up"].fillna("")
     contradictions = csv("contradictions.csv", dtype={c: str for c in (
         "id", "subject", "attribute", "kind", "verdict_value", "competing_values", "losing_sources", "source",
-        "status")}).fillna({c: "" for c in ("competing_values", "losing_sources", "source", "status")})
+        "status")})
+    if verdicts is None or contradictions is None:
+        raise FileNotFoundError(f"{out}: not a finished run (no verdicts.csv / contradictions.csv)")
+    verdicts["runner_up"] = verdicts["runner_up"].fillna("")
+    contradictions = contradictions.fillna({c: "" for c in ("competing_values", "losing_sources", "source", "status")})
     sources = csv("sources.csv", dtype={"source": str})
     copies = csv("copies.csv", dtype={"source_a": str, "source_b": str, "evidence": str})
     timeline = csv("timeline.csv", dtype={"subject": str, "attribute": str, "value": str})
@@ -186,7 +201,7 @@ def read_tables(out: Path) -> dict:
             "claims": pd.read_parquet(out / "claims.parquet"), "copies": copies, "timeline": timeline}
 
 
-def rerender_run(out_dir, rules, calibration: dict | None) -> None:
+def rerender_run(out_dir: str | Path, rules: Rules, calibration: dict[str, Any] | None) -> None:
     """Rewrite report.md/report.html of a finished run (e.g. with calibration from `evaluate`) and update the
     hashes in run.json (written last, as for a run)."""
     from ..outputs.atomic import sha256_file, write_text_atomic
@@ -205,7 +220,7 @@ def rerender_run(out_dir, rules, calibration: dict | None) -> None:
     write_text_atomic(out / "run.json", json.dumps(run, indent=2, sort_keys=True, default=str) + "\n")
 
 
-def calibration_of(scored, truth: str, n_bins: int = 10) -> dict:
+def calibration_of(scored: Scored, truth: str, n_bins: int = 10) -> dict[str, Any]:
     """The report's calibration section from a scored run (reconcile.evaluation.gold.score)."""
     from ..evaluation.metrics import calibration_bins
 

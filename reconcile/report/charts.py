@@ -6,6 +6,7 @@ data: URL, so text inside a chart (subject names, values) can never run as scrip
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -21,21 +22,23 @@ def data_url(svg_text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg_text.encode("utf-8")).decode("ascii")
 
 
-def _counts_chart(rows: list[dict], name_field: str, count_field: str, title: str, order: list[str]) -> alt.Chart:
+def _counts_chart(rows: list[dict[str, Any]], name_field: str, count_field: str, title: str, order: list[str]
+                  ) -> alt.Chart:
     frame = pd.DataFrame(rows, columns=[name_field, count_field])
-    return alt.Chart(frame, title=title, width=WIDTH, height=max(60, 22 * len(frame))).mark_bar().encode(
+    chart: alt.Chart = alt.Chart(frame, title=title, width=WIDTH, height=max(60, 22 * len(frame))).mark_bar().encode(
         y=alt.Y(f"{name_field}:N", sort=order, title=None),
         x=alt.X(f"{count_field}:Q", title="count"),
         tooltip=[name_field, count_field],
     )
+    return chart
 
 
-def status_chart(statuses: list[dict]) -> str:
+def status_chart(statuses: list[dict[str, Any]]) -> str:
     rows = [{"status": s["name"], "verdicts": s["verdicts"]} for s in statuses]
     return svg(_counts_chart(rows, "status", "verdicts", "Verdicts per status", [s["name"] for s in statuses]))
 
 
-def kinds_chart(kinds: list[dict]) -> str:
+def kinds_chart(kinds: list[dict[str, Any]]) -> str:
     rows = [{"kind": k["name"], "contradictions": k["count"]} for k in kinds]
     return svg(_counts_chart(rows, "kind", "contradictions", "Contradictions per kind", [k["name"] for k in kinds]))
 

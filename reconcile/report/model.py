@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -55,7 +56,7 @@ def _text(series: pd.Series) -> list[str]:
     return series.astype(object).where(series.notna(), "").astype(str).tolist()
 
 
-def _num(series: pd.Series, digits: int = 6) -> list:
+def _num(series: pd.Series, digits: int = 6) -> list[float | None]:
     values = pd.to_numeric(series, errors="coerce").round(digits).astype(object)
     return values.where(values.notna(), None).tolist()
 
@@ -93,7 +94,7 @@ def copy_clusters(copies: pd.DataFrame | None) -> list[list[str]]:
     """Sources judged dependent, as connected groups (sorted), largest first."""
     if copies is None or copies.empty:
         return []
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_edges_from(zip(copies["source_a"].astype(str), copies["source_b"].astype(str)))
     groups = [sorted(g) for g in nx.connected_components(graph)]
     return sorted(groups, key=lambda g: (-len(g), g))
@@ -103,15 +104,15 @@ CLAIM_FIELDS = ["subject", "attribute", "value", "value_key", "source", "vote", 
                 "speaker_role", "quote", "url", "published_at", "claim_id"] + VOTE_FACTORS
 
 
-def _bars(rows: list[dict], cluster_of: dict[str, int]) -> list[dict]:
+def _bars(rows: list[dict[str, Any]], cluster_of: dict[str, int]) -> list[dict[str, Any]]:
     """One bar per source backing a value (its vote counted once: a source's claims of one value are one
     assertion), sources of one copy cluster merged into one bar. A member is [source, vote, *VOTE_FACTORS]
     (lists, not dicts: the page embeds thousands); `label` only for a cluster."""
-    best: dict[str, dict] = {}
+    best: dict[str, dict[str, Any]] = {}
     for r in rows:
         if r["source"] not in best or r["vote"] > best[r["source"]]["vote"]:
             best[r["source"]] = r
-    bars: dict[str, dict] = {}
+    bars: dict[str, dict[str, Any]] = {}
     for source in sorted(best):
         r = best[source]
         k = cluster_of.get(source)
@@ -128,7 +129,7 @@ def _bars(rows: list[dict], cluster_of: dict[str, int]) -> list[dict]:
     return sorted(out, key=lambda b: (-b["vote"], b.get("label", b["members"][0][0])))
 
 
-def _quotes(rows: list[dict], limit: int) -> tuple[list[dict], int]:
+def _quotes(rows: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]], int]:
     """The strongest claims that carry evidence (a quote, a speaker or a link), and how many more do."""
     evidence = [r for r in rows if r["quote"] or r["speaker"] or r["url"]]
     shown = sorted(evidence, key=lambda r: (-r["vote"], r["source"], r["claim_id"]))[:limit]
@@ -136,12 +137,12 @@ def _quotes(rows: list[dict], limit: int) -> tuple[list[dict], int]:
              "url": r["url"], "published_at": r["published_at"]} for r in shown], max(len(evidence) - limit, 0)
 
 
-def verdict_detail(rows: list[dict], v: list[dict], subject: str, attribute: str, clusters: list[list[str]],
-                   time_modelled: bool, quotes_per_value: int = 5) -> dict:
+def verdict_detail(rows: list[dict[str, Any]], v: list[dict[str, Any]], subject: str, attribute: str,
+                   clusters: list[list[str]], time_modelled: bool, quotes_per_value: int = 5) -> dict[str, Any]:
     """One verdict explained from its claims (`rows`, records of CLAIM_FIELDS) and verdict rows (`v`): per
     value its score (sum of votes), the bars of the waterfall, quotes."""
     cluster_of = {s: k for k, group in enumerate(clusters) for s in group}
-    by_value: dict[str, list[dict]] = {}
+    by_value: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         by_value.setdefault(r["value_key"], []).append(r)
     values = []
@@ -164,7 +165,8 @@ def verdict_detail(rows: list[dict], v: list[dict], subject: str, attribute: str
     }
 
 
-def _records_by_item(frame: pd.DataFrame, items: pd.DataFrame, fields: list[str]) -> dict[tuple, list[dict]]:
+def _records_by_item(frame: pd.DataFrame, items: pd.DataFrame, fields: list[str]
+                     ) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
     """Plain records of `frame` per (subject, attribute) of `items`: one vectorised selection, then Python
     lists (per-group pandas operations cost ~ms each, thousands of verdicts would take minutes)."""
     keys = pd.MultiIndex.from_frame(items.astype(str))
@@ -180,23 +182,25 @@ def _records_by_item(frame: pd.DataFrame, items: pd.DataFrame, fields: list[str]
             columns[f] = col.tolist()
         else:
             columns[f] = col.astype(object).where(col.notna(), "").astype(str).tolist()
-    out: dict[tuple, list[dict]] = {}
+    out: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for rec in (dict(zip(fields, values)) for values in zip(*(columns[f] for f in fields))):
         out.setdefault((rec["subject"], rec["attribute"]), []).append(rec)
     return out
 
 
-def _columns(frame: pd.DataFrame, numeric: set[str]) -> dict:
+def _columns(frame: pd.DataFrame, numeric: set[str]) -> dict[str, Any]:
     cols = list(frame.columns)
     data = [(_num(frame[c]) if c in numeric else _text(frame[c])) for c in cols]
     return {"columns": cols, "rows": [list(r) for r in zip(*data)] if cols else []}
 
 
-def _fit_frame(frame: pd.DataFrame, numeric: set[str], budget_chars: int, block: int = 2_000) -> tuple[dict, int]:
+def _fit_frame(frame: pd.DataFrame, numeric: set[str], budget_chars: int, block: int = 2_000
+               ) -> tuple[dict[str, Any], int]:
     """The first rows of `frame` (as `_columns` gives them) whose JSON fits the budget, and how many were left.
     Rows are converted block by block until the budget is spent: a 1M-claim run has far more contradictions
     than the page embeds."""
-    rows, used = [], 0
+    rows: list[list[Any]] = []
+    used = 0
     for start in range(0, len(frame), block):
         for row in _columns(frame.iloc[start:start + block], numeric)["rows"]:
             used += len(json.dumps(row, ensure_ascii=False)) + 1
@@ -206,8 +210,8 @@ def _fit_frame(frame: pd.DataFrame, numeric: set[str], budget_chars: int, block:
     return {"columns": list(frame.columns), "rows": rows}, len(frame) - len(rows)
 
 
-def build_model(tables: dict[str, pd.DataFrame | None], meta: dict, calibration: dict | None = None,
-                budget: Budget = Budget()) -> dict:
+def build_model(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[str, Any] | None = None,
+                budget: Budget = Budget()) -> dict[str, Any]:
     """The whole report as plain data. `meta`: as_of, solver, iterations, converged, counts, extraction, rules."""
     verdicts, contradictions = tables["verdicts"], tables["contradictions"]
     claims, sources = tables["claims"], tables["sources"]

@@ -14,6 +14,7 @@ import json
 import math
 import re
 from importlib import resources
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -32,7 +33,7 @@ def visible_controls(text: str) -> str:
                         f"\\u{ord(m.group()):04x}", text)
 
 
-def md(value, limit: int = MD_CELL_MAX) -> str:
+def md(value: object, limit: int = MD_CELL_MAX) -> str:
     """Any value as inert Markdown text on one line."""
     text = "" if value is None else str(value)
     cut = len(text) > limit
@@ -41,14 +42,14 @@ def md(value, limit: int = MD_CELL_MAX) -> str:
     return text + (f" … ({len(str(value)):,} characters)" if cut else "")
 
 
-def num(value, digits: int = 3) -> str:
+def num(value: Any, digits: int = 3) -> str:
     try:
         return f"{float(value):.{digits}f}"
     except (TypeError, ValueError):
         return ""
 
 
-def embed_json(data) -> Markup:
+def embed_json(data: Any) -> Markup:
     """JSON safe inside a <script> element: '<', '>', '&' and the JS line separators as \\u escapes, so that
     `</script>` or `<!--` in any string cannot end or change the element."""
     try:
@@ -61,7 +62,7 @@ def embed_json(data) -> Markup:
     return Markup(text)
 
 
-def _finite(data):
+def _finite(data: Any) -> Any:
     if isinstance(data, float):
         return data if math.isfinite(data) else None
     if isinstance(data, dict):
@@ -92,7 +93,7 @@ def _environment(autoescape: bool) -> jinja2.Environment:
     return env
 
 
-def render_markdown(model: dict, summary: dict) -> str:
+def render_markdown(model: dict[str, Any], summary: dict[str, Any]) -> str:
     return _environment(autoescape=False).get_template("report.md.j2").render(m=model, s=summary)
 
 
@@ -103,7 +104,7 @@ def page_script() -> str:
     return "(function () {\n  'use strict';\n" + "".join(p.read_text(encoding="utf-8") for p in parts) + "})();\n"
 
 
-def render_html(model: dict) -> str:
+def render_html(model: dict[str, Any]) -> str:
     script, style = page_script(), _template_text("report.css")
     csp = ("default-src 'none'; script-src " + csp_hash(script) + "; style-src " + csp_hash(style)
            + "; img-src data:; connect-src 'none'; font-src 'none'; object-src 'none'; media-src 'none'; "

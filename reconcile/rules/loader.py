@@ -20,12 +20,14 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import RulesError
 from .model import Rules
 from .yamlsafe import MAX_BYTES, control_characters, split_lines, structure_problems
 
-Loc = tuple  # path of keys / indices inside the merged document
+Loc: typing.TypeAlias = tuple[typing.Any, ...]  # path of keys / indices inside the merged document
+Places: typing.TypeAlias = dict[Loc, "Place"]  # where each path of the document starts
 
 
 @dataclass(frozen=True)
@@ -63,16 +65,17 @@ def rule_files(path: Path) -> list[Path]:
     return files
 
 
-def _place(file: str, lines: list[str], mark) -> Place:
+def _place(file: str, lines: list[str], mark: yaml.Mark) -> Place:
     text = lines[mark.line] if mark.line < len(lines) else ""
     return Place(file, mark.line + 1, mark.column + 1, text[:200])
 
 
-def _to_data(node, path: Loc, file: str, lines: list[str], places: dict, problems: list[str], loader):
+def _to_data(node: yaml.Node, path: Loc, file: str, lines: list[str], places: Places, problems: list[str],
+             loader: yaml.SafeLoader) -> typing.Any:
     """Turn a YAML node into Python data, recording where each path starts and catching duplicate keys."""
     places.setdefault(path, _place(file, lines, node.start_mark))
     if isinstance(node, yaml.MappingNode):
-        out: dict = {}
+        out: dict[typing.Any, typing.Any] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)):
@@ -100,10 +103,10 @@ def _to_data(node, path: Loc, file: str, lines: list[str], places: dict, problem
 
 def _read(file: Path, problems: list[str], kind: str = "rules", empty_hint: str = "start with `version: 1`",
           not_mapping: str = "the rules must be a mapping of sections (version, sources, attributes, ...)"
-          ) -> tuple[dict | None, dict]:
+          ) -> tuple[dict[str, typing.Any] | None, Places]:
     """One hardened YAML read (size, control characters, structure, aliases) for every strict YAML file: the
     rules, and through `kind` / `empty_hint` / `not_mapping` the decisions file."""
-    places: dict = {}
+    places: Places = {}
     try:
         if file.stat().st_size > MAX_BYTES:
             problems.append(f"{file}:1:1: the file is larger than {MAX_BYTES:,} bytes; rules are hand-written "
@@ -150,7 +153,8 @@ def _read(file: Path, problems: list[str], kind: str = "rules", empty_hint: str 
     return data, places
 
 
-def _merge(into: dict, new: dict, path: Loc, into_places: dict, new_places: dict, problems: list[str]) -> None:
+def _merge(into: dict[typing.Any, typing.Any], new: dict[typing.Any, typing.Any], path: Loc, into_places: Places,
+           new_places: Places, problems: list[str]) -> None:
     for key, value in new.items():
         here = path + (key,)
         if key not in into:
@@ -178,7 +182,7 @@ def _format(place: Place, loc: Loc, message: str, hint: str | None = None) -> st
     return out
 
 
-def _model_at(loc: Loc, root: type[BaseModel] = Rules):
+def _model_at(loc: Loc, root: type[BaseModel] = Rules) -> type[BaseModel] | None:
     """The pydantic model class that holds the last key of `loc`, or None if not a model."""
     model: typing.Any = root
     for part in loc[:-1]:
@@ -200,7 +204,7 @@ def _model_at(loc: Loc, root: type[BaseModel] = Rules):
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
-def _hint(error: dict, root: type[BaseModel] = Rules) -> str | None:
+def _hint(error: ErrorDetails, root: type[BaseModel] = Rules) -> str | None:
     loc = error["loc"]
     if error["type"] == "extra_forbidden":
         model = _model_at(loc, root)
@@ -221,19 +225,20 @@ def _hint(error: dict, root: type[BaseModel] = Rules) -> str | None:
     return None
 
 
-def _locate(loc: Loc, places: dict, fallback: Place) -> Place:
+def _locate(loc: Loc, places: Places, fallback: Place) -> Place:
     for n in range(len(loc), -1, -1):
         if loc[:n] in places:
-            return places[loc[:n]]
+            place: Place = places[loc[:n]]
+            return place
     return fallback
 
 
-def _problem_order(problem: str):
+def _problem_order(problem: str) -> tuple[str, int, int]:
     match = re.match(r"^(.*?):(\d+):(\d+): ", problem)
     return (match.group(1), int(match.group(2)), int(match.group(3))) if match else (problem, 0, 0)
 
 
-def _resolve_relative_files(merged: dict, places: dict, problems: list[str]) -> None:
+def _resolve_relative_files(merged: dict[str, typing.Any], places: Places, problems: list[str]) -> None:
     """attributes.<name>.hierarchy: a relative path is read from the folder of the rules file that sets it."""
     for name, rule in (merged.get("attributes") or {}).items():
         value = rule.get("hierarchy") if isinstance(rule, dict) else None
@@ -251,17 +256,18 @@ def _resolve_relative_files(merged: dict, places: dict, problems: list[str]) -> 
 def load_rules(path: str | Path) -> LoadedRules:
     """Load and validate rules; raise RulesError listing every problem found in every file."""
     loaded = load_yaml_model(path, Rules)
+    assert isinstance(loaded.value, Rules)  # load_yaml_model validated it against Rules
     return LoadedRules(loaded.value, loaded.files, loaded.digest)
 
 
-def load_yaml_model(path: str | Path | list, model: type[BaseModel]) -> LoadedModel:
+def load_yaml_model(path: str | Path | list[str | Path], model: type[BaseModel]) -> LoadedModel:
     """Load one YAML file, a folder of them, or a list of files, merged, strictly against a pydantic model.
     Raises RulesError listing every problem as file:line:col with the source line and a caret."""
     files = [Path(p) for p in path] if isinstance(path, list) else rule_files(Path(path))
     needs_version = "version" in model.model_fields
     problems: list[str] = []
-    merged: dict = {}
-    places: dict = {}
+    merged: dict[str, typing.Any] = {}
+    places: Places = {}
     digest = hashlib.sha256()
     for file in files:
         try:

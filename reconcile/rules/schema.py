@@ -27,4 +27,5 @@ def rules_json_schema() -> dict[str, Any]:
     schema = _drop_nested_required(schema)
     schema["required"] = [key for key in required if key == "version"] or ["version"]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema
+    out: dict[str, Any] = schema
+    return out

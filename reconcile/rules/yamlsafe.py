@@ -8,6 +8,7 @@ are cheap and never recurse. Each problem is returned as (line, col, message), 1
 from __future__ import annotations
 
 import re
+import typing
 
 import yaml
 
@@ -42,7 +43,7 @@ def control_characters(text: str, limit: int = 10) -> list[tuple[int, int, str]]
 def structure_problems(text: str) -> list[tuple[int, int, str]]:
     """Depth, recursive aliases and the size after alias expansion, from the event stream."""
     sizes: dict[str, int] = {}  # anchor -> expanded node count of its node
-    stack: list[list] = [[None, 0]]  # open collections: [anchor, expanded nodes so far]
+    stack: list[list[typing.Any]] = [[None, 0]]  # open collections: [anchor, expanded nodes so far]
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             mark = event.start_mark

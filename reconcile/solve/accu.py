@@ -50,17 +50,20 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.
     by `reconcile calibrate` and never used inside EM.
     """
     logit = np.log(reliability / (1.0 - reliability))
+    score: np.ndarray
     if compiled(part):
         score = _kernel().scores(part.assert_cand, part.sa, part.assert_w, part.w_log_n, logit, part.n_cands)
     else:
         score = np.bincount(part.assert_cand, weights=part.w_log_n + part.assert_w * logit[part.sa],
                             minlength=part.n_cands)
-    if part.imply_desc is not None and len(part.imply_desc):  # value hierarchy: ancestors' claims support v
+    # value hierarchy: ancestors' claims support v
+    if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):
         score = score + ancestor_support(score, part.imply_desc, part.imply_anc, part.imply_support)
     # single-valued items: softmax over observed candidates plus the unobserved values
+    prob: np.ndarray
     if compiled(part):
-        temperature = np.atleast_1d(np.asarray(temperature, dtype=np.float64))
-        prob = _kernel().softmax(score, part.item_start, part.item_n_false, temperature)
+        temperatures = np.atleast_1d(np.asarray(temperature, dtype=np.float64))
+        prob = _kernel().softmax(score, part.item_start, part.item_n_false, temperatures)
     else:
         score = score / temperature
         m = np.maximum(seg_max(score, part.item_start), 0.0)
@@ -86,7 +89,8 @@ def _multi(part: Partition, acc: np.ndarray, item: np.ndarray, temperature: floa
     np.maximum.at(best, inv, logit)
     total = np.bincount(uniq % max(part.n_items, 1), weights=best, minlength=part.n_items)
     score = (yes - (total[part.cand_item] - yes)) / temperature
-    return 1.0 / (1.0 + np.exp(-score))
+    prob: np.ndarray = 1.0 / (1.0 + np.exp(-score))
+    return prob
 
 
 def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -99,7 +103,8 @@ def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def update(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,
            bounds: tuple[float, float]) -> np.ndarray:
-    return np.clip((a + right) / (a + b + total), bounds[0], bounds[1])
+    reliability: np.ndarray = np.clip((a + right) / (a + b + total), bounds[0], bounds[1])
+    return reliability
 
 
 stats_probs = posteriors
@@ -138,4 +143,5 @@ def item_temperature(part: Partition, rho: float) -> np.ndarray:
     """Per candidate: 1 + (n_i - 1) rho, the design effect of an item's n_i correlated votes (votes are divided
     by it in the reported confidence: n correlated sources weigh as n / (1 + (n - 1) rho) independent ones)."""
     n = np.bincount(part.assert_item, weights=part.assert_w, minlength=part.n_items)
-    return (1.0 + np.maximum(n - 1.0, 0.0) * rho)[part.cand_item]
+    design: np.ndarray = (1.0 + np.maximum(n - 1.0, 0.0) * rho)[part.cand_item]
+    return design

@@ -12,7 +12,7 @@ items; sources keep global ids so that per-source statistics can be summed acros
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -48,7 +48,8 @@ class Partition:
     # constants of the EM loop, computed once per partition (a new Partition is made when weights change)
     @cached_property
     def assert_item(self) -> np.ndarray:
-        return self.cand_item[self.assert_cand]
+        item: np.ndarray = self.cand_item[self.assert_cand]
+        return item
 
     @cached_property
     def sa(self) -> np.ndarray:
@@ -66,7 +67,8 @@ class Partition:
     @cached_property
     def w_log_n(self) -> np.ndarray:
         """weight x ln(n_false) per assertion: the part of a vote that does not depend on reliability."""
-        return self.assert_w * np.log(self.item_n_false[self.assert_item])
+        w_log_n: np.ndarray = self.assert_w * np.log(self.item_n_false[self.assert_item])
+        return w_log_n
 
     @cached_property
     def source_weight(self) -> np.ndarray:
@@ -98,8 +100,9 @@ class Problem:
     pair_source: np.ndarray  # per (source, item) pair: source id
     pair_item: np.ndarray  # per (source, item) pair: item id
     pair_cands: np.ndarray  # per (source, item) pair: how many candidates the source asserts there
-    sa_attribute: np.ndarray | None = None  # per (source, attribute) id: attribute code (items' categories)
-    attributes: pd.Index | None = None  # attribute names (position = attribute code)
+    # per (source, attribute) id: attribute code (items' categories); attribute names (position = attribute code)
+    sa_attribute: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    attributes: pd.Index = field(default_factory=lambda: pd.Index([]))
     cand_depth: np.ndarray | None = None  # per candidate: its depth in its attribute's value hierarchy (0: none)
 
 
@@ -268,13 +271,14 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
                    attributes=pd.Index(claims["attribute"].cat.categories.astype(str)), cand_depth=depth)
 
 
-def _hierarchy_pairs(claims: pd.DataFrame, cands: pd.DataFrame, item_attr: np.ndarray, rules: Rules):
+def _hierarchy_pairs(claims: pd.DataFrame, cands: pd.DataFrame, item_attr: np.ndarray, rules: Rules
+                     ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """(descendant, ancestor) candidate pairs and depths for attributes with a value hierarchy (else None)."""
     from ..values import canonicalise_unique
     from .hierarchy import ancestors_by_key, implication_pairs, read_hierarchy
 
     names = [str(a) for a in claims["attribute"].cat.categories]
-    tables = []
+    tables: list[dict[str, list[str]] | None] = []
     for name in names:
         rule = rules.attribute_rule(name)
         if rule.hierarchy and not rule.multi_valued:

@@ -26,7 +26,9 @@ Discount: see `discounts`; a group of dependent sources asserting one value coun
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -189,7 +191,8 @@ def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, se
     sa_a, sa_b = sa_source[a], sa_source[b]
     n = int(sa_source.max()) + 1
     keys, which = np.unique(sa_a * n + sa_b, return_inverse=True)
-    total = lambda x: np.bincount(which, weights=x, minlength=len(keys))  # noqa: E731
+    total: Callable[[np.ndarray], np.ndarray] = \
+        lambda x: np.bincount(which, weights=x, minlength=len(keys))  # noqa: E731
     k_items, k_true, k_false, k_diff, llr = (total(x) for x in (k_items, k_true, k_false, k_diff, llr))
     keep = k_items >= settings.min_shared
     if not keep.any():
@@ -212,7 +215,8 @@ def pair_prior_log_odds(a: np.ndarray, b: np.ndarray, n_sources: int, prior: flo
     """
     partners = np.bincount(a, minlength=n_sources) + np.bincount(b, minlength=n_sources)
     alpha = prior / np.maximum(1.0, np.sqrt(partners[a].astype(float) * partners[b]))
-    return np.log(alpha / (1 - alpha))
+    log_odds: np.ndarray = np.log(alpha / (1 - alpha))
+    return log_odds
 
 
 def discounts(part: Partition, pairs: pd.DataFrame, reliability: np.ndarray, settings: CopySettings) -> np.ndarray:
@@ -255,7 +259,7 @@ def with_known(pairs: pd.DataFrame, known: pd.DataFrame | None) -> pd.DataFrame:
     return both.drop_duplicates(["a", "b"]).reset_index(drop=True)
 
 
-def text_pairs(overlap: list[dict] | None, sources: pd.Index) -> pd.DataFrame:
+def text_pairs(overlap: list[dict[str, Any]] | None, sources: pd.Index) -> pd.DataFrame:
     """Source pairs from the articles' text (shared passages, explicit credit), as source ids.
 
     A shared passage or an explicit credit means one outlet repeats the other's reporting: dependence 1 for a
@@ -263,7 +267,7 @@ def text_pairs(overlap: list[dict] | None, sources: pd.Index) -> pd.DataFrame:
     """
     rows = []
     for row in overlap or []:
-        a, b = sources.get_indexer([row["source_a"], row["source_b"]])
+        a, b = sources.get_indexer(pd.Index([row["source_a"], row["source_b"]]))
         if a < 0 or b < 0 or a == b:
             continue  # an outlet that made no claim cannot be discounted
         dep = 1.0 if row["evidence"] == "attribution" else max(0.5, min(1.0, float(row.get("score", 1.0))))
@@ -286,7 +290,7 @@ def attribution(claims: pd.DataFrame, part: Partition, sources: pd.Index, copy_r
     mask = (derived != "").to_numpy()
     if not mask.any():
         return factor, pd.DataFrame(columns=["a", "b", "shared_items"])
-    origin = sources.get_indexer(derived[mask])
+    origin = sources.get_indexer(pd.Index(derived[mask]))
     sub = pd.DataFrame({"assertion": claims["assertion"].to_numpy()[mask], "origin": origin,
                         "source": claims["source_id"].to_numpy()[mask], "cand": claims["cand"].to_numpy()[mask]})
     sub = sub[(sub["origin"] >= 0) & (sub["origin"] != sub["source"])]

@@ -13,7 +13,10 @@ posteriors, discount the copies' weights, EM again from the current reliabilitie
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from types import ModuleType
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -28,6 +31,16 @@ from .arrays import Partition
 
 SOLVERS = ("accu", "majority", "truthfinder")
 MIN_DISPERSION_ITEMS = 30  # items with two or more sources needed to estimate the correlation of votes
+# extra_stats(reliability) -> (right, total): per-source statistics of items solved elsewhere (the time model)
+ExtraStats = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+class _Pins(TypedDict):
+    """The pinned reliabilities and carried pseudo-counts that `fit` passes to every `_em`."""
+
+    fixed: np.ndarray | None
+    fixed_sa: np.ndarray | None
+    carried_ab: tuple[np.ndarray | float, np.ndarray | float]
 
 
 @dataclass
@@ -40,8 +53,9 @@ class Fit:
     max_change: float  # largest reliability change in the last iteration
     copy_factor: np.ndarray  # per assertion: weight multiplier from copy detection (1 = not a copy)
     pairs: pd.DataFrame  # source pairs judged for dependence (a, b ids; see copying.PAIR_COLUMNS)
-    parts: list = field(default_factory=list, repr=False)  # the partitions as fitted (copy discounts applied)
-    module: object = None  # the solver module
+    # the partitions as fitted (copy discounts applied)
+    parts: list[tuple[int, Partition]] = field(default_factory=list, repr=False)
+    module: ModuleType | None = None  # the solver module
     pooled_prior: float | None = None  # the learned prior mean of sources without a rule (None: not learned)
     rho: float = 0.0  # correlation of votes within an item (accu.dispersion_stats); tempers the confidence
     right: np.ndarray | None = None  # per source: the last M-step's expected right assertions (weighted)
@@ -51,12 +65,14 @@ class Fit:
 
     def posteriors(self, temperature: float) -> np.ndarray:
         """The candidates' probabilities again, at another temperature (for calibration)."""
+        if self.module is None:
+            raise ValueError("this Fit carries no solver module to recompute posteriors with")
         local = LocalEngine()
         parts = Partitions(self.parts, [0] * len(self.parts))  # item offsets matter to copy sampling only
         return _posteriors(parts, self.module, self.sa_reliability, len(self.cand_prob), temperature, self.rho, local)
 
 
-def solver_module(name: str):
+def solver_module(name: str) -> ModuleType:
     if name not in SOLVERS:
         raise UsageError(f"unknown solver {name!r}; choose one of: {', '.join(SOLVERS)}")
     return importlib.import_module(f"reconcile.solve.{name}")
@@ -72,8 +88,8 @@ def split(part: Partition, n_parts: int) -> list[tuple[int, Partition]]:
     a_w = part.assert_w[order]
     a_sa = part.sa[order]
     bounds = np.linspace(0, part.n_items, min(n_parts, part.n_items) + 1).astype(int)
-    has_pairs = part.imply_desc is not None
-    if has_pairs:
+    has_pairs = part.imply_desc is not None and part.imply_anc is not None
+    if part.imply_desc is not None and part.imply_anc is not None:
         by_desc = np.argsort(part.imply_desc, kind="stable")
         i_desc, i_anc = part.imply_desc[by_desc], part.imply_anc[by_desc]
         i_sup = None if part.imply_support is None else part.imply_support[by_desc]
@@ -151,15 +167,19 @@ def attribute_reliability(right: np.ndarray, total: np.ndarray, a: np.ndarray, b
     """
     strength = a + b
     if priors is None:
-        return np.clip((a + right) / (strength + total), bounds[0], bounds[1])[sa_source]
+        shared: np.ndarray = np.clip((a + right) / (strength + total), bounds[0], bounds[1])[sa_source]
+        return shared
     rest_n = strength[sa_source] + total[sa_source] - total_sa
     rest_r = a[sa_source] + right[sa_source] - right_sa
     centre = rest_r / np.maximum(rest_n, 1e-12)
     k = np.minimum(priors.strength, rest_n)
-    return np.clip((k * centre + priors.a + right_sa) / (k + priors.a + priors.b + total_sa), bounds[0], bounds[1])
+    own: np.ndarray = np.clip((k * centre + priors.a + right_sa) / (k + priors.a + priors.b + total_sa), bounds[0],
+                              bounds[1])
+    return own
 
 
-def pooled_prior_mean(right: np.ndarray, total: np.ndarray, strength: np.ndarray, bounds) -> float:
+def pooled_prior_mean(right: np.ndarray, total: np.ndarray, strength: np.ndarray, bounds: tuple[float, float]
+                      ) -> float:
     """Empirical-Bayes prior mean for sources without a rule: the typical accuracy of the feed's sources.
 
     Each source's observed accuracy right/total counts with weight total / (total + strength): sources with a
@@ -172,8 +192,13 @@ def pooled_prior_mean(right: np.ndarray, total: np.ndarray, strength: np.ndarray
     return float(np.clip((weight * acc).sum() / weight.sum(), *bounds))
 
 
-def _em(parts: Partitions, module, reliability, sa_rel, a, b, rules: SolverRules, extra_stats=None, priors=None,
-        pooled=None, fixed=None, fixed_sa=None, carried_ab=(0.0, 0.0), engine: Engine | None = None):
+def _em(parts: Partitions, module: ModuleType, reliability: np.ndarray, sa_rel: np.ndarray,
+        a: np.ndarray, b: np.ndarray, rules: SolverRules, extra_stats: ExtraStats | None = None,
+        priors: AttributePriors | None = None, pooled: np.ndarray | None = None, fixed: np.ndarray | None = None,
+        fixed_sa: np.ndarray | None = None, carried_ab: tuple[np.ndarray | float, np.ndarray | float] = (0.0, 0.0),
+        engine: Engine | None = None
+        ) -> tuple[np.ndarray, np.ndarray, int, bool, float, np.ndarray, np.ndarray,
+                   tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """EM to convergence from the given reliabilities (per source and per (source, attribute)).
 
     `pooled` marks sources whose prior mean is learned (`pooled_prior_mean`, re-estimated every iteration); it
@@ -186,6 +211,8 @@ def _em(parts: Partitions, module, reliability, sa_rel, a, b, rules: SolverRules
     iterations, change, converged = 0, 0.0, not module.ITERATIVE
     first = parts.local[0][1]
     n_sources, sa_source = first.n_sources, first.source_of_sa
+    right: np.ndarray
+    total: np.ndarray
     right = total = np.zeros(n_sources)
     right_sa = total_sa = np.zeros(first.n_sa)
     for iterations in range(1, (rules.max_iterations if module.ITERATIVE else 1) + 1):
@@ -221,8 +248,8 @@ def _em(parts: Partitions, module, reliability, sa_rel, a, b, rules: SolverRules
     return reliability, sa_rel, iterations, converged, change, a, b, (right, total, right_sa, total_sa)
 
 
-def _posteriors(parts: Partitions, module, reliability, n_cands, temperature: float = 1.0, rho: float = 0.0,
-                engine: Engine | None = None) -> np.ndarray:
+def _posteriors(parts: Partitions, module: ModuleType, reliability: np.ndarray, n_cands: int,
+                temperature: float = 1.0, rho: float = 0.0, engine: Engine | None = None) -> np.ndarray:
     """Candidates' probabilities; with `rho` > 0 (accu) each item's votes are divided by its design effect."""
     prob = (engine or LocalEngine()).map_concat(parts, candidate_posteriors, module.NAME, reliability, temperature,
                                                 rho)
@@ -230,7 +257,8 @@ def _posteriors(parts: Partitions, module, reliability, n_cands, temperature: fl
     return prob
 
 
-def overdispersion(parts: Partitions, module, reliability, n_cands, engine: Engine | None = None) -> float:
+def overdispersion(parts: Partitions, module: ModuleType, reliability: np.ndarray, n_cands: int,
+                   engine: Engine | None = None) -> float:
     """rho: the correlation of sources' votes within an item, estimated without labels (accu only)."""
     if not hasattr(module, "dispersion_stats"):
         return 0.0
@@ -242,9 +270,10 @@ def overdispersion(parts: Partitions, module, reliability, n_cands, engine: Engi
 
 def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solver: str | None = None,
         n_partitions: int = 1, copying: CopyingRules | None = None, base_factor: np.ndarray | None = None,
-        extra_stats=None, known_pairs: pd.DataFrame | None = None,
+        extra_stats: ExtraStats | None = None, known_pairs: pd.DataFrame | None = None,
         attribute_priors: AttributePriors | None = None, pooled: np.ndarray | None = None,
-        fixed: np.ndarray | None = None, fixed_sa: np.ndarray | None = None, rejected_pairs: set | None = None,
+        fixed: np.ndarray | None = None, fixed_sa: np.ndarray | None = None,
+        rejected_pairs: set[tuple[int, int]] | None = None,
         carried_ab: tuple[np.ndarray, np.ndarray] | None = None, engine: Engine | None = None) -> Fit:
     """Fit source reliabilities and candidate probabilities.
 
@@ -276,10 +305,9 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
         np.zeros(len(a)), np.zeros(len(a)), a, b, zeros, zeros, part.source_of_sa, priors, rules.reliability_bounds)
     if fixed_sa is not None:
         sa_rel = np.where(np.isnan(fixed_sa), sa_rel, fixed_sa)
-    pins = dict(fixed=fixed, fixed_sa=fixed_sa, carried_ab=(0.0, 0.0) if carried_ab is None else carried_ab,
-                engine=engine)
+    pins = _Pins(fixed=fixed, fixed_sa=fixed_sa, carried_ab=(0.0, 0.0) if carried_ab is None else carried_ab)
     reliability, sa_rel, iterations, converged, change, a, b, em_stats = _em(
-        parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins)
+        parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins, engine=engine)
     factor = np.ones(len(base))
     pairs = pd.DataFrame(columns=["a", "b"] + copy_model.PAIR_COLUMNS[2:7])
     if copying is not None and copying.applies_to(module.NAME) and part.n_sources > 1:
@@ -300,7 +328,7 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
             engine.release(parts)
             parts = engine.partitions(replace(part, assert_w=base * factor), n_partitions)
             reliability, sa_rel, more, converged, change, a, b, em_stats = _em(
-                parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins)
+                parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins, engine=engine)
             iterations += more
     rho = overdispersion(parts, module, sa_rel, part.n_cands, engine) if rules.correlated_votes else 0.0
     prob = _posteriors(parts, module, sa_rel, part.n_cands, rules.temperature, rho, engine)

@@ -15,6 +15,7 @@ The pairs (descendant candidate, ancestor candidate) of each item are computed o
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -49,7 +50,7 @@ def read_hierarchy(path: str | Path) -> dict[str, str]:
     return parents
 
 
-def ancestors_by_key(parents: dict[str, str], to_key) -> dict[str, list[str]]:
+def ancestors_by_key(parents: dict[str, str], to_key: Callable[[list[str]], list[str]]) -> dict[str, list[str]]:
     """Matcher key of each node -> matcher keys of its ancestors, nearest first (`to_key` maps names to keys)."""
     names = sorted(set(parents) | set(parents.values()))
     keys = dict(zip(names, to_key(names)))
@@ -102,7 +103,7 @@ def subtree_probability(prob: np.ndarray, desc: np.ndarray, anc: np.ndarray) -> 
     return prob + np.bincount(anc, weights=prob[desc], minlength=len(prob))
 
 
-def related(desc: np.ndarray, anc: np.ndarray, n_cands: int):
+def related(desc: np.ndarray, anc: np.ndarray, n_cands: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """Set-membership test for (candidate, candidate) pairs that are ancestor/descendant of each other."""
     keys = np.unique(np.r_[desc * n_cands + anc, anc * n_cands + desc])
 

@@ -19,7 +19,8 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.
     """(`temperature` applies to the accu model's probabilities only; ignored here.)"""
     votes = np.bincount(part.assert_cand, weights=part.assert_w, minlength=part.n_cands)
     total = seg_sum(votes, part.item_start)
-    return votes / np.where(total > 0, total, 1.0)[part.cand_item]
+    prob: np.ndarray = votes / np.where(total > 0, total, 1.0)[part.cand_item]
+    return prob
 
 
 def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -28,7 +29,8 @@ def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndar
     return stats(part, prob)
 
 
-def update(right, total, a, b, bounds):
+def update(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,
+           bounds: tuple[float, float]) -> np.ndarray:
     return np.clip(right / np.where(total > 0, total, 1.0), bounds[0], bounds[1])
 
 

@@ -1,7 +1,12 @@
 """Vectorised per-item operations over candidates stored item by item (items are contiguous segments)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from .text import Strings
 
 
 def seg_max(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -20,7 +25,7 @@ def seg_sizes(starts: np.ndarray, total: int) -> np.ndarray:
     return np.diff(np.r_[starts, total])
 
 
-def seg_join(keys: np.ndarray, strings, sep: str = ";", limit: int = 20):
+def seg_join(keys: np.ndarray, strings: object, sep: str = ";", limit: int = 20) -> tuple[np.ndarray, Strings]:
     """Join strings per key (keys sorted, strings in the wanted order), in Arrow's C++ kernels.
 
     At most `limit` strings per key are listed, then `(+N more)`. Returns (unique keys, joined strings as a
@@ -41,8 +46,8 @@ def seg_join(keys: np.ndarray, strings, sep: str = ";", limit: int = 20):
     values = pc.filter(arrow(strings), pa.array(keep))
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets.astype(np.int64)), values),
-                            pa.scalar(sep, values.type))
+    joined: Strings = pc.binary_join(
+        pa.LargeListArray.from_arrays(pa.array(offsets.astype(np.int64)), values), pa.scalar(sep, values.type))
     more = sizes - limit
     if (more > 0).any():
         suffix = arrow(np.where(more > 0, np.char.add(f"{sep}(+", np.char.add(more.astype(str), " more)")), ""))

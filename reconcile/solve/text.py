@@ -2,6 +2,8 @@
 (or a round trip through Python string objects) per row would dominate the run."""
 from __future__ import annotations
 
+from typing import Any, TypeAlias
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -9,9 +11,10 @@ import pyarrow.compute as pc
 
 
 STRING = pa.large_string()  # what pandas' str columns hold
+Strings: TypeAlias = "pa.Array[Any] | pa.ChunkedArray[Any]"  # a string column in Arrow
 
 
-def arrow(values) -> pa.Array:
+def arrow(values: Any) -> Strings:
     """Any column (pandas Series/array/Index, numpy array, pyarrow array) as a pyarrow large_string array."""
     if isinstance(values, (pd.Series, pd.Index)):
         values = values.array
@@ -20,28 +23,33 @@ def arrow(values) -> pa.Array:
     if not isinstance(values, (pa.Array, pa.ChunkedArray)):
         values = pa.array(values) if isinstance(values, pd.api.extensions.ExtensionArray) else \
             pa.array(np.asarray(values, dtype=object), type=STRING)
-    return values if values.type == STRING else values.cast(STRING)
+    out: Strings = values if values.type == STRING else values.cast(STRING)
+    return out
 
 
-def column(values) -> pd.api.extensions.ExtensionArray:
+def column(values: Strings) -> pd.api.extensions.ExtensionArray:
     """A pyarrow string array as a pandas string column (no Python objects)."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    return pd.array(values, dtype="str")
+    out: pd.api.extensions.ExtensionArray = pd.array(values, dtype="str")
+    return out
 
 
-def take(values, indices: np.ndarray, keep: np.ndarray | None = None) -> pa.Array:
+def take(values: Any, indices: np.ndarray, keep: np.ndarray | None = None) -> Strings:
     """values[indices], with '' where `keep` is False."""
-    out = pc.take(arrow(values), pa.array(np.where(keep, indices, 0) if keep is not None else indices))
+    positions: pa.Array[Any] = pa.array(np.where(keep, indices, 0) if keep is not None else indices)
+    out = pc.take(arrow(values), positions)
     return pc.if_else(pa.array(keep), out, pa.scalar("", STRING)) if keep is not None else out
 
 
-def number(values: np.ndarray, decimals: int | None = None) -> pa.Array:
+def number(values: np.ndarray, decimals: int | None = None) -> Strings:
     array = pa.array(values)
-    return pc.cast(pc.round(array, decimals) if decimals is not None else array, STRING)
+    out: Strings = pc.cast(pc.round(array, decimals) if decimals is not None else array, STRING)
+    return out
 
 
-def concat(*parts) -> pa.Array:
+def concat(*parts: Any) -> Strings:
     """Element-wise concatenation of arrays and scalars."""
-    return pc.binary_join_element_wise(
+    joined: Strings = pc.binary_join_element_wise(
         *[pa.scalar(p, STRING) if isinstance(p, str) else arrow(p) for p in parts], pa.scalar("", STRING))
+    return joined

@@ -22,14 +22,16 @@ GAMMA = 0.3
 def raw_confidence(part: Partition, reliability: np.ndarray) -> np.ndarray:
     tau = -np.log(1.0 - reliability)
     sigma = np.bincount(part.assert_cand, weights=part.assert_w * tau[part.sa], minlength=part.n_cands)
-    return 1.0 / (1.0 + np.exp(-GAMMA * sigma))
+    confidence: np.ndarray = 1.0 / (1.0 + np.exp(-GAMMA * sigma))
+    return confidence
 
 
 def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     """(`temperature` applies to the accu model's probabilities only; ignored here.)"""
     conf = raw_confidence(part, reliability)
     total = seg_sum(conf, part.item_start)
-    return conf / np.where(total > 0, total, 1.0)[part.cand_item]
+    prob: np.ndarray = conf / np.where(total > 0, total, 1.0)[part.cand_item]
+    return prob
 
 
 def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -38,7 +40,8 @@ def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndar
     return right, part.sa_weight
 
 
-def update(right, total, a, b, bounds):
+def update(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,
+           bounds: tuple[float, float]) -> np.ndarray:
     return np.clip(right / np.where(total > 0, total, 1.0), bounds[0], bounds[1])
 
 

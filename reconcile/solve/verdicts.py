@@ -40,7 +40,7 @@ def rank_candidates(problem: Problem, prob: np.ndarray) -> np.ndarray:
     return np.lexsort((cands["key_code"].to_numpy(), -prob, cands["item"].to_numpy()))
 
 
-def supporting_sources(problem: Problem, cand_ids: np.ndarray):
+def supporting_sources(problem: Problem, cand_ids: np.ndarray) -> tuple[np.ndarray, text.Strings]:
     """Sorted names of the sources asserting each of the given candidates: (candidate ids, joined names)."""
     part = problem.part
     wanted = np.zeros(part.n_cands, dtype=bool)
@@ -68,13 +68,14 @@ def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, a
     # runner-up of an item: the best candidate that is not a winner (nor, in a value hierarchy, an ancestor or
     # descendant of the winner: those agree with it)
     loser = ~winner
-    if part.imply_desc is not None and len(part.imply_desc):
+    if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):
         top = np.full(part.n_items, -1)
         top[item_of[rank == 0]] = order[rank == 0]
         loser &= ~related(part.imply_desc, part.imply_anc, part.n_cands)(top[item_of], order)
     item_runner = np.full(part.n_items, -1)
     loser_pos = np.flatnonzero(loser)
-    first_loser = loser_pos[np.r_[True, item_of[loser_pos][1:] != item_of[loser_pos][:-1]]] if len(loser_pos) else []
+    first_loser: np.ndarray | list[int] = \
+        loser_pos[np.r_[True, item_of[loser_pos][1:] != item_of[loser_pos][:-1]]] if len(loser_pos) else []
     item_runner[item_of[first_loser]] = order[first_loser]
 
     win_c = order[winner]

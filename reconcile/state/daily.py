@@ -4,18 +4,27 @@ The state's lock is held throughout, so two runs on one state take turns and eac
 """
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from ..decisions import DecisionsFile
+from ..engines import Engine
 from ..errors import StateError
+from ..feed.validate import ClaimsTable
 from ..outputs.atomic import sha256_file
 from ..outputs.tables import write_result
-from ..pipeline import solve
+from ..pipeline import Result, solve
+from ..rules.loader import LoadedRules
 from .store import StateStore
 
 
-def run_with_state(state_path, wait: float, table, loaded, args, timings, extraction, decisions, summary, feeds,
-                   inputs, engine=None):
+def run_with_state(state_path: str | Path, wait: float, table: ClaimsTable, loaded: LoadedRules,
+                   args: argparse.Namespace, timings: dict[str, float], extraction: dict[str, Any] | None,
+                   decisions: DecisionsFile | None, summary: Callable[[Result], dict[str, Any]], feeds: list[str],
+                   inputs: list[Any], engine: Engine | None = None) -> tuple[Result, int]:
     """`reconcile run --state`: returns (result, run id). `feeds`: the files read; `inputs`: as run.json names
     them; `summary(result)`: the rules in effect, for report.md."""
     if table.as_of is None:
@@ -26,9 +35,9 @@ def run_with_state(state_path, wait: float, table, loaded, args, timings, extrac
         result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction, decisions, carried,
                        engine=engine)
         result.contradictions = store.annotate_contradictions(result.contradictions, table.as_of)
-        summary = dict(summary(result), state=f"{state_path} (priors carried from run {prev_id if prev_id else '-'}, "
+        in_effect = dict(summary(result), state=f"{state_path} (priors carried from run {prev_id if prev_id else '-'}, "
                        f"forget {forget:g} per {per}: {share:.3g} of the evidence kept)")
-        write_result(result, args.out, inputs, loaded.files, loaded.digest, summary, args.engine)
+        write_result(result, args.out, inputs, loaded.files, loaded.digest, in_effect, args.engine)
         hashed = [{"path": str(given), "sha256": sha256_file(Path(read))} for given, read in zip(args.feeds, feeds)]
         recorded = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # metadata only
         run_id = store.record(result, table.as_of, hashed, [str(f) for f in loaded.files], loaded.digest, share,

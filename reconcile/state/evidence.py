@@ -9,13 +9,19 @@ Per-attribute rows come from the static items (time-modelled items feed the whol
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from ..solve.arrays import Problem
+    from ..solve.engine import Fit
 
 EVIDENCE_COLUMNS = ["source", "attribute", "right", "total", "reliability"]
 
 
-def evidence_table(problem, fit) -> pd.DataFrame:
+def evidence_table(problem: Problem, fit: Fit) -> pd.DataFrame:
     if fit is None or fit.right is None:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
     names = problem.sources.astype(str).to_numpy()

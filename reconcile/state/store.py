@@ -19,13 +19,20 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import StateError
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from ..pipeline import Result
 
 SCHEMA_VERSION = 1
 # status codes stored per verdict row; append only (codes of existing state files keep their meaning;
@@ -49,7 +56,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
 ]
 
 
-def _connect(path: Path, wait: float):
+def _connect(path: Path, wait: float) -> duckdb.DuckDBPyConnection:
     import duckdb
 
     deadline = time.monotonic() + wait
@@ -75,12 +82,12 @@ def _connect(path: Path, wait: float):
 
 
 class StateStore:
-    def __init__(self, con, path: Path):
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path):
         self.con, self.path = con, path
 
     @classmethod
     @contextmanager
-    def open(cls, path: str | Path, wait: float = 0.0, create: bool = True):
+    def open(cls, path: str | Path, wait: float = 0.0, create: bool = True) -> Iterator[StateStore]:
         path = Path(path)
         if not create and not path.exists():
             raise StateError(f"{path}: no such state file")
@@ -121,8 +128,10 @@ class StateStore:
 
     # ------------------------------------------------------------ reading
     def runs(self) -> pd.DataFrame:
-        return self.con.execute("SELECT run_id, strftime(as_of AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS as_of, "
-                                "recorded_at, rules_sha256, forget, counts FROM runs ORDER BY run_id").df()
+        frame: pd.DataFrame = self.con.execute(
+            "SELECT run_id, strftime(as_of AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS as_of, "
+            "recorded_at, rules_sha256, forget, counts FROM runs ORDER BY run_id").df()
+        return frame
 
     def previous_run(self, as_of: pd.Timestamp) -> int | None:
         row = self.con.execute("SELECT max_by(run_id, as_of) FROM runs WHERE as_of < ?", [as_of.to_pydatetime()]
@@ -132,8 +141,10 @@ class StateStore:
     def evidence(self, run_id: int | None) -> pd.DataFrame:
         if run_id is None:
             return pd.DataFrame(columns=["source", "attribute", "reliability", "right", "total"])
-        return self.con.execute("SELECT source, attribute, reliability, \"right\", total FROM source_evidence "
-                                "WHERE run_id = ? ORDER BY source, attribute", [run_id]).df()
+        frame: pd.DataFrame = self.con.execute("SELECT source, attribute, reliability, \"right\", total FROM "
+                                               "source_evidence WHERE run_id = ? ORDER BY source, attribute",
+                                               [run_id]).df()
+        return frame
 
     def carried(self, as_of: pd.Timestamp, forget: float, per: str = "run"
                 ) -> tuple[pd.DataFrame, pd.DataFrame, int | None, float]:
@@ -143,12 +154,12 @@ class StateStore:
         ev = self.evidence(prev)
         share = 0.0
         if prev is not None:
-            prev_as_of = self.con.execute("SELECT as_of FROM runs WHERE run_id = ?", [prev]).fetchone()[0]
+            prev_as_of = _scalar(self.con, "SELECT as_of FROM runs WHERE run_id = ?", [prev])
             share = carried_share(forget, per, pd.Timestamp(prev_as_of), as_of)
         return carried_priors(ev, share), ev, prev, share
 
     def verdicts(self, run_id: int) -> pd.DataFrame:
-        frame = self.con.execute(
+        frame: pd.DataFrame = self.con.execute(
             "SELECT i.subject, i.attribute, v.value, h.confidence::DOUBLE AS confidence, h.status "
             "FROM verdict_history h JOIN items i USING (item_id) JOIN vals v USING (value_id) WHERE h.run_id = ? "
             "ORDER BY i.subject, i.attribute, v.value", [run_id]).df()
@@ -166,12 +177,13 @@ class StateStore:
                "c.review, c.reviewed_by, c.review_note FROM contradictions c JOIN seen USING (cid)")
         if run_id is not None:
             sql += f" WHERE c.cid IN (SELECT cid FROM contradiction_seen WHERE run_id = {int(run_id)})"
-        return self.con.execute(sql + " ORDER BY c.id").df()
+        frame: pd.DataFrame = self.con.execute(sql + " ORDER BY c.id").df()
+        return frame
 
     def timeline(self, subject: str) -> pd.DataFrame:
         """The verdicts of one subject across runs, with a `changed` flag where the value moved from the run
         before (a state change between days, not a contradiction)."""
-        frame = self.con.execute(
+        frame: pd.DataFrame = self.con.execute(
             "SELECT h.run_id, strftime(r.as_of AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS as_of, i.attribute, "
             "v.value, h.confidence::DOUBLE AS confidence, h.status FROM verdict_history h "
             "JOIN items i USING (item_id) JOIN vals v USING (value_id) JOIN runs r ON r.run_id = h.run_id "
@@ -182,7 +194,8 @@ class StateStore:
         return frame
 
     # ------------------------------------------------------------ writing
-    def record(self, result, as_of: pd.Timestamp, inputs: list[dict], rules_files: list[str], rules_sha: str,
+    def record(self, result: Result, as_of: pd.Timestamp, inputs: list[dict[str, Any]], rules_files: list[str],
+               rules_sha: str,
                forget: float, previous: pd.DataFrame, recorded_at: str) -> int:
         """Record one run in one transaction; return its id. A run with the same as_of is replaced."""
         con = self.con
@@ -207,7 +220,7 @@ class StateStore:
                     con.execute(f"DELETE FROM {table} WHERE run_id = ?", [old[0]])
                 run_id = int(old[0])
             else:
-                run_id = int(con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0])
+                run_id = int(_scalar(con, "SELECT coalesce(max(run_id), 0) + 1 FROM runs"))
             con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [run_id, stamp, recorded_at, json.dumps(inputs), rules_sha, json.dumps(rules_files), forget,
                          json.dumps(result.counts, sort_keys=True, default=str)])
@@ -287,7 +300,15 @@ def import_state(folder: str | Path, path: str | Path) -> None:
         pass
 
 
-def _sql_path(folder) -> str:
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """The first column of the first row of a query that always gives one row."""
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise StateError(f"the state store gave no row for {sql!r}")
+    return row[0]
+
+
+def _sql_path(folder: str | Path) -> str:
     return str(folder).replace("'", "''")
 
 
@@ -298,7 +319,7 @@ def carried_share(forget: float, per: str, previous_as_of: pd.Timestamp | None, 
     if per == "run" or as_of is None:
         return float(forget)
     days = max((as_of - previous_as_of).total_seconds(), 0.0) / 86400.0
-    return float(forget) ** days
+    return float(float(forget) ** days)
 
 
 def carried_priors(evidence: pd.DataFrame, share: float) -> pd.DataFrame:

@@ -4,15 +4,20 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from ..errors import OutputError, UsageError
 from .model import SynthFeed
 
 
-def _atomic(path: str, write) -> None:
+def _atomic(path: str, write: Callable[[str], None]) -> None:
     tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
     try:
         write(tmp)
@@ -23,10 +28,10 @@ def _atomic(path: str, write) -> None:
         raise
 
 
-_TOD: list = []
+_TOD: list[np.ndarray] = []
 
 
-def _iso(secs: np.ndarray):
+def _iso(secs: np.ndarray) -> pa.StringArray:
     """Whole UTC seconds since the epoch -> Arrow strings 2024-01-01T00:00:00Z (vectorised; strftime is slow)."""
     import pyarrow as pa
 
@@ -48,7 +53,7 @@ def _write_csv(df: pd.DataFrame, path: str, gz: bool = False, batch: int = 1 << 
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    def text(table):
+    def text(table: pa.Table) -> pa.Table:
         cols = []
         for col in table.columns:
             if pa.types.is_dictionary(col.type):
@@ -61,7 +66,7 @@ def _write_csv(df: pd.DataFrame, path: str, gz: bool = False, batch: int = 1 << 
 
     options = pcsv.WriteOptions(quoting_style="needed", batch_size=1 << 16)
 
-    def write(tmp):
+    def write(tmp: str) -> None:
         with open(tmp, "wb") as raw:
             sink = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=1) if gz else raw
             try:
@@ -71,7 +76,8 @@ def _write_csv(df: pd.DataFrame, path: str, gz: bool = False, batch: int = 1 << 
                     if writer is None:
                         writer = pcsv.CSVWriter(sink, part.schema, write_options=options)
                     writer.write_table(part)
-                writer.close()
+                if writer is not None:
+                    writer.close()
             finally:
                 if gz:
                     sink.close()
@@ -79,7 +85,7 @@ def _write_csv(df: pd.DataFrame, path: str, gz: bool = False, batch: int = 1 << 
     _atomic(path, write)
 
 
-def _write_json(stats: dict, path: str) -> None:
+def _write_json(stats: dict[str, Any], path: str) -> None:
     clean = {k: (None if isinstance(v, float) and v != v else v) for k, v in stats.items()}  # NaN -> null
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(clean, indent=2, sort_keys=True, allow_nan=False, default=str) + "\n")

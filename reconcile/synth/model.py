@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,11 +85,11 @@ class SynthFeed:
     truth: pd.DataFrame  # subject, attribute, value (state at end of window), n_claims, changes
     timeline: pd.DataFrame  # subject, attribute, valid_from, valid_to, value
     sources: pd.DataFrame  # source, reliability, activity, role, is_copier, copies_from, n_claims
-    stats: dict
+    stats: dict[str, Any]
     is_copy: np.ndarray  # bool per claims row: the row is a copy of another source's claim
 
 
-def _start_ns(start) -> int:
+def _start_ns(start: str | pd.Timestamp) -> int:
     ts = pd.Timestamp(start)
     ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
     return int(ts.as_unit("ns").value)
@@ -116,7 +117,7 @@ def _vote(cell: np.ndarray, value: np.ndarray, weight: np.ndarray | None, n_cell
         winner[seen] = sums[seen].argmax(axis=1)  # argmax returns the first, i.e. smallest, maximum
         return winner
     uniq, inverse = np.unique(key, return_inverse=True)
-    sums = np.bincount(inverse, weights=weight, minlength=len(uniq))
+    sums = np.bincount(inverse, weights=weight, minlength=len(uniq)).astype(np.float64, copy=False)
     ucell, uval = uniq // d, uniq % d
     order = np.lexsort((uval, -sums, ucell))
     first = order[np.r_[True, ucell[order][1:] != ucell[order][:-1]]]
@@ -207,7 +208,8 @@ def generate(config: SynthConfig) -> SynthFeed:
 
     # -- copies and the copy attack: extra blocks merged into publication order
     r = rng[3]
-    blocks = []  # (src, cell, value, pub, valid, is_copy)
+    # (src, cell, value, pub, valid, is_copy)
+    blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]] = []
     for cp in copiers:
         idx = np.flatnonzero(src == copies_from[cp])
         idx = idx[r.random(len(idx)) < c.copy_prob]
@@ -290,7 +292,7 @@ def generate(config: SynthConfig) -> SynthFeed:
     target = pd.Categorical.from_codes(copies_from, categories=src_labels)  # -1 -> missing
     sources = pd.DataFrame({
         "source": src_labels, "reliability": rel, "activity": act / act.sum(),
-        "role": pd.Categorical.from_codes(role, categories=ROLES),
+        "role": pd.Categorical.from_codes(role, categories=pd.Index(ROLES)),
         "is_copier": copies_from >= 0, "copies_from": target,
         "n_claims": np.bincount(claims["source"].cat.codes, minlength=S),
     })

@@ -35,7 +35,7 @@ def to_ns(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     index = pd.DatetimeIndex(values)
     if index.tz is not None:
         index = index.tz_convert("UTC")
-    present = ~index.isna()
+    present = ~np.asarray(index.isna())
     ns = index.as_unit("ns").asi8.copy()
     ns[~present] = 0
     return ns, np.asarray(present)

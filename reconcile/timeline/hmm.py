@@ -75,7 +75,7 @@ def _empty_timeline() -> pd.DataFrame:
                          "_item": pd.Series(dtype=np.int64), "_cand": pd.Series(dtype=np.int64)})
 
 
-def tau_by_item(change_every, n_items: int) -> np.ndarray:
+def tau_by_item(change_every: dict[int, float] | np.ndarray, n_items: int) -> np.ndarray:
     """change_every (seconds) per item id as an array (NaN: not time-modelled), from the dict item -> seconds
     of `change_every_by_item` (or such an array already)."""
     if isinstance(change_every, np.ndarray):
@@ -87,8 +87,8 @@ def tau_by_item(change_every, n_items: int) -> np.ndarray:
 
 
 def fit_timelines(claims: pd.DataFrame, cands: pd.DataFrame, reliability: np.ndarray, item_n_false: np.ndarray,
-                  change_every, as_of: pd.Timestamp | None, cand_change_every: np.ndarray | None = None
-                  ) -> TimelineFit:
+                  change_every: dict[int, float] | np.ndarray, as_of: pd.Timestamp | None,
+                  cand_change_every: np.ndarray | None = None) -> TimelineFit:
     """Fit the state model of every item of `claims` (see the module docstring). `change_every`: item id ->
     seconds (a dict, or an array indexed by item id); `cand_change_every`: per candidate id, seconds of its own
     (NaN: its item's)."""
@@ -98,8 +98,9 @@ def fit_timelines(claims: pd.DataFrame, cands: pd.DataFrame, reliability: np.nda
 class TimelineModel:
     """The time model of a set of claims, prepared once; `support` per EM iteration, `fit` at the end."""
 
-    def __init__(self, claims: pd.DataFrame, cands: pd.DataFrame, item_n_false: np.ndarray, change_every,
-                 as_of: pd.Timestamp | None, cand_change_every: np.ndarray | None = None):
+    def __init__(self, claims: pd.DataFrame, cands: pd.DataFrame, item_n_false: np.ndarray,
+                 change_every: dict[int, float] | np.ndarray, as_of: pd.Timestamp | None,
+                 cand_change_every: np.ndarray | None = None) -> None:
         n = self.n = len(claims)
         self.cands, self.claims = cands, claims
         cand_item_all = cands["item"].to_numpy().astype(np.int64)
@@ -192,16 +193,19 @@ class TimelineModel:
     def _votes(self, reliability: np.ndarray) -> np.ndarray:
         rel = np.clip(np.asarray(reliability, dtype=float)[self.src], REL_CLIP, 1 - REL_CLIP)
         vote = self.weight * np.log(self.nf_claim * rel / (1 - rel))
-        return self.p_half * vote[self.p_claim]
+        votes: np.ndarray = self.p_half * vote[self.p_claim]
+        return votes
 
     def support(self, reliability: np.ndarray) -> np.ndarray:
         """Per claim: smoothed P(its value held at its valid time), with these source reliabilities."""
-        return self._run(reliability, final=False)[0]
+        support: np.ndarray = self._run(reliability, final=False)[0]
+        return support
 
-    def _run(self, reliability: np.ndarray, final: bool):
+    def _run(self, reliability: np.ndarray, final: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(support per claim, state distribution at as-of per candidate, per step: best value, its probability)."""
         state_prob = np.full(self.n_cands_all, np.nan)
         if self.n == 0:
-            return np.full(0, np.nan), state_prob, None, None
+            return np.full(0, np.nan), state_prob, np.zeros(0, dtype=np.int64), np.zeros(0)
         from .kernel import forward_backward  # numba: imported (and its cached machine code loaded) on use
 
         point_support = np.zeros(len(self.p_claim))
@@ -248,7 +252,9 @@ class TimelineModel:
                            self.explicit, self.ref)
 
 
-def _timeline(items, step_ipos, step_time, step_best, step_prob, first_cand, ref, cands, claims) -> pd.DataFrame:
+def _timeline(items: np.ndarray, step_ipos: np.ndarray, step_time: np.ndarray, step_best: np.ndarray,
+              step_prob: np.ndarray, first_cand: np.ndarray, ref: int, cands: pd.DataFrame,
+              claims: pd.DataFrame) -> pd.DataFrame:
     if len(step_ipos) == 0:
         return _empty_timeline()
     cand_id = first_cand[step_ipos] + step_best

@@ -18,10 +18,10 @@ from numba import njit
 
 
 @njit(cache=True, inline="always")
-def _sum(x, lo, n):
+def _sum(x: np.ndarray, lo: int, n: int) -> float:
     """numpy's pairwise_sum for n < 128 (the order numpy's `sum` uses on a contiguous row)."""
     if n < 8:
-        res = 0.0
+        res: float = 0.0
         for i in range(n):
             res += x[lo + i]
         return res
@@ -46,7 +46,7 @@ def _sum(x, lo, n):
 
 
 @njit(cache=True, inline="always")
-def _stay(rates, gap, N, sk, qk, K):
+def _stay(rates: np.ndarray, gap: float, N: float, sk: np.ndarray, qk: np.ndarray, K: int) -> None:
     """Per state: probability of no change over `gap` seconds at its own rate, and of a jump to each value."""
     for k in range(K):
         sk[k] = np.exp(-gap * rates[k])
@@ -54,9 +54,13 @@ def _stay(rates, gap, N, sk, qk, K):
 
 
 @njit(cache=True, nogil=True)
-def forward_backward(item_first_step, n_steps, n_cand, m_other, n_values, s, q, step_point_start, point_order,
-                     point_local, point_vote, point_support, final, s_end, q_end, item_first_cand, state_at,
-                     step_best, step_prob, hetero, rate_start, state_rate, gap, end_gap):
+def forward_backward(item_first_step: np.ndarray, n_steps: np.ndarray, n_cand: np.ndarray, m_other: np.ndarray,
+                     n_values: np.ndarray, s: np.ndarray, q: np.ndarray, step_point_start: np.ndarray,
+                     point_order: np.ndarray, point_local: np.ndarray, point_vote: np.ndarray,
+                     point_support: np.ndarray, final: bool, s_end: np.ndarray, q_end: np.ndarray,
+                     item_first_cand: np.ndarray, state_at: np.ndarray, step_best: np.ndarray,
+                     step_prob: np.ndarray, hetero: np.ndarray, rate_start: np.ndarray, state_rate: np.ndarray,
+                     gap: np.ndarray, end_gap: np.ndarray) -> None:
     """Fill `point_support` (smoothed P(the point's value) at its step); with `final` also `state_at` (per
     candidate: the state distribution at as-of), `step_best` / `step_prob` (per step: most likely claimed
     value, first on ties, and its probability).

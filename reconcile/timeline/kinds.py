@@ -28,9 +28,12 @@ Ordering (as contradictions.py): severity descending, then subject, attribute, k
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ..contradictions import COLUMNS
 from ..solve.segments import seg_join
@@ -41,7 +44,7 @@ CREDIBLE = 0.5
 SUPPORTED = 0.5
 
 
-def _ids(*columns) -> np.ndarray:
+def _ids(*columns: Iterable[object]) -> np.ndarray:
     keys = ["\x1f".join(map(str, t)) for t in zip(*columns)]
     return np.array(["C" + hashlib.sha1(k.encode()).hexdigest()[:10] for k in keys], dtype=object)
 
@@ -115,7 +118,8 @@ def _interval_at(item: np.ndarray, t: np.ndarray, tl: pd.DataFrame) -> np.ndarra
     return out
 
 
-def _row_frame(tl_rows: pd.DataFrame, kind: str, competing, losing, source, severity, discriminator) -> pd.DataFrame:
+def _row_frame(tl_rows: pd.DataFrame, kind: str, competing: Any, losing: Any, source: Any, severity: ArrayLike,
+               discriminator: Any) -> pd.DataFrame:
     out = pd.DataFrame({
         "subject": tl_rows["subject"].to_numpy(), "attribute": tl_rows["attribute"].to_numpy(), "kind": kind,
         "verdict_value": tl_rows["value"].to_numpy(), "verdict_confidence": tl_rows["probability"].to_numpy(),
@@ -126,11 +130,11 @@ def _row_frame(tl_rows: pd.DataFrame, kind: str, competing, losing, source, seve
     return out
 
 
-def _strings(values) -> np.ndarray:
+def _strings(values: Any) -> np.ndarray:
     return np.asarray(values.to_numpy(zero_copy_only=False) if hasattr(values, "to_numpy") else values, dtype=object)
 
 
-def _join(keys: np.ndarray, strings, sep: str) -> pd.Series:
+def _join(keys: np.ndarray, strings: object, sep: str) -> pd.Series:
     """Strings joined per key (keys sorted, strings in order), in Arrow: a Series indexed by key."""
     keys = np.asarray(keys)
     uniq, joined = seg_join(keys, strings, sep, limit=len(keys) + 1)
@@ -198,7 +202,7 @@ def _disagreements(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
         return _empty()
     cand_c = c[c["credible"] & c["dated"]]
     m = cand_c.merge(runs[["_item", "_cand", "t0", "row_tl"]], left_on=["item", "cand"], right_on=["_item", "_cand"])
-    m = m[(np.abs(m["a"] - m["t0"]) <= 0.5 * m["tau_ns"]).to_numpy()]
+    m = m[((m["a"] - m["t0"]).abs() <= 0.5 * m["tau_ns"]).to_numpy()]
     if m.empty:
         return _empty()
     onset = m.sort_values(["row_tl", "source", "a", "b", "row"], kind="stable").drop_duplicates(["row_tl", "source"])
@@ -254,7 +258,8 @@ def _corrections(c: pd.DataFrame, claims: pd.DataFrame, tl: pd.DataFrame, fit: T
         return _empty()
     new = fit.corrected_by[old]
     pub = claims["published_at"]
-    fmt = lambda rows: pd.DatetimeIndex(pub.iloc[rows]).strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy(dtype=object)
+    fmt: Callable[[np.ndarray], np.ndarray] = \
+        lambda rows: pd.DatetimeIndex(pub.iloc[rows]).strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy(dtype=object)
     val = c["value"].to_numpy()
     span = _span(c["a"].to_numpy()[old], c["b"].to_numpy()[old])
     competing = (val[old] + " (published " + fmt(old) + ") -> " + val[new] + " (published " + fmt(new) + "), "
