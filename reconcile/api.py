@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
     from pyspark.sql import DataFrame as SparkDataFrame
+    from typing_extensions import TypeIs
 
     from .engines import Engine
     from .pipeline import Result
@@ -35,14 +36,17 @@ def reconcile(claims: pd.DataFrame | SparkDataFrame, rules: Rules | None = None,
     "spark" (a session on `spark_master`, stopped afterwards) or a `reconcile.engines.Engine` you own."""
     from .pipeline import reconcile_frame
 
+    frame: pd.DataFrame
     if _is_spark_frame(claims):
         if engine is None:
             from .engines.spark import SparkEngine
 
             engine = SparkEngine(session=claims.sparkSession)
-        claims = claims.toArrow().to_pandas()
+        frame = claims.toArrow().to_pandas()
+    else:
+        frame = claims
     with _engine(engine, spark_master) as chosen:
-        return reconcile_frame(claims, rules if rules is not None else load_rules(), as_of=as_of, solver=solver,
+        return reconcile_frame(frame, rules if rules is not None else load_rules(), as_of=as_of, solver=solver,
                                engine=chosen)
 
 
@@ -59,7 +63,7 @@ def reconcile_files(feeds: list[str | Path], rules: Rules | None = None, *, as_o
         return solve(table, rules, solver, extraction=extraction, engine=chosen)
 
 
-def _is_spark_frame(claims: Any) -> bool:
+def _is_spark_frame(claims: object) -> TypeIs[SparkDataFrame]:
     return type(claims).__module__.startswith("pyspark.sql") and hasattr(claims, "toArrow")
 
 

@@ -110,7 +110,7 @@ def _crash_log(args: argparse.Namespace | None, text: str) -> str:
     return temp_path
 
 
-def load_commands() -> dict:
+def load_commands() -> dict[str, ModuleType]:
     return {name: _load(name) for name in COMMANDS}
 
 

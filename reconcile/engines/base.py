@@ -15,11 +15,17 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Self
 
 import numpy as np
 
 from ..solve.arrays import Partition
+
+#: a kernel task: task(part, item_offset, *args) -> its result on one partition (an array, a scipy sparse
+#: matrix, a number or a tuple of them; module-level, so that a distributed engine can ship it by reference)
+Task = Callable[..., Any]
 
 
 @dataclass
@@ -41,20 +47,20 @@ def item_offsets(whole: Partition, local: list[tuple[int, Partition]]) -> list[i
     return [int(whole.cand_item[offset]) if p.n_cands else 0 for offset, p in local]
 
 
-def add(x, y):
+def add(x: Any, y: Any) -> Any:
     """Sum two task results: arrays, scipy sparse matrices, numbers, or tuples of them."""
     if isinstance(x, tuple):
         return tuple(add(a, b) for a, b in zip(x, y))
     return x + y
 
 
-def _copy(x):
+def _copy(x: Any) -> Any:
     if isinstance(x, tuple):
         return tuple(_copy(a) for a in x)
     return x.copy() if hasattr(x, "copy") else x
 
 
-def reduce_in_order(results: list) -> Any:
+def reduce_in_order(results: list[Any]) -> Any:
     """Add results in partition order (one fixed order: the same sums, to the last bit, on every engine)."""
     total = _copy(results[0])
     for r in results[1:]:
@@ -83,14 +89,14 @@ class Engine(ABC):
         return parts
 
     @abstractmethod
-    def map_results(self, parts: Partitions, task: Callable, *args) -> list:
+    def map_results(self, parts: Partitions, task: Task, *args: Any) -> list[Any]:
         """task(part, item_offset, *args) on every partition; the results in partition order."""
 
-    def map_sum(self, parts: Partitions, task: Callable, *args):
+    def map_sum(self, parts: Partitions, task: Task, *args: Any) -> Any:
         """The task's results added up over partitions (in partition order)."""
         return reduce_in_order(self.map_results(parts, task, *args))
 
-    def map_concat(self, parts: Partitions, task: Callable, *args) -> np.ndarray:
+    def map_concat(self, parts: Partitions, task: Task, *args: Any) -> np.ndarray:
         """The task's per-candidate arrays, concatenated in global candidate order."""
         return np.concatenate(self.map_results(parts, task, *args))
 
@@ -100,8 +106,9 @@ class Engine(ABC):
     def close(self) -> None:
         """Free the engine's resources (a Spark session it started)."""
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
         self.close()

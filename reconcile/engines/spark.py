@@ -27,12 +27,17 @@ import os
 import pickle
 import shutil
 import sys
+from collections.abc import Iterable, Iterator
 from functools import partial
-from typing import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..solve.arrays import Partition
-from .base import Engine, Partitions
+from .base import Engine, Partitions, Task
+
+if TYPE_CHECKING:
+    from pyspark import Broadcast
+    from pyspark.sql import SparkSession
 
 MISSING_PYSPARK = ("the Spark engine needs pyspark, an optional extra: pip install 'reconcile[spark]' "
                    "(and Java 17 or newer, e.g. Debian's openjdk-17-jre-headless)")
@@ -40,7 +45,7 @@ MISSING_JAVA = ("the Spark engine needs Java 17 or newer and found none (no `jav
                 "install it, e.g. `apt-get install openjdk-17-jre-headless`, or set JAVA_HOME")
 
 
-def _import_pyspark():
+def _import_pyspark() -> type[SparkSession]:
     try:
         import pyspark  # noqa: F401
         from pyspark.sql import SparkSession
@@ -49,7 +54,8 @@ def _import_pyspark():
     return SparkSession
 
 
-def start_session(master: str | None = None, app_name: str = "reconcile", conf: dict | None = None):
+def start_session(master: str | None = None, app_name: str = "reconcile", conf: dict[str, str] | None = None
+                  ) -> SparkSession:
     """A SparkSession for reconcile: `master` (default: spark-submit's, else local[*]); the UI off unless `conf`
     turns it on; the executors' Python is this interpreter when nothing else is configured (local mode)."""
     SparkSession = _import_pyspark()
@@ -75,7 +81,7 @@ def start_session(master: str | None = None, app_name: str = "reconcile", conf: 
     return session
 
 
-def _running_session():
+def _running_session() -> SparkSession | None:
     """The SparkSession already running in this process, if any."""
     SparkSession = _import_pyspark()
     return SparkSession.getActiveSession()
@@ -88,7 +94,8 @@ def _warm(p: Partition) -> Partition:
     return p
 
 
-def _run_tasks(task: Callable, args, rows):
+def _run_tasks(task: Task, args: Broadcast[tuple[Any, ...]], rows: Iterable[tuple[int, int, bytes]]
+               ) -> Iterator[tuple[int, Any]]:
     """Executor side: run the task on each (index, item offset, serialised partition) row."""
     values = args.value
     for index, item_offset, blob in rows:
@@ -98,15 +105,16 @@ def _run_tasks(task: Callable, args, rows):
 class SparkEngine(Engine):
     name = "spark"
 
-    def __init__(self, master: str | None = None, session=None):
+    def __init__(self, master: str | None = None, session: SparkSession | None = None) -> None:
         if session is None:  # a session already running here (a notebook's, a test's) is used, never stopped
             session = _running_session()
             if session is not None and master and session.sparkContext.master != master:
                 raise UsageError(f"a Spark session on {session.sparkContext.master} is already running in this "
                                  f"process; --spark-master {master} cannot start another")
         self._own = session is None
-        self.session = session if session is not None else start_session(master)
-        self.sc = self.session.sparkContext
+        started = session if session is not None else start_session(master)
+        self.session: SparkSession | None = started
+        self.sc = started.sparkContext
 
     def partition_count(self, requested: int) -> int:
         """At least one partition per core of the cluster (its default parallelism)."""
@@ -122,7 +130,7 @@ class SparkEngine(Engine):
         parts.handle = rdd
         return parts
 
-    def map_results(self, parts: Partitions, task: Callable, *args) -> list:
+    def map_results(self, parts: Partitions, task: Task, *args: Any) -> list[Any]:
         shared = self.sc.broadcast(args)
         try:
             out = parts.handle.mapPartitions(partial(_run_tasks, task, shared)).collect()

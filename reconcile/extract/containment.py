@@ -21,11 +21,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .events import SentenceClaim
-from .model import ExtractRules, Profile
+from .model import Containment as ContainmentRules
+from .model import Entity, ExtractRules, Profile
 
 
 class Containment:
-    def __init__(self, rules: ExtractRules, entities: dict):
+    def __init__(self, rules: ExtractRules, entities: dict[str, Entity]) -> None:
         self.rules = rules.containment
         self.parents: dict[str, tuple[str, str]] = {}
         for e in entities.values():
@@ -44,14 +45,15 @@ class Containment:
                 return subject[: -len(fac) - 1], fac
         return None
 
-    def _factor(self, kind: str) -> float:
+    @staticmethod
+    def _factor(rules: ContainmentRules, kind: str) -> float:
         """The weight of a facility kind: its own entry, else the longest entry it ends with ("badghis
         central prison" -> central prison), else the default."""
-        w = self.rules.weights
+        w = rules.weights
         if kind in w:
             return w[kind]
         ends = [k for k in w if kind.endswith(" " + k)]
-        return w[max(ends, key=len)] if ends else self.rules.default_weight
+        return w[max(ends, key=len)] if ends else rules.default_weight
 
     def derive(self, claims: list[SentenceClaim], profile: Profile | None) -> list[SentenceClaim]:
         """Claims on the containing places of the facility claims among `claims` (control only)."""
@@ -66,7 +68,7 @@ class Containment:
             if where is None:
                 continue
             place, kind = where
-            factor = self._factor(kind)
+            factor = self._factor(self.rules, kind)
             if factor <= 0:
                 continue
             defender = profile.defender if profile is not None else None

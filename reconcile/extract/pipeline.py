@@ -137,7 +137,8 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
                 }
     out = list(rows.values())
     _same_event_times(out)
-    if now is not None:  # undated claims are status reports as of the writing: after `now`, on that day
+    # undated claims are status reports as of the writing: after `now`, on that day (`now` needs the date)
+    if now is not None and art.published_at is not None:
         day_end = iso(art.published_at + timedelta(days=1) - timedelta(seconds=1))
         transient = {w.lower() for w in rules.timex.transient_words}
         for r in out:

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
 from .lines import MAX_CELL_CHARS, BadLines
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 FIRST_YEAR, LAST_YEAR = 1678, 2261  # whole years inside pandas' nanosecond range (1677-09-21 .. 2262-04-11)
 _YEAR = r"^\s*([+-]?)(\d+)-"
@@ -50,7 +54,7 @@ def year_out_of_range(values: pd.Series) -> np.ndarray:
     return bad if codes is None else np.append(bad, False)[np.where(codes < 0, len(bad), codes)]
 
 
-def _distinct_text(values: pd.Series):
+def _distinct_text(values: pd.Series) -> tuple[np.ndarray | None, pa.Array]:
     """(code per row, or None when the strings are the rows themselves; the strings as an Arrow array)."""
     import pyarrow as pa
     import pyarrow.compute as pc

@@ -41,7 +41,8 @@ def _meta(as_of: str | None, solver: str, iterations: int, converged: bool, coun
             "rules": [str(p) for p in rules_files] + [f"{k}: {v}" for k, v in summary.items()]}
 
 
-def _timeline_rows(timeline: pd.DataFrame | None, wanted) -> tuple[pd.DataFrame, dict[tuple[str, str], np.ndarray]]:
+def _timeline_rows(timeline: pd.DataFrame | None, wanted: list[tuple[str, str]]
+                   ) -> tuple[pd.DataFrame, dict[tuple[str, str], np.ndarray]]:
     """The timeline rows of the wanted (subject, attribute)s, and per wanted key its positions among them (in
     timeline order): one pass over the timeline (a filter per detail was quadratic)."""
     if timeline is None or timeline.empty or not wanted:
@@ -52,7 +53,7 @@ def _timeline_rows(timeline: pd.DataFrame | None, wanted) -> tuple[pd.DataFrame,
         return pd.DataFrame(), {}
     key = subject.to_numpy()[rows] + "\x1f" + timeline["attribute"].astype(str).to_numpy()[rows]
     groups = pd.Series(np.arange(len(rows))).groupby(key, sort=False).indices
-    found = {k: groups[f"{k[0]}\x1f{k[1]}"] for k in wanted if f"{k[0]}\x1f{k[1]}" in groups}
+    found = {k: np.asarray(groups[f"{k[0]}\x1f{k[1]}"]) for k in wanted if f"{k[0]}\x1f{k[1]}" in groups}
     return timeline.iloc[rows], found
 
 

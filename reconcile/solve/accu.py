@@ -18,6 +18,8 @@ source from the rules, and clips it to the configured bounds. With `solver.per_a
 """
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 
 from .arrays import Partition
@@ -37,13 +39,13 @@ def compiled(part: Partition) -> bool:
     return len(part.assert_cand) >= COMPILED_MIN_ASSERTIONS
 
 
-def _kernel():
+def _kernel() -> ModuleType:
     from . import accu_kernel  # imports numba: only for large partitions
 
     return accu_kernel
 
 
-def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+def posteriors(part: Partition, reliability: np.ndarray, temperature: float | np.ndarray = 1.0) -> np.ndarray:
     """P(candidate is true) for every candidate of the partition; `reliability` per (source, attribute) id.
 
     `temperature` > 1 softens the reported confidence (votes divided by it); it is fitted on a labelled sample
@@ -78,7 +80,8 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float = 1.
     return prob
 
 
-def _multi(part: Partition, acc: np.ndarray, item: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+def _multi(part: Partition, acc: np.ndarray, item: np.ndarray, temperature: float | np.ndarray = 1.0
+           ) -> np.ndarray:
     """Each candidate true or not: assertions say yes, silence of a source that spoke on the item says no."""
     logit = part.assert_w * np.log(acc / (1.0 - acc))
     yes = np.bincount(part.assert_cand, weights=logit, minlength=part.n_cands)
@@ -120,9 +123,11 @@ def dispersion_stats(part: Partition, prob: np.ndarray, reliability: np.ndarray)
     sum (m_i - E_i)^2 - V_i and sum V_i (n_i - 1) estimate rho by the method of moments, without labels.
     """
     if compiled(part):
-        return _kernel().dispersion_sums(part.assert_cand, part.sa, part.assert_w, np.asarray(prob, dtype=np.float64),
-                                         np.asarray(reliability, dtype=np.float64), part.cand_item, part.item_start,
-                                         part.item_n_false, part.item_multi)
+        sums: np.ndarray = _kernel().dispersion_sums(
+            part.assert_cand, part.sa, part.assert_w, np.asarray(prob, dtype=np.float64),
+            np.asarray(reliability, dtype=np.float64), part.cand_item, part.item_start, part.item_n_false,
+            part.item_multi)
+        return sums
     single = ~part.item_multi
     best = seg_max(prob, part.item_start)
     top = prob >= best[part.cand_item] - 1e-12

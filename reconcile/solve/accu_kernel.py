@@ -15,7 +15,8 @@ SAFE_EXP = 300.0  # exp(300) x a million candidates stays far below the float64 
 
 
 @njit(cache=True)
-def scores(assert_cand, assert_sa, assert_w, w_log_n, logit, n_cands):
+def scores(assert_cand: np.ndarray, assert_sa: np.ndarray, assert_w: np.ndarray, w_log_n: np.ndarray,
+           logit: np.ndarray, n_cands: int) -> np.ndarray:
     """Per candidate: sum over its assertions of w ln(n_false) + w logit(A_sa) (accu's vote)."""
     out = np.zeros(n_cands)
     for i in range(len(assert_cand)):
@@ -24,7 +25,8 @@ def scores(assert_cand, assert_sa, assert_w, w_log_n, logit, n_cands):
 
 
 @njit(cache=True)
-def softmax(score, item_start, item_n_false, temperature):
+def softmax(score: np.ndarray, item_start: np.ndarray, item_n_false: np.ndarray, temperature: np.ndarray
+            ) -> np.ndarray:
     """P(candidate) per single-valued item: softmax of score / temperature over the observed candidates plus
     the item's unobserved values (each with score 0). `temperature` has one value, or one per candidate.
     Scores are shifted by the item's largest (when positive) only where exp could overflow."""
@@ -57,7 +59,8 @@ def softmax(score, item_start, item_n_false, temperature):
 
 
 @njit(cache=True)
-def right_sums(assert_sa, assert_cand, assert_w, prob, n_sa):
+def right_sums(assert_sa: np.ndarray, assert_cand: np.ndarray, assert_w: np.ndarray, prob: np.ndarray, n_sa: int
+               ) -> np.ndarray:
     """Per (source, attribute): sum of w x P(asserted candidate), the M-step's expected right assertions."""
     out = np.zeros(n_sa)
     for i in range(len(assert_sa)):
@@ -67,8 +70,9 @@ def right_sums(assert_sa, assert_cand, assert_w, prob, n_sa):
 
 
 @njit(cache=True)
-def dispersion_sums(assert_cand, assert_sa, assert_w, prob, reliability, cand_item, item_start, item_n_false,
-                    item_multi):
+def dispersion_sums(assert_cand: np.ndarray, assert_sa: np.ndarray, assert_w: np.ndarray, prob: np.ndarray,
+                    reliability: np.ndarray, cand_item: np.ndarray, item_start: np.ndarray,
+                    item_n_false: np.ndarray, item_multi: np.ndarray) -> np.ndarray:
     """accu.dispersion_stats in two passes: [sum (m_i - E_i)^2 - V_i, sum V_i (n_i - 1), items] over the
     single-valued items with more than 1.5 weight of votes."""
     n_items = len(item_start)

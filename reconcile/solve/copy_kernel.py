@@ -14,7 +14,7 @@ from numba import njit
 
 
 @njit(cache=True)
-def _count(item_lo, item_hi):
+def _count(item_lo: np.ndarray, item_hi: np.ndarray) -> int:
     n = 0
     for k in range(len(item_lo)):
         m = item_hi[k] - item_lo[k]
@@ -23,7 +23,8 @@ def _count(item_lo, item_hi):
 
 
 @njit(cache=True)
-def pair_events(sa, cand, item_lo, item_hi, prob, n_false):
+def pair_events(sa: np.ndarray, cand: np.ndarray, item_lo: np.ndarray, item_hi: np.ndarray, prob: np.ndarray,
+                n_false: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Events of the judged items. `sa`, `cand`: the kept assertions sorted by candidate (so by item) and, within
     an item, each (source, attribute) id at most once per candidate; `item_lo`/`item_hi`: each judged item's run
     of them. Returns (a, b, shared, same_true, same_false, false_n) per event, a < b; two assertions of one id in

@@ -20,6 +20,7 @@ from typing import TypedDict
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from .. import progress
 from ..errors import UsageError
@@ -116,10 +117,12 @@ def split(part: Partition, n_parts: int) -> list[tuple[int, Partition]]:
 # Kernel tasks: what an engine runs on one partition (module-level functions, so a distributed engine can ship
 # them by reference; the solver is passed by name).
 
-def em_statistics(p: Partition, item_offset: int, solver: str, sa_rel: np.ndarray):
+def em_statistics(p: Partition, item_offset: int, solver: str, sa_rel: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """E-step statistics of one partition: per (source, attribute) expected right and total weight."""
     module = solver_module(solver)
-    return module.source_stats(p, module.stats_probs(p, sa_rel))
+    stats: tuple[np.ndarray, np.ndarray] = module.source_stats(p, module.stats_probs(p, sa_rel))
+    return stats
 
 
 def candidate_posteriors(p: Partition, item_offset: int, solver: str, reliability: np.ndarray,
@@ -127,16 +130,18 @@ def candidate_posteriors(p: Partition, item_offset: int, solver: str, reliabilit
     """P(candidate true) for the partition's candidates; with rho > 0 votes are divided by the design effect."""
     module = solver_module(solver)
     t = temperature * module.item_temperature(p, rho) if rho > 0 else temperature
-    return module.posteriors(p, reliability, t)
+    prob: np.ndarray = module.posteriors(p, reliability, t)
+    return prob
 
 
 def dispersion_statistics(p: Partition, item_offset: int, solver: str, reliability: np.ndarray) -> np.ndarray:
     module = solver_module(solver)
-    return module.dispersion_stats(p, module.posteriors(p, reliability), reliability)
+    sums: np.ndarray = module.dispersion_stats(p, module.posteriors(p, reliability), reliability)
+    return sums
 
 
 def copy_statistics(p: Partition, item_offset: int, solver: str, sa_rel: np.ndarray, max_sources_per_item: int,
-                    stride: int):
+                    stride: int) -> tuple[sparse.csr_matrix, ...]:
     """Sparse (source, attribute) pair sums of one partition, from its posteriors (`copying.pair_statistics`)."""
     module = solver_module(solver)
     return copy_model.pair_statistics(p, module.posteriors(p, sa_rel), max_sources_per_item, stride, item_offset)
