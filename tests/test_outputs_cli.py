@@ -276,9 +276,9 @@ def test_output_folder_that_is_a_file_exits_5(tmp_path):
 def test_unknown_engine_is_a_usage_error(tmp_path):
     feed = write_csv(tmp_path / "f.csv", FEED, columns=COLUMNS)
     rules = write_rules(tmp_path / "r.yaml", RULES)
-    code, _, err = cli("run", feed, "--rules", rules, "--out", tmp_path / "o", "--engine", "spark")
+    code, _, err = cli("run", feed, "--rules", rules, "--out", tmp_path / "o", "--engine", "dask")
     assert code == 2
-    assert err == "reconcile run: error: unknown engine 'spark'; available: pandas\n"
+    assert err == "reconcile run: error: unknown engine 'dask'; available: pandas, spark\n"
     assert not (tmp_path / "o").exists()
 
 
