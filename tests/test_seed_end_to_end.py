@@ -32,3 +32,24 @@ def test_seed_articles_end_to_end(tmp_path):
     assert "falls to Taliban" in report and "recaptured" in report
     assert "Sources that copy each other (1 pair)" in report
     assert (out / "timeline.csv").exists()
+
+
+def test_seed_verdict_is_the_recapture_after_the_fighting(tmp_path):
+    """As a careful analyst reads the seed: Taliban fighters entered and briefly took parts of the city on 6-7 July,
+    government forces recaptured it on 7 July. As of the end of 7 July the city is `government`, the timeline
+    shows the contested interval before it, and Khaama's earlier report is a superseded (stale) state, not a
+    same-time conflict with the recapture."""
+    out = tmp_path / "seed"
+    code, _, err = cli("run", ROOT / "data" / "seed_articles.txt", "--rules", ROOT / "rules", "--out", out,
+                       "--as-of", "2021-07-07T23:59:59Z", "--published-at", "2021-07-07")
+    assert code == 0, err
+    verdicts = pd.read_csv(out / "verdicts.csv", keep_default_na=False).set_index("subject")
+    assert verdicts.loc["Qala-e-Naw", "value"] == "government"
+    assert verdicts.loc["Qala-e-Naw", "confidence"] > 0.5
+    timeline = pd.read_csv(out / "timeline.csv", keep_default_na=False)
+    qala = timeline[timeline["subject"] == "Qala-e-Naw"].sort_values("valid_from")
+    assert qala["value"].iloc[-1] == "government" and qala["change"].iloc[-1]
+    assert set(qala["value"].iloc[:-1]) & {"contested", "taliban"}
+    contradictions = pd.read_csv(out / "contradictions.csv", dtype=str, keep_default_na=False)
+    stale = contradictions[(contradictions["subject"] == "Qala-e-Naw") & (contradictions["kind"] == "stale")]
+    assert "Khaama Press" in set(stale["losing_sources"])
