@@ -116,14 +116,18 @@ class TimelineModel:
         self.weight = claims["effective_weight"].to_numpy(dtype=float) * ~self.sup
         self.nf_claim = np.asarray(item_n_false, dtype=float)[item]
         self.n_cands_all = len(cands)
-        self.items = items = np.unique(item)
-        self.cand_ids = np.flatnonzero(np.isin(cand_item_all, items))
+        # item ids are small non-negative integers: presence masks and lookup tables instead of sorts/searches
+        present = np.bincount(item, minlength=int(cand_item_all.max()) + 1 if len(cand_item_all) else 0) > 0
+        self.items = items = np.flatnonzero(present)
+        self.cand_ids = np.flatnonzero(present[cand_item_all])
         if n == 0:
             return
         # candidates of each item: contiguous, in value-key order (build_problem); local index = cand - first
         self.first_cand = np.searchsorted(cand_item_all, items)
         n_cand = np.searchsorted(cand_item_all, items, side="right") - self.first_cand
-        item_pos = np.searchsorted(items, item)
+        where = np.zeros(len(present), dtype=np.int64)
+        where[items] = np.arange(len(items))
+        item_pos = where[item]
         local = cand - self.first_cand[item_pos]
 
         # evidence points: instants once, intervals at both ends with half the vote
@@ -133,12 +137,11 @@ class TimelineModel:
         p_time = np.r_[self.start, self.end[interval]]
         p_ipos = item_pos[self.p_claim]
         self.p_counts = np.bincount(self.p_claim, minlength=n)
-        # steps: distinct (item, time) pairs, sorted
+        # steps: distinct (item, time) pairs, sorted; `order` (stable) also groups the points by step, in point
+        # order within a step
         order = np.lexsort((p_time, p_ipos))
         key_i, key_t = p_ipos[order], p_time[order]
         new = np.r_[True, (key_i[1:] != key_i[:-1]) | (key_t[1:] != key_t[:-1])]
-        p_step = np.empty(len(order), dtype=np.int64)
-        p_step[order] = np.cumsum(new) - 1
         self.step_ipos, self.step_time = key_i[new], key_t[new]
         self.item_first_step = np.searchsorted(self.step_ipos, np.arange(len(items)))
         self.n_steps = np.diff(np.r_[self.item_first_step, len(self.step_ipos)])
@@ -157,10 +160,13 @@ class TimelineModel:
         self.s_end = np.exp(-((self.ref - self.step_time[last]) / 1e9) * rate)
         self.q_end = (1.0 - self.s_end) / self.n_values
         self._state_rates(cand_change_every, rate, n_false, gap, last)
-        # evidence points grouped by step (in point order within a step)
-        self.point_order = np.argsort(p_step, kind="stable")
-        self.step_point_start = np.searchsorted(p_step[self.point_order], np.arange(len(self.step_ipos) + 1))
+        # evidence points stored grouped by step (in point order within a step): the compiled pass reads them
+        # in order, and the votes are computed in that order from per-point copies of the claims' constants
+        self.step_point_start = np.r_[np.flatnonzero(new), len(order)]
+        self.p_claim, self.p_half = self.p_claim[order], self.p_half[order]
         self.point_local = local[self.p_claim]
+        self.p_src, self.p_weight = self.src[self.p_claim], self.weight[self.p_claim]
+        self.p_nf = self.nf_claim[self.p_claim]
 
     def _state_rates(self, cand_change_every: np.ndarray | None, rate: np.ndarray, n_false: np.ndarray,
                      gap: np.ndarray, last: np.ndarray) -> None:
@@ -191,9 +197,9 @@ class TimelineModel:
         self.hetero[np.unique(item_pos[has])] = True
 
     def _votes(self, reliability: np.ndarray) -> np.ndarray:
-        rel = np.clip(np.asarray(reliability, dtype=float)[self.src], REL_CLIP, 1 - REL_CLIP)
-        vote = self.weight * np.log(self.nf_claim * rel / (1 - rel))
-        votes: np.ndarray = self.p_half * vote[self.p_claim]
+        """Per evidence point (in step order): its claim's log vote, halved for an interval's ends."""
+        rel = np.clip(np.asarray(reliability, dtype=float), REL_CLIP, 1 - REL_CLIP)[self.p_src]
+        votes: np.ndarray = self.p_half * (self.p_weight * np.log(self.p_nf * rel / (1 - rel)))
         return votes
 
     def support(self, reliability: np.ndarray) -> np.ndarray:
@@ -216,7 +222,7 @@ class TimelineModel:
         def run(lo: int, hi: int) -> None:  # items lo..hi-1: they write disjoint parts of the outputs
             forward_backward(self.item_first_step[lo:hi], self.n_steps[lo:hi], self.n_cand[lo:hi],
                              self.m_other[lo:hi], self.n_values[lo:hi], self.s, self.q, self.step_point_start,
-                             self.point_order, self.point_local, votes, point_support, final, self.s_end[lo:hi],
+                             self.point_local, votes, point_support, final, self.s_end[lo:hi],
                              self.q_end[lo:hi], self.first_cand[lo:hi], state_prob, step_best, step_prob,
                              self.hetero[lo:hi], self.rate_start[lo:hi], self.state_rate, self.gap_s,
                              self.end_gap_s[lo:hi])

@@ -3,8 +3,8 @@
 The formulas are those of hmm.py (module docstring); here they run item by item, step by step inside one
 compiled loop, without padding and without temporaries: the work is O(sum over items of T x K) per call, with
 no Python-level loop over subjects or time steps. Arrays are flat: items own contiguous runs of steps
-(`item_first_step`, `n_steps`), steps own contiguous runs of evidence points (`step_point_start` into
-`point_order`).
+(`item_first_step`, `n_steps`), steps own contiguous runs of evidence points (`step_point_start`; the points'
+arrays are stored in step order, so the pass reads them in sequence).
 
 Sums over an item's K states follow numpy's pairwise summation order (8 partial sums from 8 values on), so
 that these results match the numpy formulas they replace to the last bit wherever `exp` rounds the same way.
@@ -56,7 +56,7 @@ def _stay(rates: np.ndarray, gap: float, N: float, sk: np.ndarray, qk: np.ndarra
 @njit(cache=True, nogil=True)
 def forward_backward(item_first_step: np.ndarray, n_steps: np.ndarray, n_cand: np.ndarray, m_other: np.ndarray,
                      n_values: np.ndarray, s: np.ndarray, q: np.ndarray, step_point_start: np.ndarray,
-                     point_order: np.ndarray, point_local: np.ndarray, point_vote: np.ndarray,
+                     point_local: np.ndarray, point_vote: np.ndarray,
                      point_support: np.ndarray, final: bool, s_end: np.ndarray, q_end: np.ndarray,
                      item_first_cand: np.ndarray, state_at: np.ndarray, step_best: np.ndarray,
                      step_prob: np.ndarray, hetero: np.ndarray, rate_start: np.ndarray, state_rate: np.ndarray,
@@ -99,15 +99,20 @@ def forward_backward(item_first_step: np.ndarray, n_steps: np.ndarray, n_cand: n
             st = f + t
             for k in range(K):
                 e[row + k] = 0.0
-            for j in range(step_point_start[st], step_point_start[st + 1]):
-                p = point_order[j]
+            for p in range(step_point_start[st], step_point_start[st + 1]):
                 e[row + point_local[p]] += point_vote[p]
             emax = -np.inf
             for k in range(K):
                 if mult[k] > 0.0 and e[row + k] > emax:
                     emax = e[row + k]
+            # most states have no evidence at a step (e = 0): exp(0 - emax) once for all of them
+            e_zero = np.exp(-emax)
             for k in range(K):
-                e[row + k] = np.exp(e[row + k] - emax) if mult[k] > 0.0 else 0.0
+                if mult[k] > 0.0:
+                    ek = e[row + k]
+                    e[row + k] = e_zero if ek == 0.0 else np.exp(ek - emax)
+                else:
+                    e[row + k] = 0.0
         # forward (filtered, normalised)
         for t in range(T):
             row = t * K
@@ -162,8 +167,7 @@ def forward_backward(item_first_step: np.ndarray, n_steps: np.ndarray, n_cand: n
             for k in range(K):
                 beta[row + k] = tmp[k] / total
             st = f + t
-            for j in range(step_point_start[st], step_point_start[st + 1]):
-                p = point_order[j]
+            for p in range(step_point_start[st], step_point_start[st + 1]):
                 point_support[p] = beta[row + point_local[p]]
             if final:
                 best = 0
