@@ -46,19 +46,42 @@ def find_contradictions(problem: Problem, prob: np.ndarray, reliability: np.ndar
     return sort_contradictions(pd.concat(frames, ignore_index=True))
 
 
+SEVERITY_DIGITS = 10  # significant digits a severity is rounded to, for ranking and in the output
+
+
+def significant(values: np.ndarray, digits: int = SEVERITY_DIGITS) -> np.ndarray:
+    """Values rounded to `digits` significant digits (0, NaN and infinities unchanged).
+
+    A severity is a sum of weight x reliability whose last bits depend on the order of the additions (the number
+    of partitions, the engine); rounded, equal severities compare equal and their rows are ranked by their keys.
+    (Two sums that differ in the last bits can still round apart when they sit on a rounding boundary: about one
+    value in 10^5 at 10 digits.)"""
+    x = np.asarray(values, dtype=float)
+    out = x.copy()
+    nz = np.flatnonzero(np.isfinite(x) & (x != 0))
+    if len(nz):
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(x[nz]))))
+        out[nz] = np.round(x[nz] * scale) / scale
+    return out
+
+
 def sort_contradictions(frame: pd.DataFrame) -> pd.DataFrame:
-    """Most severe first; ties by subject/attribute (item order), kind, source, id: deterministic.
+    """Most severe first (severities rounded to `SEVERITY_DIGITS` significant digits); ties by subject/attribute
+    (item order), kind, source, id: deterministic, and the same order whatever the partitions or the engine.
 
     Rows from the solver carry integer `_item`/`_source` keys (item and source ids follow name order); rows
     without them (the time model's) are ranked by their strings.
     """
+    severity = significant(frame["severity"].to_numpy(dtype=float))
     if "_item" not in frame or frame["_item"].isna().any():
         keys = [frame[c].astype(str).to_numpy() for c in ("id", "source", "kind", "attribute", "subject")]
     else:
         keys = [frame["_id"].to_numpy(), frame["_source"].to_numpy(), frame["kind"].to_numpy(),
                 frame["_item"].to_numpy()]
-    order = np.lexsort(tuple(keys) + (-frame["severity"].to_numpy(dtype=float),))
-    return frame.iloc[order].reset_index(drop=True)[COLUMNS]
+    order = np.lexsort(tuple(keys) + (-severity,))
+    out = frame.iloc[order].reset_index(drop=True)[COLUMNS]
+    out["severity"] = severity[order]
+    return out
 
 
 def _conflicts(problem: Problem, prob: np.ndarray, reliability: np.ndarray, verdicts: pd.DataFrame,

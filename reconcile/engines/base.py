@@ -32,9 +32,11 @@ Task = Callable[..., Any]
 class Partitions:
     """Partitions of one problem as an engine holds them. `local` keeps the driver's (first candidate,
     Partition) pairs (the fit returns them for later use in process); `item_offsets` the global id of each
-    partition's first item; `handle` is the engine's own (e.g. a cached Spark RDD)."""
+    partition's first item; `handle` is the engine's own (e.g. a cached Spark RDD). A part may also be another
+    kernel's partition of whole items (the time model's `reconcile.timeline.parts.TimePart`, first candidate 0):
+    engines only move parts and hand them to tasks."""
 
-    local: list[tuple[int, Partition]]
+    local: list[tuple[int, Partition]] | list[tuple[int, Any]]
     item_offsets: list[int]
     handle: Any = field(default=None, repr=False)
 

@@ -87,10 +87,12 @@ def _running_session() -> SparkSession | None:
     return SparkSession.getActiveSession()
 
 
-def _warm(p: Partition) -> Partition:
-    """Compute the partition's EM constants before it is serialised, so executors never recompute them."""
-    for name in ("assert_item", "sa", "source_of_sa", "w_log_n", "sa_weight", "has_multi"):
-        getattr(p, name)
+def _warm(p: Any) -> Any:
+    """Compute a solver partition's EM constants before it is serialised, so executors never recompute them
+    (other partitions, e.g. the time model's, hold only arrays)."""
+    if isinstance(p, Partition):
+        for name in ("assert_item", "sa", "source_of_sa", "w_log_n", "sa_weight", "has_multi"):
+            getattr(p, name)
     return p
 
 

@@ -95,6 +95,14 @@ def fit_timelines(claims: pd.DataFrame, cands: pd.DataFrame, reliability: np.nda
     return TimelineModel(claims, cands, item_n_false, change_every, as_of, cand_change_every).fit(reliability)
 
 
+def point_votes(reliability: np.ndarray, src: np.ndarray, weight: np.ndarray, n_false: np.ndarray,
+                half: np.ndarray) -> np.ndarray:
+    """Per evidence point: its claim's log vote weight x ln(n_false A / (1 - A)), halved for an interval's ends."""
+    rel = np.clip(np.asarray(reliability, dtype=float), REL_CLIP, 1 - REL_CLIP)[src]
+    votes: np.ndarray = half * (weight * np.log(n_false * rel / (1 - rel)))
+    return votes
+
+
 class TimelineModel:
     """The time model of a set of claims, prepared once; `support` per EM iteration, `fit` at the end."""
 
@@ -197,10 +205,7 @@ class TimelineModel:
         self.hetero[np.unique(item_pos[has])] = True
 
     def _votes(self, reliability: np.ndarray) -> np.ndarray:
-        """Per evidence point (in step order): its claim's log vote, halved for an interval's ends."""
-        rel = np.clip(np.asarray(reliability, dtype=float), REL_CLIP, 1 - REL_CLIP)[self.p_src]
-        votes: np.ndarray = self.p_half * (self.p_weight * np.log(self.p_nf * rel / (1 - rel)))
-        return votes
+        return point_votes(reliability, self.p_src, self.p_weight, self.p_nf, self.p_half)
 
     def support(self, reliability: np.ndarray) -> np.ndarray:
         """Per claim: smoothed P(its value held at its valid time), with these source reliabilities."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,10 @@ from ..solve.arrays import Partition, Problem
 from ..solve.engine import fit
 from ..values import canonicalise_unique
 from .hmm import TimelineFit, TimelineModel
+from .parts import cut, make_part, time_source_stats
+
+if TYPE_CHECKING:
+    from ..engines import Engine, Partitions
 
 log = logging.getLogger(__name__)
 LOUD = 100_000  # time models of at least this many claims report their progress at INFO (else DEBUG)
@@ -61,8 +66,15 @@ def change_every_by_cand(problem: Problem, rules: Rules) -> np.ndarray | None:
 
 
 class TimeModel:
-    def __init__(self, problem: Problem, rules: Rules, as_of: pd.Timestamp | None):
+    """The time-modelled items of a problem. Each EM iteration maps the time model's pass over partitions of
+    whole items with `engine` (default: in process; `partitions`: how many, as the static fit's) and returns the
+    per-source sums (`source_stats`); the final fit (timelines, state at as-of) runs here."""
+
+    def __init__(self, problem: Problem, rules: Rules, as_of: pd.Timestamp | None, engine: Engine | None = None,
+                 partitions: int = 1):
         self.problem = problem
+        self.engine, self.n_partitions = engine, partitions
+        self._parts: Partitions | None = None
         self.as_of = as_of
         self.change_every = change_every_by_item(problem, rules)
         self.cand_change_every = change_every_by_cand(problem, rules)
@@ -95,7 +107,27 @@ class TimeModel:
                      len(self.claims), len(self.items), time.perf_counter() - started)
         return self._model
 
+    @property
+    def parts(self) -> Partitions:
+        """The model cut into partitions of whole items, placed by the engine (on first use)."""
+        if self._parts is None:
+            from ..engines import LocalEngine, Partitions
+
+            engine = self.engine = self.engine or LocalEngine()
+            model = self.model
+            ranges = cut(model, engine.partition_count(self.n_partitions)) or [(0, 0)]
+            local = [(0, make_part(model, lo, hi, self.problem.part.n_sources)) for lo, hi in ranges if hi > lo]
+            self._parts = engine.place(Partitions(local, [int(model.items[lo]) for lo, hi in ranges if hi > lo]))
+        return self._parts
+
+    def release(self) -> None:
+        """Free what the engine holds of the model's partitions."""
+        if self._parts is not None and self.engine is not None:
+            self.engine.release(self._parts)
+        self._parts = None
+
     def fit(self, reliability: np.ndarray) -> TimelineFit:
+        self.release()
         started = time.perf_counter()
         self.last = self.model.fit(reliability)
         log.log(self._level, "time model: final fit (timelines, state at as-of) in %.1f s",
@@ -103,16 +135,18 @@ class TimeModel:
         return self.last
 
     def source_stats(self, reliability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per source: (sum of weight x smoothed support, sum of weight) over the time-modelled claims."""
         started = time.perf_counter()
-        support = self.model.support(reliability)
+        n = self.problem.part.n_sources
+        if self.model.n == 0:
+            return np.zeros(n), np.zeros(n)
+        parts = self.parts
+        assert self.engine is not None
+        right, total = self.engine.map_sum(parts, time_source_stats, np.asarray(reliability, dtype=float))
         self.iterations += 1
         progress.tick("time model: EM iterations")
         log.log(self._level, "time model: EM iteration %d in %.1f s", self.iterations, time.perf_counter() - started)
-        w = self.model.weight
-        src = self.model.src
-        n = self.problem.part.n_sources
-        return (np.bincount(src, weights=w * np.nan_to_num(support), minlength=n),
-                np.bincount(src, weights=w, minlength=n))
+        return right, total
 
     @staticmethod
     def merge(cand_prob: np.ndarray, tf: TimelineFit) -> np.ndarray:
@@ -129,11 +163,12 @@ class TimeSolve:
 
 
 def fit_with_time(problem: Problem, a: np.ndarray, b: np.ndarray, rules: Rules, as_of: pd.Timestamp | None,
-                  solver: str | None = None, n_partitions: int = 1) -> TimeSolve:
+                  solver: str | None = None, n_partitions: int = 1, engine: Engine | None = None) -> TimeSolve:
     """The engine's fit (without copy detection) with the time model in its M-steps."""
-    model = TimeModel(problem, rules, as_of)
+    model = TimeModel(problem, rules, as_of, engine, n_partitions)
     part = model.static_partition(problem.part) if model.active else problem.part
-    f = fit(part, a, b, rules.solver, solver, n_partitions, extra_stats=model.source_stats if model.active else None)
+    f = fit(part, a, b, rules.solver, solver, n_partitions, extra_stats=model.source_stats if model.active else None,
+            engine=engine)
     prob, tf = f.cand_prob, None
     if model.active:
         tf = model.fit(np.clip(f.reliability, *rules.solver.reliability_bounds))

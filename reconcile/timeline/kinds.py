@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ..contradictions import COLUMNS
+from ..contradictions import COLUMNS, sort_contradictions
 from ..solve.segments import seg_join
 from .evidence import to_ns, tolerance_ns
 from .hmm import TimelineFit, tau_by_item
@@ -100,9 +100,7 @@ def time_contradictions(claims: pd.DataFrame, timeline: pd.DataFrame, claim_supp
         out.loc[known, "verdict_confidence"] = first["confidence"].reindex(keys[known]).to_numpy()
     else:
         out["status"] = ""
-    return out.sort_values(["severity", "subject", "attribute", "kind", "source", "id"],
-                           ascending=[False, True, True, True, True, True], kind="stable"
-                           ).reset_index(drop=True)[COLUMNS]
+    return sort_contradictions(out)  # severity (rounded), subject, attribute, kind, source, id
 
 
 def _interval_at(item: np.ndarray, t: np.ndarray, tl: pd.DataFrame) -> np.ndarray:
