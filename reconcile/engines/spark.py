@@ -17,9 +17,12 @@ to the in-process one (floating-point sums depend on their order; treeReduce's o
 With thousands of partitions and very many sources, treeReduce would move the additions to executors, at the
 cost of that guarantee.
 
+The time model's EM pass is mapped the same way: its partitions of whole items (`reconcile.timeline.parts`) are
+cached too, and each EM iteration runs one more job returning its per-source sums.
+
 What stays on the driver: building the problem (the factorised arrays), the M-step (`update`, per source), the
 copy test on the reduced pair sums, the copy discounts (once per copy round, then the partitions are placed
-again with the new weights), the time model (reconcile/timeline) and the outputs.
+again with the new weights), the time model's preparation and final fit (timelines), and the outputs.
 """
 from __future__ import annotations
 
