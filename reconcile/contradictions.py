@@ -73,8 +73,9 @@ def sort_contradictions(frame: pd.DataFrame) -> pd.DataFrame:
     without them (the time model's) are ranked by their strings.
     """
     severity = significant(frame["severity"].to_numpy(dtype=float))
-    if "_item" not in frame or frame["_item"].isna().any():
-        keys = [frame[c].astype(str).to_numpy() for c in ("id", "source", "kind", "attribute", "subject")]
+    if "_item" not in frame or frame["_item"].isna().any():  # ranks of the strings (one sort each, not lexsort's)
+        keys = [pd.factorize(np.asarray(frame[c].astype(str), dtype=object), sort=True)[0]
+                for c in ("id", "source", "kind", "attribute", "subject")]
     else:
         keys = [frame["_id"].to_numpy(), frame["_source"].to_numpy(), frame["kind"].to_numpy(),
                 frame["_item"].to_numpy()]

@@ -45,13 +45,24 @@ SUPPORTED = 0.5
 
 
 def _ids(*columns: Iterable[object]) -> np.ndarray:
-    keys = ["\x1f".join(map(str, t)) for t in zip(*columns)]
+    # numpy object arrays first: zip over Arrow-backed Series would convert element by element
+    keys = ["\x1f".join(map(str, t)) for t in zip(*(np.asarray(c, dtype=object) for c in columns))]
     return np.array(["C" + hashlib.sha1(k.encode()).hexdigest()[:10] for k in keys], dtype=object)
 
 
 def _iso(ns: np.ndarray) -> np.ndarray:
-    return pd.to_datetime(np.asarray(ns, dtype=np.int64), utc=True, unit="ns").strftime("%Y-%m-%dT%H:%M:%SZ"
-                                                                                     ).to_numpy(dtype=object)
+    """'YYYY-MM-DDTHH:MM:SSZ' per ns time (UTC), formatted by numpy in C (pandas' strftime is a Python loop)."""
+    text = np.datetime_as_string(np.asarray(ns, dtype=np.int64).astype("datetime64[ns]"), unit="s")
+    return np.char.add(text, "Z").astype(object)
+
+
+def _text(values: pd.Series) -> np.ndarray:
+    """A column as Python strings (as `astype(str)`): a categorical's categories converted once, not every row."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = np.asarray(values.cat.categories.astype(str), dtype=object)
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, cats[np.maximum(codes, 0)] if len(cats) else "nan", "nan").astype(object)
+    return np.asarray(values.astype(str), dtype=object)
 
 
 def _span(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -74,10 +85,11 @@ def time_contradictions(claims: pd.DataFrame, timeline: pd.DataFrame, claim_supp
     w = claims["effective_weight"].to_numpy(dtype=float)
     tau = tau_by_item(change_every, int(item.max()) + 1)[item]
     pub, has_pub = to_ns(claims["published_at"])
+    source = _text(claims["source"])  # src_rank: its rank in name order, a cheaper sort key than the string
     dated = fit.explicit & has_pub & (pub - fit.evidence_to > tolerance_ns(tau))
     c = pd.DataFrame({
         "row": np.arange(len(claims)), "item": item, "cand": claims["cand"].to_numpy().astype(np.int64),
-        "source": claims["source"].astype(str).to_numpy(), "value": claims["value"].astype(str).to_numpy(),
+        "source": source, "src_rank": pd.factorize(source, sort=True)[0], "value": _text(claims["value"]),
         "a": fit.evidence_from, "b": fit.evidence_to, "dated": dated, "support": claim_support,
         "cred_w": w * rel, "credible": (rel >= min_reliability) & ~fit.superseded & (w > 0),
         "tol": tolerance_ns(tau), "tau_ns": tau * 1e9, "superseded": fit.superseded,
@@ -203,7 +215,8 @@ def _disagreements(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
     m = m[((m["a"] - m["t0"]).abs() <= 0.5 * m["tau_ns"]).to_numpy()]
     if m.empty:
         return _empty()
-    onset = m.sort_values(["row_tl", "source", "a", "b", "row"], kind="stable").drop_duplicates(["row_tl", "source"])
+    onset = (m.sort_values(["row_tl", "src_rank", "a", "b", "row"], kind="stable")
+             .drop_duplicates(["row_tl", "src_rank"]))
     ref = (onset.sort_values(["row_tl", "cred_w", "a", "source"], ascending=[True, False, True, True], kind="stable")
            .drop_duplicates("row_tl").set_index("row_tl"))
     ra = ref["a"].reindex(onset["row_tl"]).to_numpy()
@@ -224,8 +237,8 @@ def _disagreements(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
 
 def _stale(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
     live = c[~c["superseded"]]
-    latest = (live.sort_values(["item", "source", "b", "a", "row"], kind="stable")
-              .drop_duplicates(["item", "source"], keep="last"))
+    latest = (live.sort_values(["item", "src_rank", "b", "a", "row"], kind="stable")
+              .drop_duplicates(["item", "src_rank"], keep="last"))
     last_tl = tl.drop_duplicates("_item", keep="last").set_index("_item")
     now_cand = last_tl["_cand"].reindex(latest["item"]).to_numpy()
     p_now = np.nan_to_num(fit.state_prob[latest["cand"].to_numpy()])
