@@ -34,7 +34,9 @@ EM iteration then only recomputes the votes from the current reliabilities and r
 items in one compiled pass (kernel.py): no Python loop over subjects or time steps, no padding; work O(sum of
 T x K) per iteration, memory O(claims) plus O(longest T x K) scratch. On a large feed the items are cut into
 chunks of equal work run in threads (the compiled kernel releases the GIL; items are independent, so the
-numbers are the same whatever the number of threads). Only the final fit builds the timeline
+numbers are the same whatever the number of threads). Evidence points are stored in step order with
+per-point copies of their claims' constants, so the pass reads every array in sequence. In the EM loop the pass
+is mapped by the run's engine over partitions of whole items (parts.py). Only the final fit builds the timeline
 table and the state at as-of.
 """
 from __future__ import annotations
