@@ -150,6 +150,11 @@ def canonicalise_unique(raw: pd.Series, rule: AttributeRule) -> Canonical:
         bad = number.isna()
         invalid[bad] = "not a time of day (expected HH:MM or HH:MM:SS)"
         key = number.map(lambda s: _format_time_of_day(s) if s == s else "")
+    elif kind == "place":  # GeoNames places by their path; an ambiguous name's reading in context: feed/validate
+        from .places import default_keys
+
+        key = pd.Series(default_keys(raw.tolist()), index=raw.index, dtype=object)
+        invalid[key.str.len() == 0] = "value is empty (no place name in it)"
     else:  # datetime
         parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="ISO8601")
         bad = parsed.isna()
