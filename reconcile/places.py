@@ -7,9 +7,9 @@ needs no gazetteer to relate "California, United States" to "Los Angeles, Califo
 Reading a raw string (`readings`, on distinct strings only):
 - the part before the first comma is looked up among the gazetteer's names and alternate names (case, accents,
   apostrophes and hyphens folded: "Qal'ah-ye Now" = "Qala i Naw"); failing that, loosely, without the Persian
-  connective "e / i / ye" ("Qala-e-Naw" = "Qala-i-Naw") and with an admin word ("Port Louis District",
+  connective "e / i / ye" ("Qala-e-Naw" = "Qala-i-Naw"), a town word ("Faizabad city") and with an admin word ("Port Louis District",
   "Badghis province", "California state") read as the province of that name;
-- later comma parts qualify it: a reading is kept when each qualifier names one of its ancestors, by name or by
+- later comma parts (or a part in brackets) qualify it: a reading is kept when each qualifier names one of its ancestors, by name or by
   code ("Los Angeles, CA, USA": the US state coded CA, the country coded USA); a known qualifier after an unknown
   name makes a new place below the qualifier ("Smallville, Kansas" -> "smallville, Kansas, United States");
 - readings are ordered by population (a province counts the people of its cities), except that a city comes
@@ -39,6 +39,8 @@ ADMIN_WORDS = ("province", "state", "district", "region", "oblast", "governorate
                "prefecture", "department", "territory")
 _ADMIN_RE = re.compile(r"^(?:(?:the )?(?:" + "|".join(ADMIN_WORDS) + r") of )?(.+?)(?: (?:" + "|".join(ADMIN_WORDS)
                        + r"))?$")
+_TOWN_RE = re.compile(r"^(?:the )?(?:city|town|village) of (.+)$|^(.+?) (?:city|town|village)$")
+_PARENS = re.compile(r"\s*\(([^)]*)\)")
 _CONNECTIVE = {"e", "i", "ye", "y", "ee", "al", "el"}  # "Qala-e-Naw", "Qala-i-Naw", "Mazar-i-Sharif"
 _PUNCT = re.compile(r"[^\w' ]+")
 SEP = ", "
@@ -196,6 +198,9 @@ def _name_readings(index: PlaceIndex, text: str) -> set[int]:
         found |= set(index.admin.get(match.group(1), ()))
     if not found:
         found = set(index.loose.get(_loose_key(key), ()))
+    town = _TOWN_RE.match(key)
+    if not found and town:  # "Faizabad city", "the town of Zaranj": the city
+        found = {i for i in _name_readings(index, town.group(1) or town.group(2)) if index.kind[i] == "city"}
     return found
 
 
@@ -210,7 +215,7 @@ def _readings(text: str) -> tuple[str, ...]:
     index = place_index()
     if text.strip() in index.by_path:
         return (text.strip(),)
-    parts = [p for p in (q.strip() for q in text.split(",")) if p]
+    parts = [p for p in (q.strip() for q in _PARENS.sub(r", \1", text).split(",")) if p]  # "X (Y)" = "X, Y"
     if not parts:
         return (fold(text),)
     head = _name_readings(index, parts[0])
@@ -277,7 +282,8 @@ def ancestor_table(keys: list[str], extra_parents: dict[str, str] | None = None)
     extra = extra_parents or {}
     out: dict[str, list[str]] = {}
     for key in keys:
-        chain, node = [], key
+        chain: list[str] = []
+        node = key
         while True:
             nxt = extra.get(node) or (node.split(SEP, 1)[1] if SEP in node else "")
             if not nxt or nxt in chain or nxt == key or len(chain) > 64:

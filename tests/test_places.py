@@ -44,6 +44,13 @@ def test_a_city_and_its_state_or_country_are_not_contradictions():
     assert len(flat.contradictions)
 
 
+@pytest.mark.parametrize("coarse, fine", [("Badghis province", "Qala-e-Naw"), ("Mauritius", "Port Louis District"),
+                                          ("California", "Los Angeles"), ("Afghanistan", "Faizabad city (Badakhshan)")])
+def test_the_issues_pairs_of_a_place_and_a_place_inside_it_agree(coarse, fine):
+    result = reconcile_frame(feed({"p": [coarse, coarse, fine]}), PLACE)
+    assert result.contradictions.empty and verdict(result)["runner_up"] == ""
+
+
 def test_the_verdict_is_at_the_level_the_sources_agree_on_with_its_own_confidence():
     result = reconcile_frame(feed({"coarse": ["California"] * 3 + ["Los Angeles", "San Francisco"],
                                    "fine": ["Los Angeles"] * 3 + ["California"] * 2}), PLACE)

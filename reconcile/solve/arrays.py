@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..rules.model import Rules
+from ..rules.model import AttributeRule, Rules
 from . import text
 from .bounds import with_bound_pairs
 from .segments import dense_rank
@@ -305,8 +305,9 @@ def _hierarchy_pairs(claims: pd.DataFrame, cands: pd.DataFrame, item_attr: np.nd
     cand_attr = item_attr[cand_item]
     for code, name in enumerate(names):
         rule = rules.attribute_rule(name)
-        to_key = (lambda values, rule=rule: canonicalise_unique(pd.Series(values, dtype=object), rule)
-                  .key.tolist())
+        def to_key(values: list[str], rule: AttributeRule = rule) -> list[str]:
+            return [str(k) for k in canonicalise_unique(pd.Series(values, dtype=object), rule).key]
+
         if rule.kind == "place" and not rule.multi_valued:  # the gazetteer's hierarchy lies in the keys (paths)
             from ..places import ancestor_table
 
