@@ -283,13 +283,11 @@ def _place_labels(display: text.Strings, key_cats: pd.Index, cand_key: np.ndarra
     from ..places import label
 
     rows = np.flatnonzero(np.isin(cand_attr, place_attrs))
-    used = np.unique(cand_key[rows])
-    names = {int(k): label(str(key_cats[k])) for k in used}
+    used, which = np.unique(cand_key[rows], return_inverse=True)
+    names = np.array([label(str(key_cats[k])) for k in used] + [None], dtype=object)[which.ravel()]
+    named = rows[names != None]  # noqa: E711 (element-wise: keys outside the gazetteer keep their spelling)
     shown = np.asarray(display.to_pylist(), dtype=object)
-    for r in rows:
-        name = names[int(cand_key[r])]
-        if name is not None:
-            shown[r] = name
+    shown[named] = names[names != None]  # noqa: E711
     return text.arrow(shown)
 
 
