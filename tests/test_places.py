@@ -113,9 +113,19 @@ def test_evaluate_counts_a_coarse_but_true_verdict_at_its_own_level():
     assert s["correct_but_coarse"] == 1 and s["accuracy_at_verdict_level"] == pytest.approx(2 / 3)
 
 
-def test_kind_place_cannot_be_multi_valued():
+def test_kind_place_cannot_be_multi_valued_nor_closed():
     with pytest.raises(ValueError, match="single-valued"):
         Rules.model_validate({"version": 1, "attributes": {"born": {"kind": "place", "multi_valued": True}}})
+    with pytest.raises(ValueError, match="closed"):
+        Rules.model_validate({"version": 1, "attributes": {"born": {"kind": "place", "closed": True,
+                                                                    "values": {"Paris": []}}}})
+
+
+def test_a_vocabulary_names_places_before_the_gazetteer_reads_them():
+    rules = Rules.model_validate({"version": 1, "attributes": {"born": {"kind": "place",
+                                                                        "values": {"Los Angeles": ["LA"]}}}})
+    result = reconcile_frame(feed({"p": ["LA", "Los Angeles, CA", "California"]}), rules)
+    assert verdict(result)["value"] == "Los Angeles" and result.claims["value_key"].nunique() == 2
 
 
 def test_a_run_without_place_attributes_does_not_load_the_gazetteer():

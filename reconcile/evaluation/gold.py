@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..errors import FeedError
 from ..rules.model import AttributeRule, Rules
-from ..values import canonicalise_unique
+from ..values import canonicalise_unique, place_names
 from .metrics import accuracy, brier, coverage, expected_calibration_error
 
 
@@ -48,7 +48,8 @@ def _matches(verdict: pd.Series, gold: pd.Series, attribute: str, rules: Rules) 
     if rule.kind == "place":  # an ambiguous gold name is read as the place the verdict names, if it can be
         from ..places import keys_in_context
 
-        key = keys_in_context(np.r_[np.arange(n), np.arange(n)], codes, [str(u) for u in uniques])
+        key = keys_in_context(np.r_[np.arange(n), np.arange(n)], codes,
+                              place_names([str(u) for u in uniques], rule))
         key = np.asarray(key, dtype=object).astype(str)
     else:
         canon = canonicalise_unique(pd.Series(uniques, dtype=object), rule)

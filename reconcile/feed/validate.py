@@ -17,7 +17,7 @@ import pandas as pd
 from ..errors import FeedError
 from ..rules.model import Rules
 from ..sources import resolve_priors, speaker_multiplier
-from ..values import canonicalise_unique
+from ..values import canonicalise_unique, place_names
 from .codes import restrict, sorted_categorical
 from .guards import range_reason, year_out_of_range
 from .read import REJECT_COLUMNS, bad_lines_table
@@ -131,7 +131,7 @@ def _canonicalise(feed: pd.DataFrame, rules: Rules, why: _Reasons) -> None:
             from ..places import keys_in_context
 
             row_keys = keys_in_context(feed["subject"].cat.codes.to_numpy()[rows], local,
-                                       [str(v) for v in values[present]])
+                                       place_names([str(v) for v in values[present]], rule))
             key_codes, key_uniques = pd.factorize(row_keys)
             parts.append((rows, key_codes, len(local_keys)))
         else:

@@ -200,6 +200,9 @@ class AttributeRule(Strict):
         if (self.hierarchy or self.kind == "place") and self.multi_valued:
             raise ValueError("a value hierarchy (hierarchy, kind: place) applies to single-valued attributes, not "
                              "with multi_valued: true")
+        if self.closed and self.kind == "place":
+            raise ValueError("closed applies to vocabularies, not to kind: place (a place the gazetteer does not "
+                             "know is kept as text; `values` may still map names, e.g. {Los Angeles: [LA]})")
         if self.closed and not self.values:
             raise ValueError("closed: true needs a `values` vocabulary")
         if self.kind != "numeric" and (self.equivalence.absolute or self.equivalence.relative):
