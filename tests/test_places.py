@@ -45,7 +45,8 @@ def test_a_city_and_its_state_or_country_are_not_contradictions():
 
 
 @pytest.mark.parametrize("coarse, fine", [("Badghis province", "Qala-e-Naw"), ("Mauritius", "Port Louis District"),
-                                          ("California", "Los Angeles"), ("Afghanistan", "Faizabad city (Badakhshan)")])
+                                          ("California", "Los Angeles"), ("Afghanistan", "Faizabad city (Badakhshan)"),
+                                          ("Netherlands", "Amsterdam"), ("Cape Verde", "Praia")])
 def test_the_issues_pairs_of_a_place_and_a_place_inside_it_agree(coarse, fine):
     result = reconcile_frame(feed({"p": [coarse, coarse, fine]}), PLACE)
     assert result.contradictions.empty and verdict(result)["runner_up"] == ""
