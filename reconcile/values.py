@@ -99,6 +99,12 @@ def _format_time_of_day(seconds: float) -> str:
     return f"{s // 3600:02d}:{(s % 3600) // 60:02d}" + (f":{s % 60:02d}" if s % 60 else "")
 
 
+def place_names(raw: list[str], rule: AttributeRule) -> list[str]:
+    """kind: place: the rule's vocabulary first ("LA" -> "Los Angeles"), then the gazetteer reads the name."""
+    vocab = _vocabulary(rule) if rule.values else {}
+    return [vocab.get(fold(r), r) for r in raw] if vocab else raw
+
+
 def canonicalise_unique(raw: pd.Series, rule: AttributeRule) -> Canonical:
     """Canonicalise unique raw values (a Series of str) under one attribute rule."""
     raw = raw.astype(str)
@@ -150,6 +156,11 @@ def canonicalise_unique(raw: pd.Series, rule: AttributeRule) -> Canonical:
         bad = number.isna()
         invalid[bad] = "not a time of day (expected HH:MM or HH:MM:SS)"
         key = number.map(lambda s: _format_time_of_day(s) if s == s else "")
+    elif kind == "place":  # GeoNames places by their path; an ambiguous name's reading in context: feed/validate
+        from .places import default_keys
+
+        key = pd.Series(default_keys(place_names(raw.tolist(), rule)), index=raw.index, dtype=object)
+        invalid[key.str.len() == 0] = "value is empty (no place name in it)"
     else:  # datetime
         parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="ISO8601")
         bad = parsed.isna()

@@ -268,7 +268,8 @@ def test_schema_lists_attribute_kinds_and_forbids_unknown_keys():
     assert code == 0, err
     schema = json.loads(out)
     attr = schema["$defs"]["AttributeRule"]
-    assert set(attr["properties"]["kind"]["enum"]) == {"categorical", "text", "numeric", "datetime", "time_of_day"}
+    assert set(attr["properties"]["kind"]["enum"]) == {"categorical", "text", "numeric", "datetime", "time_of_day",
+                                                         "place"}
     assert attr["additionalProperties"] is False
     assert schema["additionalProperties"] is False
     assert "version" in schema["required"]

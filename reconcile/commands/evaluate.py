@@ -9,7 +9,7 @@ log = logging.getLogger("reconcile")
 
 NAME = "evaluate"
 HELP = ("score a finished run against a gold table (subject|object, value[, attribute]): accuracy, Brier, ECE, "
-        "coverage; adds a reliability diagram and accuracy per confidence bin to the run's report")
+        "coverage (with a value hierarchy also at the verdict's level: a coarser value above the gold is right); adds a reliability diagram and accuracy per confidence bin to the run's report")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -69,3 +69,7 @@ def run(args: argparse.Namespace) -> int:
 def _print_summary(s: dict[str, Any]) -> None:
     print(f"gold items {s['gold_items']}, answered {s['answered']} (coverage {s['coverage']:.3f})")
     print(f"accuracy {s['accuracy']:.4f}  Brier {s['brier']:.4f}  ECE {s['ece']:.4f}")
+    if "accuracy_at_verdict_level" in s:  # value hierarchy: a coarse verdict above the gold is right at its level
+        print(f"at the verdict's level (a coarser value above the gold counts as right; "
+              f"{s['correct_but_coarse']} correct but coarse): accuracy {s['accuracy_at_verdict_level']:.4f}  "
+              f"Brier {s['brier_at_verdict_level']:.4f}  ECE {s['ece_at_verdict_level']:.4f}")

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FeedError
-from ..rules.model import Rules
-from ..values import canonicalise_unique
+from ..rules.model import AttributeRule, Rules
+from ..values import canonicalise_unique, place_names
 from .metrics import accuracy, brier, coverage, expected_calibration_error
 
 
@@ -38,22 +38,49 @@ def read_gold(path: str, where: list[str] | None = None) -> pd.DataFrame:
     return gold
 
 
-def _matches(verdict: pd.Series, gold: pd.Series, attribute: str, rules: Rules) -> np.ndarray:
+def _matches(verdict: pd.Series, gold: pd.Series, attribute: str, rules: Rules) -> tuple[np.ndarray, np.ndarray]:
+    """(the verdict is the gold value, the verdict is a coarser value above the gold in the attribute's value
+    hierarchy: correct but coarse, e.g. "California" where the gold says "Los Angeles")."""
     rule = rules.attribute_rule(attribute)
     both = pd.concat([verdict, gold], ignore_index=True)
     codes, uniques = pd.factorize(both)
-    canon = canonicalise_unique(pd.Series(uniques, dtype=object), rule)
     n = len(verdict)
-    if canon.number is not None:
-        num = canon.number.to_numpy()[codes]
-        a, b = num[:n], num[n:]
-        eq = rule.equivalence
-        tol = np.maximum(eq.absolute if rule.kind == "numeric" else eq.tolerance, eq.relative * np.abs(b))
-        close: np.ndarray = np.abs(a - b) <= tol + 1e-9
-        return close
-    key = canon.key.to_numpy()[codes]
+    if rule.kind == "place":  # an ambiguous gold name is read as the place the verdict names, if it can be
+        from ..places import keys_in_context
+
+        key = keys_in_context(np.r_[np.arange(n), np.arange(n)], codes,
+                              place_names([str(u) for u in uniques], rule))
+        key = np.asarray(key, dtype=object).astype(str)
+    else:
+        canon = canonicalise_unique(pd.Series(uniques, dtype=object), rule)
+        if canon.number is not None:
+            num = canon.number.to_numpy()[codes]
+            a, b = num[:n], num[n:]
+            eq = rule.equivalence
+            tol = np.maximum(eq.absolute if rule.kind == "numeric" else eq.tolerance, eq.relative * np.abs(b))
+            close: np.ndarray = np.abs(a - b) <= tol + 1e-9
+            return close, np.zeros(n, dtype=bool)
+        key = canon.key.to_numpy()[codes]
     same: np.ndarray = (key[:n] == key[n:]) & (key[:n] != "")
-    return same
+    ancestors = _ancestors(sorted(set(key[n:].tolist())), rule)
+    coarse = np.array([v in ancestors.get(g, ()) for v, g in zip(key[:n], key[n:])], dtype=bool) \
+        if ancestors else np.zeros(n, dtype=bool)
+    return same, coarse & ~same
+
+
+def _ancestors(keys: list[str], rule: AttributeRule) -> dict[str, list[str]]:
+    """Gold key -> the keys above it in the attribute's value hierarchy (empty without one)."""
+    from ..solve.hierarchy import ancestors_by_key, read_hierarchy
+
+    def to_key(values: list[str]) -> list[str]:
+        return [str(k) for k in canonicalise_unique(pd.Series(values, dtype=object), rule).key]
+
+    extra = read_hierarchy(rule.hierarchy) if rule.hierarchy else {}
+    if rule.kind == "place":
+        from ..places import ancestor_table
+
+        return ancestor_table(keys, dict(zip(to_key(list(extra)), to_key(list(extra.values())))) if extra else {})
+    return ancestors_by_key(extra, to_key) if extra else {}
 
 
 def score(verdicts: pd.DataFrame, gold: pd.DataFrame, rules: Rules) -> Scored:
@@ -69,13 +96,17 @@ def score(verdicts: pd.DataFrame, gold: pd.DataFrame, rules: Rules) -> Scored:
     joined = joined.rename(columns={"value_gold": "gold"})
     answered = joined["value"].notna().to_numpy()
     correct = np.zeros(len(joined), dtype=bool)
+    coarse = np.zeros(len(joined), dtype=bool)
     for attribute in joined.loc[answered, "attribute"].unique():
         mask = answered & (joined["attribute"] == attribute).to_numpy()
-        correct[mask] = _matches(joined.loc[mask, "value"].astype(str), joined.loc[mask, "gold"].astype(str),
-                                 str(attribute), rules)
+        correct[mask], coarse[mask] = _matches(joined.loc[mask, "value"].astype(str),
+                                               joined.loc[mask, "gold"].astype(str), str(attribute), rules)
     joined["correct"] = correct
+    joined["coarse"] = coarse
     joined["answered"] = answered
     conf = pd.to_numeric(joined["confidence"], errors="coerce").to_numpy()
+    hierarchical = any(rules.attribute_rule(str(a)).hierarchy or rules.attribute_rule(str(a)).kind == "place"
+                       for a in joined.loc[answered, "attribute"].unique())
     summary = {
         "gold_items": int(len(joined)),
         "answered": int(answered.sum()),
@@ -85,4 +116,13 @@ def score(verdicts: pd.DataFrame, gold: pd.DataFrame, rules: Rules) -> Scored:
         "brier": brier(conf[answered], correct[answered]),
         "ece": expected_calibration_error(conf[answered], correct[answered]),
     }
+    if hierarchical:  # a value hierarchy: a verdict's confidence is P(the truth is this value or finer), so it
+        # is scored at its own level too: right when the gold lies at or below it ("California" for Los Angeles)
+        at_level = (correct | coarse)[answered]
+        summary.update({
+            "correct_but_coarse": int(coarse.sum()),
+            "accuracy_at_verdict_level": accuracy(at_level),
+            "brier_at_verdict_level": brier(conf[answered], at_level),
+            "ece_at_verdict_level": expected_calibration_error(conf[answered], at_level),
+        })
     return Scored(joined, summary)

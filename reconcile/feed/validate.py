@@ -17,7 +17,7 @@ import pandas as pd
 from ..errors import FeedError
 from ..rules.model import Rules
 from ..sources import resolve_priors, speaker_multiplier
-from ..values import canonicalise_unique
+from ..values import canonicalise_unique, place_names
 from .codes import restrict, sorted_categorical
 from .guards import range_reason, year_out_of_range
 from .read import REJECT_COLUMNS, bad_lines_table
@@ -122,12 +122,21 @@ def _canonicalise(feed: pd.DataFrame, rules: Rules, why: _Reasons) -> None:
         if len(rows) == 0:
             continue
         present = np.flatnonzero(np.bincount(val_codes[rows], minlength=len(values)))
-        canon = canonicalise_unique(pd.Series(values[present], dtype=object), rules.attribute_rule(str(attribute)))
+        rule = rules.attribute_rule(str(attribute))
+        canon = canonicalise_unique(pd.Series(values[present], dtype=object), rule)
         lookup = np.full(len(values), -1, dtype=np.int64)
         lookup[present] = np.arange(len(present))
         local = lookup[val_codes[rows]]
-        key_codes, key_uniques = pd.factorize(canon.key.to_numpy(dtype=object))
-        parts.append((rows, key_codes[local], len(local_keys)))
+        if rule.kind == "place":  # an ambiguous place name takes the reading its subject's other claims agree with
+            from ..places import keys_in_context
+
+            row_keys = keys_in_context(feed["subject"].cat.codes.to_numpy()[rows], local,
+                                       place_names([str(v) for v in values[present]], rule))
+            key_codes, key_uniques = pd.factorize(row_keys)
+            parts.append((rows, key_codes, len(local_keys)))
+        else:
+            key_codes, key_uniques = pd.factorize(canon.key.to_numpy(dtype=object))
+            parts.append((rows, key_codes[local], len(local_keys)))
         local_keys.extend(key_uniques)
         if canon.number is not None:
             number[rows] = canon.number.to_numpy()[local]

@@ -116,7 +116,10 @@ class SourceRules(Strict):
 
 # ---------------------------------------------------------------- attributes
 
-Kind = Literal["categorical", "text", "numeric", "datetime", "time_of_day"]
+# place: values are place names, resolved against the GeoNames gazetteer (reconcile/places.py); its admin
+# hierarchy (city -> province -> country) is the attribute's value hierarchy. A value kind, like numeric, because
+# it says how raw strings are read ("Los Angeles, CA" = "Los Angeles"), which a rule that only maps kinds can say.
+Kind = Literal["categorical", "text", "numeric", "datetime", "time_of_day", "place"]
 Match = Literal["exact", "fold", "token_set", "person_names"]
 
 
@@ -134,7 +137,12 @@ class Equivalence(Strict):
 
 
 class AttributeRule(Strict):
-    kind: Kind = "categorical"
+    kind: Kind = Field(
+        default="categorical", description="how raw values are read: categorical / text (matched per "
+        "`equivalence.match`), numeric, datetime, time_of_day, or place: place names resolved against the GeoNames "
+        "gazetteer (spellings and transliterations merged, 'Los Angeles, CA, USA' = 'Los Angeles'; unknown names "
+        "kept as folded text), with the gazetteer's city -> province -> country hierarchy as the value hierarchy",
+    )
     multi_valued: bool = Field(default=False, description="several values can be true at once (e.g. authors)")
     values: dict[str, list[str]] = Field(
         default={}, description="vocabulary: canonical value -> synonyms (raw strings that mean it)"
@@ -150,7 +158,8 @@ class AttributeRule(Strict):
     hierarchy: str | None = Field(
         default=None, description="CSV file of child,parent values (e.g. city,region): a claim of an ancestor "
         "supports its descendants partially and does not conflict with them; the verdict is the most specific "
-        "value with enough support (a relative path is read from the folder of the rules file)",
+        "value with enough support (a relative path is read from the folder of the rules file); with kind: "
+        "place it adds edges to the gazetteer's hierarchy or overrides a place's parent",
     )
     prior: AttributePrior | None = Field(
         default=None, description="prior for every source's claims on this attribute (a source's own "
@@ -188,8 +197,12 @@ class AttributeRule(Strict):
         if unknown:
             raise ValueError(f"change_every_by_value: {', '.join(unknown)} not in the vocabulary (`values`): "
                              "use a canonical value")
-        if self.hierarchy and self.multi_valued:
-            raise ValueError("hierarchy applies to single-valued attributes, not with multi_valued: true")
+        if (self.hierarchy or self.kind == "place") and self.multi_valued:
+            raise ValueError("a value hierarchy (hierarchy, kind: place) applies to single-valued attributes, not "
+                             "with multi_valued: true")
+        if self.closed and self.kind == "place":
+            raise ValueError("closed applies to vocabularies, not to kind: place (a place the gazetteer does not "
+                             "know is kept as text; `values` may still map names, e.g. {Los Angeles: [LA]})")
         if self.closed and not self.values:
             raise ValueError("closed: true needs a `values` vocabulary")
         if self.kind != "numeric" and (self.equivalence.absolute or self.equivalence.relative):

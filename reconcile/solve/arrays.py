@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..rules.model import Rules
+from ..rules.model import AttributeRule, Rules
 from . import text
 from .bounds import with_bound_pairs
 from .segments import dense_rank
@@ -250,6 +250,8 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
         best = _first_per_group(cand_val // n_vals, -counts, cand_val % n_vals)
         val_of_cand = cand_val[best] % n_vals
     display = text.take(claims["value"].cat.categories, val_of_cand)
+    display = _place_labels(display, key_cats, cand_keys % n_keys, item_attr[cand_item],
+                            claims["attribute"].cat.categories, rules)
 
     claims = claims.assign(item=item, cand=cand, source_id=source_id, recency=recency, effective_weight=effective,
                            assertion=assertion)
@@ -271,6 +273,24 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
                    attributes=pd.Index(claims["attribute"].cat.categories.astype(str)), cand_depth=depth)
 
 
+def _place_labels(display: text.Strings, key_cats: pd.Index, cand_key: np.ndarray, cand_attr: np.ndarray,
+                  attributes: pd.Index, rules: Rules) -> text.Strings:
+    """Candidates of place attributes show the place's name ("Los Angeles"), not their most frequent spelling
+    ("Los Angeles, CA, USA"); on distinct keys."""
+    place_attrs = [code for code, a in enumerate(attributes) if rules.attribute_rule(str(a)).kind == "place"]
+    if not place_attrs:
+        return display
+    from ..places import label
+
+    rows = np.flatnonzero(np.isin(cand_attr, place_attrs))
+    used, which = np.unique(cand_key[rows], return_inverse=True)
+    names = np.array([label(str(key_cats[k])) for k in used] + [None], dtype=object)[which.ravel()]
+    named = rows[names != None]  # noqa: E711 (element-wise: keys outside the gazetteer keep their spelling)
+    shown = np.asarray(display.to_pylist(), dtype=object)
+    shown[named] = names[names != None]  # noqa: E711
+    return text.arrow(shown)
+
+
 def _hierarchy_pairs(claims: pd.DataFrame, cands: pd.DataFrame, item_attr: np.ndarray, rules: Rules
                      ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """(descendant, ancestor) candidate pairs and depths for attributes with a value hierarchy (else None)."""
@@ -279,18 +299,26 @@ def _hierarchy_pairs(claims: pd.DataFrame, cands: pd.DataFrame, item_attr: np.nd
 
     names = [str(a) for a in claims["attribute"].cat.categories]
     tables: list[dict[str, list[str]] | None] = []
-    for name in names:
+    cand_item = cands["item"].to_numpy()
+    cand_attr = item_attr[cand_item]
+    for code, name in enumerate(names):
         rule = rules.attribute_rule(name)
-        if rule.hierarchy and not rule.multi_valued:
-            to_key = (lambda values, rule=rule: canonicalise_unique(pd.Series(values, dtype=object), rule)
-                      .key.tolist())
+        def to_key(values: list[str], rule: AttributeRule = rule) -> list[str]:
+            return [str(k) for k in canonicalise_unique(pd.Series(values, dtype=object), rule).key]
+
+        if rule.kind == "place" and not rule.multi_valued:  # the gazetteer's hierarchy lies in the keys (paths)
+            from ..places import ancestor_table
+
+            extra = read_hierarchy(rule.hierarchy) if rule.hierarchy else {}
+            extra_keys = dict(zip(to_key(list(extra)), to_key(list(extra.values())))) if extra else {}
+            keys = sorted(set(cands["value_key"].to_numpy(dtype=object)[cand_attr == code].astype(str)))
+            tables.append(ancestor_table(keys, extra_keys))
+        elif rule.hierarchy and not rule.multi_valued:
             tables.append(ancestors_by_key(read_hierarchy(rule.hierarchy), to_key))
         else:
             tables.append(None)
     if not any(t is not None for t in tables):
         return None, None, None
-    cand_item = cands["item"].to_numpy()
-    cand_attr = item_attr[cand_item]
     hierarchical = np.array([t is not None for t in tables])[cand_attr]
     return implication_pairs(cand_item, cands["value_key"].to_numpy(dtype=object), hierarchical, tables,
                              cand_attr)
