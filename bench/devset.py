@@ -42,8 +42,8 @@ class Canon:
         if name in st.gaz.entity:
             return name.lower()
         if st.geo is not None:
-            if name in st.geo.by_name:
-                return name.lower()
+            if name in st.geo.by_name and (not countries or st.geo.places[st.geo.by_name[name]].country in countries):
+                return name.lower()  # else "Bara" (a place elsewhere) is the article country's "Barah"
             hits = [h for h in st.geo.find(name) if h[0] == 0 and h[1] == len(name)]
             if hits:
                 cands = [st.geo.places[i] for i in hits[0][2] if st.geo.places[i].kind != "country"]
@@ -85,14 +85,17 @@ def evaluate(split: str, rules_dir: str, show: bool = False) -> list[dict]:
         key = (r["article"], canon(r["subject"], countries[r["article"]]), names[0])
         gold.add(key)
         alias.update({(key[0], key[1], n): key for n in names[1:]})
-    pred = {(by_record[r.article_id], canon(r.subject, countries[by_record[r.article_id]]), r.value)
-            for r in claims.itertuples() if r.attribute == "control" and not r.via}
-    pred = {alias.get(k, k) for k in pred}
+    why: dict[tuple[str, str, str], str] = {}
+    for r in claims.itertuples():
+        if r.attribute == "control" and not r.via:
+            k = (by_record[r.article_id], canon(r.subject, countries[by_record[r.article_id]]), r.value)
+            why.setdefault(alias.get(k, k), f"{r.trigger!r} in: {r.quote[:160]}")
+    pred = set(why)
     if show:
         for k in sorted(gold - pred):
             print("missed", k)
         for k in sorted(pred - gold):
-            print("extra ", k)
+            print("extra ", k, "<-", why[k])
     groups = defaultdict(lambda: [set(), set()])
     for key, (g, p) in {"all": (gold, pred)}.items():
         groups[key] = [g, p]
