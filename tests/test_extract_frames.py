@@ -108,3 +108,37 @@ def test_parser_workers_give_the_same_claims(tmp_path, monkeypatch):
 
 def test_city_not_the_province_that_owns_it(rules):
     assert claims("The Taliban took over Badakhshan's Faizabad city on Wednesday.", rules) == [["Fayzabad", "taliban"]]
+
+
+UA_DAY = datetime(2022, 11, 11, tzinfo=timezone.utc)
+SD_DAY = datetime(2023, 10, 27, tzinfo=timezone.utc)
+
+
+def test_a_force_named_without_its_side_is_the_side_that_reports_it(rules):
+    # the defender entering a town is taking it back; "units" and "its forces" name no side by themselves
+    text = "Ukraine's president said Friday that special military units have entered Kherson."
+    assert claims(text, rules, UA_DAY) == [["Kherson", "ukraine"]]
+    text = "Ukraine said Saturday its forces were entering the key eastern town of Lyman."
+    assert claims(text, rules, UA_DAY) == [["Lyman", "ukraine"]]
+    # a side named in the clause itself wins over the reporter's
+    text = "Ukraine's military said Russian troops had entered Kherson."
+    assert claims(text, rules, UA_DAY) == [["Kherson", "contested"]]
+
+
+def test_a_past_participle_after_a_place_is_done_to_that_place(rules):
+    text = "A woman reacts in the village of Blahodatne, retaken by the Ukrainian Armed Forces a day ago."
+    assert claims(text, rules, UA_DAY) == [["Blahodatne", "ukraine"]]
+
+
+def test_a_nouns_phrase_hung_on_the_verb_and_the_actors_own_side(rules):
+    # the parser attaches "over Nyala" to "announced"; "semi-military" must not make the RSF the army
+    text = ("The semi-military Rapid Support Forces (RSF), opposing the Sudanese army, announced control over "
+            "Nyala, Sudan's second largest city, on Thursday.")
+    assert claims(text, rules, SD_DAY) == [["Nyala", "rsf"]]
+
+
+def test_a_side_word_naming_a_facility_is_not_the_actor_a_pronoun_refers_to(rules):
+    text = ("RSF stated they seized Nyala's main army headquarters, confiscating all equipment. "
+            "They also controlled Zalingei, Central Darfur's capital.")
+    got = claims(text, rules, SD_DAY)
+    assert ["Zalinjay", "rsf"] in got and ["Zalinjay", "army"] not in got  # GeoNames spelling

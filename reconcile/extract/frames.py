@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be", "am": "be",
              "has": "have", "had": "have", "having": "have", "sought": "seek", "hands": "hand",
-             "broke": "break", "broken": "break", "fought": "fight", "drove": "drive", "driven": "drive"}
+             "broke": "break", "broken": "break", "fought": "fight", "drove": "drive", "driven": "drive",
+             "said": "say", "told": "tell"}
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
 MODALS = {"may", "might", "could", "would"}
 FOLLOW_FROM_PLACE = {"conj", "appos"}
@@ -66,7 +67,10 @@ class FrameReader:
         self.words = set(self.forms) | {f for lem in set(self.verbs) | set(self.nouns) for f in _inflections(lem)}
         # lemmas without spaCy's lemmatizer (left out for speed): every word the rules name, with its forms
         known = set(self.verbs) | set(self.nouns) | PLACE_NOUNS | {"have", "be", "city", "town"}
-        known |= {w.lower() for w in fr.partial_words + fr.attempt_lemmas + fr.negating_lemmas + fr.capital_words}
+        known |= {w.lower() for w in fr.partial_words + fr.attempt_lemmas + fr.negating_lemmas + fr.capital_words
+                  + fr.force_nouns + fr.report_lemmas}
+        self.force_nouns = {w.lower() for w in fr.force_nouns}
+        self.report_lemmas = {w.lower() for w in fr.report_lemmas}
         known |= {f.lower() for p in rules.profiles for f in p.facilities}
         self.lemmas = {f: w for w in sorted(known, key=len, reverse=True) for f in _inflections(w)}
         self.lemmas.update({w: w for w in known})
@@ -154,8 +158,14 @@ class FrameReader:
             return [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")] if h is not tok else []
         if role.startswith("prep:"):
             word = role[5:]
-            return [g for c in tok.children if c.dep_ in ("prep", "agent", "dative") and c.lower_ == word
-                    for g in c.children if g.dep_ == "pobj"]
+            found = [g for c in tok.children if c.dep_ in ("prep", "agent", "dative") and c.lower_ == word
+                     for g in c.children if g.dep_ == "pobj"]
+            if not found and tok.tag_.startswith("NN") and tok.dep_ == "dobj":
+                # "announced control over Nyala": the parser often hangs the noun's own phrase on the verb;
+                # take it when it follows the noun directly
+                found = [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ == word
+                         and c.i == tok.right_edge.i + 1 for g in c.children if g.dep_ == "pobj"]
+            return found
         if role == "agent":
             return [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if role == "dobj":
@@ -169,6 +179,14 @@ class FrameReader:
             found = [ante.head] if ante.dep_ == "appos" else [ante]
         if not found and role in ("nsubj", "nsubjpass") and tok.dep_ in ("relcl", "acl") and tok.head.dep_ == "attr":
             found = [c for c in tok.head.head.children if c.dep_ == "nsubj"]  # "X is the latest city to fall"
+        if not found and role == "nsubjpass" and tok.tag_ == "VBN" and tok.dep_ in ("acl", "advcl") and \
+                not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            # "the village of Blahodatne, retaken by the Ukrainian Armed Forces": a past participle describing
+            # a noun is done to it; after "<place>, " the place is meant even when the parse hangs it elsewhere
+            found = [tok.head]
+            if tok.i >= 2 and tok.doc[tok.i - 1].text == "," and tok.doc[tok.i - 2] is not tok.head:
+                found.append(tok.doc[tok.i - 2])
+            return found
         if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp") and _verb(tok.head):
             found = [c for c in tok.head.children if c.dep_ == "nsubj"]  # "..., taking over X"
         return found
@@ -184,16 +202,41 @@ class FrameReader:
             if True:
                 lo, hi = a.left_edge.i, a.right_edge.i + 1
                 inside = [s for s in sides if s[0] >= lo and s[1] <= hi]
-                if inside:
-                    return inside[0][2], True
+                if inside:  # the side that names the actor itself, not one of its modifiers ("semi-military")
+                    own = [s for s in inside if s[0] <= a.i < s[1]]
+                    return (own or inside)[0][2], True
                 if a.lower_ in PRONOUNS:
                     before = [x for x in sides if x[1] <= a.i]
                     return (before[-1][2] if before else memory.get("last_side")), False
+                owner = [c for c in a.children if c.dep_ == "poss" and c.lower_ in PRONOUNS]
+                if owner:  # "its forces were entering Lyman": the side named before the pronoun
+                    before = [x for x in sides if x[1] <= owner[0].i]
+                    if before:
+                        return before[-1][2], True
+                    if memory.get("last_side"):
+                        return str(memory["last_side"]), False
+                if self.lemma(a) in self.force_nouns:
+                    reporter = self._reporting_side(tok, sides)
+                    if reporter:  # "Ukraine says troops enter Kherson"
+                        return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
                     words = [t.lower_ for t in a.subtree if t.tag_[:2] in ("NN", "JJ") and t.dep_ != "poss"]
                     if words and a.tag_.startswith("NN"):
                         return " ".join(words), True
         return None, False
+
+    def _reporting_side(self, tok: Token, sides: list[tuple[int, int, str]]) -> str | None:
+        """The side that reports the clause of `tok` ("Ukraine's president said ... units have entered")."""
+        h, steps = tok, 0
+        while h.dep_ in ("ccomp", "xcomp", "conj", "advcl") and h.head is not h and steps < 3:
+            h, steps = h.head, steps + 1
+            if self.lemma(h) in self.report_lemmas:
+                for subj in (c for c in h.children if c.dep_ == "nsubj"):
+                    inside = [x for x in sides if x[0] >= subj.left_edge.i and x[1] <= subj.right_edge.i + 1]
+                    if inside:
+                        return inside[0][2]
+                return None
+        return None
 
     # ---- one sentence -------------------------------------------------------------------------------------
     def read(self, doc: Doc, base: int, places: SentencePlaces, profile: Profile | None,
@@ -207,6 +250,11 @@ class FrameReader:
             if word.lower() in low:
                 hedge *= w
                 hedges.append(word)
+        facilities = {f.lower() for f in (profile.facilities if profile else [])}
+        # "seized Nyala's main army headquarters": a side word that only names a facility or a place is no actor
+        sides = [x for x in sides if not (doc[x[1] - 1].dep_ in ("compound", "amod", "nmod")
+                                          and doc[x[1] - 1].head.i >= x[1]
+                                          and self.lemma(doc[x[1] - 1].head) in facilities | PLACE_NOUNS)]
         found: list[tuple[Token, SentenceClaim]] = []
         for tok in doc:
             lem = self.lemma(tok)

@@ -267,6 +267,10 @@ class Frames(_Strict):
     negating_lemmas: list[str] = Field(default_factory=list, description="'failed to take X', 'denied'")
     capital_words: list[str] = Field(default_factory=lambda: ["capital"],
                                      description="'capital of <province>' means the province's main city")
+    force_nouns: list[str] = Field(default_factory=list, description="nouns naming a force without its side "
+                                   "('troops', 'units'): in 'Ukraine says troops entered X' the reporting side's")
+    report_lemmas: list[str] = Field(default_factory=list, description="verbs that report what a side says "
+                                     "its forces did (say, announce, confirm)")
 
 
 class Profile(_Strict):
