@@ -142,3 +142,20 @@ def test_a_side_word_naming_a_facility_is_not_the_actor_a_pronoun_refers_to(rule
             "They also controlled Zalingei, Central Darfur's capital.")
     got = claims(text, rules, SD_DAY)
     assert ["Zalinjay", "rsf"] in got and ["Zalinjay", "army"] not in got  # GeoNames spelling
+
+
+def test_future_hypothetical_and_conditional_events_give_no_claim(rules):
+    assert claims("If Kherson falls, Russia will control the whole south.", rules, UA_DAY) == []
+    assert claims("Russian forces will capture Mykolaiv within days, a Russian official said.", rules, UA_DAY) == []
+    assert claims("Russian forces may have captured Lyman.", rules, UA_DAY) == [["Lyman", "russia"]]  # hedged
+    # a reported event judged by what it would mean is still reported
+    text = "The seizure of Herat, if proven true, would mark an acceleration of the Taliban's campaign."
+    assert claims(text, rules) == [["Herat", "taliban"]]
+
+
+def test_a_conflict_without_a_profile_is_not_read_through_one_because_of_a_common_word(rules):
+    # "rebels" and "army" are actor words of the Syria and Sudan profiles; the places are all in Mali
+    text = ("Tuareg rebels captured the town of Kidal on Friday. The rebels, who are allied with Islamist "
+            "groups, also seized Gao and Timbuktu on Sunday.")
+    got = claims(text, rules, datetime(2012, 4, 1, tzinfo=timezone.utc))
+    assert got == [["Gao", "rebels"], ["Kidal", "tuareg rebels"], ["Timbuktu", "rebels"]]

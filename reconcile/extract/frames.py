@@ -33,7 +33,7 @@ IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "
              "broke": "break", "broken": "break", "fought": "fight", "drove": "drive", "driven": "drive",
              "said": "say", "told": "tell"}
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
-MODALS = {"may", "might", "could", "would"}
+MODALS = {"may", "might", "could"}
 FOLLOW_FROM_PLACE = {"conj", "appos"}
 FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
 DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "centre",
@@ -220,7 +220,7 @@ class FrameReader:
                     if reporter:  # "Ukraine says troops enter Kherson"
                         return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
-                    words = [t.lower_ for t in a.subtree if t.tag_[:2] in ("NN", "JJ") and t.dep_ != "poss"]
+                    words = [t.lower_ for t in _name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
                     if words and a.tag_.startswith("NN"):
                         return " ".join(words), True
         return None, False
@@ -311,6 +311,8 @@ class FrameReader:
         if any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "neg" for c in tok.head.children
                                                             if tok.dep_ in ("xcomp",)):
             return []
+        if self._irrealis(tok):
+            return []
         h = tok
         while h.dep_ in ("xcomp", "ccomp", "conj") and h.head is not h:
             h = h.head
@@ -331,6 +333,37 @@ class FrameReader:
         when = _time_of(tok, times, base)
         return [SentenceClaim(s, "control", value, round(weight, 4), tok.text, used, partial, False, "", when)
                 for s in subjects]
+
+
+    def _irrealis(self, tok: Token) -> bool:
+        """A future, hypothetical or conditional event: its verb (a noun predicate's governing verb, "the
+        capture of X would be ...") has will/would, or opens with if/unless."""
+        aux = {w.lower() for w in self.frames.irrealis_aux}
+        marks = {w.lower() for w in self.frames.condition_marks}
+        verbs, h, steps = [tok], tok, 0
+        if not _verb(tok):
+            while h.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "prep", "attr", "compound") and steps < 4:
+                h, steps = h.head, steps + 1
+                if _verb(h):
+                    # "the seizure of Herat, if proven true, would mark ...": a reported event judged by what it
+                    # would mean; only "will" makes a noun's event future ("the fall of Kabul will come")
+                    aux = {a for a in aux if a not in ("would", "wo")}
+                    verbs.append(h)
+                    break
+        elif tok.dep_ in ("xcomp", "relcl", "acl") and _verb(tok.head):
+            verbs.append(tok.head)  # "would be the first city to fall"
+        return any((c.dep_ == "aux" and c.lower_ in aux) or (c.dep_ == "mark" and c.lower_ in marks)
+                   for v in verbs for c in v.children)
+
+
+def _name_tokens(head: Token) -> list[Token]:
+    """The words naming an actor: its head noun and the modifiers before it ("the ethnic Myanmar National
+    Democratic Alliance Army"), not its appositions, clauses or phrases ("..., made up of ...")."""
+    out = [head]
+    for c in head.lefts:
+        if c.dep_ in ("compound", "amod", "nmod"):
+            out += _name_tokens(c)
+    return sorted(out, key=lambda t: t.i)
 
 
 def _verb(tok: Token) -> bool:
