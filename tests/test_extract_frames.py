@@ -159,3 +159,18 @@ def test_a_conflict_without_a_profile_is_not_read_through_one_because_of_a_commo
             "groups, also seized Gao and Timbuktu on Sunday.")
     got = claims(text, rules, datetime(2012, 4, 1, tzinfo=timezone.utc))
     assert got == [["Gao", "rebels"], ["Kidal", "tuareg rebels"], ["Timbuktu", "rebels"]]
+
+
+def test_an_attempt_named_by_a_noun_is_contested_and_expelling_is_taking_back(rules):
+    text = ("Security forces launched an operation to expel Taliban fighters from the city of Kunduz on Sunday "
+            "evening, according to security officials.")
+    assert claims(text, rules) == [["Kunduz", "contested"]]
+    assert claims("Afghan forces expelled the Taliban from Kunduz on Monday.", rules) == [["Kunduz", "government"]]
+    assert claims("Ukraine began a counteroffensive to retake Kherson in August.", rules, UA_DAY) == \
+        [["Kherson", "contested"]]
+
+
+def test_the_other_sides_denial_is_its_own_claim_and_an_own_denial_drops_it(rules):
+    when = datetime(2023, 1, 11, tzinfo=timezone.utc)
+    assert claims("Kyiv denied that Russians have taken Soledar.", rules, when) == [["Soledar", "ukraine"]]
+    assert claims("Moscow denied that its troops had entered Kupiansk.", rules, when) == []

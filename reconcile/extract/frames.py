@@ -68,7 +68,7 @@ class FrameReader:
         # lemmas without spaCy's lemmatizer (left out for speed): every word the rules name, with its forms
         known = set(self.verbs) | set(self.nouns) | PLACE_NOUNS | {"have", "be", "city", "town"}
         known |= {w.lower() for w in fr.partial_words + fr.attempt_lemmas + fr.negating_lemmas + fr.capital_words
-                  + fr.force_nouns + fr.report_lemmas}
+                  + fr.force_nouns + fr.report_lemmas + fr.attempt_nouns + fr.counterclaim_lemmas}
         self.force_nouns = {w.lower() for w in fr.force_nouns}
         self.report_lemmas = {w.lower() for w in fr.report_lemmas}
         known |= {f.lower() for p in rules.profiles for f in p.facilities}
@@ -225,17 +225,21 @@ class FrameReader:
                         return " ".join(words), True
         return None, False
 
+    @staticmethod
+    def _subject_side(verb: Token, sides: list[tuple[int, int, str]]) -> str | None:
+        for subj in (c for c in verb.children if c.dep_ == "nsubj"):
+            inside = [x for x in sides if x[0] >= subj.left_edge.i and x[1] <= subj.right_edge.i + 1]
+            if inside:
+                return inside[0][2]
+        return None
+
     def _reporting_side(self, tok: Token, sides: list[tuple[int, int, str]]) -> str | None:
         """The side that reports the clause of `tok` ("Ukraine's president said ... units have entered")."""
         h, steps = tok, 0
         while h.dep_ in ("ccomp", "xcomp", "conj", "advcl") and h.head is not h and steps < 3:
             h, steps = h.head, steps + 1
             if self.lemma(h) in self.report_lemmas:
-                for subj in (c for c in h.children if c.dep_ == "nsubj"):
-                    inside = [x for x in sides if x[0] >= subj.left_edge.i and x[1] <= subj.right_edge.i + 1]
-                    if inside:
-                        return inside[0][2]
-                return None
+                return self._subject_side(h, sides)
         return None
 
     # ---- one sentence -------------------------------------------------------------------------------------
@@ -317,12 +321,23 @@ class FrameReader:
         while h.dep_ in ("xcomp", "ccomp", "conj") and h.head is not h:
             h = h.head
             lem = self.lemma(h)
+            if lem in {w.lower() for w in fr.counterclaim_lemmas}:
+                denier = self._subject_side(h, sides)
+                if denier is None or value in (None, "contested") or _opponent(value, profile) != denier:
+                    return []
+                value, weight = denier, weight * 0.5  # the other side's denial is its own claim
+                used.append(h.text)
+                break
             if lem in fr.negating_lemmas:
                 return []
             if lem in fr.attempt_lemmas and tok.dep_ == "xcomp":
                 value, weight = "contested", weight * 0.5
                 used.append(h.text)
                 break
+        if tok.dep_ in ("acl", "relcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and \
+                self.lemma(tok.head) in {w.lower() for w in fr.attempt_nouns} and value is not None:
+            value, weight = "contested", weight * 0.5  # "an operation to expel ... from the city"
+            used.append(tok.head.text)
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in tok.children):
             weight *= fr.modal_weight
             used.append("modal")
