@@ -174,3 +174,10 @@ def test_the_other_sides_denial_is_its_own_claim_and_an_own_denial_drops_it(rule
     when = datetime(2023, 1, 11, tzinfo=timezone.utc)
     assert claims("Kyiv denied that Russians have taken Soledar.", rules, when) == [["Soledar", "ukraine"]]
     assert claims("Moscow denied that its troops had entered Kupiansk.", rules, when) == []
+
+
+def test_control_and_hands_of_a_side_named_by_its_adjective(rules):
+    text = "Russian forces shelled the area. The town of Izium was back in Ukrainian hands on Saturday."
+    assert claims(text, rules, UA_DAY) == [["Izyum", "ukraine"]]  # GeoNames spelling
+    assert claims("Kherson remained under the control of Russian forces.", rules, UA_DAY) == [["Kherson", "russia"]]
+    assert claims("Kherson came under Russian control in March.", rules, UA_DAY) == [["Kherson", "russia"]]

@@ -153,7 +153,8 @@ class FrameReader:
     def _role(self, tok: Token, role: str) -> list[Token]:
         if role == "head:nsubj":
             h, steps = tok, 0
-            while h.dep_ in ("pobj", "prep", "dobj", "attr") and steps < 4:
+            while (h.dep_ in ("pobj", "prep", "dobj", "attr") or (h.dep_ == "advmod" and h.tag_ == "RB")) and \
+                    steps < 4:  # "X was back in Ukrainian hands"
                 h, steps = h.head, steps + 1
             return [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")] if h is not tok else []
         if role.startswith("prep:"):
@@ -192,8 +193,8 @@ class FrameReader:
         return found
 
     # ---- actors -------------------------------------------------------------------------------------------
-    def _actor(self, tok: Token, pred: Predicate, sides: list[tuple[int, int, str]], memory: dict[str, Any]
-               ) -> tuple[str | None, bool]:
+    def _actor(self, tok: Token, pred: Predicate, sides: list[tuple[int, int, str]], memory: dict[str, Any],
+               profile: Profile | None = None) -> tuple[str | None, bool]:
         """(side, named) of the predicate's actor; named=False when only a pronoun or nothing was found."""
         cands = [a for role in pred.actor for a in self._role(tok, role)]
         if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
@@ -205,6 +206,10 @@ class FrameReader:
                 if inside:  # the side that names the actor itself, not one of its modifiers ("semi-military")
                     own = [s for s in inside if s[0] <= a.i < s[1]]
                     return (own or inside)[0][2], True
+                if a.dep_ in ("amod", "compound") and profile is not None:
+                    side = _demonym_side(a.lower_, profile)
+                    if side:  # "in Ukrainian hands", "under Russian control"
+                        return side, True
                 if a.lower_ in PRONOUNS:
                     before = [x for x in sides if x[1] <= a.i]
                     return (before[-1][2] if before else memory.get("last_side")), False
@@ -299,7 +304,7 @@ class FrameReader:
                sides: list[tuple[int, int, str]], memory: dict[str, Any], hedge: float, hedges: list[str],
                times: list[TimeSpan], base: int) -> list[SentenceClaim]:
         fr = self.frames
-        side, named = self._actor(tok, pred, sides, memory)
+        side, named = self._actor(tok, pred, sides, memory, profile)
         value: str | None
         if pred.value == "actor":
             value = side or (getattr(profile, pred.fallback, None) if profile and pred.fallback != "none" else None)
@@ -369,6 +374,14 @@ class FrameReader:
             verbs.append(tok.head)  # "would be the first city to fall"
         return any((c.dep_ == "aux" and c.lower_ in aux) or (c.dep_ == "mark" and c.lower_ in marks)
                    for v in verbs for c in v.children)
+
+
+def _demonym_side(word: str, profile: Profile) -> str | None:
+    """The side whose actor phrases of several words begin with this word ("Russian" -> russia: "Russian
+    forces"), when only one side's do ("Syrian": the army and the Syrian National Army -> none)."""
+    found = {side for side, phrases in profile.actors.items() for p in phrases
+             if " " in p and p.split()[0].lower() == word}
+    return found.pop() if len(found) == 1 else None
 
 
 def _name_tokens(head: Token) -> list[Token]:
