@@ -181,3 +181,19 @@ def test_control_and_hands_of_a_side_named_by_its_adjective(rules):
     assert claims(text, rules, UA_DAY) == [["Izyum", "ukraine"]]  # GeoNames spelling
     assert claims("Kherson remained under the control of Russian forces.", rules, UA_DAY) == [["Kherson", "russia"]]
     assert claims("Kherson came under Russian control in March.", rules, UA_DAY) == [["Kherson", "russia"]]
+
+
+def test_more_newswire_phrasings(rules):
+    # headline ellipsis, a flag over a town, "out of", fighting inside, advancing into, an adjective side
+    assert claims("“Kupiansk liberated,” the deputy defence minister said on Telegram.", rules, UA_DAY) == \
+        [["Kupyansk", "ukraine"]]
+    text = "Russian forces shelled the area. The Ukrainian flag is flying over Izium again."
+    assert claims(text, rules, UA_DAY) == [["Izyum", "ukraine"]]
+    assert claims("Ukrainian troops raised the national flag over Balakliia on Saturday.", rules, UA_DAY) == \
+        [["Balakliya", "ukraine"]]
+    assert claims("Russian units pulled out of Izium on Saturday.", rules, UA_DAY) == [["Izyum", "ukraine"]]
+    assert claims("Russian forces drove Ukrainian troops out of Soledar.", rules, UA_DAY) == [["Soledar", "russia"]]
+    assert claims("Russian troops are fighting inside Kupiansk.", rules, UA_DAY) == [["Kupyansk", "contested"]]
+    assert claims("Russian forces advanced into Bakhmut on Friday.", rules, UA_DAY) == [["Bakhmut", "contested"]]
+    # the noun keeps its own reading where a verb form is the same word
+    assert claims("There was fierce fighting in Kherson on Monday.", rules, UA_DAY) == [["Kherson", "contested"]]

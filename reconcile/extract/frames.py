@@ -159,13 +159,18 @@ class FrameReader:
             return [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")] if h is not tok else []
         if role.startswith("prep:"):
             word = role[5:]
-            found = [g for c in tok.children if c.dep_ in ("prep", "agent", "dative") and c.lower_ == word
-                     for g in c.children if g.dep_ == "pobj"]
-            if not found and tok.tag_.startswith("NN") and tok.dep_ == "dobj":
+            preps = [c for c in tok.children if c.dep_ in ("prep", "agent", "dative")]
+            if word == "of":  # "pulled out of Izium", "drove them out of Soledar"
+                preps += [g for c in preps if c.lower_ == "out" for g in c.children if g.dep_ == "prep"]
+            found = [g for c in preps if c.lower_ == word for g in c.children if g.dep_ == "pobj"]
+            if not found and tok.tag_.startswith("NN") and tok.dep_ in ("dobj", "nsubj"):
                 # "announced control over Nyala": the parser often hangs the noun's own phrase on the verb;
-                # take it when it follows the noun directly
+                # take it when it follows the noun directly, or the verb's when the noun is its subject
+                # ("the Ukrainian flag is flying over Izium")
                 found = [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ == word
-                         and c.i == tok.right_edge.i + 1 for g in c.children if g.dep_ == "pobj"]
+                         and (c.i == tok.right_edge.i + 1 or (tok.dep_ == "nsubj" and c.i > tok.i and not any(
+                             o.dep_ in ("dobj", "attr") for o in tok.head.children)))
+                         for g in c.children if g.dep_ == "pobj"]
             return found
         if role == "agent":
             return [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
@@ -180,6 +185,12 @@ class FrameReader:
             found = [ante.head] if ante.dep_ == "appos" else [ante]
         if not found and role in ("nsubj", "nsubjpass") and tok.dep_ in ("relcl", "acl") and tok.head.dep_ == "attr":
             found = [c for c in tok.head.head.children if c.dep_ == "nsubj"]  # "X is the latest city to fall"
+        if not found and role == "nsubjpass" and tok.tag_ in ("VBD", "VBN") and \
+                not any(c.dep_ in ("dobj", "nsubjpass", "prt") for c in tok.children) and \
+                any(c.dep_ == "nsubj" for c in tok.children) and tok.dep_ in ("ROOT", "ccomp"):
+            # a headline's "Kupiansk liberated": the parser reads the place as the subject of an active verb
+            # that has no object; a place is only ever what is taken, so it is the patient
+            found = [c for c in tok.children if c.dep_ == "nsubj"]
         if not found and role == "nsubjpass" and tok.tag_ == "VBN" and tok.dep_ in ("acl", "advcl") and \
                 not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
             # "the village of Blahodatne, retaken by the Ukrainian Armed Forces": a past participle describing
@@ -220,6 +231,11 @@ class FrameReader:
                         return before[-1][2], True
                     if memory.get("last_side"):
                         return str(memory["last_side"]), False
+                mods = [c for c in a.children if c.dep_ in ("amod", "compound")]
+                side = next((x for c in mods for x in [_demonym_side(c.lower_, profile)] if x), None) \
+                    if profile is not None else None
+                if side:  # "Russian units", "Ukrainian paratroopers": the adjective names the side
+                    return side, True
                 if self.lemma(a) in self.force_nouns:
                     reporter = self._reporting_side(tok, sides)
                     if reporter:  # "Ukraine says troops enter Kherson"
@@ -268,7 +284,8 @@ class FrameReader:
         for tok in doc:
             lem = self.lemma(tok)
             is_verb = _verb(tok)
-            preds = self.verbs.get(lem, []) if is_verb else self.nouns.get(lem, [])
+            # a noun lemma may be a verb's form too ("fighting": fight): the noun's own word counts first
+            preds = self.verbs.get(lem, []) if is_verb else (self.nouns.get(tok.lower_) or self.nouns.get(lem, []))
             if not preds or (not is_verb and self._governed(tok)):
                 continue
             for pred in preds:
