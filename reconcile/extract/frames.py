@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from .actors import demonym_side, name_tokens, reporting_side, subject_side
 from .events import SentenceClaim
 from .model import ExtractRules, Frames, Predicate, Profile
 from .timex import TimeSpan
@@ -218,7 +219,7 @@ class FrameReader:
                     own = [s for s in inside if s[0] <= a.i < s[1]]
                     return (own or inside)[0][2], True
                 if a.dep_ in ("amod", "compound") and profile is not None:
-                    side = _demonym_side(a.lower_, profile)
+                    side = demonym_side(a.lower_, profile)
                     if side:  # "in Ukrainian hands", "under Russian control"
                         return side, True
                 if a.lower_ in PRONOUNS:
@@ -232,36 +233,19 @@ class FrameReader:
                     if memory.get("last_side"):
                         return str(memory["last_side"]), False
                 mods = [c for c in a.children if c.dep_ in ("amod", "compound")]
-                side = next((x for c in mods for x in [_demonym_side(c.lower_, profile)] if x), None) \
+                side = next((x for c in mods for x in [demonym_side(c.lower_, profile)] if x), None) \
                     if profile is not None else None
                 if side:  # "Russian units", "Ukrainian paratroopers": the adjective names the side
                     return side, True
                 if self.lemma(a) in self.force_nouns:
-                    reporter = self._reporting_side(tok, sides)
+                    reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas)
                     if reporter:  # "Ukraine says troops enter Kherson"
                         return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
-                    words = [t.lower_ for t in _name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
+                    words = [t.lower_ for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
                     if words and a.tag_.startswith("NN"):
                         return " ".join(words), True
         return None, False
-
-    @staticmethod
-    def _subject_side(verb: Token, sides: list[tuple[int, int, str]]) -> str | None:
-        for subj in (c for c in verb.children if c.dep_ == "nsubj"):
-            inside = [x for x in sides if x[0] >= subj.left_edge.i and x[1] <= subj.right_edge.i + 1]
-            if inside:
-                return inside[0][2]
-        return None
-
-    def _reporting_side(self, tok: Token, sides: list[tuple[int, int, str]]) -> str | None:
-        """The side that reports the clause of `tok` ("Ukraine's president said ... units have entered")."""
-        h, steps = tok, 0
-        while h.dep_ in ("ccomp", "xcomp", "conj", "advcl") and h.head is not h and steps < 3:
-            h, steps = h.head, steps + 1
-            if self.lemma(h) in self.report_lemmas:
-                return self._subject_side(h, sides)
-        return None
 
     # ---- one sentence -------------------------------------------------------------------------------------
     def read(self, doc: Doc, base: int, places: SentencePlaces, profile: Profile | None,
@@ -344,7 +328,7 @@ class FrameReader:
             h = h.head
             lem = self.lemma(h)
             if lem in {w.lower() for w in fr.counterclaim_lemmas}:
-                denier = self._subject_side(h, sides)
+                denier = subject_side(h, sides)
                 if denier is None or value in (None, "contested") or _opponent(value, profile) != denier:
                     return []
                 value, weight = denier, weight * 0.5  # the other side's denial is its own claim
@@ -391,24 +375,6 @@ class FrameReader:
             verbs.append(tok.head)  # "would be the first city to fall"
         return any((c.dep_ == "aux" and c.lower_ in aux) or (c.dep_ == "mark" and c.lower_ in marks)
                    for v in verbs for c in v.children)
-
-
-def _demonym_side(word: str, profile: Profile) -> str | None:
-    """The side whose actor phrases of several words begin with this word ("Russian" -> russia: "Russian
-    forces"), when only one side's do ("Syrian": the army and the Syrian National Army -> none)."""
-    found = {side for side, phrases in profile.actors.items() for p in phrases
-             if " " in p and p.split()[0].lower() == word}
-    return found.pop() if len(found) == 1 else None
-
-
-def _name_tokens(head: Token) -> list[Token]:
-    """The words naming an actor: its head noun and the modifiers before it ("the ethnic Myanmar National
-    Democratic Alliance Army"), not its appositions, clauses or phrases ("..., made up of ...")."""
-    out = [head]
-    for c in head.lefts:
-        if c.dep_ in ("compound", "amod", "nmod"):
-            out += _name_tokens(c)
-    return sorted(out, key=lambda t: t.i)
 
 
 def _verb(tok: Token) -> bool:
