@@ -1,11 +1,13 @@
 """Precision and recall of article extraction on the hand-labelled development set (data/devset/).
 
-    python -m bench.devset [--split dev|test|all] [--rules rules/] [--show]
+    python -m bench.devset [--split dev|test|holdout|fresh|all] [--rules rules/] [--show]
 
 A predicted claim counts when (article, place, value) equals a labelled one; place names are compared
 after resolving both spellings through the extractor's own gazetteer ("Sar-i-Pul" = "Sar-e Pul",
 "Wad Madani" = "Wad Medani"). Each (article, place, value) counts once. Claims on a facility's containing
 place (`via`, extract/containment.py) are inferences, not what the text says: they are not scored.
+For conflicts without a profile the side is the actor's own name, so a labelled value may list the names
+the text uses for that actor ("tnla|ta'ang national liberation army"): any of them counts as that claim.
 Prints a Markdown table.
 """
 from __future__ import annotations
@@ -23,7 +25,9 @@ from reconcile.extract.parsed import ParseStage
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "data" / "devset"
-CONFLICTS = {"af": "Afghanistan 2021", "ua": "Russia-Ukraine 2022", "sd": "Sudan 2023-", "sy": "Syria 2024"}
+CONFLICTS = {"af": "Afghanistan 2021", "ua": "Russia-Ukraine 2022", "sd": "Sudan 2023-", "sy": "Syria 2024",
+             "mm": "Myanmar 2023- (no profile)", "et": "Ethiopia 2021 (no profile)", "ml": "Mali 2023 (no profile)"}
+NO_PROFILE = ("mm", "et", "ml")
 
 
 class Canon:
@@ -38,8 +42,8 @@ class Canon:
         if name in st.gaz.entity:
             return name.lower()
         if st.geo is not None:
-            if name in st.geo.by_name:
-                return name.lower()
+            if name in st.geo.by_name and (not countries or st.geo.places[st.geo.by_name[name]].country in countries):
+                return name.lower()  # else "Bara" (a place elsewhere) is the article country's "Barah"
             hits = [h for h in st.geo.find(name) if h[0] == 0 and h[1] == len(name)]
             if hits:
                 cands = [st.geo.places[i] for i in hits[0][2] if st.geo.places[i].kind != "country"]
@@ -73,20 +77,32 @@ def evaluate(split: str, rules_dir: str, show: bool = False) -> list[dict]:
     countries = {a["id"]: set(next((p.countries for p in rules.profiles if p.name.lower().startswith(
         CONFLICTS[a["id"][:2]].split()[0].lower()[:5])), [])) for a in arts}
     by_record = {f"devset.jsonl#{i}": a["id"] for i, a in enumerate(arts, 1)}
-    gold = {(r["article"], canon(r["subject"], countries[r["article"]]), r["value"]) for r in gold_rows
-            if r["attribute"] == "control"}
-    pred = {(by_record[r.article_id], canon(r.subject, countries[by_record[r.article_id]]), r.value)
-            for r in claims.itertuples() if r.attribute == "control" and not r.via}
+    gold, alias = set(), {}
+    for r in gold_rows:
+        if r["attribute"] != "control":
+            continue
+        names = r["value"].split("|")
+        key = (r["article"], canon(r["subject"], countries[r["article"]]), names[0])
+        gold.add(key)
+        alias.update({(key[0], key[1], n): key for n in names[1:]})
+    why: dict[tuple[str, str, str], str] = {}
+    for r in claims.itertuples():
+        if r.attribute == "control" and not r.via:
+            k = (by_record[r.article_id], canon(r.subject, countries[by_record[r.article_id]]), r.value)
+            why.setdefault(alias.get(k, k), f"{r.trigger!r} in: {r.quote[:160]}")
+    pred = set(why)
     if show:
         for k in sorted(gold - pred):
             print("missed", k)
         for k in sorted(pred - gold):
-            print("extra ", k)
+            print("extra ", k, "<-", why[k])
     groups = defaultdict(lambda: [set(), set()])
     for key, (g, p) in {"all": (gold, pred)}.items():
         groups[key] = [g, p]
     groups["outside Afghanistan"] = [{x for x in gold if not x[0].startswith("af")},
                                      {x for x in pred if not x[0].startswith("af")}]
+    groups["no profile (generic fallback)"] = [{x for x in gold if x[0][:2] in NO_PROFILE},
+                                               {x for x in pred if x[0][:2] in NO_PROFILE}]
     for pre, name in CONFLICTS.items():
         groups[name] = [{x for x in gold if x[0].startswith(pre)}, {x for x in pred if x[0].startswith(pre)}]
     out = []
@@ -99,7 +115,7 @@ def evaluate(split: str, rules_dir: str, show: bool = False) -> list[dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="dev", choices=["dev", "test", "all"])
+    ap.add_argument("--split", default="dev", choices=["dev", "test", "holdout", "fresh", "all"])
     ap.add_argument("--rules", default=str(ROOT / "rules"))
     ap.add_argument("--show", action="store_true", help="list missed and extra claims")
     args = ap.parse_args()
@@ -108,6 +124,8 @@ def main() -> None:
     print("| set | articles | gold claims | extracted | correct | precision | recall |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
+        if not r["articles"] and not r["extracted"]:
+            continue
         print(f"| {r['set']} | {r['articles']} | {r['gold']} | {r['extracted']} | {r['correct']} | "
               f"{r['precision']:.2f} | {r['recall']:.2f} |")
 

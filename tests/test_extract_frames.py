@@ -108,3 +108,92 @@ def test_parser_workers_give_the_same_claims(tmp_path, monkeypatch):
 
 def test_city_not_the_province_that_owns_it(rules):
     assert claims("The Taliban took over Badakhshan's Faizabad city on Wednesday.", rules) == [["Fayzabad", "taliban"]]
+
+
+UA_DAY = datetime(2022, 11, 11, tzinfo=timezone.utc)
+SD_DAY = datetime(2023, 10, 27, tzinfo=timezone.utc)
+
+
+def test_a_force_named_without_its_side_is_the_side_that_reports_it(rules):
+    # the defender entering a town is taking it back; "units" and "its forces" name no side by themselves
+    text = "Ukraine's president said Friday that special military units have entered Kherson."
+    assert claims(text, rules, UA_DAY) == [["Kherson", "ukraine"]]
+    text = "Ukraine said Saturday its forces were entering the key eastern town of Lyman."
+    assert claims(text, rules, UA_DAY) == [["Lyman", "ukraine"]]
+    # a side named in the clause itself wins over the reporter's
+    text = "Ukraine's military said Russian troops had entered Kherson."
+    assert claims(text, rules, UA_DAY) == [["Kherson", "contested"]]
+
+
+def test_a_past_participle_after_a_place_is_done_to_that_place(rules):
+    text = "A woman reacts in the village of Blahodatne, retaken by the Ukrainian Armed Forces a day ago."
+    assert claims(text, rules, UA_DAY) == [["Blahodatne", "ukraine"]]
+
+
+def test_a_nouns_phrase_hung_on_the_verb_and_the_actors_own_side(rules):
+    # the parser attaches "over Nyala" to "announced"; "semi-military" must not make the RSF the army
+    text = ("The semi-military Rapid Support Forces (RSF), opposing the Sudanese army, announced control over "
+            "Nyala, Sudan's second largest city, on Thursday.")
+    assert claims(text, rules, SD_DAY) == [["Nyala", "rsf"]]
+
+
+def test_a_side_word_naming_a_facility_is_not_the_actor_a_pronoun_refers_to(rules):
+    text = ("RSF stated they seized Nyala's main army headquarters, confiscating all equipment. "
+            "They also controlled Zalingei, Central Darfur's capital.")
+    got = claims(text, rules, SD_DAY)
+    assert ["Zalinjay", "rsf"] in got and ["Zalinjay", "army"] not in got  # GeoNames spelling
+
+
+def test_future_hypothetical_and_conditional_events_give_no_claim(rules):
+    assert claims("If Kherson falls, Russia will control the whole south.", rules, UA_DAY) == []
+    assert claims("Russian forces will capture Mykolaiv within days, a Russian official said.", rules, UA_DAY) == []
+    assert claims("Russian forces may have captured Lyman.", rules, UA_DAY) == [["Lyman", "russia"]]  # hedged
+    # a reported event judged by what it would mean is still reported
+    text = "The seizure of Herat, if proven true, would mark an acceleration of the Taliban's campaign."
+    assert claims(text, rules) == [["Herat", "taliban"]]
+
+
+def test_a_conflict_without_a_profile_is_not_read_through_one_because_of_a_common_word(rules):
+    # "rebels" and "army" are actor words of the Syria and Sudan profiles; the places are all in Mali
+    text = ("Tuareg rebels captured the town of Kidal on Friday. The rebels, who are allied with Islamist "
+            "groups, also seized Gao and Timbuktu on Sunday.")
+    got = claims(text, rules, datetime(2012, 4, 1, tzinfo=timezone.utc))
+    assert got == [["Gao", "rebels"], ["Kidal", "tuareg rebels"], ["Timbuktu", "rebels"]]
+
+
+def test_an_attempt_named_by_a_noun_is_contested_and_expelling_is_taking_back(rules):
+    text = ("Security forces launched an operation to expel Taliban fighters from the city of Kunduz on Sunday "
+            "evening, according to security officials.")
+    assert claims(text, rules) == [["Kunduz", "contested"]]
+    assert claims("Afghan forces expelled the Taliban from Kunduz on Monday.", rules) == [["Kunduz", "government"]]
+    assert claims("Ukraine began a counteroffensive to retake Kherson in August.", rules, UA_DAY) == \
+        [["Kherson", "contested"]]
+
+
+def test_the_other_sides_denial_is_its_own_claim_and_an_own_denial_drops_it(rules):
+    when = datetime(2023, 1, 11, tzinfo=timezone.utc)
+    assert claims("Kyiv denied that Russians have taken Soledar.", rules, when) == [["Soledar", "ukraine"]]
+    assert claims("Moscow denied that its troops had entered Kupiansk.", rules, when) == []
+
+
+def test_control_and_hands_of_a_side_named_by_its_adjective(rules):
+    text = "Russian forces shelled the area. The town of Izium was back in Ukrainian hands on Saturday."
+    assert claims(text, rules, UA_DAY) == [["Izyum", "ukraine"]]  # GeoNames spelling
+    assert claims("Kherson remained under the control of Russian forces.", rules, UA_DAY) == [["Kherson", "russia"]]
+    assert claims("Kherson came under Russian control in March.", rules, UA_DAY) == [["Kherson", "russia"]]
+
+
+def test_more_newswire_phrasings(rules):
+    # headline ellipsis, a flag over a town, "out of", fighting inside, advancing into, an adjective side
+    assert claims("“Kupiansk liberated,” the deputy defence minister said on Telegram.", rules, UA_DAY) == \
+        [["Kupyansk", "ukraine"]]
+    text = "Russian forces shelled the area. The Ukrainian flag is flying over Izium again."
+    assert claims(text, rules, UA_DAY) == [["Izyum", "ukraine"]]
+    assert claims("Ukrainian troops raised the national flag over Balakliia on Saturday.", rules, UA_DAY) == \
+        [["Balakliya", "ukraine"]]
+    assert claims("Russian units pulled out of Izium on Saturday.", rules, UA_DAY) == [["Izyum", "ukraine"]]
+    assert claims("Russian forces drove Ukrainian troops out of Soledar.", rules, UA_DAY) == [["Soledar", "russia"]]
+    assert claims("Russian troops are fighting inside Kupiansk.", rules, UA_DAY) == [["Kupyansk", "contested"]]
+    assert claims("Russian forces advanced into Bakhmut on Friday.", rules, UA_DAY) == [["Bakhmut", "contested"]]
+    # the noun keeps its own reading where a verb form is the same word
+    assert claims("There was fierce fighting in Kherson on Monday.", rules, UA_DAY) == [["Kherson", "contested"]]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from .actors import demonym_side, name_tokens, reporting_side, subject_side
 from .events import SentenceClaim
 from .model import ExtractRules, Frames, Predicate, Profile
 from .timex import TimeSpan
@@ -30,9 +31,10 @@ if TYPE_CHECKING:
 
 IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be", "am": "be",
              "has": "have", "had": "have", "having": "have", "sought": "seek", "hands": "hand",
-             "broke": "break", "broken": "break", "fought": "fight", "drove": "drive", "driven": "drive"}
+             "broke": "break", "broken": "break", "fought": "fight", "drove": "drive", "driven": "drive",
+             "said": "say", "told": "tell"}
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
-MODALS = {"may", "might", "could", "would"}
+MODALS = {"may", "might", "could"}
 FOLLOW_FROM_PLACE = {"conj", "appos"}
 FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
 DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "centre",
@@ -66,7 +68,10 @@ class FrameReader:
         self.words = set(self.forms) | {f for lem in set(self.verbs) | set(self.nouns) for f in _inflections(lem)}
         # lemmas without spaCy's lemmatizer (left out for speed): every word the rules name, with its forms
         known = set(self.verbs) | set(self.nouns) | PLACE_NOUNS | {"have", "be", "city", "town"}
-        known |= {w.lower() for w in fr.partial_words + fr.attempt_lemmas + fr.negating_lemmas + fr.capital_words}
+        known |= {w.lower() for w in fr.partial_words + fr.attempt_lemmas + fr.negating_lemmas + fr.capital_words
+                  + fr.force_nouns + fr.report_lemmas + fr.attempt_nouns + fr.counterclaim_lemmas}
+        self.force_nouns = {w.lower() for w in fr.force_nouns}
+        self.report_lemmas = {w.lower() for w in fr.report_lemmas}
         known |= {f.lower() for p in rules.profiles for f in p.facilities}
         self.lemmas = {f: w for w in sorted(known, key=len, reverse=True) for f in _inflections(w)}
         self.lemmas.update({w: w for w in known})
@@ -149,13 +154,25 @@ class FrameReader:
     def _role(self, tok: Token, role: str) -> list[Token]:
         if role == "head:nsubj":
             h, steps = tok, 0
-            while h.dep_ in ("pobj", "prep", "dobj", "attr") and steps < 4:
+            while (h.dep_ in ("pobj", "prep", "dobj", "attr") or (h.dep_ == "advmod" and h.tag_ == "RB")) and \
+                    steps < 4:  # "X was back in Ukrainian hands"
                 h, steps = h.head, steps + 1
             return [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")] if h is not tok else []
         if role.startswith("prep:"):
             word = role[5:]
-            return [g for c in tok.children if c.dep_ in ("prep", "agent", "dative") and c.lower_ == word
-                    for g in c.children if g.dep_ == "pobj"]
+            preps = [c for c in tok.children if c.dep_ in ("prep", "agent", "dative")]
+            if word == "of":  # "pulled out of Izium", "drove them out of Soledar"
+                preps += [g for c in preps if c.lower_ == "out" for g in c.children if g.dep_ == "prep"]
+            found = [g for c in preps if c.lower_ == word for g in c.children if g.dep_ == "pobj"]
+            if not found and tok.tag_.startswith("NN") and tok.dep_ in ("dobj", "nsubj"):
+                # "announced control over Nyala": the parser often hangs the noun's own phrase on the verb;
+                # take it when it follows the noun directly, or the verb's when the noun is its subject
+                # ("the Ukrainian flag is flying over Izium")
+                found = [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ == word
+                         and (c.i == tok.right_edge.i + 1 or (tok.dep_ == "nsubj" and c.i > tok.i and not any(
+                             o.dep_ in ("dobj", "attr") for o in tok.head.children)))
+                         for g in c.children if g.dep_ == "pobj"]
+            return found
         if role == "agent":
             return [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if role == "dobj":
@@ -169,13 +186,27 @@ class FrameReader:
             found = [ante.head] if ante.dep_ == "appos" else [ante]
         if not found and role in ("nsubj", "nsubjpass") and tok.dep_ in ("relcl", "acl") and tok.head.dep_ == "attr":
             found = [c for c in tok.head.head.children if c.dep_ == "nsubj"]  # "X is the latest city to fall"
+        if not found and role == "nsubjpass" and tok.tag_ in ("VBD", "VBN") and \
+                not any(c.dep_ in ("dobj", "nsubjpass", "prt") for c in tok.children) and \
+                any(c.dep_ == "nsubj" for c in tok.children) and tok.dep_ in ("ROOT", "ccomp"):
+            # a headline's "Kupiansk liberated": the parser reads the place as the subject of an active verb
+            # that has no object; a place is only ever what is taken, so it is the patient
+            found = [c for c in tok.children if c.dep_ == "nsubj"]
+        if not found and role == "nsubjpass" and tok.tag_ == "VBN" and tok.dep_ in ("acl", "advcl") and \
+                not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            # "the village of Blahodatne, retaken by the Ukrainian Armed Forces": a past participle describing
+            # a noun is done to it; after "<place>, " the place is meant even when the parse hangs it elsewhere
+            found = [tok.head]
+            if tok.i >= 2 and tok.doc[tok.i - 1].text == "," and tok.doc[tok.i - 2] is not tok.head:
+                found.append(tok.doc[tok.i - 2])
+            return found
         if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp") and _verb(tok.head):
             found = [c for c in tok.head.children if c.dep_ == "nsubj"]  # "..., taking over X"
         return found
 
     # ---- actors -------------------------------------------------------------------------------------------
-    def _actor(self, tok: Token, pred: Predicate, sides: list[tuple[int, int, str]], memory: dict[str, Any]
-               ) -> tuple[str | None, bool]:
+    def _actor(self, tok: Token, pred: Predicate, sides: list[tuple[int, int, str]], memory: dict[str, Any],
+               profile: Profile | None = None) -> tuple[str | None, bool]:
         """(side, named) of the predicate's actor; named=False when only a pronoun or nothing was found."""
         cands = [a for role in pred.actor for a in self._role(tok, role)]
         if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
@@ -184,13 +215,34 @@ class FrameReader:
             if True:
                 lo, hi = a.left_edge.i, a.right_edge.i + 1
                 inside = [s for s in sides if s[0] >= lo and s[1] <= hi]
-                if inside:
-                    return inside[0][2], True
+                if inside:  # the side that names the actor itself, not one of its modifiers ("semi-military")
+                    own = [s for s in inside if s[0] <= a.i < s[1]]
+                    return (own or inside)[0][2], True
+                if a.dep_ in ("amod", "compound") and profile is not None:
+                    side = demonym_side(a.lower_, profile)
+                    if side:  # "in Ukrainian hands", "under Russian control"
+                        return side, True
                 if a.lower_ in PRONOUNS:
                     before = [x for x in sides if x[1] <= a.i]
                     return (before[-1][2] if before else memory.get("last_side")), False
+                owner = [c for c in a.children if c.dep_ == "poss" and c.lower_ in PRONOUNS]
+                if owner:  # "its forces were entering Lyman": the side named before the pronoun
+                    before = [x for x in sides if x[1] <= owner[0].i]
+                    if before:
+                        return before[-1][2], True
+                    if memory.get("last_side"):
+                        return str(memory["last_side"]), False
+                mods = [c for c in a.children if c.dep_ in ("amod", "compound")]
+                side = next((x for c in mods for x in [demonym_side(c.lower_, profile)] if x), None) \
+                    if profile is not None else None
+                if side:  # "Russian units", "Ukrainian paratroopers": the adjective names the side
+                    return side, True
+                if self.lemma(a) in self.force_nouns:
+                    reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas)
+                    if reporter:  # "Ukraine says troops enter Kherson"
+                        return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
-                    words = [t.lower_ for t in a.subtree if t.tag_[:2] in ("NN", "JJ") and t.dep_ != "poss"]
+                    words = [t.lower_ for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
                     if words and a.tag_.startswith("NN"):
                         return " ".join(words), True
         return None, False
@@ -207,11 +259,17 @@ class FrameReader:
             if word.lower() in low:
                 hedge *= w
                 hedges.append(word)
+        facilities = {f.lower() for f in (profile.facilities if profile else [])}
+        # "seized Nyala's main army headquarters": a side word that only names a facility or a place is no actor
+        sides = [x for x in sides if not (doc[x[1] - 1].dep_ in ("compound", "amod", "nmod")
+                                          and doc[x[1] - 1].head.i >= x[1]
+                                          and self.lemma(doc[x[1] - 1].head) in facilities | PLACE_NOUNS)]
         found: list[tuple[Token, SentenceClaim]] = []
         for tok in doc:
             lem = self.lemma(tok)
             is_verb = _verb(tok)
-            preds = self.verbs.get(lem, []) if is_verb else self.nouns.get(lem, [])
+            # a noun lemma may be a verb's form too ("fighting": fight): the noun's own word counts first
+            preds = self.verbs.get(lem, []) if is_verb else (self.nouns.get(tok.lower_) or self.nouns.get(lem, []))
             if not preds or (not is_verb and self._governed(tok)):
                 continue
             for pred in preds:
@@ -247,7 +305,7 @@ class FrameReader:
                sides: list[tuple[int, int, str]], memory: dict[str, Any], hedge: float, hedges: list[str],
                times: list[TimeSpan], base: int) -> list[SentenceClaim]:
         fr = self.frames
-        side, named = self._actor(tok, pred, sides, memory)
+        side, named = self._actor(tok, pred, sides, memory, profile)
         value: str | None
         if pred.value == "actor":
             value = side or (getattr(profile, pred.fallback, None) if profile and pred.fallback != "none" else None)
@@ -263,16 +321,29 @@ class FrameReader:
         if any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "neg" for c in tok.head.children
                                                             if tok.dep_ in ("xcomp",)):
             return []
+        if self._irrealis(tok):
+            return []
         h = tok
         while h.dep_ in ("xcomp", "ccomp", "conj") and h.head is not h:
             h = h.head
             lem = self.lemma(h)
+            if lem in {w.lower() for w in fr.counterclaim_lemmas}:
+                denier = subject_side(h, sides)
+                if denier is None or value in (None, "contested") or _opponent(value, profile) != denier:
+                    return []
+                value, weight = denier, weight * 0.5  # the other side's denial is its own claim
+                used.append(h.text)
+                break
             if lem in fr.negating_lemmas:
                 return []
             if lem in fr.attempt_lemmas and tok.dep_ == "xcomp":
                 value, weight = "contested", weight * 0.5
                 used.append(h.text)
                 break
+        if tok.dep_ in ("acl", "relcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and \
+                self.lemma(tok.head) in {w.lower() for w in fr.attempt_nouns} and value is not None:
+            value, weight = "contested", weight * 0.5  # "an operation to expel ... from the city"
+            used.append(tok.head.text)
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in tok.children):
             weight *= fr.modal_weight
             used.append("modal")
@@ -283,6 +354,27 @@ class FrameReader:
         when = _time_of(tok, times, base)
         return [SentenceClaim(s, "control", value, round(weight, 4), tok.text, used, partial, False, "", when)
                 for s in subjects]
+
+
+    def _irrealis(self, tok: Token) -> bool:
+        """A future, hypothetical or conditional event: its verb (a noun predicate's governing verb, "the
+        capture of X would be ...") has will/would, or opens with if/unless."""
+        aux = {w.lower() for w in self.frames.irrealis_aux}
+        marks = {w.lower() for w in self.frames.condition_marks}
+        verbs, h, steps = [tok], tok, 0
+        if not _verb(tok):
+            while h.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "prep", "attr", "compound") and steps < 4:
+                h, steps = h.head, steps + 1
+                if _verb(h):
+                    # "the seizure of Herat, if proven true, would mark ...": a reported event judged by what it
+                    # would mean; only "will" makes a noun's event future ("the fall of Kabul will come")
+                    aux = {a for a in aux if a not in ("would", "wo")}
+                    verbs.append(h)
+                    break
+        elif tok.dep_ in ("xcomp", "relcl", "acl") and _verb(tok.head):
+            verbs.append(tok.head)  # "would be the first city to fall"
+        return any((c.dep_ == "aux" and c.lower_ in aux) or (c.dep_ == "mark" and c.lower_ in marks)
+                   for v in verbs for c in v.children)
 
 
 def _verb(tok: Token) -> bool:

@@ -267,6 +267,18 @@ class Frames(_Strict):
     negating_lemmas: list[str] = Field(default_factory=list, description="'failed to take X', 'denied'")
     capital_words: list[str] = Field(default_factory=lambda: ["capital"],
                                      description="'capital of <province>' means the province's main city")
+    force_nouns: list[str] = Field(default_factory=list, description="nouns naming a force without its side "
+                                   "('troops', 'units'): in 'Ukraine says troops entered X' the reporting side's")
+    report_lemmas: list[str] = Field(default_factory=list, description="verbs that report what a side says "
+                                     "its forces did (say, announce, confirm)")
+    attempt_nouns: list[str] = Field(default_factory=list, description="'an operation to expel X from Y', 'a bid "
+                                     "to retake Y': an attempt, contested")
+    counterclaim_lemmas: list[str] = Field(default_factory=list, description="'Kyiv denied that Russians took X': "
+                                           "the denying side's own claim on X when it is the other side")
+    irrealis_aux: list[str] = Field(default_factory=list, description="auxiliaries of a future or hypothetical "
+                                    "event ('will fall', 'the capture of X would be'): no claim")
+    condition_marks: list[str] = Field(default_factory=list, description="words opening a condition ('if Homs "
+                                       "falls'): no claim")
 
 
 class Profile(_Strict):

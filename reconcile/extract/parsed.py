@@ -9,6 +9,7 @@ predicate word are parsed, all in one `nlp.pipe` call (batches, worker processes
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -124,12 +125,19 @@ class ParseStage:
                     s = end - n + 1
                     if (s == 0 or not low[s - 1].isalnum()) and (end + 1 == len(low) or not low[end + 1].isalnum()):
                         score[k] += 1
+        placed = False
         if self.geo is not None:
+            elsewhere = 0  # places that can only be in a country no profile covers
+            covered = {c for prof in self.rules.profiles for c in prof.countries}
             for _, _, idx in geo_hits:
                 ccs = {self.geo.places[i].country for i in idx}
                 for k, prof in enumerate(self.rules.profiles):
                     if ccs & set(prof.countries):
                         score[k] += 2 / len(ccs)
+                        placed = True
+                elsewhere += bool(ccs) and not ccs & covered
+            if not placed and elsewhere >= 2:
+                return None  # "rebels captured Gao and Kidal": a conflict without a profile, whatever its words
         best = max(range(len(score)), key=lambda k: (score[k], -k))
         return self.rules.profiles[best] if score[best] > 0 else None
 
@@ -141,6 +149,14 @@ class ParseStage:
             return ArticlePlaces(profile, spans, text=text)
         named = {self.geo.places[i].country for _, _, idx in hits for i in idx if self.geo.places[i].kind == "country"}
         context = named | set(profile.countries if profile else [])
+        if not context:  # no profile, no country named: the country most of its unambiguous places are in
+            votes = Counter(c for _, _, idx in hits for ccs in [{self.geo.places[i].country for i in idx
+                                                                   if self.geo.places[i].kind != "country"}]
+                            if len(ccs) == 1 for c in ccs)
+            if votes:
+                top, n = votes.most_common(1)[0]
+                if n >= 2 and 2 * n > sum(votes.values()):
+                    context = {top}
         big = self.rules.geonames.unambiguous_population
         for s, e, idx in hits:
             if any(s < me and ms < e for ms, me, _ in spans):
@@ -185,7 +201,7 @@ class ParseStage:
             nlp = load_pipeline(self.rules.nlp.model)
             m = PhraseMatcher(nlp.vocab, attr="LOWER")
             for side, phrases in profile.actors.items():
-                m.add(side, [nlp.make_doc(p) for p in phrases])
+                m.add(side, [nlp.make_doc(p) for p in _number_variants(phrases)])
             self._matchers[k] = m
         m = self._matchers[k]
         got = sorted(((s, e, doc.vocab.strings[mid]) for mid, s, e in m(doc)), key=lambda x: (x[0], -(x[1] - x[0])))
@@ -224,3 +240,13 @@ class ParseStage:
         if out and not ap.memory.get("topic"):
             ap.memory["topic"] = out[0].subject
         return out
+
+
+def _number_variants(phrases: list[str]) -> list[str]:
+    """Each actor phrase of several words also in the other number ("paramilitary forces" / "a paramilitary
+    force"): the rules list one form, articles use both."""
+    out = list(phrases)
+    for p in phrases:
+        if " " in p:
+            out.append(p[:-1] if p.endswith("s") and not p.endswith("ss") else p + "s")
+    return list(dict.fromkeys(out))
