@@ -250,9 +250,12 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
         rejects = _in_feed_order(pd.concat([read_rejects, rejects], ignore_index=True), frames)
 
     claims = feed.loc[~rejected].copy() if rejected.any() else feed
+    del feed, raw_times  # released before the sorted copy below: one copy of the rows at a time
     claims["weight"] = weight[~rejected] * speaker_multiplier(claims, rules)
+    del weight
     accepted = len(claims)
-    claims = _deduplicate(sort_by_content(claims))
+    claims = sort_by_content(claims)  # (the feed-order rows are released here, before deduplicating)
+    claims = _deduplicate(claims)
     for col in CODED:
         if col in claims:
             claims[col] = restrict(claims[col])
