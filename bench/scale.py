@@ -1,5 +1,6 @@
 """`python -m bench.scale`: end-to-end time and peak memory of `reconcile run` per stage, at 1M and 10M claims,
-the 1M -> 10M growth, and a 1M-claim feed with the time model (timestamped CSV.gz). Prints a Markdown table.
+the 1M -> 10M growth, the issue's plain 1M-claim CSV.gz (source,object,value) and a 1M-claim feed with the time
+model (timestamped CSV.gz). Prints a Markdown table.
 
 Every feed is a seeded `reconcile synth` feed made in --work (reused when made by the same arguments); every
 run is `reconcile run FEED --rules ... --out ...` in a fresh process under GNU time (CPU s: user + system time,
@@ -16,13 +17,15 @@ import time
 from pathlib import Path
 
 from .common import BENCH, PY, RULES, machine, run_wait4, versions
-from .synthetic import CHANGE_RULES, generate
+from .synthetic import CHANGE_RULES, INDEPENDENT, PLAIN_RULES, generate
 
 FEEDS = {  # name: (reconcile synth arguments, feed file, rules)
     "synth-1m": (["--claims", "1000000", "--sources", "1000", "--subjects", "200000", "--seed", "1"],
                  "claims.parquet", RULES / "synthetic.yaml"),
     "synth-10m": (["--claims", "10000000", "--sources", "1000", "--subjects", "2000000", "--seed", "1"],
                   "claims.parquet", RULES / "synthetic.yaml"),
+    # the issue's baseline: 1M claims, 2,000 sources, 100k subjects, plain source,object,value CSV.gz
+    "plain-1m": (INDEPENDENT, "plain.csv.gz", PLAIN_RULES),
     "time-model-1m": (["--claims", "1000000", "--sources", "1000", "--subjects", "200000", "--change-rate", "0.5",
                        "--changes", "2", "--seed", "1", "--format", "csv"], "claims.csv.gz", CHANGE_RULES),
 }
@@ -44,6 +47,11 @@ def log(msg: str) -> None:
 def measure(name: str, work: Path) -> dict:
     args, feed_file, rules = FEEDS[name]
     folder = generate(name, args, work, log)
+    if not (folder / feed_file).exists():  # plain-1m: only the source, object and value columns, as CSV.gz
+        import pandas as pd
+
+        claims = pd.read_parquet(folder / "claims.parquet", columns=["source", "subject", "value"])
+        claims.rename(columns={"subject": "object"}).to_csv(folder / feed_file, index=False)
     out = work / "out" / name
     cmd = [PY, "-m", "reconcile", "run", str(folder / feed_file), "--rules", str(rules), "--out", str(out), "--quiet"]
     m = run_wait4(cmd, timeout_s=3600, log=work / "logs" / name)

@@ -35,7 +35,10 @@ def find_contradictions(problem: Problem, prob: np.ndarray, reliability: np.ndar
                         verdicts: pd.DataFrame, exclude_items: np.ndarray | None = None) -> pd.DataFrame:
     """Static contradictions. Items in `exclude_items` (time-modelled: a past state is not a conflict) are left
     to the time model's own kinds."""
-    first = verdicts.drop_duplicates("_item").set_index("_item")
+    # the columns the rows take from their item's first verdict, only those (copying every verdict column for
+    # each conflicting item cost more than finding the conflicts)
+    keep = verdicts[["_item", "subject", "attribute", "value", "confidence", "status"]]
+    first = keep.drop_duplicates("_item").set_index("_item")
     skip = np.zeros(problem.part.n_items, dtype=bool)
     if exclude_items is not None:
         skip[exclude_items] = True

@@ -10,6 +10,10 @@ import numpy as np
 import pandas as pd
 
 
+# the characters Python's str.strip() removes from ASCII text
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
 def sorted_categorical(values: pd.Series, strip: bool = True) -> pd.Series:
     """The column as a Categorical with stripped, unique, sorted categories (missing values become '')."""
     if isinstance(values.dtype, pd.CategoricalDtype):
@@ -18,16 +22,36 @@ def sorted_categorical(values: pd.Series, strip: bool = True) -> pd.Series:
     else:
         codes, cats = pd.factorize(values, use_na_sentinel=True)
     cats = pd.Index(cats).astype(str)
-    text = np.asarray(cats.str.strip() if strip else cats, dtype=object)
     missing = codes < 0
     if missing.any():  # missing cells are empty strings
-        text = np.append(text, "")
-        codes = np.where(missing, len(text) - 1, codes)
-    # object strings, not numpy '<U' ones: those drop trailing NUL characters (a silent value change)
-    uniq, inverse = np.unique(np.asarray([str(t) for t in text], dtype=object), return_inverse=True)
-    new_codes = inverse[codes].astype(np.int32)
+        cats = cats.append(pd.Index([""], dtype=cats.dtype))
+        codes = np.where(missing, len(cats) - 1, codes)
+    mapping, uniq = _sorted_unique(cats, strip)
+    new_codes = mapping[codes].astype(np.int32)
     return pd.Series(pd.Categorical.from_codes(new_codes, categories=pd.Index(uniq, dtype=object), validate=False),
                      index=values.index, name=values.name)
+
+
+def _sorted_unique(cats: pd.Index, strip: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(position of each category's cleaned text among the sorted distinct texts, those texts).
+
+    ASCII text (nearly always) is trimmed, deduplicated and sorted in Arrow's C++ kernels: byte order is code
+    point order, which is Python's string order; other text with Python's own str.strip and sort."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(np.asarray(cats, dtype=object), type=pa.string())
+    if pc.all(pc.fill_null(pc.string_is_ascii(text), True)).as_py():
+        if strip:
+            text = pc.utf8_trim(text, characters=_ASCII_SPACE)
+        distinct = pc.unique(text)
+        distinct = distinct.take(pc.array_sort_indices(distinct))
+        mapping = pc.index_in(text, value_set=distinct).to_numpy(zero_copy_only=False)
+        return mapping.astype(np.int64), distinct.to_numpy(zero_copy_only=False)
+    # object strings, not numpy '<U' ones: those drop trailing NUL characters (a silent value change)
+    texts = np.asarray([str(t).strip() if strip else str(t) for t in cats], dtype=object)
+    uniq, inverse = np.unique(texts, return_inverse=True)
+    return inverse.astype(np.int64), uniq
 
 
 def restrict(values: pd.Series) -> pd.Series:

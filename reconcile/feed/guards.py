@@ -37,6 +37,24 @@ def year_out_of_range(values: pd.Series) -> np.ndarray:
     codes, text = _distinct_text(values)
     if len(text) == 0:
         return np.zeros(len(values), dtype=bool)
+    # the common shape first: four ASCII digits and a dash at the start (every ISO 8601 time stamp); the year is
+    # then exactly those digits (one cheap match and a cast); an empty cell has no year. Only the other strings
+    # take the extracting regex below.
+    plain = pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{4}-"), False).to_numpy(zero_copy_only=False)
+    year = pc.cast(pc.utf8_slice_codeunits(pc.if_else(pa.array(plain), text, pa.scalar("2000", pa.string())), 0, 4),
+                   pa.int64()).to_numpy(zero_copy_only=False)
+    bad = plain & ((year < FIRST_YEAR) | (year > LAST_YEAR))
+    rest = np.flatnonzero(~plain & pc.not_equal(text, "").to_numpy(zero_copy_only=False))
+    if len(rest):
+        bad[rest] = _unusual_years(text.take(pa.array(rest)))
+    return bad if codes is None else np.append(bad, False)[np.where(codes < 0, len(bad), codes)]
+
+
+def _unusual_years(text: pa.Array) -> np.ndarray:
+    """year_out_of_range for strings of any other shape (spaces, a sign, more digits, Unicode)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     bad = np.zeros(len(text), dtype=bool)
     ascii_ = pc.fill_null(pc.string_is_ascii(text), True).to_numpy(zero_copy_only=False)
     parts = pc.extract_regex(pc.if_else(pa.array(ascii_), text, pa.scalar(None, pa.string())), _YEAR_ASCII)
@@ -51,7 +69,7 @@ def year_out_of_range(values: pd.Series) -> np.ndarray:
     other = np.flatnonzero(~ascii_)
     if len(other):
         bad[other] = _year_out_of_range_py(text.take(pa.array(other)).to_pylist())
-    return bad if codes is None else np.append(bad, False)[np.where(codes < 0, len(bad), codes)]
+    return bad
 
 
 def _distinct_text(values: pd.Series) -> tuple[np.ndarray | None, pa.Array]:

@@ -70,9 +70,14 @@ def _text_dictionary(column: Column) -> Column | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    column = column.unify_dictionaries() if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
+    column = column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
     if column.num_chunks == 0:
         return None
+    first = column.chunk(0).dictionary
+    # Parquet hands every batch of a row group the same dictionary: comparing buffers is cheap, unifying them
+    # hashes every entry of every batch's dictionary again (minutes for a 10M-row feed with 2M subjects)
+    if not all(chunk.dictionary.equals(first) for chunk in column.chunks[1:]):
+        column = column.unify_dictionaries()
     values = column.chunk(0).dictionary.cast(pa.string())
     if values.null_count or len(pc.unique(values)) != len(values):
         return None

@@ -118,8 +118,9 @@ def _fast_csv(path: Path, sep: str, names: list[str]) -> pd.DataFrame | None:
     if [n.strip() for n in table.column_names] != names or \
             any(not pa.types.is_string(t) for t in table.schema.types):
         return None
-    for column in table.columns:
-        if len(column) and pc.max(pc.utf8_length(column)).as_py() > MAX_CELL_CHARS:
+    for column in table.columns:  # a cell's characters never outnumber its bytes: count them only past the bound
+        if len(column) and pc.max(pc.binary_length(column)).as_py() > MAX_CELL_CHARS \
+                and pc.max(pc.utf8_length(column)).as_py() > MAX_CELL_CHARS:
             return None
     return _dictionary(table)
 

@@ -259,9 +259,12 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
         rejects = _in_feed_order(pd.concat([read_rejects, rejects], ignore_index=True), frames)
 
     claims = feed.loc[~rejected].copy() if rejected.any() else feed
+    del feed, raw_times  # released before the sorted copy below: one copy of the rows at a time
     claims["weight"] = weight[~rejected] * speaker_multiplier(claims, rules)
+    del weight
     accepted = len(claims)
-    claims = _deduplicate(sort_by_content(claims))
+    claims = sort_by_content(claims)  # (the feed-order rows are released here, before deduplicating)
+    claims = _deduplicate(claims)
     for col in CODED:
         if col in claims:
             claims[col] = restrict(claims[col])
@@ -318,23 +321,21 @@ def sort_by_content(claims: pd.DataFrame) -> pd.DataFrame:
 def _deduplicate(claims: pd.DataFrame) -> pd.DataFrame:
     """Identical claims count once; `copies` keeps how many rows said it.
 
-    Rows are hashed first; only rows whose hash repeats are compared exactly, so a feed without repeats costs
-    one hashing pass.
+    The rows come sorted by content with the key columns first (sort_by_content), so identical claims are
+    neighbours: one comparison of each row with the one before, per key column, finds them exactly (no hashing,
+    no grouping). The first row of a run of identical claims is kept.
     """
     key = [c for c in DEDUP_KEY if c in claims]
-    hashed = pd.util.hash_pandas_object(claims[key], index=False)
-    maybe = hashed.duplicated(keep=False).to_numpy()
-    copies = np.ones(len(claims), dtype=np.int64)
-    if not maybe.any():
-        return claims.assign(copies=copies).reset_index(drop=True)
-    rows = np.flatnonzero(maybe)
-    group = claims.iloc[rows].groupby(key, sort=False, dropna=False, observed=True).ngroup().to_numpy()
-    _, first = np.unique(group, return_index=True)
-    keep = np.ones(len(claims), dtype=bool)
-    keep[rows] = False
-    keep[rows[first]] = True
-    copies[rows[first]] = np.bincount(group)[group[first]]
-    return claims.loc[keep].assign(copies=copies[keep]).reset_index(drop=True)
+    n = len(claims)
+    same = np.ones(max(n - 1, 0), dtype=bool)  # row i + 1 repeats row i
+    for c in key:
+        rank = _rank(claims[c])
+        same &= rank[1:] == rank[:-1]
+    if not same.any():
+        return claims.assign(copies=np.ones(n, dtype=np.int64)).reset_index(drop=True)
+    first = np.flatnonzero(np.r_[True, ~same])  # the first row of each run of identical claims
+    copies = np.diff(np.r_[first, n]).astype(np.int64)
+    return claims.iloc[first].assign(copies=copies).reset_index(drop=True)
 
 
 def _rejects(feed: pd.DataFrame, raw_times: dict[str, pd.Series], why: _Reasons, excluded: np.ndarray,

@@ -45,8 +45,28 @@ def _csv(frame: pd.DataFrame, path: Path) -> None:
     progress.tick("writing outputs")
 
 
+ROW_GROUP = 1 << 20  # pyarrow's default row group (1,048,576 rows): a feed below it gives the same file as before
+
+
 def _parquet(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+    """Parquet (zstd) written one row group at a time: only one row group's Arrow copy of the frame is in memory
+    at once (the whole frame converted at once doubled the peak memory of a 10M-claim run). The file is the one
+    `DataFrame.to_parquet` writes: same schema and pandas metadata, row groups of pyarrow's default size."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if len(frame) <= ROW_GROUP:
+        frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+        progress.tick("writing outputs")
+        return
+    first = pa.Table.from_pandas(frame.iloc[:ROW_GROUP], preserve_index=False)
+    schema = first.schema
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        writer.write_table(first)
+        del first
+        for start in range(ROW_GROUP, len(frame), ROW_GROUP):
+            writer.write_table(pa.Table.from_pandas(frame.iloc[start:start + ROW_GROUP], schema=schema,
+                                                    preserve_index=False))
     progress.tick("writing outputs")
 
 
