@@ -95,12 +95,12 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
             _speakers(text, para, sents, art, rules, memory)
         for (s, e), fr, who in zip(sents, frames, speakers):
             info["events"] += len(find_phrases(text, ex.event_items, s, e))
-            claims, dropped = ex.extract(text, s, e, [(f.start, f.end) for f in fr], mentions, anchor)
+            times = find_times(text, s, e, anchor, rules.timex) if anchor else []  # once for both readings
+            claims, dropped = ex.extract(text, s, e, [(f.start, f.end) for f in fr], mentions, anchor, times)
             info["negated"] += dropped
             if stage is not None and ap is not None and (s, e) in ap.parsed:
                 # the parse adds places and phrasings the lexicon does not know; the lexicon's reading of a
                 # subject it found in this sentence stays as it is
-                times = find_times(text, s, e, anchor, rules.timex) if anchor else []
                 known = {c.subject for c in claims}
                 claims = claims + [c for c in stage.claims(s, e, ap, times, anchor)
                                    if c.subject not in known]
