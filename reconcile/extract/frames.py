@@ -21,8 +21,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from .events import SentenceClaim
 from .model import ExtractRules, Frames, Predicate, Profile
 from .timex import TimeSpan
@@ -75,14 +73,12 @@ class FrameReader:
         self.lemmas.update(IRREGULAR)
         self.lemmas.update(self.forms)
         # the lower-case words that can be a predicate (their lemma is one), as spaCy string ids: `read` looks
-        # at these tokens only, found with one numpy test over the sentence instead of a Python loop
-        from spacy.attrs import LOWER
-        from spacy.strings import hash_string
+        # at these tokens only, found from the doc's array of word ids without making a Token of every word
+        from spacy.strings import get_string_id
 
-        self._lower_attr = LOWER
         preds = set(self.verbs) | set(self.nouns)
         self.pred_words = {f for f, lem in self.lemmas.items() if lem in preds} | (preds - set(self.lemmas))
-        self._pred_ids = np.array(sorted(hash_string(w) for w in self.pred_words), dtype=np.uint64)
+        self._pred_ids = {get_string_id(w) for w in self.pred_words}
 
     def lemma(self, tok: Token) -> str:
         return self.lemmas.get(tok.lower_, tok.lower_)
@@ -219,7 +215,9 @@ class FrameReader:
                 hedge *= w
                 hedges.append(word)
         found: list[tuple[Token, SentenceClaim]] = []
-        for i in np.flatnonzero(np.isin(doc.to_array(self._lower_attr), self._pred_ids)).tolist():
+        for i, word in enumerate(doc.to_array("LOWER").tolist()):
+            if word not in self._pred_ids:
+                continue
             tok = doc[i]
             lem = self.lemma(tok)
             is_verb = _verb(tok)

@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import ahocorasick
 
@@ -67,10 +67,20 @@ def _literal_index(phrases: tuple[str, ...]) -> tuple[ahocorasick.Automaton | No
     return auto, tuple(always)
 
 
+# id of an items list -> (the list, its length, its literal index): the lexicon's lists are made once and read
+# for every sentence, so their index is found without rebuilding the tuple of phrases each time
+_INDEX_OF: dict[int, tuple[list[Any], int, tuple[ahocorasick.Automaton | None, tuple[int, ...]]]] = {}
+
+
 def find_phrases(text: str, items: list[tuple[str, K]], lo: int = 0, hi: int | None = None) -> list[Hit[K]]:
     """All matches of the phrases in text[lo:hi]; overlapping matches keep the longest (then earliest)."""
     hi = len(text) if hi is None else hi
-    auto, always = _literal_index(tuple(p for p, _ in items))
+    cached = _INDEX_OF.get(id(items))
+    if cached is None or cached[0] is not items or cached[1] != len(items):
+        if len(_INDEX_OF) > 1024:  # lists made on the fly: forget them now and then
+            _INDEX_OF.clear()
+        cached = _INDEX_OF[id(items)] = (items, len(items), _literal_index(tuple(p for p, _ in items)))
+    auto, always = cached[2]
     todo = set(always)
     if auto is not None:  # cheap test first: the phrase's longest plain word must occur
         for _, ids in auto.iter(text[lo:hi].lower()):
