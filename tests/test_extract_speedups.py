@@ -84,3 +84,13 @@ def test_phrase_pretest_finds_what_every_regex_finds(rules):
     assert find_phrases("They captured and seized it.", items) == [Hit(5, 13, 0, "captured")]
     items.append(("seized", 1))
     assert [h.text for h in find_phrases("They captured and seized it.", items)] == ["captured", "seized"]
+
+
+def test_articles_parsed_in_chunks_give_the_same_claims(rules, monkeypatch):
+    from reconcile.extract import pipeline
+
+    whole, _ = extract_feed([DEVSET], rules)
+    monkeypatch.setattr(pipeline, "PARSE_CHUNK", 4)  # 29 articles: 8 nlp.pipe calls
+    chunked, _ = extract_feed([DEVSET], rules)
+    assert len(whole) > 50
+    pd.testing.assert_frame_equal(whole, chunked)
