@@ -95,7 +95,6 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
         frames, speakers = ([[]] * len(sents), [Speaker()] * len(sents)) if is_head else \
             _speakers(text, para, sents, art, rules, memory)
         for (s, e), fr, who in zip(sents, frames, speakers):
-            info["events"] += len(find_phrases(text, ex.event_items, s, e))
             times = find_times(text, s, e, anchor, rules.timex) if anchor else []  # once for both readings
             claims, dropped = ex.extract(text, s, e, [(f.start, f.end) for f in fr], mentions, anchor, times)
             info["negated"] += dropped
@@ -137,6 +136,9 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
                     "via": c.via,
                 }
     out = list(rows.values())
+    if not out:  # the event phrases are counted only to say why an article gave no claim
+        info["events"] = sum(len(find_phrases(text, ex.event_items, s, e))
+                             for _, sents, _ in article_sentences(art) for s, e in sents)
     _same_event_times(out)
     # undated claims are status reports as of the writing: after `now`, on that day (`now` needs the date)
     if now is not None and art.published_at is not None:
