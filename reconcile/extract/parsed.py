@@ -4,7 +4,7 @@ Per article: GeoNames aliases are found in one Aho-Corasick pass (places already
 win); the conflict profile is the one whose actor phrases and countries the article names most (none: the
 generic fallback); a same-named place is resolved to one in the profile's or the article's named countries,
 else to a city of at least `unambiguous_population`, else dropped. Only sentences that hold a place AND a
-predicate word are parsed, all in one `nlp.pipe` call (batches, worker processes from extract.nlp).
+predicate word are parsed, in one `nlp.pipe` call per chunk of articles (batches, worker processes from extract.nlp).
 """
 from __future__ import annotations
 
@@ -179,7 +179,7 @@ class ParseStage:
         return out
 
     def parse_all(self, jobs: list[tuple[str, int, int, ArticlePlaces]]) -> None:
-        """Parse every candidate sentence of every article in one nlp.pipe; results land in ap.parsed."""
+        """Parse the candidate sentences of a chunk of articles in one nlp.pipe; results land in ap.parsed."""
         items = [(text[s:e], [(ms - s, me - s) for ms, me, _ in ap.inside(s, e)])
                  for text, s, e, ap in jobs]
         n = self.rules.nlp
