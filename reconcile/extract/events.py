@@ -105,14 +105,16 @@ class SentenceExtractor:
         return ev.default_value
 
     def extract(self, text: str, s: int, e: int, frames: list[tuple[int, int]], mentions: list[Mention],
-                anchor: datetime | None) -> tuple[list[SentenceClaim], int]:
-        """Claims of text[s:e] and the number of claims dropped by negation."""
+                anchor: datetime | None, times: list[TimeSpan] | None = None) -> tuple[list[SentenceClaim], int]:
+        """Claims of text[s:e] and the number of claims dropped by negation (`times`: the sentence's time
+        expressions when the caller has them already)."""
         def free(a: int, b: int) -> bool:
             return all(b <= fa or a >= fb for fa, fb in frames)
 
         ments = [m for m in mentions if s <= m.start and m.end <= e and free(m.start, m.end)]
         clauses = self.clauses(text, s, e)
-        times = find_times(text, s, e, anchor, self.rules.timex) if anchor else []
+        if times is None:
+            times = find_times(text, s, e, anchor, self.rules.timex) if anchor else []
         hedges = [h for h in find_phrases(text, self.hedge_items, s, e) if free(h.start, h.end)]
         negs = find_phrases(text, self.neg_items, s, e)
         out: list[SentenceClaim] = []

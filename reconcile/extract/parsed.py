@@ -4,11 +4,12 @@ Per article: GeoNames aliases are found in one Aho-Corasick pass (places already
 win); the conflict profile is the one whose actor phrases and countries the article names most (none: the
 generic fallback); a same-named place is resolved to one in the profile's or the article's named countries,
 else to a city of at least `unambiguous_population`, else dropped. Only sentences that hold a place AND a
-predicate word are parsed, all in one `nlp.pipe` call (batches, worker processes from extract.nlp).
+predicate word are parsed, in one `nlp.pipe` call per chunk of articles (batches, worker processes from extract.nlp).
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,9 +39,20 @@ class ArticlePlaces:
     parsed: dict[tuple[int, int], Doc] = field(default_factory=dict)  # sentence span -> spaCy Doc
     memory: dict[str, Any] = field(default_factory=dict)
     text: str = ""
+    cities: list[tuple[int, str]] | None = None  # (start, name) of the article's non-actor places, when needed
 
     def text_of(self, s: int, e: int) -> str:
         return self.text[s:e]
+
+    def inside(self, s: int, e: int) -> list[tuple[int, int, tuple[str, ...]]]:
+        """The place spans within text[s:e] (spans are sorted by start: a binary search, not a scan)."""
+        out = []
+        for span in self.spans[bisect_left(self.spans, (s,)):]:
+            if span[0] >= e:
+                break
+            if span[1] <= e:
+                out.append(span)
+        return out
 
 
 class ParseStage:
@@ -146,7 +158,7 @@ class ParseStage:
         hits = self.geo.find(text, lo, hi) if self.geo is not None else []
         profile = self._profile(text[lo:hi], hits)
         if self.geo is None:
-            return ArticlePlaces(profile, spans, text=text)
+            return ArticlePlaces(profile, sorted(spans), text=text)
         named = {self.geo.places[i].country for _, _, idx in hits for i in idx if self.geo.places[i].kind == "country"}
         context = named | set(profile.countries if profile else [])
         if not context:  # no profile, no country named: the country most of its unambiguous places are in
@@ -176,15 +188,15 @@ class ParseStage:
             return out
         for s, e in sentences:
             words = text[s:e].lower()
-            if (any(s <= ms and me <= e for ms, me, _ in ap.spans)
+            if (ap.inside(s, e)
                     or (ap.spans and ("the city" in words or "the town" in words))) and \
                     self.reader.mentions_event(set(_WORD.findall(text[s:e].lower()))):
                 out.append((s, e))
         return out
 
     def parse_all(self, jobs: list[tuple[str, int, int, ArticlePlaces]]) -> None:
-        """Parse every candidate sentence of every article in one nlp.pipe; results land in ap.parsed."""
-        items = [(text[s:e], [(ms - s, me - s) for ms, me, _ in ap.spans if s <= ms and me <= e])
+        """Parse the candidate sentences of a chunk of articles in one nlp.pipe; results land in ap.parsed."""
+        items = [(text[s:e], [(ms - s, me - s) for ms, me, _ in ap.inside(s, e)])
                  for text, s, e, ap in jobs]
         n = self.rules.nlp
         docs = parse(items, n.model, n.workers, n.batch_size)
@@ -218,15 +230,16 @@ class ParseStage:
         if doc is None or self.reader is None:
             return []
         subjects: dict[int, tuple[str, ...]] = {}
-        for ms, me, names in ap.spans:
-            if s <= ms and me <= e:
-                span = doc.char_span(ms - s, me - s, alignment_mode="expand")
-                if span is not None:
-                    subjects[span.root.i] = names
+        for ms, me, names in ap.inside(s, e):
+            span = doc.char_span(ms - s, me - s, alignment_mode="expand")
+            if span is not None:
+                subjects[span.root.i] = names
         ap.memory["generic"] = ap.profile is None
-        actors = {p.lower() for ps in (ap.profile.actors.values() if ap.profile else []) for p in ps}
-        cities = [(ms, names[0]) for ms, me, names in ap.spans  # "Moscow" said ... is an actor, not a place
-                  if not names[0].endswith(" province") and ap.text_of(ms, me).lower() not in actors]
+        if ap.cities is None:  # once per article, not once per sentence
+            actors = {p.lower() for ps in (ap.profile.actors.values() if ap.profile else []) for p in ps}
+            ap.cities = [(ms, names[0]) for ms, me, names in ap.spans  # "Moscow" said ... is an actor, not a place
+                         if not names[0].endswith(" province") and ap.text_of(ms, me).lower() not in actors]
+        cities = ap.cities
 
         def before(i: int) -> str | None:
             if ap.memory.get("topic"):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ CANONICAL = ["source", "subject", "attribute", "value", "published_at", "valid_f
 METADATA = ["offset_in", "file", "source_origin", "published_at_source", "trigger", "hedges", "partial",
             "time_expression", "copies", "copy_locations", "headline", "via"]
 COLUMNS = CANONICAL + METADATA
+PARSE_CHUNK = 500  # articles whose candidate sentences are parsed together
 
 
 def article_sentences(art: Article) -> list[tuple[tuple[int, int], list[tuple[int, int]], bool]]:
@@ -94,13 +95,12 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
         frames, speakers = ([[]] * len(sents), [Speaker()] * len(sents)) if is_head else \
             _speakers(text, para, sents, art, rules, memory)
         for (s, e), fr, who in zip(sents, frames, speakers):
-            info["events"] += len(find_phrases(text, ex.event_items, s, e))
-            claims, dropped = ex.extract(text, s, e, [(f.start, f.end) for f in fr], mentions, anchor)
+            times = find_times(text, s, e, anchor, rules.timex) if anchor else []  # once for both readings
+            claims, dropped = ex.extract(text, s, e, [(f.start, f.end) for f in fr], mentions, anchor, times)
             info["negated"] += dropped
             if stage is not None and ap is not None and (s, e) in ap.parsed:
                 # the parse adds places and phrasings the lexicon does not know; the lexicon's reading of a
                 # subject it found in this sentence stays as it is
-                times = find_times(text, s, e, anchor, rules.timex) if anchor else []
                 known = {c.subject for c in claims}
                 claims = claims + [c for c in stage.claims(s, e, ap, times, anchor)
                                    if c.subject not in known]
@@ -136,6 +136,9 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
                     "via": c.via,
                 }
     out = list(rows.values())
+    if not out:  # the event phrases are counted only to say why an article gave no claim
+        info["events"] = sum(len(find_phrases(text, ex.event_items, s, e))
+                             for _, sents, _ in article_sentences(art) for s, e in sents)
     _same_event_times(out)
     # undated claims are status reports as of the writing: after `now`, on that day (`now` needs the date)
     if now is not None and art.published_at is not None:
@@ -179,6 +182,24 @@ def _skip_reason(info: dict[str, Any]) -> str:
     return "entities and event phrases found, but none linked into a claim"
 
 
+def _prepared(kept: list[Article], gaz: Gazetteer, stage: ParseStage | None
+              ) -> Iterator[tuple[Article, tuple[list[Mention], ArticlePlaces | None]]]:
+    """Each article with its mentions and places, its candidate sentences parsed. Articles go PARSE_CHUNK
+    at a time through one nlp.pipe call (batches across articles), so memory does not grow with the feed."""
+    for lo in range(0, len(kept), PARSE_CHUNK):
+        chunk, prepared, jobs = kept[lo:lo + PARSE_CHUNK], [], []
+        for art in chunk:
+            mentions = gaz.mentions(art.doc.text, art.start, art.end)
+            ap = stage.places(art.doc.text, art.start, art.end, mentions) if stage else None
+            if stage is not None and ap is not None:
+                for _, sents, _ in article_sentences(art):
+                    jobs += [(art.doc.text, s, e, ap) for s, e in stage.candidates(art.doc.text, sents, ap)]
+            prepared.append((mentions, ap))
+        if stage is not None:
+            stage.parse_all(jobs)
+        yield from zip(chunk, prepared)
+
+
 def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: datetime | None,
                        source: str | None) -> tuple[pd.DataFrame, dict[str, Any]]:
     arts: list[Article] = []
@@ -203,19 +224,11 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
     ex = SentenceExtractor(rules, gaz)
     stage = ParseStage(rules, gaz) if rules.frames is not None else None
     contain = Containment(rules, gaz.entity) if rules.containment is not None else None
-    prepared, jobs = [], []
-    for art in kept:
-        mentions = gaz.mentions(art.doc.text, art.start, art.end)
-        ap = stage.places(art.doc.text, art.start, art.end, mentions) if stage else None
-        if stage is not None and ap is not None:
-            for _, sents, _ in article_sentences(art):
-                jobs += [(art.doc.text, s, e, ap) for s, e in stage.candidates(art.doc.text, sents, ap)]
-        prepared.append((mentions, ap))
-    if stage is not None:
-        stage.parse_all(jobs)
     rows, skipped, negated = [], [], 0
-    for art, (mentions, ap) in progress.track(zip(kept, prepared), "extraction: articles", total=len(kept)):
+    for art, (mentions, ap) in progress.track(_prepared(kept, gaz, stage), "extraction: articles", total=len(kept)):
         got, info = extract_article(art, rules, gaz, ex, mentions, ap, stage, contain)
+        if ap is not None:
+            ap.parsed.clear()  # parses are read once: memory stays bounded by one chunk of articles
         negated += info["negated"]
         rows += got
         if not got:

@@ -5,7 +5,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+import ahocorasick
 
 _APOS = "'’‘`"
 QUOTE_CHARS = "\"“”„«»"
@@ -46,15 +48,46 @@ class Hit(Generic[K]):
     text: str
 
 
+@lru_cache(maxsize=256)
+def _literal_index(phrases: tuple[str, ...]) -> tuple[ahocorasick.Automaton | None, tuple[int, ...]]:
+    """An Aho-Corasick automaton from each phrase's longest plain word to the indices of the phrases holding
+    it, and the indices of the phrases without one (regexes: always tried). One pass over a sentence then
+    names the few phrases worth a regex search, whatever the size of the lexicon."""
+    auto = ahocorasick.Automaton()
+    always: list[int] = []
+    for i, phrase in enumerate(phrases):
+        lit = _literal(phrase)
+        if not lit:
+            always.append(i)
+            continue
+        auto.add_word(lit, (*auto.get(lit, ()), i))
+    if not len(auto):
+        return None, tuple(always)
+    auto.make_automaton()
+    return auto, tuple(always)
+
+
+# id of an items list -> (the list, its length, its literal index): the lexicon's lists are made once and read
+# for every sentence, so their index is found without rebuilding the tuple of phrases each time
+_INDEX_OF: dict[int, tuple[list[Any], int, tuple[ahocorasick.Automaton | None, tuple[int, ...]]]] = {}
+
+
 def find_phrases(text: str, items: list[tuple[str, K]], lo: int = 0, hi: int | None = None) -> list[Hit[K]]:
     """All matches of the phrases in text[lo:hi]; overlapping matches keep the longest (then earliest)."""
     hi = len(text) if hi is None else hi
-    low = text[lo:hi].lower()
+    cached = _INDEX_OF.get(id(items))
+    if cached is None or cached[0] is not items or cached[1] != len(items):
+        if len(_INDEX_OF) > 1024:  # lists made on the fly: forget them now and then
+            _INDEX_OF.clear()
+        cached = _INDEX_OF[id(items)] = (items, len(items), _literal_index(tuple(p for p, _ in items)))
+    auto, always = cached[2]
+    todo = set(always)
+    if auto is not None:  # cheap test first: the phrase's longest plain word must occur
+        for _, ids in auto.iter(text[lo:hi].lower()):
+            todo.update(ids)
     hits: list[Hit[K]] = []
-    for phrase, key in items:
-        lit = _literal(phrase)
-        if lit and lit not in low:  # cheap test first: the phrase's longest plain word must occur
-            continue
+    for i in sorted(todo):  # the lexicon's order: equal matches keep the first phrase
+        phrase, key = items[i]
         for m in phrase_regex(phrase).finditer(text, lo, hi):
             if m.end() > m.start():
                 hits.append(Hit(m.start(), m.end(), key, m.group(0)))
