@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .arrays import Partition
+from .consistency import ConfidenceMap, agreement_sums, apply_map, fit_map
 from .hierarchy import ancestor_support
 from .segments import seg_max, seg_sizes, seg_sum
 
@@ -62,6 +63,7 @@ class Held:
     bounds: tuple[float, float]
     sa_attribute: np.ndarray
     n_false: np.ndarray
+    cmap: ConfidenceMap | None = None  # the self-consistency map of top confidences (consistency.py)
 
 
 def with_effective_false(p: Partition, held: Held) -> Partition:
@@ -141,6 +143,9 @@ def confidences(parts: Partitions, solver: str, held: Held, rules: SolverRules, 
         sums = engine.map_sum(parts, held_out_dispersion, solver, held)
         if sums[2] >= MIN_DISPERSION_ITEMS and sums[1] > 0:
             rho = float(np.clip(sums[0] / sums[1], 0.0, 1.0))
+    if rules.calibration == "held_out":  # the self-consistency map, at the reported temperature
+        sums = engine.map_sum(parts, agreement_statistics, solver, held, rules.temperature, rho)
+        held = replace(held, cmap=fit_map(sums))
     return held, rho, engine.map_concat(parts, held_out_posteriors, solver, held, rules.temperature, rho)
 
 
@@ -224,6 +229,16 @@ def held_out_dispersion(p: Partition, item_offset: int, solver: str, held: Held)
     return dispersion_given(q, posteriors_given(q, acc), acc)
 
 
+def agreement_statistics(p: Partition, item_offset: int, solver: str, held: Held, temperature: float,
+                         rho: float) -> np.ndarray:
+    """`consistency.agreement_sums` of one partition, under the reported model (before any map)."""
+    from .engine import solver_module
+
+    acc = _held_out(p, solver, held)
+    t = temperature * solver_module(solver).item_temperature(p, rho) if rho > 0 else temperature
+    return agreement_sums(with_effective_false(p, held), acc, t)
+
+
 def held_out_posteriors(p: Partition, item_offset: int, solver: str, held: Held, temperature: float,
                         rho: float) -> np.ndarray:
     """The reported confidences of one partition's candidates: leave-item-out reliabilities, votes divided by
@@ -232,4 +247,5 @@ def held_out_posteriors(p: Partition, item_offset: int, solver: str, held: Held,
 
     acc = _held_out(p, solver, held)
     t = temperature * solver_module(solver).item_temperature(p, rho) if rho > 0 else temperature
-    return posteriors_given(with_effective_false(p, held), acc, t)
+    q = with_effective_false(p, held)
+    return apply_map(q, posteriors_given(q, acc, t), held.cmap)
