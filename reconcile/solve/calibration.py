@@ -145,7 +145,8 @@ def confidences(parts: Partitions, solver: str, held: Held, rules: SolverRules, 
             rho = float(np.clip(sums[0] / sums[1], 0.0, 1.0))
     if rules.calibration == "held_out":  # the self-consistency map, at the reported temperature
         sums = engine.map_sum(parts, agreement_statistics, solver, held, rules.temperature, rho)
-        held = replace(held, cmap=fit_map(sums))
+        cmap, _ = fit_map(sums)
+        held = replace(held, cmap=cmap)
     return held, rho, engine.map_concat(parts, held_out_posteriors, solver, held, rules.temperature, rho)
 
 
@@ -236,7 +237,7 @@ def agreement_statistics(p: Partition, item_offset: int, solver: str, held: Held
 
     acc = _held_out(p, solver, held)
     t = temperature * solver_module(solver).item_temperature(p, rho) if rho > 0 else temperature
-    return agreement_sums(with_effective_false(p, held), acc, t)
+    return agreement_sums(with_effective_false(p, held), acc, t, item_offset)
 
 
 def held_out_posteriors(p: Partition, item_offset: int, solver: str, held: Held, temperature: float,
