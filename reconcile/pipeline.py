@@ -154,6 +154,8 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                         + rejects_summary(table.rejects) + ")")
     verdicts = build_verdicts(problem, result_fit.cand_prob, rules.solver.thresholds, table.as_of,
                               result_fit.confidence)
+    if result_fit.confidence is not None:  # values chosen: every output shows the calibrated probabilities
+        result_fit.fit_prob, result_fit.cand_prob = result_fit.cand_prob, result_fit.confidence
     contradictions = find_contradictions(problem, result_fit.cand_prob, result_fit.sa_reliability, verdicts,
                                          time_model.items if time_model is not None else None)
     timeline = None

@@ -63,8 +63,10 @@ class Fit:
     total: np.ndarray | None = None  # per source: the last M-step's assertion weight
     right_sa: np.ndarray | None = None  # the same per (source, attribute) id
     total_sa: np.ndarray | None = None
-    # the reported P(candidate true) (calibration.py: leave-item-out reliabilities); None: cand_prob
+    # the reported P(candidate true) (calibration.py: leave-item-out reliabilities); None: cand_prob. Once the
+    # verdicts are chosen, pipeline.solve moves it to cand_prob and keeps the fit's own posteriors in fit_prob
     confidence: np.ndarray | None = None
+    fit_prob: np.ndarray | None = None
     held: calibration.Held | None = None  # what the leave-item-out reliabilities are computed from
 
     def posteriors(self, temperature: float) -> np.ndarray:
