@@ -160,10 +160,15 @@ def _maps(sums: np.ndarray, prior: float) -> ConfidenceMap | None:
         return ConfidenceMap(tuple([pooled] * N_STRATA))
     extra = total * (prior / total[0].sum())
     own = [_knots(*(sums[:3, k] + extra)) if sums[0, k].sum() > 0 else None for k in range(N_STRATA)]
-    knots = []
+    knots: list[tuple[np.ndarray, np.ndarray]] = []
     for k in range(N_STRATA):
-        near = sorted(range(N_STRATA), key=lambda j: (abs(j - k), j))
-        knots.append(next((own[j] for j in near if own[j] is not None), pooled))
+        chosen = pooled
+        for j in sorted(range(N_STRATA), key=lambda j: (abs(j - k), j)):  # the nearest stratum with checks
+            found = own[j]
+            if found is not None:
+                chosen = found
+                break
+        knots.append(chosen)
     return ConfidenceMap(tuple(knots))
 
 
