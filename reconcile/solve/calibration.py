@@ -39,7 +39,7 @@ import numpy as np
 from .arrays import Partition
 from .consistency import ConfidenceMap, agreement_sums, apply_map, fit_map
 from .hierarchy import ancestor_support
-from .segments import seg_max, seg_sizes, seg_sum
+from .segments import dense_rank, seg_max, seg_sizes, seg_sum
 
 if TYPE_CHECKING:
     from ..engines.base import Engine, Partitions
@@ -158,7 +158,7 @@ def leave_item_out(part: Partition, prob: np.ndarray, held: Held) -> np.ndarray:
         return np.zeros(0)
     sa, item, w = part.sa, part.assert_item, part.assert_w
     key = sa.astype(np.int64) * max(part.n_items, 1) + item  # one (source, attribute) on one item
-    _, inv = np.unique(key, return_inverse=True)
+    _, inv = dense_rank(key)
     r = np.bincount(inv, weights=w * prob[part.assert_cand])[inv]
     t = np.bincount(inv, weights=w)[inv]
     a = held.reliability[sa]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import Partition
-from .segments import seg_max, seg_sizes, seg_sum
+from .segments import dense_rank, seg_max, seg_sizes, seg_sum
 
 #: bins of logit(q) from LOW to HIGH, BIN_WIDTH wide (outside: the first / last bin)
 LOW, HIGH, BIN_WIDTH = -6.0, 14.0, 0.25
@@ -86,7 +86,7 @@ def held_out_checks(part: Partition, acc: np.ndarray, temperature: np.ndarray | 
     contrib = (part.w_log_n + part.assert_w * np.log(acc / (1.0 - acc))) / t_c[c]
     score = np.bincount(c, weights=contrib, minlength=part.n_cands)
     key = part.assert_source.astype(np.int64) * part.n_cands + c
-    _, inv = np.unique(key, return_inverse=True)
+    _, inv = dense_rank(key)
     own = np.bincount(inv, weights=contrib)[inv]  # the source's part of the candidate's score
     own_w = np.bincount(inv, weights=part.assert_w)[inv]
     # each item's best and second-best candidate
