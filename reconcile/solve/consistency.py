@@ -106,9 +106,12 @@ def held_out_checks(part: Partition, acc: np.ndarray, temperature: np.ndarray | 
     kept_score = score[c] - own
     z = without + np.exp(kept_score - m[item])  # the cavity's normaliser
     s2 = np.where(second[item] >= 0, score[np.maximum(second[item], 0)], -np.inf)
-    stays = ~is_best | (kept_score >= s2)  # is the cavity's top the item's best (or s's value, still best)?
-    top_score = np.where(is_best, np.where(stays, kept_score, s2), score[best[item]])
-    agree = is_best & stays
+    # the cavity's top: the source's own value (without its votes) or the best of the others; an exact tie
+    # (to rounding: sums in another partition order must not flip it) counts as half an agreement
+    rival = np.where(is_best, s2, score[best[item]])
+    tol = 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(rival), rival, 0.0)))
+    agree = np.where(kept_score > rival + tol, 1.0, np.where(kept_score >= rival - tol, 0.5, 0.0))
+    top_score = np.maximum(kept_score, rival)
     q = np.exp(top_score - m[item]) / z
     n_src = np.bincount(item, weights=part.assert_w, minlength=part.n_items)
     b = (1.0 - acc) / part.item_n_false[item]
