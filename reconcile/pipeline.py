@@ -127,16 +127,22 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                                                           + priors["rule_strength"].to_numpy()[part.source_of_sa]),
                          pooled=priors["pooled"].to_numpy(), fixed=fixed if np.isfinite(fixed).any() else None,
                          fixed_sa=fixed_sa if np.isfinite(fixed_sa).any() else None, rejected_pairs=rejected,
-                         carried_ab=(priors["carried_a"].to_numpy(), priors["carried_b"].to_numpy()), engine=engine)
+                         carried_ab=(priors["carried_a"].to_numpy(), priors["carried_b"].to_numpy()), engine=engine,
+                         sa_attribute=problem.sa_attribute)
         copies = copy_model.copies_table(result_fit.pairs, attributed, problem.sources, rules.copying.threshold,
                                          from_text)
         if time_model is not None:
             timeline_fit = time_model.fit(result_fit.reliability)
             result_fit.cand_prob = time_model.merge(result_fit.cand_prob, timeline_fit)
+            if result_fit.confidence is not None:
+                result_fit.confidence = time_model.merge(result_fit.confidence, timeline_fit)
     if result_fit is not None and problem.part.imply_desc is not None and problem.part.imply_anc is not None:
         # value hierarchy: P(v or finer)
         result_fit.cand_prob = subtree_probability(result_fit.cand_prob, problem.part.imply_desc,
                                                    problem.part.imply_anc)
+        if result_fit.confidence is not None:
+            result_fit.confidence = subtree_probability(result_fit.confidence, problem.part.imply_desc,
+                                                        problem.part.imply_anc)
     timings["solve_s"] = time.perf_counter() - t0
     timings["solve_cpu_s"] = time.process_time() - cpu0  # CPU seconds: less noisy on a shared host
     timings["solve_peak_mib"] = peak_mib()
@@ -146,7 +152,10 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         raise FeedError(f"no claim was accepted: nothing to reconcile ({c['rows_read']} rows read: "
                         f"{c['rows_rejected']} rejected, {c['rows_excluded']} excluded"
                         + rejects_summary(table.rejects) + ")")
-    verdicts = build_verdicts(problem, result_fit.cand_prob, rules.solver.thresholds, table.as_of)
+    verdicts = build_verdicts(problem, result_fit.cand_prob, rules.solver.thresholds, table.as_of,
+                              result_fit.confidence)
+    if result_fit.confidence is not None:  # values chosen: every output shows the calibrated probabilities
+        result_fit.fit_prob, result_fit.cand_prob = result_fit.cand_prob, result_fit.confidence
     contradictions = find_contradictions(problem, result_fit.cand_prob, result_fit.sa_reliability, verdicts,
                                          time_model.items if time_model is not None else None)
     timeline = None

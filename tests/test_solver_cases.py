@@ -64,7 +64,9 @@ def test_two_agreeing_sources_beat_one_dissenting():
 
 def test_reliable_source_beats_two_unreliable_ones_by_the_formula():
     frame = claims([("good", "x", "A"), ("bad1", "x", "B"), ("bad2", "x", "B")])
-    rules = rules_with(sources=priors(good=0.95, bad1=0.3, bad2=0.3), solver={"domain_size": 10})
+    # the model's own posterior (no label-free recalibration: solver.calibration none), to check the formula
+    rules = rules_with(sources=priors(good=0.95, bad1=0.3, bad2=0.3), solver={"domain_size": 10,
+                                                                             "calibration": "none"})
     result = reconcile_frame(frame, rules)
     v = result.verdicts.iloc[0]
     p_a, p_b = accu_posteriors([[0.95], [0.3, 0.3]], n_false=9)

@@ -272,6 +272,12 @@ class SolverRules(Strict):
         "correlated (beyond detected copying) and temper the reported confidence by that design effect; the "
         "chosen values do not change",
     )
+    calibration: Literal["held_out", "none"] = Field(
+        default="held_out", description="accu: how the reported confidence is calibrated without labels. "
+        "held_out: each subject is judged with the reliabilities learned from the other subjects (a source's vote "
+        "does not first confirm its own reliability), and the correlation of votes is measured against them; "
+        "none: the EM fit's own posterior. The chosen values do not change",
+    )
     thresholds: Thresholds = Thresholds()
 
     @field_validator("reliability_bounds")

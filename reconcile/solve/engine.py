@@ -25,7 +25,7 @@ from scipy import sparse
 from .. import progress
 from ..errors import UsageError
 from ..rules.model import CopyingRules, SolverRules
-from . import copying as copy_model
+from . import calibration, copying as copy_model
 from ..engines.base import Engine, Partitions
 from ..engines.local import LocalEngine
 from .arrays import Partition
@@ -63,6 +63,11 @@ class Fit:
     total: np.ndarray | None = None  # per source: the last M-step's assertion weight
     right_sa: np.ndarray | None = None  # the same per (source, attribute) id
     total_sa: np.ndarray | None = None
+    # the reported P(candidate true) (calibration.py: leave-item-out reliabilities); None: cand_prob. Once the
+    # verdicts are chosen, pipeline.solve moves it to cand_prob and keeps the fit's own posteriors in fit_prob
+    confidence: np.ndarray | None = None
+    fit_prob: np.ndarray | None = None
+    held: calibration.Held | None = None  # what the leave-item-out reliabilities are computed from
 
     def posteriors(self, temperature: float) -> np.ndarray:
         """The candidates' probabilities again, at another temperature (for calibration)."""
@@ -70,6 +75,9 @@ class Fit:
             raise ValueError("this Fit carries no solver module to recompute posteriors with")
         local = LocalEngine()
         parts = Partitions(self.parts, [0] * len(self.parts))  # item offsets matter to copy sampling only
+        if self.held is not None:  # the reported confidences at another temperature
+            return local.map_concat(parts, calibration.held_out_posteriors, self.module.NAME, self.held, temperature,
+                                    self.rho)
         return _posteriors(parts, self.module, self.sa_reliability, len(self.cand_prob), temperature, self.rho, local)
 
 
@@ -279,7 +287,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
         attribute_priors: AttributePriors | None = None, pooled: np.ndarray | None = None,
         fixed: np.ndarray | None = None, fixed_sa: np.ndarray | None = None,
         rejected_pairs: set[tuple[int, int]] | None = None,
-        carried_ab: tuple[np.ndarray, np.ndarray] | None = None, engine: Engine | None = None) -> Fit:
+        carried_ab: tuple[np.ndarray, np.ndarray] | None = None, engine: Engine | None = None,
+        sa_attribute: np.ndarray | None = None) -> Fit:
     """Fit source reliabilities and candidate probabilities.
 
     `base_factor` multiplies assertion weights before anything else (explicit attribution: "told Reuters").
@@ -293,6 +302,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     own. `rejected_pairs`: (a, b) source-id pairs an analyst judged independent; never discounted.
     `carried_ab`: the part of (a, b) carried from earlier runs (reconcile/state), kept when `pooled` is learned.
     `engine` runs the kernel over the partitions (default: numpy in process; `reconcile.engines`).
+    `sa_attribute`: the attribute id of each (source, attribute) id (the reported confidence's calibration is
+    per attribute; None: one attribute).
     """
     engine = engine or LocalEngine()
     module = solver_module(solver or rules.name)
@@ -337,6 +348,11 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
             iterations += more
     rho = overdispersion(parts, module, sa_rel, part.n_cands, engine) if rules.correlated_votes else 0.0
     prob = _posteriors(parts, module, sa_rel, part.n_cands, rules.temperature, rho, engine)
+    held = calibration.held(module, rules, sa_rel, em_stats, a, b, priors, pins["fixed_sa"], part.source_of_sa,
+                            sa_attribute)
+    confidence = None
+    if held is not None:  # the reported confidence (calibration.py)
+        held, rho, confidence = calibration.confidences(parts, module.NAME, held, rules, engine)
     engine.release(parts)
     prior_mean = None
     if pooled is not None and pooled.any():  # the rules' part of the first pooled source's prior
@@ -344,4 +360,4 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
         ca, cb = (0.0, 0.0) if carried_ab is None else (carried_ab[0][first], carried_ab[1][first])
         prior_mean = float((a[first] - ca) / (a[first] + b[first] - ca - cb))
     return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts.local, module, prior_mean,
-               rho, *em_stats)
+               rho, *em_stats, confidence=confidence, held=held)

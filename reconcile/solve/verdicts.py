@@ -53,8 +53,10 @@ def supporting_sources(problem: Problem, cand_ids: np.ndarray) -> tuple[np.ndarr
     return keys, joined
 
 
-def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, as_of: pd.Timestamp | None
-                   ) -> pd.DataFrame:
+def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, as_of: pd.Timestamp | None,
+                   confidence: np.ndarray | None = None) -> pd.DataFrame:
+    """One row per verdict. Values are ranked by `prob` (the fit's posteriors); the confidences shown (and the
+    statuses) are `confidence` when given (calibration.py: the same model under cavity reliabilities)."""
     part = problem.part
     cands = problem.cands
     order = rank_candidates(problem, prob)
@@ -82,8 +84,9 @@ def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, a
     win_item = item_of[winner]
     runner = item_runner[win_item]
     has_runner = runner >= 0
-    conf = prob[win_c]
-    runner_conf = np.where(has_runner, prob[np.where(has_runner, runner, 0)], 0.0)
+    shown = prob if confidence is None else confidence
+    conf = shown[win_c]
+    runner_conf = np.where(has_runner, shown[np.where(has_runner, runner, 0)], 0.0)
 
     n_claims = np.bincount(problem.claims["item"].to_numpy(), minlength=part.n_items)
     n_sources = np.bincount(problem.pair_item, minlength=part.n_items)
