@@ -197,3 +197,10 @@ def test_more_newswire_phrasings(rules):
     assert claims("Russian forces advanced into Bakhmut on Friday.", rules, UA_DAY) == [["Bakhmut", "contested"]]
     # the noun keeps its own reading where a verb form is the same word
     assert claims("There was fierce fighting in Kherson on Monday.", rules, UA_DAY) == [["Kherson", "contested"]]
+
+
+def test_we_in_a_quote_is_the_speakers_side_not_the_side_named_before(rules):
+    # "we" is whoever speaks, even when the sentence before named the other side last
+    text = ("The army still controls Sennar. "
+            "\u201cWe have captured Singa,\u201d the RSF announced on X.")
+    assert claims(text, rules, datetime(2024, 6, 30, tzinfo=timezone.utc)) == [["Sennar", "army"], ["Singa", "rsf"]]

@@ -34,6 +34,7 @@ IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "
              "broke": "break", "broken": "break", "fought": "fight", "drove": "drive", "driven": "drive",
              "said": "say", "told": "tell"}
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
+FIRST_PERSON = {"we", "our", "us"}
 MODALS = {"may", "might", "could"}
 FOLLOW_FROM_PLACE = {"conj", "appos"}
 FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
@@ -229,6 +230,10 @@ class FrameReader:
                     side = demonym_side(a.lower_, profile)
                     if side:  # "in Ukrainian hands", "under Russian control"
                         return side, True
+                if a.lower_ in FIRST_PERSON:  # "'We have liberated X,' the RSF announced": the speaker's side
+                    reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas)
+                    if reporter:
+                        return reporter, True
                 if a.lower_ in PRONOUNS:
                     before = [x for x in sides if x[1] <= a.i]
                     return (before[-1][2] if before else memory.get("last_side")), False
