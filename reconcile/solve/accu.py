@@ -128,12 +128,17 @@ def dispersion_stats(part: Partition, prob: np.ndarray, reliability: np.ndarray)
             np.asarray(reliability, dtype=np.float64), part.cand_item, part.item_start, part.item_n_false,
             part.item_multi)
         return sums
+    return dispersion_given(part, prob, reliability[part.sa])
+
+
+def dispersion_given(part: Partition, prob: np.ndarray, acc: np.ndarray) -> np.ndarray:
+    """dispersion_stats with a reliability per assertion `acc` (numpy; also used by calibration.py with
+    leave-item-out reliabilities): [excess, expected, items], summable across partitions."""
     single = ~part.item_multi
     best = seg_max(prob, part.item_start)
     top = prob >= best[part.cand_item] - 1e-12
     a_item = part.assert_item
     p_top = best[a_item]
-    acc = reliability[part.sa]
     q = p_top * acc + (1 - p_top) * (1 - acc) / part.item_n_false[a_item]
     w = part.assert_w
     m = np.bincount(a_item, weights=w * top[part.assert_cand], minlength=part.n_items)
@@ -141,7 +146,7 @@ def dispersion_stats(part: Partition, prob: np.ndarray, reliability: np.ndarray)
     v = np.bincount(a_item, weights=w * w * q * (1 - q), minlength=part.n_items)
     n = np.bincount(a_item, weights=w, minlength=part.n_items)
     use = single & (n > 1.5)
-    return np.array([((m - e) ** 2 - v)[use].sum(), (v * (n - 1))[use].sum(), use.sum()])
+    return np.array([((m - e) ** 2 - v)[use].sum(), (v * (n - 1))[use].sum(), float(use.sum())])
 
 
 def item_temperature(part: Partition, rho: float) -> np.ndarray:

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .accu import dispersion_given
 from .arrays import Partition
 from .consistency import ConfidenceMap, agreement_sums, apply_map, fit_map
 from .hierarchy import ancestor_support
@@ -188,23 +189,6 @@ def posteriors_given(part: Partition, acc: np.ndarray, temperature: np.ndarray |
         multi = part.item_multi[part.cand_item]
         prob[multi] = _multi(part, acc, part.assert_item, temperature)[multi]
     return prob
-
-
-def dispersion_given(part: Partition, prob: np.ndarray, acc: np.ndarray) -> np.ndarray:
-    """accu.dispersion_stats with a reliability per assertion: [excess, expected, items] (summable)."""
-    single = ~part.item_multi
-    best = seg_max(prob, part.item_start)
-    top = prob >= best[part.cand_item] - 1e-12
-    a_item = part.assert_item
-    p_top = best[a_item]
-    q = p_top * acc + (1 - p_top) * (1 - acc) / part.item_n_false[a_item]
-    w = part.assert_w
-    m = np.bincount(a_item, weights=w * top[part.assert_cand], minlength=part.n_items)
-    e = np.bincount(a_item, weights=w * q, minlength=part.n_items)
-    v = np.bincount(a_item, weights=w * w * q * (1 - q), minlength=part.n_items)
-    n = np.bincount(a_item, weights=w, minlength=part.n_items)
-    use = single & (n > 1.5)
-    return np.array([((m - e) ** 2 - v)[use].sum(), (v * (n - 1))[use].sum(), float(use.sum())])
 
 
 # Kernel tasks (run by an engine on every partition, like those in engine.py; the solver is passed by name)
