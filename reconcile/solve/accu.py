@@ -67,13 +67,7 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float | np
         temperatures = np.atleast_1d(np.asarray(temperature, dtype=np.float64))
         prob = _kernel().softmax(score, part.item_start, part.item_n_false, temperatures)
     else:
-        score = score / temperature
-        m = np.maximum(seg_max(score, part.item_start), 0.0)
-        e = np.exp(score - m[part.cand_item])
-        k = seg_sizes(part.item_start, part.n_cands)
-        unobserved = np.clip(part.item_n_false + 1.0 - k, 0.0, None)
-        z = seg_sum(e, part.item_start) + unobserved * np.exp(-m)
-        prob = e / z[part.cand_item]
+        prob = item_softmax(part, score, temperature)
     if part.has_multi:
         single = ~part.item_multi[part.cand_item]
         prob[~single] = _multi(part, reliability[part.sa], part.assert_item, temperature)[~single]
@@ -111,6 +105,19 @@ def update(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,
 
 
 stats_probs = posteriors
+
+
+def item_softmax(part: Partition, score: np.ndarray, temperature: np.ndarray | float) -> np.ndarray:
+    """Per single-valued item, the softmax of its candidates' scores plus its unobserved values (numpy; the
+    compiled kernel's `softmax` does the same for large partitions)."""
+    score = score / temperature
+    m = np.maximum(seg_max(score, part.item_start), 0.0)
+    e = np.exp(score - m[part.cand_item])
+    k = seg_sizes(part.item_start, part.n_cands)
+    unobserved = np.clip(part.item_n_false + 1.0 - k, 0.0, None)
+    z = seg_sum(e, part.item_start) + unobserved * np.exp(-m)
+    prob: np.ndarray = e / z[part.cand_item]
+    return prob
 
 
 def dispersion_stats(part: Partition, prob: np.ndarray, reliability: np.ndarray) -> np.ndarray:

@@ -36,11 +36,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .accu import dispersion_given
+from .accu import _multi, dispersion_given, item_softmax
 from .arrays import Partition
 from .consistency import ConfidenceMap, agreement_sums, apply_map, fit_map
 from .hierarchy import ancestor_support
-from .segments import dense_rank, seg_max, seg_sizes, seg_sum
+from .segments import dense_rank, seg_max
 
 if TYPE_CHECKING:
     from ..engines.base import Engine, Partitions
@@ -172,19 +172,11 @@ def leave_item_out(part: Partition, prob: np.ndarray, held: Held) -> np.ndarray:
 
 def posteriors_given(part: Partition, acc: np.ndarray, temperature: np.ndarray | float = 1.0) -> np.ndarray:
     """accu.posteriors with a reliability per *assertion* (the same model; numpy only)."""
-    from .accu import _multi
-
     logit = np.log(acc / (1.0 - acc))
     score = np.bincount(part.assert_cand, weights=part.w_log_n + part.assert_w * logit, minlength=part.n_cands)
     if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):
         score = score + ancestor_support(score, part.imply_desc, part.imply_anc, part.imply_support)
-    score = score / temperature
-    m = np.maximum(seg_max(score, part.item_start), 0.0)
-    e = np.exp(score - m[part.cand_item])
-    k = seg_sizes(part.item_start, part.n_cands)
-    unobserved = np.clip(part.item_n_false + 1.0 - k, 0.0, None)
-    z = seg_sum(e, part.item_start) + unobserved * np.exp(-m)
-    prob: np.ndarray = e / z[part.cand_item]
+    prob = item_softmax(part, score, temperature)
     if part.has_multi:
         multi = part.item_multi[part.cand_item]
         prob[multi] = _multi(part, acc, part.assert_item, temperature)[multi]
