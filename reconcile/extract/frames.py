@@ -17,12 +17,13 @@ clause it reports from; an event introduced by "after" ends before the event it 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .actors import demonym_side, name_tokens, reporting_side, subject_side
 from .events import SentenceClaim
+from .frame_time import order_events, time_of
 from .model import ExtractRules, Frames, Predicate, Profile
 from .timex import TimeSpan
 
@@ -304,7 +305,7 @@ class FrameReader:
                 found += [(tok, c) for c in claim]
         for s, e, side in sides:
             memory["last_side"] = side
-        return _order(found, published_at)
+        return order_events(found, published_at)
 
     def _governed(self, tok: Token) -> bool:
         """A predicate noun under a predicate verb ("seized control of") is read through the verb."""
@@ -366,7 +367,7 @@ class FrameReader:
         if any(self.lemma(o) in fr.partial_words for o in objs):
             weight *= 0.6
             partial = True
-        when = _time_of(tok, times, base)
+        when = time_of(tok, times, base)
         return [SentenceClaim(s, "control", value, round(weight, 4), tok.text, used, partial, False, "", when)
                 for s in subjects]
 
@@ -415,39 +416,3 @@ def _opponent(side: str | None, profile: Profile | None) -> str | None:
     if side == profile.defender:
         return profile.attacker
     return None
-
-
-def _time_of(tok: Token, times: list[TimeSpan], base: int) -> TimeSpan | None:
-    """The time expression inside the predicate's phrase, else inside the clause that reports it."""
-    lo, hi = base + tok.left_edge.idx, base + tok.right_edge.idx + len(tok.right_edge)
-    inside = [t for t in times if lo <= t.start and t.end <= hi]
-    if inside:
-        return min(inside, key=lambda t: abs(t.start - (base + tok.idx)))
-    h = tok
-    while h.dep_ in ("ccomp", "xcomp", "conj") and h.head is not h:
-        h = h.head
-    if h is not tok:
-        own = [t for t in times if base + h.idx - 40 <= t.start <= base + h.idx + 40
-               and not (lo <= t.start < hi)]
-        if own:
-            return own[0]
-    return None
-
-
-def _order(found: list[tuple[Token, SentenceClaim]], published_at: datetime | None) -> list[SentenceClaim]:
-    """'A after B': A's interval starts when B's ends ("recaptured ... after fighters stormed it overnight")."""
-    out = []
-    for tok, c in found:
-        for tok2, c2 in found:
-            if tok2.head == tok and tok2.dep_ == "advcl" and any(m.lower_ == "after" for m in tok2.children) \
-                    and c2.time is not None:
-                start = c2.time.valid_to
-                t = c.time
-                if t is None:
-                    end = max(start, published_at) if published_at else start
-                    c = replace(c, time=TimeSpan(c2.time.start, c2.time.end, f"after {c2.time.text}", start, end))
-                elif t.valid_from < start <= t.valid_to:
-                    c = replace(c, time=TimeSpan(t.start, t.end, f"{t.text}, after {c2.time.text}", start,
-                                                 t.valid_to))
-        out.append(c)
-    return out
