@@ -201,9 +201,10 @@ def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.D
     items = np.bincount(problem.pair_source, minlength=part.n_sources)
     prior = priors["prior"].to_numpy(dtype=float)
     rule = priors["prior_rule"].to_numpy(dtype=object)
-    if f.pooled_prior is not None:  # learned from the feed
+    if f.pooled_prior is not None:  # learned from the feed (at each source's activity: solve/activity_prior.py)
         rs, ca, cb = (priors[c].to_numpy(dtype=float) for c in ("rule_strength", "carried_a", "carried_b"))
-        learned = (f.pooled_prior * rs + ca) / np.where(rs + ca + cb > 0, rs + ca + cb, 1.0)  # + carried evidence
+        mean = f.pooled_means if f.pooled_means is not None else np.full(len(rs), f.pooled_prior)
+        learned = (np.nan_to_num(mean) * rs + ca) / np.where(rs + ca + cb > 0, rs + ca + cb, 1.0)  # + carried
         prior = np.where(priors["pooled"].to_numpy(), learned, prior)
         rule = np.where(priors["pooled"].to_numpy(), "(learned from the feed)", rule)
     return pd.DataFrame({

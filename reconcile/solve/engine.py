@@ -25,7 +25,7 @@ from scipy import sparse
 from .. import progress
 from ..errors import UsageError
 from ..rules.model import CopyingRules, SolverRules
-from . import calibration, copying as copy_model
+from . import activity_prior, calibration, copying as copy_model
 from ..engines.base import Engine, Partitions
 from ..engines.local import LocalEngine
 from .arrays import Partition
@@ -57,7 +57,7 @@ class Fit:
     # the partitions as fitted (copy discounts applied)
     parts: list[tuple[int, Partition]] = field(default_factory=list, repr=False)
     module: ModuleType | None = None  # the solver module
-    pooled_prior: float | None = None  # the learned prior mean of sources without a rule (None: not learned)
+    pooled_prior: float | None = None  # the feed's typical accuracy, learned (None: not learned; see pooled_means)
     rho: float = 0.0  # correlation of votes within an item (accu.dispersion_stats); tempers the confidence
     right: np.ndarray | None = None  # per source: the last M-step's expected right assertions (weighted)
     total: np.ndarray | None = None  # per source: the last M-step's assertion weight
@@ -68,6 +68,8 @@ class Fit:
     confidence: np.ndarray | None = None
     fit_prob: np.ndarray | None = None
     held: calibration.Held | None = None  # what the leave-item-out reliabilities are computed from
+    # per source: the learned prior mean (the rules' part) of sources without a rule, at their activity; NaN: others
+    pooled_means: np.ndarray | None = None
 
     def posteriors(self, temperature: float) -> np.ndarray:
         """The candidates' probabilities again, at another temperature (for calibration)."""
@@ -192,17 +194,10 @@ def attribute_reliability(right: np.ndarray, total: np.ndarray, a: np.ndarray, b
 
 
 def pooled_prior_mean(right: np.ndarray, total: np.ndarray, strength: np.ndarray, bounds: tuple[float, float]
-                      ) -> float:
-    """Empirical-Bayes prior mean for sources without a rule: the typical accuracy of the feed's sources.
-
-    Each source's observed accuracy right/total counts with weight total / (total + strength): sources with a
-    real record set the mean, a source with one claim barely moves it, and no single large source dominates.
-    """
-    weight = total / (total + strength)
-    acc = right / np.where(total > 0, total, 1.0)
-    if weight.sum() <= 0:
-        return float(np.clip(0.5, *bounds))
-    return float(np.clip((weight * acc).sum() / weight.sum(), *bounds))
+                      ) -> np.ndarray:
+    """Empirical-Bayes prior mean per source without a rule: the typical accuracy of the feed's sources at that
+    source's activity (`activity_prior.prior_means`)."""
+    return activity_prior.prior_means(right, total, strength, bounds)[1]
 
 
 def _em(parts: Partitions, module: ModuleType, reliability: np.ndarray, sa_rel: np.ndarray,
@@ -354,10 +349,11 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     if held is not None:  # the reported confidence (calibration.py)
         held, rho, confidence = calibration.confidences(parts, module.NAME, held, rules, engine)
     engine.release(parts)
-    prior_mean = None
-    if pooled is not None and pooled.any():  # the rules' part of the first pooled source's prior
-        first = int(np.flatnonzero(pooled)[0])
-        ca, cb = (0.0, 0.0) if carried_ab is None else (carried_ab[0][first], carried_ab[1][first])
-        prior_mean = float((a[first] - ca) / (a[first] + b[first] - ca - cb))
+    prior_mean, prior_means = None, None
+    if pooled is not None and pooled.any():  # the rules' part of the pooled sources' priors
+        ca, cb = (0.0, 0.0) if carried_ab is None else carried_ab
+        rules_part = a + b - ca - cb
+        prior_means = np.where(pooled, (a - ca) / np.where(rules_part > 0, rules_part, 1.0), np.nan)
+        prior_mean = activity_prior.prior_means(em_stats[0], em_stats[1], rules_part, rules.reliability_bounds)[0]
     return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts.local, module, prior_mean,
-               rho, *em_stats, confidence=confidence, held=held)
+               rho, *em_stats, confidence=confidence, held=held, pooled_means=prior_means)
