@@ -219,8 +219,9 @@ class AttributeRule(Strict):
 class Defaults(Strict):
     reliability: Probability | None = Field(
         default=None, description="prior reliability of sources not listed; unset: learned from the feed "
-        "(empirical Bayes: the typical reliability of its sources, so a source with few claims starts from what "
-        "is usual in this feed rather than from a fixed number)",
+        "(empirical Bayes: the typical reliability of its sources at the source's activity, so a source with few "
+        "claims starts from what is usual in this feed for sources that say as little, rather than from a fixed "
+        "number)",
     )
     strength: float = Field(default=4.0, gt=0)
     locale: LocaleTag = Field(
