@@ -42,7 +42,8 @@ FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
 DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "centre",
               "center", "north-west", "north-east", "south-west", "south-east"}
 PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "district", "area", "oblast",
-               "state", "governorate", "centre", "center", "outskirts", "suburbs", "streets", "regional"}
+               "state", "governorate", "centre", "center", "outskirts", "suburbs", "streets", "regional", "township",
+               "settlement", "hamlet"}
 
 
 @dataclass
@@ -105,8 +106,13 @@ class FrameReader:
         if tok.i in places.subjects:
             if tok.dep_ == "compound" and self.lemma(tok.head) not in PLACE_NOUNS:
                 return []  # "the Dnipro River", "a Kunduz provincial council member": not the place itself
+            if tok.dep_ in ("nmod", "poss") and any(c.dep_ == "case" for c in tok.children):
+                return []  # "in El Fasher, North Darfur's capital": a possessive place modifies what follows
             out += list(places.subjects[tok.i])
             for c in tok.children:
+                if c.dep_ == "appos" and c.i in places.subjects and \
+                        all(n.endswith(" province") for n in places.subjects[c.i]):
+                    continue  # "Nyala, South Darfur", "Balakliya, Kharkiv region": where it is, not another place
                 if c.dep_ in FOLLOW_FROM_PLACE:
                     out += self._places_from(c, places, profile, seen, after_place=True)
                 elif c.dep_ == "prep":
@@ -133,6 +139,9 @@ class FrameReader:
             return [s for c in tok.children if c.dep_ in FOLLOW_FROM_PLACE
                     for s in self._places_from(c, places, profile, seen, after_place=True)]
         if lem in {w.lower() for w in self.frames.capital_words}:
+            named = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+            if named is not None and named.i in places.subjects and named.i not in seen:
+                return self._places_from(named, places, profile, seen)  # "West Kordofan capital El Fula"
             owners = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
             owners += [c for c in tok.children if c.dep_ in ("compound", "poss")]  # "Badghis capital"
             caps = [cap for g in owners for name in places.subjects.get(g.i, ()) for cap in [self.capital_of(name)]
@@ -235,16 +244,18 @@ class FrameReader:
                     reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas)
                     if reporter:
                         return reporter, True
+                # a pronoun: the side named last before it (without a profile: the actor named last)
+                earlier = memory.get("last_side") if profile is not None else memory.get("last_generic")
                 if a.lower_ in PRONOUNS:
                     before = [x for x in sides if x[1] <= a.i]
-                    return (before[-1][2] if before else memory.get("last_side")), False
+                    return (before[-1][2] if before else earlier), False
                 owner = [c for c in a.children if c.dep_ == "poss" and c.lower_ in PRONOUNS]
                 if owner:  # "its forces were entering Lyman": the side named before the pronoun
                     before = [x for x in sides if x[1] <= owner[0].i]
                     if before:
                         return before[-1][2], True
-                    if memory.get("last_side"):
-                        return str(memory["last_side"]), False
+                    if earlier:
+                        return str(earlier), False
                 mods = [c for c in a.children if c.dep_ in ("amod", "compound")]
                 side = next((x for c in mods for x in [demonym_side(c.lower_, profile)] if x), None) \
                     if profile is not None else None
@@ -257,7 +268,9 @@ class FrameReader:
                 if not self.rules.profiles or memory.get("generic"):
                     words = [t.lower_ for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
                     if words and a.tag_.startswith("NN"):
+                        memory["last_generic"] = " ".join(words)  # for "it"/"they" later in the article
                         return " ".join(words), True
+
         return None, False
 
     # ---- one sentence -------------------------------------------------------------------------------------
@@ -303,8 +316,6 @@ class FrameReader:
                     continue
                 claim = self._claim(tok, pred, subjects, profile, sides, memory, hedge, hedges, times, base)
                 found += [(tok, c) for c in claim]
-        for s, e, side in sides:
-            memory["last_side"] = side
         return order_events(found, published_at)
 
     def _governed(self, tok: Token) -> bool:
