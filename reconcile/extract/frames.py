@@ -41,6 +41,7 @@ FOLLOW_FROM_PLACE = {"conj", "appos"}
 FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
 DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "centre",
               "center", "north-west", "north-east", "south-west", "south-east"}
+MISREAD_OBJECT = {"advmod", "npadvmod", "dep", "punct", "nmod", "compound", "ccomp", "xcomp"}
 PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "district", "area", "oblast",
                "state", "governorate", "centre", "center", "outskirts", "suburbs", "streets", "regional", "township",
                "settlement", "hamlet"}
@@ -88,6 +89,12 @@ class FrameReader:
         self.pred_words = {f for f, lem in self.lemmas.items() if lem in preds} | (preds - set(self.lemmas))
         self._pred_ids = {get_string_id(w) for w in self.pred_words}
 
+    def _facilities(self, profile: Profile | None) -> set[str]:
+        """The profile's facility nouns; without a profile (a conflict nobody described) every profile's."""
+        if profile is not None:
+            return {f.lower() for f in profile.facilities}
+        return {f.lower() for p in self.rules.profiles for f in p.facilities}
+
     def lemma(self, tok: Token) -> str:
         return self.lemmas.get(tok.lower_, tok.lower_)
 
@@ -102,7 +109,7 @@ class FrameReader:
             return []
         seen.add(tok.i)
         out: list[str] = []
-        facilities = {f.lower() for f in (profile.facilities if profile else [])}
+        facilities = self._facilities(profile)
         if tok.i in places.subjects:
             if tok.dep_ == "compound" and self.lemma(tok.head) not in PLACE_NOUNS:
                 return []  # "the Dnipro River", "a Kunduz provincial council member": not the place itself
@@ -119,12 +126,21 @@ class FrameReader:
                     out += self._direction_conj(c, places, profile, seen)
             return out
         lem = self.lemma(tok)
-        if lem in facilities or tok.lower_ in facilities:
+        facility = _facility_phrase(tok, facilities) or (tok.lower_ if lem in facilities else None)
+        if facility:
             owners = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.i in places.subjects]
             owners += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
                        for g in c.children if g.i in places.subjects]
-            if owners:
-                out += [f"{places.subjects[o.i][0]} {tok.lower_}" for o in owners[:1]]
+            if tok.dep_ == "dobj":  # "recaptured the presidential palace in Khartoum": "in" hung on the verb
+                owners += [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
+                           and c.i == tok.right_edge.i + 1 for g in c.children if g.i in places.subjects]
+            names = [places.subjects[o.i][0] for o in owners[:1]]
+            if not names:  # "the military headquarters in the city of El Fasher"
+                names = [n for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
+                         for g in c.children if g.dep_ == "pobj" and self.lemma(g) in PLACE_NOUNS
+                         for n in self._places_from(g, places, profile, set(seen))][:1]
+            if names:
+                out += [f"{names[0]} {facility}"]
                 for c in tok.children:
                     if c.dep_ == "conj":
                         out += self._places_from(c, places, profile, seen)
@@ -135,6 +151,10 @@ class FrameReader:
             last = same[-1] if same else places.before(tok.i)  # "the city": named before in the sentence,
             # else the article's topic (its first place claimed), else the place named last
             return [last] if last else []
+        if tok.tag_ == "NNS" and lem in PLACE_NOUNS and not after_place:
+            listed = _listed_after(tok, places)
+            if listed is not None:  # "liberate four Syrian cities within 24 hours: Daraa, Quneitra ..."
+                return self._places_from(listed, places, profile, seen)
         if after_place:  # "Ghazni, 150 km southwest of Kabul": only further conjuncts count
             return [s for c in tok.children if c.dep_ in FOLLOW_FROM_PLACE
                     for s in self._places_from(c, places, profile, seen, after_place=True)]
@@ -144,8 +164,12 @@ class FrameReader:
                 return self._places_from(named, places, profile, seen)  # "West Kordofan capital El Fula"
             owners = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
             owners += [c for c in tok.children if c.dep_ in ("compound", "poss")]  # "Badghis capital"
-            caps = [cap for g in owners for name in places.subjects.get(g.i, ()) for cap in [self.capital_of(name)]
-                    if cap]
+            # "the capitals of northern Kunduz and Sar-e-Pol provinces": each province of the list
+            owners += [x for g in list(owners) for c in g.children if c.dep_ == "conj"
+                       for x in [c] + [k for k in c.children if k.dep_ == "compound" and self.lemma(c) in PLACE_NOUNS]]
+            # a province is named by its capital's name ("Kunduz"): the place named is then the capital itself
+            caps = [cap for g in owners for name in places.subjects.get(g.i, ())
+                    for cap in [self.capital_of(name) or (None if name.endswith(" province") else name)] if cap]
             if caps:
                 return caps + [s for c in tok.children if c.dep_ == "conj"
                                for s in self._places_from(c, places, profile, seen)]
@@ -154,8 +178,8 @@ class FrameReader:
                 out += self._places_from(c, places, profile, seen, after_place=True)
             elif c.dep_ in FOLLOW_FROM_NOUN and not (c.dep_ == "compound" and c.i not in places.subjects):
                 out += self._places_from(c, places, profile, seen)
-            elif c.dep_ == "prep" and c.lower_ == "of":
-                out += self._places_from(c, places, profile, seen)
+            elif c.dep_ == "prep" and (c.lower_ == "of" or (c.lower_ == "over" and lem == "control")):
+                out += self._places_from(c, places, profile, seen)  # "gained control over Farah city"
             elif c.dep_ == "prep":
                 out += self._direction_conj(c, places, profile, seen)
         return out
@@ -196,6 +220,8 @@ class FrameReader:
         if role == "dobj":
             found = [c for c in tok.children if c.dep_ in ("dobj", "attr", "oprd")] + \
                 [g for c in tok.children if c.dep_ == "prt" for g in c.children if g.dep_ == "pobj"]
+            if not found and _verb(tok):  # "captured Bakhmut in May": a place name misread (adverb, punct)
+                found = [c for c in tok.children if c.i == tok.i + 1 and c.dep_ in MISREAD_OBJECT]
         else:
             found = [c for c in tok.children if c.dep_ == role]
         if tok.dep_ == "relcl" and role in ("dobj", "nsubjpass") and \
@@ -218,8 +244,10 @@ class FrameReader:
             if tok.i >= 2 and tok.doc[tok.i - 1].text == "," and tok.doc[tok.i - 2] is not tok.head:
                 found.append(tok.doc[tok.i - 2])
             return found
-        if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp") and _verb(tok.head):
-            found = [c for c in tok.head.children if c.dep_ == "nsubj"]  # "..., taking over X"
+        if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp"):
+            head = tok.head.head if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" else tok.head
+            if _verb(head):  # "..., taking over X", "we were able to liberate X"
+                found = [c for c in head.children if c.dep_ == "nsubj"]
         return found
 
     # ---- actors -------------------------------------------------------------------------------------------
@@ -229,6 +257,10 @@ class FrameReader:
         cands = [a for role in pred.actor for a in self._role(tok, role)]
         if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
             cands += self._role(tok, "head:nsubj")
+            if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.i > 0:
+                near = tok.doc[tok.head.i - 1]  # "footage of its forces in full control of X": the noun before
+                if near.tag_.startswith("NN") or near.tag_ == "PRP":
+                    cands.append(near)
         for a in cands:
             if True:
                 lo, hi = a.left_edge.i, a.right_edge.i + 1
@@ -241,7 +273,7 @@ class FrameReader:
                     if side:  # "in Ukrainian hands", "under Russian control"
                         return side, True
                 if a.lower_ in FIRST_PERSON:  # "'We have liberated X,' the RSF announced": the speaker's side
-                    reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas)
+                    reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas, profile)
                     if reporter:
                         return reporter, True
                 # a pronoun: the side named last before it (without a profile: the actor named last)
@@ -262,7 +294,7 @@ class FrameReader:
                 if side:  # "Russian units", "Ukrainian paratroopers": the adjective names the side
                     return side, True
                 if self.lemma(a) in self.force_nouns:
-                    reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas)
+                    reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas, profile)
                     if reporter:  # "Ukraine says troops enter Kherson"
                         return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
@@ -285,7 +317,7 @@ class FrameReader:
             if word.lower() in low:
                 hedge *= w
                 hedges.append(word)
-        facilities = {f.lower() for f in (profile.facilities if profile else [])}
+        facilities = self._facilities(profile)
         # "seized Nyala's main army headquarters": a side word that only names a facility or a place is no actor
         sides = [x for x in sides if not (doc[x[1] - 1].dep_ in ("compound", "amod", "nmod")
                                           and doc[x[1] - 1].head.i >= x[1]
@@ -402,6 +434,26 @@ class FrameReader:
             verbs.append(tok.head)  # "would be the first city to fall"
         return any((c.dep_ == "aux" and c.lower_ in aux) or (c.dep_ == "mark" and c.lower_ in marks)
                    for v in verbs for c in v.children)
+
+
+def _facility_phrase(tok: Token, facilities: set[str]) -> str | None:
+    """The longest facility phrase of the rules that ends with this noun ("the presidential palace")."""
+    for j in range(max(0, tok.i - 3), tok.i + 1):
+        words = " ".join(t.lower_ for t in tok.doc[j:tok.i + 1])
+        if words in facilities:
+            return words
+    return None
+
+
+def _listed_after(tok: Token, places: SentencePlaces) -> Token | None:
+    """The first place of a list that a colon or dash opens within a few words after a plural noun."""
+    doc = tok.doc
+    for j in range(tok.i + 1, min(len(doc) - 1, tok.i + 8)):
+        if doc[j].text in (":", "–", "—"):
+            return doc[j + 1] if doc[j + 1].i in places.subjects else None
+        if doc[j].is_sent_start or doc[j].text in (".", ";"):
+            return None
+    return None
 
 
 def _verb(tok: Token) -> bool:

@@ -216,10 +216,11 @@ class ParseStage:
         out: list[tuple[int, int]] = []
         if self.reader is None:
             return out
+        named = bool(ap.spans) or has_cue(text)  # a place the article names, known or called one by a cue
         for s, e in sentences:
             words = text[s:e].lower()
             if (ap.inside(s, e) or has_cue(text[s:e])
-                    or (ap.spans and ("the city" in words or "the town" in words))) and \
+                    or (named and ("the city" in words or "the town" in words))) and \
                     self.reader.mentions_event(set(_WORD.findall(text[s:e].lower()))):
                 out.append((s, e))
         return out
