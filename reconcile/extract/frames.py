@@ -41,10 +41,11 @@ FOLLOW_FROM_PLACE = {"conj", "appos"}
 FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
 DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "centre",
               "center", "north-west", "north-east", "south-west", "south-east"}
+QUANTITIES = {"much", "most", "part", "parts", "all", "some", "half", "areas"}
 MISREAD_OBJECT = {"advmod", "npadvmod", "dep", "punct", "nmod", "compound", "ccomp", "xcomp"}
 PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "district", "area", "oblast",
                "state", "governorate", "centre", "center", "outskirts", "suburbs", "streets", "regional", "township",
-               "settlement", "hamlet"}
+               "settlement", "hamlet", "valley"}
 
 
 @dataclass
@@ -155,9 +156,13 @@ class FrameReader:
             listed = _listed_after(tok, places)
             if listed is not None:  # "liberate four Syrian cities within 24 hours: Daraa, Quneitra ..."
                 return self._places_from(listed, places, profile, seen)
-        if after_place:  # "Ghazni, 150 km southwest of Kabul": only further conjuncts count
-            return [s for c in tok.children if c.dep_ in FOLLOW_FROM_PLACE
-                    for s in self._places_from(c, places, profile, seen, after_place=True)]
+        if after_place:  # "Ghazni, 150 km southwest of Kabul": only further conjuncts count, and a list's
+            # place nouns and quantities ("Khartoum, Al-Jazira state, the Darfur region, and much of Kordofan")
+            named = [s for c in tok.children if (c.dep_ == "compound" and lem in PLACE_NOUNS)
+                     or (c.dep_ == "prep" and c.lower_ == "of" and tok.lower_ in QUANTITIES)
+                     for s in self._places_from(c, places, profile, seen)]
+            return named + [s for c in tok.children if c.dep_ in FOLLOW_FROM_PLACE
+                            for s in self._places_from(c, places, profile, seen, after_place=True)]
         if lem in {w.lower() for w in self.frames.capital_words}:
             named = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
             if named is not None and named.i in places.subjects and named.i not in seen:
@@ -167,19 +172,21 @@ class FrameReader:
             # "the capitals of northern Kunduz and Sar-e-Pol provinces": each province of the list
             owners += [x for g in list(owners) for c in g.children if c.dep_ == "conj"
                        for x in [c] + [k for k in c.children if k.dep_ == "compound" and self.lemma(c) in PLACE_NOUNS]]
-            # a province is named by its capital's name ("Kunduz"): the place named is then the capital itself
             caps = [cap for g in owners for name in places.subjects.get(g.i, ())
-                    for cap in [self.capital_of(name) or (None if name.endswith(" province") else name)] if cap]
+                    for cap in [self.capital_of(name)] if cap]
             if caps:
                 return caps + [s for c in tok.children if c.dep_ == "conj"
                                for s in self._places_from(c, places, profile, seen)]
+        if lem in PLACE_NOUNS and not any(c.dep_ == "compound" and c.i in places.subjects for c in tok.children):
+            out += [n for c in tok.children if c.dep_ == "poss" and c.i in places.subjects
+                    for n in places.subjects[c.i]]  # "in Manbij's city center" (but "Badakhshan's Faizabad city")
         for c in tok.children:
             if c.dep_ == "appos":  # a description: a place itself, or only its conjuncts
                 out += self._places_from(c, places, profile, seen, after_place=True)
             elif c.dep_ in FOLLOW_FROM_NOUN and not (c.dep_ == "compound" and c.i not in places.subjects):
                 out += self._places_from(c, places, profile, seen)
-            elif c.dep_ == "prep" and (c.lower_ == "of" or (c.lower_ == "over" and lem == "control")):
-                out += self._places_from(c, places, profile, seen)  # "gained control over Farah city"
+            elif c.dep_ == "prep" and (c.lower_ in ("of", "including") or (c.lower_ == "over" and lem == "control")):
+                out += self._places_from(c, places, profile, seen)  # "control over Farah city", "areas including X"
             elif c.dep_ == "prep":
                 out += self._direction_conj(c, places, profile, seen)
         return out
@@ -432,6 +439,12 @@ class FrameReader:
                     break
         elif tok.dep_ in ("xcomp", "relcl", "acl") and _verb(tok.head):
             verbs.append(tok.head)  # "would be the first city to fall"
+        h, steps = verbs[-1], 0
+        while h.dep_ in ("xcomp", "advcl") and steps < 3:  # "would be a victory, allowing it to tighten control"
+            h, steps = h.head, steps + 1
+            if _verb(h):
+                verbs.append(h)
+                aux = {w.lower() for w in self.frames.irrealis_aux}
         return any((c.dep_ == "aux" and c.lower_ in aux) or (c.dep_ == "mark" and c.lower_ in marks)
                    for v in verbs for c in v.children)
 

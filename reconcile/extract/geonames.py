@@ -29,7 +29,7 @@ from pathlib import Path
 
 import ahocorasick
 
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
 _STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
 _APOS = "'’‘`ʼ"
@@ -94,6 +94,19 @@ def _sound(name: str) -> str:
     for a, b in _SOUNDS:
         s = s.replace(a, b)
     return "".join(c for k, c in enumerate(s) if k == 0 or c != s[k - 1])
+
+
+def _variants(key: str) -> set[str]:
+    """Transliteration variants of an alias key: the Arabic article both ways ("El Fasher" = "al-Fasher") and
+    a final -ah also without h ("Al Jazirah" = "Al Jazira", "Ar Raqqah" = "Raqqa" is listed by GeoNames)."""
+    out = {key}
+    swap = {"al ": "el ", "el ": "al "}.get(key[:3])
+    if swap:
+        out.add(swap + key[3:])
+    for k in list(out):
+        if k.endswith("ah") and len(k.rsplit(" ", 1)[-1]) > 4:
+            out.add(k[:-1])
+    return out
 
 
 def _after_name(text: str, s: int) -> bool:
@@ -221,10 +234,7 @@ def _build(min_population: int) -> GeoGazetteer:
         places.append(place)
         i = len(places) - 1
         for a in {x for n in names for x in (n, fold(n)) if _good_alias(x)}:
-            key = _key(a)
-            # the Arabic article is transliterated both ways: "El Fasher" is also "al-Fasher"
-            swap = {"al ": "el ", "el ": "al "}.get(key[:3])
-            for k in (key, swap + key[3:]) if swap else (key,):
+            for k in _variants(_key(a)):
                 if i not in aliases[k]:
                     aliases[k].append(i)
 
@@ -245,6 +255,13 @@ def _build(min_population: int) -> GeoGazetteer:
             other = f"{_COMPASS[first]} {rest}"
             names += [base, other] + [f"{other} {suf}" for suf in ADMIN1_SUFFIXES]
         add(Place(subject, "admin1", cc, code, 0, country_name[cc]), names)
+    # a region made of several first-level areas named after it ("Darfur": North, South, West ... Darfur)
+    regions: dict[tuple[str, str], int] = Counter(
+        (p.country, rest) for p in places if p.kind == "admin1"
+        for first, _, rest in [p.name.removesuffix(" province").partition(" ")] if first in _COMPASS and rest)
+    for (cc, rest), n in sorted(regions.items()):
+        if n >= 2 and not {f"{rest} province", rest} & {p.name for p in places}:  # not "Kazakhstan"
+            add(Place(rest, "region", cc, "", 0, country_name[cc]), [rest] + [f"{rest} {suf}" for suf in ("region",)])
     cities = [c for c in gc.get_cities().values() if int(c.get("population") or 0) >= min_population]
     taken = {p.name for p in places}
     for c in sorted(cities, key=lambda c: (-int(c["population"]), c["geonameid"])):
@@ -254,6 +271,14 @@ def _build(min_population: int) -> GeoGazetteer:
         parent = admin_place.get((c["countrycode"], c["admin1code"]), country_name.get(c["countrycode"], ""))
         add(Place(subject, "city", c["countrycode"], c["admin1code"], int(c["population"]), parent),
             [name] + list(c.get("alternatenames") or []))
+    # a first-level area by its bare name ("Panjshir", "Tigray") when no town of its country is called so
+    for i, p in enumerate(places):
+        if p.kind == "admin1":
+            bare = _key(p.name.removesuffix(" province"))
+            if not any(places[j].country == p.country and places[j].kind == "city" for j in aliases.get(bare, [])):
+                for k in _variants(bare):
+                    if i not in aliases[k]:
+                        aliases[k].append(i)
     return GeoGazetteer.from_aliases(places, aliases)
 
 

@@ -102,6 +102,9 @@ class ParseStage:
                 return e.name
         if self.geo is None:
             return None
+        place = self.geo.places[self.geo.by_name[name]] if name in self.geo.by_name else None
+        if place is not None and place.kind == "city":  # "the capital of Kunduz": the province named like its city
+            return self.capital_of(place.parent) if place.parent.endswith(" province") else None
         if self._capitals is None:
             best: dict[str, tuple[tuple[bool, int], str]] = {}
             for p in self.geo.places:
@@ -153,7 +156,7 @@ class ParseStage:
                         score[k] += 2 / len(ccs)
                         placed = True
                 elsewhere += bool(ccs) and not ccs & covered
-            if not placed and elsewhere >= 2:
+            if not placed and elsewhere >= 1:
                 return None  # "rebels captured Gao and Kidal": a conflict without a profile, whatever its words
         best = max(range(len(score)), key=lambda k: (score[k], -k))
         return self.rules.profiles[best] if score[best] > 0 else None
