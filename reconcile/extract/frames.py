@@ -433,15 +433,18 @@ class FrameReader:
                 h, steps = h.head, steps + 1
                 if _verb(h):
                     # "the seizure of Herat, if proven true, would mark ...": a reported event judged by what it
-                    # would mean; only "will" makes a noun's event future ("the fall of Kabul will come")
-                    aux = {a for a in aux if a not in ("would", "wo")}
+                    # would mean (its truth is the condition); only "will" makes it future ("the fall of Kabul
+                    # will come"). Without a condition "the capture of El Fasher would be a victory" is hypothetical
+                    if any(t.lower_ in marks for t in tok.doc):
+                        aux = {a for a in aux if a not in ("would", "wo")}
                     verbs.append(h)
                     break
         elif tok.dep_ in ("xcomp", "relcl", "acl") and _verb(tok.head):
             verbs.append(tok.head)  # "would be the first city to fall"
         h, steps = verbs[-1], 0
-        while h.dep_ in ("xcomp", "advcl") and steps < 3:  # "would be a victory, allowing it to tighten control"
-            h, steps = h.head, steps + 1
+        while (h.dep_ in ("xcomp", "advcl") or (h.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                                         for c in h.children))) and steps < 3:
+            h, steps = h.head, steps + 1  # "would be a victory, allowing it to tighten its control over X"
             if _verb(h):
                 verbs.append(h)
                 aux = {w.lower() for w in self.frames.irrealis_aux}
