@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from .actors import demonym_side, name_tokens, reporting_side, subject_side
 from .events import SentenceClaim
+from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces
+from .frame_roles import role_tokens, verb as _verb
 from .frame_time import order_events, time_of
 from .model import ExtractRules, Frames, Predicate, Profile
 from .timex import TimeSpan
@@ -37,25 +39,6 @@ IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
 FIRST_PERSON = {"we", "our", "us"}
 MODALS = {"may", "might", "could"}
-FOLLOW_FROM_PLACE = {"conj", "appos"}
-FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
-DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "centre",
-              "center", "north-west", "north-east", "south-west", "south-east"}
-QUANTITIES = {"much", "most", "part", "parts", "all", "some", "half", "areas"}
-MISREAD_OBJECT = {"advmod", "npadvmod", "dep", "punct", "nmod", "compound", "ccomp", "xcomp"}
-PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "district", "area", "oblast",
-               "state", "governorate", "centre", "center", "outskirts", "suburbs", "streets", "regional", "township",
-               "settlement", "hamlet", "valley"}
-
-
-@dataclass
-class SentencePlaces:
-    """Place tokens of a parsed sentence: token index -> subject names; `before(i)`: the place named last
-    before token i in the article (for "the city")."""
-    subjects: dict[int, tuple[str, ...]]
-    before: Callable[[int], str | None] | None = None
-
-
 class FrameReader:
     def __init__(self, rules: ExtractRules, capital_of: Callable[[str], str | None] | None = None):
         self.rules = rules
@@ -88,6 +71,8 @@ class FrameReader:
 
         preds = set(self.verbs) | set(self.nouns)
         self.pred_words = {f for f, lem in self.lemmas.items() if lem in preds} | (preds - set(self.lemmas))
+        self.walker = PlaceWalker(self.lemma, {w.lower() for w in fr.capital_words}, self.capital_of,
+                                  self._facilities)
         self._pred_ids = {get_string_id(w) for w in self.pred_words}
 
     def _facilities(self, profile: Profile | None) -> set[str]:
@@ -104,166 +89,13 @@ class FrameReader:
         return not self.words.isdisjoint(words)
 
     # ---- places -------------------------------------------------------------------------------------------
-    def _places_from(self, tok: Token, places: SentencePlaces, profile: Profile | None, seen: set[int],
-                     after_place: bool = False) -> list[str]:
-        if tok.i in seen:
-            return []
-        seen.add(tok.i)
-        out: list[str] = []
-        facilities = self._facilities(profile)
-        if tok.i in places.subjects:
-            if tok.dep_ == "compound" and self.lemma(tok.head) not in PLACE_NOUNS:
-                return []  # "the Dnipro River", "a Kunduz provincial council member": not the place itself
-            if tok.dep_ in ("nmod", "poss") and any(c.dep_ == "case" for c in tok.children):
-                return []  # "in El Fasher, North Darfur's capital": a possessive place modifies what follows
-            out += list(places.subjects[tok.i])
-            for c in tok.children:
-                if c.dep_ == "appos" and c.i in places.subjects and \
-                        all(n.endswith(" province") for n in places.subjects[c.i]):
-                    continue  # "Nyala, South Darfur", "Balakliya, Kharkiv region": where it is, not another place
-                if c.dep_ in FOLLOW_FROM_PLACE:
-                    out += self._places_from(c, places, profile, seen, after_place=True)
-                elif c.dep_ == "prep":
-                    out += self._direction_conj(c, places, profile, seen)
-            return out
-        lem = self.lemma(tok)
-        facility = _facility_phrase(tok, facilities) or (tok.lower_ if lem in facilities else None)
-        if facility:
-            owners = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.i in places.subjects]
-            owners += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
-                       for g in c.children if g.i in places.subjects]
-            if tok.dep_ == "dobj":  # "recaptured the presidential palace in Khartoum": "in" hung on the verb
-                owners += [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
-                           and c.i == tok.right_edge.i + 1 for g in c.children if g.i in places.subjects]
-            names = [places.subjects[o.i][0] for o in owners[:1]]
-            if not names:  # "the military headquarters in the city of El Fasher"
-                names = [n for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
-                         for g in c.children if g.dep_ == "pobj" and self.lemma(g) in PLACE_NOUNS
-                         for n in self._places_from(g, places, profile, set(seen))][:1]
-            if names:
-                out += [f"{names[0]} {facility}"]
-                for c in tok.children:
-                    if c.dep_ == "conj":
-                        out += self._places_from(c, places, profile, seen)
-                return out
-        if lem in ("city", "town") and any(c.lower_ == "the" for c in tok.children) and places.before and \
-                not any(t.i in places.subjects for t in tok.subtree):
-            same = [places.subjects[i][0] for i in sorted(places.subjects) if i < tok.i]
-            last = same[-1] if same else places.before(tok.i)  # "the city": named before in the sentence,
-            # else the article's topic (its first place claimed), else the place named last
-            return [last] if last else []
-        if tok.tag_ == "NNS" and lem in PLACE_NOUNS and not after_place:
-            listed = _listed_after(tok, places)
-            if listed is not None:  # "liberate four Syrian cities within 24 hours: Daraa, Quneitra ..."
-                return self._places_from(listed, places, profile, seen)
-        if after_place:  # "Ghazni, 150 km southwest of Kabul": only further conjuncts count, and a list's
-            # place nouns and quantities ("Khartoum, Al-Jazira state, the Darfur region, and much of Kordofan")
-            named = [s for c in tok.children if (c.dep_ == "compound" and lem in PLACE_NOUNS)
-                     or (c.dep_ == "prep" and c.lower_ == "of" and tok.lower_ in QUANTITIES)
-                     for s in self._places_from(c, places, profile, seen)]
-            return named + [s for c in tok.children if c.dep_ in FOLLOW_FROM_PLACE
-                            for s in self._places_from(c, places, profile, seen, after_place=True)]
-        if lem in {w.lower() for w in self.frames.capital_words}:
-            named = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-            if named is not None and named.i in places.subjects and named.i not in seen:
-                return self._places_from(named, places, profile, seen)  # "West Kordofan capital El Fula"
-            owners = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
-            owners += [c for c in tok.children if c.dep_ in ("compound", "poss")]  # "Badghis capital"
-            # "the capitals of northern Kunduz and Sar-e-Pol provinces": each province of the list
-            owners += [x for g in list(owners) for c in g.children if c.dep_ == "conj"
-                       for x in [c] + [k for k in c.children if k.dep_ == "compound" and self.lemma(c) in PLACE_NOUNS]]
-            caps = [cap for g in owners for name in places.subjects.get(g.i, ())
-                    for cap in [self.capital_of(name)] if cap]
-            if caps:
-                return caps + [s for c in tok.children if c.dep_ == "conj"
-                               for s in self._places_from(c, places, profile, seen)]
-        if lem in PLACE_NOUNS and not any(c.dep_ == "compound" and c.i in places.subjects for c in tok.children):
-            out += [n for c in tok.children if c.dep_ == "poss" and c.i in places.subjects
-                    for n in places.subjects[c.i]]  # "in Manbij's city center" (but "Badakhshan's Faizabad city")
-        for c in tok.children:
-            if c.dep_ == "appos":  # a description: a place itself, or only its conjuncts
-                out += self._places_from(c, places, profile, seen, after_place=True)
-            elif c.dep_ in FOLLOW_FROM_NOUN and not (c.dep_ == "compound" and c.i not in places.subjects):
-                out += self._places_from(c, places, profile, seen)
-            elif c.dep_ == "prep" and (c.lower_ in ("of", "including") or (c.lower_ == "over" and lem == "control")):
-                out += self._places_from(c, places, profile, seen)  # "control over Farah city", "areas including X"
-            elif c.dep_ == "prep":
-                out += self._direction_conj(c, places, profile, seen)
-        return out
-
-    def _direction_conj(self, prep: Token, places: SentencePlaces, profile: Profile | None, seen: set[int]
-                        ) -> list[str]:
-        """"Lashkar Gah in the south and Qala-e-Naw in the northwest": the parser often hangs the second
-        place on the direction word; take conjuncts of a direction after "in"."""
-        if prep.lower_ != "in":
-            return []
-        return [s for g in prep.children if g.dep_ == "pobj" and g.lower_ in DIRECTIONS
-                for cc in g.children if cc.dep_ == "conj" for s in self._places_from(cc, places, profile, seen)]
-
-    def _role(self, tok: Token, role: str) -> list[Token]:
-        if role == "head:nsubj":
-            h, steps = tok, 0
-            while (h.dep_ in ("pobj", "prep", "dobj", "attr") or (h.dep_ == "advmod" and h.tag_ == "RB")) and \
-                    steps < 4:  # "X was back in Ukrainian hands"
-                h, steps = h.head, steps + 1
-            return [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")] if h is not tok else []
-        if role.startswith("prep:"):
-            word = role[5:]
-            preps = [c for c in tok.children if c.dep_ in ("prep", "agent", "dative")]
-            if word == "of":  # "pulled out of Izium", "drove them out of Soledar"
-                preps += [g for c in preps if c.lower_ == "out" for g in c.children if g.dep_ == "prep"]
-            found = [g for c in preps if c.lower_ == word for g in c.children if g.dep_ == "pobj"]
-            if not found and tok.tag_.startswith("NN") and tok.dep_ in ("dobj", "nsubj"):
-                # "announced control over Nyala": the parser often hangs the noun's own phrase on the verb;
-                # take it when it follows the noun directly, or the verb's when the noun is its subject
-                # ("the Ukrainian flag is flying over Izium")
-                found = [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ == word
-                         and (c.i == tok.right_edge.i + 1 or (tok.dep_ == "nsubj" and c.i > tok.i and not any(
-                             o.dep_ in ("dobj", "attr") for o in tok.head.children)))
-                         for g in c.children if g.dep_ == "pobj"]
-            return found
-        if role == "agent":
-            return [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        if role == "dobj":
-            found = [c for c in tok.children if c.dep_ in ("dobj", "attr", "oprd")] + \
-                [g for c in tok.children if c.dep_ == "prt" for g in c.children if g.dep_ == "pobj"]
-            if not found and _verb(tok):  # "captured Bakhmut in May": a place name misread (adverb, punct)
-                found = [c for c in tok.children if c.i == tok.i + 1 and c.dep_ in MISREAD_OBJECT]
-        else:
-            found = [c for c in tok.children if c.dep_ == role]
-        if tok.dep_ == "relcl" and role in ("dobj", "nsubjpass") and \
-                any(c.tag_ in ("WDT", "WP") for c in found):  # "a capital that Russian forces had captured"
-            ante = tok.head
-            found = [ante.head] if ante.dep_ == "appos" else [ante]
-        if not found and role in ("nsubj", "nsubjpass") and tok.dep_ in ("relcl", "acl") and tok.head.dep_ == "attr":
-            found = [c for c in tok.head.head.children if c.dep_ == "nsubj"]  # "X is the latest city to fall"
-        if not found and role == "nsubjpass" and tok.tag_ in ("VBD", "VBN") and \
-                not any(c.dep_ in ("dobj", "nsubjpass", "prt") for c in tok.children) and \
-                any(c.dep_ == "nsubj" for c in tok.children) and tok.dep_ in ("ROOT", "ccomp"):
-            # a headline's "Kupiansk liberated": the parser reads the place as the subject of an active verb
-            # that has no object; a place is only ever what is taken, so it is the patient
-            found = [c for c in tok.children if c.dep_ == "nsubj"]
-        if not found and role == "nsubjpass" and tok.tag_ == "VBN" and tok.dep_ in ("acl", "advcl") and \
-                not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
-            # "the village of Blahodatne, retaken by the Ukrainian Armed Forces": a past participle describing
-            # a noun is done to it; after "<place>, " the place is meant even when the parse hangs it elsewhere
-            found = [tok.head]
-            if tok.i >= 2 and tok.doc[tok.i - 1].text == "," and tok.doc[tok.i - 2] is not tok.head:
-                found.append(tok.doc[tok.i - 2])
-            return found
-        if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp"):
-            head = tok.head.head if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" else tok.head
-            if _verb(head):  # "..., taking over X", "we were able to liberate X"
-                found = [c for c in head.children if c.dep_ == "nsubj"]
-        return found
-
     # ---- actors -------------------------------------------------------------------------------------------
     def _actor(self, tok: Token, pred: Predicate, sides: list[tuple[int, int, str]], memory: dict[str, Any],
                profile: Profile | None = None) -> tuple[str | None, bool]:
         """(side, named) of the predicate's actor; named=False when only a pronoun or nothing was found."""
-        cands = [a for role in pred.actor for a in self._role(tok, role)]
+        cands = [a for role in pred.actor for a in role_tokens(tok, role)]
         if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
-            cands += self._role(tok, "head:nsubj")
+            cands += role_tokens(tok, "head:nsubj")
             if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.i > 0:
                 near = tok.doc[tok.head.i - 1]  # "footage of its forces in full control of X": the noun before
                 if near.tag_.startswith("NN") or near.tag_ == "PRP":
@@ -343,8 +175,8 @@ class FrameReader:
             for pred in preds:
                 subjects: list[str] = []
                 for role in pred.place:
-                    for h in self._role(tok, role):
-                        got = self._places_from(h, places, profile, set())
+                    for h in role_tokens(tok, role):
+                        got = self.walker.places_from(h, places, profile, set())
                         first = next((t for t in h.subtree if t.dep_ not in ("det", "punct")), None)
                         if not got and first is not None and first.i in places.subjects and first.dep_ != "poss" \
                                 and not any(t.dep_ == "case" for t in first.children):
@@ -450,30 +282,6 @@ class FrameReader:
                 aux = {w.lower() for w in self.frames.irrealis_aux}
         return any((c.dep_ == "aux" and c.lower_ in aux) or (c.dep_ == "mark" and c.lower_ in marks)
                    for v in verbs for c in v.children)
-
-
-def _facility_phrase(tok: Token, facilities: set[str]) -> str | None:
-    """The longest facility phrase of the rules that ends with this noun ("the presidential palace")."""
-    for j in range(max(0, tok.i - 3), tok.i + 1):
-        words = " ".join(t.lower_ for t in tok.doc[j:tok.i + 1])
-        if words in facilities:
-            return words
-    return None
-
-
-def _listed_after(tok: Token, places: SentencePlaces) -> Token | None:
-    """The first place of a list that a colon or dash opens within a few words after a plural noun."""
-    doc = tok.doc
-    for j in range(tok.i + 1, min(len(doc) - 1, tok.i + 8)):
-        if doc[j].text in (":", "–", "—"):
-            return doc[j + 1] if doc[j + 1].i in places.subjects else None
-        if doc[j].is_sent_start or doc[j].text in (".", ";"):
-            return None
-    return None
-
-
-def _verb(tok: Token) -> bool:
-    return bool(tok.tag_.startswith("VB") or tok.tag_ == "MD")
 
 
 def _inflections(lem: str) -> set[str]:

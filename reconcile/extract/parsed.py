@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import ahocorasick
 
 from .cue_places import cue_places, has_cue
-from .frames import PLACE_NOUNS, FrameReader, SentencePlaces
+from .frame_places import PLACE_NOUNS, SentencePlaces
+from .frames import FrameReader
 from .geonames import GeoGazetteer, load_geonames
 from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
@@ -138,17 +139,23 @@ class ParseStage:
         return sorted(rows)
 
     # ---- per article --------------------------------------------------------------------------------------
-    def _profile(self, text: str, geo_hits: list[tuple[int, int, tuple[int, ...]]]) -> Profile | None:
+    def _profile(self, text: str, geo_hits: list[tuple[int, int, tuple[int, ...]]], lo: int = 0,
+                 yaml_places: bool = False) -> Profile | None:
         if not self.rules.profiles:
             return None
         score = [0.0] * len(self.rules.profiles)
         low = text.lower().replace("’", "'")
-        for k, _, _, _ in self._actor_hits(low):
+        actors = self._actor_hits(low)
+        for k, _, _, _ in actors:
             score[k] += 1
+        # an actor's name is no place elsewhere ("Taliban" is also a town in Turkey; "Kyiv" stays a place)
+        covered = {c for prof in self.rules.profiles for c in prof.countries}
+        if self.geo is not None:
+            geo_hits = [h for h in geo_hits if any(self.geo.places[i].country in covered for i in h[2])
+                        or not any(lo + s < h[1] and h[0] < lo + e for _, _, s, e in actors)]
         placed = False
         if self.geo is not None:
             elsewhere = 0  # places that can only be in a country no profile covers
-            covered = {c for prof in self.rules.profiles for c in prof.countries}
             for _, _, idx in geo_hits:
                 ccs = {self.geo.places[i].country for i in idx}
                 for k, prof in enumerate(self.rules.profiles):
@@ -156,7 +163,7 @@ class ParseStage:
                         score[k] += 2 / len(ccs)
                         placed = True
                 elsewhere += bool(ccs) and not ccs & covered
-            if not placed and elsewhere >= 1:
+            if not placed and not yaml_places and elsewhere >= 1:
                 return None  # "rebels captured Gao and Kidal": a conflict without a profile, whatever its words
         best = max(range(len(score)), key=lambda k: (score[k], -k))
         return self.rules.profiles[best] if score[best] > 0 else None
@@ -188,7 +195,7 @@ class ParseStage:
     def places(self, text: str, lo: int, hi: int, mentions: list[Mention]) -> ArticlePlaces:
         spans = [(m.start, m.end, m.entities) for m in mentions]
         hits = self.geo.find(text, lo, hi) if self.geo is not None else []
-        profile = self._profile(text[lo:hi], hits)
+        profile = self._profile(text[lo:hi], hits, lo, bool(spans))
         marks = self._side_marks(text[lo:hi], lo, profile)
         if self.geo is None:
             return ArticlePlaces(profile, sorted(spans), text=text, side_marks=marks)
