@@ -41,7 +41,7 @@ def subject_side(verb: Token, sides: list[tuple[int, int, str]], profile: Profil
         if inside:
             return inside[0][2]
         if profile is not None:
-            for c in subj.children:
+            for c in subj.subtree:  # "rebel spokesperson Hassan Abdul Ghani said"
                 side = demonym_side(c.lower_, profile) if c.dep_ in ("compound", "amod") else None
                 if side:
                     return side

@@ -119,10 +119,6 @@ def _after_name(text: str, s: int) -> bool:
     return k + 1 < s and text[k + 1].isupper()
 
 
-def _consonants(key: str) -> str:
-    return key[:1] + "".join(c for c in key[1:] if c not in "aeiou")
-
-
 def _admin1_base(name: str) -> str:
     low = name.lower()
     for suf in _STRIP_ADMIN:
@@ -138,7 +134,7 @@ class GeoGazetteer:
         self.places = places
         self.by_name = {p.name: i for i, p in enumerate(places)}
         self.auto = auto
-        self._spelled: dict[str, tuple[dict[str, set[str]], dict[str, set[str]]]] = {}  # country -> sound keys
+        self._spelled: dict[str, dict[str, set[str]]] = {}  # country -> sound key -> place names
 
     @classmethod
     def from_aliases(cls, places: list[Place], aliases: dict[str, list[int]]) -> "GeoGazetteer":
@@ -178,26 +174,23 @@ class GeoGazetteer:
         return out
 
     def spelled_like(self, name: str, countries: set[str]) -> str | None:
-        """The one GeoNames place of `countries` that `name` spells another way ("Balaklyia" = Balakliia,
+        """The GeoNames place of `countries` that `name` spells another way ("Balaklyia" = Balakliya,
         "Makariwka" = Makarivka): same letters after folding transliteration variants (w/v, y/i, tsch/ch,
-        doubled letters), else same consonants when only one place of those countries has them."""
+        doubled letters); of same-named places the most populous. (Consonants alone were tried: they match
+        other villages, "Urozhaine" -> Urozhaynoye in Crimea.)"""
         index = self._spelled
         found: set[str] = set()
         for cc in sorted(countries):
             if cc not in index:
                 full: dict[str, set[str]] = defaultdict(set)
-                bare: dict[str, set[str]] = defaultdict(set)
                 for p in self.places:
                     if p.country == cc and p.kind != "country":
                         full[_sound(p.name)].add(p.name)
-                        bare[_consonants(_sound(p.name))].add(p.name)
-                index[cc] = (full, bare)
-            full, bare = index[cc]
-            found |= full.get(_sound(name), set())
-        if not found and len(_consonants(_sound(name))) >= 4:
-            for cc in sorted(countries):
-                found |= index[cc][1].get(_consonants(_sound(name)), set())
-        return found.pop() if len(found) == 1 else None
+                index[cc] = full
+            found |= index[cc].get(_sound(name), set())
+        if not found:
+            return None  # same-named places: the most populous, as for any name (parsed.py)
+        return max(found, key=lambda n: (self.places[self.by_name[n]].population, n))
 
     def ancestors(self, i: int) -> list[int]:
         out, p = [], self.places[i].parent

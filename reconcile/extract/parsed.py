@@ -146,8 +146,8 @@ class ParseStage:
         score = [0.0] * len(self.rules.profiles)
         low = text.lower().replace("’", "'")
         actors = self._actor_hits(low)
-        for k, _, _, _ in actors:
-            score[k] += 1
+        for k, _, s, e in actors:  # a name of several words says more than "troops" or "army"
+            score[k] += 1 + low.count(" ", s, e)
         # an actor's name is no place elsewhere ("Taliban" is also a town in Turkey; "Kyiv" stays a place)
         covered = {c for prof in self.rules.profiles for c in prof.countries}
         if self.geo is not None:
