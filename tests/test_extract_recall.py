@@ -106,3 +106,10 @@ def test_pronoun_side_does_not_depend_on_the_parse_prefilter(rules, monkeypatch)
     assert ["Lyman", "russia"] in filtered
     monkeypatch.setattr(ParseStage, "candidates", lambda self, text, sents, ap: list(sents))
     assert claims(text, rules, when) == filtered
+
+
+def test_a_name_the_article_calls_a_village_is_a_place_wherever_it_recurs(rules):
+    text = ("Russian troops entered the village of Krynky in Kherson region on Monday. Ukraine's military said on "
+            "Tuesday that Krynky was still under Ukrainian control.")
+    when = datetime(2023, 11, 15, tzinfo=timezone.utc)
+    assert claims(text, rules, when) == [["Krynky", "contested"], ["Krynky", "ukraine"]]

@@ -35,6 +35,23 @@ FEATURES = {"river", "sea", "lake", "bank", "mountain", "mountains", "hill", "hi
 ARTICLES = {"al", "el", "ad", "ar", "as", "an", "at", "ash", "az", "ibn", "bin"}  # "Maarat al Numan"
 
 
+_NAME = r"[A-Z][\w'’-]+(?:\s+(?:(?:al|el|ad|ar|as|an|at|ash|az|ibn|bin)[- ])?[A-Z][\w'’-]+)*"
+NAMED = re.compile(r"\b(?:town|village|city|township|hamlet|settlement)s?\s+of\s+(" + _NAME + ")")
+
+
+def named_in_text(text: str) -> set[str]:
+    """Names an article introduces as settlements ("the village of Urozhaine"): read from the text, so later
+    bare mentions ("Urozhaine liberated") are places too, whichever sentences are parsed."""
+    out = set()
+    for m in NAMED.finditer(text):
+        words = m.group(1).split()
+        while words and words[-1].lower() in NOT_PLACES:
+            words.pop()  # "the city of Hama Thursday"
+        if words and words[-1].lower() not in FEATURES:
+            out.add(" ".join(words))
+    return out
+
+
 def has_cue(text: str) -> bool:
     """Can the sentence name a place by a cue alone (worth parsing without a known place)?"""
     return CUE.search(text) is not None

@@ -1,14 +1,13 @@
 """Event frames from a dependency parse: predicate + place + actor -> control claims of one sentence.
 
 A predicate is a verb or noun lemma of extract.frames (capture, fall, withdrawal ...). Its place is found in
-the parse roles the rules name (dobj, nsubj of "fall", "of" object of "capture of ..."), from where the walk
-follows conjuncts and appositions ("Herat, a cultural hub, and Kandahar") and "of" phrases of non-place
-nouns ("the towns of Lashkar Gah"), but never a place that only modifies another one ("Badakhshan's Faizabad
-city", "a town in Kunduz province"). "The capital of <province>" is the province's main city. A facility
-noun of the profile next to a place ("Kandahar's airport") makes the facility the subject.
+the parse roles the rules name (dobj, nsubj of "fall", "of" object of "capture of ...": frame_roles.py), from
+where frame_places.py walks conjuncts, appositions, "of" phrases, lists, capitals and facilities.
 
 The actor is read from its role (nsubj, by-agent, "fall to X"); participles and conjoined verbs share the
-subject of their head verb; a pronoun takes the last side named in the article. Its side comes from the
+subject of their head verb; a pronoun takes the side named last before it (in the sentence, else in the
+article's text before the sentence, whichever sentences were parsed; without a profile the actor named
+last). Its side comes from the
 article's conflict profile; without a profile the actor's own words are the side. Negation ("did not
 capture"), failing/denying and attempts ("tried to take": contested) come from the parse, modal verbs and
 hedge words lower the weight. Time: the time expression inside the predicate's phrase, else the one of the

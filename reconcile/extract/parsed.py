@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
-from .cue_places import cue_places, has_cue
+from .cue_places import cue_places, has_cue, named_in_text
 from .frame_places import PLACE_NOUNS, SentencePlaces
 from .frames import FrameReader
 from .geonames import GeoGazetteer, load_geonames
@@ -209,6 +209,7 @@ class ParseStage:
                 top, n = votes.most_common(1)[0]
                 if n >= 2 and 2 * n > sum(votes.values()):
                     context = {top}
+        self._add_named(text, lo, hi, spans, hits, context, profile)
         big = self.rules.geonames.unambiguous_population
         for s, e, idx in hits:
             if any(s < me and ms < e for ms, me, _ in spans):
@@ -220,6 +221,25 @@ class ParseStage:
                 i = self.geo.by_name[best.name]
                 spans.append((s, e, (self.yaml_of.get(i, best.name),)))
         return ArticlePlaces(profile, sorted(spans), text=text, side_marks=marks, countries=context)
+
+    def _add_named(self, text: str, lo: int, hi: int, spans: list[tuple[int, int, tuple[str, ...]]],
+                   hits: list[tuple[int, int, tuple[int, ...]]], countries: set[str], profile: Profile | None) -> None:
+        """Every mention of a name the article calls a settlement ("the village of Urozhaine") and no
+        gazetteer knows becomes a place span (resolved to a GeoNames spelling of its countries if one fits)."""
+        assert self.geo is not None
+        actors = {p.lower() for ps in (profile.actors.values() if profile else []) for p in ps}
+        taken = [(s, e) for s, e, _ in spans] + [(s, e) for s, e, _ in hits]
+        for name in sorted(named_in_text(text[lo:hi])):
+            if name.lower() in actors or any(self.geo.places[j].kind == "country" for h in self.geo.find(name)
+                                             if h[1] - h[0] == len(name) for j in h[2]):
+                continue
+            known = self.geo.spelled_like(name, countries)
+            subject = self.yaml_of.get(self.geo.by_name[known], known) if known else name
+            for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text[lo:hi]):
+                s, e = lo + m.start(), lo + m.end()
+                if not any(s < te and ts < e for ts, te in taken):
+                    spans.append((s, e, (subject,)))
+                    taken.append((s, e))
 
     def candidates(self, text: str, sentences: list[tuple[int, int]], ap: ArticlePlaces) -> list[tuple[int, int]]:
         """Sentences worth parsing: a place and a predicate word."""
