@@ -113,3 +113,10 @@ def test_a_name_the_article_calls_a_village_is_a_place_wherever_it_recurs(rules)
             "Tuesday that Krynky was still under Ukrainian control.")
     when = datetime(2023, 11, 15, tzinfo=timezone.utc)
     assert claims(text, rules, when) == [["Krynky", "contested"], ["Krynky", "ukraine"]]
+
+
+def test_a_unit_liberated_from_a_town_and_a_capital_nobody_names(rules):
+    # the town is in the "from" phrase of the unit; "the capital of Sennar state" names no town the gazetteer
+    # knows as that capital, so the state's namesake town is no claim
+    text = "\u201cWe have liberated the 4th Armoured Brigade from Singa,\u201d the capital of Sennar state, the RSF announced."
+    assert claims(text, rules, SD) == [["Singa", "rsf"]]

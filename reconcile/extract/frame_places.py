@@ -110,9 +110,11 @@ class PlaceWalker:
             # "the capitals of northern Kunduz and Sar-e-Pol provinces": each province of the list
             owners += [x for g in list(owners) for c in g.children if c.dep_ == "conj"
                        for x in [c] + [k for k in c.children if k.dep_ == "compound" and self.lemma(c) in PLACE_NOUNS]]
+            owners += [k for g in list(owners) if self.lemma(g) in PLACE_NOUNS  # "the capital of Sennar state"
+                       for k in g.children if k.dep_ == "compound"]
             caps = [cap for g in owners for name in places.subjects.get(g.i, ())
                     for cap in [self.capital_of(name)] if cap]
-            if caps:
+            if caps or any(g.i in places.subjects for g in owners):  # an unknown capital is not its province
                 return caps + [s for c in tok.children if c.dep_ == "conj"
                                for s in self.places_from(c, places, profile, seen)]
         if lem in PLACE_NOUNS and not any(c.dep_ == "compound" and c.i in places.subjects for c in tok.children):

@@ -29,6 +29,8 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
         preps = [c for c in tok.children if c.dep_ in ("prep", "agent", "dative")]
         if word == "of":  # "pulled out of Izium", "drove them out of Soledar"
             preps += [g for c in preps if c.lower_ == "out" for g in c.children if g.dep_ == "prep"]
+        if word == "from":  # "liberated the 17th Division from Singa", "expelled the Taliban from Kunduz"
+            preps += [g for c in tok.children if c.dep_ == "dobj" for g in c.children if g.dep_ == "prep"]
         found = [g for c in preps if c.lower_ == word for g in c.children if g.dep_ == "pobj"]
         if not found and tok.tag_.startswith("NN") and tok.dep_ in ("dobj", "nsubj"):
             # "announced control over Nyala": the parser often hangs the noun's own phrase on the verb;
