@@ -120,3 +120,8 @@ def test_a_unit_liberated_from_a_town_and_a_capital_nobody_names(rules):
     # knows as that capital, so the state's namesake town is no claim
     text = "\u201cWe have liberated the 4th Armoured Brigade from Singa,\u201d the capital of Sennar state, the RSF announced."
     assert claims(text, rules, SD) == [["Singa", "rsf"]]
+
+
+def test_a_region_after_a_town_only_locates_it(rules):
+    text = "The town of Kupiansk, Kharkiv region, was liberated by Ukrainian troops, the ministry said on Saturday."
+    assert claims(text, rules, UA) == [["Kupyansk", "ukraine"]]

@@ -4,7 +4,7 @@ From the token a predicate's role gives (extract/frame_roles.py), the walk follo
 of a place ("Herat, a cultural hub, and Kandahar"), "of" phrases of non-place nouns ("the towns of Lashkar
 Gah"), lists a colon opens ("four cities: Daraa, Quneitra ..."), quantities ("much of Kordofan"), but never
 a place that only modifies another one ("Badakhshan's Faizabad city", "a town in Kunduz province",
-"Nyala, South Darfur"). "The capital of <province>" is the province's main city, unless the capital is named
+"Nyala, South Darfur", "the town of Kupiansk, Kharkiv region"). "The capital of <province>" is the province's main city, unless the capital is named
 ("West Kordofan capital El Fula"). A facility phrase of the profile next to a place ("Kandahar's airport",
 "the presidential palace in Khartoum") makes the facility the subject.
 """
@@ -23,6 +23,7 @@ FOLLOW_FROM_PLACE = {"conj", "appos"}
 FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
 DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "centre",
               "center", "north-west", "north-east", "south-west", "south-east"}
+ADMIN_NOUNS = {"region", "province", "oblast", "state", "governorate", "district", "raion"}
 QUANTITIES = {"much", "most", "part", "parts", "all", "some", "half", "areas"}
 PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "district", "area", "oblast",
                "state", "governorate", "centre", "center", "outskirts", "suburbs", "streets", "regional", "township",
@@ -56,8 +57,10 @@ class PlaceWalker:
                 return []  # "in El Fasher, North Darfur's capital": a possessive place modifies what follows
             out += list(places.subjects[tok.i])
             for c in tok.children:
-                if c.dep_ == "appos" and c.i in places.subjects and \
-                        all(n.endswith(" province") for n in places.subjects[c.i]):
+                locator = (c.i in places.subjects and all(n.endswith(" province") for n in places.subjects[c.i])) \
+                    or (self.lemma(c) in ADMIN_NOUNS and any(k.dep_ == "compound" and k.i in places.subjects
+                                                             for k in c.children))
+                if c.dep_ == "appos" and locator and not any(k.dep_ == "conj" for k in c.children):
                     continue  # "Nyala, South Darfur", "Balakliya, Kharkiv region": where it is, not another place
                 if c.dep_ in FOLLOW_FROM_PLACE:
                     out += self.places_from(c, places, profile, seen, after_place=True)
@@ -117,6 +120,9 @@ class PlaceWalker:
             if caps or any(g.i in places.subjects for g in owners):  # an unknown capital is not its province
                 return caps + [s for c in tok.children if c.dep_ == "conj"
                                for s in self.places_from(c, places, profile, seen)]
+        named_first = [c for c in tok.children if c.dep_ == "nmod" and c.i in places.subjects]
+        if lem in ADMIN_NOUNS and named_first:  # "the town of Balakliya, Kharkiv region": the region locates it
+            return [n for c in named_first for n in self.places_from(c, places, profile, seen)]
         if lem in PLACE_NOUNS and not any(c.dep_ == "compound" and c.i in places.subjects for c in tok.children):
             out += [n for c in tok.children if c.dep_ == "poss" and c.i in places.subjects
                     for n in places.subjects[c.i]]  # "in Manbij's city center" (but "Badakhshan's Faizabad city")
