@@ -4,8 +4,8 @@ From the token a predicate's role gives (extract/frame_roles.py), the walk follo
 of a place ("Herat, a cultural hub, and Kandahar"), "of" phrases of non-place nouns ("the towns of Lashkar
 Gah"), lists a colon opens ("four cities: Daraa, Quneitra ..."), quantities ("much of Kordofan"), but never
 a place that only modifies another one ("Badakhshan's Faizabad city", "a town in Kunduz province",
-"Nyala, South Darfur", "the town of Kupiansk, Kharkiv region"). "The capital of <province>" is the province's main city, unless the capital is named
-("West Kordofan capital El Fula"). A facility phrase of the profile next to a place ("Kandahar's airport",
+"Nyala, South Darfur", "the town of Kupiansk, Kharkiv region"). "The capital of <province>" is the
+province's main city, unless the capital is named ("West Kordofan capital El Fula"). A facility phrase of the profile next to a place ("Kandahar's airport",
 "the presidential palace in Khartoum") makes the facility the subject.
 """
 from __future__ import annotations
