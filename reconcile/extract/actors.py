@@ -33,21 +33,28 @@ def name_tokens(head: Token) -> list[Token]:
     return sorted(out, key=lambda t: t.i)
 
 
-def subject_side(verb: Token, sides: list[tuple[int, int, str]]) -> str | None:
-    """The side named in the subject of a verb ("Kyiv denied ...", "Ukraine's president said ...")."""
+def subject_side(verb: Token, sides: list[tuple[int, int, str]], profile: Profile | None = None) -> str | None:
+    """The side named in the subject of a verb ("Kyiv denied ...", "Ukraine's president said ..."), or by the
+    subject's modifier ("rebel spokesperson said", "Russian officials said")."""
     for subj in (c for c in verb.children if c.dep_ == "nsubj"):
         inside = [x for x in sides if x[0] >= subj.left_edge.i and x[1] <= subj.right_edge.i + 1]
         if inside:
             return inside[0][2]
+        if profile is not None:
+            for c in subj.subtree:  # "rebel spokesperson Hassan Abdul Ghani said"
+                side = demonym_side(c.lower_, profile) if c.dep_ in ("compound", "amod") else None
+                if side:
+                    return side
     return None
 
 
 def reporting_side(tok: Token, sides: list[tuple[int, int, str]], lemma: Callable[[Token], str],
-                   report_lemmas: set[str]) -> str | None:
-    """The side that reports the clause of `tok` ("Ukraine's president said ... units have entered")."""
+                   report_lemmas: set[str], profile: Profile | None = None) -> str | None:
+    """The side that reports the clause of `tok` ("Ukraine's president said ... units have entered", "'We
+    were able to liberate ...,' said rebel spokesperson ...")."""
     h, steps = tok, 0
-    while h.dep_ in ("ccomp", "xcomp", "conj", "advcl") and h.head is not h and steps < 3:
+    while h.dep_ in ("ccomp", "xcomp", "conj", "advcl", "acomp") and h.head is not h and steps < 5:
         h, steps = h.head, steps + 1
         if lemma(h) in report_lemmas:
-            return subject_side(h, sides)
+            return subject_side(h, sides, profile)
     return None

@@ -1,14 +1,13 @@
 """Event frames from a dependency parse: predicate + place + actor -> control claims of one sentence.
 
 A predicate is a verb or noun lemma of extract.frames (capture, fall, withdrawal ...). Its place is found in
-the parse roles the rules name (dobj, nsubj of "fall", "of" object of "capture of ..."), from where the walk
-follows conjuncts and appositions ("Herat, a cultural hub, and Kandahar") and "of" phrases of non-place
-nouns ("the towns of Lashkar Gah"), but never a place that only modifies another one ("Badakhshan's Faizabad
-city", "a town in Kunduz province"). "The capital of <province>" is the province's main city. A facility
-noun of the profile next to a place ("Kandahar's airport") makes the facility the subject.
+the parse roles the rules name (dobj, nsubj of "fall", "of" object of "capture of ...": frame_roles.py), from
+where frame_places.py walks conjuncts, appositions, "of" phrases, lists, capitals and facilities.
 
 The actor is read from its role (nsubj, by-agent, "fall to X"); participles and conjoined verbs share the
-subject of their head verb; a pronoun takes the last side named in the article. Its side comes from the
+subject of their head verb; a pronoun takes the side named last before it (in the sentence, else in the
+article's text before the sentence, whichever sentences were parsed; without a profile the actor named
+last). Its side comes from the
 article's conflict profile; without a profile the actor's own words are the side. Negation ("did not
 capture"), failing/denying and attempts ("tried to take": contested) come from the parse, modal verbs and
 hedge words lower the weight. Time: the time expression inside the predicate's phrase, else the one of the
@@ -23,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from .actors import demonym_side, name_tokens, reporting_side, subject_side
 from .events import SentenceClaim
+from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces
+from .frame_roles import role_tokens, verb as _verb
 from .frame_time import order_events, time_of
 from .model import ExtractRules, Frames, Predicate, Profile
 from .timex import TimeSpan
@@ -37,22 +38,6 @@ IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
 FIRST_PERSON = {"we", "our", "us"}
 MODALS = {"may", "might", "could"}
-FOLLOW_FROM_PLACE = {"conj", "appos"}
-FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
-DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "centre",
-              "center", "north-west", "north-east", "south-west", "south-east"}
-PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "district", "area", "oblast",
-               "state", "governorate", "centre", "center", "outskirts", "suburbs", "streets", "regional"}
-
-
-@dataclass
-class SentencePlaces:
-    """Place tokens of a parsed sentence: token index -> subject names; `before(i)`: the place named last
-    before token i in the article (for "the city")."""
-    subjects: dict[int, tuple[str, ...]]
-    before: Callable[[int], str | None] | None = None
-
-
 class FrameReader:
     def __init__(self, rules: ExtractRules, capital_of: Callable[[str], str | None] | None = None):
         self.rules = rules
@@ -85,7 +70,15 @@ class FrameReader:
 
         preds = set(self.verbs) | set(self.nouns)
         self.pred_words = {f for f, lem in self.lemmas.items() if lem in preds} | (preds - set(self.lemmas))
+        self.walker = PlaceWalker(self.lemma, {w.lower() for w in fr.capital_words}, self.capital_of,
+                                  self._facilities)
         self._pred_ids = {get_string_id(w) for w in self.pred_words}
+
+    def _facilities(self, profile: Profile | None) -> set[str]:
+        """The profile's facility nouns; without a profile (a conflict nobody described) every profile's."""
+        if profile is not None:
+            return {f.lower() for f in profile.facilities}
+        return {f.lower() for p in self.rules.profiles for f in p.facilities}
 
     def lemma(self, tok: Token) -> str:
         return self.lemmas.get(tok.lower_, tok.lower_)
@@ -95,131 +88,17 @@ class FrameReader:
         return not self.words.isdisjoint(words)
 
     # ---- places -------------------------------------------------------------------------------------------
-    def _places_from(self, tok: Token, places: SentencePlaces, profile: Profile | None, seen: set[int],
-                     after_place: bool = False) -> list[str]:
-        if tok.i in seen:
-            return []
-        seen.add(tok.i)
-        out: list[str] = []
-        facilities = {f.lower() for f in (profile.facilities if profile else [])}
-        if tok.i in places.subjects:
-            if tok.dep_ == "compound" and self.lemma(tok.head) not in PLACE_NOUNS:
-                return []  # "the Dnipro River", "a Kunduz provincial council member": not the place itself
-            out += list(places.subjects[tok.i])
-            for c in tok.children:
-                if c.dep_ in FOLLOW_FROM_PLACE:
-                    out += self._places_from(c, places, profile, seen, after_place=True)
-                elif c.dep_ == "prep":
-                    out += self._direction_conj(c, places, profile, seen)
-            return out
-        lem = self.lemma(tok)
-        if lem in facilities or tok.lower_ in facilities:
-            owners = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.i in places.subjects]
-            owners += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
-                       for g in c.children if g.i in places.subjects]
-            if owners:
-                out += [f"{places.subjects[o.i][0]} {tok.lower_}" for o in owners[:1]]
-                for c in tok.children:
-                    if c.dep_ == "conj":
-                        out += self._places_from(c, places, profile, seen)
-                return out
-        if lem in ("city", "town") and any(c.lower_ == "the" for c in tok.children) and places.before and \
-                not any(t.i in places.subjects for t in tok.subtree):
-            same = [places.subjects[i][0] for i in sorted(places.subjects) if i < tok.i]
-            last = same[-1] if same else places.before(tok.i)  # "the city": named before in the sentence,
-            # else the article's topic (its first place claimed), else the place named last
-            return [last] if last else []
-        if after_place:  # "Ghazni, 150 km southwest of Kabul": only further conjuncts count
-            return [s for c in tok.children if c.dep_ in FOLLOW_FROM_PLACE
-                    for s in self._places_from(c, places, profile, seen, after_place=True)]
-        if lem in {w.lower() for w in self.frames.capital_words}:
-            owners = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
-            owners += [c for c in tok.children if c.dep_ in ("compound", "poss")]  # "Badghis capital"
-            caps = [cap for g in owners for name in places.subjects.get(g.i, ()) for cap in [self.capital_of(name)]
-                    if cap]
-            if caps:
-                return caps + [s for c in tok.children if c.dep_ == "conj"
-                               for s in self._places_from(c, places, profile, seen)]
-        for c in tok.children:
-            if c.dep_ == "appos":  # a description: a place itself, or only its conjuncts
-                out += self._places_from(c, places, profile, seen, after_place=True)
-            elif c.dep_ in FOLLOW_FROM_NOUN and not (c.dep_ == "compound" and c.i not in places.subjects):
-                out += self._places_from(c, places, profile, seen)
-            elif c.dep_ == "prep" and c.lower_ == "of":
-                out += self._places_from(c, places, profile, seen)
-            elif c.dep_ == "prep":
-                out += self._direction_conj(c, places, profile, seen)
-        return out
-
-    def _direction_conj(self, prep: Token, places: SentencePlaces, profile: Profile | None, seen: set[int]
-                        ) -> list[str]:
-        """"Lashkar Gah in the south and Qala-e-Naw in the northwest": the parser often hangs the second
-        place on the direction word; take conjuncts of a direction after "in"."""
-        if prep.lower_ != "in":
-            return []
-        return [s for g in prep.children if g.dep_ == "pobj" and g.lower_ in DIRECTIONS
-                for cc in g.children if cc.dep_ == "conj" for s in self._places_from(cc, places, profile, seen)]
-
-    def _role(self, tok: Token, role: str) -> list[Token]:
-        if role == "head:nsubj":
-            h, steps = tok, 0
-            while (h.dep_ in ("pobj", "prep", "dobj", "attr") or (h.dep_ == "advmod" and h.tag_ == "RB")) and \
-                    steps < 4:  # "X was back in Ukrainian hands"
-                h, steps = h.head, steps + 1
-            return [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")] if h is not tok else []
-        if role.startswith("prep:"):
-            word = role[5:]
-            preps = [c for c in tok.children if c.dep_ in ("prep", "agent", "dative")]
-            if word == "of":  # "pulled out of Izium", "drove them out of Soledar"
-                preps += [g for c in preps if c.lower_ == "out" for g in c.children if g.dep_ == "prep"]
-            found = [g for c in preps if c.lower_ == word for g in c.children if g.dep_ == "pobj"]
-            if not found and tok.tag_.startswith("NN") and tok.dep_ in ("dobj", "nsubj"):
-                # "announced control over Nyala": the parser often hangs the noun's own phrase on the verb;
-                # take it when it follows the noun directly, or the verb's when the noun is its subject
-                # ("the Ukrainian flag is flying over Izium")
-                found = [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ == word
-                         and (c.i == tok.right_edge.i + 1 or (tok.dep_ == "nsubj" and c.i > tok.i and not any(
-                             o.dep_ in ("dobj", "attr") for o in tok.head.children)))
-                         for g in c.children if g.dep_ == "pobj"]
-            return found
-        if role == "agent":
-            return [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        if role == "dobj":
-            found = [c for c in tok.children if c.dep_ in ("dobj", "attr", "oprd")] + \
-                [g for c in tok.children if c.dep_ == "prt" for g in c.children if g.dep_ == "pobj"]
-        else:
-            found = [c for c in tok.children if c.dep_ == role]
-        if tok.dep_ == "relcl" and role in ("dobj", "nsubjpass") and \
-                any(c.tag_ in ("WDT", "WP") for c in found):  # "a capital that Russian forces had captured"
-            ante = tok.head
-            found = [ante.head] if ante.dep_ == "appos" else [ante]
-        if not found and role in ("nsubj", "nsubjpass") and tok.dep_ in ("relcl", "acl") and tok.head.dep_ == "attr":
-            found = [c for c in tok.head.head.children if c.dep_ == "nsubj"]  # "X is the latest city to fall"
-        if not found and role == "nsubjpass" and tok.tag_ in ("VBD", "VBN") and \
-                not any(c.dep_ in ("dobj", "nsubjpass", "prt") for c in tok.children) and \
-                any(c.dep_ == "nsubj" for c in tok.children) and tok.dep_ in ("ROOT", "ccomp"):
-            # a headline's "Kupiansk liberated": the parser reads the place as the subject of an active verb
-            # that has no object; a place is only ever what is taken, so it is the patient
-            found = [c for c in tok.children if c.dep_ == "nsubj"]
-        if not found and role == "nsubjpass" and tok.tag_ == "VBN" and tok.dep_ in ("acl", "advcl") and \
-                not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
-            # "the village of Blahodatne, retaken by the Ukrainian Armed Forces": a past participle describing
-            # a noun is done to it; after "<place>, " the place is meant even when the parse hangs it elsewhere
-            found = [tok.head]
-            if tok.i >= 2 and tok.doc[tok.i - 1].text == "," and tok.doc[tok.i - 2] is not tok.head:
-                found.append(tok.doc[tok.i - 2])
-            return found
-        if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp") and _verb(tok.head):
-            found = [c for c in tok.head.children if c.dep_ == "nsubj"]  # "..., taking over X"
-        return found
-
     # ---- actors -------------------------------------------------------------------------------------------
     def _actor(self, tok: Token, pred: Predicate, sides: list[tuple[int, int, str]], memory: dict[str, Any],
                profile: Profile | None = None) -> tuple[str | None, bool]:
         """(side, named) of the predicate's actor; named=False when only a pronoun or nothing was found."""
-        cands = [a for role in pred.actor for a in self._role(tok, role)]
+        cands = [a for role in pred.actor for a in role_tokens(tok, role)]
         if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
-            cands += self._role(tok, "head:nsubj")
+            cands += role_tokens(tok, "head:nsubj")
+            if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.i > 0:
+                near = tok.doc[tok.head.i - 1]  # "footage of its forces in full control of X": the noun before
+                if near.tag_.startswith("NN") or near.tag_ == "PRP":
+                    cands.append(near)
         for a in cands:
             if True:
                 lo, hi = a.left_edge.i, a.right_edge.i + 1
@@ -232,32 +111,36 @@ class FrameReader:
                     if side:  # "in Ukrainian hands", "under Russian control"
                         return side, True
                 if a.lower_ in FIRST_PERSON:  # "'We have liberated X,' the RSF announced": the speaker's side
-                    reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas)
+                    reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas, profile)
                     if reporter:
                         return reporter, True
+                # a pronoun: the side named last before it (without a profile: the actor named last)
+                earlier = memory.get("last_side") if profile is not None else memory.get("last_generic")
                 if a.lower_ in PRONOUNS:
                     before = [x for x in sides if x[1] <= a.i]
-                    return (before[-1][2] if before else memory.get("last_side")), False
+                    return (before[-1][2] if before else earlier), False
                 owner = [c for c in a.children if c.dep_ == "poss" and c.lower_ in PRONOUNS]
                 if owner:  # "its forces were entering Lyman": the side named before the pronoun
                     before = [x for x in sides if x[1] <= owner[0].i]
                     if before:
                         return before[-1][2], True
-                    if memory.get("last_side"):
-                        return str(memory["last_side"]), False
+                    if earlier:
+                        return str(earlier), False
                 mods = [c for c in a.children if c.dep_ in ("amod", "compound")]
                 side = next((x for c in mods for x in [demonym_side(c.lower_, profile)] if x), None) \
                     if profile is not None else None
                 if side:  # "Russian units", "Ukrainian paratroopers": the adjective names the side
                     return side, True
                 if self.lemma(a) in self.force_nouns:
-                    reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas)
+                    reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas, profile)
                     if reporter:  # "Ukraine says troops enter Kherson"
                         return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
                     words = [t.lower_ for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
                     if words and a.tag_.startswith("NN"):
+                        memory["last_generic"] = " ".join(words)  # for "it"/"they" later in the article
                         return " ".join(words), True
+
         return None, False
 
     # ---- one sentence -------------------------------------------------------------------------------------
@@ -272,7 +155,7 @@ class FrameReader:
             if word.lower() in low:
                 hedge *= w
                 hedges.append(word)
-        facilities = {f.lower() for f in (profile.facilities if profile else [])}
+        facilities = self._facilities(profile)
         # "seized Nyala's main army headquarters": a side word that only names a facility or a place is no actor
         sides = [x for x in sides if not (doc[x[1] - 1].dep_ in ("compound", "amod", "nmod")
                                           and doc[x[1] - 1].head.i >= x[1]
@@ -291,8 +174,8 @@ class FrameReader:
             for pred in preds:
                 subjects: list[str] = []
                 for role in pred.place:
-                    for h in self._role(tok, role):
-                        got = self._places_from(h, places, profile, set())
+                    for h in role_tokens(tok, role):
+                        got = self.walker.places_from(h, places, profile, set())
                         first = next((t for t in h.subtree if t.dep_ not in ("det", "punct")), None)
                         if not got and first is not None and first.i in places.subjects and first.dep_ != "poss" \
                                 and not any(t.dep_ == "case" for t in first.children):
@@ -303,8 +186,6 @@ class FrameReader:
                     continue
                 claim = self._claim(tok, pred, subjects, profile, sides, memory, hedge, hedges, times, base)
                 found += [(tok, c) for c in claim]
-        for s, e, side in sides:
-            memory["last_side"] = side
         return order_events(found, published_at)
 
     def _governed(self, tok: Token) -> bool:
@@ -383,18 +264,23 @@ class FrameReader:
                 h, steps = h.head, steps + 1
                 if _verb(h):
                     # "the seizure of Herat, if proven true, would mark ...": a reported event judged by what it
-                    # would mean; only "will" makes a noun's event future ("the fall of Kabul will come")
-                    aux = {a for a in aux if a not in ("would", "wo")}
+                    # would mean (its truth is the condition); only "will" makes it future ("the fall of Kabul
+                    # will come"). Without a condition "the capture of El Fasher would be a victory" is hypothetical
+                    if any(t.lower_ in marks for t in tok.doc):
+                        aux = {a for a in aux if a not in ("would", "wo")}
                     verbs.append(h)
                     break
         elif tok.dep_ in ("xcomp", "relcl", "acl") and _verb(tok.head):
             verbs.append(tok.head)  # "would be the first city to fall"
+        h, steps = verbs[-1], 0
+        while (h.dep_ in ("xcomp", "advcl") or (h.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                                         for c in h.children))) and steps < 3:
+            h, steps = h.head, steps + 1  # "would be a victory, allowing it to tighten its control over X"
+            if _verb(h):
+                verbs.append(h)
+                aux = {w.lower() for w in self.frames.irrealis_aux}
         return any((c.dep_ == "aux" and c.lower_ in aux) or (c.dep_ == "mark" and c.lower_ in marks)
                    for v in verbs for c in v.children)
-
-
-def _verb(tok: Token) -> bool:
-    return bool(tok.tag_.startswith("VB") or tok.tag_ == "MD")
 
 
 def _inflections(lem: str) -> set[str]:

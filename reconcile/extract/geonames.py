@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import tempfile
 import unicodedata
 from collections import Counter, defaultdict
@@ -28,11 +29,15 @@ from pathlib import Path
 
 import ahocorasick
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "5"
 ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
 _STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
 _APOS = "'’‘`ʼ"
 _FOLD = str.maketrans({**{c: "'" for c in _APOS}, "-": " "})
+# "al-Fasher", "el-Fula": an Arabic article written in lower case before a capitalised name is still a name
+_ARTICLE = re.compile(r"(?:(?:al|el)[- ]|(?:ad|ar|as|an|at|az|ash|ed|es|en)-)(?=[A-Z])")
+_COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West", "Central": "Central",
+            "North": "Northern", "South": "Southern", "East": "Eastern", "West": "Western"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,40 @@ def _admin1_names() -> dict[tuple[str, str], str]:
     return {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k, v in votes.items()}
 
 
+_SOUNDS = (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("y", "i"), ("j", "i"), ("ou", "u"), ("ph", "f"))
+
+
+def _sound(name: str) -> str:
+    """A spelling key for transliteration variants: folded letters, w=v, y=i, tsch=ch, no doubled letters."""
+    s = "".join(c for c in fold(name).lower() if c.isalpha())
+    for a, b in _SOUNDS:
+        s = s.replace(a, b)
+    return "".join(c for k, c in enumerate(s) if k == 0 or c != s[k - 1])
+
+
+def _variants(key: str) -> set[str]:
+    """Transliteration variants of an alias key: the Arabic article both ways ("El Fasher" = "al-Fasher") and
+    a final -ah also without h ("Al Jazirah" = "Al Jazira", "Ar Raqqah" = "Raqqa" is listed by GeoNames)."""
+    out = {key}
+    swap = {"al ": "el ", "el ": "al "}.get(key[:3])
+    if swap:
+        out.add(swap + key[3:])
+    for k in list(out):
+        if k.endswith("ah") and len(k.rsplit(" ", 1)[-1]) > 4:
+            out.add(k[:-1])
+    return out
+
+
+def _after_name(text: str, s: int) -> bool:
+    """Does a capitalised word end just before position s ("Hayat Tahrir al-Sham": one name, no place)?"""
+    k = s - 1
+    while k >= 0 and text[k] == " ":
+        k -= 1
+    while k >= 0 and (text[k].isalpha() or text[k] in "-'’"):
+        k -= 1
+    return k + 1 < s and text[k + 1].isupper()
+
+
 def _admin1_base(name: str) -> str:
     low = name.lower()
     for suf in _STRIP_ADMIN:
@@ -95,6 +134,7 @@ class GeoGazetteer:
         self.places = places
         self.by_name = {p.name: i for i, p in enumerate(places)}
         self.auto = auto
+        self._spelled: dict[str, dict[str, set[str]]] = {}  # country -> sound key -> place names
 
     @classmethod
     def from_aliases(cls, places: list[Place], aliases: dict[str, list[int]]) -> "GeoGazetteer":
@@ -121,7 +161,8 @@ class GeoGazetteer:
                 continue
             if e < len(seg) and (seg[e].isalnum() or (seg[e] == "-" and e + 1 < len(seg) and seg[e + 1].isalpha())):
                 continue
-            if not seg[s].isupper() or seg[s:e].lower() in STOP_WORDS:
+            if not (seg[s].isupper() or (_ARTICLE.match(seg, s) and not _after_name(seg, s))) or \
+                    seg[s:e].lower() in STOP_WORDS:
                 continue
             hits.append((lo + s, lo + e, idx))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
@@ -131,6 +172,25 @@ class GeoGazetteer:
                 out.append(h)
                 last = h[1]
         return out
+
+    def spelled_like(self, name: str, countries: set[str]) -> str | None:
+        """The GeoNames place of `countries` that `name` spells another way ("Balaklyia" = Balakliya,
+        "Makariwka" = Makarivka): same letters after folding transliteration variants (w/v, y/i, tsch/ch,
+        doubled letters); of same-named places the most populous. (Consonants alone were tried: they match
+        other villages, "Urozhaine" -> Urozhaynoye in Crimea.)"""
+        index = self._spelled
+        found: set[str] = set()
+        for cc in sorted(countries):
+            if cc not in index:
+                full: dict[str, set[str]] = defaultdict(set)
+                for p in self.places:
+                    if p.country == cc and p.kind != "country":
+                        full[_sound(p.name)].add(p.name)
+                index[cc] = full
+            found |= index[cc].get(_sound(name), set())
+        if not found:
+            return None  # same-named places: the most populous, as for any name (parsed.py)
+        return max(found, key=lambda n: (self.places[self.by_name[n]].population, n))
 
     def ancestors(self, i: int) -> list[int]:
         out, p = [], self.places[i].parent
@@ -167,9 +227,9 @@ def _build(min_population: int) -> GeoGazetteer:
         places.append(place)
         i = len(places) - 1
         for a in {x for n in names for x in (n, fold(n)) if _good_alias(x)}:
-            key = _key(a)
-            if i not in aliases[key]:
-                aliases[key].append(i)
+            for k in _variants(_key(a)):
+                if i not in aliases[k]:
+                    aliases[k].append(i)
 
     for cc, c in sorted(countries.items()):
         add(Place(c["name"], "country", cc, "", int(c.get("population") or 0), ""), [c["name"]])
@@ -183,7 +243,18 @@ def _build(min_population: int) -> GeoGazetteer:
         admin_place[(cc, code)] = subject
         names = [f"{b} {suf}" for b in {base, _admin1_base(name)} for suf in ADMIN1_SUFFIXES]
         names += [f"{suf} of {base}" for suf in ADMIN1_SUFFIXES]
+        first, _, rest = base.partition(" ")
+        if first in _COMPASS and rest:  # "Northern Darfur" is also "North Darfur", and named without a suffix
+            other = f"{_COMPASS[first]} {rest}"
+            names += [base, other] + [f"{other} {suf}" for suf in ADMIN1_SUFFIXES]
         add(Place(subject, "admin1", cc, code, 0, country_name[cc]), names)
+    # a region made of several first-level areas named after it ("Darfur": North, South, West ... Darfur)
+    regions: dict[tuple[str, str], int] = Counter(
+        (p.country, rest) for p in places if p.kind == "admin1"
+        for first, _, rest in [p.name.removesuffix(" province").partition(" ")] if first in _COMPASS and rest)
+    for (cc, rest), n in sorted(regions.items()):
+        if n >= 2 and not {f"{rest} province", rest} & {p.name for p in places}:  # not "Kazakhstan"
+            add(Place(rest, "region", cc, "", 0, country_name[cc]), [rest] + [f"{rest} {suf}" for suf in ("region",)])
     cities = [c for c in gc.get_cities().values() if int(c.get("population") or 0) >= min_population]
     taken = {p.name for p in places}
     for c in sorted(cities, key=lambda c: (-int(c["population"]), c["geonameid"])):
@@ -193,6 +264,14 @@ def _build(min_population: int) -> GeoGazetteer:
         parent = admin_place.get((c["countrycode"], c["admin1code"]), country_name.get(c["countrycode"], ""))
         add(Place(subject, "city", c["countrycode"], c["admin1code"], int(c["population"]), parent),
             [name] + list(c.get("alternatenames") or []))
+    # a first-level area by its bare name ("Panjshir", "Tigray") when no town of its country is called so
+    for i, p in enumerate(places):
+        if p.kind == "admin1":
+            bare = _key(p.name.removesuffix(" province"))
+            if not any(places[j].country == p.country and places[j].kind == "city" for j in aliases.get(bare, [])):
+                for k in _variants(bare):
+                    if i not in aliases[k]:
+                        aliases[k].append(i)
     return GeoGazetteer.from_aliases(places, aliases)
 
 

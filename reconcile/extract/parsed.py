@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
-from .frames import FrameReader, SentencePlaces
+from .cue_places import cue_places, has_cue, named_in_text
+from .frame_places import PLACE_NOUNS, SentencePlaces
+from .frames import FrameReader
 from .geonames import GeoGazetteer, load_geonames
 from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
@@ -40,6 +42,14 @@ class ArticlePlaces:
     memory: dict[str, Any] = field(default_factory=dict)
     text: str = ""
     cities: list[tuple[int, str]] | None = None  # (start, name) of the article's non-actor places, when needed
+    side_marks: list[tuple[int, str]] = field(default_factory=list)  # (end, side): the profile's actor phrases
+    countries: set[str] = field(default_factory=set)  # the profile's and the article's named countries
+
+    def side_before(self, pos: int) -> str | None:
+        """The side named last before text position `pos` (read from the text, not the parse: the same
+        whichever sentences the pre-filter lets through to the parser)."""
+        k = bisect_left(self.side_marks, (pos + 1,))
+        return self.side_marks[k - 1][1] if k else None
 
     def text_of(self, s: int, e: int) -> str:
         return self.text[s:e]
@@ -93,6 +103,9 @@ class ParseStage:
                 return e.name
         if self.geo is None:
             return None
+        place = self.geo.places[self.geo.by_name[name]] if name in self.geo.by_name else None
+        if place is not None and place.kind == "city":  # "the capital of Kunduz": the province named like its city
+            return self.capital_of(place.parent) if place.parent.endswith(" province") else None
         if self._capitals is None:
             best: dict[str, tuple[tuple[bool, int], str]] = {}
             for p in self.geo.places:
@@ -126,21 +139,23 @@ class ParseStage:
         return sorted(rows)
 
     # ---- per article --------------------------------------------------------------------------------------
-    def _profile(self, text: str, geo_hits: list[tuple[int, int, tuple[int, ...]]]) -> Profile | None:
+    def _profile(self, text: str, geo_hits: list[tuple[int, int, tuple[int, ...]]], lo: int = 0,
+                 yaml_places: bool = False) -> Profile | None:
         if not self.rules.profiles:
             return None
         score = [0.0] * len(self.rules.profiles)
         low = text.lower().replace("’", "'")
-        if len(self.actor_auto):
-            for end, items in self.actor_auto.iter(low):
-                for k, _, n in items:
-                    s = end - n + 1
-                    if (s == 0 or not low[s - 1].isalnum()) and (end + 1 == len(low) or not low[end + 1].isalnum()):
-                        score[k] += 1
+        actors = self._actor_hits(low)
+        for k, _, s, e in actors:  # a name of several words says more than "troops" or "army"
+            score[k] += 1 + low.count(" ", s, e)
+        # an actor's name is no place elsewhere ("Taliban" is also a town in Turkey; "Kyiv" stays a place)
+        covered = {c for prof in self.rules.profiles for c in prof.countries}
+        if self.geo is not None:
+            geo_hits = [h for h in geo_hits if any(self.geo.places[i].country in covered for i in h[2])
+                        or not any(lo + s < h[1] and h[0] < lo + e for _, _, s, e in actors)]
         placed = False
         if self.geo is not None:
             elsewhere = 0  # places that can only be in a country no profile covers
-            covered = {c for prof in self.rules.profiles for c in prof.countries}
             for _, _, idx in geo_hits:
                 ccs = {self.geo.places[i].country for i in idx}
                 for k, prof in enumerate(self.rules.profiles):
@@ -148,17 +163,42 @@ class ParseStage:
                         score[k] += 2 / len(ccs)
                         placed = True
                 elsewhere += bool(ccs) and not ccs & covered
-            if not placed and elsewhere >= 2:
+            if not placed and not yaml_places and elsewhere >= 1:
                 return None  # "rebels captured Gao and Kidal": a conflict without a profile, whatever its words
         best = max(range(len(score)), key=lambda k: (score[k], -k))
         return self.rules.profiles[best] if score[best] > 0 else None
 
+    def _actor_hits(self, low: str) -> list[tuple[int, str, int, int]]:
+        """(profile index, side, start, end) of the profiles' actor phrases in lower-cased text, on word bounds."""
+        out = []
+        if len(self.actor_auto):
+            for end, items in self.actor_auto.iter(low):
+                for k, side, n in items:
+                    s = end - n + 1
+                    if (s == 0 or not low[s - 1].isalnum()) and (end + 1 == len(low) or not low[end + 1].isalnum()):
+                        out.append((k, side, s, end + 1))
+        return out
+
+    def _side_marks(self, text: str, lo: int, profile: Profile | None) -> list[tuple[int, str]]:
+        if profile is None:
+            return []
+        k = self.rules.profiles.index(profile)
+        hits = sorted(((e, e - s, side) for j, side, s, e in self._actor_hits(text.lower().replace("’", "'"))
+                       if j == k))
+        # "Nyala's main army headquarters", "an army base": a side word naming a facility or a place is no actor
+        nouns = {f.lower() for f in profile.facilities} | PLACE_NOUNS
+        low = text.lower()
+        return [(lo + e, side) for e, _, side in hits
+                if not any(low.startswith(n, e + 1) and not low[e + 1 + len(n):e + 2 + len(n)].isalpha()
+                           for n in nouns)]
+
     def places(self, text: str, lo: int, hi: int, mentions: list[Mention]) -> ArticlePlaces:
         spans = [(m.start, m.end, m.entities) for m in mentions]
         hits = self.geo.find(text, lo, hi) if self.geo is not None else []
-        profile = self._profile(text[lo:hi], hits)
+        profile = self._profile(text[lo:hi], hits, lo, bool(spans))
+        marks = self._side_marks(text[lo:hi], lo, profile)
         if self.geo is None:
-            return ArticlePlaces(profile, sorted(spans), text=text)
+            return ArticlePlaces(profile, sorted(spans), text=text, side_marks=marks)
         named = {self.geo.places[i].country for _, _, idx in hits for i in idx if self.geo.places[i].kind == "country"}
         context = named | set(profile.countries if profile else [])
         if not context:  # no profile, no country named: the country most of its unambiguous places are in
@@ -169,6 +209,7 @@ class ParseStage:
                 top, n = votes.most_common(1)[0]
                 if n >= 2 and 2 * n > sum(votes.values()):
                     context = {top}
+        self._add_named(text, lo, hi, spans, hits, context, profile)
         big = self.rules.geonames.unambiguous_population
         for s, e, idx in hits:
             if any(s < me and ms < e for ms, me, _ in spans):
@@ -179,25 +220,45 @@ class ParseStage:
                 best = max(pick, key=lambda p: (p.kind == "admin1", p.population))
                 i = self.geo.by_name[best.name]
                 spans.append((s, e, (self.yaml_of.get(i, best.name),)))
-        return ArticlePlaces(profile, sorted(spans), text=text)
+        return ArticlePlaces(profile, sorted(spans), text=text, side_marks=marks, countries=context)
+
+    def _add_named(self, text: str, lo: int, hi: int, spans: list[tuple[int, int, tuple[str, ...]]],
+                   hits: list[tuple[int, int, tuple[int, ...]]], countries: set[str], profile: Profile | None) -> None:
+        """Every mention of a name the article calls a settlement ("the village of Urozhaine") and no
+        gazetteer knows becomes a place span (resolved to a GeoNames spelling of its countries if one fits)."""
+        assert self.geo is not None
+        actors = {p.lower() for ps in (profile.actors.values() if profile else []) for p in ps}
+        taken = [(s, e) for s, e, _ in spans] + [(s, e) for s, e, _ in hits]
+        for name in sorted(named_in_text(text[lo:hi])):
+            if name.lower() in actors or any(self.geo.places[j].kind == "country" for h in self.geo.find(name)
+                                             if h[1] - h[0] == len(name) for j in h[2]):
+                continue
+            known = self.geo.spelled_like(name, countries)
+            subject = self.yaml_of.get(self.geo.by_name[known], known) if known else name
+            for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text[lo:hi]):
+                s, e = lo + m.start(), lo + m.end()
+                if not any(s < te and ts < e for ts, te in taken):
+                    spans.append((s, e, (subject,)))
+                    taken.append((s, e))
 
     def candidates(self, text: str, sentences: list[tuple[int, int]], ap: ArticlePlaces) -> list[tuple[int, int]]:
         """Sentences worth parsing: a place and a predicate word."""
         out: list[tuple[int, int]] = []
         if self.reader is None:
             return out
+        named = bool(ap.spans) or has_cue(text)  # a place the article names, known or called one by a cue
         for s, e in sentences:
             words = text[s:e].lower()
-            if (ap.inside(s, e)
-                    or (ap.spans and ("the city" in words or "the town" in words))) and \
+            if (ap.inside(s, e) or has_cue(text[s:e])
+                    or (named and ("the city" in words or "the town" in words))) and \
                     self.reader.mentions_event(set(_WORD.findall(text[s:e].lower()))):
                 out.append((s, e))
         return out
 
     def parse_all(self, jobs: list[tuple[str, int, int, ArticlePlaces]]) -> None:
         """Parse the candidate sentences of a chunk of articles in one nlp.pipe; results land in ap.parsed."""
-        items = [(text[s:e], [(ms - s, me - s) for ms, me, _ in ap.inside(s, e)])
-                 for text, s, e, ap in jobs]
+        items = [(_capitalised(text[s:e], [(ms - s, me - s) for ms, me, _ in ap.inside(s, e)]),
+                  [(ms - s, me - s) for ms, me, _ in ap.inside(s, e)]) for text, s, e, ap in jobs]
         n = self.rules.nlp
         docs = parse(items, n.model, n.workers, n.batch_size)
         for (text, s, e, ap), doc in zip(jobs, docs):
@@ -234,7 +295,15 @@ class ParseStage:
             span = doc.char_span(ms - s, me - s, alignment_mode="expand")
             if span is not None:
                 subjects[span.root.i] = names
+        sides = self._sides(doc, ap.profile)
+        for i, (name,) in cue_places(doc, subjects, sides, self.reader.lemma).items():
+            if self.geo is not None and any(self.geo.places[j].kind == "country" for h in self.geo.find(name)
+                                            if h[1] - h[0] == len(name) for j in h[2]):
+                continue  # a country is no town ("Nyala, Sudan's second largest city")
+            known = self.geo.spelled_like(name, ap.countries) if self.geo is not None else None
+            subjects[i] = (self.yaml_of.get(self.geo.by_name[known], known) if self.geo and known else name,)
         ap.memory["generic"] = ap.profile is None
+        ap.memory["last_side"] = ap.side_before(s)
         if ap.cities is None:  # once per article, not once per sentence
             actors = {p.lower() for ps in (ap.profile.actors.values() if ap.profile else []) for p in ps}
             ap.cities = [(ms, names[0]) for ms, me, names in ap.spans  # "Moscow" said ... is an actor, not a place
@@ -248,11 +317,20 @@ class ParseStage:
             prior = [n for ms, n in cities if ms < pos]
             return prior[-1] if prior else None
 
-        out = self.reader.read(doc, s, SentencePlaces(subjects, before), ap.profile, self._sides(doc, ap.profile),
+        out = self.reader.read(doc, s, SentencePlaces(subjects, before), ap.profile, sides,
                                times, ap.memory, published_at)
         if out and not ap.memory.get("topic"):
             ap.memory["topic"] = out[0].subject
         return out
+
+
+def _capitalised(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text to parse: a place written with a lower-case Arabic article ("al-Fasher") starts with a capital,
+    so the tagger reads the merged token as a proper noun (same length: offsets stay valid)."""
+    for s, _ in spans:
+        if text[s:s + 1].islower():
+            text = text[:s] + text[s].upper() + text[s + 1:]
+    return text
 
 
 def _number_variants(phrases: list[str]) -> list[str]:

@@ -1,0 +1,119 @@
+"""Places the gazetteer does not know, read from the parse: a proper noun the sentence itself calls a place.
+
+GeoNames (cities of >= 1,000 people) and the YAML gazetteer miss villages and small towns that the news
+names while a front moves ("the village of Urozhaine", "the border trade town of Chin Shwe Haw", "two
+towns - Namhsan and Mantong", "Namtu township"). A proper noun counts as a place here only when the parse
+gives it a place cue:
+- the object of "of" after a settlement noun ("the village of X", "the towns of X and Y");
+- an apposition of a settlement noun ("another two towns - X and Y");
+- a compound before a settlement noun ("Mantong town", "Namtu township");
+- a conjunct in a list that holds a known place ("took control of Phaungsai, Monekoe and Namkham").
+Conjuncts of a cue place are places too. Names of sides (actor phrases of the profile), months and days,
+and words in lower case are never places. The name is the proper noun with the proper nouns that modify it
+("Chin Shwe Haw"), as written.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+SETTLEMENTS = {"town", "village", "city", "township", "hamlet", "settlement", "locality"}
+NOT_PLACES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+              "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+# the cheap test before parsing: a settlement noun next to a capitalised word
+CUE = re.compile(r"\b(?:(?:town|village|city|township|hamlet|settlement|locality)s?|cities)"
+                 r"(?:\s+of\s+|\s*[,:–—-]\s*|\s+)[A-Z]|[A-Z][\w'’-]+\s+(?:town|village|township)s?\b")
+# a name ending in one of these is a feature, not a settlement ("the Dnipro River and Kherson")
+FEATURES = {"river", "sea", "lake", "bank", "mountain", "mountains", "hill", "hills", "road", "highway", "bridge",
+            "dam", "canal", "border", "front", "line", "valley", "desert", "forest", "island", "airport", "base",
+            "province", "state", "region", "district", "oblast", "governorate", "army", "forces", "group"}
+ARTICLES = {"al", "el", "ad", "ar", "as", "an", "at", "ash", "az", "ibn", "bin"}  # "Maarat al Numan"
+
+
+_NAME = r"[A-Z][\w'’-]+(?:\s+(?:(?:al|el|ad|ar|as|an|at|ash|az|ibn|bin)[- ])?[A-Z][\w'’-]+)*"
+NAMED = re.compile(r"\b(?:town|village|city|township|hamlet|settlement)s?\s+of\s+(" + _NAME + ")")
+
+
+def named_in_text(text: str) -> set[str]:
+    """Names an article introduces as settlements ("the village of Urozhaine"): read from the text, so later
+    bare mentions ("Urozhaine liberated") are places too, whichever sentences are parsed."""
+    out = set()
+    for m in NAMED.finditer(text):
+        words = m.group(1).split()
+        while words and words[-1].lower() in NOT_PLACES:
+            words.pop()  # "the city of Hama Thursday"
+        if words and words[-1].lower() not in FEATURES:
+            out.add(" ".join(words))
+    return out
+
+
+def has_cue(text: str) -> bool:
+    """Can the sentence name a place by a cue alone (worth parsing without a known place)?"""
+    return CUE.search(text) is not None
+
+
+def _proper(tok: Token) -> bool:
+    return tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper() and tok.lower_ not in NOT_PLACES
+
+
+def _name(tok: Token) -> str:
+    """The proper noun with the proper nouns compounded before it ("Chin Shwe Haw", "Maarat al Numan")."""
+    first = tok.i
+    while first > 0:
+        c = tok.doc[first - 1]
+        if c.dep_ not in ("compound", "nmod") or not first <= c.head.i <= tok.i:
+            break
+        if not (_proper(c) or (c.lower_ in ARTICLES and c.i > 0 and _proper(tok.doc[c.i - 1]))):
+            break
+        first -= 1
+    return tok.doc[first:tok.i + 1].text
+
+
+def _group(tok: Token) -> list[Token]:
+    """A token with its conjuncts ("X, Y and Z"), from the head of the list."""
+    out, todo = [], [tok]
+    while todo:
+        t = todo.pop()
+        out.append(t)
+        todo += [c for c in t.children if c.dep_ == "conj"]
+    return out
+
+
+def cue_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[int, int, str]],
+               lemma: Callable[[Token], str]) -> dict[int, tuple[str, ...]]:
+    """Token index -> place name for the proper nouns of `doc` that the sentence calls places (not in `known`)."""
+    side_tokens = {i for s, e, _ in sides for i in range(s, e)}
+    found: dict[int, tuple[str, ...]] = {}
+
+    def add(tok: Token) -> None:
+        for t in _group(tok):
+            if t.i not in known and t.i not in side_tokens and _proper(t) and t.dep_ != "compound" and \
+                    t.lower_ not in FEATURES and not any(c.dep_ == "case" for c in t.children):
+                found.setdefault(t.i, (_name(t),))  # not "Sudan's second city": a possessive modifies
+
+    for tok in doc:
+        if lemma(tok) in SETTLEMENTS and tok.tag_.startswith("NN"):
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            add(g)
+                elif c.dep_ == "appos":
+                    add(c)
+            if tok.dep_ != "compound":
+                for c in tok.lefts:
+                    if c.dep_ == "compound" and _proper(c) and c.i == tok.i - 1 and c.i not in known and \
+                            c.i not in side_tokens:
+                        found.setdefault(c.i, (_name(c),))
+    for i in list(known):  # lists that hold a known place
+        head = doc[i]
+        while head.dep_ == "conj":
+            head = head.head
+        if head.i in known or _proper(head):
+            add(head)
+    return found

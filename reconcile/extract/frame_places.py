@@ -1,0 +1,167 @@
+"""The places a predicate is about, walked from its parse role: conjuncts, appositions, "of" phrases.
+
+From the token a predicate's role gives (extract/frame_roles.py), the walk follows conjuncts and appositions
+of a place ("Herat, a cultural hub, and Kandahar"), "of" phrases of non-place nouns ("the towns of Lashkar
+Gah"), lists a colon opens ("four cities: Daraa, Quneitra ..."), quantities ("much of Kordofan"), but never
+a place that only modifies another one ("Badakhshan's Faizabad city", "a town in Kunduz province",
+"Nyala, South Darfur", "the town of Kupiansk, Kharkiv region"). "The capital of <province>" is the
+province's main city, unless the capital is named ("West Kordofan capital El Fula"). A facility phrase of the profile next to a place ("Kandahar's airport",
+"the presidential palace in Khartoum") makes the facility the subject.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .model import Profile
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+FOLLOW_FROM_PLACE = {"conj", "appos"}
+FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
+DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "centre",
+              "center", "north-west", "north-east", "south-west", "south-east"}
+ADMIN_NOUNS = {"region", "province", "oblast", "state", "governorate", "district", "raion"}
+QUANTITIES = {"much", "most", "part", "parts", "all", "some", "half", "areas"}
+PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "district", "area", "oblast",
+               "state", "governorate", "centre", "center", "outskirts", "suburbs", "streets", "regional", "township",
+               "settlement", "hamlet", "valley"}
+
+
+@dataclass
+class SentencePlaces:
+    """Place tokens of a parsed sentence: token index -> subject names; `before(i)`: the place named last
+    before token i in the article (for "the city")."""
+    subjects: dict[int, tuple[str, ...]]
+    before: Callable[[int], str | None] | None = None
+
+
+class PlaceWalker:
+    def __init__(self, lemma: Callable[[Token], str], capital_words: set[str],
+                 capital_of: Callable[[str], str | None], facilities: Callable[[Profile | None], set[str]]):
+        self.lemma, self.capital_words, self.capital_of, self.facilities = lemma, capital_words, capital_of, facilities
+
+    def places_from(self, tok: Token, places: SentencePlaces, profile: Profile | None, seen: set[int],
+                     after_place: bool = False) -> list[str]:
+        if tok.i in seen:
+            return []
+        seen.add(tok.i)
+        out: list[str] = []
+        facilities = self.facilities(profile)
+        if tok.i in places.subjects:
+            if tok.dep_ == "compound" and self.lemma(tok.head) not in PLACE_NOUNS:
+                return []  # "the Dnipro River", "a Kunduz provincial council member": not the place itself
+            if tok.dep_ in ("nmod", "poss") and any(c.dep_ == "case" for c in tok.children):
+                return []  # "in El Fasher, North Darfur's capital": a possessive place modifies what follows
+            out += list(places.subjects[tok.i])
+            for c in tok.children:
+                locator = (c.i in places.subjects and all(n.endswith(" province") for n in places.subjects[c.i])) \
+                    or (self.lemma(c) in ADMIN_NOUNS and any(k.dep_ == "compound" and k.i in places.subjects
+                                                             for k in c.children))
+                if c.dep_ == "appos" and locator and not any(k.dep_ == "conj" for k in c.children):
+                    continue  # "Nyala, South Darfur", "Balakliya, Kharkiv region": where it is, not another place
+                if c.dep_ in FOLLOW_FROM_PLACE:
+                    out += self.places_from(c, places, profile, seen, after_place=True)
+                elif c.dep_ == "prep":
+                    out += self.direction_conj(c, places, profile, seen)
+            return out
+        lem = self.lemma(tok)
+        facility = facility_phrase(tok, facilities) or (tok.lower_ if lem in facilities else None)
+        if facility:
+            owners = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.i in places.subjects]
+            owners += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
+                       for g in c.children if g.i in places.subjects]
+            if tok.dep_ == "dobj":  # "recaptured the presidential palace in Khartoum": "in" hung on the verb
+                owners += [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
+                           and c.i == tok.right_edge.i + 1 for g in c.children if g.i in places.subjects]
+            names = [places.subjects[o.i][0] for o in owners[:1]]
+            if not names:  # "the military headquarters in the city of El Fasher"
+                names = [n for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
+                         for g in c.children if g.dep_ == "pobj" and self.lemma(g) in PLACE_NOUNS
+                         for n in self.places_from(g, places, profile, set(seen))][:1]
+            if names:
+                out += [f"{names[0]} {facility}"]
+                for c in tok.children:
+                    if c.dep_ == "conj":
+                        out += self.places_from(c, places, profile, seen)
+                return out
+        if lem in ("city", "town") and any(c.lower_ == "the" for c in tok.children) and places.before and \
+                not any(t.i in places.subjects for t in tok.subtree):
+            same = [places.subjects[i][0] for i in sorted(places.subjects) if i < tok.i]
+            last = same[-1] if same else places.before(tok.i)  # "the city": named before in the sentence,
+            # else the article's topic (its first place claimed), else the place named last
+            return [last] if last else []
+        if tok.tag_ == "NNS" and lem in PLACE_NOUNS and not after_place:
+            listed = listed_after(tok, places)
+            if listed is not None:  # "liberate four Syrian cities within 24 hours: Daraa, Quneitra ..."
+                return self.places_from(listed, places, profile, seen)
+        if after_place:  # "Ghazni, 150 km southwest of Kabul": only further conjuncts count, and a list's
+            # place nouns and quantities ("Khartoum, Al-Jazira state, the Darfur region, and much of Kordofan")
+            listed_in = [s for c in tok.children if (c.dep_ == "compound" and lem in PLACE_NOUNS)
+                         or (c.dep_ == "prep" and c.lower_ == "of" and tok.lower_ in QUANTITIES)
+                         for s in self.places_from(c, places, profile, seen)]
+            return listed_in + [s for c in tok.children if c.dep_ in FOLLOW_FROM_PLACE
+                            for s in self.places_from(c, places, profile, seen, after_place=True)]
+        if lem in self.capital_words:
+            nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+            if nxt is not None and nxt.i in places.subjects and nxt.i not in seen:
+                return self.places_from(nxt, places, profile, seen)  # "West Kordofan capital El Fula"
+            owners = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+            owners += [c for c in tok.children if c.dep_ in ("compound", "poss")]  # "Badghis capital"
+            # "the capitals of northern Kunduz and Sar-e-Pol provinces": each province of the list
+            owners += [x for g in list(owners) for c in g.children if c.dep_ == "conj"
+                       for x in [c] + [k for k in c.children if k.dep_ == "compound" and self.lemma(c) in PLACE_NOUNS]]
+            owners += [k for g in list(owners) if self.lemma(g) in PLACE_NOUNS  # "the capital of Sennar state"
+                       for k in g.children if k.dep_ == "compound"]
+            caps = [cap for g in owners for name in places.subjects.get(g.i, ())
+                    for cap in [self.capital_of(name)] if cap]
+            if caps or any(g.i in places.subjects for g in owners):  # an unknown capital is not its province
+                return caps + [s for c in tok.children if c.dep_ == "conj"
+                               for s in self.places_from(c, places, profile, seen)]
+        named_first = [c for c in tok.children if c.dep_ == "nmod" and c.i in places.subjects]
+        if lem in ADMIN_NOUNS and named_first:  # "the town of Balakliya, Kharkiv region": the region locates it
+            return [n for c in named_first for n in self.places_from(c, places, profile, seen)]
+        if lem in PLACE_NOUNS and not any(c.dep_ == "compound" and c.i in places.subjects for c in tok.children):
+            out += [n for c in tok.children if c.dep_ == "poss" and c.i in places.subjects
+                    for n in places.subjects[c.i]]  # "in Manbij's city center" (but "Badakhshan's Faizabad city")
+        for c in tok.children:
+            if c.dep_ == "appos":  # a description: a place itself, or only its conjuncts
+                out += self.places_from(c, places, profile, seen, after_place=True)
+            elif c.dep_ in FOLLOW_FROM_NOUN and not (c.dep_ == "compound" and c.i not in places.subjects):
+                out += self.places_from(c, places, profile, seen)
+            elif c.dep_ == "prep" and (c.lower_ in ("of", "including") or (c.lower_ == "over" and lem == "control")):
+                out += self.places_from(c, places, profile, seen)  # "control over Farah city", "areas including X"
+            elif c.dep_ == "prep":
+                out += self.direction_conj(c, places, profile, seen)
+        return out
+
+    def direction_conj(self, prep: Token, places: SentencePlaces, profile: Profile | None, seen: set[int]
+                        ) -> list[str]:
+        """"Lashkar Gah in the south and Qala-e-Naw in the northwest": the parser often hangs the second
+        place on the direction word; take conjuncts of a direction after "in"."""
+        if prep.lower_ != "in":
+            return []
+        return [s for g in prep.children if g.dep_ == "pobj" and g.lower_ in DIRECTIONS
+                for cc in g.children if cc.dep_ == "conj" for s in self.places_from(cc, places, profile, seen)]
+
+
+def facility_phrase(tok: Token, facilities: set[str]) -> str | None:
+    """The longest facility phrase of the rules that ends with this noun ("the presidential palace")."""
+    for j in range(max(0, tok.i - 3), tok.i + 1):
+        words = " ".join(t.lower_ for t in tok.doc[j:tok.i + 1])
+        if words in facilities:
+            return words
+    return None
+
+
+def listed_after(tok: Token, places: SentencePlaces) -> Token | None:
+    """The first place of a list that a colon or dash opens within a few words after a plural noun."""
+    doc = tok.doc
+    for j in range(tok.i + 1, min(len(doc) - 1, tok.i + 8)):
+        if doc[j].text in (":", "–", "—"):
+            return doc[j + 1] if doc[j + 1].i in places.subjects else None
+        if doc[j].is_sent_start or doc[j].text in (".", ";"):
+            return None
+    return None
