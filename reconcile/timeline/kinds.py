@@ -12,8 +12,8 @@ at the moment concerned are in `competing_values` ("at <time>: value (probabilit
   by default, which dates no event). A moment (a valid time no longer than the tolerance) overlaps what comes
   within the tolerance of it; two longer intervals overlap only when they share more than the tolerance (one
   ending where the other begins is a succession of states, not a conflict). One row per (subject/attribute,
-  timeline interval holding the moment of the overlap), "at" the first moment of that interval a member claim
-  speaks about; losing sources back a value other than the interval's; severity = their credible weight.
+  timeline interval holding the moment of the overlap), "at" the first moment of the overlaps in it; losing
+  sources back a value other than the interval's; severity = their credible weight.
 * `time_disagreement` - sources agree on the value but not on when it began: for a timeline run that starts
   with a change, each source's earliest *dated* claim of the run's value within change_every / 2 of the run's
   start is its onset. A claim dates an event when it has an explicit valid time ending more than the tolerance
@@ -218,7 +218,7 @@ def _conflicts(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
     i, j, lo, hi = i[keep], j[keep], lo[keep], hi[keep]
     moment = np.where(lo <= hi, lo, (lo + hi) // 2)
     row = cred["row"].to_numpy()
-    pairs = pd.DataFrame({"row": row[i], "row_o": row[j],
+    pairs = pd.DataFrame({"row": row[i], "row_o": row[j], "at": np.minimum(lo, hi),
                           "tl": _interval_at(cred["item"].to_numpy()[i], moment, tl)})
     members = pd.concat([pairs[["tl", "row"]], pairs[["tl", "row_o"]].rename(columns={"row_o": "row"})])
     members = members.drop_duplicates().merge(c, on="row").sort_values(["tl", "row"], kind="stable")
@@ -226,9 +226,9 @@ def _conflicts(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
     tls = np.unique(members["tl"].to_numpy())
     rows = tl.iloc[tls]
     competing = _describe(members, "tl").reindex(tls).to_numpy()
-    # the first moment of the interval a member claim speaks about
-    first_a = members.groupby("tl")["a"].min().reindex(tls).to_numpy()
-    at = "at " + _iso(np.maximum(rows["t0"].to_numpy(), first_a)) + ": "
+    # the first moment of the overlaps (within the interval)
+    first = pairs.groupby("tl")["at"].min().reindex(tls).to_numpy()
+    at = "at " + _iso(np.maximum(rows["t0"].to_numpy(), first)) + ": "
     losing = _joined(members[members["lose"]], "tl", "source").reindex(tls).fillna("").to_numpy()
     severity = members[members["lose"]].groupby("tl")["cred_w"].sum().reindex(tls).fillna(0.0).to_numpy()
     return _row_frame(rows, "conflict_same_time", at + competing, losing, "", severity, _iso(rows["t0"].to_numpy()))
@@ -306,7 +306,8 @@ def _superseded_words(live: pd.DataFrame, stale: pd.DataFrame, last_tl: pd.DataF
     backed = mine[now].groupby(["item", "src_rank"])["b"].max().rename("backed").reset_index()
     mine = mine.merge(backed, on=["item", "src_rank"], how="left")
     after = mine["backed"].isna().to_numpy() | (mine["b"].to_numpy() > mine["backed"].to_numpy())
-    return mine[~now & after].drop(columns="backed")
+    words: pd.DataFrame = mine[~now & after].drop(columns="backed")
+    return words
 
 
 def _corrections(c: pd.DataFrame, claims: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
