@@ -22,8 +22,8 @@ def test_seed_articles_end_to_end(tmp_path):
     # both outlets' versions of Qala-e-Naw are on the record, with their sources
     contradictions = pd.read_csv(out / "contradictions.csv", dtype=str, keep_default_na=False)
     qala = contradictions[contradictions["subject"] == "Qala-e-Naw"]
-    assert len(qala) and "Khaama Press" in qala["competing_values"].iloc[0]
-    assert "Reuters" in qala["competing_values"].iloc[0]
+    on_record = " ".join(qala["competing_values"])
+    assert len(qala) and "Khaama Press" in on_record and "Reuters" in on_record
     # Khaama Press credits Reuters ("told Reuters news agency") and repeats its passage: a dependent pair
     copies = pd.read_csv(out / "copies.csv", dtype=str, keep_default_na=False)
     assert set(zip(copies["source_a"], copies["source_b"])) == {("Khaama Press", "Reuters")}
@@ -53,3 +53,20 @@ def test_seed_verdict_is_the_recapture_after_the_fighting(tmp_path):
     contradictions = pd.read_csv(out / "contradictions.csv", dtype=str, keep_default_na=False)
     stale = contradictions[(contradictions["subject"] == "Qala-e-Naw") & (contradictions["kind"] == "stale")]
     assert "Khaama Press" in set(stale["losing_sources"])
+    # Khaama's superseded states are named with their quotes: the MP's "falls to Taliban" (6 July, noon) and the
+    # Taliban spokesman's "entered", in the CSV row and in the report's review section
+    said = stale["competing_values"].iloc[0]
+    assert "taliban (" in said and "contested (" in said
+    mp = "Qala-e-naw falls to Taliban fighters Tuesday noon"
+    spokesman = "its fighters have entered into Qala-e-naw city"
+    assert mp in said and spokesman in said
+    review = (out / "report.md").read_text().split("### Qala-e-Naw / control: stale")[1].split("###")[0]
+    competing = next(line for line in review.splitlines() if "Competing:" in line)
+    assert mp in competing and spokesman in competing
+    # no same-time conflict between the 6 July events (Khaama's fall, the undated "entered" / "briefly
+    # collapsed") and the 7 July recapture: what conflicts at one time was said about that time
+    same_time = contradictions[(contradictions["subject"] == "Qala-e-Naw")
+                               & (contradictions["kind"] == "conflict_same_time")]
+    for row in same_time.itertuples():
+        assert not row.competing_values.startswith("at 2021-07-06"), row.competing_values
+        assert "Khaama Press" not in row.competing_values and "taliban" not in row.competing_values

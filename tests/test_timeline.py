@@ -275,3 +275,41 @@ def test_claim_wholly_after_as_of_is_excluded_not_clipped():
     table = validate([feed(frame(rows), ts)], make_rules(), ts)
     assert table.counts["rows_excluded"] == 1
     assert "after --as-of" in table.rejects["reason"].iloc[0]
+
+
+def test_a_state_ending_where_the_next_begins_is_a_succession_not_a_conflict():
+    # B: stormed overnight (Mon 22:00 - Tue 06:00); A and C: recaptured after it (Tue 06:00 - 12:00)
+    rows = [("B", "taliban", "2024-01-02T13:00:00Z", "2024-01-01T22:00:00Z", "2024-01-02T06:00:00Z"),
+            ("A", "government", "2024-01-02T13:00:00Z", "2024-01-02T06:00:00Z", "2024-01-02T12:00:00Z"),
+            ("C", "government", "2024-01-02T13:00:00Z", "2024-01-02T06:30:00Z", "2024-01-02T12:00:00Z")]
+    _, _, found = run(rows, "2024-01-02T18:00:00Z")
+    assert "conflict_same_time" not in set(found["kind"])
+    # sharing more than the tolerance (1 hour here) is a conflict: the overnight report now runs to 09:00
+    rows[0] = ("B", "taliban", "2024-01-02T13:00:00Z", "2024-01-01T22:00:00Z", "2024-01-02T09:00:00Z")
+    _, _, found = run(rows, "2024-01-02T18:00:00Z")
+    conflict = found[found["kind"] == "conflict_same_time"]
+    assert len(conflict) == 1 and conflict.iloc[0]["competing_values"].startswith("at 2024-01-02T06:00:00Z: ")
+
+
+def test_claims_without_a_valid_time_make_no_same_time_conflict():
+    # both placed at their publication time by default: that dates no event; a dated claim at that moment does
+    rows = [("A", "government", "2024-01-01T08:00:00Z", None, None),
+            ("C", "taliban", "2024-01-01T08:00:00Z", None, None)]
+    _, _, found = run(rows, "2024-01-01T12:00:00Z")
+    assert "conflict_same_time" not in set(found["kind"])
+    rows[1] = ("C", "taliban", "2024-01-01T09:00:00Z", "2024-01-01T08:00:00Z", "2024-01-01T08:00:00Z")
+    rows.append(("B", "government", "2024-01-01T09:00:00Z", "2024-01-01T08:00:00Z", "2024-01-01T08:00:00Z"))
+    _, _, found = run(rows, "2024-01-01T12:00:00Z")
+    assert "conflict_same_time" in set(found["kind"])
+
+
+def test_a_stale_row_lists_every_superseded_state_of_the_source():
+    # C reported the fight (contested) then the fall (taliban) and never the retake: both are superseded
+    rows = FALL_AND_RETAKE + [("C", "contested", "2024-01-02T09:00:00Z", "2024-01-02T07:00:00Z",
+                               "2024-01-02T07:00:00Z")]
+    _, _, found = run(rows, "2024-01-03T12:00:00Z")
+    stale = found[found["kind"] == "stale"]
+    assert len(stale) == 1 and stale.iloc[0]["losing_sources"] == "C"
+    said = stale.iloc[0]["competing_values"]
+    assert "taliban (held until 2024-01-03T08:00:00Z: C)" in said
+    assert "contested (" in said and ": C)" in said.split("contested (")[1]

@@ -8,7 +8,11 @@ as-of, from `verdicts` when given): one confidence per verdict everywhere. The t
 at the moment concerned are in `competing_values` ("at <time>: value (probability: sources); ...").
 
 * `conflict_same_time` - two credible claims with different values and overlapping valid times: a real
-  conflict. One row per (subject/attribute, timeline interval holding the moment of the overlap); losing
+  conflict. Both claims must have an explicit valid time (a claim without one is placed at its publication time
+  by default, which dates no event). A moment (a valid time no longer than the tolerance) overlaps what comes
+  within the tolerance of it; two longer intervals overlap only when they share more than the tolerance (one
+  ending where the other begins is a succession of states, not a conflict). One row per (subject/attribute,
+  timeline interval holding the moment of the overlap), "at" the first moment of the overlaps in it; losing
   sources back a value other than the interval's; severity = their credible weight.
 * `time_disagreement` - sources agree on the value but not on when it began: for a timeline run that starts
   with a change, each source's earliest *dated* claim of the run's value within change_every / 2 of the run's
@@ -19,6 +23,9 @@ at the moment concerned are in `competing_values` ("at <time>: value (probabilit
 * `stale` - a source whose latest word (the claim with the latest valid time) gave a value that held then
   (smoothed support >= 0.5) but is no longer the state at as-of. Reported, not counted as a conflict. One row
   per subject/attribute; severity = sum of weight x reliability x P(their value is not the state at as-of).
+  The row lists every superseded state such a source reported since it last backed the state at as-of: per
+  value "value (held until <end of its run>: sources)" when it held, else "value (<when said>: sources)",
+  each followed by its claims' quotes (' — source, speaker: "quote"').
 * `correction` - a source asserted X and later (published_at) Y for an overlapping valid time: the later
   statement supersedes the earlier (the earlier is not used as evidence). One row per corrected claim;
   severity = the corrected claim's weight x reliability.
@@ -92,7 +99,8 @@ def time_contradictions(claims: pd.DataFrame, timeline: pd.DataFrame, claim_supp
         "source": source, "src_rank": pd.factorize(source, sort=True)[0], "value": _text(claims["value"]),
         "a": fit.evidence_from, "b": fit.evidence_to, "dated": dated, "support": claim_support,
         "cred_w": w * rel, "credible": (rel >= min_reliability) & ~fit.superseded & (w > 0),
-        "tol": tolerance_ns(tau), "tau_ns": tau * 1e9, "superseded": fit.superseded,
+        "tol": tolerance_ns(tau), "tau_ns": tau * 1e9, "superseded": fit.superseded, "explicit": fit.explicit,
+        "quote": _said(claims),
     })
     tl = timeline.reset_index(drop=True).copy()
     tl["row_tl"] = np.arange(len(tl))
@@ -180,19 +188,37 @@ def _pairs_within(item: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.nda
     return order[left], order[right]
 
 
+def _said(claims: pd.DataFrame) -> np.ndarray:
+    """Per claim: ' — source, speaker: "quote"' (whitespace collapsed), or '' without a quote."""
+    if "quote" not in claims:
+        return np.full(len(claims), "", dtype=object)
+    quote = pd.Series(_text(claims["quote"].fillna("").astype(str))).str.replace(r"\s+", " ", regex=True).str.strip()
+    who = pd.Series(_text(claims["source"]))
+    if "speaker" in claims:
+        speaker = pd.Series(_text(claims["speaker"].fillna("").astype(str)))
+        who = who.where(speaker == "", who + ", " + speaker)
+    return np.where(quote != "", " — " + who + ': "' + quote + '"', "").astype(object)
+
+
 def _conflicts(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
-    cred = c[c["credible"].to_numpy()]
+    # a claim without a valid time is placed at its publication time by default: that dates no event, so it
+    # cannot show that two events happened at one time (it still counts in the timeline and in stale rows)
+    cred = c[(c["credible"] & c["explicit"]).to_numpy()]
     i, j = _pairs_within(cred["item"].to_numpy(), cred["row"].to_numpy())  # positions in cred, row[i] < row[j]
     a, b, cand, tol = (cred[k].to_numpy() for k in ("a", "b", "cand", "tol"))
     lo = np.maximum(a[i], a[j])
     hi = np.minimum(b[i], b[j])
-    keep = (cand[i] != cand[j]) & (lo - hi <= tol[i])
+    # a moment (a valid time no longer than the tolerance) conflicts with what comes within the tolerance of it;
+    # two longer intervals conflict only when they share more than the tolerance: one ending where (within the
+    # tolerance) the other begins is a succession of states ("stormed overnight", then "recaptured"), not a conflict
+    moment_like = ((b[i] - a[i]) <= tol[i]) | ((b[j] - a[j]) <= tol[i])
+    keep = (cand[i] != cand[j]) & np.where(moment_like, lo - hi <= tol[i], hi - lo > tol[i])
     if not keep.any():
         return _empty()
     i, j, lo, hi = i[keep], j[keep], lo[keep], hi[keep]
     moment = np.where(lo <= hi, lo, (lo + hi) // 2)
     row = cred["row"].to_numpy()
-    pairs = pd.DataFrame({"row": row[i], "row_o": row[j],
+    pairs = pd.DataFrame({"row": row[i], "row_o": row[j], "at": np.minimum(lo, hi),
                           "tl": _interval_at(cred["item"].to_numpy()[i], moment, tl)})
     members = pd.concat([pairs[["tl", "row"]], pairs[["tl", "row_o"]].rename(columns={"row_o": "row"})])
     members = members.drop_duplicates().merge(c, on="row").sort_values(["tl", "row"], kind="stable")
@@ -200,7 +226,9 @@ def _conflicts(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
     tls = np.unique(members["tl"].to_numpy())
     rows = tl.iloc[tls]
     competing = _describe(members, "tl").reindex(tls).to_numpy()
-    at = "at " + _iso(rows["t0"].to_numpy()) + ": "
+    # the first moment of the overlaps (within the interval)
+    first = pairs.groupby("tl")["at"].min().reindex(tls).to_numpy()
+    at = "at " + _iso(np.maximum(rows["t0"].to_numpy(), first)) + ": "
     losing = _joined(members[members["lose"]], "tl", "source").reindex(tls).fillna("").to_numpy()
     severity = members[members["lose"]].groupby("tl")["cred_w"].sum().reindex(tls).fillna(0.0).to_numpy()
     return _row_frame(rows, "conflict_same_time", at + competing, losing, "", severity, _iso(rows["t0"].to_numpy()))
@@ -246,21 +274,40 @@ def _stale(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
     stale = latest[is_stale].assign(sev=latest["cred_w"].to_numpy()[is_stale] * (1.0 - p_now[is_stale]))
     if stale.empty:
         return _empty()
-    # the end of the run the stale value held in: the interval holding the claim, up to the next change
-    held = _interval_at(stale["item"].to_numpy(), stale["b"].to_numpy(), tl)
-    stale = stale.assign(until=_iso(tl["t1"].to_numpy()[held]))
+    words = _superseded_words(live, stale, last_tl)
+    # a value that held: the end of the run it held in (the interval holding the claim, up to the next change);
+    # one that did not: when the source said it held
+    held = _interval_at(words["item"].to_numpy(), words["b"].to_numpy(), tl)
+    words = words.assign(until=_iso(tl["t1"].to_numpy()[held]), ok=words["support"].to_numpy() >= SUPPORTED)
     items = np.unique(stale["item"].to_numpy())
-    stale = stale.sort_values(["item", "value", "source"], kind="stable")
-    grouped = stale.groupby(["item", "value"], sort=True)
-    per = grouped["until"].max().reset_index()
-    per["sources"] = _join(grouped.ngroup().to_numpy(), stale["source"], ",").to_numpy()
-    per["desc"] = per["value"] + " (held until " + per["until"] + ": " + per["sources"] + ")"
+    words = words.sort_values(["item", "value", "source", "a", "b", "row"], kind="stable")
+    grouped = words.groupby(["item", "value"], sort=True)
+    per = grouped.agg(until=("until", "max"), ok=("ok", "any"), a=("a", "min"), b=("b", "max")).reset_index()
+    once = words.drop_duplicates(["item", "value", "source"])
+    per["sources"] = _join(once.groupby(["item", "value"], sort=True).ngroup().to_numpy(), once["source"], ","
+                           ).to_numpy()
+    per["quotes"] = _join(grouped.ngroup().to_numpy(), words["quote"], "").to_numpy()
+    when = np.where(per["ok"].to_numpy(), "held until " + per["until"],
+                    _span(per["a"].to_numpy(), per["b"].to_numpy()))
+    per["desc"] = per["value"] + " (" + when + ": " + per["sources"] + ")" + per["quotes"]
     competing = _join(per["item"].to_numpy(), per["desc"], "; ").reindex(items).to_numpy()
     losing = _joined(stale, "item", "source").reindex(items).to_numpy()
     severity = stale.groupby("item")["sev"].sum().reindex(items).to_numpy()
     rows = last_tl.loc[items].reset_index()
     rows["probability"] = fit.state_prob[rows["_cand"].to_numpy()]
     return _row_frame(rows, "stale", competing, losing, "", severity, np.full(len(rows), "as-of"))
+
+
+def _superseded_words(live: pd.DataFrame, stale: pd.DataFrame, last_tl: pd.DataFrame) -> pd.DataFrame:
+    """The claims of each stale source since it last backed the state at as-of (all of them when it never did),
+    of other values: every superseded state it reported, not only its latest word."""
+    mine = live.merge(stale[["item", "src_rank"]], on=["item", "src_rank"])
+    now = (mine["cand"].to_numpy() == last_tl["_cand"].reindex(mine["item"]).to_numpy())
+    backed = mine[now].groupby(["item", "src_rank"])["b"].max().rename("backed").reset_index()
+    mine = mine.merge(backed, on=["item", "src_rank"], how="left")
+    after = mine["backed"].isna().to_numpy() | (mine["b"].to_numpy() > mine["backed"].to_numpy())
+    words: pd.DataFrame = mine[~now & after].drop(columns="backed")
+    return words
 
 
 def _corrections(c: pd.DataFrame, claims: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
