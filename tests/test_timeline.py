@@ -291,13 +291,18 @@ def test_a_state_ending_where_the_next_begins_is_a_succession_not_a_conflict():
     assert len(conflict) == 1 and conflict.iloc[0]["competing_values"].startswith("at 2024-01-02T06:00:00Z: ")
 
 
-def test_claims_without_a_valid_time_make_no_same_time_conflict():
-    # both placed at their publication time by default: that dates no event; a dated claim at that moment does
+def test_claims_without_a_valid_time_conflict_with_each_other_but_not_with_a_dated_event():
+    # a daily feed: two sources' undated reports of one morning disagree, a reviewer must see it
     rows = [("A", "government", "2024-01-01T08:00:00Z", None, None),
             ("C", "taliban", "2024-01-01T08:00:00Z", None, None)]
     _, _, found = run(rows, "2024-01-01T12:00:00Z")
-    assert "conflict_same_time" not in set(found["kind"])
+    assert "conflict_same_time" in set(found["kind"])
+    # an undated claim is placed at its publication time, which dates no event: a dated event at that moment
+    # is no same-time conflict with it
     rows[1] = ("C", "taliban", "2024-01-01T09:00:00Z", "2024-01-01T08:00:00Z", "2024-01-01T08:00:00Z")
+    _, _, found = run(rows, "2024-01-01T12:00:00Z")
+    assert "conflict_same_time" not in set(found["kind"])
+    # two dated claims at that moment do conflict
     rows.append(("B", "government", "2024-01-01T09:00:00Z", "2024-01-01T08:00:00Z", "2024-01-01T08:00:00Z"))
     _, _, found = run(rows, "2024-01-01T12:00:00Z")
     assert "conflict_same_time" in set(found["kind"])

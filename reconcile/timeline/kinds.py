@@ -8,8 +8,11 @@ as-of, from `verdicts` when given): one confidence per verdict everywhere. The t
 at the moment concerned are in `competing_values` ("at <time>: value (probability: sources); ...").
 
 * `conflict_same_time` - two credible claims with different values and overlapping valid times: a real
-  conflict. Both claims must have an explicit valid time (a claim without one is placed at its publication time
-  by default, which dates no event). A moment (a valid time no longer than the tolerance) overlaps what comes
+  conflict. A claim without a valid time is placed at its publication time by default: two such claims
+  published together conflict (a daily feed's "open" and "closed" of one morning), but such a
+  claim never conflicts with an explicitly dated event (its publication time dates no event), and a hedged one
+  ('briefly', 'expected to': `hedges`) is not a statement of the state at publication, so it takes no part in
+  same-time conflicts unless it has a valid time. A moment (a valid time no longer than the tolerance) overlaps what comes
   within the tolerance of it; two longer intervals overlap only when they share more than the tolerance (one
   ending where the other begins is a succession of states, not a conflict). One row per (subject/attribute,
   timeline interval holding the moment of the overlap), "at" the first moment of the overlaps in it; losing
@@ -100,6 +103,7 @@ def time_contradictions(claims: pd.DataFrame, timeline: pd.DataFrame, claim_supp
         "a": fit.evidence_from, "b": fit.evidence_to, "dated": dated, "support": claim_support,
         "cred_w": w * rel, "credible": (rel >= min_reliability) & ~fit.superseded & (w > 0),
         "tol": tolerance_ns(tau), "tau_ns": tau * 1e9, "superseded": fit.superseded, "explicit": fit.explicit,
+        "placed": fit.explicit | ~_hedged(claims),
         "quote": _said(claims),
     })
     tl = timeline.reset_index(drop=True).copy()
@@ -188,6 +192,13 @@ def _pairs_within(item: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.nda
     return order[left], order[right]
 
 
+def _hedged(claims: pd.DataFrame) -> np.ndarray:
+    """Per claim: it carries a hedge (the `hedges` column of extracted claims; no column: none)."""
+    if "hedges" not in claims:
+        return np.zeros(len(claims), dtype=bool)
+    return np.asarray(claims["hedges"].fillna("").astype(str).str.strip().to_numpy() != "", dtype=bool)
+
+
 def _said(claims: pd.DataFrame) -> np.ndarray:
     """Per claim: ' — source, speaker: "quote"' (whitespace collapsed), or '' without a quote."""
     if "quote" not in claims:
@@ -202,8 +213,9 @@ def _said(claims: pd.DataFrame) -> np.ndarray:
 
 def _conflicts(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
     # a claim without a valid time is placed at its publication time by default: that dates no event, so it
-    # cannot show that two events happened at one time (it still counts in the timeline and in stale rows)
-    cred = c[(c["credible"] & c["explicit"]).to_numpy()]
+    # conflicts only with other such claims, and not at all when hedged (it still counts in the timeline and in
+    # stale rows)
+    cred = c[(c["credible"] & c["placed"]).to_numpy()]
     i, j = _pairs_within(cred["item"].to_numpy(), cred["row"].to_numpy())  # positions in cred, row[i] < row[j]
     a, b, cand, tol = (cred[k].to_numpy() for k in ("a", "b", "cand", "tol"))
     lo = np.maximum(a[i], a[j])
@@ -212,7 +224,9 @@ def _conflicts(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
     # two longer intervals conflict only when they share more than the tolerance: one ending where (within the
     # tolerance) the other begins is a succession of states ("stormed overnight", then "recaptured"), not a conflict
     moment_like = ((b[i] - a[i]) <= tol[i]) | ((b[j] - a[j]) <= tol[i])
-    keep = (cand[i] != cand[j]) & np.where(moment_like, lo - hi <= tol[i], hi - lo > tol[i])
+    explicit = cred["explicit"].to_numpy()
+    keep = ((cand[i] != cand[j]) & (explicit[i] == explicit[j])
+            & np.where(moment_like, lo - hi <= tol[i], hi - lo > tol[i]))
     if not keep.any():
         return _empty()
     i, j, lo, hi = i[keep], j[keep], lo[keep], hi[keep]
