@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import tempfile
 import unicodedata
 from collections import Counter, defaultdict
@@ -32,7 +33,7 @@ CACHE_VERSION = "3"
 ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
 _STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
 _APOS = "'’‘`ʼ"
-_FOLD = str.maketrans({**{c: "'" for c in _APOS}, "-": " "})
+_AFTER_BOUNDARY = re.compile(r"(?<![^\W_])(?<!-).", re.DOTALL)  # a character not after an alphanumeric or "-"
 
 
 @dataclass(frozen=True)
@@ -113,15 +114,20 @@ class GeoGazetteer:
         low = seg.lower()
         if len(low) != len(seg):  # a character whose lower case is longer ("İ"): keep offsets aligned
             low = "".join(c.lower() if len(c.lower()) == 1 else c for c in seg)
-        low = low.translate(_FOLD)
+        for c in _APOS:  # apostrophes compare equal, a hyphen is a space: one C-level replace each
+            low = low.replace(c, "'")
+        low = low.replace("-", " ")
+        # a name starts a word (after neither a letter, digit nor hyphen) with a capital: the few such places,
+        # found by one regex, and a set lookup for each of the automaton's many hits inside words
+        starts = {m.start() for m in _AFTER_BOUNDARY.finditer(seg) if m.group(0).isupper()}
         hits = []
         for end, (n, idx) in self.auto.iter(low):
             s, e = end - n + 1, end + 1
-            if s > 0 and (seg[s - 1].isalnum() or seg[s - 1] in "-"):
+            if s not in starts:
                 continue
             if e < len(seg) and (seg[e].isalnum() or (seg[e] == "-" and e + 1 < len(seg) and seg[e + 1].isalpha())):
                 continue
-            if not seg[s].isupper() or seg[s:e].lower() in STOP_WORDS:
+            if seg[s:e].lower() in STOP_WORDS:
                 continue
             hits.append((lo + s, lo + e, idx))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
