@@ -95,7 +95,7 @@ class ParseStage:
         if self.geo is None:
             return None
         if self._capitals is None:
-            self._capitals = _geo_capitals(self.geo)
+            self._capitals = geo_capitals(self.geo)
         return self._capitals.get(name)
 
     def hierarchy(self, subjects: list[str]) -> list[tuple[str, str]]:
@@ -250,7 +250,7 @@ class ParseStage:
 
 
 @lru_cache(maxsize=4)
-def _geo_capitals(geo: GeoGazetteer) -> dict[str, str]:
+def geo_capitals(geo: GeoGazetteer) -> dict[str, str]:
     """Province -> its likely capital among the GeoNames cities (the most populous, a name like the province's
     first): a property of the loaded gazetteer, worked out once per process rather than once per feed."""
     best: dict[str, tuple[tuple[bool, int], str]] = {}

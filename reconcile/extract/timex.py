@@ -188,6 +188,7 @@ def find_times(text: str, lo: int, hi: int, anchor: datetime, t: Timex) -> list[
     return sorted(kept, key=lambda s: s.start)
 
 
+@lru_cache(maxsize=8192)  # the same few instants (publication days, resolved expressions) over and over
 def iso(dt: datetime | None) -> str:
     return "" if dt is None else dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
