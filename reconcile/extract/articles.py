@@ -272,11 +272,13 @@ def group_copies(arts: list[Article], rules: ExtractRules) -> list[Article]:
     sh = {id(a): _shingles(words(a.doc.text[a.start:a.end]), d.shingle_words) for a in arts}
     order = sorted(arts, key=lambda a: (-len(keys[id(a)]), a.doc.file, a.doc.record or 0, a.start))
     lsh = MinHashLSH(threshold=d.jaccard, num_perm=MINHASH_PERM)
+    template = MinHash(num_perm=MINHASH_PERM, seed=1)  # the seed's permutations, drawn once
     by_opening: dict[str, list[int]] = {}
     kept: list[Article] = []
     for a in order:
         k = keys[id(a)]
-        mh = MinHash(num_perm=MINHASH_PERM, seed=1)
+        mh = MinHash(num_perm=MINHASH_PERM, seed=1, permutations=template.permutations,
+                     scheme=template.scheme)
         mh.update_batch(["\x1f".join(x).encode("utf-8") for x in sh[id(a)]])
         cands = set(by_opening.get(k[: d.min_chars], [])) | {int(x) for x in lsh.query(mh)}
         for n in sorted(cands):

@@ -48,11 +48,14 @@ class SpeakerMemory:
         return None
 
 
+_QUOTE_MARK = re.compile('[“”"]')
+
+
 def quoted_regions(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Spans inside quotation marks within a paragraph; an unclosed quotation runs to its end."""
     out, open_at = [], None
-    for i in range(lo, hi):
-        c = text[i]
+    for m in _QUOTE_MARK.finditer(text, lo, hi):  # only the quotation marks, not every character
+        i, c = m.start(), m.group(0)
         if c == "“" or (c == '"' and open_at is None):
             if open_at is None:
                 open_at = i

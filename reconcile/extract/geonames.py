@@ -33,11 +33,11 @@ CACHE_VERSION = "5"
 ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
 _STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
 _APOS = "'’‘`ʼ"
-_FOLD = str.maketrans({**{c: "'" for c in _APOS}, "-": " "})
 # "al-Fasher", "el-Fula": an Arabic article written in lower case before a capitalised name is still a name
 _ARTICLE = re.compile(r"(?:(?:al|el)[- ]|(?:ad|ar|as|an|at|az|ash|ed|es|en)-)(?=[A-Z])")
 _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West", "Central": "Central",
             "North": "Northern", "South": "Southern", "East": "Eastern", "West": "Western"}
+_AFTER_BOUNDARY = re.compile(r"(?<![^\W_])(?<!-).", re.DOTALL)  # a character not after an alphanumeric or "-"
 
 
 @dataclass(frozen=True)
@@ -153,16 +153,24 @@ class GeoGazetteer:
         low = seg.lower()
         if len(low) != len(seg):  # a character whose lower case is longer ("İ"): keep offsets aligned
             low = "".join(c.lower() if len(c.lower()) == 1 else c for c in seg)
-        low = low.translate(_FOLD)
+        for c in _APOS:  # apostrophes compare equal, a hyphen is a space: one C-level replace each
+            low = low.replace(c, "'")
+        low = low.replace("-", " ")
+        # a name starts a word (after neither a letter, digit nor hyphen) with a capital: the few such places,
+        # found by one regex, and a set lookup for each of the automaton's many hits inside words
+        starts = {m.start() for m in _AFTER_BOUNDARY.finditer(seg) if m.group(0).isupper()}
+        # or with a lower-case Arabic article before a capitalised name ("al-Fasher"), not inside a longer name
+        starts.update(m.start() for m in _ARTICLE.finditer(seg)
+                      if (m.start() == 0 or not (seg[m.start() - 1].isalnum() or seg[m.start() - 1] == "-"))
+                      and not _after_name(seg, m.start()))
         hits = []
         for end, (n, idx) in self.auto.iter(low):
             s, e = end - n + 1, end + 1
-            if s > 0 and (seg[s - 1].isalnum() or seg[s - 1] in "-"):
+            if s not in starts:
                 continue
             if e < len(seg) and (seg[e].isalnum() or (seg[e] == "-" and e + 1 < len(seg) and seg[e + 1].isalpha())):
                 continue
-            if not (seg[s].isupper() or (_ARTICLE.match(seg, s) and not _after_name(seg, s))) or \
-                    seg[s:e].lower() in STOP_WORDS:
+            if seg[s:e].lower() in STOP_WORDS:
                 continue
             hits.append((lo + s, lo + e, idx))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))

@@ -13,7 +13,7 @@ text) is merged into one token before tagging and parsing, so "Qala-e-Naw" or "W
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import progress
 from ..errors import UsageError
@@ -29,12 +29,29 @@ EXCLUDE = ("ner", "attribute_ruler", "lemmatizer")
 @lru_cache(maxsize=2)
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     import spacy
+    from thinc.api import get_current_ops, set_current_ops
 
+    before = get_current_ops()
+    set_current_ops(_numpy_gemm_ops())  # the layers built by spacy.load keep the ops current at their creation
     try:
         return spacy.load(model, exclude=list(EXCLUDE))
     except OSError as exc:
         raise UsageError(f"spaCy model {model!r} is not installed: {exc}; install the package named in "
                          f"pyproject.toml (pip install -e .) or set extract.nlp.model") from exc
+    finally:
+        set_current_ops(before)
+
+
+def _numpy_gemm_ops() -> Any:
+    """thinc's CPU ops with matrix products through numpy (OpenBLAS) instead of blis: the same products, about
+    half the CPU time for the tok2vec's shapes on this hardware (bench/extract_speed.py)."""
+    from thinc.api import NumpyOps, Ops
+
+    class NumpyGemmOps(NumpyOps):  # type: ignore[misc]
+        def gemm(self, x: Any, y: Any, out: Any = None, trans1: bool = False, trans2: bool = False) -> Any:
+            return Ops.gemm(self, x, y, out=out, trans1=trans1, trans2=trans2)
+
+    return NumpyGemmOps()
 
 
 def _merged_doc(nlp: Language, text: str, spans: list[tuple[int, int]]) -> Doc:
@@ -59,7 +76,12 @@ def parse(items: list[tuple[str, list[tuple[int, int]]]], model: str = DEFAULT_M
     """Parsed spaCy Docs for (text, merge spans) items, in order; nlp.pipe batches them (workers processes)."""
     if not items:
         return []
+    from threadpoolctl import threadpool_limits
+
     nlp = load_pipeline(model)
     docs = (_merged_doc(nlp, t, sp) for t, sp in items)
-    return list(progress.track(nlp.pipe(docs, batch_size=batch_size, n_process=max(1, workers)),
-                               "extraction: parsing sentences", total=len(items)))
+    # one BLAS thread per process: the products are small and many, a second thread spins more than it
+    # computes (about twice the CPU time per sentence); parallelism comes from `workers` processes
+    with threadpool_limits(limits=1, user_api="blas"):
+        return list(progress.track(nlp.pipe(docs, batch_size=batch_size, n_process=max(1, workers)),
+                                   "extraction: parsing sentences", total=len(items)))

@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import ahocorasick
@@ -107,14 +108,7 @@ class ParseStage:
         if place is not None and place.kind == "city":  # "the capital of Kunduz": the province named like its city
             return self.capital_of(place.parent) if place.parent.endswith(" province") else None
         if self._capitals is None:
-            best: dict[str, tuple[tuple[bool, int], str]] = {}
-            for p in self.geo.places:
-                if p.kind == "city" and p.parent:
-                    base = p.parent.removesuffix(" province").lower()
-                    key = (p.name.lower().startswith(base[:4]), p.population)
-                    if p.parent not in best or key > best[p.parent][0]:
-                        best[p.parent] = (key, p.name)
-            self._capitals = {k: v[1] for k, v in best.items()}
+            self._capitals = geo_capitals(self.geo)
         return self._capitals.get(name)
 
     def hierarchy(self, subjects: list[str]) -> list[tuple[str, str]]:
@@ -331,6 +325,20 @@ def _capitalised(text: str, spans: list[tuple[int, int]]) -> str:
         if text[s:s + 1].islower():
             text = text[:s] + text[s].upper() + text[s + 1:]
     return text
+
+
+@lru_cache(maxsize=4)
+def geo_capitals(geo: GeoGazetteer) -> dict[str, str]:
+    """Province -> its likely capital among the GeoNames cities (the most populous, a name like the province's
+    first): a property of the loaded gazetteer, worked out once per process rather than once per feed."""
+    best: dict[str, tuple[tuple[bool, int], str]] = {}
+    for p in geo.places:
+        if p.kind == "city" and p.parent:
+            base = p.parent.removesuffix(" province").lower()
+            key = (p.name.lower().startswith(base[:4]), p.population)
+            if p.parent not in best or key > best[p.parent][0]:
+                best[p.parent] = (key, p.name)
+    return {k: v[1] for k, v in best.items()}
 
 
 def _number_variants(phrases: list[str]) -> list[str]:

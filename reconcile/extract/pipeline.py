@@ -18,7 +18,7 @@ from .containment import Containment
 from .events import SentenceExtractor
 from .matching import Gazetteer, Mention
 from .model import ExtractRules
-from .overlap import source_overlap
+from .overlap import overlap_records
 from .parsed import ArticlePlaces, ParseStage
 from .textutil import find_phrases, line_spans, norm_key, sentence_spans
 from .timex import FORWARD, article_now, find_times, iso
@@ -245,7 +245,7 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
                       "source": a.outlet, "source_origin": a.outlet_from,
                       "published_at": iso(a.published_at), "published_at_source": a.published_at_source,
                       "copies": [c.article_id for c in a.copies]} for a in kept],
-        "source_overlap": source_overlap(kept, rules).to_dict("records"),
+        "source_overlap": overlap_records(kept, rules),
     }
     return frame, stats
 

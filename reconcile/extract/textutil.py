@@ -26,9 +26,11 @@ def phrase_regex(phrase: str) -> re.Pattern[str]:
         esc = esc.replace(r"\-", r"[-\s]?") if "-" in tok else esc  # Qala-e-Naw ~ Qala e Naw
         parts.append(esc)
     body = r"\s+".join(parts)
-    left = r"(?<![\w])" if phrase[:1].isalnum() else ""
     right = r"(?![\w])" if phrase[-1:].isalnum() or phrase[-1:] == ")" else ""
-    return re.compile(left + body + right, re.IGNORECASE)
+    if phrase[:1].isalnum():  # not after a word character; written after the first character (itself, as
+        # re.escape leaves it), which the regex engine then looks for first instead of trying every position
+        body = body[0] + r"(?<![\w].)" + body[1:]
+    return re.compile(body + right, re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)

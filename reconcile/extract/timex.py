@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from dateutil import parser as dateparser
@@ -43,6 +44,16 @@ PATTERNS = [
     ("explicit", r"\b(?:on\s+)?(?P<date>\d{1,2}\s+(?:" + _MO + r")\s+\d{4}|(?:" + _MO + r")\s+\d{1,2},\s+\d{4})\b"),
 ]
 _COMPILED = [(k, re.compile(p, re.IGNORECASE)) for k, p in PATTERNS]
+# A word every match of the pattern holds (in lower case): a pattern whose words are all absent from a
+# sentence cannot match there, and its regex is not run ("afternoon" holds "noon", each weekday "day").
+KEYWORDS = {
+    "overnight": ("night",), "part_today": ("morning", "noon", "evening", "night"), "tonight": ("night",),
+    "weekday": ("day",), "dayword": ("day", "tomorrow"), "last_month": ("month",), "this_month": ("month",),
+    "last_week": ("week",), "this_week": ("week",), "last_year": ("year",), "since_month": ("since",),
+    "next_n": ("next", "coming"), "explicit": tuple(MONTHS),
+}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_FOLDS_TO_ASCII: dict[str, bool] = {}
 
 
 @dataclass(frozen=True)
@@ -127,18 +138,43 @@ def resolve(kind: str, m: re.Match[str], anchor: datetime, t: Timex) -> tuple[da
         now = anchor.astimezone(zone)
         return now, now + timedelta(**{unit: qty})
     if kind == "explicit":
-        try:
-            d = dateparser.parse(g["date"]).replace(tzinfo=zone)
-        except (ValueError, OverflowError):
+        d = _date(g["date"])
+        if d is None:
             return None  # "32 July 2021" is no time at all: the claim keeps no valid time
-        return _whole_day(d)
+        return _whole_day(d.replace(tzinfo=zone))
     return None
+
+
+def _folds_to_ascii(c: str) -> bool:
+    """Whether a non-ASCII character can match an ASCII letter in a case-insensitive regex ("ſ" ~ "s")."""
+    if c not in _FOLDS_TO_ASCII:
+        _FOLDS_TO_ASCII[c] = any(x.isascii() for x in c.lower() + c.upper() + c.casefold())
+    return _FOLDS_TO_ASCII[c]
+
+
+def _kinds(text: str, lo: int, hi: int) -> list[tuple[str, re.Pattern[str]]]:
+    """The patterns worth running on text[lo:hi]: those one of whose KEYWORDS it holds. Exact: lower() is
+    the regex's case folding unless a character folds to ASCII from outside it, and then every pattern runs."""
+    part = text[lo:hi]
+    if any(_folds_to_ascii(m.group(0)) for m in _NON_ASCII.finditer(part)):
+        return _COMPILED
+    low = part.lower()
+    return [(k, rx) for k, rx in _COMPILED if any(w in low for w in KEYWORDS[k])]
+
+
+@lru_cache(maxsize=4096)
+def _date(expr: str) -> datetime | None:
+    """dateutil's reading of an explicit date ("7 July 2021"), once per distinct expression."""
+    try:
+        return dateparser.parse(expr)
+    except (ValueError, OverflowError):
+        return None
 
 
 def find_times(text: str, lo: int, hi: int, anchor: datetime, t: Timex) -> list[TimeSpan]:
     """Time expressions in text[lo:hi], resolved against `anchor`; overlapping ones keep the longest."""
     found = []
-    for kind, rx in _COMPILED:
+    for kind, rx in _kinds(text, lo, hi):
         for m in rx.finditer(text, lo, hi):
             span = resolve(kind, m, anchor, t)
             if span:
@@ -152,6 +188,7 @@ def find_times(text: str, lo: int, hi: int, anchor: datetime, t: Timex) -> list[
     return sorted(kept, key=lambda s: s.start)
 
 
+@lru_cache(maxsize=8192)  # the same few instants (publication days, resolved expressions) over and over
 def iso(dt: datetime | None) -> str:
     return "" if dt is None else dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
