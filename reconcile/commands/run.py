@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..pipeline import Result
+    from ..report.drawing import Drawer
 
 log = logging.getLogger("reconcile")
 
@@ -51,12 +52,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..decisions import load_decisions
-    from ..engines import make_engine
     from ..errors import UsageError
-    from ..outputs.tables import write_result
-    from ..pipeline import load_feeds, peak_mib, solve
-    from ..rules import load_rules
 
     if args.engine not in ENGINES:
         raise UsageError(f"unknown engine {args.engine!r}; available: {', '.join(ENGINES)}")
@@ -66,11 +62,20 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--out is empty; give an output folder, e.g. --out out/")
     if args.partitions < 1:
         raise UsageError("--partitions must be at least 1")
-    timings = {}
+    timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    from ..evaluation.plots import warm_up
+    from ..report.drawing import chart_process
 
-    warm_up()  # the report's chart renderer starts on another core while the feed is read
+    with chart_process() as drawer:  # the report's charts: a helper process starts on another core now
+        return _run(args, timings, t0, drawer)
+
+
+def _run(args: argparse.Namespace, timings: dict[str, float], t0: float, drawer: Drawer) -> int:
+    from ..decisions import load_decisions
+    from ..engines import make_engine
+    from ..outputs.tables import write_result
+    from ..pipeline import load_feeds, peak_mib, solve
+    from ..rules import load_rules
     from ..rules.packaged import resolve_rules
 
     rules_path = resolve_rules(args.rules)
@@ -106,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
             else:
                 result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction, decisions,
                                engine=engine)
-                write_result(result, args.out, inputs, loaded.files, loaded.digest, summary(result), args.engine)
+                write_result(result, args.out, inputs, loaded.files, loaded.digest, summary(result), args.engine,
+                             drawer)
     c = result.counts
     status = result.verdicts["status"].value_counts()
     log.info(f"read {c['rows_read']} rows: {c['rows_accepted']} accepted, {c['rows_rejected']} rejected, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -13,6 +13,9 @@ from ..pipeline import Result, peak_mib
 from .atomic import sha256_file, staged_output
 from .csvsafe import neutralise_table
 from .report import write_reports
+
+if TYPE_CHECKING:
+    from ..report.drawing import Drawer
 
 FLOAT_FORMAT = "%.6f"
 
@@ -72,13 +75,20 @@ def _parquet(frame: pd.DataFrame, path: Path) -> None:
 
 def write_result(result: Result, out_dir: str | Path, inputs: Sequence[str | Path | tuple[str, str]],
                  rules_files: list[Path],
-                 rules_digest: str, rules_summary: dict[str, Any], engine: str = "pandas") -> dict[str, Any]:
-    """Write every output atomically; return the run.json content. Adds `write_s` to result.timings."""
+                 rules_digest: str, rules_summary: dict[str, Any], engine: str = "pandas",
+                 drawer: Drawer | None = None) -> dict[str, Any]:
+    """Write every output atomically; return the run.json content. Adds `write_s` to result.timings.
+    `drawer`: who draws the report's charts (reconcile/report/drawing.py; default: this process)."""
     import time
+
+    from ..report.build import start_charts
+    from ..report.drawing import IN_PROCESS
 
     started = time.perf_counter()
     progress.begin("writing outputs")
+    drawer = IN_PROCESS if drawer is None else drawer
     with staged_output(out_dir) as stage:
+        pending = start_charts(result, drawer)  # drawn (by a helper process in a run) while the tables are written
         _csv(result.verdicts, stage.path("verdicts.csv"))
         _parquet(result.verdicts, stage.path("verdicts.parquet"))
         _csv(result.contradictions, stage.path("contradictions.csv"))
@@ -90,7 +100,7 @@ def write_result(result: Result, out_dir: str | Path, inputs: Sequence[str | Pat
         if result.timeline is not None:
             _csv(result.timeline, stage.path("timeline.csv"))
         _parquet(result.claims, stage.path("claims.parquet"))
-        write_reports(result, stage, rules_files, rules_summary)  # report.md and report.html
+        write_reports(result, stage, rules_files, rules_summary, drawer, pending)  # report.md and report.html
         progress.tick("writing outputs")
         f = result.fit
         run = {
