@@ -87,6 +87,7 @@ def _run(args: argparse.Namespace, timings: dict[str, float], t0: float, drawer:
         table, extraction = load_feeds(feeds, loaded.rules, args.as_of, published_at)
         decisions = load_decisions(args.decisions) if args.decisions else None
         timings["read_validate_s"] = time.perf_counter() - t0
+        timings["read_validate_cpu_s"] = time.process_time()  # CPU seconds of this process so far (its start-up too)
         timings["read_validate_peak_mib"] = peak_mib()
 
         def summary(result: Result) -> dict[str, Any]:

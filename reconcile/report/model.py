@@ -203,7 +203,15 @@ def _fit_frame(frame: pd.DataFrame, numeric: set[str], budget_chars: int, block:
     rows: list[list[Any]] = []
     used = 0
     for start in range(0, len(frame), block):
-        for row in _columns(frame.iloc[start:start + block], numeric)["rows"]:
+        converted = _columns(frame.iloc[start:start + block], numeric)["rows"]
+        # a block's rows measured with one json.dumps of the block ("[" row ", " row ... "]"): the same count
+        # as row by row; only the block where the budget runs out is measured row by row
+        whole = len(json.dumps(converted, ensure_ascii=False)) - 2 - 2 * max(len(converted) - 1, 0) + len(converted)
+        if used + whole <= budget_chars:
+            used += whole
+            rows.extend(converted)
+            continue
+        for row in converted:
             used += len(json.dumps(row, ensure_ascii=False)) + 1
             if used > budget_chars:
                 return {"columns": list(frame.columns), "rows": rows}, len(frame) - len(rows)
