@@ -27,8 +27,8 @@ def data_url(svg_text: str) -> str:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready records, as altair gives a DataFrame to Vega-Lite (a missing number is null)."""
-    records: list[dict[str, Any]] = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return records
+    return [{str(k): v for k, v in row.items()}
+            for row in frame.astype(object).where(frame.notna(), None).to_dict("records")]
 
 
 def status_job(statuses: list[dict[str, Any]]) -> ChartJob:
