@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..pipeline import Result
-    from ..report.drawing import Drawer
 
 log = logging.getLogger("reconcile")
 
@@ -64,17 +63,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--partitions must be at least 1")
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    from ..report.drawing import chart_process
-
-    with chart_process() as drawer:  # the report's charts: a helper process starts on another core now
-        return _run(args, timings, t0, drawer)
-
-
-def _run(args: argparse.Namespace, timings: dict[str, float], t0: float, drawer: Drawer) -> int:
     from ..decisions import load_decisions
     from ..engines import make_engine
     from ..outputs.tables import write_result
     from ..pipeline import load_feeds, peak_mib, solve
+    from ..report.drawing import chart_process
     from ..rules import load_rules
     from ..rules.packaged import resolve_rules
 
@@ -102,7 +95,8 @@ def _run(args: argparse.Namespace, timings: dict[str, float], t0: float, drawer:
 
         inputs = [("-", read) if given == "-" else given for given, read in zip(args.feeds, feeds)]
         state_path = args.state or loaded.rules.state.path
-        with make_engine(args.engine, master=args.spark_master) as engine:
+        # the report's charts: a helper process starts on another core now that the feed is read (drawing.py)
+        with chart_process() as drawer, make_engine(args.engine, master=args.spark_master) as engine:
             if state_path:
                 from ..state.daily import run_with_state
 

@@ -2,9 +2,9 @@
 
 Loading altair and starting vl-convert's JavaScript runtime cost over a second before the first chart, and
 vl-convert holds Python's GIL while it draws, so a thread cannot hide that time. `reconcile run` therefore
-starts a helper process (`chart_process()`: `python -m reconcile.report.drawing`) when it begins: the helper
-loads altair and vl-convert and starts the runtime while the run reads and solves, then draws the charts the
-run sends while the run writes its tables. Jobs go to it as JSON lines on its standard input, SVGs come back as
+starts a helper process (`chart_process()`: `python -m reconcile.report.drawing`) once its feed is read (a run
+that stops at a bad feed or bad rules starts none): the helper loads altair and vl-convert and starts the
+runtime while the run solves, then draws the charts the run sends while the run writes its tables. Jobs go to it as JSON lines on its standard input, SVGs come back as
 JSON lines on its standard output, in the order sent. (A plain subprocess, not multiprocessing: a spawned
 multiprocessing worker re-runs the caller's main script, which a script calling `reconcile.cli.main()` without
 a `__main__` guard would turn into a second run.)
