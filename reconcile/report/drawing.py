@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # chart_specs.py loads when a chart is drawn here: the helper
 
 log = logging.getLogger("reconcile")
 
+WAIT_S = 120.0  # the longest wait for one chart (drawing one takes a fraction of a second; start-up a few)
 Pending = Callable[[], str]  # gives the chart's SVG (waiting for it when it is drawn elsewhere)
 
 
@@ -102,7 +103,12 @@ class ChartProcess:
 
     def _answer(self, index: int) -> dict[str, Any]:
         while index not in self._answers:
-            line = self._lines.get() if self._received < self._sent else None
+            try:
+                line = self._lines.get(timeout=WAIT_S) if self._received < self._sent else None
+            except queue.Empty:  # a helper that hangs: the run does not wait for it any longer
+                log.debug("charts drawn in process: no answer from the helper process in %s s", WAIT_S)
+                self.close()
+                line = None
             if line is None:
                 self._lines.put(None)  # every later answer is missing too
                 return {}
@@ -120,6 +126,8 @@ class ChartProcess:
                 self._proc.stdin.close()
             except OSError:
                 pass
+            if self._sent > self._received:  # still drawing charts nobody will take: stop it
+                self._proc.kill()
         self._proc = None
 
 
