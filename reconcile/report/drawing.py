@@ -128,6 +128,10 @@ class ChartProcess:
                 pass
             if self._sent > self._received:  # still drawing charts nobody will take: stop it
                 self._proc.kill()
+            try:  # reaped, so that its CPU time counts in the run's (GNU time, the benchmarks)
+                self._proc.wait(timeout=WAIT_S)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
         self._proc = None
 
 
