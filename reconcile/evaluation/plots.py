@@ -1,41 +1,19 @@
 """Plots of the evaluation, declared with altair (Vega-Lite) and rendered offline to SVG by vl-convert."""
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
+from ..report.chart_specs import svg  # one renderer for every chart
+
 SIZE = 360
-
-
-def svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as an SVG document (vl-convert renders in-process: no network, no browser)."""
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_svg(chart.to_dict())
-
-
-def warm_up() -> None:
-    """Start vl-convert's JavaScript runtime in a background thread. Its first chart costs seconds of start-up
-    (the next ones ~0.1-0.3 s each); `reconcile run` calls this first, so the start-up overlaps reading and
-    solving on another core instead of adding to the report's time. The charts come out the same."""
-    import threading
-
-    def start() -> None:
-        try:
-            import vl_convert as vlc
-
-            vlc.vegalite_to_svg({"data": {"values": [{"x": 0}]}, "mark": "point",
-                                 "encoding": {"x": {"field": "x", "type": "quantitative"}}})
-        except Exception:  # noqa: BLE001 - only a warm-up: the report's own call says what is wrong
-            pass
-
-    threading.Thread(target=start, name="vl-convert-warm-up", daemon=True).start()
 
 
 def calibration_chart(bins_by_method: dict[str, pd.DataFrame], title: str = "Reliability diagram",
                       width: int = SIZE, height: int = SIZE) -> str:
     """Reliability diagram: per method, accuracy against mean confidence of its non-empty bins (dot area ~ share
     of items); the dashed diagonal is perfect calibration."""
+    import altair as alt
+
     frames = []
     for name, bins in bins_by_method.items():
         filled = bins[bins["count"] > 0]

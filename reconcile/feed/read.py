@@ -71,8 +71,8 @@ def _dictionary(table: pa.Table) -> pd.DataFrame:
     columns = []
     for name, column in zip(table.column_names, table.columns):
         if (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) \
-                and name.strip() not in PLAIN_TEXT:
-            column = column.dictionary_encode()
+                and name.strip() not in PLAIN_TEXT:  # one dictionary for the column (per-chunk ones cost a merge)
+            column = (column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column).dictionary_encode()
         columns.append(column)
     return _to_pandas(pa.table(columns, names=table.column_names))
 

@@ -29,9 +29,9 @@ def neutralise_table(table: pa.Table) -> pa.Table:
     columns = []
     for column in table.columns:
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            risky = pc.and_(pc.match_substring_regex(column, TRIGGER),
-                            pc.invert(pc.match_substring_regex(column, NUMBER)))
-            risky = pc.fill_null(risky, False)
+            risky = pc.fill_null(pc.match_substring_regex(column, TRIGGER), False)
+            if pc.any(risky).as_py():  # (most columns have no such cell: the number test is then skipped)
+                risky = pc.fill_null(pc.and_(risky, pc.invert(pc.match_substring_regex(column, NUMBER))), False)
             if pc.any(risky).as_py():
                 quote, empty = pa.scalar("'", column.type), pa.scalar("", column.type)
                 column = pc.if_else(risky, pc.binary_join_element_wise(quote, column, empty), column)

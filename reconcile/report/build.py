@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
-from ..evaluation.plots import calibration_chart
 from . import charts
-from .model import Budget, build_model, doubtful_verdicts, subject_labels
+from .drawing import IN_PROCESS, Drawer, Pending
+from .model import Budget, build_model, doubtful_verdicts, kind_rows, status_rows, subject_labels
 from .render import render_html, render_markdown
 
 if TYPE_CHECKING:
@@ -61,12 +61,27 @@ def _iso(series: pd.Series) -> list[str]:
     return pd.to_datetime(series, utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
 
 
+def summary_charts(tables: dict[str, Any], drawer: Drawer = IN_PROCESS) -> dict[str, Pending]:
+    """The report's four summary charts, submitted to `drawer` (they depend on the tables only): a run submits
+    them before it writes its tables, so that they are drawn meanwhile (drawing.py)."""
+    verdicts, contradictions = tables["verdicts"], tables["contradictions"]
+    return {
+        "statuses": drawer.submit(charts.status_job(status_rows(verdicts, contradictions))),
+        "kinds": drawer.submit(charts.kinds_job(kind_rows(contradictions))),
+        "confidence": drawer.submit(charts.confidence_job(verdicts)),
+        "reliability": drawer.submit(charts.reliability_job(tables["sources"])),
+    }
+
+
 def assemble(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[str, Any] | None = None,
-             budget: Budget = Budget()) -> dict[str, Any]:
-    """The report model with its charts (summary charts always; timelines of the first time-modelled verdicts)."""
+             budget: Budget = Budget(), drawer: Drawer = IN_PROCESS, pending: dict[str, Pending] | None = None
+             ) -> dict[str, Any]:
+    """The report model with its charts (summary charts always; timelines of the first time-modelled verdicts).
+    `pending`: the summary charts already submitted (summary_charts); else they are submitted here."""
+    pending = summary_charts(tables, drawer) if pending is None else pending
     model = build_model(tables, meta, calibration, budget)
     timeline = tables.get("timeline")
-    drawn = 0
+    drawn: list[tuple[dict[str, Any], Pending]] = []
     picked, by_item = _timeline_rows(timeline, [(d["subject"], d["attribute"]) for d in model["details"].values()
                                                 if d["time_modelled"]])
     if by_item:  # formatted once for all the rows shown
@@ -77,17 +92,15 @@ def assemble(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[str
         if at is None:
             continue
         d["timeline"] = [list(cells[i]) for i in at]
-        if drawn < budget.timelines_max:
-            d["timeline_chart"] = charts.data_url(charts.timeline_chart(picked.iloc[at],
-                                                                        f"{d['subject']} / {d['attribute']}"))
-            drawn += 1
-    model["charts"] = {
-        "statuses": charts.data_url(charts.status_chart(model["statuses"])),
-        "kinds": charts.data_url(charts.kinds_chart(model["kinds"])),
-        "confidence": charts.data_url(charts.confidence_chart(tables["verdicts"])),
-        "reliability": charts.data_url(charts.reliability_chart(tables["sources"])),
-    }
+        if len(drawn) < budget.timelines_max:
+            job = charts.timeline_job(picked.iloc[at], f"{d['subject']} / {d['attribute']}")
+            drawn.append((d, drawer.submit(job)))
+    for d, svg in drawn:
+        d["timeline_chart"] = charts.data_url(svg())
+    model["charts"] = {name: charts.data_url(svg()) for name, svg in pending.items()}
     if calibration is not None and calibration.get("bins_frame") is not None:
+        from ..evaluation.plots import calibration_chart
+
         bins = calibration.pop("bins_frame")
         calibration["chart"] = charts.data_url(calibration_chart({"verdicts": bins}, "Reliability diagram"))
     return model
@@ -164,19 +177,26 @@ def _tables(result: Result) -> dict[str, Any]:
             "decision_notes": result.decision_notes}
 
 
-def render_both(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[str, Any] | None = None
-                ) -> tuple[str, str]:
-    model = assemble(tables, meta, calibration)
+def render_both(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[str, Any] | None = None,
+                drawer: Drawer = IN_PROCESS, pending: dict[str, Pending] | None = None) -> tuple[str, str]:
+    model = assemble(tables, meta, calibration, drawer=drawer, pending=pending)
     return render_markdown(model, summary(model, tables)), render_html(model)
 
 
-def write_reports(result: Result, stage: Staging, rules_files: list[Any], rules_summary_: dict[str, Any]) -> None:
-    """report.md and report.html of a Result, into an output stage (outputs/atomic.py)."""
+def start_charts(result: Result, drawer: Drawer = IN_PROCESS) -> dict[str, Pending]:
+    """The summary charts of a Result, submitted to `drawer` before the run writes its tables."""
+    return summary_charts(_tables(result), drawer)
+
+
+def write_reports(result: Result, stage: Staging, rules_files: list[Any], rules_summary_: dict[str, Any],
+                  drawer: Drawer = IN_PROCESS, pending: dict[str, Pending] | None = None) -> None:
+    """report.md and report.html of a Result, into an output stage (outputs/atomic.py). `pending`: its summary
+    charts when already submitted (start_charts)."""
     as_of = None if result.as_of is None else result.as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
     iterations, converged = (result.fit.iterations, result.fit.converged) if result.fit is not None else (0, True)
     meta = _meta(as_of, result.solver, iterations, converged, result.counts, result.extraction,
                  rules_files, rules_summary_)
-    md, html = render_both(_tables(result), meta)
+    md, html = render_both(_tables(result), meta, drawer=drawer, pending=pending)
     stage.path("report.md").write_text(md, encoding="utf-8")
     stage.path("report.html").write_text(html, encoding="utf-8")
 

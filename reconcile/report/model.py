@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 
 from ..solve.verdicts import STATUS_DEFINITIONS, STATUSES
@@ -94,6 +93,8 @@ def copy_clusters(copies: pd.DataFrame | None) -> list[list[str]]:
     """Sources judged dependent, as connected groups (sorted), largest first."""
     if copies is None or copies.empty:
         return []
+    import networkx as nx  # only when there are copies (its import costs a small run noticeable time)
+
     graph: nx.Graph[str] = nx.Graph()
     graph.add_edges_from(zip(copies["source_a"].astype(str), copies["source_b"].astype(str)))
     groups = [sorted(g) for g in nx.connected_components(graph)]
@@ -202,12 +203,37 @@ def _fit_frame(frame: pd.DataFrame, numeric: set[str], budget_chars: int, block:
     rows: list[list[Any]] = []
     used = 0
     for start in range(0, len(frame), block):
-        for row in _columns(frame.iloc[start:start + block], numeric)["rows"]:
+        converted = _columns(frame.iloc[start:start + block], numeric)["rows"]
+        # a block's rows measured with one json.dumps of the block ("[" row ", " row ... "]"): the same count
+        # as row by row; only the block where the budget runs out is measured row by row
+        whole = len(json.dumps(converted, ensure_ascii=False)) - 2 - 2 * max(len(converted) - 1, 0) + len(converted)
+        if used + whole <= budget_chars:
+            used += whole
+            rows.extend(converted)
+            continue
+        for row in converted:
             used += len(json.dumps(row, ensure_ascii=False)) + 1
             if used > budget_chars:
                 return {"columns": list(frame.columns), "rows": rows}, len(frame) - len(rows)
             rows.append(row)
     return {"columns": list(frame.columns), "rows": rows}, len(frame) - len(rows)
+
+
+def status_rows(verdicts: pd.DataFrame, contradictions: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per status: its definition, and how many verdicts and contradictions have it."""
+    status_counts = verdicts["status"].value_counts()
+    c_status = contradictions["status"].value_counts()
+    definitions = dict(STATUS_DEFINITIONS, **DECISION_STATUSES)  # the analyst's statuses listed when present
+    shown_statuses = list(STATUSES) + [s for s in DECISION_STATUSES if status_counts.get(s, 0) or c_status.get(s, 0)]
+    return [{"name": s, "definition": definitions[s], "verdicts": int(status_counts.get(s, 0)),
+             "contradictions": int(c_status.get(s, 0))} for s in shown_statuses]
+
+
+def kind_rows(contradictions: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per contradiction kind found: its definition and count, most frequent first."""
+    kinds = contradictions["kind"].value_counts()
+    return [{"name": k, "definition": KIND_DEFINITIONS.get(k, ""), "count": int(kinds.get(k, 0))}
+            for k in sorted(kinds.index, key=lambda k: (-int(kinds[k]), k))]
 
 
 def build_model(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[str, Any] | None = None,
@@ -243,21 +269,13 @@ def build_model(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[
                                key in timed, budget.quotes_per_value)
             used += len(json.dumps(d, ensure_ascii=False))
             details[f"{subject}\x1f{attribute}"] = d
-    status_counts = verdicts["status"].value_counts()
-    c_status = contradictions["status"].value_counts()
-    definitions = dict(STATUS_DEFINITIONS, **DECISION_STATUSES)  # the analyst's statuses listed when present
-    shown_statuses = list(STATUSES) + [s for s in DECISION_STATUSES if status_counts.get(s, 0) or c_status.get(s, 0)]
-    kinds = contradictions["kind"].value_counts()
     src = sources.sort_values(["claims", "source"], ascending=[False, True]).head(budget.sources_max)
     src_numeric = {c for c in src.columns if pd.api.types.is_numeric_dtype(src[c])}
     cp = copies.head(budget.copies_max) if copies is not None else pd.DataFrame()
     cp_numeric = {c for c in cp.columns if pd.api.types.is_numeric_dtype(cp[c])}
     return {
         "meta": meta,
-        "statuses": [{"name": s, "definition": definitions[s], "verdicts": int(status_counts.get(s, 0)),
-                      "contradictions": int(c_status.get(s, 0))} for s in shown_statuses],
-        "kinds": [{"name": k, "definition": KIND_DEFINITIONS.get(k, ""), "count": int(kinds.get(k, 0))}
-                  for k in sorted(kinds.index, key=lambda k: (-int(kinds[k]), k))],
+        "statuses": status_rows(verdicts, contradictions), "kinds": kind_rows(contradictions),
         "contradictions": contra, "contradictions_total": int(len(tri)), "contradictions_left_out": contra_left,
         "details": details, "details_left_out": int(tri[["subject", "attribute"]].drop_duplicates().shape[0]
                                                      - len(details)),
