@@ -92,6 +92,13 @@ class TimeModel:
     def active(self) -> bool:
         return len(self.items) > 0
 
+    @property
+    def item_mask(self) -> np.ndarray:
+        """Per item of the problem: time-modelled (the static fit leaves these out, `fit(solved_elsewhere=)`)."""
+        mask = np.zeros(self.problem.part.n_items, dtype=bool)
+        mask[self.items] = True
+        return mask
+
     def static_partition(self, part: Partition) -> Partition:
         """The partition with the assertions of time-modelled items at weight 0 (out of the static statistics)."""
         return replace(part, assert_w=np.where(self.cand_mask[part.assert_cand], 0.0, part.assert_w))
@@ -168,7 +175,7 @@ def fit_with_time(problem: Problem, a: np.ndarray, b: np.ndarray, rules: Rules, 
     model = TimeModel(problem, rules, as_of, engine, n_partitions)
     part = model.static_partition(problem.part) if model.active else problem.part
     f = fit(part, a, b, rules.solver, solver, n_partitions, extra_stats=model.source_stats if model.active else None,
-            engine=engine)
+            engine=engine, solved_elsewhere=model.item_mask if model.active else None)
     prob, tf = f.cand_prob, None
     if model.active:
         tf = model.fit(np.clip(f.reliability, *rules.solver.reliability_bounds))
