@@ -245,8 +245,10 @@ def _stale(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
     # are positions in c); only the stale ones become a frame
     item, src, b, a, cand = (c[k].to_numpy() for k in ("item", "src_rank", "b", "a", "cand"))
     live = np.flatnonzero(~c["superseded"].to_numpy())
-    order = live[np.lexsort((live, a[live], b[live], src[live], item[live]))]
-    last = np.r_[(item[order][1:] != item[order][:-1]) | (src[order][1:] != src[order][:-1]), True]
+    pair = item[live] * (int(src.max()) + 1) + src[live]  # (item, source) as one key
+    order = live[np.lexsort((a[live], b[live], pair))]  # stable: ties in row order
+    pair = item[order] * (int(src.max()) + 1) + src[order]
+    last = np.r_[pair[1:] != pair[:-1], True]
     latest = order[last]
     tl_item = tl["_item"].to_numpy().astype(np.int64)
     last_row = np.flatnonzero(np.r_[tl_item[1:] != tl_item[:-1], True])  # the timeline is in (item, time) order
