@@ -68,6 +68,20 @@ def significant(values: np.ndarray, digits: int = SEVERITY_DIGITS) -> np.ndarray
     return out
 
 
+def _string_rank(column: pd.Series) -> np.ndarray:
+    """Dense rank of a column's text (as `astype(str)`), in Arrow's sort: UTF-8 byte order, which is the order
+    of Python's string comparison (code points)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = column.astype(str)  # missing values stay missing: ranked first, as pandas' factorize (-1) does
+    values = pa.array(text.array) if hasattr(text.array, "__arrow_array__") else \
+        pa.array(np.asarray(text, dtype=object))
+    rank: np.ndarray = pc.rank(values, sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int64)
+    rank[pc.is_null(values).to_numpy(zero_copy_only=False)] = 0
+    return rank
+
+
 def sort_contradictions(frame: pd.DataFrame) -> pd.DataFrame:
     """Most severe first (severities rounded to `SEVERITY_DIGITS` significant digits); ties by subject/attribute
     (item order), kind, source, id: deterministic, and the same order whatever the partitions or the engine.
@@ -77,8 +91,7 @@ def sort_contradictions(frame: pd.DataFrame) -> pd.DataFrame:
     """
     severity = significant(frame["severity"].to_numpy(dtype=float))
     if "_item" not in frame or frame["_item"].isna().any():  # ranks of the strings (one sort each, not lexsort's)
-        keys = [pd.factorize(np.asarray(frame[c].astype(str), dtype=object), sort=True)[0]
-                for c in ("id", "source", "kind", "attribute", "subject")]
+        keys = [_string_rank(frame[c]) for c in ("id", "source", "kind", "attribute", "subject")]
     else:
         keys = [frame["_id"].to_numpy(), frame["_source"].to_numpy(), frame["kind"].to_numpy(),
                 frame["_item"].to_numpy()]

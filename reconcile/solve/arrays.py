@@ -40,10 +40,17 @@ class Partition:
     imply_desc: np.ndarray | None = None  # int64, value hierarchies: (descendant, ancestor) candidate pairs
     imply_anc: np.ndarray | None = None
     imply_support: np.ndarray | None = None  # float64 per pair: share of the ancestor's votes (None: hierarchy's)
+    item_id: np.ndarray | None = None  # int64, global id of each item (None: the partition's item offset + local id)
 
     @property
     def n_items(self) -> int:
         return len(self.item_start)
+
+    def global_items(self, item_offset: int) -> np.ndarray:
+        """Global id of each item (copy detection samples items and calibration folds them on these ids)."""
+        if self.item_id is not None:
+            return self.item_id
+        return item_offset + np.arange(self.n_items, dtype=np.int64)
 
     # constants of the EM loop, computed once per partition (a new Partition is made when weights change)
     @cached_property

@@ -129,7 +129,7 @@ def agreement_sums(part: Partition, acc: np.ndarray, temperature: np.ndarray | f
     h = held_out_checks(part, acc, temperature)
     logit = np.log(np.clip(h.q, 1e-12, None)) - np.log(np.clip(1.0 - h.q, 1e-12, None))
     bins = np.clip(((logit - LOW) / BIN_WIDTH).astype(np.int64), 0, N_BINS - 1)
-    fold = (part.assert_item + item_offset) % 2
+    fold = part.global_items(item_offset)[part.assert_item] % 2
     cell = (fold * N_STRATA + stratum(h.others)) * N_BINS + bins
     size = 2 * N_STRATA * N_BINS
     sums = np.stack([np.bincount(cell, weights=h.weight, minlength=size),

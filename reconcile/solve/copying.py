@@ -82,7 +82,7 @@ def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item:
     keep = ~part.item_multi[item] & (n <= max_sources_per_item) & (n >= 2) \
         & (part.assert_w > 0)  # items solved elsewhere (the time model) have weight 0 here
     if stride > 1:
-        keep &= (item + item_offset) % stride == 0
+        keep &= part.global_items(item_offset)[item] % stride == 0
     idx = np.flatnonzero(keep)
     idx = idx[np.argsort(part.assert_cand[idx], kind="stable")]  # by candidate, so by item
     cand, sa = part.assert_cand[idx], part.sa[idx]
@@ -115,7 +115,7 @@ def _pair_sums_sparse(part: Partition, prob: np.ndarray, max_sources_per_item: i
     keep = single & (sources_per_item[item] <= max_sources_per_item) & (sources_per_item[item] >= 2) \
         & (part.assert_w > 0)  # items solved elsewhere (the time model) have weight 0 here
     if stride > 1:
-        keep &= (item + item_offset) % stride == 0
+        keep &= part.global_items(item_offset)[item] % stride == 0
     ns, nc, ni = part.n_sa, part.n_cands, part.n_items
     sa = part.sa
     # items: a source counts once per item

@@ -29,6 +29,7 @@ from . import activity_prior, calibration, copying as copy_model
 from ..engines.base import Engine, Partitions
 from ..engines.local import LocalEngine
 from .arrays import Partition
+from .subset import Subset, item_subset
 
 SOLVERS = ("accu", "majority", "truthfinder")
 MIN_DISPERSION_ITEMS = 30  # items with two or more sources needed to estimate the correlation of votes
@@ -70,6 +71,9 @@ class Fit:
     held: calibration.Held | None = None  # what the leave-item-out reliabilities are computed from
     # per source: the learned prior mean (the rules' part) of sources without a rule, at their activity; NaN: others
     pooled_means: np.ndarray | None = None
+    # the items `parts` cover when some are solved elsewhere (`fit(solved_elsewhere=...)`); None: all
+    subset: Subset | None = field(default=None, repr=False)
+    elsewhere_prob: np.ndarray | None = field(default=None, repr=False)  # per candidate: the others' probability
 
     def posteriors(self, temperature: float) -> np.ndarray:
         """The candidates' probabilities again, at another temperature (for calibration)."""
@@ -78,9 +82,14 @@ class Fit:
         local = LocalEngine()
         parts = Partitions(self.parts, [0] * len(self.parts))  # item offsets matter to copy sampling only
         if self.held is not None:  # the reported confidences at another temperature
-            return local.map_concat(parts, calibration.held_out_posteriors, self.module.NAME, self.held, temperature,
+            prob = local.map_concat(parts, calibration.held_out_posteriors, self.module.NAME, self.held, temperature,
                                     self.rho)
-        return _posteriors(parts, self.module, self.sa_reliability, len(self.cand_prob), temperature, self.rho, local)
+        else:
+            n_cands = len(self.cand_prob) if self.subset is None else self.subset.part.n_cands
+            prob = _posteriors(parts, self.module, self.sa_reliability, n_cands, temperature, self.rho, local)
+        if self.subset is not None and self.elsewhere_prob is not None:
+            return self.subset.expand(prob, self.elsewhere_prob)
+        return prob
 
 
 def solver_module(name: str) -> ModuleType:
@@ -120,6 +129,7 @@ def split(part: Partition, n_parts: int) -> list[tuple[int, Partition]]:
             imply_desc=i_desc[p_lo:p_hi] - c_lo if has_pairs else None,
             imply_anc=i_anc[p_lo:p_hi] - c_lo if has_pairs else None,
             imply_support=i_sup[p_lo:p_hi] if has_pairs and i_sup is not None else None,
+            item_id=None if part.item_id is None else part.item_id[lo:hi],
         )))
     return out
 
@@ -283,7 +293,7 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
         fixed: np.ndarray | None = None, fixed_sa: np.ndarray | None = None,
         rejected_pairs: set[tuple[int, int]] | None = None,
         carried_ab: tuple[np.ndarray, np.ndarray] | None = None, engine: Engine | None = None,
-        sa_attribute: np.ndarray | None = None) -> Fit:
+        sa_attribute: np.ndarray | None = None, solved_elsewhere: np.ndarray | None = None) -> Fit:
     """Fit source reliabilities and candidate probabilities.
 
     `base_factor` multiplies assertion weights before anything else (explicit attribution: "told Reuters").
@@ -299,12 +309,17 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     `engine` runs the kernel over the partitions (default: numpy in process; `reconcile.engines`).
     `sa_attribute`: the attribute id of each (source, attribute) id (the reported confidence's calibration is
     per attribute; None: one attribute).
+    `solved_elsewhere` (bool per item; e.g. the time model's items, whose assertions carry weight 0 here): left out
+    of the kernel's partitions (`subset.py`: the same numbers, less work); their candidates get the posterior of
+    no vote, 1 / (n_false + 1), for the caller to replace.
     """
     engine = engine or LocalEngine()
     module = solver_module(solver or rules.name)
     base = part.assert_w if base_factor is None else part.assert_w * base_factor
     work = replace(part, assert_w=base)
-    parts = engine.partitions(work, n_partitions)
+    subset = item_subset(work, ~solved_elsewhere) if solved_elsewhere is not None and solved_elsewhere.any() else None
+    kernel = work if subset is None else subset.part
+    parts = engine.partitions(kernel, n_partitions)
     reliability = np.clip(a / (a + b), *rules.reliability_bounds)
     priors = attribute_priors if (module.PER_ATTRIBUTE and rules.per_attribute) else None
     if fixed is not None:
@@ -337,18 +352,25 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
                 break
             factor = new_factor
             engine.release(parts)
-            parts = engine.partitions(replace(part, assert_w=base * factor), n_partitions)
+            weight = base * factor
+            parts = engine.partitions(replace(kernel, assert_w=weight if subset is None else weight[subset.assertions]),
+                                      n_partitions)
             reliability, sa_rel, more, converged, change, a, b, em_stats = _em(
                 parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins, engine=engine)
             iterations += more
-    rho = overdispersion(parts, module, sa_rel, part.n_cands, engine) if rules.correlated_votes else 0.0
-    prob = _posteriors(parts, module, sa_rel, part.n_cands, rules.temperature, rho, engine)
+    rho = overdispersion(parts, module, sa_rel, kernel.n_cands, engine) if rules.correlated_votes else 0.0
+    prob = _posteriors(parts, module, sa_rel, kernel.n_cands, rules.temperature, rho, engine)
     held = calibration.held(module, rules, sa_rel, em_stats, a, b, priors, pins["fixed_sa"], part.source_of_sa,
                             sa_attribute)
     confidence = None
     if held is not None:  # the reported confidence (calibration.py)
         held, rho, confidence = calibration.confidences(parts, module.NAME, held, rules, engine)
     engine.release(parts)
+    elsewhere = None
+    if subset is not None:  # the other items' candidates: the posterior of no vote
+        elsewhere = 1.0 / (part.item_n_false[part.cand_item] + 1.0)
+        prob = subset.expand(prob, elsewhere)
+        confidence = None if confidence is None else subset.expand(confidence, elsewhere)
     prior_mean, prior_means = None, None
     if pooled is not None and pooled.any():  # the rules' part of the pooled sources' priors
         ca, cb = (0.0, 0.0) if carried_ab is None else carried_ab
@@ -356,4 +378,5 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
         prior_means = np.where(pooled, (a - ca) / np.where(rules_part > 0, rules_part, 1.0), np.nan)
         prior_mean = activity_prior.prior_means(em_stats[0], em_stats[1], rules_part, rules.reliability_bounds)[0]
     return Fit(prob, reliability, sa_rel, iterations, converged, change, factor, pairs, parts.local, module, prior_mean,
-               rho, *em_stats, confidence=confidence, held=held, pooled_means=prior_means)
+               rho, *em_stats, confidence=confidence, held=held, pooled_means=prior_means, subset=subset,
+               elsewhere_prob=elsewhere)

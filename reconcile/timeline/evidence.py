@@ -79,13 +79,19 @@ def superseded(item: np.ndarray, source: np.ndarray, cand: np.ndarray, start: np
     pub, has_p = to_ns(published)
     if n < 2 or not has_p.any():
         return out, by
-    frame = pd.DataFrame({"row": np.arange(n), "item": item, "src": source, "cand": cand, "a": start, "b": end,
-                          "p": pub, "tol": tol})[has_p]
-    # only (item, source) groups with at least two values can hold a correction
-    cands = frame.groupby(["item", "src"], sort=False)["cand"]
-    frame = frame[(cands.transform("min") != cands.transform("max")).to_numpy()]  # several values
-    if frame.empty:
+    # only (item, source) groups with at least two values can hold a correction: found in numpy (one integer
+    # key per group), before any frame is built
+    rows = np.flatnonzero(has_p)
+    group = np.unique(item[rows] * (int(source.max()) + 1) + source[rows], return_inverse=True)[1].ravel()
+    lo = np.full(int(group.max()) + 1 if len(group) else 0, np.iinfo(np.int64).max)
+    hi = np.full(len(lo), np.iinfo(np.int64).min)
+    np.minimum.at(lo, group, cand[rows])
+    np.maximum.at(hi, group, cand[rows])
+    rows = rows[lo[group] != hi[group]]  # several values
+    if len(rows) == 0:
         return out, by
+    frame = pd.DataFrame({"row": rows, "item": item[rows], "src": source[rows], "cand": cand[rows], "a": start[rows],
+                          "b": end[rows], "p": pub[rows], "tol": tol[rows]}, index=rows)
     pairs = frame.merge(frame, on=["item", "src"], suffixes=("", "_l"))
     pairs = pairs[(pairs["cand"] != pairs["cand_l"]) & (pairs["p_l"] > pairs["p"])
                   & (np.maximum(pairs["a"], pairs["a_l"]) - np.minimum(pairs["b"], pairs["b_l"]) <= pairs["tol"])]

@@ -281,10 +281,12 @@ def _timeline(items: np.ndarray, step_ipos: np.ndarray, step_time: np.ndarray, s
     ipos = step_ipos[run_first]
     change = np.r_[False, ipos[1:] == ipos[:-1]]
     item_ids = items[ipos]
-    subj = claims.drop_duplicates("item").set_index("item")
+    # each item's first claim names its subject and attribute (only those two columns are taken)
+    claim_items, first = np.unique(claims["item"].to_numpy(), return_index=True)
+    named = first[np.searchsorted(claim_items, item_ids)]
     return pd.DataFrame({
-        "subject": subj["subject"].reindex(item_ids).astype(object).to_numpy(),
-        "attribute": subj["attribute"].reindex(item_ids).astype(object).to_numpy(),
+        "subject": claims["subject"].iloc[named].astype(object).to_numpy(),
+        "attribute": claims["attribute"].iloc[named].astype(object).to_numpy(),
         "valid_from": pd.to_datetime(step_time[run_first], utc=True, unit="ns"),
         "valid_to": pd.to_datetime(t_end[run_last], utc=True, unit="ns"),
         "value": cands["value"].to_numpy()[cand_id[run_first]],

@@ -36,11 +36,11 @@ LOUD = 100_000  # time models of at least this many claims report their progress
 def change_every_by_item(problem: Problem, rules: Rules) -> dict[int, float]:
     """item id -> change_every (seconds) for the time-modelled items."""
     out: dict[int, float] = {}
-    attrs = problem.items["attribute"].astype(str).to_numpy()
-    for attribute in np.unique(attrs):
+    codes, names = pd.factorize(problem.items["attribute"], sort=True)  # by hashing, not per-item strings
+    for code, attribute in enumerate(names):
         rule = rules.attribute_rule(str(attribute))
         if rule.change_every and not rule.multi_valued:
-            out.update(dict.fromkeys(np.flatnonzero(attrs == attribute).tolist(), float(rule.change_every)))
+            out.update(dict.fromkeys(np.flatnonzero(codes == code).tolist(), float(rule.change_every)))
     return out
 
 
@@ -48,19 +48,21 @@ def change_every_by_cand(problem: Problem, rules: Rules) -> np.ndarray | None:
     """Per candidate id: seconds of `change_every_by_value` for its value (NaN: its item's pace); None when no
     time-modelled attribute sets one."""
     out = None
-    attrs = problem.items["attribute"].astype(str).to_numpy()
-    cand_attr = attrs[problem.part.cand_item]
+    codes, names = pd.factorize(problem.items["attribute"], sort=True)
+    paced = [(code, str(a)) for code, a in enumerate(names) if rules.attribute_rule(str(a)).change_every
+             and rules.attribute_rule(str(a)).change_every_by_value and not rules.attribute_rule(str(a)).multi_valued]
+    if not paced:
+        return None
+    cand_attr = codes[problem.part.cand_item]
     keys = problem.cands["value_key"].astype(str).to_numpy()
-    for attribute in np.unique(attrs):
-        rule = rules.attribute_rule(str(attribute))
-        if not (rule.change_every and rule.change_every_by_value and not rule.multi_valued):
-            continue
+    for code, attribute in paced:
+        rule = rules.attribute_rule(attribute)
         values = pd.Series(list(rule.change_every_by_value), dtype=object)
         own = canonicalise_unique(values, rule).key.astype(str).to_numpy()  # the candidates' keys of the values
         pace = dict(zip(own, (float(d) for d in rule.change_every_by_value.values())))
         if out is None:
             out = np.full(len(keys), np.nan)
-        rows = np.flatnonzero(cand_attr == attribute)
+        rows = np.flatnonzero(cand_attr == code)
         out[rows] = pd.Series(keys[rows]).map(pace).to_numpy(dtype=float)
     return out
 
@@ -91,6 +93,13 @@ class TimeModel:
     @property
     def active(self) -> bool:
         return len(self.items) > 0
+
+    @property
+    def item_mask(self) -> np.ndarray:
+        """Per item of the problem: time-modelled (the static fit leaves these out, `fit(solved_elsewhere=)`)."""
+        mask = np.zeros(self.problem.part.n_items, dtype=bool)
+        mask[self.items] = True
+        return mask
 
     def static_partition(self, part: Partition) -> Partition:
         """The partition with the assertions of time-modelled items at weight 0 (out of the static statistics)."""
@@ -168,7 +177,7 @@ def fit_with_time(problem: Problem, a: np.ndarray, b: np.ndarray, rules: Rules, 
     model = TimeModel(problem, rules, as_of, engine, n_partitions)
     part = model.static_partition(problem.part) if model.active else problem.part
     f = fit(part, a, b, rules.solver, solver, n_partitions, extra_stats=model.source_stats if model.active else None,
-            engine=engine)
+            engine=engine, solved_elsewhere=model.item_mask if model.active else None)
     prob, tf = f.cand_prob, None
     if model.active:
         tf = model.fit(np.clip(f.reliability, *rules.solver.reliability_bounds))

@@ -110,7 +110,8 @@ def forward_backward(item_first_step: np.ndarray, n_steps: np.ndarray, n_cand: n
             for k in range(K):
                 if mult[k] > 0.0:
                     ek = e[row + k]
-                    e[row + k] = e_zero if ek == 0.0 else np.exp(ek - emax)
+                    # exp(0) is exactly 1: the state holding the largest vote (most steps have one) needs no exp
+                    e[row + k] = e_zero if ek == 0.0 else (1.0 if ek == emax else np.exp(ek - emax))
                 else:
                     e[row + k] = 0.0
         # forward (filtered, normalised)
@@ -187,3 +188,20 @@ def forward_backward(item_first_step: np.ndarray, n_steps: np.ndarray, n_cand: n
             a_sum = _sum(alpha, last, K)
             for k in range(kc):
                 state_at[item_first_cand[i] + k] = s_end[i] * alpha[last + k] + (q_end[i] * a_sum) * mult[k]
+
+
+@njit(cache=True)
+def source_sums(point_claim: np.ndarray, point_support: np.ndarray, claim_points: np.ndarray,
+                claim_src: np.ndarray, claim_weight: np.ndarray, n_sources: int) -> np.ndarray:
+    """Per source: sum of weight x support over its claims, a claim's support the mean over its evidence points
+    (NaN counts 0). The additions run in point order, then claim order, as `np.bincount` does: the same sums."""
+    sums = np.zeros(len(claim_src))
+    for p in range(len(point_claim)):
+        sums[point_claim[p]] += point_support[p]
+    right = np.zeros(n_sources)
+    for c in range(len(claim_src)):
+        support = sums[c] / max(claim_points[c], 1)
+        if np.isnan(support):
+            support = 0.0
+        right[claim_src[c]] += claim_weight[c] * support
+    return right

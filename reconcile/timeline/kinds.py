@@ -128,15 +128,20 @@ def time_contradictions(claims: pd.DataFrame, timeline: pd.DataFrame, claim_supp
 
 
 def _interval_at(item: np.ndarray, t: np.ndarray, tl: pd.DataFrame) -> np.ndarray:
-    """Row of the timeline interval of `item` holding time t (before the first: the first)."""
-    left = pd.DataFrame({"_item": item, "t": np.asarray(t, dtype=np.int64), "k": np.arange(len(item))})
-    right = tl[["_item", "t0", "row_tl"]]
-    merged = pd.merge_asof(left.sort_values("t", kind="stable"), right.sort_values("t0", kind="stable"),
-                           left_on="t", right_on="t0", by="_item", direction="backward")
-    first = tl.drop_duplicates("_item").set_index("_item")["row_tl"]
-    rows = merged["row_tl"].fillna(merged["_item"].map(first)).to_numpy().astype(np.int64)
-    out = np.empty(len(item), dtype=np.int64)
-    out[merged["k"].to_numpy()] = rows
+    """Row of the timeline interval of `item` holding time t: the item's last interval starting at or before t
+    (before the first: the first). A binary search on one integer key per (item, time): the times of both sides
+    ranked together, so that the key item x (number of times) + rank sorts as (item, time)."""
+    item = np.asarray(item, dtype=np.int64)
+    tl_item = tl["_item"].to_numpy().astype(np.int64)
+    times, rank = np.unique(np.r_[tl["t0"].to_numpy().astype(np.int64), np.asarray(t, dtype=np.int64)],
+                            return_inverse=True)
+    n_times = max(len(times), 1)
+    key = tl_item * n_times + rank[:len(tl_item)]
+    order = np.argsort(key, kind="stable")  # the timeline is in (item, time) order already: a cheap pass
+    pos = np.searchsorted(key, item * n_times + rank[len(tl_item):], side="right", sorter=order) - 1
+    first = np.searchsorted(key, item * n_times, side="left", sorter=order)  # the item's first interval
+    found = (pos >= 0) & (tl_item[order[np.maximum(pos, 0)]] == item)
+    out: np.ndarray = tl["row_tl"].to_numpy()[order[np.where(found, pos, first)]].astype(np.int64)
     return out
 
 
@@ -278,14 +283,24 @@ def _disagreements(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
 
 
 def _stale(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
-    live = c[~c["superseded"]]
-    latest = (live.sort_values(["item", "src_rank", "b", "a", "row"], kind="stable")
-              .drop_duplicates(["item", "src_rank"], keep="last"))
-    last_tl = tl.drop_duplicates("_item", keep="last").set_index("_item")
-    now_cand = last_tl["_cand"].reindex(latest["item"]).to_numpy()
-    p_now = np.nan_to_num(fit.state_prob[latest["cand"].to_numpy()])
-    is_stale = (latest["cand"].to_numpy() != now_cand) & (latest["support"].to_numpy() >= SUPPORTED)
-    stale = latest[is_stale].assign(sev=latest["cred_w"].to_numpy()[is_stale] * (1.0 - p_now[is_stale]))
+    # each source's latest word per item: the last live claim in (item, source, b, a, row) order, in numpy (rows
+    # are positions in c); only the stale ones become a frame
+    item, src, b, a, cand = (c[k].to_numpy() for k in ("item", "src_rank", "b", "a", "cand"))
+    live = np.flatnonzero(~c["superseded"].to_numpy())
+    pair = item[live] * (int(src.max()) + 1) + src[live]  # (item, source) as one key
+    order = live[np.lexsort((a[live], b[live], pair))]  # stable: ties in row order
+    pair = item[order] * (int(src.max()) + 1) + src[order]
+    last = np.r_[pair[1:] != pair[:-1], True]
+    latest = order[last]
+    tl_item = tl["_item"].to_numpy().astype(np.int64)
+    last_row = np.flatnonzero(np.r_[tl_item[1:] != tl_item[:-1], True])  # the timeline is in (item, time) order
+    last_of = np.full(int(max(tl_item.max(), item.max())) + 1, -1, dtype=np.int64)
+    last_of[tl_item[last_row]] = last_row
+    now_row = last_of[item[latest]]
+    now_cand = np.where(now_row >= 0, tl["_cand"].to_numpy()[np.maximum(now_row, 0)], -1)
+    p_now = np.nan_to_num(fit.state_prob[cand[latest]])
+    is_stale = (cand[latest] != now_cand) & (c["support"].to_numpy()[latest] >= SUPPORTED)
+    stale = c.iloc[latest[is_stale]].assign(sev=c["cred_w"].to_numpy()[latest[is_stale]] * (1.0 - p_now[is_stale]))
     if stale.empty:
         return _empty()
     words = _superseded_words(live, stale, last_tl)
@@ -307,7 +322,7 @@ def _stale(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
     competing = _join(per["item"].to_numpy(), per["desc"], "; ").reindex(items).to_numpy()
     losing = _joined(stale, "item", "source").reindex(items).to_numpy()
     severity = stale.groupby("item")["sev"].sum().reindex(items).to_numpy()
-    rows = last_tl.loc[items].reset_index()
+    rows = tl.iloc[last_of[items]].reset_index(drop=True)
     rows["probability"] = fit.state_prob[rows["_cand"].to_numpy()]
     return _row_frame(rows, "stale", competing, losing, "", severity, np.full(len(rows), "as-of"))
 

@@ -6,7 +6,9 @@ run of whole items with its steps and points, rebased to start at 0: the engine 
 run (in process, or cached in Spark executors) and every EM iteration maps `time_source_stats` over them. A
 task runs the same compiled forward-backward (kernel.py) on its items and returns only its per-source sums
 (weight x smoothed support, weight), which the engine adds in partition order: the same numbers on every engine
-for the same partitions, and with one partition exactly the sums of `TimelineModel.support`.
+for the same partitions, and with one partition exactly the sums of `TimelineModel.support`. Per iteration a
+task takes one log per distinct (source, n_false) pair of its points (not one per point), and adds the claims'
+support per source in one compiled pass (`kernel.source_sums`); the per-source weight is computed once.
 
 Not in a part: the claims and candidates tables, which only the final fit (timelines, state at as-of) needs; it
 runs on the driver.
@@ -53,6 +55,12 @@ class TimePart:
     claim_weight: np.ndarray
     claim_points: np.ndarray
     n_sources: int
+    # votes: each point's (source, n_false) pair among the part's distinct pairs, whose log-odds are computed once
+    # per iteration (not once per point); per source the claims' total weight (the same in every iteration)
+    p_code: np.ndarray
+    code_src: np.ndarray
+    code_nf: np.ndarray
+    src_total: np.ndarray
 
     @property
     def n_items(self) -> int:
@@ -77,30 +85,40 @@ def make_part(model: TimelineModel, lo: int, hi: int, n_sources: int) -> TimePar
     r0 = int(model.rate_start[lo])
     r1 = int(model.rate_start[hi - 1] + model.n_cand[hi - 1] + 1)
     claims, point_claim = np.unique(model.p_claim[p0:p1], return_inverse=True)  # claims in claim order
+    p_src, p_nf = model.p_src[p0:p1], model.p_nf[p0:p1]
+    nf_values, nf_code = np.unique(p_nf, return_inverse=True)
+    pairs, p_code = np.unique(p_src * max(len(nf_values), 1) + nf_code.ravel(), return_inverse=True)
     return TimePart(
         item_first_step=model.item_first_step[lo:hi] - s0, n_steps=model.n_steps[lo:hi], n_cand=model.n_cand[lo:hi],
         m_other=model.m_other[lo:hi], n_values=model.n_values[lo:hi], hetero=model.hetero[lo:hi],
         rate_start=model.rate_start[lo:hi] - r0, end_gap_s=model.end_gap_s[lo:hi], s_end=model.s_end[lo:hi],
         q_end=model.q_end[lo:hi], s=model.s[s0:s1], q=model.q[s0:s1], gap_s=model.gap_s[s0:s1],
         step_point_start=model.step_point_start[s0:s1 + 1] - p0, state_rate=model.state_rate[r0:r1],
-        point_local=model.point_local[p0:p1], point_claim=point_claim.astype(np.int64), p_src=model.p_src[p0:p1],
-        p_weight=model.p_weight[p0:p1], p_nf=model.p_nf[p0:p1], p_half=model.p_half[p0:p1],
+        point_local=model.point_local[p0:p1], point_claim=point_claim.astype(np.int64), p_src=p_src,
+        p_weight=model.p_weight[p0:p1], p_nf=p_nf, p_half=model.p_half[p0:p1],
         claim_src=model.src[claims], claim_weight=model.weight[claims], claim_points=model.p_counts[claims],
-        n_sources=n_sources)
+        n_sources=n_sources, p_code=p_code.ravel().astype(np.int64),
+        code_src=(pairs // max(len(nf_values), 1)).astype(np.int64),
+        code_nf=nf_values[pairs % max(len(nf_values), 1)],
+        src_total=np.bincount(model.src[claims], weights=model.weight[claims], minlength=n_sources))
 
 
-def part_support(part: TimePart, reliability: np.ndarray) -> np.ndarray:
-    """Per claim of the part: smoothed P(its value held at its valid time) (as `TimelineModel.support`)."""
+def point_support(part: TimePart, reliability: np.ndarray) -> np.ndarray:
+    """Per evidence point of the part: smoothed P(its claim's value) at its time (`TimelineModel.support` is
+    their mean per claim)."""
     from .kernel import forward_backward  # numba: imported (and its cached machine code loaded) on use
 
-    votes = point_votes(reliability, part.p_src, part.p_weight, part.p_nf, part.p_half)
-    point_support = np.zeros(len(votes))
+    # `point_votes` per distinct (source, n_false) pair, then per point: the same products, one log per pair
+    log_odds = point_votes(reliability, part.code_src, np.ones(len(part.code_src)), part.code_nf,
+                           np.ones(len(part.code_src)))
+    votes = part.p_half * (part.p_weight * log_odds[part.p_code])
+    support = np.zeros(len(votes))
     unused_i, unused_f = np.zeros(0, dtype=np.int64), np.zeros(0)
 
-    def run(lo: int, hi: int) -> None:  # items lo..hi-1 write disjoint parts of point_support
+    def run(lo: int, hi: int) -> None:  # items lo..hi-1 write disjoint parts of support
         forward_backward(part.item_first_step[lo:hi], part.n_steps[lo:hi], part.n_cand[lo:hi], part.m_other[lo:hi],
                          part.n_values[lo:hi], part.s, part.q, part.step_point_start, part.point_local, votes,
-                         point_support, False, part.s_end[lo:hi], part.q_end[lo:hi], unused_i, unused_f, unused_i,
+                         support, False, part.s_end[lo:hi], part.q_end[lo:hi], unused_i, unused_f, unused_i,
                          unused_f, part.hetero[lo:hi], part.rate_start[lo:hi], part.state_rate, part.gap_s,
                          part.end_gap_s[lo:hi])
 
@@ -115,14 +133,13 @@ def part_support(part: TimePart, reliability: np.ndarray) -> np.ndarray:
         bounds = np.unique(np.r_[0, cuts, part.n_items])
         with ThreadPoolExecutor(len(bounds) - 1) as pool:
             list(pool.map(run, bounds[:-1], bounds[1:]))
-    sums = np.bincount(part.point_claim, weights=point_support, minlength=len(part.claim_src))
-    support: np.ndarray = sums / np.maximum(part.claim_points, 1)
     return support
 
 
 def time_source_stats(part: TimePart, item_offset: int, reliability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Engine task: the part's per-source (weight x support, weight) with these reliabilities."""
-    support = part_support(part, reliability)
-    w = part.claim_weight
-    return (np.bincount(part.claim_src, weights=w * np.nan_to_num(support), minlength=part.n_sources),
-            np.bincount(part.claim_src, weights=w, minlength=part.n_sources))
+    from .kernel import source_sums
+
+    right = source_sums(part.point_claim, point_support(part, reliability), part.claim_points, part.claim_src,
+                        part.claim_weight, part.n_sources)
+    return right, part.src_total.copy()
