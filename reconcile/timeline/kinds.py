@@ -303,7 +303,10 @@ def _stale(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
     stale = c.iloc[latest[is_stale]].assign(sev=c["cred_w"].to_numpy()[latest[is_stale]] * (1.0 - p_now[is_stale]))
     if stale.empty:
         return _empty()
-    words = _superseded_words(live, stale, last_tl)
+    # the stale items' live claims (a few rows of c) and the state at as-of of every item
+    mine = live[np.isin(item[live], stale["item"].to_numpy())]
+    last_tl = pd.DataFrame({"_cand": tl["_cand"].to_numpy()[last_row]}, index=tl_item[last_row])
+    words = _superseded_words(c.iloc[mine], stale, last_tl)
     # a value that held: the end of the run it held in (the interval holding the claim, up to the next change);
     # one that did not: when the source said it held
     held = _interval_at(words["item"].to_numpy(), words["b"].to_numpy(), tl)
