@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import Partition
-from .segments import dense_rank, seg_max, seg_sizes, seg_sum
+from .segments import seg_max, seg_sizes, seg_sum
 
 #: bins of logit(q) from LOW to HIGH, BIN_WIDTH wide (outside: the first / last bin)
 LOW, HIGH, BIN_WIDTH = -6.0, 14.0, 0.25
@@ -85,10 +85,8 @@ def held_out_checks(part: Partition, acc: np.ndarray, temperature: np.ndarray | 
     item = part.assert_item
     contrib = (part.w_log_n + part.assert_w * np.log(acc / (1.0 - acc))) / t_c[c]
     score = np.bincount(c, weights=contrib, minlength=part.n_cands)
-    key = part.assert_source.astype(np.int64) * part.n_cands + c
-    _, inv = dense_rank(key)
-    own = np.bincount(inv, weights=contrib)[inv]  # the source's part of the candidate's score
-    own_w = np.bincount(inv, weights=part.assert_w)[inv]
+    # the source's part of the candidate's score: an assertion is one (source, candidate) pair (arrays.py)
+    own, own_w = contrib, part.assert_w
     # each item's best and second-best candidate
     k = seg_sizes(part.item_start, part.n_cands)
     order = np.lexsort((-score, part.cand_item))
@@ -121,15 +119,16 @@ def held_out_checks(part: Partition, acc: np.ndarray, temperature: np.ndarray | 
     return HeldOutChecks(q, part.assert_w * use * slope ** 2, y, n_src[item] - own_w)
 
 
-def agreement_sums(part: Partition, acc: np.ndarray, temperature: np.ndarray | float = 1.0, item_offset: int = 0
-                   ) -> np.ndarray:
+def agreement_sums(part: Partition, acc: np.ndarray, temperature: np.ndarray | float = 1.0,
+                   item_ids: np.ndarray | None = None) -> np.ndarray:
     """Per fold, stratum and logit(q) bin (summable over partitions): [sum W, sum W y, sum W q, sum W y^2] of the
     held-out checks, shape (2, 4, N_STRATA, N_BINS). The stratum is the number of *other* sources behind q; the
-    fold is the parity of the item's global id (`item_offset` + local id), for the cross-validation."""
+    fold is the parity of the item's global id (`item_ids`, per local item; None: the local id), for the
+    cross-validation."""
     h = held_out_checks(part, acc, temperature)
     logit = np.log(np.clip(h.q, 1e-12, None)) - np.log(np.clip(1.0 - h.q, 1e-12, None))
     bins = np.clip(((logit - LOW) / BIN_WIDTH).astype(np.int64), 0, N_BINS - 1)
-    fold = (part.assert_item + item_offset) % 2
+    fold = (part.assert_item if item_ids is None else item_ids[part.assert_item]) % 2
     cell = (fold * N_STRATA + stratum(h.others)) * N_BINS + bins
     size = 2 * N_STRATA * N_BINS
     sums = np.stack([np.bincount(cell, weights=h.weight, minlength=size),

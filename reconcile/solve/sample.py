@@ -1,0 +1,62 @@
+"""A deterministic sample of whole items of a partition, for statistics that are ratios of sums over items.
+
+The label-free calibration (calibration.py) estimates a few feed-wide quantities from the fit: the effective
+number of wrong values per attribute, the correlation of votes within an item and the self-consistency map.
+Each is a ratio of sums over items; on a large feed a sample of items estimates it as well as all of them, at a
+fraction of the cost. The reported confidence of every item is still computed (from those estimates).
+
+The sample is chosen by a hash of the item's global id (items are numbered in the order of their sorted
+(subject, attribute) keys, so the id does not depend on the feed's row order nor on how the items are cut into
+partitions): the same items on every engine, in every run. A hash rather than every k-th item, because items
+are sorted by subject and then attribute, and a stride could keep one attribute only.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .arrays import Partition
+
+#: above about this many items, the feed-wide statistics are estimated on a sample of about this many
+SAMPLE_ITEMS = 50_000
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: consecutive ids spread over the whole range
+
+
+def stride(n_items: int, sample_items: int | None = None) -> int:
+    """Keep one item in `stride` (1: every item) of `n_items`, to keep about `sample_items` (default SAMPLE_ITEMS)."""
+    return max(1, -(-n_items // (SAMPLE_ITEMS if sample_items is None else sample_items)))
+
+
+def kept(global_ids: np.ndarray, k: int) -> np.ndarray:
+    """Whether each item (by global id) is in the sample of one in `k`."""
+    if k <= 1:
+        return np.ones(len(global_ids), dtype=bool)
+    with np.errstate(over="ignore"):  # the multiplication wraps around on purpose
+        h = (global_ids.astype(np.uint64) * _GOLDEN) >> np.uint64(33)
+    out: np.ndarray = h % np.uint64(k) == 0
+    return out
+
+
+def sample(part: Partition, item_offset: int, k: int) -> tuple[Partition, np.ndarray]:
+    """(the partition restricted to its sampled items, their global ids). `k` <= 1: the partition as it is."""
+    gids = np.arange(part.n_items, dtype=np.int64) + item_offset
+    if k <= 1:
+        return part, gids
+    keep_item = kept(gids, k)
+    keep_cand = keep_item[part.cand_item]
+    keep_assert = keep_item[part.assert_item]
+    new_item = np.cumsum(keep_item) - 1
+    new_cand = np.cumsum(keep_cand) - 1
+    imply_desc = imply_anc = imply_support = None
+    if part.imply_desc is not None and part.imply_anc is not None:
+        pairs = keep_cand[part.imply_desc]  # a descendant and its ancestor are candidates of one item
+        imply_desc, imply_anc = new_cand[part.imply_desc[pairs]], new_cand[part.imply_anc[pairs]]
+        imply_support = None if part.imply_support is None else part.imply_support[pairs]
+    sub = Partition(
+        assert_source=part.assert_source[keep_assert], assert_cand=new_cand[part.assert_cand[keep_assert]],
+        assert_w=part.assert_w[keep_assert], cand_item=new_item[part.cand_item[keep_cand]],
+        item_start=new_cand[part.item_start[keep_item]], item_n_false=part.item_n_false[keep_item],
+        item_multi=part.item_multi[keep_item], n_sources=part.n_sources,
+        item_n_sources=None if part.item_n_sources is None else part.item_n_sources[keep_item],
+        assert_sa=None if part.assert_sa is None else part.assert_sa[keep_assert], sa_source=part.sa_source,
+        imply_desc=imply_desc, imply_anc=imply_anc, imply_support=imply_support)
+    return sub, gids[keep_item]
