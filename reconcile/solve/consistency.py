@@ -89,11 +89,10 @@ def held_out_checks(part: Partition, acc: np.ndarray, temperature: np.ndarray | 
     own, own_w = contrib, part.assert_w
     # each item's best and second-best candidate
     k = seg_sizes(part.item_start, part.n_cands)
-    order = np.lexsort((-score, part.cand_item))
-    rank = np.arange(part.n_cands) - np.repeat(part.item_start, k)
-    best = order[rank == 0]
-    second = np.full(part.n_items, -1)
-    second[part.cand_item[order[rank == 1]]] = order[rank == 1]
+    best = _first_max(score, part)
+    rest_score = score.copy()
+    rest_score[best] = -np.inf
+    second = np.where(k > 1, _first_max(rest_score, part), -1)
     m = np.maximum(score[best], 0.0)
     e = np.exp(score - m[part.cand_item])
     unobserved = np.clip(part.item_n_false + 1.0 - k, 0.0, None) * np.exp(-m)
@@ -117,6 +116,14 @@ def held_out_checks(part: Partition, acc: np.ndarray, temperature: np.ndarray | 
     use = (n_src[item] - own_w > 1e-9) & ~part.item_multi[item] & (slope > 0)
     y = (agree - b) / np.where(use, slope, 1.0)
     return HeldOutChecks(q, part.assert_w * use * slope ** 2, y, n_src[item] - own_w)
+
+
+def _first_max(score: np.ndarray, part: Partition) -> np.ndarray:
+    """Per item: its first candidate with the highest score (as a stable sort by score would rank first)."""
+    top = score == seg_max(score, part.item_start)[part.cand_item]
+    index = np.where(top, np.arange(part.n_cands), part.n_cands)
+    first: np.ndarray = np.minimum.reduceat(index, part.item_start)
+    return first
 
 
 def agreement_sums(part: Partition, acc: np.ndarray, temperature: np.ndarray | float = 1.0,
