@@ -41,7 +41,7 @@ from .accu import _multi, compiled, dispersion_given, item_softmax
 from .arrays import Partition
 from .consistency import ConfidenceMap, agreement_sums, apply_map, fit_map
 from .hierarchy import ancestor_support
-from .sample import sample, stride
+from .sample import forget, sample, stride
 from .segments import seg_max
 
 if TYPE_CHECKING:
@@ -75,7 +75,9 @@ def with_effective_false(p: Partition, held: Held) -> Partition:
         return p
     attr = np.zeros(p.n_items, dtype=np.int64)
     attr[p.assert_item] = held.sa_attribute[p.sa]
-    return replace(p, item_n_false=np.minimum(p.item_n_false, held.n_false[attr]))
+    q = replace(p, item_n_false=np.minimum(p.item_n_false, held.n_false[attr]))
+    q.__dict__["assert_item"] = p.assert_item  # the same items and candidates: its cached items stay valid
+    return q
 
 
 def collision_stats(part: Partition, prob: np.ndarray, sa_attribute: np.ndarray, n_attributes: int
@@ -153,6 +155,8 @@ def confidences(parts: Partitions, solver: str, held: Held, rules: SolverRules, 
         sums = engine.map_sum(parts, agreement_statistics, solver, held, rules.temperature, rho, k)
         cmap, _ = fit_map(sums)
         held = replace(held, cmap=cmap)
+    for _, p in parts.local:
+        forget(p)
     return held, rho, engine.map_concat(parts, held_out_posteriors, solver, held, rules.temperature, rho)
 
 

@@ -19,6 +19,7 @@ from .arrays import Partition
 #: above about this many items, the feed-wide statistics are estimated on a sample of about this many
 SAMPLE_ITEMS = 50_000
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: consecutive ids spread over the whole range
+_CACHE = "_item_samples"  # the attribute of a Partition that keeps its samples
 
 
 def stride(n_items: int, sample_items: int | None = None) -> int:
@@ -37,10 +38,25 @@ def kept(global_ids: np.ndarray, k: int) -> np.ndarray:
 
 
 def sample(part: Partition, item_offset: int, k: int) -> tuple[Partition, np.ndarray]:
-    """(the partition restricted to its sampled items, their global ids). `k` <= 1: the partition as it is."""
-    gids = np.arange(part.n_items, dtype=np.int64) + item_offset
+    """(the partition restricted to its sampled items, their global ids). `k` <= 1: the partition as it is.
+
+    The sample is kept on the partition object (several tasks of one fit use it; an engine that ships
+    partitions to workers makes it there again); `forget` drops it."""
     if k <= 1:
-        return part, gids
+        return part, np.arange(part.n_items, dtype=np.int64) + item_offset
+    cache: dict[tuple[int, int], tuple[Partition, np.ndarray]] = part.__dict__.setdefault(_CACHE, {})
+    if (item_offset, k) not in cache:
+        cache[(item_offset, k)] = _sample(part, item_offset, k)
+    return cache[(item_offset, k)]
+
+
+def forget(part: Partition) -> None:
+    """Drop the samples kept on the partition."""
+    part.__dict__.pop(_CACHE, None)
+
+
+def _sample(part: Partition, item_offset: int, k: int) -> tuple[Partition, np.ndarray]:
+    gids = np.arange(part.n_items, dtype=np.int64) + item_offset
     keep_item = kept(gids, k)
     keep_cand = keep_item[part.cand_item]
     keep_assert = keep_item[part.assert_item]
