@@ -85,7 +85,7 @@ def test_a_sampled_large_feed_gives_confidences_close_to_the_whole_feed(monkeypa
     feed = pd.DataFrame(rows, columns=["source", "subject", "attribute", "value"])
     rules = Rules.model_validate({"version": 1, "solver": {"domain_size": 10}})
     whole = reconcile_frame(feed, rules).verdicts["confidence"].to_numpy(dtype=float)
-    monkeypatch.setattr(sample, "SAMPLE_ITEMS", 1000)  # one item in three
+    monkeypatch.setattr(sample, "SAMPLE_ASSERTIONS", 4000)  # one item in three
     sampled = reconcile_frame(feed, rules).verdicts["confidence"].to_numpy(dtype=float)
     assert not np.array_equal(whole, sampled)  # the sample was used
     assert np.abs(whole - sampled).mean() < 0.02

@@ -143,7 +143,7 @@ def confidences(parts: Partitions, solver: str, held: Held, rules: SolverRules, 
     reliabilities; one engine job each for the collisions, the dispersion, the map and the posteriors. The
     first three are feed-wide ratios of sums: on a large feed they are estimated on a sample of items (sample.py)."""
     n_attr = len(held.n_false)
-    k = stride(sum(p.n_items for _, p in parts.local))
+    k = stride(sum(len(p.assert_cand) for _, p in parts.local))
     held = replace(held, n_false=effective_false(engine.map_sum(parts, collision_statistics, solver, held, n_attr,
                                                                 k)))
     rho = 0.0

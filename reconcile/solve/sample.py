@@ -16,15 +16,17 @@ import numpy as np
 
 from .arrays import Partition
 
-#: above about this many items, the feed-wide statistics are estimated on a sample of about this many
-SAMPLE_ITEMS = 50_000
+#: above this many assertions (a source's claims of one value), the feed-wide statistics are estimated on a
+#: sample of whole items with about this many (their cost grows with the assertions, not the items)
+SAMPLE_ASSERTIONS = 200_000
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: consecutive ids spread over the whole range
 _CACHE = "_item_samples"  # the attribute of a Partition that keeps its samples
 
 
-def stride(n_items: int, sample_items: int | None = None) -> int:
-    """Keep one item in `stride` (1: every item) of `n_items`, to keep about `sample_items` (default SAMPLE_ITEMS)."""
-    return max(1, -(-n_items // (SAMPLE_ITEMS if sample_items is None else sample_items)))
+def stride(n_assertions: int, budget: int | None = None) -> int:
+    """Keep one item in `stride` (1: every item) of a feed of `n_assertions`, to keep about `budget` of them
+    (default SAMPLE_ASSERTIONS)."""
+    return max(1, -(-n_assertions // (SAMPLE_ASSERTIONS if budget is None else budget)))
 
 
 def kept(global_ids: np.ndarray, k: int) -> np.ndarray:
