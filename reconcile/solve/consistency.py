@@ -161,11 +161,13 @@ def _knots(weight: np.ndarray, wy: np.ndarray, wq: np.ndarray) -> tuple[np.ndarr
     return np.r_[0.0, q, 1.0], np.r_[0.0, g, g[-1]]
 
 
-def _maps(sums: np.ndarray, prior: float) -> ConfidenceMap | None:
+def _maps(sums: np.ndarray, prior: float, pooled: tuple[np.ndarray, np.ndarray] | None = None
+          ) -> ConfidenceMap | None:
     """Per-stratum maps from sums (4, N_STRATA, N_BINS): each stratum's checks plus the pooled ones worth
-    `prior` (inf: the pooled map everywhere). A stratum without checks takes the nearest one's map."""
+    `prior` (inf: the pooled map everywhere; `pooled`: its knots, when already fitted). A stratum without
+    checks takes the nearest one's map."""
     total = sums[:3].sum(axis=1)
-    pooled = _knots(*total)
+    pooled = _knots(*total) if pooled is None else pooled
     if pooled is None:
         return None
     if np.isinf(prior):
@@ -201,12 +203,14 @@ def _loss(cmap: ConfidenceMap, sums: np.ndarray) -> float:
 def fit_map(sums: np.ndarray) -> tuple[ConfidenceMap | None, float]:
     """The maps (None: too little held-out evidence; confidences stay) and the pooled-checks weight chosen by
     cross-validation: for each fold, fitted on the checks of the other folds' items and scored on its own."""
-    losses = []
     total = sums.sum(axis=0)
+    train = [total - fold for fold in sums]
+    pooled = [_knots(*t[:3].sum(axis=1)) for t in train]  # the same for every prior
+    losses = []
     for prior in STRATUM_PRIORS:
         loss = 0.0
         for f in range(len(sums)):
-            cmap = _maps(total - sums[f], prior)
+            cmap = _maps(train[f], prior, pooled[f])
             if cmap is None:
                 loss = np.inf
                 break
