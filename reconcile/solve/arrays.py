@@ -74,7 +74,7 @@ class Partition:
     @cached_property
     def w_log_n(self) -> np.ndarray:
         """weight x ln(n_false) per assertion: the part of a vote that does not depend on reliability."""
-        w_log_n: np.ndarray = self.assert_w * np.log(self.item_n_false[self.assert_item])
+        w_log_n: np.ndarray = self.assert_w * np.log(self.item_n_false)[self.assert_item]  # a log per item
         return w_log_n
 
     @cached_property

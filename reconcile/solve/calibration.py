@@ -35,12 +35,14 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
-from .accu import _multi, dispersion_given, item_softmax
+from .accu import _multi, compiled, dispersion_given, item_softmax
 from .arrays import Partition
 from .consistency import ConfidenceMap, agreement_sums, apply_map, fit_map
 from .hierarchy import ancestor_support
-from .segments import dense_rank, seg_max
+from .sample import forget, sample, stride
+from .segments import seg_max
 
 if TYPE_CHECKING:
     from ..engines.base import Engine, Partitions
@@ -73,7 +75,9 @@ def with_effective_false(p: Partition, held: Held) -> Partition:
         return p
     attr = np.zeros(p.n_items, dtype=np.int64)
     attr[p.assert_item] = held.sa_attribute[p.sa]
-    return replace(p, item_n_false=np.minimum(p.item_n_false, held.n_false[attr]))
+    q = replace(p, item_n_false=np.minimum(p.item_n_false, held.n_false[attr]))
+    q.__dict__["assert_item"] = p.assert_item  # the same items and candidates: its cached items stay valid
+    return q
 
 
 def collision_stats(part: Partition, prob: np.ndarray, sa_attribute: np.ndarray, n_attributes: int
@@ -136,18 +140,23 @@ def held(module: ModuleType, rules: SolverRules, sa_rel: np.ndarray,
 def confidences(parts: Partitions, solver: str, held: Held, rules: SolverRules, engine: Engine
                 ) -> tuple[Held, float, np.ndarray]:
     """(held with the effective numbers of wrong values, rho, P(candidate true) as reported) under leave-item-out
-    reliabilities; one engine job each for the collisions, the dispersion and the posteriors."""
+    reliabilities; one engine job each for the collisions, the dispersion, the map and the posteriors. The
+    first three are feed-wide ratios of sums: on a large feed they are estimated on a sample of items (sample.py)."""
     n_attr = len(held.n_false)
-    held = replace(held, n_false=effective_false(engine.map_sum(parts, collision_statistics, solver, held, n_attr)))
+    k = stride(sum(len(p.assert_cand) for _, p in parts.local))
+    held = replace(held, n_false=effective_false(engine.map_sum(parts, collision_statistics, solver, held, n_attr,
+                                                                k)))
     rho = 0.0
     if rules.correlated_votes:
-        sums = engine.map_sum(parts, held_out_dispersion, solver, held)
+        sums = engine.map_sum(parts, held_out_dispersion, solver, held, k)
         if sums[2] >= MIN_DISPERSION_ITEMS and sums[1] > 0:
             rho = float(np.clip(sums[0] / sums[1], 0.0, 1.0))
     if rules.calibration == "held_out":  # the self-consistency map, at the reported temperature
-        sums = engine.map_sum(parts, agreement_statistics, solver, held, rules.temperature, rho)
+        sums = engine.map_sum(parts, agreement_statistics, solver, held, rules.temperature, rho, k)
         cmap, _ = fit_map(sums)
         held = replace(held, cmap=cmap)
+    for _, p in parts.local:
+        forget(p)
     return held, rho, engine.map_concat(parts, held_out_posteriors, solver, held, rules.temperature, rho)
 
 
@@ -158,10 +167,18 @@ def leave_item_out(part: Partition, prob: np.ndarray, held: Held) -> np.ndarray:
     if len(part.assert_cand) == 0:
         return np.zeros(0)
     sa, item, w = part.sa, part.assert_item, part.assert_w
-    key = sa.astype(np.int64) * max(part.n_items, 1) + item  # one (source, attribute) on one item
-    _, inv = dense_rank(key)
-    r = np.bincount(inv, weights=w * prob[part.assert_cand])[inv]
-    t = np.bincount(inv, weights=w)[inv]
+    r, t = w * prob[part.assert_cand], w
+    # a source's several assertions on one item (it contradicts itself) leave together; elsewhere its only
+    # assertion on the item is its whole contribution there, and nothing needs grouping
+    several = np.ones(len(item), dtype=bool) if part.item_n_sources is None else \
+        (np.bincount(item, minlength=part.n_items) > part.item_n_sources)[item]
+    if several.any():
+        idx = np.flatnonzero(several)
+        key = sa[idx].astype(np.int64) * max(part.n_items, 1) + item[idx]  # one (source, attribute) on one item
+        inv = pd.factorize(key)[0]  # groups only: their order does not matter (bincount sums in assertion order)
+        r, t = r.copy(), w.copy()
+        r[idx] = np.bincount(inv, weights=r[idx])[inv]
+        t[idx] = np.bincount(inv, weights=w[idx])[inv]
     a = held.reliability[sa]
     n = held.strength[sa]
     with np.errstate(invalid="ignore"):  # pinned: infinite strength, the reliability as it is
@@ -171,12 +188,17 @@ def leave_item_out(part: Partition, prob: np.ndarray, held: Held) -> np.ndarray:
 
 
 def posteriors_given(part: Partition, acc: np.ndarray, temperature: np.ndarray | float = 1.0) -> np.ndarray:
-    """accu.posteriors with a reliability per *assertion* (the same model; numpy only)."""
+    """accu.posteriors with a reliability per *assertion* (the same model; compiled for large partitions)."""
     logit = np.log(acc / (1.0 - acc))
     score = np.bincount(part.assert_cand, weights=part.w_log_n + part.assert_w * logit, minlength=part.n_cands)
     if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):
         score = score + ancestor_support(score, part.imply_desc, part.imply_anc, part.imply_support)
-    prob = item_softmax(part, score, temperature)
+    if compiled(part):  # accu's compiled softmax: the same formula in one pass
+        from .accu_kernel import softmax
+
+        prob = softmax(score, part.item_start, part.item_n_false, np.atleast_1d(np.asarray(temperature, dtype=float)))
+    else:
+        prob = item_softmax(part, score, temperature)
     if part.has_multi:
         multi = part.item_multi[part.cand_item]
         prob[multi] = _multi(part, acc, part.assert_item, temperature)[multi]
@@ -192,28 +214,33 @@ def _held_out(p: Partition, solver: str, held: Held) -> np.ndarray:
     return leave_item_out(p, module.posteriors(p, held.reliability), held)
 
 
-def collision_statistics(p: Partition, item_offset: int, solver: str, held: Held, n_attributes: int) -> np.ndarray:
-    """`collision_stats` of one partition, off the fit's top values."""
+def collision_statistics(p: Partition, item_offset: int, solver: str, held: Held, n_attributes: int, k: int = 1
+                         ) -> np.ndarray:
+    """`collision_stats` of one partition's sample of one item in `k`, off the fit's top values."""
     from .engine import solver_module
 
+    p = sample(p, item_offset, k)[0]
     return collision_stats(p, solver_module(solver).posteriors(p, held.reliability), held.sa_attribute, n_attributes)
 
 
-def held_out_dispersion(p: Partition, item_offset: int, solver: str, held: Held) -> np.ndarray:
-    """Dispersion sums of one partition under leave-item-out reliabilities."""
+def held_out_dispersion(p: Partition, item_offset: int, solver: str, held: Held, k: int = 1) -> np.ndarray:
+    """Dispersion sums of one partition's sample of one item in `k`, under leave-item-out reliabilities."""
+    p = sample(p, item_offset, k)[0]
     acc = _held_out(p, solver, held)
     q = with_effective_false(p, held)
     return dispersion_given(q, posteriors_given(q, acc), acc)
 
 
 def agreement_statistics(p: Partition, item_offset: int, solver: str, held: Held, temperature: float,
-                         rho: float) -> np.ndarray:
-    """`consistency.agreement_sums` of one partition, under the reported model (before any map)."""
+                         rho: float, k: int = 1) -> np.ndarray:
+    """`consistency.agreement_sums` of one partition's sample of one item in `k`, under the reported model
+    (before any map)."""
     from .engine import solver_module
 
+    p, item_ids = sample(p, item_offset, k)
     acc = _held_out(p, solver, held)
     t = temperature * solver_module(solver).item_temperature(p, rho) if rho > 0 else temperature
-    return agreement_sums(with_effective_false(p, held), acc, t, item_offset)
+    return agreement_sums(with_effective_false(p, held), acc, t, item_ids)
 
 
 def held_out_posteriors(p: Partition, item_offset: int, solver: str, held: Held, temperature: float,

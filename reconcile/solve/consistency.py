@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import Partition
-from .segments import dense_rank, seg_max, seg_sizes, seg_sum
+from .segments import seg_max, seg_sizes, seg_sum
 
 #: bins of logit(q) from LOW to HIGH, BIN_WIDTH wide (outside: the first / last bin)
 LOW, HIGH, BIN_WIDTH = -6.0, 14.0, 0.25
@@ -31,8 +31,11 @@ N_BINS = int((HIGH - LOW) / BIN_WIDTH)
 #: total precision weight (about: held-out claims) needed before the map is trusted at all
 MIN_WEIGHT = 30.0
 #: candidate weights of the pooled checks added to each stratum's own (0: strata alone; inf: one pooled map),
-#: chosen per feed by two-fold cross-validation over the held-out checks (`fit_map`), not by any gold
+#: chosen per feed by ten-fold cross-validation over the held-out checks (`fit_map`), not by any gold
 STRATUM_PRIORS = (0.0, 10.0, 30.0, 100.0, 300.0, 1000.0, np.inf)
+#: folds of the cross-validation (items by their global id modulo FOLDS): with two, a feed with a few hundred
+#: checks per stratum chose its pooling by chance (emergent, rumoureval: strata of one to four sources mapped to 1)
+FOLDS = 10
 
 
 #: strata by the number of sources behind a confidence: 1, 2, 3-4, 5-8, 9-16, 17+ (a confidence resting on
@@ -85,17 +88,14 @@ def held_out_checks(part: Partition, acc: np.ndarray, temperature: np.ndarray | 
     item = part.assert_item
     contrib = (part.w_log_n + part.assert_w * np.log(acc / (1.0 - acc))) / t_c[c]
     score = np.bincount(c, weights=contrib, minlength=part.n_cands)
-    key = part.assert_source.astype(np.int64) * part.n_cands + c
-    _, inv = dense_rank(key)
-    own = np.bincount(inv, weights=contrib)[inv]  # the source's part of the candidate's score
-    own_w = np.bincount(inv, weights=part.assert_w)[inv]
+    # the source's part of the candidate's score: an assertion is one (source, candidate) pair (arrays.py)
+    own, own_w = contrib, part.assert_w
     # each item's best and second-best candidate
     k = seg_sizes(part.item_start, part.n_cands)
-    order = np.lexsort((-score, part.cand_item))
-    rank = np.arange(part.n_cands) - np.repeat(part.item_start, k)
-    best = order[rank == 0]
-    second = np.full(part.n_items, -1)
-    second[part.cand_item[order[rank == 1]]] = order[rank == 1]
+    best = _first_max(score, part)
+    rest_score = score.copy()
+    rest_score[best] = -np.inf
+    second = np.where(k > 1, _first_max(rest_score, part), -1)
     m = np.maximum(score[best], 0.0)
     e = np.exp(score - m[part.cand_item])
     unobserved = np.clip(part.item_n_false + 1.0 - k, 0.0, None) * np.exp(-m)
@@ -121,22 +121,31 @@ def held_out_checks(part: Partition, acc: np.ndarray, temperature: np.ndarray | 
     return HeldOutChecks(q, part.assert_w * use * slope ** 2, y, n_src[item] - own_w)
 
 
-def agreement_sums(part: Partition, acc: np.ndarray, temperature: np.ndarray | float = 1.0, item_offset: int = 0
-                   ) -> np.ndarray:
+def _first_max(score: np.ndarray, part: Partition) -> np.ndarray:
+    """Per item: its first candidate with the highest score (as a stable sort by score would rank first)."""
+    top = score == seg_max(score, part.item_start)[part.cand_item]
+    index = np.where(top, np.arange(part.n_cands), part.n_cands)
+    first: np.ndarray = np.minimum.reduceat(index, part.item_start)
+    return first
+
+
+def agreement_sums(part: Partition, acc: np.ndarray, temperature: np.ndarray | float = 1.0,
+                   item_ids: np.ndarray | None = None) -> np.ndarray:
     """Per fold, stratum and logit(q) bin (summable over partitions): [sum W, sum W y, sum W q, sum W y^2] of the
-    held-out checks, shape (2, 4, N_STRATA, N_BINS). The stratum is the number of *other* sources behind q; the
-    fold is the parity of the item's global id (`item_offset` + local id), for the cross-validation."""
+    held-out checks, shape (FOLDS, 4, N_STRATA, N_BINS). The stratum is the number of *other* sources behind q; the
+    fold is the item's global id modulo FOLDS (`item_ids`, per local item; None: the local id), for the
+    cross-validation."""
     h = held_out_checks(part, acc, temperature)
     logit = np.log(np.clip(h.q, 1e-12, None)) - np.log(np.clip(1.0 - h.q, 1e-12, None))
     bins = np.clip(((logit - LOW) / BIN_WIDTH).astype(np.int64), 0, N_BINS - 1)
-    fold = part.global_items(item_offset)[part.assert_item] % 2
+    fold = (part.global_items(0) if item_ids is None else item_ids)[part.assert_item] % FOLDS
     cell = (fold * N_STRATA + stratum(h.others)) * N_BINS + bins
-    size = 2 * N_STRATA * N_BINS
+    size = FOLDS * N_STRATA * N_BINS
     sums = np.stack([np.bincount(cell, weights=h.weight, minlength=size),
                      np.bincount(cell, weights=h.weight * h.y, minlength=size),
                      np.bincount(cell, weights=h.weight * h.q, minlength=size),
                      np.bincount(cell, weights=h.weight * h.y * h.y, minlength=size)])
-    return sums.reshape(4, 2, N_STRATA, N_BINS).transpose(1, 0, 2, 3)
+    return sums.reshape(4, FOLDS, N_STRATA, N_BINS).transpose(1, 0, 2, 3)
 
 
 def _knots(weight: np.ndarray, wy: np.ndarray, wq: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -152,11 +161,13 @@ def _knots(weight: np.ndarray, wy: np.ndarray, wq: np.ndarray) -> tuple[np.ndarr
     return np.r_[0.0, q, 1.0], np.r_[0.0, g, g[-1]]
 
 
-def _maps(sums: np.ndarray, prior: float) -> ConfidenceMap | None:
+def _maps(sums: np.ndarray, prior: float, pooled: tuple[np.ndarray, np.ndarray] | None = None
+          ) -> ConfidenceMap | None:
     """Per-stratum maps from sums (4, N_STRATA, N_BINS): each stratum's checks plus the pooled ones worth
-    `prior` (inf: the pooled map everywhere). A stratum without checks takes the nearest one's map."""
+    `prior` (inf: the pooled map everywhere; `pooled`: its knots, when already fitted). A stratum without
+    checks takes the nearest one's map."""
     total = sums[:3].sum(axis=1)
-    pooled = _knots(*total)
+    pooled = _knots(*total) if pooled is None else pooled
     if pooled is None:
         return None
     if np.isinf(prior):
@@ -184,18 +195,27 @@ def _loss(cmap: ConfidenceMap, sums: np.ndarray) -> float:
         if not filled.any():
             continue
         q = wq[k][filled] / weight[k][filled]
-        g = cmap(q, np.full(len(q), k))
+        g = np.interp(q, *cmap.knots[k])
         loss += float((wyy[k][filled] - 2 * g * wy[k][filled] + g * g * weight[k][filled]).sum())
     return loss
 
 
 def fit_map(sums: np.ndarray) -> tuple[ConfidenceMap | None, float]:
     """The maps (None: too little held-out evidence; confidences stay) and the pooled-checks weight chosen by
-    two-fold cross-validation: fitted on the checks of even items, scored on odd ones, and back."""
+    cross-validation: for each fold, fitted on the checks of the other folds' items and scored on its own."""
+    total = sums.sum(axis=0)
+    train = [total - fold for fold in sums]
+    pooled = [_knots(*t[:3].sum(axis=1)) for t in train]  # the same for every prior
     losses = []
     for prior in STRATUM_PRIORS:
-        a, b = _maps(sums[0], prior), _maps(sums[1], prior)
-        losses.append(np.inf if a is None or b is None else _loss(a, sums[1]) + _loss(b, sums[0]))
+        loss = 0.0
+        for f in range(len(sums)):
+            cmap = _maps(train[f], prior, pooled[f])
+            if cmap is None:
+                loss = np.inf
+                break
+            loss += _loss(cmap, sums[f])
+        losses.append(loss)
     best = STRATUM_PRIORS[int(np.argmin(losses))] if np.isfinite(np.min(losses)) else np.inf
     return _maps(sums.sum(axis=0), best), float(best)
 

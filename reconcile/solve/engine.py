@@ -358,13 +358,14 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
             reliability, sa_rel, more, converged, change, a, b, em_stats = _em(
                 parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins, engine=engine)
             iterations += more
-    rho = overdispersion(parts, module, sa_rel, kernel.n_cands, engine) if rules.correlated_votes else 0.0
-    prob = _posteriors(parts, module, sa_rel, kernel.n_cands, rules.temperature, rho, engine)
     held = calibration.held(module, rules, sa_rel, em_stats, a, b, priors, pins["fixed_sa"], part.source_of_sa,
                             sa_attribute)
     confidence = None
-    if held is not None:  # the reported confidence (calibration.py)
+    if held is not None:  # the reported confidence (calibration.py), with its own estimate of rho
         held, rho, confidence = calibration.confidences(parts, module.NAME, held, rules, engine)
+    else:
+        rho = overdispersion(parts, module, sa_rel, kernel.n_cands, engine) if rules.correlated_votes else 0.0
+    prob = _posteriors(parts, module, sa_rel, kernel.n_cands, rules.temperature, rho, engine)
     engine.release(parts)
     elsewhere = None
     if subset is not None:  # the other items' candidates: the posterior of no vote
