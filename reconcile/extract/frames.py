@@ -38,6 +38,9 @@ IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
 FIRST_PERSON = {"we", "our", "us"}
 MODALS = {"may", "might", "could"}
+# common nouns for an armed group: without a profile they name no side of their own (see `_actor`)
+GENERIC_ACTORS = {"group", "groups", "rebels", "rebel", "insurgents", "militants", "militia", "militias",
+                  "fighters", "forces", "troops", "gunmen"}
 class FrameReader:
     def __init__(self, rules: ExtractRules, capital_of: Callable[[str], str | None] | None = None):
         self.rules = rules
@@ -59,6 +62,7 @@ class FrameReader:
                   + fr.force_nouns + fr.report_lemmas + fr.attempt_nouns + fr.counterclaim_lemmas}
         self.force_nouns = {w.lower() for w in fr.force_nouns}
         self.report_lemmas = {w.lower() for w in fr.report_lemmas}
+        self.partial_places = {w.lower() for w in fr.partial_words} | {"percent", "%", "half"}
         known |= {f.lower() for p in rules.profiles for f in p.facilities}
         self.lemmas = {f: w for w in sorted(known, key=len, reverse=True) for f in _inflections(w)}
         self.lemmas.update({w: w for w in known})
@@ -90,9 +94,11 @@ class FrameReader:
     # ---- places -------------------------------------------------------------------------------------------
     # ---- actors -------------------------------------------------------------------------------------------
     def _actor(self, tok: Token, pred: Predicate, sides: list[tuple[int, int, str]], memory: dict[str, Any],
-               profile: Profile | None = None) -> tuple[str | None, bool]:
+               profile: Profile | None = None, place_tokens: frozenset[int] = frozenset()
+               ) -> tuple[str | None, bool]:
         """(side, named) of the predicate's actor; named=False when only a pronoun or nothing was found."""
-        cands = [a for role in pred.actor for a in role_tokens(tok, role)]
+        # a place the predicate is about is no actor ("in full control of Vuhledar, a town in Ukraine's east")
+        cands = [a for role in pred.actor for a in role_tokens(tok, role) if a.i not in place_tokens]
         if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
             cands += role_tokens(tok, "head:nsubj")
             if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.i > 0:
@@ -120,6 +126,10 @@ class FrameReader:
                     before = [x for x in sides if x[1] <= a.i]
                     return (before[-1][2] if before else earlier), False
                 owner = [c for c in a.children if c.dep_ == "poss" and c.lower_ in PRONOUNS]
+                if owner and owner[0].lower_ in FIRST_PERSON:  # "'Our forces have seized X,' the rebels said"
+                    reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas, profile)
+                    if reporter:
+                        return reporter, True
                 if owner:  # "its forces were entering Lyman": the side named before the pronoun
                     before = [x for x in sides if x[1] <= owner[0].i]
                     if before:
@@ -137,6 +147,11 @@ class FrameReader:
                         return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
                     words = [t.lower_ for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
+                    if words and all(w in GENERIC_ACTORS or self.lemmas.get(w, w) in self.force_nouns
+                                     for w in words):
+                        # "the group claimed to have captured Goma", "the rebels have seized ...": a common noun
+                        # names no side; it stands for the actor named before it, as a pronoun does
+                        return (str(earlier), False) if earlier else (None, False)
                     if words and a.tag_.startswith("NN"):
                         memory["last_generic"] = " ".join(words)  # for "it"/"they" later in the article
                         return " ".join(words), True
@@ -173,8 +188,12 @@ class FrameReader:
                 continue
             for pred in preds:
                 subjects: list[str] = []
+                part_of = False
                 for role in pred.place:
                     for h in role_tokens(tok, role):
+                        # "70 percent of Pokrovsk", "large parts of two towns": holding part of a place
+                        part_of |= self.lemma(h) in self.partial_places and \
+                            any(c.dep_ == "prep" and c.lower_ == "of" for c in h.children)
                         got = self.walker.places_from(h, places, profile, set())
                         first = next((t for t in h.subtree if t.dep_ not in ("det", "punct")), None)
                         if not got and first is not None and first.i in places.subjects and first.dep_ != "poss" \
@@ -184,7 +203,8 @@ class FrameReader:
                 subjects = list(dict.fromkeys(subjects))
                 if not subjects:
                     continue
-                claim = self._claim(tok, pred, subjects, profile, sides, memory, hedge, hedges, times, base)
+                claim = self._claim(tok, pred, subjects, profile, sides, memory, hedge, hedges, times, base,
+                                    frozenset(places.subjects), part_of)
                 found += [(tok, c) for c in claim]
         return order_events(found, published_at)
 
@@ -200,9 +220,10 @@ class FrameReader:
 
     def _claim(self, tok: Token, pred: Predicate, subjects: list[str], profile: Profile | None,
                sides: list[tuple[int, int, str]], memory: dict[str, Any], hedge: float, hedges: list[str],
-               times: list[TimeSpan], base: int) -> list[SentenceClaim]:
+               times: list[TimeSpan], base: int, place_tokens: frozenset[int] = frozenset(),
+               part_of: bool = False) -> list[SentenceClaim]:
         fr = self.frames
-        side, named = self._actor(tok, pred, sides, memory, profile)
+        side, named = self._actor(tok, pred, sides, memory, profile, place_tokens)
         value: str | None
         if pred.value == "actor":
             value = side or (getattr(profile, pred.fallback, None) if profile and pred.fallback != "none" else None)
@@ -220,6 +241,19 @@ class FrameReader:
             return []
         if self._irrealis(tok):
             return []
+        if not _verb(tok):  # "its fighters were not in control of X": the noun's governing verb is negated
+            g, steps = tok, 0
+            while g.dep_ in ("pobj", "prep", "dobj", "attr") and steps < 3:
+                g, steps = g.head, steps + 1
+                if _verb(g):
+                    if any(c.dep_ == "neg" for c in g.children):
+                        return []
+                    break
+        if part_of and value != "contested":
+            # a side holding part of a place ("80 percent of X is under Russian control"): the place is
+            # fought over, both sides hold parts of it (data/devset/README.md labelling rules)
+            value, weight, partial = "contested", weight * 0.6, True
+            used.append("part of")
         h = tok
         while h.dep_ in ("xcomp", "ccomp", "conj") and h.head is not h:
             h = h.head
@@ -245,7 +279,7 @@ class FrameReader:
             weight *= fr.modal_weight
             used.append("modal")
         objs = [c for c in tok.children if c.dep_ == "dobj"]
-        if any(self.lemma(o) in fr.partial_words for o in objs):
+        if not partial and any(self.lemma(o) in fr.partial_words for o in objs):
             weight *= 0.6
             partial = True
         when = time_of(tok, times, base)
