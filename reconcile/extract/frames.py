@@ -38,7 +38,8 @@ IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
 FIRST_PERSON = {"we", "our", "us"}
 MODALS = {"may", "might", "could"}
-# common nouns for an armed group: without a profile they name no side of their own (see `_actor`)
+# common nouns for an armed group: without a profile they name no side of their own (see `_actor`); "the army"
+# does (a country's army is one side; the devset labels it `army`)
 GENERIC_ACTORS = {"group", "groups", "rebels", "rebel", "insurgents", "militants", "militia", "militias",
                   "fighters", "forces", "troops", "gunmen"}
 class FrameReader:
@@ -62,7 +63,7 @@ class FrameReader:
                   + fr.force_nouns + fr.report_lemmas + fr.attempt_nouns + fr.counterclaim_lemmas}
         self.force_nouns = {w.lower() for w in fr.force_nouns}
         self.report_lemmas = {w.lower() for w in fr.report_lemmas}
-        self.partial_places = {w.lower() for w in fr.partial_words} | {"percent", "%", "half"}
+        self.partial_places = {"percent", "%", "cent"}  # "70 per cent of"
         known |= {f.lower() for p in rules.profiles for f in p.facilities}
         self.lemmas = {f: w for w in sorted(known, key=len, reverse=True) for f in _inflections(w)}
         self.lemmas.update({w: w for w in known})
@@ -147,8 +148,7 @@ class FrameReader:
                         return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
                     words = [t.lower_ for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
-                    if words and all(w in GENERIC_ACTORS or self.lemmas.get(w, w) in self.force_nouns
-                                     for w in words):
+                    if words and all(w in GENERIC_ACTORS for w in words):
                         # "the group claimed to have captured Goma", "the rebels have seized ...": a common noun
                         # names no side; it stands for the actor named before it, as a pronoun does
                         return (str(earlier), False) if earlier else (None, False)
@@ -188,12 +188,10 @@ class FrameReader:
                 continue
             for pred in preds:
                 subjects: list[str] = []
-                part_of = False
+                part: set[str] = set()
                 for role in pred.place:
                     for h in role_tokens(tok, role):
-                        # "70 percent of Pokrovsk", "large parts of two towns": holding part of a place
-                        part_of |= self.lemma(h) in self.partial_places and \
-                            any(c.dep_ == "prep" and c.lower_ == "of" for c in h.children)
+                        part |= self._part_of(h, places)
                         got = self.walker.places_from(h, places, profile, set())
                         first = next((t for t in h.subtree if t.dep_ not in ("det", "punct")), None)
                         if not got and first is not None and first.i in places.subjects and first.dep_ != "poss" \
@@ -203,10 +201,27 @@ class FrameReader:
                 subjects = list(dict.fromkeys(subjects))
                 if not subjects:
                     continue
-                claim = self._claim(tok, pred, subjects, profile, sides, memory, hedge, hedges, times, base,
-                                    frozenset(places.subjects), part_of)
-                found += [(tok, c) for c in claim]
+                for group, part_of in (([x for x in subjects if x not in part], False),
+                                       ([x for x in subjects if x in part], True)):
+                    if group:
+                        claim = self._claim(tok, pred, group, profile, sides, memory, hedge, hedges, times, base,
+                                            frozenset(places.subjects), part_of)
+                        found += [(tok, c) for c in claim]
         return order_events(found, published_at)
+
+    def _part_of(self, h: Token, places: SentencePlaces) -> set[str]:
+        """The places of which a share is named ("70 percent of Pokrovsk", "90% of Daraa province"), not the
+        ones a phrase adds ("..., including the city of Daraa": that one is held whole)."""
+        out: set[str] = set()
+        for t in h.subtree:
+            if self.lemma(t) not in self.partial_places:
+                continue
+            for of in (c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"):
+                for x in of.subtree:
+                    if x.i in places.subjects and not any(a.dep_ == "prep" and a.lower_ in ("including", "like")
+                                                          and a.i > of.i for a in x.ancestors):
+                        out.update(places.subjects[x.i])
+        return out
 
     def _governed(self, tok: Token) -> bool:
         """A predicate noun under a predicate verb ("seized control of") is read through the verb."""
