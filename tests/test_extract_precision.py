@@ -74,3 +74,9 @@ def test_a_town_under_its_own_name_not_a_bigger_one_that_once_had_it(rules):
     # Engels (Saratov) was called Pokrovsk until 1931 and is the bigger town; the Donetsk town is meant
     text = "Ukrainian troops still hold Pokrovsk, the logistics hub of the Donetsk front."
     assert claims(text, rules, UA) == [["Pokrovsk", "ukraine"]]
+
+
+def test_an_advance_to_retake_a_town_is_an_attempt_not_its_capture(rules):
+    # "to retake" parses as the complement of "signals", with the attempt noun its object
+    text = "The fall of the bridge signals the army's steady advance to retake full control of Omdurman."
+    assert claims(text, rules, SD) == [["Omdurman", "contested"]]
