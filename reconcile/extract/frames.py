@@ -290,11 +290,11 @@ class FrameReader:
                 self.lemma(tok.head) in {w.lower() for w in fr.attempt_nouns} and value is not None:
             value, weight = "contested", weight * 0.5  # "an operation to expel ... from the city"
             used.append(tok.head.text)
-        elif tok.dep_ == "xcomp" and value not in (None, "contested") and \
+        elif tok.dep_ in ("xcomp", "advcl") and value not in (None, "contested") and \
                 any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and \
                 any(c.dep_ == "dobj" and self.lemma(c) in {w.lower() for w in fr.attempt_nouns}
                     for c in tok.head.children):
-            value, weight = "contested", weight * 0.5  # "signals the army's advance to retake X" (parsed as xcomp)
+            value, weight = "contested", weight * 0.5  # "signals the army's advance to retake X" (xcomp, advcl)
             used.append("attempt")
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in tok.children):
             weight *= fr.modal_weight
