@@ -80,3 +80,14 @@ def test_an_advance_to_retake_a_town_is_an_attempt_not_its_capture(rules):
     # "to retake" parses as the complement of "signals", with the attempt noun its object
     text = "The fall of the bridge signals the army's steady advance to retake full control of Omdurman."
     assert claims(text, rules, SD) == [["Omdurman", "contested"]]
+
+
+def test_a_gain_denied_through_the_reports_of_it_is_the_deniers_claim_unless_partial(rules):
+    # the event is the clause of "reports" that "rejected" governs: the denial is seen through the noun
+    text = "Ukraine rejected Russian reports that Russian soldiers had captured Toretsk."
+    assert claims(text, rules, UA) == [["Toretsk", "ukraine"]]
+    # denying that the other side holds "large parts" of a town does not say who holds it
+    assert claims(text.replace("captured", "captured large parts of"), rules, UA) == []
+    # a pronoun read as the denier itself ("its soldiers") makes no claim of a gain it denies
+    text = "Ukraine also rejected Russian reports that its soldiers had captured Toretsk."
+    assert claims(text, rules, UA) == []

@@ -270,13 +270,17 @@ class FrameReader:
             value, weight, partial = "contested", weight * 0.6, True
             used.append("part of")
         h = tok
-        while h.dep_ in ("xcomp", "ccomp", "conj") and h.head is not h:
+        # "rejected Russian statements that its troops had taken X": through the noun whose clause it is
+        while (h.dep_ in ("xcomp", "ccomp", "conj") or (h.dep_ == "acl" and h.head.dep_ == "dobj")
+               or (h.dep_ == "dobj" and not _verb(h) and h is not tok)) and h.head is not h:
             h = h.head
             lem = self.lemma(h)
             if lem in {w.lower() for w in fr.counterclaim_lemmas}:
                 denier = subject_side(h, sides)
                 if denier is None or value in (None, "contested") or _opponent(value, profile) != denier:
                     return []
+                if part_of or any(c.dep_ == "dobj" and self.lemma(c) in fr.partial_words for c in tok.children):
+                    return []  # denying "its forces took large parts of X" does not say who holds X
                 value, weight = denier, weight * 0.5  # the other side's denial is its own claim
                 used.append(h.text)
                 break
