@@ -91,3 +91,11 @@ def test_a_gain_denied_through_the_reports_of_it_is_the_deniers_claim_unless_par
     # a pronoun read as the denier itself ("its soldiers") makes no claim of a gain it denies
     text = "Ukraine also rejected Russian reports that its soldiers had captured Toretsk."
     assert claims(text, rules, UA) == []
+
+
+def test_a_participle_after_a_preposition_takes_the_subject_of_the_verb_it_modifies(rules):
+    # "after seizing": the seizing is done by the SDF forces seen patrolling, not by the rebels named before
+    text = ("The rebels advanced on Hama last week. "
+            "SDF forces were seen patrolling the streets of Raqqa on Monday, one day after seizing the entire city.")
+    got = claims(text, rules, SY)
+    assert ["Ar Raqqah", "sdf"] in got and ["Ar Raqqah", "rebels"] not in got
