@@ -158,7 +158,8 @@ def test_a_conflict_without_a_profile_is_not_read_through_one_because_of_a_commo
     text = ("Tuareg rebels captured the town of Kidal on Friday. The rebels, who are allied with Islamist "
             "groups, also seized Gao and Timbuktu on Sunday.")
     got = claims(text, rules, datetime(2012, 4, 1, tzinfo=timezone.utc))
-    assert got == [["Gao", "rebels"], ["Kidal", "tuareg rebels"], ["Timbuktu", "rebels"]]
+    # "The rebels" is a common noun: it stands for the actor named before it (tests/test_extract_precision.py)
+    assert got == [["Gao", "tuareg rebels"], ["Kidal", "tuareg rebels"], ["Timbuktu", "tuareg rebels"]]
 
 
 def test_an_attempt_named_by_a_noun_is_contested_and_expelling_is_taking_back(rules):

@@ -70,6 +70,13 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
         if tok.i >= 2 and tok.doc[tok.i - 1].text == "," and tok.doc[tok.i - 2] is not tok.head:
             found.append(tok.doc[tok.i - 2])
         return found
+    if not found and role == "nsubj" and tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and verb(tok.head.head):
+        # "were seen patrolling ..., one day after seizing X": the subject of the verb the phrase modifies,
+        # through a complement ("seen patrolling": the passive subject is who patrols)
+        head, raised = tok.head.head, False
+        while head.dep_ == "xcomp" and verb(head.head) and not any(c.dep_ == "nsubj" for c in head.children):
+            head, raised = head.head, True
+        return [c for c in head.children if c.dep_ == "nsubj" or (raised and c.dep_ == "nsubjpass")]
     if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp"):
         head = tok.head.head if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" else tok.head
         if verb(head):  # "..., taking over X", "we were able to liberate X"

@@ -38,6 +38,10 @@ IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
 FIRST_PERSON = {"we", "our", "us"}
 MODALS = {"may", "might", "could"}
+# common nouns for an armed group: without a profile they name no side of their own (see `_actor`); "the army"
+# does (a country's army is one side; the devset labels it `army`)
+GENERIC_ACTORS = {"group", "groups", "rebels", "rebel", "insurgents", "militants", "militia", "militias",
+                  "fighters", "forces", "troops", "gunmen"}
 class FrameReader:
     def __init__(self, rules: ExtractRules, capital_of: Callable[[str], str | None] | None = None):
         self.rules = rules
@@ -59,6 +63,7 @@ class FrameReader:
                   + fr.force_nouns + fr.report_lemmas + fr.attempt_nouns + fr.counterclaim_lemmas}
         self.force_nouns = {w.lower() for w in fr.force_nouns}
         self.report_lemmas = {w.lower() for w in fr.report_lemmas}
+        self.partial_places = {"percent", "%", "cent"}  # "70 per cent of"
         known |= {f.lower() for p in rules.profiles for f in p.facilities}
         self.lemmas = {f: w for w in sorted(known, key=len, reverse=True) for f in _inflections(w)}
         self.lemmas.update({w: w for w in known})
@@ -90,9 +95,11 @@ class FrameReader:
     # ---- places -------------------------------------------------------------------------------------------
     # ---- actors -------------------------------------------------------------------------------------------
     def _actor(self, tok: Token, pred: Predicate, sides: list[tuple[int, int, str]], memory: dict[str, Any],
-               profile: Profile | None = None) -> tuple[str | None, bool]:
+               profile: Profile | None = None, place_tokens: frozenset[int] = frozenset()
+               ) -> tuple[str | None, bool]:
         """(side, named) of the predicate's actor; named=False when only a pronoun or nothing was found."""
-        cands = [a for role in pred.actor for a in role_tokens(tok, role)]
+        # a place the predicate is about is no actor ("in full control of Vuhledar, a town in Ukraine's east")
+        cands = [a for role in pred.actor for a in role_tokens(tok, role) if a.i not in place_tokens]
         if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
             cands += role_tokens(tok, "head:nsubj")
             if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.i > 0:
@@ -120,6 +127,10 @@ class FrameReader:
                     before = [x for x in sides if x[1] <= a.i]
                     return (before[-1][2] if before else earlier), False
                 owner = [c for c in a.children if c.dep_ == "poss" and c.lower_ in PRONOUNS]
+                if owner and owner[0].lower_ in FIRST_PERSON:  # "'Our forces have seized X,' the rebels said"
+                    reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas, profile)
+                    if reporter:
+                        return reporter, True
                 if owner:  # "its forces were entering Lyman": the side named before the pronoun
                     before = [x for x in sides if x[1] <= owner[0].i]
                     if before:
@@ -137,6 +148,10 @@ class FrameReader:
                         return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
                     words = [t.lower_ for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
+                    if words and all(w in GENERIC_ACTORS for w in words):
+                        # "the group claimed to have captured Goma", "the rebels have seized ...": a common noun
+                        # names no side; it stands for the actor named before it, as a pronoun does
+                        return (str(earlier), False) if earlier else (None, False)
                     if words and a.tag_.startswith("NN"):
                         memory["last_generic"] = " ".join(words)  # for "it"/"they" later in the article
                         return " ".join(words), True
@@ -173,8 +188,10 @@ class FrameReader:
                 continue
             for pred in preds:
                 subjects: list[str] = []
+                part: set[str] = set()
                 for role in pred.place:
                     for h in role_tokens(tok, role):
+                        part |= self._part_of(h, places)
                         got = self.walker.places_from(h, places, profile, set())
                         first = next((t for t in h.subtree if t.dep_ not in ("det", "punct")), None)
                         if not got and first is not None and first.i in places.subjects and first.dep_ != "poss" \
@@ -184,9 +201,27 @@ class FrameReader:
                 subjects = list(dict.fromkeys(subjects))
                 if not subjects:
                     continue
-                claim = self._claim(tok, pred, subjects, profile, sides, memory, hedge, hedges, times, base)
-                found += [(tok, c) for c in claim]
+                for group, part_of in (([x for x in subjects if x not in part], False),
+                                       ([x for x in subjects if x in part], True)):
+                    if group:
+                        claim = self._claim(tok, pred, group, profile, sides, memory, hedge, hedges, times, base,
+                                            frozenset(places.subjects), part_of)
+                        found += [(tok, c) for c in claim]
         return order_events(found, published_at)
+
+    def _part_of(self, h: Token, places: SentencePlaces) -> set[str]:
+        """The places of which a share is named ("70 percent of Pokrovsk", "90% of Daraa province"), not the
+        ones a phrase adds ("..., including the city of Daraa": that one is held whole)."""
+        out: set[str] = set()
+        for t in h.subtree:
+            if self.lemma(t) not in self.partial_places:
+                continue
+            for of in (c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"):
+                for x in of.subtree:
+                    if x.i in places.subjects and not any(a.dep_ == "prep" and a.lower_ in ("including", "like")
+                                                          and a.i > of.i for a in x.ancestors):
+                        out.update(places.subjects[x.i])
+        return out
 
     def _governed(self, tok: Token) -> bool:
         """A predicate noun under a predicate verb ("seized control of") is read through the verb."""
@@ -200,9 +235,10 @@ class FrameReader:
 
     def _claim(self, tok: Token, pred: Predicate, subjects: list[str], profile: Profile | None,
                sides: list[tuple[int, int, str]], memory: dict[str, Any], hedge: float, hedges: list[str],
-               times: list[TimeSpan], base: int) -> list[SentenceClaim]:
+               times: list[TimeSpan], base: int, place_tokens: frozenset[int] = frozenset(),
+               part_of: bool = False) -> list[SentenceClaim]:
         fr = self.frames
-        side, named = self._actor(tok, pred, sides, memory, profile)
+        side, named = self._actor(tok, pred, sides, memory, profile, place_tokens)
         value: str | None
         if pred.value == "actor":
             value = side or (getattr(profile, pred.fallback, None) if profile and pred.fallback != "none" else None)
@@ -220,14 +256,31 @@ class FrameReader:
             return []
         if self._irrealis(tok):
             return []
+        if not _verb(tok):  # "its fighters were not in control of X": the noun's governing verb is negated
+            g, steps = tok, 0
+            while g.dep_ in ("pobj", "prep", "dobj", "attr") and steps < 3:
+                g, steps = g.head, steps + 1
+                if _verb(g):
+                    if any(c.dep_ == "neg" for c in g.children):
+                        return []
+                    break
+        if part_of and value != "contested":
+            # a side holding part of a place ("80 percent of X is under Russian control"): the place is
+            # fought over, both sides hold parts of it (data/devset/README.md labelling rules)
+            value, weight, partial = "contested", weight * 0.6, True
+            used.append("part of")
         h = tok
-        while h.dep_ in ("xcomp", "ccomp", "conj") and h.head is not h:
+        # "rejected Russian statements that its troops had taken X": through the noun whose clause it is
+        while (h.dep_ in ("xcomp", "ccomp", "conj") or (h.dep_ == "acl" and h.head.dep_ == "dobj")
+               or (h.dep_ == "dobj" and not _verb(h) and h is not tok)) and h.head is not h:
             h = h.head
             lem = self.lemma(h)
             if lem in {w.lower() for w in fr.counterclaim_lemmas}:
                 denier = subject_side(h, sides)
                 if denier is None or value in (None, "contested") or _opponent(value, profile) != denier:
                     return []
+                if part_of or any(c.dep_ == "dobj" and self.lemma(c) in fr.partial_words for c in tok.children):
+                    return []  # denying "its forces took large parts of X" does not say who holds X
                 value, weight = denier, weight * 0.5  # the other side's denial is its own claim
                 used.append(h.text)
                 break
@@ -241,11 +294,17 @@ class FrameReader:
                 self.lemma(tok.head) in {w.lower() for w in fr.attempt_nouns} and value is not None:
             value, weight = "contested", weight * 0.5  # "an operation to expel ... from the city"
             used.append(tok.head.text)
+        elif tok.dep_ in ("xcomp", "advcl") and value not in (None, "contested") and \
+                any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and \
+                any(c.dep_ == "dobj" and self.lemma(c) in {w.lower() for w in fr.attempt_nouns}
+                    for c in tok.head.children):
+            value, weight = "contested", weight * 0.5  # "signals the army's advance to retake X" (xcomp, advcl)
+            used.append("attempt")
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in tok.children):
             weight *= fr.modal_weight
             used.append("modal")
         objs = [c for c in tok.children if c.dep_ == "dobj"]
-        if any(self.lemma(o) in fr.partial_words for o in objs):
+        if not partial and any(self.lemma(o) in fr.partial_words for o in objs):
             weight *= 0.6
             partial = True
         when = time_of(tok, times, base)

@@ -21,7 +21,7 @@ import ahocorasick
 from .cue_places import cue_places, has_cue, named_in_text
 from .frame_places import PLACE_NOUNS, SentencePlaces
 from .frames import FrameReader
-from .geonames import GeoGazetteer, load_geonames
+from .geonames import GeoGazetteer, fold, load_geonames
 from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
 from .nlp import load_pipeline, parse
@@ -211,7 +211,10 @@ class ParseStage:
             cands = [self.geo.places[i] for i in idx if self.geo.places[i].kind != "country"]
             pick = [p for p in cands if p.country in context] or [p for p in cands if p.population >= big]
             if pick:
-                best = max(pick, key=lambda p: (p.kind == "admin1", p.population))
+                said = fold(text[s:e]).lower()
+                # a place under its own name before one that once had it ("Pokrovsk": the Donetsk town, not
+                # Engels in Saratov, called Pokrovsk until 1931, though Engels is the bigger)
+                best = max(pick, key=lambda p: (p.kind == "admin1", fold(p.name).lower() == said, p.population))
                 i = self.geo.by_name[best.name]
                 spans.append((s, e, (self.yaml_of.get(i, best.name),)))
         return ArticlePlaces(profile, sorted(spans), text=text, side_marks=marks, countries=context)
