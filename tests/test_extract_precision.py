@@ -8,13 +8,11 @@ is a contested town, and a town's own name wins over a bigger town that once had
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
-from reconcile.extract import extract_text, load_extract_rules
+from extract_sentences import claims, project_rules
 
-ROOT = Path(__file__).resolve().parents[1]
 UA = datetime(2024, 9, 20, tzinfo=timezone.utc)
 SD = datetime(2024, 6, 30, tzinfo=timezone.utc)
 SY = datetime(2024, 12, 8, tzinfo=timezone.utc)
@@ -23,13 +21,7 @@ MM = datetime(2024, 9, 1, tzinfo=timezone.utc)
 
 @pytest.fixture(scope="module")
 def rules():
-    return load_extract_rules(ROOT / "rules")
-
-
-def claims(text: str, rules, when: datetime) -> list[list[str]]:
-    df, _ = extract_text(text, rules, source_name="Wire", published_at=when)
-    df = df[df.via == ""]  # what the text says (not facility -> place evidence)
-    return sorted(df[["subject", "value"]].values.tolist())
+    return project_rules()
 
 
 def test_the_place_of_in_control_of_is_not_its_actor(rules):

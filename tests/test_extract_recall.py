@@ -6,14 +6,12 @@ Operation 1027, Sudan's regions, Syria's December 2024 offensive); none is a sen
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
-from reconcile.extract import extract_text, load_extract_rules
+from extract_sentences import claims, project_rules
 from reconcile.extract.parsed import ParseStage
 
-ROOT = Path(__file__).resolve().parents[1]
 UA = datetime(2023, 8, 16, tzinfo=timezone.utc)
 SD = datetime(2024, 6, 30, tzinfo=timezone.utc)
 SY = datetime(2024, 12, 8, tzinfo=timezone.utc)
@@ -22,13 +20,7 @@ MM = datetime(2023, 11, 15, tzinfo=timezone.utc)
 
 @pytest.fixture(scope="module")
 def rules():
-    return load_extract_rules(ROOT / "rules")
-
-
-def claims(text: str, rules, when: datetime) -> list[list[str]]:
-    df, _ = extract_text(text, rules, source_name="Wire", published_at=when)
-    df = df[df.via == ""]  # what the text says (not facility -> place evidence)
-    return sorted(df[["subject", "value"]].values.tolist())
+    return project_rules()
 
 
 def test_a_village_the_gazetteer_lacks_is_read_from_its_cue(rules):
