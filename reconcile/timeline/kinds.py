@@ -9,10 +9,10 @@ at the moment concerned are in `competing_values` ("at <time>: value (probabilit
 
 * `conflict_same_time` - two credible claims with different values and overlapping valid times: a real
   conflict. A claim without a valid time is placed at its publication time by default: two such claims
-  published together conflict (a daily feed's "open" and "closed" of one morning), but such a
-  claim never conflicts with an explicitly dated event (its publication time dates no event), and a hedged one
-  ('briefly', 'expected to': `hedges`) is not a statement of the state at publication, so it takes no part in
-  same-time conflicts unless it has a valid time. A moment (a valid time no longer than the tolerance) overlaps what comes
+  published together conflict (a daily feed's "open" and "closed" of one morning), but such a claim never
+  conflicts with an explicitly dated event (its publication time dates no event), and a hedged one ('briefly',
+  'expected to': `hedges`) is not a statement of the state at publication, so it takes no part in same-time
+  conflicts unless it has a valid time. A moment (a valid time no longer than the tolerance) overlaps what comes
   within the tolerance of it; two longer intervals overlap only when they share more than the tolerance (one
   ending where the other begins is a succession of states, not a conflict). One row per (subject/attribute,
   timeline interval holding the moment of the overlap), "at" the first moment of the overlaps in it; losing
