@@ -303,8 +303,10 @@ def reconcile_frame(claims: pd.DataFrame, rules: Rules, as_of: str | dt.date | N
 
 
 def load_feeds(paths: Sequence[str | Path], rules: Rules, as_of: str | dt.date | None = None,
-               published_at: dt.datetime | None = None) -> tuple[ClaimsTable, dict[str, Any] | None]:
-    """Read and validate feed files. Article feeds are turned into claims by extraction first."""
+               published_at: dt.datetime | None = None, source: str | None = None
+               ) -> tuple[ClaimsTable, dict[str, Any] | None]:
+    """Read and validate feed files. Article feeds are turned into claims by extraction first; `published_at`
+    and `source` stand for the publication date and outlet of articles that give none."""
     frames, extraction = [], None
     articles = [p for p in map(Path, paths) if _is_article_feed(p)]
     for path in progress.track([Path(p) for p in paths], "reading feeds"):
@@ -315,7 +317,7 @@ def load_feeds(paths: Sequence[str | Path], rules: Rules, as_of: str | dt.date |
 
         if rules.extract is None:
             raise UsageError("article feeds need extraction rules (`extract:` in the rules, e.g. rules/extract/)")
-        claims, extraction = extract_feed(articles, rules.extract, published_at=published_at)
+        claims, extraction = extract_feed(articles, rules.extract, published_at=published_at, source=source)
         claims = claims.astype({c: str for c in claims.columns if claims[c].dtype == object})
         claims["_file"] = claims.get("article_file", str(articles[0]))
         claims["_row"] = np.arange(1, len(claims) + 1)

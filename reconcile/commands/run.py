@@ -48,6 +48,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--state-wait", dest="state_wait", type=float, default=30.0, metavar="SECONDS",
                    help="how long to wait for another run holding the state (default 30), then stop")
     p.add_argument("--published-at", dest="published_at", help="publication date for article feeds that give none")
+    p.add_argument("--source", default=None, metavar="NAME",
+                   help="outlet for articles with no source field and no outlet named in their text")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_rules(rules_path)
     published_at = _published_at(args.published_at)
     with _stdin_spooled(args.feeds, args.stdin_format) as feeds:
-        table, extraction = load_feeds(feeds, loaded.rules, args.as_of, published_at)
+        table, extraction = load_feeds(feeds, loaded.rules, args.as_of, published_at, source=args.source)
         decisions = load_decisions(args.decisions) if args.decisions else None
         timings["read_validate_s"] = time.perf_counter() - t0
         timings["read_validate_cpu_s"] = time.process_time()  # CPU seconds of this process so far (its start-up too)

@@ -197,11 +197,16 @@ def split_articles(doc: Document, rules: ExtractRules, stem: str) -> list[Articl
     return arts
 
 
-def find_dateline(art: Article, rules: ExtractRules) -> tuple[datetime, tuple[int, int]] | None:
+def find_dateline(art: Article, rules: ExtractRules) -> tuple[datetime | None, tuple[int, int]] | None:
+    """The dateline at the start of the article's body: its date (None when the pattern's `date` group did not
+    take part, e.g. "KABUL, Afghanistan (AP) -", or "Aug 13" without a year) and its span, which is not part of
+    any sentence."""
     text = art.doc.text
     for pat in rules.articles.datelines:
         m = re.compile(pat, re.MULTILINE).match(text, art.body_start, art.end)
         if m:
+            if m.group("date") is None:
+                return None, (m.start(), m.end())
             try:
                 return to_utc(dateparser.parse(m.group("date"))), (m.start(), m.end())
             except (ValueError, OverflowError, TypeError):
@@ -314,7 +319,7 @@ def assign_metadata(art: Article, rules: ExtractRules, published_at: datetime | 
             return
     for a in family:
         dateline = find_dateline(a, rules)
-        if dateline:
+        if dateline and dateline[0] is not None:
             art.published_at, art.published_at_source = dateline[0], "text"
             return
     if published_at is not None:

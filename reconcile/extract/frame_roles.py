@@ -48,6 +48,8 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
             [g for c in tok.children if c.dep_ == "prt" for g in c.children if g.dep_ == "pobj"]
         if not found and verb(tok):  # "captured Bakhmut in May": a place name misread (adverb, punct)
             found = [c for c in tok.children if c.i == tok.i + 1 and c.dep_ in MISREAD_OBJECT]
+        if not found and _misread_modifier(tok):
+            found = [tok.head]
     else:
         found = [c for c in tok.children if c.dep_ == role]
     if tok.dep_ == "relcl" and role in ("dobj", "nsubjpass") and \
@@ -77,8 +79,20 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
         while head.dep_ == "xcomp" and verb(head.head) and not any(c.dep_ == "nsubj" for c in head.children):
             head, raised = head.head, True
         return [c for c in head.children if c.dep_ == "nsubj" or (raised and c.dep_ == "nsubjpass")]
+    if not found and role == "nsubj" and _misread_modifier(tok):
+        found = [c for c in tok.head.children if c.dep_ in ("nmod", "compound") and c.i < tok.i]
     if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp"):
         head = tok.head.head if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" else tok.head
         if verb(head):  # "..., taking over X", "we were able to liberate X"
             found = [c for c in head.children if c.dep_ == "nsubj"]
     return found
+
+
+def _misread_modifier(tok: Token) -> bool:
+    """"The Taliban captured Herat." read as one noun phrase, the verb an adjective of the place after it: a
+    finite past verb is never an adjective; a participle is not one when the words before it hang on the place
+    too ("[The Taliban] captured Herat, officials said")."""
+    if tok.dep_ != "amod" or tok.head.i != tok.i + 1 or not tok.head.tag_.startswith("NNP"):
+        return False
+    return tok.tag_ == "VBD" or (tok.tag_ == "VBN" and any(
+        c.dep_ in ("nmod", "compound") and c.i < tok.i for c in tok.head.children))
