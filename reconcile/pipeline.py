@@ -27,7 +27,7 @@ from .rules.model import Rules
 from .solve.arrays import Problem, build_problem
 from .solve import copying as copy_model
 from .solve.quotes import quote_pairs
-from .solve.record import mix_uninformed, record_share
+from .solve.record import candidate_mixture, mix, record_share
 from .solve.hierarchy import subtree_probability
 from .solve.engine import AttributePriors, Fit, fit, solver_module
 from .solve import text
@@ -146,8 +146,11 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
             result_fit.confidence = subtree_probability(result_fit.confidence, problem.part.imply_desc,
                                                         problem.part.imply_anc)
     if result_fit is not None and result_fit.confidence is not None:  # crowds without a record (solve/record.py)
-        result_fit.confidence = _uninformed_crowds(problem, rules, priors, fixed, result_fit.confidence,
-                                                   time_model.items if time_model is not None else None)
+        mixture = _uninformed_crowds(problem, rules, priors, fixed,
+                                     time_model.items if time_model is not None else None)
+        if mixture is not None:  # kept on the fit: `reconcile calibrate` recomputes the same confidences
+            result_fit.uninformed = mixture
+            result_fit.confidence = mix(result_fit.confidence, mixture)
     timings["solve_s"] = time.perf_counter() - t0
     timings["solve_cpu_s"] = time.process_time() - cpu0  # CPU seconds: less noisy on a shared host
     timings["solve_peak_mib"] = peak_mib()
@@ -197,10 +200,10 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
 
 
 def _uninformed_crowds(problem: Problem, rules: Rules, priors: pd.DataFrame, fixed: np.ndarray,
-                       confidence: np.ndarray, time_items: np.ndarray | None) -> np.ndarray:
-    """The reported confidence mixed with "the votes say nothing" by the share of each item's votes whose
-    sources have a record (solve/record.py): single-valued attributes with a closed vocabulary and no value
-    hierarchy, outside the time model."""
+                       time_items: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per candidate, how the reported confidence is mixed with "the votes say nothing": by the share of each
+    item's votes whose sources have a record (solve/record.py), on single-valued attributes with a closed
+    vocabulary and no value hierarchy, outside the time model (None: no such item)."""
     part = problem.part
     closed = np.array([rules.attribute_rule(a).closed and not rules.attribute_rule(a).multi_valued
                        and not rules.attribute_rule(a).hierarchy for a in problem.attributes], dtype=bool)
@@ -211,11 +214,11 @@ def _uninformed_crowds(problem: Problem, rules: Rules, priors: pd.DataFrame, fix
     if time_items is not None:
         applies[time_items] = False
     if not applies.any():
-        return confidence
+        return None
     vouched = (priors["known"].to_numpy(dtype=bool) | np.isfinite(fixed)
                | ((priors["carried_a"] + priors["carried_b"]).to_numpy() > 0))
     share = record_share(part, priors["rule_strength"].to_numpy(dtype=np.float64), vouched)
-    return mix_uninformed(part, confidence, share, applies)
+    return candidate_mixture(part, share, applies)
 
 
 def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:

@@ -55,8 +55,24 @@ def record_share(part: Partition, strength: np.ndarray, vouched: np.ndarray) -> 
     own = np.where(vouched[source], 1.0, elsewhere / np.maximum(elsewhere + n0, 1e-300))
     weight = np.bincount(item, weights=w, minlength=n_items)
     carried = np.bincount(item, weights=w * own, minlength=n_items)
-    share: np.ndarray = np.where(weight > 0, carried / np.where(weight > 0, weight, 1.0), 1.0)
-    return np.clip(share, 0.0, 1.0)
+    share: np.ndarray = np.clip(np.where(weight > 0, carried / np.where(weight > 0, weight, 1.0), 1.0), 0.0, 1.0)
+    return share
+
+
+def candidate_mixture(part: Partition, share: np.ndarray, applies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per candidate: (the weight of the model's posterior, the uninformed probability 1 / (n_false + 1)); the
+    weight is the item's `share` where `applies` (per item, bool), else 1."""
+    item = part.cand_item
+    weight: np.ndarray = np.where(applies, share, 1.0)[item]
+    uninformed: np.ndarray = 1.0 / (part.item_n_false[item] + 1.0)
+    return weight, uninformed
+
+
+def mix(prob: np.ndarray, mixture: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """P(v) -> weight P(v) + (1 - weight) / (n_false + 1), per candidate (`candidate_mixture`)."""
+    weight, uninformed = mixture
+    out: np.ndarray = weight * prob + (1.0 - weight) * uninformed
+    return out
 
 
 def mix_uninformed(part: Partition, prob: np.ndarray, share: np.ndarray, applies: np.ndarray) -> np.ndarray:
@@ -64,7 +80,4 @@ def mix_uninformed(part: Partition, prob: np.ndarray, share: np.ndarray, applies
     (per item, bool); the others unchanged."""
     if part.n_cands == 0 or not applies.any():
         return prob
-    item = part.cand_item
-    s = np.where(applies, share, 1.0)[item]
-    out: np.ndarray = s * prob + (1.0 - s) / (part.item_n_false[item] + 1.0)
-    return out
+    return mix(prob, candidate_mixture(part, share, applies))
