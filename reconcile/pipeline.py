@@ -27,6 +27,7 @@ from .rules.model import Rules
 from .solve.arrays import Problem, build_problem
 from .solve import copying as copy_model
 from .solve.quotes import quote_pairs
+from .solve.record import candidate_mixture, mix, record_share
 from .solve.hierarchy import subtree_probability
 from .solve.engine import AttributePriors, Fit, fit, solver_module
 from .solve import text
@@ -144,6 +145,12 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         if result_fit.confidence is not None:
             result_fit.confidence = subtree_probability(result_fit.confidence, problem.part.imply_desc,
                                                         problem.part.imply_anc)
+    if result_fit is not None and result_fit.confidence is not None:  # crowds without a record (solve/record.py)
+        mixture = _uninformed_crowds(problem, rules, priors, fixed,
+                                     time_model.items if time_model is not None else None)
+        if mixture is not None:  # kept on the fit: `reconcile calibrate` recomputes the same confidences
+            result_fit.uninformed = mixture
+            result_fit.confidence = mix(result_fit.confidence, mixture)
     timings["solve_s"] = time.perf_counter() - t0
     timings["solve_cpu_s"] = time.process_time() - cpu0  # CPU seconds: less noisy on a shared host
     timings["solve_peak_mib"] = peak_mib()
@@ -190,6 +197,28 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                   time_items=time_model.items if time_model is not None else np.zeros(0, dtype=np.int64),
                   extraction=extraction, source_attributes=source_attributes, decision_notes=notes,
                   evidence=evidence)
+
+
+def _uninformed_crowds(problem: Problem, rules: Rules, priors: pd.DataFrame, fixed: np.ndarray,
+                       time_items: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per candidate, how the reported confidence is mixed with "the votes say nothing": by the share of each
+    item's votes whose sources have a record (solve/record.py), on single-valued attributes with a closed
+    vocabulary and no value hierarchy, outside the time model (None: no such item)."""
+    part = problem.part
+    closed = np.array([rules.attribute_rule(a).closed and not rules.attribute_rule(a).multi_valued
+                       and not rules.attribute_rule(a).hierarchy for a in problem.attributes], dtype=bool)
+    codes = pd.Index(problem.attributes).get_indexer(problem.items["attribute"].astype(str))
+    applies = closed[codes] & ~part.item_multi
+    if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):
+        applies[part.cand_item[np.r_[part.imply_desc, part.imply_anc]]] = False
+    if time_items is not None:
+        applies[time_items] = False
+    if not applies.any():
+        return None
+    vouched = (priors["known"].to_numpy(dtype=bool) | np.isfinite(fixed)
+               | ((priors["carried_a"] + priors["carried_b"]).to_numpy() > 0))
+    share = record_share(part, priors["rule_strength"].to_numpy(dtype=np.float64), vouched)
+    return candidate_mixture(part, share, applies)
 
 
 def _source_table(problem: Problem, priors: pd.DataFrame, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:

@@ -276,8 +276,10 @@ class SolverRules(Strict):
     calibration: Literal["held_out", "none"] = Field(
         default="held_out", description="accu: how the reported confidence is calibrated without labels. "
         "held_out: each subject is judged with the reliabilities learned from the other subjects (a source's vote "
-        "does not first confirm its own reliability), and the correlation of votes is measured against them; "
-        "none: the EM fit's own posterior. The chosen values do not change",
+        "does not first confirm its own reliability), and the correlation of votes is measured against them; on a "
+        "closed vocabulary the confidence is mixed with 'the votes say nothing' by the share of the subject's votes "
+        "from sources with claims on other subjects; none: the EM fit's own posterior. The chosen values do not "
+        "change",
     )
     thresholds: Thresholds = Thresholds()
 

@@ -25,7 +25,7 @@ from scipy import sparse
 from .. import progress
 from ..errors import UsageError
 from ..rules.model import CopyingRules, SolverRules
-from . import activity_prior, calibration, copying as copy_model
+from . import activity_prior, calibration, copying as copy_model, record
 from ..engines.base import Engine, Partitions
 from ..engines.local import LocalEngine
 from .arrays import Partition
@@ -74,6 +74,9 @@ class Fit:
     # the items `parts` cover when some are solved elsewhere (`fit(solved_elsewhere=...)`); None: all
     subset: Subset | None = field(default=None, repr=False)
     elsewhere_prob: np.ndarray | None = field(default=None, repr=False)  # per candidate: the others' probability
+    # per candidate (weight, uninformed probability): the reported confidence's mixture with "the votes say
+    # nothing" (solve/record.py, set by pipeline.solve); None: not mixed
+    uninformed: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     def posteriors(self, temperature: float) -> np.ndarray:
         """The candidates' probabilities again, at another temperature (for calibration)."""
@@ -88,7 +91,9 @@ class Fit:
             n_cands = len(self.cand_prob) if self.subset is None else self.subset.part.n_cands
             prob = _posteriors(parts, self.module, self.sa_reliability, n_cands, temperature, self.rho, local)
         if self.subset is not None and self.elsewhere_prob is not None:
-            return self.subset.expand(prob, self.elsewhere_prob)
+            prob = self.subset.expand(prob, self.elsewhere_prob)
+        if self.held is not None and self.uninformed is not None:
+            prob = record.mix(prob, self.uninformed)
         return prob
 
 
