@@ -11,9 +11,10 @@ province's main city, unless the capital is named ("West Kordofan capital El Ful
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .frame_refs import facility_place
 from .model import Profile
 
 if TYPE_CHECKING:
@@ -32,10 +33,13 @@ PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "dist
 
 @dataclass
 class SentencePlaces:
-    """Place tokens of a parsed sentence: token index -> subject names; `before(i)`: the place named last
-    before token i in the article (for "the city")."""
+    """Place tokens of a parsed sentence: token index -> subject names; `before(i)`: the article's topic, else
+    the place named last before token i (for "the city"); `last(i)`: the place named last before token i in the
+    article (for "it")."""
     subjects: dict[int, tuple[str, ...]]
     before: Callable[[int], str | None] | None = None
+    last: Callable[[int], str | None] | None = None
+    guessed: set[str] = field(default_factory=set)  # places of facilities named without one (frame_refs.py)
 
 
 class PlaceWalker:
@@ -81,8 +85,13 @@ class PlaceWalker:
                 names = [n for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
                          for g in c.children if g.dep_ == "pobj" and self.lemma(g) in PLACE_NOUNS
                          for n in self.places_from(g, places, profile, set(seen))][:1]
+            guessed = not names
+            if not names:  # "captured Goma ... including the airport": the place named last before it
+                names = facility_place(tok, places)
             if names:
                 out += [f"{names[0]} {facility}"]
+                if guessed:
+                    places.guessed.add(out[-1])
                 for c in tok.children:
                     if c.dep_ == "conj":
                         out += self.places_from(c, places, profile, seen)

@@ -7,9 +7,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .frame_refs import REF_ROLES, ref_role_tokens
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
+TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+              "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+              "day", "week", "month", "year", "morning", "afternoon", "evening", "night", "weekend"}
 MISREAD_OBJECT = {"advmod", "npadvmod", "dep", "punct", "nmod", "compound", "ccomp", "xcomp"}
 
 
@@ -18,6 +23,8 @@ def verb(tok: Token) -> bool:
 
 
 def role_tokens(tok: Token, role: str) -> list[Token]:
+    if role in REF_ROLES:  # "Tokmak, a Russian-occupied hub": frame_refs.py
+        return ref_role_tokens(tok, role)
     if role == "head:nsubj":
         h, steps = tok, 0
         while (h.dep_ in ("pobj", "prep", "dobj", "attr") or (h.dep_ == "advmod" and h.tag_ == "RB")) and \
@@ -48,6 +55,14 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
             [g for c in tok.children if c.dep_ == "prt" for g in c.children if g.dep_ == "pobj"]
         if not found and verb(tok):  # "captured Bakhmut in May": a place name misread (adverb, punct)
             found = [c for c in tok.children if c.i == tok.i + 1 and c.dep_ in MISREAD_OBJECT]
+        if found and verb(tok):  # "had taken the city of Aleppo last week and the city of Hama": a second
+            # object after an adverbial is often hung on the verb as its conjunct
+            found += [c for c in tok.children if c.dep_ == "conj" and c.tag_.startswith("NN")
+                      and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)]
+            # "took Aleppo on Saturday and the city of Hama": or as a conjunct of the time word
+            found += [k for c in tok.children if c.dep_ == "prep" for g in c.children
+                      if g.dep_ == "pobj" and g.lower_ in TIME_WORDS for k in g.children
+                      if k.dep_ == "conj" and k.tag_.startswith("NN") and k.lower_ not in TIME_WORDS]
     else:
         found = [c for c in tok.children if c.dep_ == role]
     if tok.dep_ == "relcl" and role in ("dobj", "nsubjpass") and \
@@ -77,6 +92,10 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
         while head.dep_ == "xcomp" and verb(head.head) and not any(c.dep_ == "nsubj" for c in head.children):
             head, raised = head.head, True
         return [c for c in head.children if c.dep_ == "nsubj" or (raised and c.dep_ == "nsubjpass")]
+    if not found and role == "nsubj" and tok.dep_ in ("conj", "advcl") and tok.i > 0:
+        prev = tok.doc[tok.i - 1]  # "... of their invasion and Ukrainian forces took it back": a noun read as
+        if prev.dep_ == "conj" and prev.tag_.startswith("NN"):  # the conjunct of an earlier noun, directly
+            return [prev]  # before the conjoined verb, is that verb's subject
     if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp"):
         head = tok.head.head if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" else tok.head
         if verb(head):  # "..., taking over X", "we were able to liberate X"
