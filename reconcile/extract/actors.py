@@ -53,6 +53,10 @@ def reporting_side(tok: Token, sides: list[tuple[int, int, str]], lemma: Callabl
     """The side that reports the clause of `tok` ("Ukraine's president said ... units have entered", "'We
     were able to liberate ...,' said rebel spokesperson ...")."""
     h, steps = tok, 0
+    while h.dep_ in ("pobj", "prep", "attr", "dobj") and not h.tag_.startswith("VB") and h.head is not h \
+            and steps < 3:  # '"X is under our control," the spokesman said': from the noun to its verb
+        h, steps = h.head, steps + 1
+    steps = 0
     while h.dep_ in ("ccomp", "xcomp", "conj", "advcl", "acomp") and h.head is not h and steps < 5:
         h, steps = h.head, steps + 1
         if lemma(h) in report_lemmas:

@@ -70,6 +70,9 @@ def _name(tok: Token) -> str:
     first = tok.i
     while first > 0:
         c = tok.doc[first - 1]
+        if c.text in ("-", "‑") and first >= 2 and tok.doc[first - 2].lower_ in ARTICLES:
+            first -= 1  # "Maarat al-Numan": the article joined by a hyphen
+            continue
         if c.dep_ not in ("compound", "nmod") or not first <= c.head.i <= tok.i:
             break
         if not (_proper(c) or (c.lower_ in ARTICLES and c.i > 0 and _proper(tok.doc[c.i - 1]))):

@@ -85,13 +85,14 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
         if tok.i >= 2 and tok.doc[tok.i - 1].text == "," and tok.doc[tok.i - 2] is not tok.head:
             found.append(tok.doc[tok.i - 2])
         return found
-    if not found and role == "nsubj" and tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and verb(tok.head.head):
+    head = tok.head.head if tok.head.head.dep_ != "npadvmod" else tok.head.head.head  # "a day after seizing X"
+    if not found and role == "nsubj" and tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and verb(head):
         # "were seen patrolling ..., one day after seizing X": the subject of the verb the phrase modifies,
         # through a complement ("seen patrolling": the passive subject is who patrols)
-        head, raised = tok.head.head, False
         while head.dep_ == "xcomp" and verb(head.head) and not any(c.dep_ == "nsubj" for c in head.children):
-            head, raised = head.head, True
-        return [c for c in head.children if c.dep_ == "nsubj" or (raised and c.dep_ == "nsubjpass")]
+            head = head.head
+        # the passive subject of the clause also does what "after V-ing" says ("were seen ..., after seizing X")
+        return [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not found and role == "nsubj" and tok.dep_ in ("conj", "advcl") and tok.i > 0:
         prev = tok.doc[tok.i - 1]  # "... of their invasion and Ukrainian forces took it back": a noun read as
         if prev.dep_ == "conj" and prev.tag_.startswith("NN"):  # the conjunct of an earlier noun, directly

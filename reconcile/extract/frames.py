@@ -157,6 +157,11 @@ class FrameReader:
                         return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
                     words = generic_words(a, [t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")])
+                    named_by = [g for c in a.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                                if g.dep_ == "pobj" and g.tag_.startswith("NNP") and g.i not in place_tokens]
+                    if words and all(w in GENERIC_ACTORS for w in words) and named_by:
+                        cands += named_by  # "fighters of the Ta'ang National Liberation Army": the group named
+                        continue
                     if words and all(w in GENERIC_ACTORS for w in words):
                         # "the group claimed to have captured Goma", "the rebels have seized ...": a common noun
                         # names no side; it stands for the actor named before it, as a pronoun does
