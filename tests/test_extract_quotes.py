@@ -42,3 +42,18 @@ def test_the_passive_subject_is_who_acted_after_seizing(rules):
             "the northern Syrian city.")
     got = claims(text, rules, SY)
     assert ["Ar Raqqah", "sdf"] in got and ["Ar Raqqah", "rebels"] not in got
+
+
+def test_a_liberation_without_its_actor_is_the_reporters_claim(rules):
+    # the attacker's ministry calls its capture a liberation; without an actor the defender's was assumed
+    text = "Russia's defence minister said on Monday the town of Marinka had been liberated."
+    assert claims(text, rules, UA) == [["Mar'yinka", "russia"]]
+    assert claims("Marinka was liberated on Monday, Ukraine's army said.", rules, UA) == [["Mar'yinka", "ukraine"]]
+
+
+def test_the_town_is_not_the_capital_that_speaks(rules):
+    # "Kyiv" is the side speaking, not the town "the town" stands for
+    text = ("Wagner fighters have taken control of Soledar, their founder said. Kyiv insisted the town remained "
+            "in Ukrainian hands.")
+    got = claims(text, rules, UA)
+    assert ["Soledar", "ukraine"] in got and ["Kyiv", "ukraine"] not in got

@@ -88,3 +88,9 @@ def test_a_district_named_by_its_cue(rules):
             "which had been under RSF control for a year.")
     got = claims(text, rules, SD)
     assert ["Shambat", "army"] in got
+
+
+def test_the_citys_districts_are_the_city_named_before(rules):
+    text = ("Syrian rebels launched an offensive on Aleppo on Wednesday. By Friday they had entered the city's "
+            "western neighbourhoods, a war monitor said.")
+    assert claims(text, rules, SY) == [["Aleppo", "contested"]]

@@ -102,7 +102,9 @@ class FrameReader:
                ) -> tuple[str | None, bool]:
         """(side, named) of the predicate's actor; named=False when only a pronoun or nothing was found."""
         # a place the predicate is about is no actor ("in full control of Vuhledar, a town in Ukraine's east")
-        cands = [a for role in pred.actor for a in role_tokens(tok, role) if a.i not in place_tokens]
+        cands = [a for role in pred.actor for a in role_tokens(tok, role) if a.i not in place_tokens
+                 and not (role == "prep:of" and any(t.i in place_tokens for t in a.subtree))]  # "control of
+        # Ukraine's Avdiivka town": the phrase of the place itself, not who controls it
         if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
             cands += [a for a in role_tokens(tok, "head:nsubj") if a.i not in place_tokens]
             if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.i > 0:
@@ -259,6 +261,9 @@ class FrameReader:
         side, named = self._actor(tok, pred, sides, memory, profile, place_tokens)
         value: str | None
         if pred.value == "actor":
+            if side is None and pred.fallback == "defender":  # "the town was liberated, Russia's minister said":
+                # a side reporting a liberation or recapture without its actor claims it for itself
+                side = reporting_side(tok, sides, self.lemma, self.report_lemmas, profile)
             value = side or (getattr(profile, pred.fallback, None) if profile and pred.fallback != "none" else None)
         elif pred.value == "opponent":
             value = _opponent(side, profile)

@@ -319,7 +319,8 @@ class ParseStage:
         def before(i: int) -> str | None:
             return str(ap.memory["topic"]) if ap.memory.get("topic") else last(i)
 
-        out = self.reader.read(doc, s, SentencePlaces(subjects, before, last), ap.profile, sides,
+        actors = frozenset(i for a, b, _ in sides for i in range(a, b) if doc[i].dep_ in ("nsubj", "poss"))
+        out = self.reader.read(doc, s, SentencePlaces(subjects, before, last, actors=actors), ap.profile, sides,
                                times, ap.memory, published_at)
         if out and not ap.memory.get("topic"):
             ap.memory["topic"] = out[0].subject
