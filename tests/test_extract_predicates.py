@@ -39,3 +39,9 @@ def test_a_village_keeps_its_hyphenated_article(rules):
     text = "Syrian rebels captured the villages of Kafr Nabudah and Kafr al-Nabl in Idlib province on Thursday."
     got = claims(text, rules, SY)
     assert ["Kafr al-Nabl", "rebels"] in got and ["Nabl", "rebels"] not in got
+
+
+def test_control_lost_to_a_side_is_that_sides(rules):
+    # no profile for Myanmar: the side is the actor's name
+    text = "Myanmar's military junta has lost control of Lashio to the MNDAA, residents said."
+    assert claims(text, rules, datetime(2024, 8, 3, tzinfo=timezone.utc)) == [["Lashio", "mndaa"]]

@@ -57,3 +57,17 @@ def test_the_town_is_not_the_capital_that_speaks(rules):
             "in Ukrainian hands.")
     got = claims(text, rules, UA)
     assert ["Soledar", "ukraine"] in got and ["Kyiv", "ukraine"] not in got
+
+
+ET = datetime(2021, 11, 2, tzinfo=timezone.utc)
+
+
+def test_its_fighters_are_the_reporting_groups_without_a_profile(rules):
+    # no profile for Ethiopia: "its" is the group that reports, known by its acronym
+    text = "The Tigray People's Liberation Front (TPLF) said its fighters had taken control of Kombolcha."
+    assert claims(text, rules, ET) == [["Kombolcha", "tplf"]]
+
+
+def test_armed_men_from_a_named_militia_are_that_militia(rules):
+    text = "Armed men from the Fano militia have taken over the town of Lalibela, residents in Ethiopia said."
+    assert claims(text, rules, ET) == [["Lalibela", "fano militia"]]

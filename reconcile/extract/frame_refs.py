@@ -106,3 +106,12 @@ def facility_place(tok: Token, places: SentencePlaces) -> list[str]:
                 for c in tok.children) or (after is not None and after.lower_ in ("of", "in", "at", "near")):
         return []
     return pronoun_place(tok, places, any_word=True)
+
+
+def named_group(noun: Token, place_tokens: frozenset[int]) -> list[Token]:
+    """The group a common noun belongs to, named by a proper noun: "fighters of the Ta'ang National Liberation
+    Army", "armed men from the Fano militia" (not a place: "fighters from Kidal")."""
+    return [g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "from") for g in c.children
+            if g.dep_ == "pobj" and g.i not in place_tokens
+            and (g.tag_.startswith("NNP") or any(k.dep_ == "compound" and k.tag_.startswith("NNP")
+                                                 for k in g.children))]

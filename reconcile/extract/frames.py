@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .actors import demonym_side, name_tokens, reporting_side, subject_side
 from .events import SentenceClaim
 from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces
-from .frame_refs import generic_words, pronoun_place
+from .frame_refs import generic_words, named_group, pronoun_place
 from .frame_roles import role_tokens, verb as _verb
 from .frame_time import order_events, time_of
 from .model import ExtractRules, Frames, Predicate, Profile
@@ -42,7 +42,7 @@ MODALS = {"may", "might", "could"}
 # common nouns for an armed group: without a profile they name no side of their own (see `_actor`); "the army"
 # does (a country's army is one side; the devset labels it `army`)
 GENERIC_ACTORS = {"group", "groups", "rebels", "rebel", "insurgents", "militants", "militia", "militias",
-                  "fighters", "forces", "troops", "gunmen"}
+                  "fighters", "forces", "troops", "gunmen", "men"}
 class FrameReader:
     def __init__(self, rules: ExtractRules, capital_of: Callable[[str], str | None] | None = None):
         self.rules = rules
@@ -148,6 +148,9 @@ class FrameReader:
                         return before[-1][2], True
                     if earlier:
                         return str(earlier), False
+                    if a.dep_ == "nsubj" and a.head.dep_ == "ccomp":  # "the TPLF said its fighters had taken X"
+                        cands += [c for c in a.head.head.children if c.dep_ == "nsubj" and c.lower_ not in PRONOUNS]
+                        continue
                 mods = [c for c in a.children if c.dep_ in ("amod", "compound")]
                 side = next((x for c in mods for x in [demonym_side(c.lower_, profile)] if x), None) \
                     if profile is not None else None
@@ -158,13 +161,17 @@ class FrameReader:
                     if reporter:  # "Ukraine says troops enter Kherson"
                         return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
-                    words = generic_words(a, [t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")])
-                    named_by = [g for c in a.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
-                                if g.dep_ == "pobj" and g.tag_.startswith("NNP") and g.i not in place_tokens]
-                    if words and all(w in GENERIC_ACTORS for w in words) and named_by:
+                    toks = [t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
+                    words = generic_words(a, toks)
+                    # "the group", "armed men": common nouns (a lower-case adjective makes no name of them)
+                    common = any(t.lower_ in GENERIC_ACTORS for t in toks) and all(
+                        t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or t.is_sent_start))
+                        for t in toks)
+                    named_by = named_group(a, place_tokens)
+                    if common and named_by:
                         cands += named_by  # "fighters of the Ta'ang National Liberation Army": the group named
                         continue
-                    if words and all(w in GENERIC_ACTORS for w in words):
+                    if common:
                         # "the group claimed to have captured Goma", "the rebels have seized ...": a common noun
                         # names no side; it stands for the actor named before it, as a pronoun does
                         return (str(earlier), False) if earlier else (None, False)
