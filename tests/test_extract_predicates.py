@@ -45,3 +45,18 @@ def test_control_lost_to_a_side_is_that_sides(rules):
     # no profile for Myanmar: the side is the actor's name
     text = "Myanmar's military junta has lost control of Lashio to the MNDAA, residents said."
     assert claims(text, rules, datetime(2024, 8, 3, tzinfo=timezone.utc)) == [["Lashio", "mndaa"]]
+
+
+UA = datetime(2023, 8, 28, tzinfo=timezone.utc)
+
+
+def test_the_side_that_repels_an_attack_on_a_town_holds_it(rules):
+    assert claims("Ukrainian units repelled a Russian assault on Kupiansk overnight.", rules, UA) \
+        == [["Kupyansk", "ukraine"]]
+    text = "Russia's defence ministry said its troops had repelled Ukrainian attacks near Orikhiv."
+    assert claims(text, rules, UA) == [["Orikhiv", "russia"]]
+
+
+def test_troops_forced_to_pull_back_from_a_village_left_it(rules):
+    text = "Ukrainian troops were forced to pull back from the village of Krynky, military officials said."
+    assert claims(text, rules, UA) == [["Krynky", "russia"]]

@@ -36,8 +36,12 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
         preps = [c for c in tok.children if c.dep_ in ("prep", "agent", "dative")]
         if word == "of":  # "pulled out of Izium", "drove them out of Soledar"
             preps += [g for c in preps if c.lower_ == "out" for g in c.children if g.dep_ == "prep"]
-        if word == "from":  # "liberated the 17th Division from Singa", "expelled the Taliban from Kunduz"
+        if word in ("from", "near", "on"):  # "liberated the 17th Division from Singa", "expelled the Taliban
+            # from Kunduz", "repelled attacks near Robotyne": the object's phrase
             preps += [g for c in tok.children if c.dep_ == "dobj" for g in c.children if g.dep_ == "prep"]
+        # "were forced to pull back from X": the phrase hung on the particle
+        preps += [g for c in tok.children if c.dep_ in ("advmod", "prt") and c.lower_ in ("back", "away", "off")
+                  for g in c.children if g.dep_ == "prep"]
         found = [g for c in preps if c.lower_ == word for g in c.children if g.dep_ == "pobj"]
         if not found and tok.tag_.startswith("NN") and tok.dep_ in ("dobj", "nsubj"):
             # "announced control over Nyala": the parser often hangs the noun's own phrase on the verb;
@@ -101,4 +105,6 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
         head = tok.head.head if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" else tok.head
         if verb(head):  # "..., taking over X", "we were able to liberate X"
             found = [c for c in head.children if c.dep_ == "nsubj"]
+            if not found and tok.dep_ == "xcomp":  # "troops were forced to pull back": the passive subject
+                found = [c for c in head.children if c.dep_ == "nsubjpass"]
     return found
