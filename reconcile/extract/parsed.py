@@ -36,7 +36,7 @@ _WORD = re.compile(r"[a-z][a-z'’-]*")
 # "Ukrainian forces took it back", "until it was seized": "it" next to a verb may be a place named before
 # (frame_refs.pronoun_place); only such sentences without a place of their own are worth parsing for it
 _PLACE_IT = re.compile(r"\b[a-z]+(?:ed|en|ok|ew|eld|ost) it\b|\bit (?:was|had been|has been|is) [a-z]+(?:ed|en)\b"
-                       r"|\bit (?:fell|falls)\b")
+                       r"|\bit (?:fell|falls)\b|\bit (?:is|was|became|has become) the\b")  # "it is the latest city to fall"
 
 
 @dataclass
@@ -319,8 +319,8 @@ class ParseStage:
         def before(i: int) -> str | None:
             return str(ap.memory["topic"]) if ap.memory.get("topic") else last(i)
 
-        actors = frozenset(i for a, b, _ in sides for i in range(a, b) if doc[i].dep_ in ("nsubj", "poss"))
-        out = self.reader.read(doc, s, SentencePlaces(subjects, before, last, actors=actors), ap.profile, sides,
+        speaking = frozenset(i for a, b, _ in sides for i in range(a, b) if doc[i].dep_ in ("nsubj", "poss"))
+        out = self.reader.read(doc, s, SentencePlaces(subjects, before, last, actors=speaking), ap.profile, sides,
                                times, ap.memory, published_at)
         if out and not ap.memory.get("topic"):
             ap.memory["topic"] = out[0].subject
