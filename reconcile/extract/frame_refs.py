@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
     from .frame_places import SentencePlaces
+    from .model import Profile
 
 REF_ROLES = {"described", "hyphen"}
 # verbs whose complement describes their subject ("X is / remains / serves as a rebel stronghold")
@@ -115,3 +116,20 @@ def named_group(noun: Token, place_tokens: frozenset[int]) -> list[Token]:
             if g.dep_ == "pobj" and g.i not in place_tokens
             and (g.tag_.startswith("NNP") or any(k.dep_ == "compound" and k.tag_.startswith("NNP")
                                                  for k in g.children))]
+
+
+def patient_side(tok: Token, sides: list[tuple[int, int, str]], profile: Profile | None) -> str | None:
+    """The side a passive verb is done to ("Government forces were expelled from Hama", "Russian troops have
+    been pushed out of Balakliia"): named in its passive subject, or by the subject's adjective."""
+    from .actors import demonym_side
+
+    for subj in (c for c in tok.children if c.dep_ == "nsubjpass"):
+        inside = [x for x in sides if x[0] >= subj.left_edge.i and x[1] <= subj.right_edge.i + 1]
+        if inside:
+            return inside[0][2]
+        if profile is not None:
+            for c in subj.children:
+                side = demonym_side(c.lower_, profile) if c.dep_ in ("amod", "compound") else None
+                if side:
+                    return side
+    return None

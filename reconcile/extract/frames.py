@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .actors import demonym_side, name_tokens, reporting_side, subject_side
 from .events import SentenceClaim
 from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces
-from .frame_refs import generic_words, named_group, pronoun_place
+from .frame_refs import generic_words, named_group, patient_side, pronoun_place
 from .frame_roles import role_tokens, verb as _verb
 from .frame_time import order_events, time_of
 from .model import ExtractRules, Frames, Predicate, Profile
@@ -267,6 +267,13 @@ class FrameReader:
         fr = self.frames
         side, named = self._actor(tok, pred, sides, memory, profile, place_tokens)
         value: str | None
+        if side is None and "nsubjpass" not in pred.place and any(c.dep_ == "nsubjpass" for c in tok.children):
+            # "Government forces were expelled from Hama": the side it is done to loses the place
+            lost = patient_side(tok, sides, profile)
+            if lost is not None or pred.value == "actor":
+                side = _opponent(lost, profile) if pred.value == "actor" else lost
+                if side is None:
+                    return []
         if pred.value == "actor":
             if side is None and pred.fallback == "defender":  # "the town was liberated, Russia's minister said":
                 # a side reporting a liberation or recapture without its actor claims it for itself
