@@ -91,3 +91,16 @@ def test_a_participle_after_a_preposition_takes_the_subject_of_the_verb_it_modif
             "SDF forces were seen patrolling the streets of Raqqa on Monday, one day after seizing the entire city.")
     got = claims(text, rules, SY)
     assert ["Ar Raqqah", "sdf"] in got and ["Ar Raqqah", "rebels"] not in got
+
+
+def test_the_country_in_the_places_own_phrase_is_not_who_controls_it(rules):
+    # a headline: "of Ukraine's Avdiivka town" names the place, the claimant is the subject
+    assert claims("Russia claims full control of Ukraine's Avdiivka town", rules, UA) == [["Avdiyivka", "russia"]]
+
+
+def test_a_side_expelled_or_pushed_out_has_lost_the_place(rules):
+    # a passive without its agent: the passive subject is the side that lost the town, not the one that took it
+    assert claims("Government forces were expelled from Hama on Thursday after heavy clashes.", rules, SY) \
+        == [["Hamah", "rebels"]]
+    text = "Russian troops have been pushed out of Balakliia, the Ukrainian military said."
+    assert claims(text, rules, UA) == [["Balakliya", "ukraine"]]

@@ -36,7 +36,10 @@ def name_tokens(head: Token) -> list[Token]:
 def subject_side(verb: Token, sides: list[tuple[int, int, str]], profile: Profile | None = None) -> str | None:
     """The side named in the subject of a verb ("Kyiv denied ...", "Ukraine's president said ..."), or by the
     subject's modifier ("rebel spokesperson said", "Russian officials said")."""
-    for subj in (c for c in verb.children if c.dep_ == "nsubj"):
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subjects and verb.dep_ == "conj":  # "the army chief said ... but denied the town had fallen"
+        subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
+    for subj in subjects:
         inside = [x for x in sides if x[0] >= subj.left_edge.i and x[1] <= subj.right_edge.i + 1]
         if inside:
             return inside[0][2]
@@ -53,6 +56,10 @@ def reporting_side(tok: Token, sides: list[tuple[int, int, str]], lemma: Callabl
     """The side that reports the clause of `tok` ("Ukraine's president said ... units have entered", "'We
     were able to liberate ...,' said rebel spokesperson ...")."""
     h, steps = tok, 0
+    while h.dep_ in ("pobj", "prep", "attr", "dobj") and not h.tag_.startswith("VB") and h.head is not h \
+            and steps < 3:  # '"X is under our control," the spokesman said': from the noun to its verb
+        h, steps = h.head, steps + 1
+    steps = 0
     while h.dep_ in ("ccomp", "xcomp", "conj", "advcl", "acomp") and h.head is not h and steps < 5:
         h, steps = h.head, steps + 1
         if lemma(h) in report_lemmas:

@@ -21,13 +21,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-SETTLEMENTS = {"town", "village", "city", "township", "hamlet", "settlement", "locality"}
+SETTLEMENTS = {"town", "village", "city", "township", "hamlet", "settlement", "locality", "district", "neighbourhood",
+               "neighborhood", "suburb"}
+# a named facility: "Kavumu Airport", "Kuweires Air Base" (capitalised: part of the name)
+NAMED_FACILITIES = {"Airport", "Airbase", "Base"}
 NOT_PLACES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
               "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 # the cheap test before parsing: a settlement noun next to a capitalised word
-CUE = re.compile(r"\b(?:(?:town|village|city|township|hamlet|settlement|locality)s?|cities)"
-                 r"(?:\s+of\s+|\s*[,:–—-]\s*|\s+)[A-Z]|[A-Z][\w'’-]+\s+(?:town|village|township)s?\b")
+CUE = re.compile(r"\b(?:(?:town|village|city|township|hamlet|settlement|locality)s?|cities|district|suburb"
+                 r"|neighbou?rhood)(?:\s+of\s+|\s*[,:–—-]\s*|\s+)[A-Z]|[A-Z][\w'’-]+\s+(?:town|village|township)s?\b"
+                 r"|[A-Z][\w'’-]+\s+(?:Airport|Air ?[Bb]ase)\b")
 # a name ending in one of these is a feature, not a settlement ("the Dnipro River and Kherson")
 FEATURES = {"river", "sea", "lake", "bank", "mountain", "mountains", "hill", "hills", "road", "highway", "bridge",
             "dam", "canal", "border", "front", "line", "valley", "desert", "forest", "island", "airport", "base",
@@ -36,7 +40,7 @@ ARTICLES = {"al", "el", "ad", "ar", "as", "an", "at", "ash", "az", "ibn", "bin"}
 
 
 _NAME = r"[A-Z][\w'’-]+(?:\s+(?:(?:al|el|ad|ar|as|an|at|ash|az|ibn|bin)[- ])?[A-Z][\w'’-]+)*"
-NAMED = re.compile(r"\b(?:town|village|city|township|hamlet|settlement)s?\s+of\s+(" + _NAME + ")")
+NAMED = re.compile(r"\b(?:town|village|city|township|hamlet|settlement|district)s?\s+of\s+(" + _NAME + ")")
 
 
 def named_in_text(text: str) -> set[str]:
@@ -66,6 +70,9 @@ def _name(tok: Token) -> str:
     first = tok.i
     while first > 0:
         c = tok.doc[first - 1]
+        if c.text in ("-", "‑") and first >= 2 and tok.doc[first - 2].lower_ in ARTICLES:
+            first -= 1  # "Maarat al-Numan": the article joined by a hyphen
+            continue
         if c.dep_ not in ("compound", "nmod") or not first <= c.head.i <= tok.i:
             break
         if not (_proper(c) or (c.lower_ in ARTICLES and c.i > 0 and _proper(tok.doc[c.i - 1]))):
@@ -110,6 +117,11 @@ def cue_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[in
                     if c.dep_ == "compound" and _proper(c) and c.i == tok.i - 1 and c.i not in known and \
                             c.i not in side_tokens:
                         found.setdefault(c.i, (_name(c),))
+    for tok in doc:  # "seized Kavumu Airport": the facility with its name
+        if tok.text in NAMED_FACILITIES and tok.i not in known and tok.i not in side_tokens and \
+                any(c.dep_ == "compound" and _proper(c) and c.i == tok.i - 1 - (tok.doc[tok.i - 1].lower_ == "air")
+                    and c.i not in known and c.i not in side_tokens for c in tok.children):
+            found.setdefault(tok.i, (_name(tok),))
     for i in list(known):  # lists that hold a known place
         head = doc[i]
         while head.dep_ == "conj":

@@ -11,9 +11,10 @@ province's main city, unless the capital is named ("West Kordofan capital El Ful
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .frame_refs import facility_place
 from .model import Profile
 
 if TYPE_CHECKING:
@@ -27,15 +28,20 @@ ADMIN_NOUNS = {"region", "province", "oblast", "state", "governorate", "district
 QUANTITIES = {"much", "most", "part", "parts", "all", "some", "half", "areas"}
 PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "district", "area", "oblast",
                "state", "governorate", "centre", "center", "outskirts", "suburbs", "streets", "regional", "township",
-               "settlement", "hamlet", "valley"}
+               "settlement", "hamlet", "valley", "neighbourhood", "neighborhood",
+               "districts", "neighbourhoods", "neighborhoods"}
 
 
 @dataclass
 class SentencePlaces:
-    """Place tokens of a parsed sentence: token index -> subject names; `before(i)`: the place named last
-    before token i in the article (for "the city")."""
+    """Place tokens of a parsed sentence: token index -> subject names; `before(i)`: the article's topic, else
+    the place named last before token i (for "the city"); `last(i)`: the place named last before token i in the
+    article (for "it")."""
     subjects: dict[int, tuple[str, ...]]
     before: Callable[[int], str | None] | None = None
+    last: Callable[[int], str | None] | None = None
+    guessed: set[str] = field(default_factory=set)
+    actors: frozenset[int] = frozenset()  # place names that name a side here ("Kyiv insisted the town ...")  # places of facilities named without one (frame_refs.py)
 
 
 class PlaceWalker:
@@ -81,15 +87,20 @@ class PlaceWalker:
                 names = [n for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
                          for g in c.children if g.dep_ == "pobj" and self.lemma(g) in PLACE_NOUNS
                          for n in self.places_from(g, places, profile, set(seen))][:1]
+            guessed = not names
+            if not names:  # "captured Goma ... including the airport": the place named last before it
+                names = facility_place(tok, places)
             if names:
                 out += [f"{names[0]} {facility}"]
+                if guessed:
+                    places.guessed.add(out[-1])
                 for c in tok.children:
                     if c.dep_ == "conj":
                         out += self.places_from(c, places, profile, seen)
                 return out
         if lem in ("city", "town") and any(c.lower_ == "the" for c in tok.children) and places.before and \
                 not any(t.i in places.subjects for t in tok.subtree):
-            same = [places.subjects[i][0] for i in sorted(places.subjects) if i < tok.i]
+            same = [places.subjects[i][0] for i in sorted(places.subjects) if i < tok.i and i not in places.actors]
             last = same[-1] if same else places.before(tok.i)  # "the city": named before in the sentence,
             # else the article's topic (its first place claimed), else the place named last
             return [last] if last else []
@@ -126,6 +137,8 @@ class PlaceWalker:
         if lem in PLACE_NOUNS and not any(c.dep_ == "compound" and c.i in places.subjects for c in tok.children):
             out += [n for c in tok.children if c.dep_ == "poss" and c.i in places.subjects
                     for n in places.subjects[c.i]]  # "in Manbij's city center" (but "Badakhshan's Faizabad city")
+            out += [n for c in tok.children if c.dep_ == "poss" and self.lemma(c) in ("city", "town")
+                    for n in self.places_from(c, places, profile, seen)]  # "fighting in the city's centre"
         for c in tok.children:
             if c.dep_ == "appos":  # a description: a place itself, or only its conjuncts
                 out += self.places_from(c, places, profile, seen, after_place=True)

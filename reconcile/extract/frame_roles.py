@@ -7,9 +7,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .frame_refs import REF_ROLES, ref_role_tokens
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
+TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+              "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+              "day", "week", "month", "year", "morning", "afternoon", "evening", "night", "weekend"}
 MISREAD_OBJECT = {"advmod", "npadvmod", "dep", "punct", "nmod", "compound", "ccomp", "xcomp"}
 
 
@@ -18,6 +23,8 @@ def verb(tok: Token) -> bool:
 
 
 def role_tokens(tok: Token, role: str) -> list[Token]:
+    if role in REF_ROLES:  # "Tokmak, a Russian-occupied hub": frame_refs.py
+        return ref_role_tokens(tok, role)
     if role == "head:nsubj":
         h, steps = tok, 0
         while (h.dep_ in ("pobj", "prep", "dobj", "attr") or (h.dep_ == "advmod" and h.tag_ == "RB")) and \
@@ -29,8 +36,12 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
         preps = [c for c in tok.children if c.dep_ in ("prep", "agent", "dative")]
         if word == "of":  # "pulled out of Izium", "drove them out of Soledar"
             preps += [g for c in preps if c.lower_ == "out" for g in c.children if g.dep_ == "prep"]
-        if word == "from":  # "liberated the 17th Division from Singa", "expelled the Taliban from Kunduz"
+        if word in ("from", "near", "on"):  # "liberated the 17th Division from Singa", "expelled the Taliban
+            # from Kunduz", "repelled attacks near Robotyne": the object's phrase
             preps += [g for c in tok.children if c.dep_ == "dobj" for g in c.children if g.dep_ == "prep"]
+        # "were forced to pull back from X": the phrase hung on the particle
+        preps += [g for c in tok.children if c.dep_ in ("advmod", "prt") and c.lower_ in ("back", "away", "off")
+                  for g in c.children if g.dep_ == "prep"]
         found = [g for c in preps if c.lower_ == word for g in c.children if g.dep_ == "pobj"]
         if not found and tok.tag_.startswith("NN") and tok.dep_ in ("dobj", "nsubj"):
             # "announced control over Nyala": the parser often hangs the noun's own phrase on the verb;
@@ -50,6 +61,14 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
             found = [c for c in tok.children if c.i == tok.i + 1 and c.dep_ in MISREAD_OBJECT]
         if not found and _misread_modifier(tok):
             found = [tok.head]
+        if found and verb(tok):  # "had taken the city of Aleppo last week and the city of Hama": a second
+            # object after an adverbial is often hung on the verb as its conjunct
+            found += [c for c in tok.children if c.dep_ == "conj" and c.tag_.startswith("NN")
+                      and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)]
+            # "took Aleppo on Saturday and the city of Hama": or as a conjunct of the time word
+            found += [k for c in tok.children if c.dep_ == "prep" for g in c.children
+                      if g.dep_ == "pobj" and g.lower_ in TIME_WORDS for k in g.children
+                      if k.dep_ == "conj" and k.tag_.startswith("NN") and k.lower_ not in TIME_WORDS]
     else:
         found = [c for c in tok.children if c.dep_ == role]
     if tok.dep_ == "relcl" and role in ("dobj", "nsubjpass") and \
@@ -72,19 +91,26 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
         if tok.i >= 2 and tok.doc[tok.i - 1].text == "," and tok.doc[tok.i - 2] is not tok.head:
             found.append(tok.doc[tok.i - 2])
         return found
-    if not found and role == "nsubj" and tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and verb(tok.head.head):
+    head = tok.head.head if tok.head.head.dep_ != "npadvmod" else tok.head.head.head  # "a day after seizing X"
+    if not found and role == "nsubj" and tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and verb(head):
         # "were seen patrolling ..., one day after seizing X": the subject of the verb the phrase modifies,
         # through a complement ("seen patrolling": the passive subject is who patrols)
-        head, raised = tok.head.head, False
         while head.dep_ == "xcomp" and verb(head.head) and not any(c.dep_ == "nsubj" for c in head.children):
-            head, raised = head.head, True
-        return [c for c in head.children if c.dep_ == "nsubj" or (raised and c.dep_ == "nsubjpass")]
+            head = head.head
+        # the passive subject of the clause also does what "after V-ing" says ("were seen ..., after seizing X")
+        return [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not found and role == "nsubj" and tok.dep_ in ("conj", "advcl") and tok.i > 0:
+        prev = tok.doc[tok.i - 1]  # "... of their invasion and Ukrainian forces took it back": a noun read as
+        if prev.dep_ == "conj" and prev.tag_.startswith("NN"):  # the conjunct of an earlier noun, directly
+            return [prev]  # before the conjoined verb, is that verb's subject
     if not found and role == "nsubj" and _misread_modifier(tok):
         found = [c for c in tok.head.children if c.dep_ in ("nmod", "compound") and c.i < tok.i]
     if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp"):
         head = tok.head.head if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" else tok.head
         if verb(head):  # "..., taking over X", "we were able to liberate X"
             found = [c for c in head.children if c.dep_ == "nsubj"]
+            if not found and tok.dep_ == "xcomp":  # "troops were forced to pull back": the passive subject
+                found = [c for c in head.children if c.dep_ == "nsubjpass"]
     return found
 
 

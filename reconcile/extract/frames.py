@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .actors import demonym_side, name_tokens, reporting_side, subject_side
 from .events import SentenceClaim
 from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces
+from .frame_refs import generic_words, named_group, patient_side, pronoun_place
 from .frame_roles import role_tokens, verb as _verb
 from .frame_time import order_events, time_of
 from .model import ExtractRules, Frames, Predicate, Profile
@@ -41,7 +42,7 @@ MODALS = {"may", "might", "could"}
 # common nouns for an armed group: without a profile they name no side of their own (see `_actor`); "the army"
 # does (a country's army is one side; the devset labels it `army`)
 GENERIC_ACTORS = {"group", "groups", "rebels", "rebel", "insurgents", "militants", "militia", "militias",
-                  "fighters", "forces", "troops", "gunmen"}
+                  "fighters", "forces", "troops", "gunmen", "men"}
 class FrameReader:
     def __init__(self, rules: ExtractRules, capital_of: Callable[[str], str | None] | None = None):
         self.rules = rules
@@ -90,7 +91,9 @@ class FrameReader:
 
     def mentions_event(self, words: set[str]) -> bool:
         """Cheap pre-filter before parsing: does a sentence (its lower-case words) hold a predicate word?"""
-        return not self.words.isdisjoint(words)
+        # "Russian-occupied", "rebel-held": the predicate is the last part of a hyphenated word
+        return not self.words.isdisjoint(words) or \
+            not self.words.isdisjoint(w.rsplit("-", 1)[1] for w in words if "-" in w)
 
     # ---- places -------------------------------------------------------------------------------------------
     # ---- actors -------------------------------------------------------------------------------------------
@@ -99,9 +102,11 @@ class FrameReader:
                ) -> tuple[str | None, bool]:
         """(side, named) of the predicate's actor; named=False when only a pronoun or nothing was found."""
         # a place the predicate is about is no actor ("in full control of Vuhledar, a town in Ukraine's east")
-        cands = [a for role in pred.actor for a in role_tokens(tok, role) if a.i not in place_tokens]
+        cands = [a for role in pred.actor for a in role_tokens(tok, role) if a.i not in place_tokens
+                 and not (role == "prep:of" and any(t.i in place_tokens for t in a.subtree))]  # "control of
+        # Ukraine's Avdiivka town": the phrase of the place itself, not who controls it
         if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
-            cands += role_tokens(tok, "head:nsubj")
+            cands += [a for a in role_tokens(tok, "head:nsubj") if a.i not in place_tokens]
             if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.i > 0:
                 near = tok.doc[tok.head.i - 1]  # "footage of its forces in full control of X": the noun before
                 if near.tag_.startswith("NN") or near.tag_ == "PRP":
@@ -113,7 +118,7 @@ class FrameReader:
                 if inside:  # the side that names the actor itself, not one of its modifiers ("semi-military")
                     own = [s for s in inside if s[0] <= a.i < s[1]]
                     return (own or inside)[0][2], True
-                if a.dep_ in ("amod", "compound") and profile is not None:
+                if a.dep_ in ("amod", "compound", "npadvmod") and profile is not None:
                     side = demonym_side(a.lower_, profile)
                     if side:  # "in Ukrainian hands", "under Russian control"
                         return side, True
@@ -125,7 +130,13 @@ class FrameReader:
                 earlier = memory.get("last_side") if profile is not None else memory.get("last_generic")
                 if a.lower_ in PRONOUNS:
                     before = [x for x in sides if x[1] <= a.i]
-                    return (before[-1][2] if before else earlier), False
+                    if before or earlier:
+                        return (before[-1][2] if before else earlier), False
+                    if a.dep_ == "nsubj" and a.head.dep_ == "ccomp":  # "the M23 announced that it had seized X"
+                        cands += [c for c in a.head.head.children if c.dep_ == "nsubj" and c.lower_ not in PRONOUNS]
+                    elif a.dep_ != "poss":
+                        return None, False
+                    continue  # "the M23 rebels have solidified their control": the next role names them
                 owner = [c for c in a.children if c.dep_ == "poss" and c.lower_ in PRONOUNS]
                 if owner and owner[0].lower_ in FIRST_PERSON:  # "'Our forces have seized X,' the rebels said"
                     reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas, profile)
@@ -137,6 +148,9 @@ class FrameReader:
                         return before[-1][2], True
                     if earlier:
                         return str(earlier), False
+                    if a.dep_ == "nsubj" and a.head.dep_ == "ccomp":  # "the TPLF said its fighters had taken X"
+                        cands += [c for c in a.head.head.children if c.dep_ == "nsubj" and c.lower_ not in PRONOUNS]
+                        continue
                 mods = [c for c in a.children if c.dep_ in ("amod", "compound")]
                 side = next((x for c in mods for x in [demonym_side(c.lower_, profile)] if x), None) \
                     if profile is not None else None
@@ -147,8 +161,17 @@ class FrameReader:
                     if reporter:  # "Ukraine says troops enter Kherson"
                         return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
-                    words = [t.lower_ for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
-                    if words and all(w in GENERIC_ACTORS for w in words):
+                    toks = [t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
+                    words = generic_words(a, toks)
+                    # "the group", "armed men": common nouns (a lower-case adjective makes no name of them)
+                    common = any(t.lower_ in GENERIC_ACTORS for t in toks) and all(
+                        t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or t.is_sent_start))
+                        for t in toks)
+                    named_by = named_group(a, place_tokens)
+                    if common and named_by:
+                        cands += named_by  # "fighters of the Ta'ang National Liberation Army": the group named
+                        continue
+                    if common:
                         # "the group claimed to have captured Goma", "the rebels have seized ...": a common noun
                         # names no side; it stands for the actor named before it, as a pronoun does
                         return (str(earlier), False) if earlier else (None, False)
@@ -192,7 +215,11 @@ class FrameReader:
                 for role in pred.place:
                     for h in role_tokens(tok, role):
                         part |= self._part_of(h, places)
-                        got = self.walker.places_from(h, places, profile, set())
+                        got = self.walker.places_from(h, places, profile, set()) or pronoun_place(h, places)
+                        if pred.value != "actor" or role.startswith("prep:"):
+                            # "fled the airport", "retreated to the airport": where a side went, not what it
+                            # holds; a facility's place is guessed only for what a side takes or holds
+                            got = [g for g in got if g not in places.guessed]
                         first = next((t for t in h.subtree if t.dep_ not in ("det", "punct")), None)
                         if not got and first is not None and first.i in places.subjects and first.dep_ != "poss" \
                                 and not any(t.dep_ == "case" for t in first.children):
@@ -240,7 +267,17 @@ class FrameReader:
         fr = self.frames
         side, named = self._actor(tok, pred, sides, memory, profile, place_tokens)
         value: str | None
+        if side is None and "nsubjpass" not in pred.place and any(c.dep_ == "nsubjpass" for c in tok.children):
+            # "Government forces were expelled from Hama": the side it is done to loses the place
+            lost = patient_side(tok, sides, profile)
+            if lost is not None or pred.value == "actor":
+                side = _opponent(lost, profile) if pred.value == "actor" else lost
+                if side is None:
+                    return []
         if pred.value == "actor":
+            if side is None and pred.fallback == "defender":  # "the town was liberated, Russia's minister said":
+                # a side reporting a liberation or recapture without its actor claims it for itself
+                side = reporting_side(tok, sides, self.lemma, self.report_lemmas, profile)
             value = side or (getattr(profile, pred.fallback, None) if profile and pred.fallback != "none" else None)
         elif pred.value == "opponent":
             value = _opponent(side, profile)
@@ -270,6 +307,8 @@ class FrameReader:
             value, weight, partial = "contested", weight * 0.6, True
             used.append("part of")
         h = tok
+        while not _verb(h) and h.dep_ in ("pobj", "prep", "attr") and h.head is not h:
+            h = h.head  # "claims that X is under Russian control": from the noun's governing verb
         # "rejected Russian statements that its troops had taken X": through the noun whose clause it is
         while (h.dep_ in ("xcomp", "ccomp", "conj") or (h.dep_ == "acl" and h.head.dep_ == "dobj")
                or (h.dep_ == "dobj" and not _verb(h) and h is not tok)) and h.head is not h:

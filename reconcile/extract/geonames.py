@@ -88,9 +88,17 @@ def _admin1_names() -> dict[tuple[str, str], str]:
 _SOUNDS = (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("y", "i"), ("j", "i"), ("ou", "u"), ("ph", "f"))
 
 
+# the Arabic "Abu" ("father of") as transliterations write it at the start of a name (Abu, Abou, Albu, Al Bu, the
+# French Bou: "Boukamal" = Abu Kamal = Albu Kamal), and a leading article ("El Fasher" = Fasher)
+_ARABIC_ABU = re.compile(r"^(?:[ae]l[- ]?bo?u|abo?u|bou)[- ]?(?=[a-z])")
+_ARABIC_ARTICLE = re.compile(r"^[ae]l[- ](?=[a-z])")
+
+
 def _sound(name: str) -> str:
-    """A spelling key for transliteration variants: folded letters, w=v, y=i, tsch=ch, no doubled letters."""
-    s = "".join(c for c in fold(name).lower() if c.isalpha())
+    """A spelling key for transliteration variants: folded letters, w=v, y=i, tsch=ch, no doubled letters, the
+    Arabic "Abu" and article at the start as one spelling."""
+    low = _ARABIC_ARTICLE.sub("", _ARABIC_ABU.sub("bu", fold(name).lower()))
+    s = "".join(c for c in low if c.isalpha())
     for a, b in _SOUNDS:
         s = s.replace(a, b)
     return "".join(c for k, c in enumerate(s) if k == 0 or c != s[k - 1])

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 _WORD = re.compile(r"[a-z][a-z'’-]*")
+# "Ukrainian forces took it back", "until it was seized": "it" next to a verb may be a place named before
+# (frame_refs.pronoun_place); only such sentences without a place of their own are worth parsing for it
+_PLACE_IT = re.compile(r"\b[a-z]+(?:ed|en|ok|ew|eld|ost) it\b|\bit (?:was|had been|has been|is) [a-z]+(?:ed|en)\b"
+                       r"|\bit (?:fell|falls)\b|\bit (?:is|was|became|has become) the\b")  # "it is the latest city to fall"
 
 
 @dataclass
@@ -247,7 +251,7 @@ class ParseStage:
         for s, e in sentences:
             words = text[s:e].lower()
             if (ap.inside(s, e) or has_cue(text[s:e])
-                    or (named and ("the city" in words or "the town" in words))) and \
+                    or (named and ("the city" in words or "the town" in words or _PLACE_IT.search(words)))) and \
                     self.reader.mentions_event(set(_WORD.findall(text[s:e].lower()))):
                 out.append((s, e))
         return out
@@ -307,14 +311,16 @@ class ParseStage:
                          if not names[0].endswith(" province") and ap.text_of(ms, me).lower() not in actors]
         cities = ap.cities
 
-        def before(i: int) -> str | None:
-            if ap.memory.get("topic"):
-                return str(ap.memory["topic"])
+        def last(i: int) -> str | None:
             pos = s + doc[i].idx
             prior = [n for ms, n in cities if ms < pos]
             return prior[-1] if prior else None
 
-        out = self.reader.read(doc, s, SentencePlaces(subjects, before), ap.profile, sides,
+        def before(i: int) -> str | None:
+            return str(ap.memory["topic"]) if ap.memory.get("topic") else last(i)
+
+        speaking = frozenset(i for a, b, _ in sides for i in range(a, b) if doc[i].dep_ in ("nsubj", "poss"))
+        out = self.reader.read(doc, s, SentencePlaces(subjects, before, last, actors=speaking), ap.profile, sides,
                                times, ap.memory, published_at)
         if out and not ap.memory.get("topic"):
             ap.memory["topic"] = out[0].subject
