@@ -92,7 +92,8 @@ def squarem_pair(step: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.n
     learned = np.isnan(pins)
 
     def project(x: np.ndarray) -> np.ndarray:
-        return np.where(learned, np.clip(x, bounds[0], bounds[1]), pins)
+        inside: np.ndarray = np.where(learned, np.clip(x, bounds[0], bounds[1]), pins)
+        return inside
 
     def joint(x: np.ndarray) -> tuple[np.ndarray, Aux]:
         updated, updated_sa, aux = step(x[:n], x[n:])

@@ -246,7 +246,7 @@ def _em(parts: Partitions, module: ModuleType, reliability: np.ndarray, sa_rel: 
             right += r
             total += t
         new_a, new_b = a, b
-        if learn_pooled:
+        if learn_pooled and pooled is not None:
             mean = pooled_prior_mean(right, total, strength, rules.reliability_bounds)
             new_a, new_b = np.where(pooled, mean * strength + ca, a), np.where(pooled, (1 - mean) * strength + cb, b)
         updated = module.update(right, total, new_a, new_b, rules.reliability_bounds)
@@ -266,9 +266,9 @@ def _em(parts: Partitions, module: ModuleType, reliability: np.ndarray, sa_rel: 
     if module.ITERATIVE and extra_stats is not None:  # the time model's iterations are costly: SQUAREM
         res = accelerate.squarem_pair(step, reliability, sa_rel, rules.max_iterations, rules.tolerance,
                                       rules.reliability_bounds, fixed, fixed_sa)
-        a, b, stats = res.aux
+        a, b, last = res.aux
         return (res.theta[:n_sources], res.theta[n_sources:], res.evaluations, res.converged, res.change, a, b,
-                stats)
+                last)
     iterations, change, converged = 0, 0.0, not module.ITERATIVE
     stats: _Stats = (np.zeros(n_sources), np.zeros(n_sources), np.zeros(first.n_sa), np.zeros(first.n_sa))
     for iterations in range(1, (rules.max_iterations if module.ITERATIVE else 1) + 1):
