@@ -19,8 +19,8 @@ plain map is a contraction of rate rho, so the distance left is about residual x
 above plain EM stops about 3.4 x tolerance from the fixed point, while SQUAREM's accepted points approach it
 superlinearly and stop closer.
 
-Written by hand (about 40 lines): the Python implementations on PyPI expect a likelihood or a single flat
-parameter vector with no projection, and none runs the engine's map-reduce step. Deterministic: no random
+Written by hand (about 40 lines): the one SQUAREM package on PyPI (squarem-jaxopt) accelerates JAX solvers,
+and nothing there takes a projection (bounds, pins) or steps through the engine's map-reduce. Deterministic: no random
 restarts, the step length depends only on the iterates.
 """
 from __future__ import annotations
