@@ -2,7 +2,7 @@
 
 Conventions shared by every command: results on standard output, messages and progress on standard error
 (through `logging`; `-q` keeps only errors, `-v` adds detail; progress bars only when standard error is a
-terminal), `-o/--out` names what a command writes, `-` stands for standard input or output where a command says
+terminal or with --progress), `-o/--out` names what a command writes, `-` stands for standard input or output where a command says
 so, defaults are shown in `--help`, and a closed pipe (`reconcile explain ... | head`) ends the command quietly.
 """
 from __future__ import annotations
@@ -38,6 +38,9 @@ def _load(name: str) -> ModuleType:
 def _verbosity(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="count", default=0, help="print less (errors only)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="print more (-vv: debug detail)")
+    parser.add_argument("--progress", action="store_true", default=False,
+                        help="draw progress bars on standard error even when it is not a terminal (a log "
+                             "file that is followed with tail -f); never on standard output or in outputs")
 
 
 def build_parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
@@ -57,6 +60,7 @@ def build_parser(modules: dict[str, ModuleType]) -> argparse.ArgumentParser:
         # also accepted after the command: `reconcile run ... -v`
         p.add_argument("-q", "--quiet", action="count", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         p.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        p.add_argument("--progress", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         p.set_defaults(_module=module)
     return parser
 
@@ -120,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_logging(args.quiet, args.verbose)
     try:
-        with progress.enabled():  # bars on standard error when it is a terminal (reconcile/progress.py)
+        # bars on standard error when it is a terminal, or with --progress (reconcile/progress.py)
+        with progress.enabled(force=bool(args.progress)):
             code = int(args._module.run(args) or 0)
         sys.stdout.flush()
         return code

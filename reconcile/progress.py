@@ -1,7 +1,8 @@
 """Progress bars for the long phases of a command, drawn on a terminal only.
 
 Bars (rich) appear on standard error when the command line turned them on with `enabled()` around a command,
-standard error is a terminal, the log level shows INFO (no `-q`) and TERM is not `dumb`. Anywhere else (a pipe,
+standard error is a terminal (or `--progress` asked for them anyway), the log level shows INFO (no `-q`) and
+TERM is not `dumb`. Anywhere else (a pipe,
 a CI log, a library call from Python) every function here does nothing and the log lines are all there is.
 While bars are drawn, log lines and warnings print above them.
 
@@ -80,19 +81,21 @@ class _Bars:
 _bars: _Bars | None = None
 
 
-def _terminal(stream: TextIO) -> bool:
+def _terminal(stream: TextIO, force: bool = False) -> bool:
     try:
-        return stream.isatty() and os.environ.get("TERM", "") != "dumb" and _log.isEnabledFor(logging.INFO)
+        return ((force or (stream.isatty() and os.environ.get("TERM", "") != "dumb"))
+                and _log.isEnabledFor(logging.INFO))
     except (AttributeError, ValueError):  # a closed or unusual stream
         return False
 
 
 @contextlib.contextmanager
-def enabled(stream: TextIO | None = None) -> Iterator[bool]:
-    """Turn bars on for the duration of a command, if `stream` (standard error) is a terminal. Yields whether."""
+def enabled(stream: TextIO | None = None, force: bool = False) -> Iterator[bool]:
+    """Turn bars on for the duration of a command, if `stream` (standard error) is a terminal or `force` (the
+    `--progress` option; still not with `-q`). Yields whether."""
     global _bars
     stream = sys.stderr if stream is None else stream
-    if _bars is not None or not _terminal(stream):
+    if _bars is not None or not _terminal(stream, force):
         yield False
         return
     _bars = _Bars(stream)

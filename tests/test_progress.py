@@ -84,3 +84,18 @@ def test_library_calls_draw_nothing():
         bar.advance()
     progress.begin("writing outputs")
     progress.tick("solver: EM iterations", info="change 1e-3")
+
+
+def test_progress_option_draws_bars_in_a_pipe_without_touching_outputs(small_run, tmp_path):
+    plain = subprocess.run([sys.executable, "-m", "reconcile", *small_run], capture_output=True, env=_env())
+    forced_args = [*small_run[:-1], str(tmp_path / "forced"), "--progress"]
+    forced = subprocess.run([sys.executable, "-m", "reconcile", *forced_args], capture_output=True, env=_env())
+    assert plain.returncode == forced.returncode == 0, forced.stderr
+    err = forced.stderr.decode("utf-8", "replace")
+    assert "solver: EM iterations" in err and "━" in err  # the bars, on standard error
+    assert forced.stdout == plain.stdout == b""
+    out, other = tmp_path / "out", tmp_path / "forced"
+    for name in ("verdicts.csv", "contradictions.csv", "sources.csv"):
+        assert (out / name).read_bytes() == (other / name).read_bytes()
+    quiet = subprocess.run([sys.executable, "-m", "reconcile", "-q", *forced_args], capture_output=True, env=_env())
+    assert quiet.returncode == 0 and b"EM iterations" not in quiet.stderr  # -q still wins

@@ -51,3 +51,19 @@ def test_losing_and_supporting_source_lists_are_complete():
     assert "more)" not in c["losing_sources"]
     assert c["losing_sources"].split(",") == [f"lose{i:02d}" for i in range(15)]
     assert result.verdicts.iloc[0]["supporting_sources"].split(";") == [f"win{i:02d}" for i in range(30)]
+
+
+def test_values_differing_only_by_floating_point_noise_rank_by_value_key():
+    # one item, three values: the two losers equally supported, their probabilities apart by the last bits that
+    # the order of sums over partitions leaves; the runner-up must not depend on those bits
+    import numpy as np
+    from types import SimpleNamespace
+
+    from reconcile.solve.verdicts import rank_candidates
+
+    problem = SimpleNamespace(cands=pd.DataFrame({"item": [0, 0, 0], "key_code": [0, 1, 2]}), cand_depth=None)
+    tie = 0.016478123
+    for noise in (np.nextafter(tie, 1.0), np.nextafter(tie, 0.0)):
+        order = rank_candidates(problem, np.array([tie, 0.9, noise]))
+        assert order.tolist() == [1, 0, 2]
+    assert rank_candidates(problem, np.array([0.3, 0.6, 0.3 + 1e-9])).tolist() == [1, 2, 0]  # a real difference

@@ -25,7 +25,7 @@ from scipy import sparse
 from .. import progress
 from ..errors import UsageError
 from ..rules.model import CopyingRules, SolverRules
-from . import activity_prior, calibration, copying as copy_model, record
+from . import accelerate, activity_prior, calibration, copying as copy_model, record
 from ..engines.base import Engine, Partitions
 from ..engines.local import LocalEngine
 from .arrays import Partition
@@ -35,6 +35,10 @@ SOLVERS = ("accu", "majority", "truthfinder")
 MIN_DISPERSION_ITEMS = 30  # items with two or more sources needed to estimate the correlation of votes
 # extra_stats(reliability) -> (right, total): per-source statistics of items solved elsewhere (the time model)
 ExtraStats = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+_Stats = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # right, total, right_sa, total_sa
+_Step = tuple[np.ndarray, np.ndarray, _Stats]  # one EM step's priors a, b and M-step statistics
 
 
 class _Pins(TypedDict):
@@ -231,44 +235,56 @@ def _em(parts: Partitions, module: ModuleType, reliability: np.ndarray, sa_rel: 
     iteration count, convergence, the last change, the prior pseudo-counts and the last M-step's statistics
     (right, total, right_sa, total_sa). One `engine.map_sum` per iteration (one job on a distributed engine)."""
     engine = engine or LocalEngine()
-    iterations, change, converged = 0, 0.0, not module.ITERATIVE
     first = parts.local[0][1]
     n_sources, sa_source = first.n_sources, first.source_of_sa
-    right: np.ndarray
-    total: np.ndarray
-    right = total = np.zeros(n_sources)
-    right_sa = total_sa = np.zeros(first.n_sa)
-    for iterations in range(1, (rules.max_iterations if module.ITERATIVE else 1) + 1):
-        right_sa, total_sa = engine.map_sum(parts, em_statistics, module.NAME, sa_rel)
+    ca, cb = carried_ab
+    strength = a + b - ca - cb  # the rules' part of the priors (a learned pooled mean replaces only that part)
+    learn_pooled = pooled is not None and pooled.any() and module.ITERATIVE
+
+    def step(rel: np.ndarray, sa: np.ndarray) -> tuple[np.ndarray, np.ndarray, _Step]:
+        """One plain EM iteration: the updated reliabilities from these, with the priors and statistics."""
+        right_sa, total_sa = engine.map_sum(parts, em_statistics, module.NAME, sa)
         right = np.bincount(sa_source, weights=right_sa, minlength=n_sources)
         total = np.bincount(sa_source, weights=total_sa, minlength=n_sources)
         if extra_stats is not None and module.ITERATIVE:  # e.g. the time model's items
-            r, t = extra_stats(reliability)
+            r, t = extra_stats(rel)
             right += r
             total += t
-        if pooled is not None and pooled.any() and module.ITERATIVE:
-            ca, cb = carried_ab
-            strength = a + b - ca - cb  # the rules' part
+        new_a, new_b = a, b
+        if learn_pooled and pooled is not None:
             mean = pooled_prior_mean(right, total, strength, rules.reliability_bounds)
-            a, b = np.where(pooled, mean * strength + ca, a), np.where(pooled, (1 - mean) * strength + cb, b)
-        updated = module.update(right, total, a, b, rules.reliability_bounds)
+            new_a, new_b = np.where(pooled, mean * strength + ca, a), np.where(pooled, (1 - mean) * strength + cb, b)
+        updated = module.update(right, total, new_a, new_b, rules.reliability_bounds)
         if fixed is not None:
             updated = np.where(np.isnan(fixed), updated, fixed)
         if priors is None:
             updated_sa = updated[sa_source]
         else:
-            updated_sa = attribute_reliability(right, total, a, b, right_sa, total_sa, sa_source, priors,
+            updated_sa = attribute_reliability(right, total, new_a, new_b, right_sa, total_sa, sa_source, priors,
                                                rules.reliability_bounds)
         if fixed_sa is not None:
             updated_sa = np.where(np.isnan(fixed_sa), updated_sa, fixed_sa)
+        change = float(max(np.max(np.abs(updated - rel), initial=0.0), np.max(np.abs(updated_sa - sa), initial=0.0)))
+        progress.tick("solver: EM iterations", info=f"reliability change {change:.1e}")
+        return updated, updated_sa, (new_a, new_b, (right, total, right_sa, total_sa))
+
+    if module.ITERATIVE and extra_stats is not None:  # the time model's iterations are costly: SQUAREM
+        res = accelerate.squarem_pair(step, reliability, sa_rel, rules.max_iterations, rules.tolerance,
+                                      rules.reliability_bounds, fixed, fixed_sa)
+        a, b, last = res.aux
+        return (res.theta[:n_sources], res.theta[n_sources:], res.evaluations, res.converged, res.change, a, b,
+                last)
+    iterations, change, converged = 0, 0.0, not module.ITERATIVE
+    stats: _Stats = (np.zeros(n_sources), np.zeros(n_sources), np.zeros(first.n_sa), np.zeros(first.n_sa))
+    for iterations in range(1, (rules.max_iterations if module.ITERATIVE else 1) + 1):
+        updated, updated_sa, (a, b, stats) = step(reliability, sa_rel)
         change = float(max(np.max(np.abs(updated - reliability), initial=0.0),
                            np.max(np.abs(updated_sa - sa_rel), initial=0.0)))
-        progress.tick("solver: EM iterations", info=f"reliability change {change:.1e}")
         reliability, sa_rel = updated, updated_sa
         if module.ITERATIVE and change < rules.tolerance:
             converged = True
             break
-    return reliability, sa_rel, iterations, converged, change, a, b, (right, total, right_sa, total_sa)
+    return reliability, sa_rel, iterations, converged, change, a, b, stats
 
 
 def _posteriors(parts: Partitions, module: ModuleType, reliability: np.ndarray, n_cands: int,

@@ -28,11 +28,16 @@ STATUS_DEFINITIONS = {
                     "`thresholds.min_claims` claims, or confidence below `thresholds.min_confidence`",
 }
 STATUSES = tuple(STATUS_DEFINITIONS)
+RANK_DIGITS = 12  # decimals of probability that rank values (finer differences are floating-point noise)
 
 
 def rank_candidates(problem: Problem, prob: np.ndarray) -> np.ndarray:
-    """Candidate ids ordered by item, then probability (high first), then value key (deterministic ties)."""
+    """Candidate ids ordered by item, then probability (high first), then value key (deterministic ties).
+
+    Probabilities are compared to RANK_DIGITS decimals: two values equally supported can differ in the last
+    bits by the order of floating-point sums (partitions, engines), and that must not pick the runner-up."""
     cands = problem.cands  # key codes follow the sorted key strings
+    prob = np.round(prob, RANK_DIGITS)
     if problem.cand_depth is not None:  # value hierarchy: the most specific value with enough support first
         eligible = prob >= MIN_SUPPORT  # (prob is P(this value or a finer one))
         return np.lexsort((cands["key_code"].to_numpy(), -prob, np.where(eligible, -problem.cand_depth, 0),
