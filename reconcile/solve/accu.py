@@ -29,6 +29,7 @@ from .segments import seg_max, seg_sizes, seg_sum
 NAME = "accu"
 ITERATIVE = True
 PER_ATTRIBUTE = True  # reliabilities per (source, attribute) when the rules ask for it
+EFFECTIVE_FALSE = True  # refit with the feed's effective number of wrong values per attribute (effective.py)
 #: partitions with at least this many assertions run the compiled loops of accu_kernel.py (the same formulas in
 #: two passes instead of about ten numpy passes); smaller ones stay in numpy, because importing the compiler
 #: (numba) costs about a second and 100 MiB, more than it saves on a small feed
