@@ -1,29 +1,26 @@
-"""The fit's effective model: how concentrated the feed's errors are and how correlated its votes are, measured on
-the feed and used by the EM fit itself (accu), not only by the reported confidence.
+"""The fit's effective number of wrong values: how concentrated a feed's wrong claims are, measured on the feed
+and used by the EM fit itself (accu, `solver.effective_false`), not only by the reported confidence.
 
-The accu model assumes that a wrong source picks one of an item's `n_false` wrong values at random and that
-sources err independently. Under those assumptions one vote is worth `ln(n_false A / (1 - A))`: with an open
-domain (100 possible values) every vote weighs about ln 100 = 4.6 whatever its source's reliability, and a
-posterior backed by 14 sources against 11 is certain. Real feeds break both assumptions in the same direction:
+The accu model assumes that a wrong source picks one of an item's `n_false` wrong values at random, so one vote
+is worth `ln(n_false A / (1 - A))`: with an open domain of 100 values every vote weighs about ln 100 = 4.6
+whatever its source's reliability (A = 0.6 gives 5.0, A = 0.95 gives 7.5), and a value wins by the number of
+its sources. Real errors concentrate on a few plausible values (the take-off instead of the gate-out time, the
+runway instead of the gate arrival, last year's figure): sources that agree on a wrong value then prove less
+than a shared random pick would, and several sources that are each right half of the time outvote two that are
+always right whenever enough of them make the same mistake at once.
 
-- errors concentrate on a few plausible values (the take-off instead of the gate-out time, last year's figure),
-  so two sources that agree on a value prove less than a shared random pick would;
-- sources' votes on one subject are correlated beyond the copying the detector finds (a shared data provider,
-  the same rumour repeated), so n votes carry the evidence of n / (1 + (n - 1) rho) independent ones.
+`calibration.py` measures that concentration to report an honest confidence: per attribute, the effective number
+of wrong values (the inverse Simpson index of the claims off each item's top value, `collision_stats`). Here the
+fit uses the same measurement: after EM has converged under the declared domain, each item's number of wrong
+values is lowered to its attribute's effective number where that is smaller, and EM runs again from where it
+stopped (`engine.fit`). A vote is then worth about the log-odds of its source's reliability, and a source's
+record decides more than the size of the crowd it happens to be in. Attributes with a closed vocabulary keep
+their declared domain (the vocabulary is the domain; it is not a guess). On feeds whose errors are spread over
+the domain (`reconcile synth`) the effective number is not smaller than the declared one and nothing is refitted.
 
-`calibration.py` measures both on the fitted model to report an honest confidence: the effective number of wrong
-values per attribute (the inverse Simpson index of the claims off each item's top value, `collision_stats`) and
-the correlation of votes rho (the over-dispersion of agreement, `accu.dispersion_stats`). Here the fit uses the
-same two measurements: after EM has converged under the declared model, each item's number of wrong values is
-lowered to its attribute's effective number and the E-step's posteriors are tempered by the design effect, and
-EM is run again (`engine.fit`, `solver.effective_model`). A reliability is then learned from how clearly a source
-sides with the values the feed supports, not from whether it sits in a correlated majority: a source that is
-with a narrow majority on one attribute and with a clear one on others keeps the trust its clear record earns.
-On feeds that follow the model (independent sources, errors spread over the domain) neither measurement moves:
-there are too few identical wrong claims to lower `n_false` and no over-dispersion, and the fit is unchanged.
-
-Both are feed-wide ratios of sums reduced over partitions by the engine (kernel tasks below), like the EM's own
-statistics: partitions of whole items in, small per-attribute sums out.
+The measurement is a feed-wide ratio of sums reduced over partitions by the engine (a kernel task below), like
+the EM's own statistics: partitions of whole items in, small per-attribute sums out; above 200,000 assertions it
+is taken on the hashed sample of whole items that the calibration uses (sample.py).
 """
 from __future__ import annotations
 
@@ -34,19 +31,21 @@ import numpy as np
 
 from .arrays import Partition
 from .calibration import collision_stats, effective_false
+from .sample import sample, stride
 
 if TYPE_CHECKING:
     from ..engines.base import Engine, Partitions
 
 
 def collision_statistics(p: Partition, item_offset: int, solver: str, sa_rel: np.ndarray, sa_attribute: np.ndarray,
-                         n_attributes: int) -> np.ndarray:
+                         n_attributes: int, k: int = 1) -> np.ndarray:
     """Kernel task: per attribute, [same pairs, all pairs] of the claims off each item's top value, under the
-    fitted reliabilities (`calibration.collision_stats`)."""
+    fitted reliabilities (`calibration.collision_stats`), on the partition's sample of one item in `k`."""
     from .engine import solver_module
 
     module = solver_module(solver)
-    sums: np.ndarray = collision_stats(p, module.posteriors(p, sa_rel), sa_attribute, n_attributes)
+    q = sample(p, item_offset, k)[0]  # kept on p: the calibration's tasks take the same sample
+    sums: np.ndarray = collision_stats(q, module.posteriors(q, sa_rel), sa_attribute, n_attributes)
     return sums
 
 
@@ -57,7 +56,8 @@ def attribute_false(parts: Partitions, solver: str, sa_rel: np.ndarray, sa_attri
     n_attributes = int(sa_attribute.max(initial=0)) + 1
     if open_attributes is not None:
         n_attributes = max(n_attributes, len(open_attributes))
-    sums = engine.map_sum(parts, collision_statistics, solver, sa_rel, sa_attribute, n_attributes)
+    k = stride(sum(len(p.assert_cand) for _, p in parts.local))  # a ratio of sums: a sample on large feeds
+    sums = engine.map_sum(parts, collision_statistics, solver, sa_rel, sa_attribute, n_attributes, k)
     n_false = effective_false(sums)
     if open_attributes is not None:
         n_false[: len(open_attributes)][~open_attributes] = np.inf
