@@ -130,7 +130,9 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                          fixed_sa=fixed_sa if np.isfinite(fixed_sa).any() else None, rejected_pairs=rejected,
                          carried_ab=(priors["carried_a"].to_numpy(), priors["carried_b"].to_numpy()), engine=engine,
                          sa_attribute=problem.sa_attribute,
-                         solved_elsewhere=time_model.item_mask if time_model is not None else None)
+                         solved_elsewhere=time_model.item_mask if time_model is not None else None,
+                         open_attributes=np.array([not rules.attribute_rule(str(n)).closed
+                                                   for n in problem.attributes], dtype=bool))
         copies = copy_model.copies_table(result_fit.pairs, attributed, problem.sources, rules.copying.threshold,
                                          from_text)
         if time_model is not None:

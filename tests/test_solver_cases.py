@@ -195,7 +195,8 @@ def test_em_stopped_early_says_not_converged(tmp_path):
     frame["published_at"] = "2024-01-01T00:00:00Z"
     feed = tmp_path / "f.csv"
     frame.to_csv(feed, index=False)
-    rules = write_rules(tmp_path / "r.yaml", "version: 1\nsolver: {max_iterations: 2}\n")
+    # one EM run (no refit with the effective number of wrong values, which would run EM a second time)
+    rules = write_rules(tmp_path / "r.yaml", "version: 1\nsolver: {max_iterations: 2, effective_false: false}\n")
     code, _, err = cli("run", feed, "--rules", rules, "--out", tmp_path / "o")
     assert code == 0, err
     run = json.loads((tmp_path / "o" / "run.json").read_text())

@@ -273,6 +273,11 @@ class SolverRules(Strict):
         "correlated (beyond detected copying) and temper the reported confidence by that design effect; the "
         "chosen values do not change",
     )
+    effective_false: bool = Field(
+        default=True, description="accu: after a first fit, measure per attribute how concentrated the wrong "
+        "claims are (the effective number of wrong values) and fit again with it in place of domain_size where it "
+        "is smaller (attributes with a closed vocabulary keep theirs); false: the declared domain throughout",
+    )
     calibration: Literal["held_out", "none"] = Field(
         default="held_out", description="accu: how the reported confidence is calibrated without labels. "
         "held_out: each subject is judged with the reliabilities learned from the other subjects (a source's vote "

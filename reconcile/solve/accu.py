@@ -15,6 +15,10 @@ spoke about the item but did not assert v count as saying no.
 EM: the M-step sets A = (a + sum w * P(asserted value)) / (a + b + sum w), with the Beta(a, b) prior of the
 source from the rules, and clips it to the configured bounds. With `solver.per_attribute`, A is learned per
 (source, attribute) and shrunk toward the source's overall A (see `engine.attribute_reliability`).
+
+n_false is the declared domain size - 1 at first; with `solver.effective_false` the fit then measures, per
+attribute without a closed vocabulary, how concentrated the wrong claims are and runs EM again with that
+effective number where it is smaller (effective.py): wrong claims that agree with each other prove less.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from .segments import seg_max, seg_sizes, seg_sum
 NAME = "accu"
 ITERATIVE = True
 PER_ATTRIBUTE = True  # reliabilities per (source, attribute) when the rules ask for it
+EFFECTIVE_FALSE = True  # refit with the feed's effective number of wrong values per attribute (effective.py)
 #: partitions with at least this many assertions run the compiled loops of accu_kernel.py (the same formulas in
 #: two passes instead of about ten numpy passes); smaller ones stay in numpy, because importing the compiler
 #: (numba) costs about a second and 100 MiB, more than it saves on a small feed

@@ -25,7 +25,7 @@ from scipy import sparse
 from .. import progress
 from ..errors import UsageError
 from ..rules.model import CopyingRules, SolverRules
-from . import accelerate, activity_prior, calibration, copying as copy_model, record
+from . import accelerate, activity_prior, calibration, copying as copy_model, effective, record
 from ..engines.base import Engine, Partitions
 from ..engines.local import LocalEngine
 from .arrays import Partition
@@ -314,7 +314,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
         fixed: np.ndarray | None = None, fixed_sa: np.ndarray | None = None,
         rejected_pairs: set[tuple[int, int]] | None = None,
         carried_ab: tuple[np.ndarray, np.ndarray] | None = None, engine: Engine | None = None,
-        sa_attribute: np.ndarray | None = None, solved_elsewhere: np.ndarray | None = None) -> Fit:
+        sa_attribute: np.ndarray | None = None, solved_elsewhere: np.ndarray | None = None,
+        open_attributes: np.ndarray | None = None) -> Fit:
     """Fit source reliabilities and candidate probabilities.
 
     `base_factor` multiplies assertion weights before anything else (explicit attribution: "told Reuters").
@@ -333,6 +334,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     `solved_elsewhere` (bool per item; e.g. the time model's items, whose assertions carry weight 0 here): left out
     of the kernel's partitions (`subset.py`: the same numbers, less work); their candidates get the posterior of
     no vote, 1 / (n_false + 1), for the caller to replace.
+    `open_attributes` (bool per attribute id, None: all): attributes without a closed vocabulary, whose number of
+    wrong values the fit may lower to the feed's effective number (`solver.effective_false`, effective.py).
     """
     engine = engine or LocalEngine()
     module = solver_module(solver or rules.name)
@@ -355,6 +358,17 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     pins = _Pins(fixed=fixed, fixed_sa=fixed_sa, carried_ab=(0.0, 0.0) if carried_ab is None else carried_ab)
     reliability, sa_rel, iterations, converged, change, a, b, em_stats = _em(
         parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins, engine=engine)
+    if getattr(module, "EFFECTIVE_FALSE", False) and rules.effective_false and sa_attribute is not None:
+        # the feed's own concentration of errors per attribute, then EM again from where it stopped (effective.py)
+        n_false = effective.attribute_false(parts, module.NAME, sa_rel, sa_attribute, engine, open_attributes)
+        lower = effective.lowered(kernel, sa_attribute, n_false)
+        if lower is not kernel:
+            kernel = lower
+            engine.release(parts)
+            parts = engine.partitions(kernel, n_partitions)
+            reliability, sa_rel, more, converged, change, a, b, em_stats = _em(
+                parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins, engine=engine)
+            iterations += more
     factor = np.ones(len(base))
     pairs = pd.DataFrame(columns=["a", "b"] + copy_model.PAIR_COLUMNS[2:7])
     if copying is not None and copying.applies_to(module.NAME) and part.n_sources > 1:
