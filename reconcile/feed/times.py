@@ -1,9 +1,11 @@
 """Parse time columns strictly: ISO 8601 with a time zone, or a bare date (midnight UTC). Never guess a zone.
 
-Each distinct string is parsed once. The common shapes (`2021-07-07T10:00:00Z` and `2021-07-07`) are checked
-with an RE2 pattern and parsed in Arrow's C++ kernels (`strptime`); a day that does not exist in its month
-(Arrow rolls 2021-02-30 over to March) and dates outside the nanosecond range go to the general path, as does
-every other shape (offsets, fractions of a second, a space for the `T`): pandas' ISO 8601 parser, as before.
+The common shapes (`2021-07-07T10:00:00Z` and `2021-07-07`) of large columns are read from the Arrow string
+buffers in one compiled pass (`time_kernel.py`, with the year check of `guards.year_out_of_range`). The other
+strings (and small columns) are parsed once per distinct string: the same two shapes checked with an RE2 pattern
+and parsed in Arrow's C++ kernels (`strptime`); a day that does not exist in its month (Arrow rolls 2021-02-30
+over to March) and dates outside the nanosecond range go to the general path, as does every other shape
+(offsets, fractions of a second, a space for the `T`): pandas' ISO 8601 parser.
 """
 from __future__ import annotations
 
@@ -168,8 +170,8 @@ def read_time_column(values: pd.Series, column: str) -> tuple[np.ndarray, pd.Ser
     Categorical, '' = fine): `year_out_of_range` first (those cells count as empty), then `parse_utc`. Text of
     the common shapes is read from its Arrow buffers (`_exact_shapes`); only the other strings take those paths."""
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        stamps, reason = parse_utc(values, column)
-        return np.zeros(len(values), dtype=bool), stamps, reason
+        stamps, given = parse_utc(values, column)
+        return np.zeros(len(values), dtype=bool), stamps, given
     n = len(values)
     taken, ns, outside = np.zeros(n, dtype=bool), np.full(n, NAT, dtype=np.int64), np.zeros(n, dtype=bool)
     arrow_text = isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
@@ -183,7 +185,8 @@ def read_time_column(values: pd.Series, column: str) -> tuple[np.ndarray, pd.Ser
         else:
             codes = values.cat.codes.to_numpy()  # per category, then per row (-1, a missing cell: not taken)
             strings = pa.array(np.asarray(values.cat.categories, dtype=object).astype(str), type=pa.string())
-            c_taken, c_ns, c_outside = (np.append(a, fill) for a, fill in zip(_exact_shapes(strings), (False, NAT, False)))
+            c_taken, c_ns, c_outside = (np.append(a, fill) for a, fill in
+                                        zip(_exact_shapes(strings), (False, NAT, False)))
             taken, ns, outside = c_taken[codes], c_ns[codes], c_outside[codes]
     texts = pd.Index([""] + [f"`{column}`: {r}" for r in REASONS[1:]], dtype=object)
     reason = np.zeros(n, dtype=np.int8)
