@@ -141,7 +141,8 @@ def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Categorical
 # calendar): a day exists when it comes before the next month's first day
 _MONTH_DAYS = np.arange(np.datetime64(f"{FIRST_YEAR}-01", "M"), np.datetime64(f"{LAST_YEAR + 1}-02", "M")) \
     .astype("datetime64[D]").astype(np.int64)
-COMPILED_FROM = 100_000  # strings; below, the general paths alone (importing numba costs about a second)
+COMPILED_FROM = 100_000  # strings; below, the general paths alone (importing numba costs about a second; from
+# 100,000 claims on the solver imports it anyway for its kernels: solve/accu_kernel.py)
 
 
 def _exact_shapes(text: pa.Array[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
