@@ -93,10 +93,11 @@ def sort_contradictions(frame: pd.DataFrame) -> pd.DataFrame:
     if "_item" not in frame or frame["_item"].isna().any():  # ranks of the strings (one sort each, not lexsort's)
         keys = [_string_rank(frame[c]) for c in ("id", "source", "kind", "attribute", "subject")]
     else:
-        keys = [frame["_id"].to_numpy(), frame["_source"].to_numpy(), frame["kind"].to_numpy(),
-                frame["_item"].to_numpy()]
+        # the kind by its rank among the sorted kinds: the order of the strings without sorting Python strings
+        keys = [frame["_id"].to_numpy(), frame["_source"].to_numpy(),
+                pd.factorize(frame["kind"].to_numpy(dtype=object), sort=True)[0], frame["_item"].to_numpy()]
     order = np.lexsort(tuple(keys) + (-severity,))
-    out = frame.iloc[order].reset_index(drop=True)[COLUMNS]
+    out = frame[COLUMNS].iloc[order].reset_index(drop=True)  # only the shown columns are copied
     out["severity"] = severity[order]
     return out
 

@@ -96,6 +96,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     problem = build_problem(claims, rules, table.as_of, priors)
     fixed, fixed_sa = decide.pinned_reliability(decisions, problem, table.as_of)
     confirmed, rejected = decide.copy_pairs(decisions, problem.sources, table.as_of)
+    release_memory()
     timings["factorise_s"] = time.perf_counter() - t0
     timings["factorise_peak_mib"] = peak_mib()
     t0, cpu0 = time.perf_counter(), time.process_time()
@@ -187,6 +188,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         notes += missing + decide.unmatched(decisions, problem, table.as_of, rules.copying.applies_to(name))
         notes += [f"{d.kind} by {d.by} expired at {d.until.isoformat()}" for d in decisions.expired(table.as_of)
                   if d.until is not None]  # expired: its `until` has passed
+    release_memory()
     timings["verdicts_s"] = time.perf_counter() - t0
     timings["verdicts_peak_mib"] = peak_mib()
     counts = dict(table.counts, subjects=int(problem.items["subject"].nunique()), items=problem.part.n_items,
@@ -357,7 +359,19 @@ def load_feeds(paths: Sequence[str | Path], rules: Rules, as_of: str | dt.date |
     if not frames:
         raise FeedError("the article feed(s) gave no claims: " + ", ".join(map(str, articles)))
     with progress.phase("validating claims"):
-        return validate(frames, rules, _as_timestamp(as_of)), extraction
+        table = validate(frames, rules, _as_timestamp(as_of))
+    del frames
+    release_memory()
+    return table, extraction
+
+
+def release_memory() -> None:
+    """Hand the memory Arrow's allocator keeps for reuse back to the system between stages: the reader's and the
+    text columns' Arrow buffers are freed, but the pool (mimalloc or jemalloc) holds on to the pages, and each
+    later stage's own peak would come on top of them."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _is_article_feed(path: Path) -> bool:

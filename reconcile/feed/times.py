@@ -1,9 +1,11 @@
 """Parse time columns strictly: ISO 8601 with a time zone, or a bare date (midnight UTC). Never guess a zone.
 
-Each distinct string is parsed once. The common shapes (`2021-07-07T10:00:00Z` and `2021-07-07`) are checked
-with an RE2 pattern and parsed in Arrow's C++ kernels (`strptime`); a day that does not exist in its month
-(Arrow rolls 2021-02-30 over to March) and dates outside the nanosecond range go to the general path, as does
-every other shape (offsets, fractions of a second, a space for the `T`): pandas' ISO 8601 parser, as before.
+The common shapes (`2021-07-07T10:00:00Z` and `2021-07-07`) of large columns are read from the Arrow string
+buffers in one compiled pass (`time_kernel.py`, with the year check of `guards.year_out_of_range`). The other
+strings (and small columns) are parsed once per distinct string: the same two shapes checked with an RE2 pattern
+and parsed in Arrow's C++ kernels (`strptime`); a day that does not exist in its month (Arrow rolls 2021-02-30
+over to March) and dates outside the nanosecond range go to the general path, as does every other shape
+(offsets, fractions of a second, a space for the `T`): pandas' ISO 8601 parser.
 """
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from .guards import FIRST_YEAR, LAST_YEAR, year_out_of_range
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -88,7 +92,9 @@ def _general(uniq: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             reason[rows[stamps.notna() & ~inside]] = _OUT_OF_RANGE
     naive = ~zoned & ~date_only
     if naive.any():
-        readable = pd.to_datetime(uniq[naive], errors="coerce", format="ISO8601").notna().to_numpy()
+        # utc=True: only whether it reads matters here; without it, a two-digit offset (+01, not a zone for
+        # _ZONED) next to a time without one made pandas raise "Mixed timezones" and stopped the run
+        readable = pd.to_datetime(uniq[naive], errors="coerce", format="ISO8601", utc=True).notna().to_numpy()
         reason[naive] = np.where(readable, _NAIVE, _UNREADABLE)
     return ns, reason
 
@@ -129,6 +135,75 @@ def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Categorical
     out = pd.Series(pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC"), index=values.index)
     texts = pd.Index([""] + [f"`{column}`: {r}" for r in REASONS[1:]], dtype=object)
     return out, pd.Categorical.from_codes(reason, texts, validate=False)
+
+
+# days since the epoch of the first day of every month from January FIRST_YEAR to January LAST_YEAR + 1 (numpy's
+# calendar): a day exists when it comes before the next month's first day
+_MONTH_DAYS = np.arange(np.datetime64(f"{FIRST_YEAR}-01", "M"), np.datetime64(f"{LAST_YEAR + 1}-02", "M")) \
+    .astype("datetime64[D]").astype(np.int64)
+COMPILED_FROM = 100_000  # strings; below, the general paths alone (importing numba costs about a second; from
+# 100,000 claims on the solver imports it anyway for its kernels: solve/accu_kernel.py)
+
+
+def _exact_shapes(text: pa.Array[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The two common shapes, read from the Arrow buffers in one compiled pass (time_kernel.py): (taken, ns, year
+    outside FIRST_YEAR-LAST_YEAR) per string. Taken: exactly `YYYY-MM-DDThh:mm:ssZ` or `YYYY-MM-DD` as
+    `_FAST_ZULU`/`_FAST_DATE` accept them, and either a year pandas cannot hold (refused with that reason, as
+    `year_out_of_range` does) or a day that exists in its month. Every other string (spaces, offsets, fractions,
+    2021-02-30) is left to the general paths, which then see only those: the same answers and values."""
+    n = len(text)
+    taken, ns, outside = np.zeros(n, dtype=bool), np.full(n, NAT, dtype=np.int64), np.zeros(n, dtype=bool)
+    _, offsets_buf, data_buf = text.buffers()
+    if n < COMPILED_FROM or data_buf is None or offsets_buf is None:
+        return taken, ns, outside
+    from .time_kernel import exact_shapes
+
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32, count=n + 1, offset=text.offset * 4)
+    valid = np.ones(n, dtype=bool) if text.null_count == 0 else \
+        np.asarray(text.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    exact_shapes(np.frombuffer(data_buf, dtype=np.uint8), offsets, valid, FIRST_YEAR, LAST_YEAR, _MONTH_DAYS,
+                 taken, ns, outside)
+    return taken, ns, outside
+
+
+def read_time_column(values: pd.Series, column: str) -> tuple[np.ndarray, pd.Series, pd.Categorical[str]]:
+    """A feed's time column as (year outside the supported range per row, UTC timestamps, reason per row as a
+    Categorical, '' = fine): `year_out_of_range` first (those cells count as empty), then `parse_utc`. Text of
+    the common shapes is read from its Arrow buffers (`_exact_shapes`); only the other strings take those paths."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        stamps, given = parse_utc(values, column)
+        return np.zeros(len(values), dtype=bool), stamps, given
+    n = len(values)
+    taken, ns, outside = np.zeros(n, dtype=bool), np.full(n, NAT, dtype=np.int64), np.zeros(n, dtype=bool)
+    arrow_text = isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+    if arrow_text or isinstance(values.dtype, pd.CategoricalDtype):
+        import pyarrow as pa
+
+        if arrow_text:
+            text = pa.array(values)
+            text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+            taken, ns, outside = _exact_shapes(text.cast(pa.string()))
+        else:
+            codes = values.cat.codes.to_numpy()  # per category, then per row (-1, a missing cell: not taken)
+            strings = pa.array(np.asarray(values.cat.categories, dtype=object).astype(str), type=pa.string())
+            c_taken, c_ns, c_outside = (np.append(a, fill) for a, fill in
+                                        zip(_exact_shapes(strings), (False, NAT, False)))
+            taken, ns, outside = c_taken[codes], c_ns[codes], c_outside[codes]
+    texts = pd.Index([""] + [f"`{column}`: {r}" for r in REASONS[1:]], dtype=object)
+    reason = np.zeros(n, dtype=np.int8)
+    rest = np.flatnonzero(~taken)
+    if len(rest):  # other shapes: the year check, then the general parser, on those rows only
+        part = values.iloc[rest] if len(rest) < n else values
+        far = year_out_of_range(part)
+        if far.any():
+            part = part.astype(object).where(~far, "")
+        stamps, why = parse_utc(part, column)
+        outside[rest] = far
+        ns[rest] = np.where(stamps.isna().to_numpy(), NAT, stamps.array.asi8)
+        lookup = texts.get_indexer(why.categories)
+        reason[rest] = lookup[np.asarray(why.codes)]
+    out = pd.Series(pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC"), index=values.index)
+    return outside, out, pd.Categorical.from_codes(reason, texts, validate=False)
 
 
 def parse_as_of(text: str | None) -> pd.Timestamp | None:

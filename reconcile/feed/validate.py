@@ -19,9 +19,9 @@ from ..rules.model import Rules
 from ..sources import resolve_priors, speaker_multiplier
 from ..values import canonicalise_unique, place_names
 from .codes import restrict, sorted_categorical
-from .guards import range_reason, year_out_of_range
+from .guards import range_reason
 from .read import REJECT_COLUMNS, bad_lines_table
-from .times import parse_utc
+from .times import read_time_column
 
 REQUIRED = ("source", "subject", "attribute", "value")
 CODED = REQUIRED + ("speaker", "speaker_role", "speaker_affiliation", "derived_from")
@@ -204,12 +204,9 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
     for col in TIME_COLUMNS + ("valid_at",):
         if col in feed:
             raw_times[col] = feed[col]
-            if not pd.api.types.is_datetime64_any_dtype(feed[col].dtype):
-                outside = year_out_of_range(feed[col])
-                if outside.any():
-                    why.add(outside, range_reason(col), col)
-                    feed[col] = feed[col].astype(object).where(~outside, "")
-            feed[col], bad = parse_utc(feed[col], col)
+            outside, feed[col], bad = read_time_column(feed[col], col)
+            if outside.any():  # a year pandas cannot hold: that reason, not a parse error
+                why.add(outside, range_reason(col), col)
             why.add_coded(bad, col)
         elif col != "valid_at":
             feed[col] = pd.Series(pd.NaT, index=feed.index, dtype="datetime64[ns, UTC]")
