@@ -75,15 +75,21 @@ class FrameReader:
 
         preds = set(self.verbs) | set(self.nouns)
         self.pred_words = {f for f, lem in self.lemmas.items() if lem in preds} | (preds - set(self.lemmas))
+        self._facility_sets: dict[int, tuple[Profile | None, frozenset[str]]] = {}
         self.walker = PlaceWalker(self.lemma, {w.lower() for w in fr.capital_words}, self.capital_of,
                                   self._facilities)
         self._pred_ids = {get_string_id(w) for w in self.pred_words}
 
-    def _facilities(self, profile: Profile | None) -> set[str]:
-        """The profile's facility nouns; without a profile (a conflict nobody described) every profile's."""
-        if profile is not None:
-            return {f.lower() for f in profile.facilities}
-        return {f.lower() for p in self.rules.profiles for f in p.facilities}
+    def _facilities(self, profile: Profile | None) -> frozenset[str]:
+        """The profile's facility nouns; without a profile (a conflict nobody described) every profile's.
+        Made once per profile (the rules do not change while they are read), not once per sentence."""
+        key = id(profile)
+        got = self._facility_sets.get(key)
+        if got is None or got[0] is not profile:
+            words = [f.lower() for f in profile.facilities] if profile is not None else \
+                [f.lower() for p in self.rules.profiles for f in p.facilities]
+            got = self._facility_sets[key] = (profile, frozenset(words))
+        return got[1]
 
     def lemma(self, tok: Token) -> str:
         return self.lemmas.get(tok.lower_, tok.lower_)
