@@ -26,6 +26,7 @@ from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces
 from .frame_roles import role_tokens, verb as _verb
 from .frame_time import order_events, time_of
 from .model import ExtractRules, Frames, Predicate, Profile
+from .nlp import TEXT_KEY
 from .timex import TimeSpan
 
 if TYPE_CHECKING:
@@ -169,7 +170,8 @@ class FrameReader:
              sides: list[tuple[int, int, str]], times: list[TimeSpan], memory: dict[str, Any],
              published_at: datetime | None) -> list[SentenceClaim]:
         fr = self.frames
-        low = doc.text.lower()
+        kept = doc.user_data.get(TEXT_KEY)  # the parsed text (nlp.py), not joined again from the tokens
+        low = (kept if isinstance(kept, str) else doc.text).lower()
         hedge = 1.0
         hedges = []
         for word, w in fr.hedge_words.items():
