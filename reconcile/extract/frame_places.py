@@ -10,8 +10,9 @@ province's main city, unless the capital is named ("West Kordofan capital El Ful
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .frame_refs import facility_place
@@ -46,7 +47,7 @@ class SentencePlaces:
 
 class PlaceWalker:
     def __init__(self, lemma: Callable[[Token], str], capital_words: set[str],
-                 capital_of: Callable[[str], str | None], facilities: Callable[[Profile | None], set[str]]):
+                 capital_of: Callable[[str], str | None], facilities: Callable[[Profile | None], AbstractSet[str]]):
         self.lemma, self.capital_words, self.capital_of, self.facilities = lemma, capital_words, capital_of, facilities
 
     def places_from(self, tok: Token, places: SentencePlaces, profile: Profile | None, seen: set[int],
@@ -160,13 +161,21 @@ class PlaceWalker:
                 for cc in g.children if cc.dep_ == "conj" for s in self.places_from(cc, places, profile, seen)]
 
 
-def facility_phrase(tok: Token, facilities: set[str]) -> str | None:
+def facility_phrase(tok: Token, facilities: AbstractSet[str]) -> str | None:
     """The longest facility phrase of the rules that ends with this noun ("the presidential palace")."""
+    if tok.lower_ not in _word_suffixes(frozenset(facilities)):  # no phrase ends with this word
+        return None
     for j in range(max(0, tok.i - 3), tok.i + 1):
         words = " ".join(t.lower_ for t in tok.doc[j:tok.i + 1])
         if words in facilities:
             return words
     return None
+
+
+@lru_cache(maxsize=64)
+def _word_suffixes(phrases: frozenset[str]) -> frozenset[str]:
+    """Every ending of the phrases that starts a word ("presidential palace", "palace")."""
+    return frozenset(p[k + 1:] for p in phrases for k in [-1] + [i for i, c in enumerate(p) if c == " "])
 
 
 def listed_after(tok: Token, places: SentencePlaces) -> Token | None:

@@ -27,6 +27,7 @@ from .frame_refs import generic_words, named_group, patient_side, pronoun_place
 from .frame_roles import role_tokens, verb as _verb
 from .frame_time import order_events, time_of
 from .model import ExtractRules, Frames, Predicate, Profile
+from .nlp import TEXT_KEY
 from .timex import TimeSpan
 
 if TYPE_CHECKING:
@@ -76,15 +77,21 @@ class FrameReader:
 
         preds = set(self.verbs) | set(self.nouns)
         self.pred_words = {f for f, lem in self.lemmas.items() if lem in preds} | (preds - set(self.lemmas))
+        self._facility_sets: dict[int, tuple[Profile | None, frozenset[str]]] = {}
         self.walker = PlaceWalker(self.lemma, {w.lower() for w in fr.capital_words}, self.capital_of,
                                   self._facilities)
         self._pred_ids = {get_string_id(w) for w in self.pred_words}
 
-    def _facilities(self, profile: Profile | None) -> set[str]:
-        """The profile's facility nouns; without a profile (a conflict nobody described) every profile's."""
-        if profile is not None:
-            return {f.lower() for f in profile.facilities}
-        return {f.lower() for p in self.rules.profiles for f in p.facilities}
+    def _facilities(self, profile: Profile | None) -> frozenset[str]:
+        """The profile's facility nouns; without a profile (a conflict nobody described) every profile's.
+        Made once per profile (the rules do not change while they are read), not once per sentence."""
+        key = id(profile)
+        got = self._facility_sets.get(key)
+        if got is None or got[0] is not profile:
+            words = [f.lower() for f in profile.facilities] if profile is not None else \
+                [f.lower() for p in self.rules.profiles for f in p.facilities]
+            got = self._facility_sets[key] = (profile, frozenset(words))
+        return got[1]
 
     def lemma(self, tok: Token) -> str:
         return self.lemmas.get(tok.lower_, tok.lower_)
@@ -186,7 +193,8 @@ class FrameReader:
              sides: list[tuple[int, int, str]], times: list[TimeSpan], memory: dict[str, Any],
              published_at: datetime | None) -> list[SentenceClaim]:
         fr = self.frames
-        low = doc.text.lower()
+        kept = doc.user_data.get(TEXT_KEY)  # the parsed text (nlp.py), not joined again from the tokens
+        low = (kept if isinstance(kept, str) else doc.text).lower()
         hedge = 1.0
         hedges = []
         for word, w in fr.hedge_words.items():

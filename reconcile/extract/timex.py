@@ -45,12 +45,13 @@ PATTERNS = [
 ]
 _COMPILED = [(k, re.compile(p, re.IGNORECASE)) for k, p in PATTERNS]
 # A word every match of the pattern holds (in lower case): a pattern whose words are all absent from a
-# sentence cannot match there, and its regex is not run ("afternoon" holds "noon", each weekday "day").
+# sentence cannot match there, and its regex is not run ("afternoon" holds "noon"; "day" alone, in every
+# other sentence, runs neither the weekday nor the day-word pattern).
 KEYWORDS = {
     "overnight": ("night",), "part_today": ("morning", "noon", "evening", "night"), "tonight": ("night",),
-    "weekday": ("day",), "dayword": ("day", "tomorrow"), "last_month": ("month",), "this_month": ("month",),
-    "last_week": ("week",), "this_week": ("week",), "last_year": ("year",), "since_month": ("since",),
-    "next_n": ("next", "coming"), "explicit": tuple(MONTHS),
+    "weekday": tuple(WEEKDAYS), "dayword": ("yesterday", "today", "tomorrow"), "last_month": ("month",),
+    "this_month": ("month",), "last_week": ("week",), "this_week": ("week",), "last_year": ("year",),
+    "since_month": ("since",), "next_n": ("next", "coming"), "explicit": tuple(MONTHS),
 }
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _FOLDS_TO_ASCII: dict[str, bool] = {}
