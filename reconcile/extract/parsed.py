@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 _WORD = re.compile(r"[a-z][a-z'’-]*")
+# a place named by a noun ("the entire city", "the first provincial capital captured", "the airport", "Tarhouna
+# city" in a spelling no gazetteer knows): the frames' references and cues read such sentences, so they are parsed
+_PLACE_WORD = re.compile(r"\b(?:city|town|village|capital|township|settlement|hamlet|airport|airbase|base|palace"
+                         r"|headquarters)\b")
 # "Ukrainian forces took it back", "until it was seized": "it" next to a verb may be a place named before
 # (frame_refs.pronoun_place); only such sentences without a place of their own are worth parsing for it
 _PLACE_IT = re.compile(r"\b[a-z]+(?:ed|en|ok|ew|eld|ost) it\b|\bit (?:was|had been|has been|is) [a-z]+(?:ed|en)\b"
@@ -251,7 +255,7 @@ class ParseStage:
         for s, e in sentences:
             words = text[s:e].lower()
             if (ap.inside(s, e) or has_cue(text[s:e])
-                    or (named and ("the city" in words or "the town" in words or _PLACE_IT.search(words)))) and \
+                    or (named and (_PLACE_WORD.search(words) or _PLACE_IT.search(words)))) and \
                     self.reader.mentions_event(set(_WORD.findall(text[s:e].lower()))):
                 out.append((s, e))
         return out
