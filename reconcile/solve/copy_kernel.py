@@ -63,3 +63,19 @@ def pair_events(sa: np.ndarray, cand: np.ndarray, item_lo: np.ndarray, item_hi: 
                 f_n[e] = (1.0 - p) * n_false[cand[i]] if same else 0.0
                 e += 1
     return out_a[:e], out_b[:e], shared[:e], s_true[:e], s_false[:e], f_n[:e]
+
+
+@njit(cache=True)
+def order_by(keys: np.ndarray, n_keys: int) -> np.ndarray:
+    """The stable order of `keys` (integers in [0, n_keys)): np.argsort(keys, kind="stable"), by counting."""
+    start = np.zeros(n_keys + 1, dtype=np.int64)
+    for i in range(len(keys)):
+        start[keys[i] + 1] += 1
+    for k in range(n_keys):
+        start[k + 1] += start[k]
+    out = np.empty(len(keys), dtype=np.int64)
+    for i in range(len(keys)):
+        k = keys[i]
+        out[start[k]] = i
+        start[k] += 1
+    return out

@@ -84,7 +84,7 @@ def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item:
     if stride > 1:
         keep &= part.global_items(item_offset)[item] % stride == 0
     idx = np.flatnonzero(keep)
-    idx = idx[np.argsort(part.assert_cand[idx], kind="stable")]  # by candidate, so by item
+    idx = idx[copy_kernel.order_by(part.assert_cand[idx], part.n_cands)]  # by candidate, so by item (stable)
     cand, sa = part.assert_cand[idx], part.sa[idx]
     k_item = item[idx]
     starts = np.flatnonzero(np.r_[True, k_item[1:] != k_item[:-1]]) if len(idx) else np.zeros(0, dtype=np.int64)
@@ -152,6 +152,13 @@ def _values_at(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) ->
     return np.where(keys[pos] == want, m.data[pos], 0.0)
 
 
+def _same_entries(x: sparse.spmatrix, y: sparse.spmatrix) -> bool:
+    """Whether two matrices are canonical CSR with the same stored entries (then y[entries of x] = y.data)."""
+    return (isinstance(x, sparse.csr_matrix) and isinstance(y, sparse.csr_matrix) and x.has_canonical_format
+            and y.has_canonical_format and np.array_equal(x.indptr, y.indptr)
+            and np.array_equal(x.indices, y.indices))
+
+
 def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, settings: CopySettings,
                sa_source: np.ndarray | None = None) -> pd.DataFrame:
     """P(dependent) for every source pair (a < b) that shares at least `min_shared` items.
@@ -168,9 +175,11 @@ def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, se
     empty = pd.DataFrame(columns=["a", "b"] + PAIR_COLUMNS[2:7])
     if len(a) == 0:
         return empty
-    k_true = _values_at(same_true, a, b)
-    k_false = _values_at(same_false, a, b)
-    n_bar = np.where(k_false > 1e-12, _values_at(false_n, a, b) / np.maximum(k_false, 1e-12), 10.0)
+    if all(_same_entries(shared, m) for m in (same_true, same_false, false_n)):  # one partition's sums
+        k_true, k_false, k_false_n = same_true.data[upper], same_false.data[upper], false_n.data[upper]
+    else:
+        k_true, k_false, k_false_n = (_values_at(m, a, b) for m in (same_true, same_false, false_n))
+    n_bar = np.where(k_false > 1e-12, k_false_n / np.maximum(k_false, 1e-12), 10.0)
     k_diff = np.maximum(k_items - k_true - k_false, 0.0)
     a1, a2 = reliability[a], reliability[b]
     c = settings.copy_rate
@@ -190,7 +199,7 @@ def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, se
     # sum the attributes' evidence per source pair
     sa_a, sa_b = sa_source[a], sa_source[b]
     n = int(sa_source.max()) + 1
-    keys, which = np.unique(sa_a * n + sa_b, return_inverse=True)
+    keys, which = dense_rank(sa_a * n + sa_b)  # np.unique(..., return_inverse=True)
     total: Callable[[np.ndarray], np.ndarray] = \
         lambda x: np.bincount(which, weights=x, minlength=len(keys))  # noqa: E731
     k_items, k_true, k_false, k_diff, llr = (total(x) for x in (k_items, k_true, k_false, k_diff, llr))
