@@ -109,3 +109,34 @@ def dispersion_sums(assert_cand: np.ndarray, assert_sa: np.ndarray, assert_w: np
             out[1] += v[it] * (n[it] - 1.0)
             out[2] += 1.0
     return out
+
+
+@njit(cache=True)
+def scores_given(assert_cand: np.ndarray, w_log_n: np.ndarray, assert_w: np.ndarray, logit: np.ndarray,
+                 n_cands: int) -> np.ndarray:
+    """`scores` with a logit per *assertion* (calibration.posteriors_given): sum of w ln(n_false) + w logit."""
+    out = np.zeros(n_cands)
+    for i in range(len(assert_cand)):
+        out[assert_cand[i]] += w_log_n[i] + assert_w[i] * logit[i]
+    return out
+
+
+@njit(cache=True)
+def leave_out(r: np.ndarray, t: np.ndarray, assert_sa: np.ndarray, reliability: np.ndarray, strength: np.ndarray,
+              low: float, high: float) -> np.ndarray:
+    """Per assertion: (A n - r) / max(n - t, 1e-9) clipped to [low, high], or A where n is infinite (pinned):
+    calibration.leave_item_out's formula in one pass."""
+    out = np.empty(len(r))
+    for i in range(len(r)):
+        a = reliability[assert_sa[i]]
+        n = strength[assert_sa[i]]
+        if not np.isfinite(n):
+            out[i] = a
+            continue
+        x = (a * n - r[i]) / max(n - t[i], 1e-9)
+        if x < low:
+            x = low
+        if x > high:
+            x = high
+        out[i] = x
+    return out

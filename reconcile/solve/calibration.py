@@ -185,6 +185,12 @@ def leave_item_out(part: Partition, prob: np.ndarray, held: Held) -> np.ndarray:
         r, t = r.copy(), w.copy()
         r[idx] = np.bincount(inv, weights=r[idx])[inv]
         t[idx] = np.bincount(inv, weights=w[idx])[inv]
+    if compiled(part):  # the same formula in one compiled pass
+        from .accu_kernel import leave_out
+
+        done: np.ndarray = leave_out(r, np.asarray(t, dtype=np.float64), sa, held.reliability, held.strength,
+                                     float(held.bounds[0]), float(held.bounds[1]))
+        return done
     a = held.reliability[sa]
     n = held.strength[sa]
     with np.errstate(invalid="ignore"):  # pinned: infinite strength, the reliability as it is
@@ -196,7 +202,12 @@ def leave_item_out(part: Partition, prob: np.ndarray, held: Held) -> np.ndarray:
 def posteriors_given(part: Partition, acc: np.ndarray, temperature: np.ndarray | float = 1.0) -> np.ndarray:
     """accu.posteriors with a reliability per *assertion* (the same model; compiled for large partitions)."""
     logit = np.log(acc / (1.0 - acc))
-    score = np.bincount(part.assert_cand, weights=part.w_log_n + part.assert_w * logit, minlength=part.n_cands)
+    if compiled(part):  # the same sums in one compiled pass, without temporaries
+        from .accu_kernel import scores_given
+
+        score = scores_given(part.assert_cand, part.w_log_n, part.assert_w, logit, part.n_cands)
+    else:
+        score = np.bincount(part.assert_cand, weights=part.w_log_n + part.assert_w * logit, minlength=part.n_cands)
     if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):
         score = score + ancestor_support(score, part.imply_desc, part.imply_anc, part.imply_support)
     if compiled(part):  # accu's compiled softmax: the same formula in one pass
