@@ -140,3 +140,14 @@ def leave_out(r: np.ndarray, t: np.ndarray, assert_sa: np.ndarray, reliability: 
             x = high
         out[i] = x
     return out
+
+
+@njit(cache=True)
+def em_right_sums(assert_cand: np.ndarray, assert_sa: np.ndarray, assert_w: np.ndarray, w_log_n: np.ndarray,
+                  logit: np.ndarray, item_start: np.ndarray, item_n_false: np.ndarray, n_cands: int, n_sa: int
+                  ) -> np.ndarray:
+    """One E-step over single-valued items in one call: `scores`, `softmax` at temperature 1, `right_sums` (the
+    same loops, without a round trip to Python between them)."""
+    prob = softmax(scores(assert_cand, assert_sa, assert_w, w_log_n, logit, n_cands), item_start, item_n_false,
+                   np.ones(1))
+    return right_sums(assert_sa, assert_cand, assert_w, prob, n_sa)
