@@ -77,6 +77,23 @@ def test_pair_statistics_count_shared_items_once_and_shared_values_by_their_prob
     assert shared2[0, 1] == 1 and shared2[0, 2] == 1
 
 
+def test_pair_sums_in_dense_arrays_equal_the_summed_events_bit_for_bit(monkeypatch):
+    # few ids and many events are summed in dense id x id arrays, else event by event: the same numbers
+    rng = np.random.default_rng(7)
+    n_items, per_item = 300, 6
+    assertions = [(int(s), it * 3 + int(c), 1.0) for it in range(n_items)
+                  for s, c in zip(rng.choice(12, per_item, replace=False), rng.integers(0, 3, per_item))]
+    part = _part(assertions, [3 * it for it in range(n_items)])
+    prob = rng.random(3 * n_items)
+    results = []
+    for cell_bytes in (copying.DENSE_CELL_BYTES, 10**12):  # dense arrays, then events
+        monkeypatch.setattr(copying, "DENSE_CELL_BYTES", cell_bytes)
+        results.append(copying.pair_statistics(part, prob, 200))
+    for dense, events in zip(*results):
+        assert np.array_equal(dense.indptr, events.indptr) and np.array_equal(dense.indices, events.indices)
+        assert np.array_equal(dense.data, events.data)
+
+
 def test_items_with_too_many_sources_are_left_out_of_the_pair_statistics():
     part = _part([(s, 0, 1.0) for s in range(5)] + [(0, 1, 1.0), (1, 1, 1.0)], [0, 1])
     shared = copying.pair_statistics(part, np.array([0.9, 0.9]), max_sources_per_item=4)[0].toarray()

@@ -103,6 +103,17 @@ def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndar
     return np.bincount(part.sa, weights=part.assert_w * prob[part.assert_cand], minlength=part.n_sa), part.sa_weight
 
 
+def em_sums(part: Partition, reliability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`source_stats(part, stats_probs(part, reliability))`: one E-step's sums, in one compiled call for large
+    partitions of single-valued items without a value hierarchy (the same loops and numbers)."""
+    if compiled(part) and not part.has_multi and (part.imply_desc is None or not len(part.imply_desc)):
+        logit = np.log(reliability / (1.0 - reliability))
+        right: np.ndarray = _kernel().em_right_sums(part.assert_cand, part.sa, part.assert_w, part.w_log_n, logit,
+                                                    part.item_start, part.item_n_false, part.n_cands, part.n_sa)
+        return right, part.sa_weight
+    return source_stats(part, stats_probs(part, reliability))
+
+
 def update(right: np.ndarray, total: np.ndarray, a: np.ndarray, b: np.ndarray,
            bounds: tuple[float, float]) -> np.ndarray:
     reliability: np.ndarray = np.clip((a + right) / (a + b + total), bounds[0], bounds[1])

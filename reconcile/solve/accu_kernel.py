@@ -109,3 +109,45 @@ def dispersion_sums(assert_cand: np.ndarray, assert_sa: np.ndarray, assert_w: np
             out[1] += v[it] * (n[it] - 1.0)
             out[2] += 1.0
     return out
+
+
+@njit(cache=True)
+def scores_given(assert_cand: np.ndarray, w_log_n: np.ndarray, assert_w: np.ndarray, logit: np.ndarray,
+                 n_cands: int) -> np.ndarray:
+    """`scores` with a logit per *assertion* (calibration.posteriors_given): sum of w ln(n_false) + w logit."""
+    out = np.zeros(n_cands)
+    for i in range(len(assert_cand)):
+        out[assert_cand[i]] += w_log_n[i] + assert_w[i] * logit[i]
+    return out
+
+
+@njit(cache=True)
+def leave_out(r: np.ndarray, t: np.ndarray, assert_sa: np.ndarray, reliability: np.ndarray, strength: np.ndarray,
+              low: float, high: float) -> np.ndarray:
+    """Per assertion: (A n - r) / max(n - t, 1e-9) clipped to [low, high], or A where n is infinite (pinned):
+    calibration.leave_item_out's formula in one pass."""
+    out = np.empty(len(r))
+    for i in range(len(r)):
+        a = reliability[assert_sa[i]]
+        n = strength[assert_sa[i]]
+        if not np.isfinite(n):
+            out[i] = a
+            continue
+        x = (a * n - r[i]) / max(n - t[i], 1e-9)
+        if x < low:
+            x = low
+        if x > high:
+            x = high
+        out[i] = x
+    return out
+
+
+@njit(cache=True)
+def em_right_sums(assert_cand: np.ndarray, assert_sa: np.ndarray, assert_w: np.ndarray, w_log_n: np.ndarray,
+                  logit: np.ndarray, item_start: np.ndarray, item_n_false: np.ndarray, n_cands: int, n_sa: int
+                  ) -> np.ndarray:
+    """One E-step over single-valued items in one call: `scores`, `softmax` at temperature 1, `right_sums` (the
+    same loops, without a round trip to Python between them)."""
+    prob = softmax(scores(assert_cand, assert_sa, assert_w, w_log_n, logit, n_cands), item_start, item_n_false,
+                   np.ones(1))
+    return right_sums(assert_sa, assert_cand, assert_w, prob, n_sa)

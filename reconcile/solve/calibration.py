@@ -30,9 +30,10 @@ Written by hand: it is the solver's own model (no library fits the one-coin sour
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
 MIN_COLLISION_PAIRS = 30
 #: items with two or more sources needed to estimate the correlation of votes (as engine.MIN_DISPERSION_ITEMS)
 MIN_DISPERSION_ITEMS = 30
+_MEMO = "_calibration_memo"  # the attribute of a Partition that keeps what `_kept` computed on it
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,10 @@ def confidences(parts: Partitions, solver: str, held: Held, rules: SolverRules, 
         held = replace(held, cmap=cmap)
     for _, p in parts.local:
         forget(p)
-    return held, rho, engine.map_concat(parts, held_out_posteriors, solver, held, rules.temperature, rho)
+    prob = engine.map_concat(parts, held_out_posteriors, solver, held, rules.temperature, rho)
+    for _, p in parts.local:
+        p.__dict__.pop(_MEMO, None)
+    return held, rho, prob
 
 
 def leave_item_out(part: Partition, prob: np.ndarray, held: Held) -> np.ndarray:
@@ -179,6 +185,12 @@ def leave_item_out(part: Partition, prob: np.ndarray, held: Held) -> np.ndarray:
         r, t = r.copy(), w.copy()
         r[idx] = np.bincount(inv, weights=r[idx])[inv]
         t[idx] = np.bincount(inv, weights=w[idx])[inv]
+    if compiled(part):  # the same formula in one compiled pass
+        from .accu_kernel import leave_out
+
+        done: np.ndarray = leave_out(r, np.asarray(t, dtype=np.float64), sa, held.reliability, held.strength,
+                                     float(held.bounds[0]), float(held.bounds[1]))
+        return done
     a = held.reliability[sa]
     n = held.strength[sa]
     with np.errstate(invalid="ignore"):  # pinned: infinite strength, the reliability as it is
@@ -190,7 +202,12 @@ def leave_item_out(part: Partition, prob: np.ndarray, held: Held) -> np.ndarray:
 def posteriors_given(part: Partition, acc: np.ndarray, temperature: np.ndarray | float = 1.0) -> np.ndarray:
     """accu.posteriors with a reliability per *assertion* (the same model; compiled for large partitions)."""
     logit = np.log(acc / (1.0 - acc))
-    score = np.bincount(part.assert_cand, weights=part.w_log_n + part.assert_w * logit, minlength=part.n_cands)
+    if compiled(part):  # the same sums in one compiled pass, without temporaries
+        from .accu_kernel import scores_given
+
+        score = scores_given(part.assert_cand, part.w_log_n, part.assert_w, logit, part.n_cands)
+    else:
+        score = np.bincount(part.assert_cand, weights=part.w_log_n + part.assert_w * logit, minlength=part.n_cands)
     if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):
         score = score + ancestor_support(score, part.imply_desc, part.imply_anc, part.imply_support)
     if compiled(part):  # accu's compiled softmax: the same formula in one pass
@@ -207,11 +224,40 @@ def posteriors_given(part: Partition, acc: np.ndarray, temperature: np.ndarray |
 
 # Kernel tasks (run by an engine on every partition, like those in engine.py; the solver is passed by name)
 
-def _held_out(p: Partition, solver: str, held: Held) -> np.ndarray:
+def _kept(p: Partition, key: tuple[object, ...], make: Callable[[], _T]) -> _T:
+    """A value computed once per partition and key (the kernel tasks of one `confidences` run the same
+    posteriors on the same sample); `key` holds the arrays it depends on, compared by identity. Dropped by
+    `sample.forget` with the samples."""
+    cache: dict[str, tuple[tuple[object, ...], object]] = p.__dict__.setdefault(_MEMO, {})
+    name = str(key[0])
+    hit = cache.get(name)
+    if hit is not None and len(hit[0]) == len(key) and all(x is y for x, y in zip(hit[0][1:], key[1:])):
+        return hit[1]  # type: ignore[return-value]
+    value = make()
+    cache[name] = (key, value)
+    return value
+
+
+def _fit_posteriors(p: Partition, solver: str, held: Held) -> np.ndarray:
+    """The fit's posteriors of the partition's candidates (under `held.reliability`), once per partition."""
     from .engine import solver_module
 
     module = solver_module(solver)
-    return leave_item_out(p, module.posteriors(p, held.reliability), held)
+    prob: np.ndarray = _kept(p, ("posteriors", solver, held.reliability),
+                             lambda: module.posteriors(p, held.reliability))
+    return prob
+
+
+def _held_out(p: Partition, solver: str, held: Held) -> np.ndarray:
+    acc: np.ndarray = _kept(p, ("held_out", solver, held.reliability, held.strength),
+                            lambda: leave_item_out(p, _fit_posteriors(p, solver, held), held))
+    return acc
+
+
+def _effective(p: Partition, held: Held) -> Partition:
+    """`with_effective_false` once per partition and `held.n_false` (its w_log_n is then computed once too)."""
+    q: Partition = _kept(p, ("effective", held.n_false, held.sa_attribute), lambda: with_effective_false(p, held))
+    return q
 
 
 def collision_statistics(p: Partition, item_offset: int, solver: str, held: Held, n_attributes: int, k: int = 1
@@ -220,14 +266,14 @@ def collision_statistics(p: Partition, item_offset: int, solver: str, held: Held
     from .engine import solver_module
 
     p = sample(p, item_offset, k)[0]
-    return collision_stats(p, solver_module(solver).posteriors(p, held.reliability), held.sa_attribute, n_attributes)
+    return collision_stats(p, _fit_posteriors(p, solver, held), held.sa_attribute, n_attributes)
 
 
 def held_out_dispersion(p: Partition, item_offset: int, solver: str, held: Held, k: int = 1) -> np.ndarray:
     """Dispersion sums of one partition's sample of one item in `k`, under leave-item-out reliabilities."""
     p = sample(p, item_offset, k)[0]
     acc = _held_out(p, solver, held)
-    q = with_effective_false(p, held)
+    q = _effective(p, held)
     return dispersion_given(q, posteriors_given(q, acc), acc)
 
 
@@ -240,7 +286,7 @@ def agreement_statistics(p: Partition, item_offset: int, solver: str, held: Held
     p, item_ids = sample(p, item_offset, k)
     acc = _held_out(p, solver, held)
     t = temperature * solver_module(solver).item_temperature(p, rho) if rho > 0 else temperature
-    return agreement_sums(with_effective_false(p, held), acc, t, item_ids)
+    return agreement_sums(_effective(p, held), acc, t, item_ids)
 
 
 def held_out_posteriors(p: Partition, item_offset: int, solver: str, held: Held, temperature: float,
@@ -251,5 +297,5 @@ def held_out_posteriors(p: Partition, item_offset: int, solver: str, held: Held,
 
     acc = _held_out(p, solver, held)
     t = temperature * solver_module(solver).item_temperature(p, rho) if rho > 0 else temperature
-    q = with_effective_false(p, held)
+    q = _effective(p, held)
     return apply_map(q, posteriors_given(q, acc, t), held.cmap)

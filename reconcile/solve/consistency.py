@@ -50,6 +50,11 @@ def stratum(n_sources: np.ndarray) -> np.ndarray:
     return out
 
 
+_ZERO, _ONE = np.zeros(1), np.ones(1)
+#: per stratum: all strata, nearest first (ties: the lower)
+_NEAREST = tuple(tuple(sorted(range(N_STRATA), key=lambda j: (abs(j - k), j))) for k in range(N_STRATA))
+
+
 @dataclass(frozen=True)
 class ConfidenceMap:
     """Monotone maps of a top value's confidence, one per stratum: knots q -> g(q), linear in between."""
@@ -157,8 +162,9 @@ def _knots(weight: np.ndarray, wy: np.ndarray, wq: np.ndarray) -> tuple[np.ndarr
     q = wq[filled] / weight[filled]
     y = wy[filled] / weight[filled]
     g = np.clip(isotonic_regression(y, weights=weight[filled], increasing=True).x, 0.0, 1.0)
-    # below the lowest bin: linear down to (0, 0); above the highest: its value
-    return np.r_[0.0, q, 1.0], np.r_[0.0, g, g[-1]]
+    # below the lowest bin: linear down to (0, 0); above the highest: its value (concatenate: np.r_'s parsing
+    # is most of the cost of these short arrays, and fit_map makes hundreds of them)
+    return np.concatenate((_ZERO, q, _ONE)), np.concatenate((_ZERO, g, g[-1:]))
 
 
 def _maps(sums: np.ndarray, prior: float, pooled: tuple[np.ndarray, np.ndarray] | None = None
@@ -177,7 +183,7 @@ def _maps(sums: np.ndarray, prior: float, pooled: tuple[np.ndarray, np.ndarray] 
     knots: list[tuple[np.ndarray, np.ndarray]] = []
     for k in range(N_STRATA):
         chosen = pooled
-        for j in sorted(range(N_STRATA), key=lambda j: (abs(j - k), j)):  # the nearest stratum with checks
+        for j in _NEAREST[k]:  # the nearest stratum with checks
             found = own[j]
             if found is not None:
                 chosen = found

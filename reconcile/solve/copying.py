@@ -41,6 +41,10 @@ PAIR_COLUMNS = ["source_a", "source_b", "shared_items", "same_true", "same_false
                 "dependence", "evidence"]
 
 
+#: memory of the two ways to sum the pairs: dense arrays per (id, id) cell, or arrays per event (copy_kernel.py)
+DENSE_CELL_BYTES, EVENT_BYTES = 33, 48
+
+
 @dataclass(frozen=True)
 class CopySettings:
     prior: float = 0.1  # probability that a source depends on some other source (spread over its partners)
@@ -84,7 +88,7 @@ def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item:
     if stride > 1:
         keep &= part.global_items(item_offset)[item] % stride == 0
     idx = np.flatnonzero(keep)
-    idx = idx[np.argsort(part.assert_cand[idx], kind="stable")]  # by candidate, so by item
+    idx = idx[copy_kernel.order_by(part.assert_cand[idx], part.n_cands)]  # by candidate, so by item (stable)
     cand, sa = part.assert_cand[idx], part.sa[idx]
     k_item = item[idx]
     starts = np.flatnonzero(np.r_[True, k_item[1:] != k_item[:-1]]) if len(idx) else np.zeros(0, dtype=np.int64)
@@ -93,13 +97,20 @@ def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item:
     # pick the same wrong value with probability 1 / (observed candidates - 1), not 1 / (domain size - 1)
     observed = np.diff(np.r_[part.item_start, part.n_cands])[part.cand_item]
     n_false = np.maximum(observed - 1.0, 1.0)
-    a, b, *values = copy_kernel.pair_events(sa, cand, starts, ends, np.asarray(prob, dtype=np.float64), n_false)
     ns = part.n_sa
-    keys, which = dense_rank(a * ns + b)
+    prob = np.asarray(prob, dtype=np.float64)
+    if ns * ns * DENSE_CELL_BYTES <= copy_kernel.count_pairs(starts, ends) * EVENT_BYTES:
+        # few ids, many events: sums in dense arrays (the same additions in the same order)
+        present, *dense = copy_kernel.pair_sums_dense(sa, cand, starts, ends, prob, n_false, ns)
+        keys = np.flatnonzero(present)
+        sums = [d[keys] for d in dense]
+    else:
+        a, b, *values = copy_kernel.pair_events(sa, cand, starts, ends, prob, n_false)
+        keys, which = dense_rank(a * ns + b)
+        sums = [np.bincount(which, weights=v, minlength=len(keys)) for v in values]
     rows, cols = keys // ns, keys % ns
     indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=ns))].astype(np.int64)
-    return tuple(sparse.csr_matrix((np.bincount(which, weights=v, minlength=len(keys)), cols, indptr),
-                                   shape=(ns, ns)) for v in values)
+    return tuple(sparse.csr_matrix((v, cols, indptr), shape=(ns, ns)) for v in sums)
 
 
 def _pair_sums_sparse(part: Partition, prob: np.ndarray, max_sources_per_item: int, stride: int,
@@ -152,6 +163,13 @@ def _values_at(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) ->
     return np.where(keys[pos] == want, m.data[pos], 0.0)
 
 
+def _same_entries(x: sparse.spmatrix, y: sparse.spmatrix) -> bool:
+    """Whether two matrices are canonical CSR with the same stored entries (then y[entries of x] = y.data)."""
+    return (isinstance(x, sparse.csr_matrix) and isinstance(y, sparse.csr_matrix) and x.has_canonical_format
+            and y.has_canonical_format and np.array_equal(x.indptr, y.indptr)
+            and np.array_equal(x.indices, y.indices))
+
+
 def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, settings: CopySettings,
                sa_source: np.ndarray | None = None) -> pd.DataFrame:
     """P(dependent) for every source pair (a < b) that shares at least `min_shared` items.
@@ -168,9 +186,11 @@ def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, se
     empty = pd.DataFrame(columns=["a", "b"] + PAIR_COLUMNS[2:7])
     if len(a) == 0:
         return empty
-    k_true = _values_at(same_true, a, b)
-    k_false = _values_at(same_false, a, b)
-    n_bar = np.where(k_false > 1e-12, _values_at(false_n, a, b) / np.maximum(k_false, 1e-12), 10.0)
+    if all(_same_entries(shared, m) for m in (same_true, same_false, false_n)):  # one partition's sums
+        k_true, k_false, k_false_n = same_true.data[upper], same_false.data[upper], false_n.data[upper]
+    else:
+        k_true, k_false, k_false_n = (_values_at(m, a, b) for m in (same_true, same_false, false_n))
+    n_bar = np.where(k_false > 1e-12, k_false_n / np.maximum(k_false, 1e-12), 10.0)
     k_diff = np.maximum(k_items - k_true - k_false, 0.0)
     a1, a2 = reliability[a], reliability[b]
     c = settings.copy_rate
@@ -190,7 +210,7 @@ def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, se
     # sum the attributes' evidence per source pair
     sa_a, sa_b = sa_source[a], sa_source[b]
     n = int(sa_source.max()) + 1
-    keys, which = np.unique(sa_a * n + sa_b, return_inverse=True)
+    keys, which = dense_rank(sa_a * n + sa_b)  # np.unique(..., return_inverse=True)
     total: Callable[[np.ndarray], np.ndarray] = \
         lambda x: np.bincount(which, weights=x, minlength=len(keys))  # noqa: E731
     k_items, k_true, k_false, k_diff, llr = (total(x) for x in (k_items, k_true, k_false, k_diff, llr))

@@ -150,6 +150,9 @@ def em_statistics(p: Partition, item_offset: int, solver: str, sa_rel: np.ndarra
                   ) -> tuple[np.ndarray, np.ndarray]:
     """E-step statistics of one partition: per (source, attribute) expected right and total weight."""
     module = solver_module(solver)
+    if hasattr(module, "em_sums"):  # the same sums in one call (accu)
+        fused: tuple[np.ndarray, np.ndarray] = module.em_sums(p, sa_rel)
+        return fused
     stats: tuple[np.ndarray, np.ndarray] = module.source_stats(p, module.stats_probs(p, sa_rel))
     return stats
 
