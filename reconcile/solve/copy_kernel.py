@@ -23,6 +23,19 @@ def count_pairs(item_lo: np.ndarray, item_hi: np.ndarray) -> int:
 
 
 @njit(cache=True)
+def first_of_id(sa: np.ndarray, item_lo: np.ndarray, item_hi: np.ndarray) -> np.ndarray:
+    """Per assertion: is it its (source, attribute) id's first in its item (the one that counts the shared item)."""
+    first = np.ones(len(sa), dtype=np.bool_)
+    for k in range(len(item_lo)):
+        for i in range(item_lo[k], item_hi[k]):
+            for j in range(item_lo[k], i):
+                if sa[j] == sa[i]:
+                    first[i] = False
+                    break
+    return first
+
+
+@njit(cache=True)
 def pair_events(sa: np.ndarray, cand: np.ndarray, item_lo: np.ndarray, item_hi: np.ndarray, prob: np.ndarray,
                 n_false: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Events of the judged items. `sa`, `cand`: the kept assertions sorted by candidate (so by item) and, within
@@ -36,13 +49,7 @@ def pair_events(sa: np.ndarray, cand: np.ndarray, item_lo: np.ndarray, item_hi: 
     s_true = np.empty(n)
     s_false = np.empty(n)
     f_n = np.empty(n)
-    first = np.ones(len(sa), dtype=np.bool_)  # the id's first assertion in its item: counts the shared item
-    for k in range(len(item_lo)):
-        for i in range(item_lo[k], item_hi[k]):
-            for j in range(item_lo[k], i):
-                if sa[j] == sa[i]:
-                    first[i] = False
-                    break
+    first = first_of_id(sa, item_lo, item_hi)
     e = 0
     for k in range(len(item_lo)):
         lo, hi = item_lo[k], item_hi[k]
@@ -94,13 +101,7 @@ def pair_sums_dense(sa: np.ndarray, cand: np.ndarray, item_lo: np.ndarray, item_
     s_true = np.zeros(size)
     s_false = np.zeros(size)
     f_n = np.zeros(size)
-    first = np.ones(len(sa), dtype=np.bool_)
-    for k in range(len(item_lo)):
-        for i in range(item_lo[k], item_hi[k]):
-            for j in range(item_lo[k], i):
-                if sa[j] == sa[i]:
-                    first[i] = False
-                    break
+    first = first_of_id(sa, item_lo, item_hi)
     for k in range(len(item_lo)):
         lo, hi = item_lo[k], item_hi[k]
         for i in range(lo, hi):
