@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from engine_helpers import cli, write_csv
+from reconcile.report.model import QUOTE_CHARS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -235,7 +236,10 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(page, run_dir):
     assert HOSTILE_SUBJECT in detail.find_element("css selector", "h3").get_attribute("textContent")
     for value in HOSTILE.values():
         assert value.replace("\n", " ").split(" ")[0] in text
-    assert BIG in text  # the 1 MB quote is there, as text
+    # the 1 MB quote is there as text, cut at the page's bound for one quote (claims.parquet holds it whole), and
+    # the cut is said: one huge quote must not leave the other verdicts unexplained
+    assert BIG[:QUOTE_CHARS] in text and BIG[:QUOTE_CHARS + 1] not in text
+    assert f"cut at {QUOTE_CHARS} of its {len(BIG)} characters" in text
     options = [o.get_attribute("textContent") for o in page.find_elements("css selector", "#filter-attribute option")]
     assert HOSTILE_ATTRIBUTE in options
     Select(page.find_element("id", "filter-attribute")).select_by_index(options.index(HOSTILE_ATTRIBUTE))

@@ -39,6 +39,9 @@ VERDICT_FIELDS = ["subject", "attribute", "value", "confidence", "status", "runn
 DETAIL_CHUNK = 100  # verdicts whose claims are gathered at once
 
 
+QUOTE_CHARS = 50_000  # a quote is embedded up to this many characters; claims.parquet keeps it whole
+
+
 @dataclass(frozen=True)
 class Budget:
     """Bounds on what the page embeds (characters of JSON); the CSVs hold everything."""
@@ -134,8 +137,14 @@ def _quotes(rows: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]
     """The strongest claims that carry evidence (a quote, a speaker or a link), and how many more do."""
     evidence = [r for r in rows if r["quote"] or r["speaker"] or r["url"]]
     shown = sorted(evidence, key=lambda r: (-r["vote"], r["source"], r["claim_id"]))[:limit]
-    return [{"source": r["source"], "speaker": r["speaker"], "role": r["speaker_role"], "quote": r["quote"],
-             "url": r["url"], "published_at": r["published_at"]} for r in shown], max(len(evidence) - limit, 0)
+    out = []
+    for r in shown:
+        q = {"source": r["source"], "speaker": r["speaker"], "role": r["speaker_role"], "quote": r["quote"],
+             "url": r["url"], "published_at": r["published_at"]}
+        if len(r["quote"]) > QUOTE_CHARS:  # one huge quote must not spend the page's budget for every other verdict
+            q["quote"], q["quote_chars"] = r["quote"][:QUOTE_CHARS], len(r["quote"])
+        out.append(q)
+    return out, max(len(evidence) - limit, 0)
 
 
 def verdict_detail(rows: list[dict[str, Any]], v: list[dict[str, Any]], subject: str, attribute: str,

@@ -46,6 +46,10 @@
       }
       list.appendChild(line);
       if (q.quote) { list.appendChild(longText('blockquote', q.quote, 2000)); }
+      if (q.quote_chars) {
+        list.appendChild(el('p', { cls: 'muted', text: 'The quote is cut at ' + q.quote.length + ' of its ' + q.quote_chars +
+          ' characters here; claims.parquet holds it whole.' }));
+      }
     });
     if (value.more_quotes) { list.appendChild(el('p', { cls: 'muted', text: value.more_quotes + ' more claim(s) in claims.parquet' })); }
     return list;
