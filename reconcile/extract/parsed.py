@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
-from .cue_places import cue_places, has_cue, named_in_text
+from .cue_places import NOT_PLACES, cue_places, has_cue, named_in_text
 from .frame_places import PLACE_NOUNS, SentencePlaces
 from .frames import FrameReader
 from .geonames import GeoGazetteer, fold, load_geonames
@@ -91,6 +91,9 @@ class ParseStage:
                     self.actor_auto.add_word(key, got + [(k, side, len(key))])
         if len(self.actor_auto):
             self.actor_auto.make_automaton()
+        # actor phrase (without a leading "the") -> how many profiles list it ("insurgents": Afghanistan, Syria)
+        self.listed_by = Counter(_bare(p.lower().replace("’", "'")) for prof in rules.profiles
+                                 for p in {p for ps in prof.actors.values() for p in ps})
         self._matchers: dict[int, PhraseMatcher] = {}
         # a YAML place that GeoNames also knows takes over the GeoNames spellings: "Qal'ah-ye Now" is the
         # seed's "Qala-e-Naw" (same name, or a YAML alias that names exactly one GeoNames city or province)
@@ -143,32 +146,52 @@ class ParseStage:
     # ---- per article --------------------------------------------------------------------------------------
     def _profile(self, text: str, geo_hits: list[tuple[int, int, tuple[int, ...]]], lo: int = 0,
                  yaml_places: bool = False) -> Profile | None:
+        """The conflict profile the article is about, None when its trustworthy places lie outside every
+        profile's countries more than inside the best one's ("Insurgents seize Iraqi city of Mosul": the
+        generic fallback, not Afghanistan's sides, however many generic actor words it shares)."""
         if not self.rules.profiles:
             return None
         score = [0.0] * len(self.rules.profiles)
         low = text.lower().replace("’", "'")
         actors = self._actor_hits(low)
         for k, _, s, e in actors:  # a name of several words says more than "troops" or "army"
-            score[k] += 1 + low.count(" ", s, e)
+            # a phrase several profiles list ("insurgents", "government forces") is split among them: it
+            # cannot choose one profile over another on its own
+            score[k] += (1 + low.count(" ", s, e)) / max(1, self.listed_by[_bare(low[s:e])])
         # an actor's name is no place elsewhere ("Taliban" is also a town in Turkey; "Kyiv" stays a place)
         covered = {c for prof in self.rules.profiles for c in prof.countries}
         if self.geo is not None:
             geo_hits = [h for h in geo_hits if any(self.geo.places[i].country in covered for i in h[2])
                         or not any(lo + s < h[1] and h[0] < lo + e for _, _, s, e in actors)]
-        placed = False
+        placed = [0.0] * len(self.rules.profiles)
+        elsewhere = 0.0  # trustworthy places that can only be in a country no profile covers
+        outside = False  # a name standing alone that can only be a place in a country no profile covers
         if self.geo is not None:
-            elsewhere = 0  # places that can only be in a country no profile covers
-            for _, _, idx in geo_hits:
-                ccs = {self.geo.places[i].country for i in idx}
+            places = self.geo.places
+            # what the article's own place resolution (places()) would accept outside a profile: a country's
+            # or first-level area's name, a place in a country the article names, a city too big to be a chance
+            # match, a name the article calls a settlement ("the town of Kidal"); not a word that happens to be
+            # a small town somewhere ("Thursday", "Minister", "Dawn", "Freedom")
+            named = {places[i].country for _, _, idx in geo_hits for i in idx if places[i].kind == "country"}
+            settlements = {n.lower() for n in named_in_text(text)}
+            big = self.rules.geonames.unambiguous_population
+            for s, e, idx in geo_hits:
+                ccs = {places[i].country for i in idx}
+                if not ccs or text[s - lo:e - lo].lower() in _stop_words():
+                    continue
                 for k, prof in enumerate(self.rules.profiles):
-                    if ccs & set(prof.countries):
-                        score[k] += 2 / len(ccs)
-                        placed = True
-                elsewhere += bool(ccs) and not ccs & covered
-            if not placed and not yaml_places and elsewhere >= 1:
-                return None  # "rebels captured Gao and Kidal": a conflict without a profile, whatever its words
-        best = max(range(len(score)), key=lambda k: (score[k], -k))
-        return self.rules.profiles[best] if score[best] > 0 else None
+                    placed[k] += 2 * len(ccs & set(prof.countries)) / len(ccs)
+                if ccs & covered:
+                    continue  # resolution picks the profile's place: "Homs" is Syria's, not the Libyan one
+                said = text[s - lo:e - lo].lower() in settlements
+                trusted = {places[i].country for i in idx if places[i].kind != "city" or said
+                           or places[i].country in named or places[i].population >= big}
+                elsewhere += 2 * len(trusted) / len(ccs)
+                outside = outside or bool(trusted) or _standalone(text, s - lo, e - lo)
+        best = max(range(len(score)), key=lambda k: (score[k] + placed[k], -k))
+        if not yaml_places and (elsewhere > placed[best] or (outside and not any(placed))):
+            return None  # "rebels captured Gao and Kidal, Mali": a conflict without a profile, whatever its words
+        return self.rules.profiles[best] if score[best] + placed[best] > 0 else None
 
     def _actor_hits(self, low: str) -> list[tuple[int, str, int, int]]:
         """(profile index, side, start, end) of the profiles' actor phrases in lower-cased text, on word bounds."""
@@ -329,6 +352,37 @@ class ParseStage:
         if out and not ap.memory.get("topic"):
             ap.memory["topic"] = out[0].subject
         return out
+
+
+# the word before a name (and an "of" after it): group 1 is what precedes that word, sentence punctuation or not
+_WORD_BEFORE = re.compile(r"(^|[.!?:;\"“”(]\s*|\s)([A-Za-z][\w'’-]*)(\s+of)?\s+$")
+_WORD_AFTER = re.compile(r"\s+(?:of\s+)?([A-Za-z][\w'’-]*)")
+
+
+def _standalone(text: str, s: int, e: int) -> bool:
+    """Is text[s:e] a name of its own, not a word of a longer name or title ("Operation Dawn of Freedom",
+    "Prime Minister", "Human Rights Watch", "Volodymyr Zelensky") nor a date word ("Thursday", "August")?
+    Read from the capitals around it: a capitalised neighbour that does not start a sentence joins it to a name."""
+    if text[s:e].lower() in NOT_PLACES:
+        return False
+    after = _WORD_AFTER.match(text, e)
+    if after and after.group(1)[0].isupper() and after.group(1).lower() not in NOT_PLACES:
+        return False
+    before = _WORD_BEFORE.search(text[max(0, s - 60):s])
+    if before and before.group(2)[0].isupper() and before.group(2).lower() not in NOT_PLACES:
+        return (before.start(2) == 0 and s <= 60) or before.group(1).strip() != ""  # it starts a sentence
+    return True
+
+
+def _bare(phrase: str) -> str:
+    return phrase.removeprefix("the ")
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
 
 
 def _capitalised(text: str, spans: list[tuple[int, int]]) -> str:
