@@ -129,3 +129,23 @@ def cue_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[in
         if head.i in known or _proper(head):
             add(head)
     return found
+
+
+# the word before a name (and an "of" after it): group 1 is what precedes that word, sentence punctuation or not
+_WORD_BEFORE = re.compile(r"(^|[.!?:;\"“”(]\s*|\s)([A-Za-z][\w'’-]*)(\s+of)?\s+$")
+_WORD_AFTER = re.compile(r"\s+(?:of\s+)?([A-Za-z][\w'’-]*)")
+
+
+def standalone_name(text: str, s: int, e: int) -> bool:
+    """Is text[s:e] a name of its own, not a word of a longer name or title ("Operation Dawn of Freedom",
+    "Prime Minister", "Human Rights Watch", "Volodymyr Zelensky") nor a date word ("Thursday", "August")?
+    Read from the capitals around it: a capitalised neighbour that does not start a sentence joins it to a name."""
+    if text[s:e].lower() in NOT_PLACES:
+        return False
+    after = _WORD_AFTER.match(text, e)
+    if after and after.group(1)[0].isupper() and after.group(1).lower() not in NOT_PLACES:
+        return False
+    before = _WORD_BEFORE.search(text[max(0, s - 60):s])
+    if before and before.group(2)[0].isupper() and before.group(2).lower() not in NOT_PLACES:
+        return (before.start(2) == 0 and s <= 60) or before.group(1).strip() != ""  # it starts a sentence
+    return True

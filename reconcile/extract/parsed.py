@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
-from .cue_places import NOT_PLACES, cue_places, has_cue, named_in_text
+from .cue_places import cue_places, has_cue, named_in_text, standalone_name
 from .frame_places import PLACE_NOUNS, SentencePlaces
 from .frames import FrameReader
 from .geonames import GeoGazetteer, fold, load_geonames
@@ -187,7 +187,7 @@ class ParseStage:
                 trusted = {places[i].country for i in idx if places[i].kind != "city" or said
                            or places[i].country in named or places[i].population >= big}
                 elsewhere += 2 * len(trusted) / len(ccs)
-                outside = outside or bool(trusted) or _standalone(text, s - lo, e - lo)
+                outside = outside or bool(trusted) or standalone_name(text, s - lo, e - lo)
         best = max(range(len(score)), key=lambda k: (score[k] + placed[k], -k))
         if not yaml_places and (elsewhere > placed[best] or (outside and not any(placed))):
             return None  # "rebels captured Gao and Kidal, Mali": a conflict without a profile, whatever its words
@@ -352,26 +352,6 @@ class ParseStage:
         if out and not ap.memory.get("topic"):
             ap.memory["topic"] = out[0].subject
         return out
-
-
-# the word before a name (and an "of" after it): group 1 is what precedes that word, sentence punctuation or not
-_WORD_BEFORE = re.compile(r"(^|[.!?:;\"“”(]\s*|\s)([A-Za-z][\w'’-]*)(\s+of)?\s+$")
-_WORD_AFTER = re.compile(r"\s+(?:of\s+)?([A-Za-z][\w'’-]*)")
-
-
-def _standalone(text: str, s: int, e: int) -> bool:
-    """Is text[s:e] a name of its own, not a word of a longer name or title ("Operation Dawn of Freedom",
-    "Prime Minister", "Human Rights Watch", "Volodymyr Zelensky") nor a date word ("Thursday", "August")?
-    Read from the capitals around it: a capitalised neighbour that does not start a sentence joins it to a name."""
-    if text[s:e].lower() in NOT_PLACES:
-        return False
-    after = _WORD_AFTER.match(text, e)
-    if after and after.group(1)[0].isupper() and after.group(1).lower() not in NOT_PLACES:
-        return False
-    before = _WORD_BEFORE.search(text[max(0, s - 60):s])
-    if before and before.group(2)[0].isupper() and before.group(2).lower() not in NOT_PLACES:
-        return (before.start(2) == 0 and s <= 60) or before.group(1).strip() != ""  # it starts a sentence
-    return True
 
 
 def _bare(phrase: str) -> str:
