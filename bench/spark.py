@@ -70,14 +70,14 @@ def problem_arrays(feed: Path):
 
 def first_items(part, n_items: int):
     """The first n_items items of a partition, as a partition (a tiny problem with the same sources)."""
-    from reconcile.solve.engine import split
+    from reconcile.solve.tasks import split
 
     k = -(-part.n_items // n_items)  # cut into pieces of about n_items items and keep the first
     return split(part, k)[0][1]
 
 
 def time_iteration(engine, parts, sa_rel, repeat: int) -> float:
-    from reconcile.solve.engine import em_statistics
+    from reconcile.solve.tasks import em_statistics
 
     engine.map_sum(parts, em_statistics, "accu", sa_rel)  # first job: caches the partitions
     times = []

@@ -29,7 +29,8 @@ from .solve import copying as copy_model
 from .solve.quotes import quote_pairs
 from .solve.record import candidate_mixture, mix, record_share
 from .solve.hierarchy import subtree_probability
-from .solve.engine import AttributePriors, Fit, fit, solver_module
+from .solve.engine import AttributePriors, Fit, fit
+from .solve.tasks import solver_module
 from .solve import text
 from .solve.verdicts import build_verdicts
 from .decisions import apply as decide

@@ -11,7 +11,7 @@ from reconcile.rules.model import Rules
 from reconcile.solve import calibration, sample
 from reconcile.solve.arrays import Partition
 from reconcile.solve.calibration import Held
-from reconcile.solve.engine import split
+from reconcile.solve.tasks import split
 
 
 def _part(n_items: int = 400, seed: int = 3) -> Partition:

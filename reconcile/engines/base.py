@@ -81,7 +81,7 @@ class Engine(ABC):
 
     def partitions(self, part: Partition, n_parts: int) -> Partitions:
         """Cut `part` into partitions of whole items and place them where tasks will run."""
-        from ..solve.engine import split
+        from ..solve.tasks import split
 
         local = split(part, self.partition_count(n_parts))
         return self.place(Partitions(local, item_offsets(part, local)))

@@ -222,7 +222,7 @@ def posteriors_given(part: Partition, acc: np.ndarray, temperature: np.ndarray |
     return prob
 
 
-# Kernel tasks (run by an engine on every partition, like those in engine.py; the solver is passed by name)
+# Kernel tasks (run by an engine on every partition, like those in tasks.py; the solver is passed by name)
 
 def _kept(p: Partition, key: tuple[object, ...], make: Callable[[], _T]) -> _T:
     """A value computed once per partition and key (the kernel tasks of one `confidences` run the same
@@ -240,7 +240,7 @@ def _kept(p: Partition, key: tuple[object, ...], make: Callable[[], _T]) -> _T:
 
 def _fit_posteriors(p: Partition, solver: str, held: Held) -> np.ndarray:
     """The fit's posteriors of the partition's candidates (under `held.reliability`), once per partition."""
-    from .engine import solver_module
+    from .tasks import solver_module
 
     module = solver_module(solver)
     prob: np.ndarray = _kept(p, ("posteriors", solver, held.reliability),
@@ -263,7 +263,7 @@ def _effective(p: Partition, held: Held) -> Partition:
 def collision_statistics(p: Partition, item_offset: int, solver: str, held: Held, n_attributes: int, k: int = 1
                          ) -> np.ndarray:
     """`collision_stats` of one partition's sample of one item in `k`, off the fit's top values."""
-    from .engine import solver_module
+    from .tasks import solver_module
 
     p = sample(p, item_offset, k)[0]
     return collision_stats(p, _fit_posteriors(p, solver, held), held.sa_attribute, n_attributes)
@@ -281,7 +281,7 @@ def agreement_statistics(p: Partition, item_offset: int, solver: str, held: Held
                          rho: float, k: int = 1) -> np.ndarray:
     """`consistency.agreement_sums` of one partition's sample of one item in `k`, under the reported model
     (before any map)."""
-    from .engine import solver_module
+    from .tasks import solver_module
 
     p, item_ids = sample(p, item_offset, k)
     acc = _held_out(p, solver, held)
@@ -293,7 +293,7 @@ def held_out_posteriors(p: Partition, item_offset: int, solver: str, held: Held,
                         rho: float) -> np.ndarray:
     """The reported confidences of one partition's candidates: leave-item-out reliabilities, votes divided by
     each item's design effect 1 + (n - 1) rho and by `temperature`."""
-    from .engine import solver_module
+    from .tasks import solver_module
 
     acc = _held_out(p, solver, held)
     t = temperature * solver_module(solver).item_temperature(p, rho) if rho > 0 else temperature

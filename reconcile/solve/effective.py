@@ -41,7 +41,7 @@ def collision_statistics(p: Partition, item_offset: int, solver: str, sa_rel: np
                          n_attributes: int, k: int = 1) -> np.ndarray:
     """Kernel task: per attribute, [same pairs, all pairs] of the claims off each item's top value, under the
     fitted reliabilities (`calibration.collision_stats`), on the partition's sample of one item in `k`."""
-    from .engine import solver_module
+    from .tasks import solver_module
 
     module = solver_module(solver)
     q = sample(p, item_offset, k)[0]  # kept on p: the calibration's tasks take the same sample
