@@ -70,7 +70,8 @@ def variant(rules, name: str, claims_fit: pd.DataFrame | None):
     if name == "eb-strength":
         assert claims_fit is not None
         k = max(eb_strength(claims_fit), 1e-3)
-        return rules.model_copy(update={"defaults": rules.defaults.model_copy(update={"attribute_strength": k})}), "accu"
+        defaults = rules.defaults.model_copy(update={"attribute_strength": k})
+        return rules.model_copy(update={"defaults": defaults}), "accu"
     return rules, "accu"
 
 
