@@ -1,6 +1,6 @@
 """Precision and recall of article extraction on the hand-labelled development set (data/devset/).
 
-    python -m bench.devset [--split dev|test|holdout|fresh|fresh2|fresh3|all] [--rules rules/] [--show]
+    python -m bench.devset [--split dev|test|holdout|fresh|fresh2|fresh3|fresh4|all] [--rules rules/] [--show]
 
 A predicted claim counts when (article, place, value) equals a labelled one; place names are compared
 after resolving both spellings through the extractor's own gazetteer ("Sar-i-Pul" = "Sar-e Pul",
@@ -29,8 +29,9 @@ CONFLICTS = {"af": "Afghanistan 2021", "ua": "Russia-Ukraine 2022", "sd": "Sudan
              "mm": "Myanmar 2023- (no profile)", "et": "Ethiopia 2020-21 (no profile)", "ml": "Mali 2023 (no profile)",
              "cd": "DR Congo 2012, 2025 (no profile)", "iq": "Iraq 2014-17 (no profile)",
              "nk": "Nagorno-Karabakh 2020 (no profile)", "mz": "Mozambique 2021 (no profile)",
-             "ye": "Yemen 2014-17 (no profile)", "ly": "Libya 2020 (no profile)", "so": "Somalia 2017 (no profile)"}
-NO_PROFILE = ("mm", "et", "ml", "cd", "iq", "nk", "mz", "ye", "ly", "so")
+             "ye": "Yemen 2014-17 (no profile)", "ly": "Libya 2020 (no profile)", "so": "Somalia 2016-17 (no profile)",
+             "ht": "Haiti 2025 (no profile)"}
+NO_PROFILE = ("mm", "et", "ml", "cd", "iq", "nk", "mz", "ye", "ly", "so", "ht")
 
 
 class Canon:
@@ -118,7 +119,8 @@ def evaluate(split: str, rules_dir: str, show: bool = False) -> list[dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="dev", choices=["dev", "test", "holdout", "fresh", "fresh2", "fresh3", "all"])
+    ap.add_argument("--split", default="dev",
+                    choices=["dev", "test", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "all"])
     ap.add_argument("--rules", default=str(ROOT / "rules"))
     ap.add_argument("--show", action="store_true", help="list missed and extra claims")
     args = ap.parse_args()

@@ -22,8 +22,8 @@ from reconcile.extract.textutil import Hit, find_phrases, phrase_regex
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "seed_articles.txt"
 # splits kept from the extractor until their single scoring (data/devset/README.md); fresh2 was scored in session 4,
-# fresh3 in session 5: none is unseen now
-UNSEEN: tuple[str, ...] = ()
+# fresh3 in session 5; fresh4 (session 6) stays out so that no one tuning the extractor sees its claims
+UNSEEN: tuple[str, ...] = ("fresh4",)
 
 
 @pytest.fixture(scope="module")
