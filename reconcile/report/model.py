@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..solve.verdicts import STATUS_DEFINITIONS, STATUSES
@@ -55,6 +56,8 @@ class Budget:
 
 
 def _text(series: pd.Series) -> list[str]:
+    if isinstance(series.dtype, pd.StringDtype):  # already text: only the missing cells change (to "")
+        return series.fillna("").tolist()
     return series.astype(object).where(series.notna(), "").astype(str).tolist()
 
 
@@ -88,8 +91,21 @@ def triage(contradictions: pd.DataFrame, verdicts: pd.DataFrame, labels: dict[st
     c["margin"] = (conf - c["runner_up_confidence"]).clip(lower=0.0)
     c["severity"] = pd.to_numeric(c["severity"], errors="coerce").fillna(0.0)
     c["label"] = c["subject"].map(labels).astype(object).fillna("")
-    c = c.sort_values(["margin", "severity", "id"], ascending=[True, False, True], kind="stable")
-    return c.reset_index(drop=True)[TRIAGE_COLUMNS]
+    return c.take(_stable_order(c)).reset_index(drop=True)[TRIAGE_COLUMNS]
+
+
+def _stable_order(c: pd.DataFrame) -> np.ndarray:
+    """The triage order (margin up, severity down, id up; stable) from Arrow's multi-key sort: pandas' sort of
+    180,000 contradictions spent half a second factorising the ids."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = pa.table({"margin": c["margin"].to_numpy(dtype=np.float64),
+                     "severity": c["severity"].to_numpy(dtype=np.float64),
+                     "id": pa.array(c["id"].astype(str), pa.large_string())})
+    order: np.ndarray = pc.sort_indices(keys, sort_keys=[("margin", "ascending"), ("severity", "descending"),
+                                                          ("id", "ascending")]).to_numpy()
+    return order
 
 
 def copy_clusters(copies: pd.DataFrame | None) -> list[list[str]]:
@@ -198,6 +214,16 @@ def _records_by_item(frame: pd.DataFrame, items: pd.DataFrame, fields: list[str]
     return out
 
 
+def _narrowed(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with each categorical column's categories cut to the ones its rows use (same values, same order):
+    a few thousand rows picked from a 1M-claim table would otherwise carry its 200,000 subject names into
+    every conversion below."""
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    if not cats:
+        return frame
+    return frame.assign(**{c: frame[c].cat.remove_unused_categories() for c in cats})
+
+
 def _columns(frame: pd.DataFrame, numeric: set[str]) -> dict[str, Any]:
     cols = list(frame.columns)
     data = [(_num(frame[c]) if c in numeric else _text(frame[c])) for c in cols]
@@ -261,15 +287,14 @@ def build_model(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[
     items = tri[["subject", "attribute"]].drop_duplicates().head(budget.details_max)
     # claims of the candidate items only, then chunk by chunk until the budget is spent (a 1M-claim feed has
     # far more contradicted verdicts than the page can explain)
-    pool = claims[claims["subject"].isin(items["subject"].unique())]
-    vpool = verdicts[verdicts["subject"].isin(items["subject"].unique())]
+    pool = _narrowed(claims[claims["subject"].isin(items["subject"].unique())])
+    vpool = _narrowed(verdicts[verdicts["subject"].isin(items["subject"].unique())])
+    claims_of = _records_by_item(pool, items, CLAIM_FIELDS)
+    verdicts_of = _records_by_item(vpool, items, VERDICT_FIELDS)
     for start in range(0, len(items), DETAIL_CHUNK):
         if used > budget.details_chars:
             break
         chunk = items.iloc[start:start + DETAIL_CHUNK]
-        subjects = chunk["subject"].unique()
-        claims_of = _records_by_item(pool[pool["subject"].isin(subjects)], chunk, CLAIM_FIELDS)
-        verdicts_of = _records_by_item(vpool[vpool["subject"].isin(subjects)], chunk, VERDICT_FIELDS)
         for subject, attribute in chunk.itertuples(index=False):
             if used > budget.details_chars:
                 break
