@@ -360,9 +360,6 @@ def load_feeds(paths: Sequence[str | Path], rules: Rules, as_of: str | dt.date |
             frames.append(claims)
     if not frames:
         raise FeedError("the article feed(s) gave no claims: " + ", ".join(map(str, articles)))
-    from .jit_warmup import start_if_large
-
-    start_if_large(sum(len(f) for f in frames))  # numba's start-up meanwhile, for a feed that will use it
     with progress.phase("validating claims"):
         table = validate(frames, rules, _as_timestamp(as_of))
     del frames
