@@ -324,6 +324,10 @@ def build_model(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[
 
 def doubtful_verdicts(verdicts: pd.DataFrame, n: int) -> pd.DataFrame:
     """The n verdicts with the smallest margin to their runner-up (ties first), for the short summary."""
-    v = verdicts.assign(margin=(pd.to_numeric(verdicts["confidence"]) -
-                                pd.to_numeric(verdicts["runner_up_confidence"]).fillna(0)))
+    margin = (pd.to_numeric(verdicts["confidence"]) - pd.to_numeric(verdicts["runner_up_confidence"]).fillna(0))
+    m = margin.to_numpy(dtype=np.float64)
+    if 0 < n < len(m) and not np.isnan(m).any():  # only rows that can be among the n smallest margins are sorted
+        keep = m <= np.partition(m, n - 1)[n - 1]
+        verdicts, margin = verdicts[keep], margin[keep]
+    v = verdicts.assign(margin=margin)
     return v.sort_values(["margin", "subject", "attribute"], kind="stable").head(n)
