@@ -284,7 +284,8 @@ def build_model(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[
     clusters = copy_clusters(copies)
     timed = set() if timeline is None else set(zip(timeline["subject"].astype(str), timeline["attribute"].astype(str)))
     details, used = {}, 0
-    items = tri[["subject", "attribute"]].drop_duplicates().head(budget.details_max)
+    contested = tri[["subject", "attribute"]].drop_duplicates()
+    items = contested.head(budget.details_max)
     # claims of the candidate items only, then chunk by chunk until the budget is spent (a 1M-claim feed has
     # far more contradicted verdicts than the page can explain)
     pool = _narrowed(claims[claims["subject"].isin(items["subject"].unique())])
@@ -311,8 +312,7 @@ def build_model(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[
         "meta": meta,
         "statuses": status_rows(verdicts, contradictions), "kinds": kind_rows(contradictions),
         "contradictions": contra, "contradictions_total": int(len(tri)), "contradictions_left_out": contra_left,
-        "details": details, "details_left_out": int(tri[["subject", "attribute"]].drop_duplicates().shape[0]
-                                                     - len(details)),
+        "details": details, "details_left_out": int(len(contested) - len(details)),
         "verdicts_total": int(len(verdicts)),
         "sources": _columns(src, src_numeric), "sources_total": int(len(sources)),
         "copies": _columns(cp, cp_numeric), "copies_total": 0 if copies is None else int(len(copies)),
