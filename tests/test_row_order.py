@@ -93,7 +93,7 @@ def test_any_row_order_gives_identical_outputs(tmp_path_factory, rows, seed):
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(-2, 2), st.sampled_from([0.5, 1.0, float("nan")]),
                           st.integers(7, 7)), min_size=2, max_size=40))
 def test_content_order_from_fewer_keys_is_the_full_lexsort(rows):
-    """Validation sorts claims by content with constant keys dropped and small integer keys merged: the order
+    """Validation sorts claims by content with constant keys left out: the order
     must be the one sorting by every key (what makes a shuffled feed give the same outputs)."""
     from reconcile.feed.validate import _fewer_keys
 
