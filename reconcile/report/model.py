@@ -37,7 +37,6 @@ TRIAGE_COLUMNS = ["id", "subject", "label", "attribute", "kind", "status", "verd
                   "competing_values"]
 VOTE_FACTORS = ["reliability", "weight", "recency", "copy_discount"]
 VERDICT_FIELDS = ["subject", "attribute", "value", "confidence", "status", "runner_up", "runner_up_confidence"]
-DETAIL_CHUNK = 100  # verdicts whose claims are gathered at once
 
 
 QUOTE_CHARS = 50_000  # a quote is embedded up to this many characters; claims.parquet keeps it whole
@@ -286,24 +285,20 @@ def build_model(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[
     details, used = {}, 0
     contested = tri[["subject", "attribute"]].drop_duplicates()
     items = contested.head(budget.details_max)
-    # claims of the candidate items only, then chunk by chunk until the budget is spent (a 1M-claim feed has
-    # far more contradicted verdicts than the page can explain)
+    # claims of the candidate items only (a 1M-claim feed has far more contradicted verdicts than the page can
+    # explain), as plain records in one pass; verdicts explained in triage order until the budget is spent
     pool = _narrowed(claims[claims["subject"].isin(items["subject"].unique())])
     vpool = _narrowed(verdicts[verdicts["subject"].isin(items["subject"].unique())])
     claims_of = _records_by_item(pool, items, CLAIM_FIELDS)
     verdicts_of = _records_by_item(vpool, items, VERDICT_FIELDS)
-    for start in range(0, len(items), DETAIL_CHUNK):
+    for subject, attribute in items.itertuples(index=False):
         if used > budget.details_chars:
             break
-        chunk = items.iloc[start:start + DETAIL_CHUNK]
-        for subject, attribute in chunk.itertuples(index=False):
-            if used > budget.details_chars:
-                break
-            key = (str(subject), str(attribute))
-            d = verdict_detail(claims_of.get(key, []), verdicts_of.get(key, []), key[0], key[1], clusters,
-                               key in timed, budget.quotes_per_value)
-            used += len(json.dumps(d, ensure_ascii=False))
-            details[f"{subject}\x1f{attribute}"] = d
+        key = (str(subject), str(attribute))
+        d = verdict_detail(claims_of.get(key, []), verdicts_of.get(key, []), key[0], key[1], clusters,
+                           key in timed, budget.quotes_per_value)
+        used += len(json.dumps(d, ensure_ascii=False))
+        details[f"{subject}\x1f{attribute}"] = d
     src = sources.sort_values(["claims", "source"], ascending=[False, True]).head(budget.sources_max)
     src_numeric = {c for c in src.columns if pd.api.types.is_numeric_dtype(src[c])}
     cp = copies.head(budget.copies_max) if copies is not None else pd.DataFrame()
