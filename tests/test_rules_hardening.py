@@ -69,3 +69,23 @@ def test_any_yaml_file_loads_strictly_against_a_model(tmp_path):
     path.write_text("version: 1\ndecisions: []\ndecisions: []\n")
     with pytest.raises(RulesError, match=r"decisions.yaml:3:1: decisions: duplicate key \(first set at line 2\)"):
         load_yaml_model(path, Decisions)
+
+
+def test_the_fast_yaml_parser_reads_the_same_rules_and_leaves_the_errors_to_the_reference_one(tmp_path, monkeypatch):
+    from reconcile.rules import loader
+    from reconcile.rules.packaged import packaged_rules_dir
+
+    if loader.FAST_LOADER is None:
+        pytest.skip("PyYAML was built without libyaml")
+    fast = load_rules(packaged_rules_dir())
+    monkeypatch.setattr(loader, "FAST_LOADER", None)
+    reference = load_rules(packaged_rules_dir())
+    assert fast.rules == reference.rules and fast.digest == reference.digest
+    bad = tmp_path / "r.yaml"
+    bad.write_text("version: 1\nsolver:\n  name: [accu\n", encoding="utf-8")
+    with pytest.raises(RulesError) as pure:
+        load_rules(bad)
+    monkeypatch.setattr(loader, "FAST_LOADER", getattr(__import__("yaml"), "CSafeLoader"))
+    with pytest.raises(RulesError) as first_fast:
+        load_rules(bad)
+    assert first_fast.value.problems == pure.value.problems

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..solve.verdicts import STATUS_DEFINITIONS, STATUSES
@@ -36,7 +37,6 @@ TRIAGE_COLUMNS = ["id", "subject", "label", "attribute", "kind", "status", "verd
                   "competing_values"]
 VOTE_FACTORS = ["reliability", "weight", "recency", "copy_discount"]
 VERDICT_FIELDS = ["subject", "attribute", "value", "confidence", "status", "runner_up", "runner_up_confidence"]
-DETAIL_CHUNK = 100  # verdicts whose claims are gathered at once
 
 
 QUOTE_CHARS = 50_000  # a quote is embedded up to this many characters; claims.parquet keeps it whole
@@ -55,6 +55,8 @@ class Budget:
 
 
 def _text(series: pd.Series) -> list[str]:
+    if isinstance(series.dtype, pd.StringDtype):  # already text: only the missing cells change (to "")
+        return series.fillna("").tolist()
     return series.astype(object).where(series.notna(), "").astype(str).tolist()
 
 
@@ -88,8 +90,21 @@ def triage(contradictions: pd.DataFrame, verdicts: pd.DataFrame, labels: dict[st
     c["margin"] = (conf - c["runner_up_confidence"]).clip(lower=0.0)
     c["severity"] = pd.to_numeric(c["severity"], errors="coerce").fillna(0.0)
     c["label"] = c["subject"].map(labels).astype(object).fillna("")
-    c = c.sort_values(["margin", "severity", "id"], ascending=[True, False, True], kind="stable")
-    return c.reset_index(drop=True)[TRIAGE_COLUMNS]
+    return c.take(_stable_order(c)).reset_index(drop=True)[TRIAGE_COLUMNS]
+
+
+def _stable_order(c: pd.DataFrame) -> np.ndarray:
+    """The triage order (margin up, severity down, id up; stable) from Arrow's multi-key sort: pandas' sort of
+    180,000 contradictions spent half a second factorising the ids."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = pa.table({"margin": c["margin"].to_numpy(dtype=np.float64),
+                     "severity": c["severity"].to_numpy(dtype=np.float64),
+                     "id": pa.array(c["id"].astype(str), pa.large_string())})
+    order: np.ndarray = pc.sort_indices(keys, sort_keys=[("margin", "ascending"), ("severity", "descending"),
+                                                          ("id", "ascending")]).to_numpy()
+    return order
 
 
 def copy_clusters(copies: pd.DataFrame | None) -> list[list[str]]:
@@ -198,6 +213,16 @@ def _records_by_item(frame: pd.DataFrame, items: pd.DataFrame, fields: list[str]
     return out
 
 
+def _narrowed(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with each categorical column's categories cut to the ones its rows use (same values, same order):
+    a few thousand rows picked from a 1M-claim table would otherwise carry its 200,000 subject names into
+    every conversion below."""
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    if not cats:
+        return frame
+    return frame.assign(**{c: frame[c].cat.remove_unused_categories() for c in cats})
+
+
 def _columns(frame: pd.DataFrame, numeric: set[str]) -> dict[str, Any]:
     cols = list(frame.columns)
     data = [(_num(frame[c]) if c in numeric else _text(frame[c])) for c in cols]
@@ -258,26 +283,22 @@ def build_model(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[
     clusters = copy_clusters(copies)
     timed = set() if timeline is None else set(zip(timeline["subject"].astype(str), timeline["attribute"].astype(str)))
     details, used = {}, 0
-    items = tri[["subject", "attribute"]].drop_duplicates().head(budget.details_max)
-    # claims of the candidate items only, then chunk by chunk until the budget is spent (a 1M-claim feed has
-    # far more contradicted verdicts than the page can explain)
-    pool = claims[claims["subject"].isin(items["subject"].unique())]
-    vpool = verdicts[verdicts["subject"].isin(items["subject"].unique())]
-    for start in range(0, len(items), DETAIL_CHUNK):
+    contested = tri[["subject", "attribute"]].drop_duplicates()
+    items = contested.head(budget.details_max)
+    # claims of the candidate items only (a 1M-claim feed has far more contradicted verdicts than the page can
+    # explain), as plain records in one pass; verdicts explained in triage order until the budget is spent
+    pool = _narrowed(claims[claims["subject"].isin(items["subject"].unique())])
+    vpool = _narrowed(verdicts[verdicts["subject"].isin(items["subject"].unique())])
+    claims_of = _records_by_item(pool, items, CLAIM_FIELDS)
+    verdicts_of = _records_by_item(vpool, items, VERDICT_FIELDS)
+    for subject, attribute in items.itertuples(index=False):
         if used > budget.details_chars:
             break
-        chunk = items.iloc[start:start + DETAIL_CHUNK]
-        subjects = chunk["subject"].unique()
-        claims_of = _records_by_item(pool[pool["subject"].isin(subjects)], chunk, CLAIM_FIELDS)
-        verdicts_of = _records_by_item(vpool[vpool["subject"].isin(subjects)], chunk, VERDICT_FIELDS)
-        for subject, attribute in chunk.itertuples(index=False):
-            if used > budget.details_chars:
-                break
-            key = (str(subject), str(attribute))
-            d = verdict_detail(claims_of.get(key, []), verdicts_of.get(key, []), key[0], key[1], clusters,
-                               key in timed, budget.quotes_per_value)
-            used += len(json.dumps(d, ensure_ascii=False))
-            details[f"{subject}\x1f{attribute}"] = d
+        key = (str(subject), str(attribute))
+        d = verdict_detail(claims_of.get(key, []), verdicts_of.get(key, []), key[0], key[1], clusters,
+                           key in timed, budget.quotes_per_value)
+        used += len(json.dumps(d, ensure_ascii=False))
+        details[f"{subject}\x1f{attribute}"] = d
     src = sources.sort_values(["claims", "source"], ascending=[False, True]).head(budget.sources_max)
     src_numeric = {c for c in src.columns if pd.api.types.is_numeric_dtype(src[c])}
     cp = copies.head(budget.copies_max) if copies is not None else pd.DataFrame()
@@ -286,8 +307,7 @@ def build_model(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[
         "meta": meta,
         "statuses": status_rows(verdicts, contradictions), "kinds": kind_rows(contradictions),
         "contradictions": contra, "contradictions_total": int(len(tri)), "contradictions_left_out": contra_left,
-        "details": details, "details_left_out": int(tri[["subject", "attribute"]].drop_duplicates().shape[0]
-                                                     - len(details)),
+        "details": details, "details_left_out": int(len(contested) - len(details)),
         "verdicts_total": int(len(verdicts)),
         "sources": _columns(src, src_numeric), "sources_total": int(len(sources)),
         "copies": _columns(cp, cp_numeric), "copies_total": 0 if copies is None else int(len(copies)),
@@ -299,6 +319,10 @@ def build_model(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[
 
 def doubtful_verdicts(verdicts: pd.DataFrame, n: int) -> pd.DataFrame:
     """The n verdicts with the smallest margin to their runner-up (ties first), for the short summary."""
-    v = verdicts.assign(margin=(pd.to_numeric(verdicts["confidence"]) -
-                                pd.to_numeric(verdicts["runner_up_confidence"]).fillna(0)))
+    margin = (pd.to_numeric(verdicts["confidence"]) - pd.to_numeric(verdicts["runner_up_confidence"]).fillna(0))
+    m = margin.to_numpy(dtype=np.float64)
+    if 0 < n < len(m) and not np.isnan(m).any():  # only rows that can be among the n smallest margins are sorted
+        keep = m <= np.partition(m, n - 1)[n - 1]
+        verdicts, margin = verdicts[keep], margin[keep]
+    v = verdicts.assign(margin=margin)
     return v.sort_values(["margin", "subject", "attribute"], kind="stable").head(n)

@@ -40,12 +40,13 @@ def control_characters(text: str, limit: int = 10) -> list[tuple[int, int, str]]
     return problems
 
 
-def structure_problems(text: str) -> list[tuple[int, int, str]]:
-    """Depth, recursive aliases and the size after alias expansion, from the event stream."""
+def structure_problems(text: str, loader: type[typing.Any] = yaml.SafeLoader) -> list[tuple[int, int, str]]:
+    """Depth, recursive aliases and the size after alias expansion, from the event stream (of `loader`'s
+    parser: PyYAML's own, or libyaml's through yaml.CSafeLoader)."""
     sizes: dict[str, int] = {}  # anchor -> expanded node count of its node
     stack: list[list[typing.Any]] = [[None, 0]]  # open collections: [anchor, expanded nodes so far]
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=loader):
             mark = event.start_mark
             where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
