@@ -26,16 +26,16 @@ from .segments import dense_rank
 
 @dataclass
 class Partition:
-    assert_source: np.ndarray  # int64, global source id
-    assert_cand: np.ndarray  # int64, local candidate id
+    assert_source: np.ndarray  # int32 (int64 for more than 2^31 ids: `id_dtype`), global source id
+    assert_cand: np.ndarray  # int32/int64, local candidate id
     assert_w: np.ndarray  # float64, weight of the assertion (recency x hedge x speaker x 1/k)
-    cand_item: np.ndarray  # int64, local item id, non-decreasing
+    cand_item: np.ndarray  # int32/int64, local item id, non-decreasing
     item_start: np.ndarray  # int64, first candidate of each item
     item_n_false: np.ndarray  # float64, number of wrong values an item can take (domain size - 1)
     item_multi: np.ndarray  # bool, multi-valued attribute
     n_sources: int
     item_n_sources: np.ndarray | None = None  # int64, distinct sources per item (optional, for copy detection)
-    assert_sa: np.ndarray | None = None  # int64, global (source, attribute) id; None: one per source
+    assert_sa: np.ndarray | None = None  # int32/int64, global (source, attribute) id; None: one per source
     sa_source: np.ndarray | None = None  # int64, per (source, attribute) id: its source (the same in every partition)
     imply_desc: np.ndarray | None = None  # int64, value hierarchies: (descendant, ancestor) candidate pairs
     imply_anc: np.ndarray | None = None
@@ -111,6 +111,15 @@ class Problem:
     sa_attribute: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     attributes: pd.Index = field(default_factory=lambda: pd.Index([]))
     cand_depth: np.ndarray | None = None  # per candidate: its depth in its attribute's value hierarchy (0: none)
+
+
+def id_dtype(*sizes: int) -> type[np.signedinteger]:
+    """The integer type of the id arrays: int32 when every id (claims, sources, candidates: each bounds the
+    items, assertions and (source, item) pairs) fits, else int64.
+
+    With int32 ids, a key made of two ids (`item * n_sources + source`) overflows silently in numpy (an int32
+    array times a Python int stays int32): such keys are computed on `.astype(np.int64)` copies."""
+    return np.int32 if max(sizes, default=0) < np.iinfo(np.int32).max else np.int64
 
 
 def _first_per_group(group: np.ndarray, *keys: np.ndarray) -> np.ndarray:
@@ -260,6 +269,10 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
     display = _place_labels(display, key_cats, cand_keys % n_keys, item_attr[cand_item],
                             claims["attribute"].cat.categories, rules)
 
+    # ids are stored in 32 bits when they fit (half the memory of the per-claim and per-assertion arrays); every
+    # key that multiplies two ids casts to int64 first (`id_dtype`)
+    ids = id_dtype(len(claims), len(sources), n_cands)
+    item, cand, source_id, assertion = (x.astype(ids) for x in (item, cand, source_id, assertion))
     claims = claims.assign(item=item, cand=cand, source_id=source_id, recency=recency, effective_weight=effective,
                            assertion=assertion)
     cands = pd.DataFrame({"item": cand_item, "value_key": text.column(text.take(key_cats, cand_keys % n_keys)),
@@ -271,12 +284,13 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
     sa_keys, a_sa = dense_rank(a_source * n_attr + item_attr[a_item])
     desc, anc, depth, support = with_bound_pairs(_hierarchy_pairs(claims, cands, item_attr, rules), cands, item_attr,
                                         claims["attribute"].cat.categories, rules)
-    part = Partition(a_source, a_cand, a_w, cand_item, item_start, n_false, multi, len(sources),
-                     np.bincount(pair_item, minlength=n_items), a_sa, (sa_keys // n_attr).astype(np.int64),
-                     desc, anc, support)
+    part = Partition(a_source.astype(ids), a_cand.astype(ids), a_w, cand_item.astype(ids), item_start, n_false,
+                     multi, len(sources), np.bincount(pair_item, minlength=n_items), a_sa.astype(ids),
+                     (sa_keys // n_attr).astype(np.int64), desc, anc, support)
     return Problem(part=part, claims=claims, items=items_df, cands=cands, sources=sources,
-                   pair_of_assert=pair_of_assert, pair_source=pairs // max(n_items, 1), pair_item=pair_item,
-                   pair_cands=pair_cands, sa_attribute=(sa_keys % n_attr).astype(np.int64),
+                   pair_of_assert=pair_of_assert.astype(ids), pair_source=(pairs // max(n_items, 1)).astype(ids),
+                   pair_item=pair_item.astype(ids), pair_cands=pair_cands.astype(ids),
+                   sa_attribute=(sa_keys % n_attr).astype(np.int64),
                    attributes=pd.Index(claims["attribute"].cat.categories.astype(str)), cand_depth=depth)
 
 
