@@ -140,7 +140,7 @@ def _conflicts(problem: Problem, prob: np.ndarray, reliability: np.ndarray, verd
     np.maximum.at(best_loser, part.cand_item[lose_c], prob[lose_c])
     # losing sources per item, each once, in name order (source ids follow names)
     la = np.flatnonzero(losing & involved[a_item])
-    pair = np.unique(a_item[la] * part.n_sources + part.assert_source[la])
+    pair = np.unique(a_item[la].astype(np.int64) * part.n_sources + part.assert_source[la])  # int64: ids are int32
     l_items, l_sources = seg_join(pair // part.n_sources, text.take(problem.sources, pair % part.n_sources), ",",
                                   len(pair))  # every losing source: the CSV is the complete record
     has_losers = np.zeros(part.n_items, dtype=bool)

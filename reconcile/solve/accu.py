@@ -85,7 +85,7 @@ def _multi(part: Partition, acc: np.ndarray, item: np.ndarray, temperature: floa
     logit = part.assert_w * np.log(acc / (1.0 - acc))
     yes = np.bincount(part.assert_cand, weights=logit, minlength=part.n_cands)
     # each source counts once per item, with its largest weight there
-    key = part.assert_source * max(part.n_items, 1) + item
+    key = part.assert_source.astype(np.int64) * max(part.n_items, 1) + item  # int64: ids are int32
     uniq, inv = np.unique(key, return_inverse=True)
     best = np.zeros(len(uniq))
     np.maximum.at(best, inv, logit)

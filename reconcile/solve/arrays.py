@@ -26,16 +26,16 @@ from .segments import dense_rank
 
 @dataclass
 class Partition:
-    assert_source: np.ndarray  # int64, global source id
-    assert_cand: np.ndarray  # int64, local candidate id
+    assert_source: np.ndarray  # int32 (int64 for more than 2^31 ids: `id_dtype`), global source id
+    assert_cand: np.ndarray  # int32/int64, local candidate id
     assert_w: np.ndarray  # float64, weight of the assertion (recency x hedge x speaker x 1/k)
-    cand_item: np.ndarray  # int64, local item id, non-decreasing
+    cand_item: np.ndarray  # int32/int64, local item id, non-decreasing
     item_start: np.ndarray  # int64, first candidate of each item
     item_n_false: np.ndarray  # float64, number of wrong values an item can take (domain size - 1)
     item_multi: np.ndarray  # bool, multi-valued attribute
     n_sources: int
     item_n_sources: np.ndarray | None = None  # int64, distinct sources per item (optional, for copy detection)
-    assert_sa: np.ndarray | None = None  # int64, global (source, attribute) id; None: one per source
+    assert_sa: np.ndarray | None = None  # int32/int64, global (source, attribute) id; None: one per source
     sa_source: np.ndarray | None = None  # int64, per (source, attribute) id: its source (the same in every partition)
     imply_desc: np.ndarray | None = None  # int64, value hierarchies: (descendant, ancestor) candidate pairs
     imply_anc: np.ndarray | None = None
@@ -113,6 +113,15 @@ class Problem:
     cand_depth: np.ndarray | None = None  # per candidate: its depth in its attribute's value hierarchy (0: none)
 
 
+def id_dtype(*sizes: int) -> type[np.signedinteger]:
+    """The integer type of the id arrays: int32 when every id (claims, sources, candidates: each bounds the
+    items, assertions and (source, item) pairs) fits, else int64.
+
+    With int32 ids, a key made of two ids (`item * n_sources + source`) overflows silently in numpy (an int32
+    array times a Python int stays int32): such keys are computed on `.astype(np.int64)` copies."""
+    return np.int32 if max(sizes, default=0) < np.iinfo(np.int32).max else np.int64
+
+
 def _first_per_group(group: np.ndarray, *keys: np.ndarray) -> np.ndarray:
     """Index of the first row of each group after sorting by (group, *keys)."""
     if len(group) == 0:
@@ -130,8 +139,8 @@ def _group_tolerance(claims: pd.DataFrame, item: np.ndarray, key: np.ndarray, ru
     twice the tolerance: values do not chain (07:31 ~ 07:32 ~ 07:33 ~ 07:34 ~ 07:35 are not one value with a 1-minute
     tolerance, as single linkage would make them). A group's key is its centre. Returns new key codes.
     """
-    key = key.copy()
     attr_codes = claims["attribute"].cat.codes.to_numpy()
+    copied = False
     number = claims["value_num"].to_numpy()
     for code, attribute in enumerate(claims["attribute"].cat.categories):
         rule = rules.attribute_rule(str(attribute))
@@ -140,6 +149,8 @@ def _group_tolerance(claims: pd.DataFrame, item: np.ndarray, key: np.ndarray, ru
         tol_rel = eq.relative if rule.kind == "numeric" else 0.0
         if not (tol_abs or tol_rel):
             continue
+        if not copied:  # the caller's codes are left as they are
+            key, copied = key.copy(), True
         rows = np.flatnonzero((attr_codes == code) & ~np.isnan(number))  # bounds ("more than 200") stay apart
         # distinct (item, value) pairs with their claim counts
         pair_keys, pair_of_row = dense_rank(item[rows] * (int(key.max()) + 1) + key[rows])
@@ -177,55 +188,33 @@ def _centres(p_item: np.ndarray, p_num: np.ndarray, counts: np.ndarray, tol_abs:
 
 def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None,
                   source_priors: pd.DataFrame) -> Problem:
-    """`claims` come from feed validation: source/subject/attribute/value/value_key are sorted categoricals."""
+    """`claims` come from feed validation: source/subject/attribute/value/value_key are sorted categoricals.
+
+    Memory: at 10M claims every per-claim int64 array is 80 MB, so the temporaries are dropped (`del`) as soon as
+    they are used, and the stored ids are int32 (`id_dtype`)."""
     claims = claims.reset_index(drop=True)
-    subj = claims["subject"].cat.codes.to_numpy().astype(np.int64)
-    attr = claims["attribute"].cat.codes.to_numpy().astype(np.int64)
+    attr = claims["attribute"].cat.codes.to_numpy()
     n_attr = len(claims["attribute"].cat.categories)
-    item_keys, item = dense_rank(subj * n_attr + attr)
+    item_keys, item = dense_rank(claims["subject"].cat.codes.to_numpy().astype(np.int64) * n_attr + attr)
     n_items = len(item_keys)
     key_cats = claims["value_key"].cat.categories
     key = _group_tolerance(claims, item, claims["value_key"].cat.codes.to_numpy().astype(np.int64), rules)
     n_keys = max(len(key_cats), 1)
     cand_keys, cand = dense_rank(item * n_keys + key)
+    del key
     cand_item = cand_keys // n_keys
+    n_cands = len(cand_keys)
     sources = pd.Index(source_priors["source"])
     source_id = claims["source"].cat.codes.to_numpy().astype(np.int64)
     if not sources.equals(pd.Index(claims["source"].cat.categories)):
         source_id = sources.get_indexer(claims["source"].cat.categories)[source_id]
-
-    # recency: a claim's weight halves every half-life of age before as-of
-    recency = np.ones(len(claims))
-    if as_of is not None and claims["published_at"].notna().any():
-        age = (as_of - claims["published_at"]).dt.total_seconds().to_numpy()
-        for code, attribute in enumerate(claims["attribute"].cat.categories):
-            half_life = rules.attribute_rule(str(attribute)).half_life
-            if half_life:
-                mask = (attr == code) & ~np.isnan(age)
-                recency[mask] = 0.5 ** (np.clip(age[mask], 0, None) / half_life)
-    effective = claims["weight"].to_numpy() * recency
-
-    # assertions: (source, candidate) pairs, with the largest weight among their claims. A claim whose source
-    # says nothing else about its item is its own assertion (one hashing pass finds them); only the claims of
-    # repeated (source, item) pairs are grouped.
-    n_cands = len(cand_keys)
-    pair_key = source_id * max(n_items, 1) + item
-    repeated = pd.Series(pair_key).duplicated(keep=False).to_numpy()
-    solo, rep = np.flatnonzero(~repeated), np.flatnonzero(repeated)
-    rep_keys, rep_assert = dense_rank(source_id[rep] * max(n_cands, 1) + cand[rep])
-    assertion = np.empty(len(claims), dtype=np.int64)
-    assertion[solo] = np.arange(len(solo))
-    assertion[rep] = len(solo) + rep_assert
-    a_source = np.r_[source_id[solo], rep_keys // max(n_cands, 1)].astype(np.int64)
-    a_cand = np.r_[cand[solo], rep_keys % max(n_cands, 1)].astype(np.int64)
-    rep_w = np.zeros(len(rep_keys))
-    np.maximum.at(rep_w, rep_assert, effective[rep])
-    a_w = np.r_[effective[solo], rep_w]
-    # (source, item) pairs of the assertions, in the same spirit
-    n_solo = len(solo)
-    rep_pairs, rep_pair_of = dense_rank(a_source[n_solo:] * max(n_items, 1) + cand_item[a_cand[n_solo:]])
-    pairs = np.r_[pair_key[solo], rep_pairs].astype(np.int64)
-    pair_of_assert = np.r_[np.arange(n_solo), n_solo + rep_pair_of].astype(np.int64)
+    recency, effective = _recency(claims, attr, as_of, rules)
+    del attr
+    # ids are stored in 32 bits when they fit (half the memory of the per-claim and per-assertion arrays); every
+    # key that multiplies two ids casts to int64 first
+    ids = id_dtype(len(claims), len(sources), n_cands)
+    assertion, a_source, a_cand, a_w, pairs, pair_of_assert = _assertions(source_id, item, cand, cand_item,
+                                                                           effective, n_items, n_cands, ids)
     pair_cands = np.bincount(pair_of_assert, minlength=len(pairs))
 
     item_start = np.searchsorted(cand_item, np.arange(n_items)).astype(np.int64)
@@ -244,11 +233,86 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
     # a source asserting k candidates of one single-valued item gets 1/k of the weight on each
     a_item = cand_item[a_cand]
     a_w = a_w * np.where(multi[a_item], 1.0, 1.0 / pair_cands[pair_of_assert])
-    pair_item = pairs % max(n_items, 1)
+    pair_item = (pairs % max(n_items, 1)).astype(ids)
+    pair_source = (pairs // max(n_items, 1)).astype(ids)
+    del pairs
 
-    # display value of a candidate: its most frequent raw value (ties: the smaller string)
-    val = claims["value"].cat.codes.to_numpy().astype(np.int64)
-    n_vals = max(len(claims["value"].cat.categories), 1)
+    val_of_cand = _display_values(claims["value"], cand, n_cands)
+    display = text.take(claims["value"].cat.categories, val_of_cand)
+    display = _place_labels(display, key_cats, cand_keys % n_keys, item_attr[cand_item],
+                            claims["attribute"].cat.categories, rules)
+    # the new columns join the frame without a copy (assign would copy each array)
+    added = pd.DataFrame({"item": item.astype(ids), "cand": cand.astype(ids), "source_id": source_id.astype(ids),
+                          "recency": recency, "effective_weight": effective, "assertion": assertion}, copy=False)
+    del item, cand, source_id, recency, effective, assertion
+    claims = pd.concat([claims.drop(columns=[c for c in added.columns if c in claims.columns]), added], axis=1)
+    cands = pd.DataFrame({"item": cand_item, "value_key": text.column(text.take(key_cats, cand_keys % n_keys)),
+                          "value": text.column(display), "key_code": cand_keys % n_keys})
+    items_df = pd.DataFrame({
+        "subject": text.column(text.take(claims["subject"].cat.categories, item_keys // n_attr)),
+        "attribute": text.column(text.take(claims["attribute"].cat.categories, item_attr))})
+    # (source, attribute) pairs: the unit of per-attribute reliability
+    sa_keys, a_sa = dense_rank(a_source.astype(np.int64) * n_attr + item_attr[a_item])
+    del a_item
+    desc, anc, depth, support = with_bound_pairs(_hierarchy_pairs(claims, cands, item_attr, rules), cands, item_attr,
+                                        claims["attribute"].cat.categories, rules)
+    part = Partition(a_source, a_cand, a_w, cand_item.astype(ids), item_start, n_false,
+                     multi, len(sources), np.bincount(pair_item, minlength=n_items), a_sa.astype(ids),
+                     (sa_keys // n_attr).astype(np.int64), desc, anc, support)
+    return Problem(part=part, claims=claims, items=items_df, cands=cands, sources=sources,
+                   pair_of_assert=pair_of_assert, pair_source=pair_source, pair_item=pair_item,
+                   pair_cands=pair_cands.astype(ids), sa_attribute=(sa_keys % n_attr).astype(np.int64),
+                   attributes=pd.Index(claims["attribute"].cat.categories.astype(str)), cand_depth=depth)
+
+
+def _recency(claims: pd.DataFrame, attr: np.ndarray, as_of: pd.Timestamp | None, rules: Rules
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Per claim: recency (a claim's weight halves every half-life of age before as-of) and weight x recency."""
+    recency = np.ones(len(claims))
+    half_lives = [rules.attribute_rule(str(a)).half_life for a in claims["attribute"].cat.categories]
+    if as_of is not None and any(half_lives) and claims["published_at"].notna().any():
+        age = (as_of - claims["published_at"]).dt.total_seconds().to_numpy()
+        for code, half_life in enumerate(half_lives):
+            if half_life:
+                mask = (attr == code) & ~np.isnan(age)
+                recency[mask] = 0.5 ** (np.clip(age[mask], 0, None) / half_life)
+    return recency, claims["weight"].to_numpy() * recency
+
+
+def _assertions(source_id: np.ndarray, item: np.ndarray, cand: np.ndarray, cand_item: np.ndarray,
+                effective: np.ndarray, n_items: int, n_cands: int, ids: type[np.signedinteger]
+                ) -> tuple[np.ndarray, ...]:
+    """Assertions: (source, candidate) pairs, with the largest weight among their claims. A claim whose source
+    says nothing else about its item is its own assertion (one hashing pass finds them); only the claims of
+    repeated (source, item) pairs are grouped. Returns (assertion of each claim, source, candidate and weight of
+    each assertion (ids in `ids`), the (source, item) pair keys (int64) and the pair of each assertion)."""
+    pair_key = source_id * max(n_items, 1) + item
+    repeated = pd.Series(pair_key).duplicated(keep=False).to_numpy()
+    solo, rep = np.flatnonzero(~repeated), np.flatnonzero(repeated)
+    del repeated
+    rep_keys, rep_assert = dense_rank(source_id[rep] * max(n_cands, 1) + cand[rep])
+    assertion = np.empty(len(source_id), dtype=ids)
+    assertion[solo] = np.arange(len(solo))
+    assertion[rep] = len(solo) + rep_assert
+    a_source = np.r_[source_id[solo], rep_keys // max(n_cands, 1)].astype(ids)
+    a_cand = np.r_[cand[solo], rep_keys % max(n_cands, 1)].astype(ids)
+    rep_w = np.zeros(len(rep_keys))
+    np.maximum.at(rep_w, rep_assert, effective[rep])
+    a_w = np.r_[effective[solo], rep_w]
+    # (source, item) pairs of the assertions, in the same spirit
+    n_solo = len(solo)
+    rep_pairs, rep_pair_of = dense_rank(a_source[n_solo:].astype(np.int64) * max(n_items, 1)
+                                        + cand_item[a_cand[n_solo:]])
+    pairs = np.r_[pair_key[solo], rep_pairs].astype(np.int64)
+    pair_of_assert = np.r_[np.arange(n_solo), n_solo + rep_pair_of].astype(ids)
+    return assertion, a_source, a_cand, a_w, pairs, pair_of_assert
+
+
+def _display_values(value: pd.Series, cand: np.ndarray, n_cands: int) -> np.ndarray:
+    """Display value of each candidate (a code of `value`'s categories): its most frequent raw value (ties: the
+    smaller string)."""
+    val = value.cat.codes.to_numpy().astype(np.int64)
+    n_vals = max(len(value.cat.categories), 1)
     val_of_cand = np.zeros(n_cands, dtype=np.int64)
     val_of_cand[cand] = val
     if not np.array_equal(val_of_cand[cand], val):  # some candidate is spelled in several ways
@@ -256,28 +320,7 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
         counts = np.bincount(which, minlength=len(cand_val))
         best = _first_per_group(cand_val // n_vals, -counts, cand_val % n_vals)
         val_of_cand = cand_val[best] % n_vals
-    display = text.take(claims["value"].cat.categories, val_of_cand)
-    display = _place_labels(display, key_cats, cand_keys % n_keys, item_attr[cand_item],
-                            claims["attribute"].cat.categories, rules)
-
-    claims = claims.assign(item=item, cand=cand, source_id=source_id, recency=recency, effective_weight=effective,
-                           assertion=assertion)
-    cands = pd.DataFrame({"item": cand_item, "value_key": text.column(text.take(key_cats, cand_keys % n_keys)),
-                          "value": text.column(display), "key_code": cand_keys % n_keys})
-    items_df = pd.DataFrame({
-        "subject": text.column(text.take(claims["subject"].cat.categories, item_keys // n_attr)),
-        "attribute": text.column(text.take(claims["attribute"].cat.categories, item_attr))})
-    # (source, attribute) pairs: the unit of per-attribute reliability
-    sa_keys, a_sa = dense_rank(a_source * n_attr + item_attr[a_item])
-    desc, anc, depth, support = with_bound_pairs(_hierarchy_pairs(claims, cands, item_attr, rules), cands, item_attr,
-                                        claims["attribute"].cat.categories, rules)
-    part = Partition(a_source, a_cand, a_w, cand_item, item_start, n_false, multi, len(sources),
-                     np.bincount(pair_item, minlength=n_items), a_sa, (sa_keys // n_attr).astype(np.int64),
-                     desc, anc, support)
-    return Problem(part=part, claims=claims, items=items_df, cands=cands, sources=sources,
-                   pair_of_assert=pair_of_assert, pair_source=pairs // max(n_items, 1), pair_item=pair_item,
-                   pair_cands=pair_cands, sa_attribute=(sa_keys % n_attr).astype(np.int64),
-                   attributes=pd.Index(claims["attribute"].cat.categories.astype(str)), cand_depth=depth)
+    return val_of_cand
 
 
 def _place_labels(display: text.Strings, key_cats: pd.Index, cand_key: np.ndarray, cand_attr: np.ndarray,

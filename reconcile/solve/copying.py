@@ -80,7 +80,7 @@ def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item:
     item = part.assert_item
     sources_per_item = part.item_n_sources
     if sources_per_item is None:
-        pairs = np.unique(part.assert_source * max(part.n_items, 1) + item)
+        pairs = np.unique(part.assert_source.astype(np.int64) * max(part.n_items, 1) + item)  # int32 ids
         sources_per_item = np.bincount(pairs % max(part.n_items, 1), minlength=part.n_items)
     n = sources_per_item[item]
     keep = ~part.item_multi[item] & (n <= max_sources_per_item) & (n >= 2) \
@@ -121,7 +121,7 @@ def _pair_sums_sparse(part: Partition, prob: np.ndarray, max_sources_per_item: i
     single = ~part.item_multi[item]
     sources_per_item = part.item_n_sources
     if sources_per_item is None:
-        pairs = np.unique(part.assert_source * max(part.n_items, 1) + item)
+        pairs = np.unique(part.assert_source.astype(np.int64) * max(part.n_items, 1) + item)  # int32 ids
         sources_per_item = np.bincount(pairs % max(part.n_items, 1), minlength=part.n_items)
     keep = single & (sources_per_item[item] <= max_sources_per_item) & (sources_per_item[item] >= 2) \
         & (part.assert_w > 0)  # items solved elsewhere (the time model) have weight 0 here

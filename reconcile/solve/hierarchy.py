@@ -105,10 +105,11 @@ def subtree_probability(prob: np.ndarray, desc: np.ndarray, anc: np.ndarray) -> 
 
 def related(desc: np.ndarray, anc: np.ndarray, n_cands: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """Set-membership test for (candidate, candidate) pairs that are ancestor/descendant of each other."""
+    desc, anc = desc.astype(np.int64), anc.astype(np.int64)  # keys of two ids: int64 (ids may be int32)
     keys = np.unique(np.r_[desc * n_cands + anc, anc * n_cands + desc])
 
     def test(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        k = a * n_cands + b
+        k = np.asarray(a, dtype=np.int64) * n_cands + b
         pos = np.clip(np.searchsorted(keys, k), 0, max(len(keys) - 1, 0))
         return (keys[pos] == k) if len(keys) else np.zeros(len(k), dtype=bool)
 
