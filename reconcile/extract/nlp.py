@@ -45,12 +45,19 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
 
 def _numpy_gemm_ops() -> Any:
     """thinc's CPU ops with matrix products through numpy (OpenBLAS) instead of blis: the same products, about
-    half the CPU time for the tok2vec's shapes on this hardware (bench/extract_speed.py)."""
+    half the CPU time for the tok2vec's shapes on this hardware (bench/extract_speed.py); and the BLAS table that
+    compiled code calls (the parser's transition steps, the hash embedding) pointed at `blas.py`'s saxpy and
+    sgemm: blis's arithmetic without blis's per-call cost."""
     from thinc.api import NumpyOps, Ops
+
+    from .blas import cblas
 
     class NumpyGemmOps(NumpyOps):  # type: ignore[misc]
         def gemm(self, x: Any, y: Any, out: Any = None, trans1: bool = False, trans2: bool = False) -> Any:
             return Ops.gemm(self, x, y, out=out, trans1=trans1, trans2=trans2)
+
+        def cblas(self) -> Any:
+            return cblas()
 
     return NumpyGemmOps()
 
