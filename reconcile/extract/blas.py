@@ -21,17 +21,18 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from numba import carray, cfunc, njit, types
+from numba import cfunc, njit, types
+from numba.np.numpy_support import carray
 
 KC = 256  # blis's k blocking for float gemm in the reference configuration: sums restart every KC terms
 
-_F32P = types.CPointer(types.float32)
+_F32P = types.CPointer(types.float32)  # type: ignore[no-untyped-call]
 SAXPY_SIGNATURE = types.void(types.int32, types.float32, _F32P, types.int32, _F32P, types.int32)
 SGEMM_SIGNATURE = types.void(types.int32, types.int32, types.int32, types.int32, types.int32, types.float32, _F32P,
                              types.int32, _F32P, types.int32, types.float32, _F32P, types.int32)
 
 
-@cfunc(SAXPY_SIGNATURE, nopython=True, cache=True)  # type: ignore[misc]
+@cfunc(SAXPY_SIGNATURE, cache=True)
 def saxpy(n: int, alpha: float, x: Any, incx: int, y: Any, incy: int) -> None:
     """y += alpha * x (n elements, strides incx and incy)."""
     if incx == 1 and incy == 1:
@@ -42,9 +43,9 @@ def saxpy(n: int, alpha: float, x: Any, incx: int, y: Any, incy: int) -> None:
             y[i * incy] += alpha * x[i * incx]
 
 
-@njit(cache=True)  # type: ignore[misc]
-def _gemm(trans_a: bool, trans_b: bool, m: int, n: int, k: int, alpha: np.float32, a: np.ndarray, lda: int,
-          b: np.ndarray, ldb: int, beta: np.float32, c: np.ndarray, ldc: int) -> None:
+@njit(cache=True)
+def _gemm(trans_a: bool, trans_b: bool, m: int, n: int, k: int, alpha: float, a: np.ndarray, lda: int,
+          b: np.ndarray, ldb: int, beta: float, c: np.ndarray, ldc: int) -> None:
     """C = alpha * op(A) op(B) + beta * C on row-major buffers (blis's `cy.sgemm` convention)."""
     bt = np.empty((k, n), np.float32)  # op(B), k x n with contiguous rows: the inner loop runs along j
     for l in range(k):
@@ -67,7 +68,7 @@ def _gemm(trans_a: bool, trans_b: bool, m: int, n: int, k: int, alpha: np.float3
                     c[i * ldc + j] = scale * c[i * ldc + j] + alpha * acc[j]
 
 
-@cfunc(SGEMM_SIGNATURE, nopython=True, cache=True)  # type: ignore[misc]
+@cfunc(SGEMM_SIGNATURE, cache=True)
 def sgemm(trans_a: int, trans_b: int, m: int, n: int, k: int, alpha: float, a: Any, lda: int, b: Any, ldb: int,
           beta: float, c: Any, ldc: int) -> None:
     if m <= 0 or n <= 0:

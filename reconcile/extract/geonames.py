@@ -34,6 +34,7 @@ CACHE_VERSION = "5"
 ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
 _STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
 _APOS = "'’‘`ʼ"
+_TO_APOSTROPHE = str.maketrans({c: "'" for c in _APOS})
 # "al-Fasher", "el-Fula": an Arabic article written in lower case before a capitalised name is still a name
 _ARTICLE = re.compile(r"(?:(?:al|el)[- ]|(?:ad|ar|as|an|at|az|ash|ed|es|en)-)(?=[A-Z])")
 _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West", "Central": "Central",
@@ -55,8 +56,7 @@ class Place:
 
 def fold(s: str) -> str:
     """ASCII-folded spelling ("Sīnnār" -> "Sinnar"); apostrophe variants become "'"."""
-    s = "".join("'" if c in _APOS else c for c in s)
-    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+    return unicodedata.normalize("NFKD", s.translate(_TO_APOSTROPHE)).encode("ascii", "ignore").decode("ascii")
 
 
 def _key(alias: str) -> str:
@@ -95,6 +95,7 @@ _SOUNDS = (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("y", "i"), ("j", "i"), ("
 # French Bou: "Boukamal" = Abu Kamal = Albu Kamal), and a leading article ("El Fasher" = Fasher)
 _ARABIC_ABU = re.compile(r"^(?:[ae]l[- ]?bo?u|abo?u|bou)[- ]?(?=[a-z])")
 _ARABIC_ARTICLE = re.compile(r"^[ae]l[- ](?=[a-z])")
+_DOUBLED = re.compile(r"(.)\1+")  # a run of one letter ("ll", "sss"): written once
 
 
 @lru_cache(maxsize=1 << 17)  # once per name and process: every place of a country, and each name looked up
@@ -102,10 +103,10 @@ def _sound(name: str) -> str:
     """A spelling key for transliteration variants: folded letters, w=v, y=i, tsch=ch, no doubled letters, the
     Arabic "Abu" and article at the start as one spelling."""
     low = _ARABIC_ARTICLE.sub("", _ARABIC_ABU.sub("bu", fold(name).lower()))
-    s = "".join(c for c in low if c.isalpha())
+    s = "".join(filter(str.isalpha, low))
     for a, b in _SOUNDS:
         s = s.replace(a, b)
-    return "".join(c for k, c in enumerate(s) if k == 0 or c != s[k - 1])
+    return _DOUBLED.sub(r"\1", s)
 
 
 def _variants(key: str) -> set[str]:
