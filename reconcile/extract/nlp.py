@@ -7,6 +7,9 @@ VB*, NN*) and dependency parser. Left out for speed: the named-entity recogniser
 gazetteer, sides from the profiles), the attribute ruler and the lemmatizer (the frame reader knows the
 forms of the words its rules name).
 
+Matrix products: the tok2vec's through numpy (OpenBLAS), the parser's transition steps and the hash embedding
+through `blas.py`'s exact saxpy/sgemm (see `_numpy_gemm_ops`); parses are those of the stock ops.
+
 `parse(items, ...)`: items are (text, spans) pairs; every span (a place mention, as character offsets into
 text) is merged into one token before tagging and parsing, so "Qala-e-Naw" or "Wad Madani" is one noun.
 """
