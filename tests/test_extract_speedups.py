@@ -106,3 +106,113 @@ def test_articles_parsed_in_chunks_give_the_same_claims(rules, devset, monkeypat
     chunked, _ = extract_feed([devset], rules)
     assert len(whole) > 50
     pd.testing.assert_frame_equal(whole, chunked)
+
+
+def test_blas_kernels_compute_what_blis_computes_bit_for_bit():
+    """The parser's saxpy and sgemm (extract/blas.py) replace blis's through thinc's CBlas: every float must be
+    the one blis gives, or a parse (and a claim) could change. Parser shapes (k = 64 hidden units), other
+    shapes, k past blis's block of 256, transposes, alpha and beta."""
+    import ctypes
+
+    import blis.py
+    import numpy as np
+
+    from reconcile.extract.blas import saxpy, sgemm
+
+    c_float, c_int, ptr = ctypes.c_float, ctypes.c_int, ctypes.c_void_p
+    gemm = ctypes.CFUNCTYPE(None, c_int, c_int, c_int, c_int, c_int, c_float, ptr, c_int, ptr, c_int, c_float, ptr,
+                            c_int)(sgemm.address)
+    axpy = ctypes.CFUNCTYPE(None, c_int, c_float, ptr, c_int, ptr, c_int)(saxpy.address)
+    rng = np.random.default_rng(7)
+    shapes = [(64, 100, 64), (1, 1, 1), (3, 5, 256), (7, 9, 257), (40, 33, 700)]
+    shapes += [tuple(int(x) for x in rng.integers(1, 90, 3)) for _ in range(20)]
+    for m, n, k in shapes:
+        for trans1, trans2, alpha, beta in ((False, True, 1.0, 0.0), (True, False, 0.7, 0.0), (False, False, 1.3, 0.5)):
+            a = rng.standard_normal((k, m) if trans1 else (m, k)).astype(np.float32)
+            b = rng.standard_normal((n, k) if trans2 else (k, n)).astype(np.float32)
+            c = rng.standard_normal((m, n)).astype(np.float32)
+            want = blis.py.gemm(a, b, out=c.copy(), trans1=trans1, trans2=trans2, alpha=alpha, beta=beta)
+            got = c.copy()
+            gemm(trans1, trans2, m, n, k, alpha, a.ctypes.data, a.shape[1], b.ctypes.data, b.shape[1], beta,
+                 got.ctypes.data, n)
+            assert np.array_equal(got, want), (m, n, k, trans1, trans2)
+    x, y = rng.standard_normal(128).astype(np.float32), rng.standard_normal(128).astype(np.float32)
+    for alpha in (1.0, -0.3):  # blis's reference axpy: a rounded product, then a rounded sum (numpy's order too)
+        want = y + np.float32(alpha) * x
+        got = y.copy()
+        axpy(128, alpha, x.ctypes.data, 1, got.ctypes.data, 1)
+        assert np.array_equal(got, want)
+    got = y.copy()
+    axpy(64, 2.0, x.ctypes.data, 2, got.ctypes.data, 2)  # strided
+    assert np.array_equal(got[::2], y[::2] + np.float32(2.0) * x[::2]) and np.array_equal(got[1::2], y[1::2])
+
+
+def test_parses_with_the_blas_kernels_are_blis_parses():
+    """The model loaded with the pipeline's ops (blas.py's kernels in the CBlas table) parses a devset
+    paragraph exactly as the same model on thinc's stock ops (blis)."""
+    import spacy
+    from thinc.api import NumpyOps, get_current_ops, set_current_ops
+
+    from reconcile.extract import nlp
+
+    text = json.loads((ROOT / "data" / "devset" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])["text"]
+    before = get_current_ops()
+    set_current_ops(NumpyOps())
+    try:
+        stock = spacy.load(nlp.DEFAULT_MODEL, exclude=list(nlp.EXCLUDE))
+    finally:
+        set_current_ops(before)
+    ours = nlp.load_pipeline()
+    assert type(ours.get_pipe("parser").model.ops).__name__ == "NumpyGemmOps"
+
+    def parsed(model):
+        return [[(t.text, t.tag_, t.dep_, t.head.i) for t in d] for d in model.pipe(text.split("\n"), batch_size=4)]
+
+    got = parsed(ours)
+    assert sum(len(d) for d in got) > 100
+    assert got == parsed(stock)
+
+
+def test_geonames_trie_walk_finds_what_every_automaton_hit_gives(devset):
+    """GeoGazetteer.find walks the automaton's trie from each possible name start; the plain reading (every
+    alias the automaton finds anywhere, kept when it starts a name) must give the same hits."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from reconcile.extract import geonames
+
+    geo = geonames.load_geonames(1000)
+
+    def plain(text: str) -> list:
+        low = text.lower()
+        for c in "'’‘`ʼ":
+            low = low.replace(c, "'")
+        low = low.replace("-", " ")
+        # the same name starts as find's (a capital after a word boundary, or a lower-case Arabic article)
+        starts = {m.start() for m in geonames._CAPITAL_AFTER_BOUNDARY.finditer(text) if m.group(0).isupper()}
+        starts |= {m.start() for m in geonames._ARTICLE.finditer(text)
+                   if (m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "-"))
+                   and not geonames._after_name(text, m.start())}
+        hits = []
+        for end, (n, idx) in geo.auto.iter(low):
+            s, e = end - n + 1, end + 1
+            if s not in starts or text[s:e].lower() in STOP_WORDS:
+                continue
+            if e < len(text) and (text[e].isalnum() or (text[e] == "-" and e + 1 < len(text) and text[e + 1].isalpha())):
+                continue
+            hits.append((s, e, idx))
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        out, last = [], -1
+        for h in hits:
+            if h[0] >= last:
+                out.append(h)
+                last = h[1]
+        return out
+
+    texts = [SEED.read_text(encoding="utf-8")]
+    texts += [json.loads(line)["text"] for line in devset.read_text(encoding="utf-8").splitlines() if line.strip()]
+    found = 0
+    for text in texts:
+        got = geo.find(text)
+        assert got == plain(text)
+        found += len(got)
+    assert found > 500

@@ -237,12 +237,15 @@ def outlet_named(phrase: str, rules: ExtractRules) -> str | None:
     return hits[0].key if hits else None
 
 
-def _shingles(key_words: list[str], k: int) -> set[tuple[str, ...]]:
-    return {tuple(key_words[i:i + k]) for i in range(max(1, len(key_words) - k + 1))}
+def _shingles(key_words: list[str], k: int) -> set[str]:
+    """The word k-shingles of a text (all its words when it has fewer), each as its words joined by U+001F (a
+    character no word holds, so the join is one-to-one): the set compared for Jaccard and hashed for MinHash."""
+    if len(key_words) < k:
+        return {"\x1f".join(key_words)}
+    return set(map("\x1f".join, zip(*(key_words[i:] for i in range(k)))))
 
 
-def _is_copy(small: str, big: str, sw_small: set[tuple[str, ...]], sw_big: set[tuple[str, ...]],
-             rules: ExtractRules) -> bool:
+def _is_copy(small: str, big: str, sw_small: set[str], sw_big: set[str], rules: ExtractRules) -> bool:
     d = rules.articles.dedup
     if len(small) < d.min_chars:
         return small == big
@@ -284,7 +287,7 @@ def group_copies(arts: list[Article], rules: ExtractRules) -> list[Article]:
         k = keys[id(a)]
         mh = MinHash(num_perm=MINHASH_PERM, seed=1, permutations=template.permutations,
                      scheme=template.scheme)
-        mh.update_batch(["\x1f".join(x).encode("utf-8") for x in sh[id(a)]])
+        mh.update_batch([x.encode("utf-8") for x in sh[id(a)]])
         cands = set(by_opening.get(k[: d.min_chars], [])) | {int(x) for x in lsh.query(mh)}
         for n in sorted(cands):
             if _is_copy(k, keys[id(kept[n])], sh[id(a)], sh[id(kept[n])], rules):

@@ -6,9 +6,10 @@ names, country, admin1 code, population); admin1 *names* come from the GeoNames 
 gazetteer (places + an Aho-Corasick automaton over all lower-cased aliases) is cached on disk, keyed by the
 package versions and the options.
 
-Matching is one pass of the automaton over the text (linear in the text, whatever the number of aliases);
-a hit counts when it sits on word boundaries and starts with a capital letter (a proper noun), and it is not
-an English stop word. Which of several same-named places is meant is left to the caller (`resolve`).
+Matching walks the automaton's trie from each word start that can begin a name (a capital letter, or a lower-case
+Arabic article before one), so its cost follows the text's names, whatever the number of aliases; a hit counts
+when it ends on a word boundary and is not an English stop word. Which of several same-named places is meant is
+left to the caller (`resolve`).
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ CACHE_VERSION = "5"
 ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
 _STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
 _APOS = "'’‘`ʼ"
+_TO_APOSTROPHE = str.maketrans({c: "'" for c in _APOS})
 # "al-Fasher", "el-Fula": an Arabic article written in lower case before a capitalised name is still a name
 _ARTICLE = re.compile(r"(?:(?:al|el)[- ]|(?:ad|ar|as|an|at|az|ash|ed|es|en)-)(?=[A-Z])")
 _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West", "Central": "Central",
@@ -54,8 +56,7 @@ class Place:
 
 def fold(s: str) -> str:
     """ASCII-folded spelling ("Sīnnār" -> "Sinnar"); apostrophe variants become "'"."""
-    s = "".join("'" if c in _APOS else c for c in s)
-    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+    return unicodedata.normalize("NFKD", s.translate(_TO_APOSTROPHE)).encode("ascii", "ignore").decode("ascii")
 
 
 def _key(alias: str) -> str:
@@ -94,6 +95,7 @@ _SOUNDS = (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("y", "i"), ("j", "i"), ("
 # French Bou: "Boukamal" = Abu Kamal = Albu Kamal), and a leading article ("El Fasher" = Fasher)
 _ARABIC_ABU = re.compile(r"^(?:[ae]l[- ]?bo?u|abo?u|bou)[- ]?(?=[a-z])")
 _ARABIC_ARTICLE = re.compile(r"^[ae]l[- ](?=[a-z])")
+_DOUBLED = re.compile(r"(.)\1+")  # a run of one letter ("ll", "sss"): written once
 
 
 @lru_cache(maxsize=1 << 17)  # once per name and process: every place of a country, and each name looked up
@@ -101,10 +103,10 @@ def _sound(name: str) -> str:
     """A spelling key for transliteration variants: folded letters, w=v, y=i, tsch=ch, no doubled letters, the
     Arabic "Abu" and article at the start as one spelling."""
     low = _ARABIC_ARTICLE.sub("", _ARABIC_ABU.sub("bu", fold(name).lower()))
-    s = "".join(c for c in low if c.isalpha())
+    s = "".join(filter(str.isalpha, low))
     for a, b in _SOUNDS:
         s = s.replace(a, b)
-    return "".join(c for k, c in enumerate(s) if k == 0 or c != s[k - 1])
+    return _DOUBLED.sub(r"\1", s)
 
 
 def _variants(key: str) -> set[str]:
@@ -146,6 +148,7 @@ class GeoGazetteer:
         self.by_name = {p.name: i for i, p in enumerate(places)}
         self.auto = auto
         self._spelled: dict[str, dict[str, set[str]]] = {}  # country -> sound key -> place names
+        self._by_country: dict[str, list[Place]] | None = None
 
     @classmethod
     def from_aliases(cls, places: list[Place], aliases: dict[str, list[int]]) -> "GeoGazetteer":
@@ -175,15 +178,22 @@ class GeoGazetteer:
                       if (m.start() == 0 or not (seg[m.start() - 1].isalnum() or seg[m.start() - 1] == "-"))
                       and not _after_name(seg, m.start()))
         hits = []
-        for end, (n, idx) in self.auto.iter(low):
-            s, e = end - n + 1, end + 1
-            if s not in starts:
-                continue
-            if e < len(seg) and (seg[e].isalnum() or (seg[e] == "-" and e + 1 < len(seg) and seg[e + 1].isalpha())):
-                continue
-            if seg[s:e].lower() in STOP_WORDS:
-                continue
-            hits.append((lo + s, lo + e, idx))
+        # the aliases that start at a name's start: the prefixes of the text there that are aliases (a walk down
+        # the automaton's trie from each start), not every alias ending anywhere in the text (~10 times as many
+        # hits, nearly all inside words)
+        for s in sorted(starts):
+            window = 64
+            depth = self.auto.longest_prefix(low[s:s + window])
+            while depth == window and s + window < len(low):  # an alias may run past the window: widen it
+                window *= 2
+                depth = self.auto.longest_prefix(low[s:s + window])
+            for e in range(s + 1, s + depth + 1):
+                if e < len(seg) and (seg[e].isalnum() or (seg[e] == "-" and e + 1 < len(seg) and seg[e + 1].isalpha())):
+                    continue
+                found = self.auto.get(low[s:e], None)
+                if found is None or seg[s:e].lower() in STOP_WORDS:
+                    continue
+                hits.append((lo + s, lo + e, found[1]))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         out, last = [], -1
         for h in hits:
@@ -203,14 +213,23 @@ class GeoGazetteer:
         for cc in sorted(countries):
             if cc not in index:
                 full: dict[str, set[str]] = defaultdict(set)
-                for p in self.places:
-                    if p.country == cc and p.kind != "country":
-                        full[_sound(p.name)].add(p.name)
+                for p in self._of_country().get(cc, []):
+                    full[_sound(p.name)].add(p.name)
                 index[cc] = full
             found |= index[cc].get(sound, set())
         if not found:
             return None  # same-named places: the most populous, as for any name (parsed.py)
         return max(found, key=lambda n: (self.places[self.by_name[n]].population, n))
+
+    def _of_country(self) -> dict[str, list[Place]]:
+        """Country -> its places other than the country itself, in gazetteer order: one pass over the places
+        for all countries, not one per country an article names."""
+        if self._by_country is None:
+            self._by_country = defaultdict(list)
+            for p in self.places:
+                if p.kind != "country":
+                    self._by_country[p.country].append(p)
+        return self._by_country
 
     def ancestors(self, i: int) -> list[int]:
         out, p = [], self.places[i].parent

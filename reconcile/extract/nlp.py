@@ -7,6 +7,9 @@ VB*, NN*) and dependency parser. Left out for speed: the named-entity recogniser
 gazetteer, sides from the profiles), the attribute ruler and the lemmatizer (the frame reader knows the
 forms of the words its rules name).
 
+Matrix products: the tok2vec's through numpy (OpenBLAS), the parser's transition steps and the hash embedding
+through `blas.py`'s exact saxpy/sgemm (see `_numpy_gemm_ops`); parses are those of the stock ops.
+
 `parse(items, ...)`: items are (text, spans) pairs; every span (a place mention, as character offsets into
 text) is merged into one token before tagging and parsing, so "Qala-e-Naw" or "Wad Madani" is one noun.
 """
@@ -45,12 +48,19 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
 
 def _numpy_gemm_ops() -> Any:
     """thinc's CPU ops with matrix products through numpy (OpenBLAS) instead of blis: the same products, about
-    half the CPU time for the tok2vec's shapes on this hardware (bench/extract_speed.py)."""
+    half the CPU time for the tok2vec's shapes on this hardware (bench/extract_speed.py); and the BLAS table that
+    compiled code calls (the parser's transition steps, the hash embedding) pointed at `blas.py`'s saxpy and
+    sgemm: blis's arithmetic without blis's per-call cost."""
     from thinc.api import NumpyOps, Ops
+
+    from .blas import cblas
 
     class NumpyGemmOps(NumpyOps):  # type: ignore[misc]
         def gemm(self, x: Any, y: Any, out: Any = None, trans1: bool = False, trans2: bool = False) -> Any:
             return Ops.gemm(self, x, y, out=out, trans1=trans1, trans2=trans2)
+
+        def cblas(self) -> Any:
+            return cblas()
 
     return NumpyGemmOps()
 

@@ -1,8 +1,10 @@
 """Article feeds -> claims table (canonical columns + evidence), and extraction statistics."""
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -107,15 +109,16 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
             if contain is not None:
                 claims = claims + contain.derive(claims, ap.profile if ap is not None else None)
             quote = text[s:e]
+            qkey = norm_key(quote) if claims else ""
             for c in claims:
-                key = (c.subject, c.attribute, c.value, who.name, norm_key(quote), c.via)
+                key = (c.subject, c.attribute, c.value, who.name, qkey, c.via)
                 if key in rows:  # the same sentence repeated inside the article
                     rows[key]["copies"] += 1
                     rows[key]["copy_locations"].append(_location(art, s, e))
                     continue
                 in_text = s >= doc.text_offset
                 off = doc.text_offset if in_text else 0
-                locs = copies.get(norm_key(quote), [])
+                locs = copies.get(qkey, [])
                 rows[key] = {
                     "source": art.outlet, "subject": c.subject, "attribute": c.attribute, "value": c.value,
                     "published_at": iso(art.published_at),
@@ -182,7 +185,7 @@ def _skip_reason(info: dict[str, Any]) -> str:
     return "entities and event phrases found, but none linked into a claim"
 
 
-def _prepared(kept: list[Article], gaz: Gazetteer, stage: ParseStage | None
+def _prepared(kept: list[Article], gaz: Gazetteer, stage: ParseStage | None, frozen: _OldObjectsFrozen
               ) -> Iterator[tuple[Article, tuple[list[Mention], ArticlePlaces | None]]]:
     """Each article with its mentions and places, its candidate sentences parsed. Articles go PARSE_CHUNK
     at a time through one nlp.pipe call (batches across articles), so memory does not grow with the feed."""
@@ -197,11 +200,13 @@ def _prepared(kept: list[Article], gaz: Gazetteer, stage: ParseStage | None
             prepared.append((mentions, ap))
         if stage is not None:
             stage.parse_all(jobs)
+        if not lo:
+            frozen.again()  # the model and the gazetteer are loaded now
         yield from zip(chunk, prepared)
 
 
 def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: datetime | None,
-                       source: str | None) -> tuple[pd.DataFrame, dict[str, Any]]:
+                       source: str | None, frozen: _OldObjectsFrozen) -> tuple[pd.DataFrame, dict[str, Any]]:
     arts: list[Article] = []
     names: dict[str, str] = {}
     for doc in docs:
@@ -225,7 +230,8 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
     stage = ParseStage(rules, gaz) if rules.frames is not None else None
     contain = Containment(rules, gaz.entity) if rules.containment is not None else None
     rows, skipped, negated = [], [], 0
-    for art, (mentions, ap) in progress.track(_prepared(kept, gaz, stage), "extraction: articles", total=len(kept)):
+    for art, (mentions, ap) in progress.track(_prepared(kept, gaz, stage, frozen), "extraction: articles",
+                                              total=len(kept)):
         got, info = extract_article(art, rules, gaz, ex, mentions, ap, stage, contain)
         if ap is not None:
             ap.parsed.clear()  # parses are read once: memory stays bounded by one chunk of articles
@@ -250,6 +256,32 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
     return frame, stats
 
 
+class _OldObjectsFrozen:
+    """While a feed is extracted, the long-lived objects (the GeoNames gazetteer's ~150,000 places, the model)
+    are left out of the cyclic collector's full scans (gc.freeze), then handed back to it (gc.unfreeze): each
+    full collection otherwise walks them all again (~0.4 s each, a few per thousand articles). `again()` adds
+    what was made since (the model and gazetteer, when the first chunk loaded them). Nothing lives longer than
+    it would: what became garbage meanwhile is collected after the feed. Left alone when the program freezes
+    objects itself."""
+
+    def __init__(self) -> None:
+        self.owned = False
+
+    def __enter__(self) -> _OldObjectsFrozen:
+        if not gc.get_freeze_count():
+            gc.freeze()
+            self.owned = True
+        return self
+
+    def again(self) -> None:
+        if self.owned:
+            gc.freeze()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.owned:
+            gc.unfreeze()
+
+
 def extract_feed(paths: Sequence[str | Path], rules: ExtractRules, published_at: datetime | None = None,
                  source: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Claims from article feeds (.txt, or JSONL/CSV with source, published_at, title, text, url)."""
@@ -258,7 +290,8 @@ def extract_feed(paths: Sequence[str | Path], rules: ExtractRules, published_at:
     docs: list[Document] = []
     for p in paths:
         docs += read_documents(p)
-    return _extract_documents(docs, rules, published_at, source)
+    with _OldObjectsFrozen() as frozen:
+        return _extract_documents(docs, rules, published_at, source, frozen)
 
 
 def extract_text(text: str, rules: ExtractRules, source_name: str | None = None,
@@ -267,4 +300,5 @@ def extract_text(text: str, rules: ExtractRules, source_name: str | None = None,
     no outlet signature; `published_at` dates articles without a dateline."""
     if not text.strip():
         raise FeedError(f"{name}: the text is empty")
-    return _extract_documents([Document(name, text, "file")], rules, published_at, source_name)
+    with _OldObjectsFrozen() as frozen:
+        return _extract_documents([Document(name, text, "file")], rules, published_at, source_name, frozen)
