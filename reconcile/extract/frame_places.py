@@ -25,6 +25,7 @@ FOLLOW_FROM_PLACE = {"conj", "appos"}
 FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
 DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "centre",
               "center", "north-west", "north-east", "south-west", "south-east"}
+COMPASS = DIRECTIONS - {"centre", "center"}
 ADMIN_NOUNS = {"region", "province", "oblast", "state", "governorate", "district", "raion"}
 QUANTITIES = {"much", "most", "part", "parts", "all", "some", "half", "areas"}
 PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "district", "area", "oblast",
@@ -75,6 +76,11 @@ class PlaceWalker:
                     out += self.direction_conj(c, places, profile, seen)
             return out
         lem = self.lemma(tok)
+        if tok.lower_ in COMPASS and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+            # "the village of Hirbil east of Tel Rifaat" (parsed "of [Hirbil east]"): the place after "east of"
+            # only locates the one before it
+            return [n for c in tok.children if c.dep_ == "compound" and c.i in places.subjects
+                    for n in places.subjects[c.i]]
         facility = facility_phrase(tok, facilities) or (tok.lower_ if lem in facilities else None)
         if facility:
             owners = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.i in places.subjects]

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .actors import demonym_side, name_tokens, reporting_side, subject_side
+from .actors import demonym_side, generic_actor, reporting_side, subject_side
 from .events import SentenceClaim
 from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces
-from .frame_refs import generic_words, named_group, patient_side, pronoun_place
+from .frame_refs import patient_side, pronoun_place
 from .frame_roles import role_tokens, verb as _verb
 from .frame_time import order_events, time_of
 from .model import ExtractRules, Frames, Predicate, Profile
@@ -40,10 +40,6 @@ IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
 FIRST_PERSON = {"we", "our", "us"}
 MODALS = {"may", "might", "could"}
-# common nouns for an armed group: without a profile they name no side of their own (see `_actor`); "the army"
-# does (a country's army is one side; the devset labels it `army`)
-GENERIC_ACTORS = {"group", "groups", "rebels", "rebel", "insurgents", "militants", "militia", "militias",
-                  "fighters", "forces", "troops", "gunmen", "men"}
 class FrameReader:
     def __init__(self, rules: ExtractRules, capital_of: Callable[[str], str | None] | None = None):
         self.rules = rules
@@ -168,23 +164,12 @@ class FrameReader:
                     if reporter:  # "Ukraine says troops enter Kherson"
                         return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
-                    toks = [t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
-                    words = generic_words(a, toks)
-                    # "the group", "armed men": common nouns (a lower-case adjective makes no name of them)
-                    common = any(t.lower_ in GENERIC_ACTORS for t in toks) and all(
-                        t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or t.is_sent_start))
-                        for t in toks)
-                    named_by = named_group(a, place_tokens)
-                    if common and named_by:
-                        cands += named_by  # "fighters of the Ta'ang National Liberation Army": the group named
+                    got = generic_actor(a, memory, place_tokens)
+                    if isinstance(got, list):
+                        cands += got  # "fighters of the Ta'ang National Liberation Army": the group named
                         continue
-                    if common:
-                        # "the group claimed to have captured Goma", "the rebels have seized ...": a common noun
-                        # names no side; it stands for the actor named before it, as a pronoun does
-                        return (str(earlier), False) if earlier else (None, False)
-                    if words and a.tag_.startswith("NN"):
-                        memory["last_generic"] = " ".join(words)  # for "it"/"they" later in the article
-                        return " ".join(words), True
+                    if got is not None:
+                        return got
 
         return None, False
 
@@ -301,6 +286,8 @@ class FrameReader:
             return []
         if self._irrealis(tok):
             return []
+        if not _verb(tok) and tok.dep_ == "pobj" and tok.head.lower_ in fr.negating_preps:
+            return []  # "Mosul is outside the control of the state": not who holds it
         if not _verb(tok):  # "its fighters were not in control of X": the noun's governing verb is negated
             g, steps = tok, 0
             while g.dep_ in ("pobj", "prep", "dobj", "attr") and steps < 3:
