@@ -158,3 +158,13 @@ def named_before(text: str, noun: str) -> str | None:
             found = group_name([w.lower() for w in words] + [noun.lower()],
                                {w.lower() for w in words if _acronym(w)})
     return found
+
+
+def reporting_group(pronoun: Token) -> list[Token]:
+    """The group a pronoun subject of a reported clause stands for: the reporting verb's subject when it names
+    a group ("the GNA announced that it had recaptured X", "Mozambique's military says it has regained X"),
+    not a person ("an official said it ...")."""
+    if pronoun.dep_ != "nsubj" or pronoun.head.dep_ != "ccomp":
+        return []
+    return [c for c in pronoun.head.head.children if c.dep_ == "nsubj" and c.lower_ not in
+            ("it", "they", "we", "he", "she") and (c.tag_ in ("NNP", "NNPS") or c.lower_ in ORGANISATIONS)]

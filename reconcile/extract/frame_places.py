@@ -90,9 +90,12 @@ class PlaceWalker:
                 owners += [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
                            and c.i == tok.right_edge.i + 1 for g in c.children if g.i in places.subjects]
             names = [places.subjects[o.i][0] for o in owners[:1]]
-            if not names:  # "the military headquarters in the city of El Fasher"
-                names = [n for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
-                         for g in c.children if g.dep_ == "pobj" and self.lemma(g) in PLACE_NOUNS
+            if not names:  # "the military headquarters in the city of El Fasher"; "captured the headquarters of
+                # the army in the city of Nyala" ("in" hung on the verb, right after the facility's phrase)
+                preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")]
+                preps += [c for c in tok.head.children if tok.dep_ == "dobj" and c.dep_ == "prep"
+                          and c.lower_ in ("in", "at") and c.i == tok.right_edge.i + 1]
+                names = [n for c in preps for g in c.children if g.dep_ == "pobj" and self.lemma(g) in PLACE_NOUNS
                          for n in self.places_from(g, places, profile, set(seen))][:1]
             guessed = not names
             if not names:  # "captured Goma ... including the airport": the place named last before it
