@@ -104,3 +104,35 @@ def test_a_country_s_adjective_is_no_place(rules):
     assert not is_demonym("russia") and not is_demonym("mali") and not is_demonym("bakhmut")
     got = claims("Ukraine Claims It Captured Strategic Russian Town in Kursk Region", rules, UA)
     assert not any(s.lower() == "russian" for s, _ in got)
+
+
+SD = datetime(2025, 3, 27, tzinfo=timezone.utc)
+LY = datetime(2020, 6, 6, tzinfo=timezone.utc)
+
+
+def test_a_facility_s_place_hung_on_the_verb_and_the_recapture_of_a_facility(rules):
+    text = "The RSF said on Sunday they had captured the headquarters of the Sudanese army in the city of Nyala."
+    assert claims(text, rules, SD) == [["Nyala headquarters", "rsf"]]
+    # a noun's "of" object is what it takes, so a facility named without its place is placed there too
+    text = ("Sudan's army fought the RSF in Khartoum for months. The army completed the recapture of the "
+            "presidential palace on Friday.")
+    assert claims(text, rules, SD) == [["Khartoum presidential palace", "army"]]
+    # where a side went is not what it holds
+    text = "The RSF attacked Nyala on Sunday. Army units fled to the airport."
+    assert not any(s.endswith("airport") for s, _ in claims(text, rules, SD))
+
+
+def test_a_pronoun_in_a_reported_clause_is_the_reporting_group(rules):
+    text = ("Haftar's forces withdrew from Tarhuna on Friday. The GNA announced that it had recaptured the "
+            "city of Tarhuna.")
+    assert ["Tarhuna", "gna"] in claims(text, rules, LY)
+    # a person reports: no group to stand for
+    text = "An official said that it had recaptured the city of Tarhuna."
+    assert not any(v == "official" for _, v in claims(text, rules, LY))
+
+
+def test_a_stronghold_that_is_taken_names_its_former_holder(rules):
+    text = "GNA forces captured Tarhuna, Haftar's last stronghold, on Friday."
+    assert claims(text, rules, LY) == [["Tarhuna", "gna"]]
+    # a stronghold that nobody takes names its holder
+    assert claims("Tarhuna, Haftar's last stronghold, was shelled on Friday.", rules, LY) == [["Tarhuna", "haftar"]]

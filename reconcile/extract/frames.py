@@ -214,9 +214,9 @@ class FrameReader:
                     for h in role_tokens(tok, role):
                         part |= self._part_of(h, places)
                         got = self.walker.places_from(h, places, profile, set()) or pronoun_place(h, places)
-                        if pred.value != "actor" or role.startswith("prep:"):
-                            # "fled the airport", "retreated to the airport": where a side went, not what it
-                            # holds; a facility's place is guessed only for what a side takes or holds
+                        if pred.value != "actor" or (role.startswith("prep:") and not (pred.pos == "noun" and role in (
+                                "prep:of", "prep:over"))):  # but what "the recapture of the airport" takes
+                            # "fled (to) the airport": where a side went; guessed places only for what is taken
                             got = [g for g in got if g not in places.guessed]
                         first = next((t for t in h.subtree if t.dep_ not in ("det", "punct")), None)
                         if not got and first is not None and first.i in places.subjects and first.dep_ != "poss" \
