@@ -140,7 +140,7 @@ class FrameReader:
                         continue
                     if before or earlier:
                         return (before[-1][2] if before else earlier), False
-                    if a.dep_ == "nsubj" and a.head.dep_ == "ccomp" and profile is not None:  # (reporting_group)
+                    if a.dep_ == "nsubj" and a.head.dep_ == "ccomp":  # "the M23 announced that it had seized X"
                         cands += [c for c in a.head.head.children if c.dep_ == "nsubj" and c.lower_ not in PRONOUNS]
                     elif a.dep_ != "poss":
                         return None, False
