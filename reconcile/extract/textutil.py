@@ -148,3 +148,14 @@ def words(s: str) -> list[str]:
 
 def word_count_between(text: str, a: int, b: int) -> int:
     return len(re.findall(r"[\w'’-]+", text[a:b])) if b > a else 0
+
+
+def inflections(lem: str) -> set[str]:
+    """Regular English forms of a lemma (irregular ones are listed in extract.frames.forms)."""
+    stem = lem[:-1] if lem.endswith("e") else lem
+    out = {lem, lem + "s", lem + "es", stem + "ed", stem + "ing", lem + "d"}
+    if lem.endswith("y"):
+        out |= {lem[:-1] + "ies", lem[:-1] + "ied"}
+    if len(lem) > 2 and lem[-1] not in "aeiouwy" and lem[-2] in "aeiou" and lem[-3] not in "aeiou":
+        out |= {lem + lem[-1] + "ed", lem + lem[-1] + "ing"}  # stop -> stopped (and harmless extras)
+    return out
