@@ -149,14 +149,15 @@ class TimelineModel:
         self.p_counts = np.bincount(self.p_claim, minlength=n)
         # steps: distinct (item, time) pairs, sorted; `order` (stable) also groups the points by step, in point
         # order within a step
-        order = np.lexsort((p_time, p_ipos))
+        order = np.argsort(p_time, kind="stable")  # = np.lexsort((p_time, p_ipos)), a third quicker: two stable
+        order = order[np.argsort(p_ipos[order], kind="stable")]  # sorts (the second on nearly sorted items)
         key_i, key_t = p_ipos[order], p_time[order]
         new = np.r_[True, (key_i[1:] != key_i[:-1]) | (key_t[1:] != key_t[:-1])]
         self.step_ipos, self.step_time = key_i[new], key_t[new]
         self.item_first_step = np.searchsorted(self.step_ipos, np.arange(len(items)))
         self.n_steps = np.diff(np.r_[self.item_first_step, len(self.step_ipos)])
 
-        n_false = np.asarray(item_n_false, dtype=float)[items]
+        n_false = self.item_n_false = np.asarray(item_n_false, dtype=float)[items]
         self.n_cand = n_cand
         self.m_other = np.clip(n_false + 1.0 - n_cand, 0.0, None)
         self.n_values = n_false + 1.0
