@@ -49,6 +49,7 @@ from ..contradictions import COLUMNS, sort_contradictions
 from ..solve.segments import seg_join
 from .evidence import to_ns, tolerance_ns
 from .hmm import TimelineFit, tau_by_item
+from .overlaps import conflicting_pairs
 
 CREDIBLE = 0.5
 SUPPORTED = 0.5
@@ -210,17 +211,6 @@ def _joined(frame: pd.DataFrame, group: str, column: str) -> pd.Series:
     return _join(once[group].to_numpy(), once[column], ",")
 
 
-def _pairs_within(item: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of positions (i, j) with the same item and row[i] < row[j] (rows distinct), as two index
-    arrays: the self-join of claims per item in numpy, without a merged frame of every column per pair."""
-    order = np.lexsort((row, item))
-    ends = np.flatnonzero(np.r_[item[order][1:] != item[order][:-1], True]) + 1
-    after = np.repeat(ends, np.diff(np.r_[0, ends])) - np.arange(len(order)) - 1  # later rows of the same item
-    left = np.repeat(np.arange(len(order)), after)
-    right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(after) - after, after)
-    return order[left], order[right]
-
-
 def _hedged(claims: pd.DataFrame) -> np.ndarray:
     """Per claim: it carries a hedge (the `hedges` column of extracted claims; no column: none)."""
     if "hedges" not in claims:
@@ -244,25 +234,20 @@ def _conflicts(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
     # a claim without a valid time is placed at its publication time by default: that dates no event, so it
     # conflicts only with other such claims, and not at all when hedged (it still counts in the timeline and in
     # stale rows)
-    cred = c[(c["credible"] & c["placed"]).to_numpy()]
-    i, j = _pairs_within(cred["item"].to_numpy(), cred["row"].to_numpy())  # positions in cred, row[i] < row[j]
-    a, b, cand, tol = (cred[k].to_numpy() for k in ("a", "b", "cand", "tol"))
-    lo = np.maximum(a[i], a[j])
-    hi = np.minimum(b[i], b[j])
+    row = np.flatnonzero((c["credible"] & c["placed"]).to_numpy())  # c's rows are its positions
+    item, a, b = (c[k].to_numpy()[row] for k in ("item", "a", "b"))
     # a moment (a valid time no longer than the tolerance) conflicts with what comes within the tolerance of it;
     # two longer intervals conflict only when they share more than the tolerance: one ending where (within the
     # tolerance) the other begins is a succession of states ("stormed overnight", then "recaptured"), not a conflict
-    moment_like = ((b[i] - a[i]) <= tol[i]) | ((b[j] - a[j]) <= tol[i])
-    explicit = cred["explicit"].to_numpy()
-    keep = ((cand[i] != cand[j]) & (explicit[i] == explicit[j])
-            & np.where(moment_like, lo - hi <= tol[i], hi - lo > tol[i]))
-    if not keep.any():
+    i, j = conflicting_pairs(item, row, a, b, c["cand"].to_numpy()[row], c["tol"].to_numpy()[row],
+                             c["explicit"].to_numpy()[row])  # positions in row, row[i] < row[j]
+    if not len(i):
         return _empty()
-    i, j, lo, hi = i[keep], j[keep], lo[keep], hi[keep]
+    lo = np.maximum(a[i], a[j])
+    hi = np.minimum(b[i], b[j])
     moment = np.where(lo <= hi, lo, (lo + hi) // 2)
-    row = cred["row"].to_numpy()
     pairs = pd.DataFrame({"row": row[i], "row_o": row[j], "at": np.minimum(lo, hi),
-                          "tl": _interval_at(cred["item"].to_numpy()[i], moment, tl)})
+                          "tl": _interval_at(item[i], moment, tl)})
     members = pd.concat([pairs[["tl", "row"]], pairs[["tl", "row_o"]].rename(columns={"row_o": "row"})])
     members = members.drop_duplicates()
     tl_of, row_of = members["tl"].to_numpy(), members["row"].to_numpy()
