@@ -283,14 +283,16 @@ def _timeline(items: np.ndarray, step_ipos: np.ndarray, step_time: np.ndarray, s
     change = np.r_[False, ipos[1:] == ipos[:-1]]
     item_ids = items[ipos]
     # each item's first claim names its subject and attribute (only those two columns are taken)
-    claim_items, first = np.unique(claims["item"].to_numpy(), return_index=True)
-    named = first[np.searchsorted(claim_items, item_ids)]
+    claim_item = claims["item"].to_numpy().astype(np.int64)
+    first = np.full(int(claim_item.max()) + 1, len(claim_item), dtype=np.int64)
+    np.minimum.at(first, claim_item, np.arange(len(claim_item)))  # item ids are small integers: no sort
+    named = first[item_ids]
     return pd.DataFrame({
         "subject": claims["subject"].iloc[named].astype(object).to_numpy(),
         "attribute": claims["attribute"].iloc[named].astype(object).to_numpy(),
         "valid_from": pd.to_datetime(step_time[run_first], utc=True, unit="ns"),
         "valid_to": pd.to_datetime(t_end[run_last], utc=True, unit="ns"),
-        "value": cands["value"].to_numpy()[cand_id[run_first]],
+        "value": cands["value"].take(cand_id[run_first]).to_numpy(),  # only the timeline's values to Python
         "probability": prob,
         "change": change,
         "_item": item_ids,
