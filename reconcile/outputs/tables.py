@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from .. import __version__, progress
@@ -22,11 +23,20 @@ if TYPE_CHECKING:
 FLOAT_FORMAT = "%.6f"
 
 
+def _iso_seconds(stamps: pd.Series) -> np.ndarray:
+    """'YYYY-MM-DDTHH:MM:SSZ' of each time (its wall clock in the column's zone, as `strftime` gives it; NaT:
+    ''), formatted by numpy in C: pandas' `strftime` is a Python loop (about 10 s for a 1M-claim timeline)."""
+    local = stamps.dt.tz_localize(None).to_numpy()  # datetime64 of the wall-clock times; whole seconds: floor
+    text = np.char.add(np.datetime_as_string(local, unit="s"), "Z").astype(object)
+    text[np.isnat(local)] = ""
+    return text
+
+
 def _stringify_times(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
-            out[column] = out[column].dt.strftime("%Y-%m-%dT%H:%M:%SZ").fillna("")
+            out[column] = _iso_seconds(out[column])
     return out
 
 

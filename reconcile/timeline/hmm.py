@@ -149,14 +149,15 @@ class TimelineModel:
         self.p_counts = np.bincount(self.p_claim, minlength=n)
         # steps: distinct (item, time) pairs, sorted; `order` (stable) also groups the points by step, in point
         # order within a step
-        order = np.lexsort((p_time, p_ipos))
+        order = np.argsort(p_time, kind="stable")  # = np.lexsort((p_time, p_ipos)), a third quicker: two stable
+        order = order[np.argsort(p_ipos[order], kind="stable")]  # sorts (the second on nearly sorted items)
         key_i, key_t = p_ipos[order], p_time[order]
         new = np.r_[True, (key_i[1:] != key_i[:-1]) | (key_t[1:] != key_t[:-1])]
         self.step_ipos, self.step_time = key_i[new], key_t[new]
         self.item_first_step = np.searchsorted(self.step_ipos, np.arange(len(items)))
         self.n_steps = np.diff(np.r_[self.item_first_step, len(self.step_ipos)])
 
-        n_false = np.asarray(item_n_false, dtype=float)[items]
+        n_false = self.item_n_false = np.asarray(item_n_false, dtype=float)[items]
         self.n_cand = n_cand
         self.m_other = np.clip(n_false + 1.0 - n_cand, 0.0, None)
         self.n_values = n_false + 1.0
@@ -282,14 +283,16 @@ def _timeline(items: np.ndarray, step_ipos: np.ndarray, step_time: np.ndarray, s
     change = np.r_[False, ipos[1:] == ipos[:-1]]
     item_ids = items[ipos]
     # each item's first claim names its subject and attribute (only those two columns are taken)
-    claim_items, first = np.unique(claims["item"].to_numpy(), return_index=True)
-    named = first[np.searchsorted(claim_items, item_ids)]
+    claim_item = claims["item"].to_numpy().astype(np.int64)
+    first = np.full(int(claim_item.max()) + 1, len(claim_item), dtype=np.int64)
+    np.minimum.at(first, claim_item, np.arange(len(claim_item)))  # item ids are small integers: no sort
+    named = first[item_ids]
     return pd.DataFrame({
         "subject": claims["subject"].iloc[named].astype(object).to_numpy(),
         "attribute": claims["attribute"].iloc[named].astype(object).to_numpy(),
         "valid_from": pd.to_datetime(step_time[run_first], utc=True, unit="ns"),
         "valid_to": pd.to_datetime(t_end[run_last], utc=True, unit="ns"),
-        "value": cands["value"].to_numpy()[cand_id[run_first]],
+        "value": cands["value"].take(cand_id[run_first]).to_numpy(),  # only the timeline's values to Python
         "probability": prob,
         "change": change,
         "_item": item_ids,

@@ -139,6 +139,7 @@ class TimeModel:
         self.release()
         started = time.perf_counter()
         self.last = self.model.fit(reliability)
+        self._model = None  # its points and steps (about 200 MB at 1M claims) are not needed after the final fit
         log.log(self._level, "time model: final fit (timelines, state at as-of) in %.1f s",
                 time.perf_counter() - started)
         return self.last

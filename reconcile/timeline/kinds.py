@@ -49,6 +49,7 @@ from ..contradictions import COLUMNS, sort_contradictions
 from ..solve.segments import seg_join
 from .evidence import to_ns, tolerance_ns
 from .hmm import TimelineFit, tau_by_item
+from .overlaps import conflicting_pairs
 
 CREDIBLE = 0.5
 SUPPORTED = 0.5
@@ -75,6 +76,10 @@ def _text(values: pd.Series) -> np.ndarray:
     return np.asarray(values.astype(str), dtype=object)
 
 
+def _objects(values: np.ndarray) -> pd.Series:
+    return pd.Series(values, dtype=object, copy=False)
+
+
 def _span(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     fa, fb = _iso(a), _iso(b)
     return np.where(a == b, "at " + fa, fa + ".." + fb).astype(object)
@@ -97,14 +102,17 @@ def time_contradictions(claims: pd.DataFrame, timeline: pd.DataFrame, claim_supp
     pub, has_pub = to_ns(claims["published_at"])
     source = _text(claims["source"])  # src_rank: its rank in name order, a cheaper sort key than the string
     dated = fit.explicit & has_pub & (pub - fit.evidence_to > tolerance_ns(tau))
+    # text columns kept as Python objects (pandas would convert them to Arrow strings): the frame's rows are
+    # filtered and taken many times below, and its strings joined in Python
     c = pd.DataFrame({
         "row": np.arange(len(claims)), "item": item, "cand": claims["cand"].to_numpy().astype(np.int64),
-        "source": source, "src_rank": pd.factorize(source, sort=True)[0], "value": _text(claims["value"]),
+        "source": _objects(source), "src_rank": pd.factorize(source, sort=True)[0],
+        "value": _objects(_text(claims["value"])),
         "a": fit.evidence_from, "b": fit.evidence_to, "dated": dated, "support": claim_support,
         "cred_w": w * rel, "credible": (rel >= min_reliability) & ~fit.superseded & (w > 0),
         "tol": tolerance_ns(tau), "tau_ns": tau * 1e9, "superseded": fit.superseded, "explicit": fit.explicit,
         "placed": fit.explicit | ~_hedged(claims),
-        "quote": _said(claims),
+        "quote": _objects(_said(claims)),
     })
     tl = timeline.reset_index(drop=True).copy()
     tl["row_tl"] = np.arange(len(tl))
@@ -116,15 +124,32 @@ def time_contradictions(claims: pd.DataFrame, timeline: pd.DataFrame, claim_supp
         return _empty()
     out = pd.concat(frames, ignore_index=True)
     if verdicts is not None and len(verdicts):
-        first = verdicts.drop_duplicates(["subject", "attribute"]).set_index(["subject", "attribute"])
-        keys = pd.MultiIndex.from_arrays([out["subject"], out["attribute"]])
-        out["status"] = first["status"].reindex(keys).fillna("").to_numpy()
-        known = keys.isin(first.index)
-        out.loc[known, "verdict_value"] = first["value"].reindex(keys[known]).to_numpy()
-        out.loc[known, "verdict_confidence"] = first["confidence"].reindex(keys[known]).to_numpy()
+        pos = _verdict_rows(out, verdicts)
+        known = pos >= 0
+        out["status"] = np.where(known, verdicts["status"].to_numpy()[np.maximum(pos, 0)], "")
+        out.loc[known, "verdict_value"] = verdicts["value"].to_numpy()[pos[known]]
+        out.loc[known, "verdict_confidence"] = verdicts["confidence"].to_numpy()[pos[known]]
     else:
         out["status"] = ""
-    return sort_contradictions(out)  # severity (rounded), subject, attribute, kind, source, id
+    return sort_contradictions(out.drop(columns="_item"))  # severity (rounded), subject, attribute, kind, source, id
+
+
+def _verdict_rows(out: pd.DataFrame, verdicts: pd.DataFrame) -> np.ndarray:
+    """Per row of `out`: the row of the first verdict of its subject/attribute, -1 when there is none. By item id
+    when the verdicts carry theirs (`_item`, as build_verdicts gives them): one subject/attribute is one item, and
+    integer lookups spare hashing (subject, attribute) string pairs of every verdict (200,000 at 1M claims)."""
+    if "_item" in verdicts:
+        v_item = verdicts["_item"].to_numpy().astype(np.int64)
+        o_item = out["_item"].to_numpy().astype(np.int64)
+        items, first = np.unique(v_item, return_index=True)
+        at = np.minimum(np.searchsorted(items, o_item), max(len(items) - 1, 0))
+        found: np.ndarray = np.where(items[at] == o_item, first[at], -1)
+        return found
+    keyed = verdicts.drop_duplicates(["subject", "attribute"])
+    index = pd.MultiIndex.from_arrays([keyed["subject"], keyed["attribute"]])
+    at = index.get_indexer(pd.MultiIndex.from_arrays([out["subject"], out["attribute"]]))
+    rows: np.ndarray = np.where(at >= 0, np.flatnonzero(~verdicts.duplicated(["subject", "attribute"]))[at], -1)
+    return rows
 
 
 def _interval_at(item: np.ndarray, t: np.ndarray, tl: pd.DataFrame) -> np.ndarray:
@@ -151,7 +176,7 @@ def _row_frame(tl_rows: pd.DataFrame, kind: str, competing: Any, losing: Any, so
         "subject": tl_rows["subject"].to_numpy(), "attribute": tl_rows["attribute"].to_numpy(), "kind": kind,
         "verdict_value": tl_rows["value"].to_numpy(), "verdict_confidence": tl_rows["probability"].to_numpy(),
         "competing_values": competing, "losing_sources": losing, "source": source,
-        "severity": np.asarray(severity, dtype=float), "status": "",
+        "severity": np.asarray(severity, dtype=float), "status": "", "_item": tl_rows["_item"].to_numpy(),
     })
     out["id"] = _ids(out["subject"], out["attribute"], np.full(len(out), kind), out["source"], discriminator)
     return out
@@ -186,17 +211,6 @@ def _joined(frame: pd.DataFrame, group: str, column: str) -> pd.Series:
     return _join(once[group].to_numpy(), once[column], ",")
 
 
-def _pairs_within(item: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of positions (i, j) with the same item and row[i] < row[j] (rows distinct), as two index
-    arrays: the self-join of claims per item in numpy, without a merged frame of every column per pair."""
-    order = np.lexsort((row, item))
-    ends = np.flatnonzero(np.r_[item[order][1:] != item[order][:-1], True]) + 1
-    after = np.repeat(ends, np.diff(np.r_[0, ends])) - np.arange(len(order)) - 1  # later rows of the same item
-    left = np.repeat(np.arange(len(order)), after)
-    right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(after) - after, after)
-    return order[left], order[right]
-
-
 def _hedged(claims: pd.DataFrame) -> np.ndarray:
     """Per claim: it carries a hedge (the `hedges` column of extracted claims; no column: none)."""
     if "hedges" not in claims:
@@ -220,27 +234,26 @@ def _conflicts(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
     # a claim without a valid time is placed at its publication time by default: that dates no event, so it
     # conflicts only with other such claims, and not at all when hedged (it still counts in the timeline and in
     # stale rows)
-    cred = c[(c["credible"] & c["placed"]).to_numpy()]
-    i, j = _pairs_within(cred["item"].to_numpy(), cred["row"].to_numpy())  # positions in cred, row[i] < row[j]
-    a, b, cand, tol = (cred[k].to_numpy() for k in ("a", "b", "cand", "tol"))
-    lo = np.maximum(a[i], a[j])
-    hi = np.minimum(b[i], b[j])
+    row = np.flatnonzero((c["credible"] & c["placed"]).to_numpy())  # c's rows are its positions
+    item, a, b = (c[k].to_numpy()[row] for k in ("item", "a", "b"))
     # a moment (a valid time no longer than the tolerance) conflicts with what comes within the tolerance of it;
     # two longer intervals conflict only when they share more than the tolerance: one ending where (within the
     # tolerance) the other begins is a succession of states ("stormed overnight", then "recaptured"), not a conflict
-    moment_like = ((b[i] - a[i]) <= tol[i]) | ((b[j] - a[j]) <= tol[i])
-    explicit = cred["explicit"].to_numpy()
-    keep = ((cand[i] != cand[j]) & (explicit[i] == explicit[j])
-            & np.where(moment_like, lo - hi <= tol[i], hi - lo > tol[i]))
-    if not keep.any():
+    i, j = conflicting_pairs(item, row, a, b, c["cand"].to_numpy()[row], c["tol"].to_numpy()[row],
+                             c["explicit"].to_numpy()[row])  # positions in row, row[i] < row[j]
+    if not len(i):
         return _empty()
-    i, j, lo, hi = i[keep], j[keep], lo[keep], hi[keep]
+    lo = np.maximum(a[i], a[j])
+    hi = np.minimum(b[i], b[j])
     moment = np.where(lo <= hi, lo, (lo + hi) // 2)
-    row = cred["row"].to_numpy()
     pairs = pd.DataFrame({"row": row[i], "row_o": row[j], "at": np.minimum(lo, hi),
-                          "tl": _interval_at(cred["item"].to_numpy()[i], moment, tl)})
+                          "tl": _interval_at(item[i], moment, tl)})
     members = pd.concat([pairs[["tl", "row"]], pairs[["tl", "row_o"]].rename(columns={"row_o": "row"})])
-    members = members.drop_duplicates().merge(c, on="row").sort_values(["tl", "row"], kind="stable")
+    members = members.drop_duplicates()
+    tl_of, row_of = members["tl"].to_numpy(), members["row"].to_numpy()
+    by = np.lexsort((row_of, tl_of))  # (tl, row) pairs are distinct: the order of a stable sort on both
+    # c's rows are its positions (c["row"] = 0..n-1): a take, not a merge on "row"
+    members = c.iloc[row_of[by]].reset_index(drop=True).assign(tl=tl_of[by])
     members["lose"] = members["cand"].to_numpy() != tl["_cand"].to_numpy()[members["tl"].to_numpy()]
     tls = np.unique(members["tl"].to_numpy())
     rows = tl.iloc[tls]
@@ -282,16 +295,31 @@ def _disagreements(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
     return _row_frame(rows, "time_disagreement", competing, losing, "", severity, _iso(rows["t0"].to_numpy()))
 
 
+def _last_per_group(key: np.ndarray, b: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Per distinct key (ascending): the position of its last element in (b, a, position) order, i.e. the last
+    row of each key after `np.lexsort((a, b, key))`, with one stable sort on the key and maxima per group
+    instead of a three-key sort of every row."""
+    if len(key) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(key, kind="stable")
+    k = key[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(k)]))
+    low = np.iinfo(np.int64).min
+    bo = b[order]
+    top = bo == np.maximum.reduceat(bo, starts)[group]
+    ao = np.where(top, a[order], low)
+    top &= ao == np.maximum.reduceat(ao, starts)[group]
+    last: np.ndarray = np.maximum.reduceat(np.where(top, order, -1), starts)
+    return last
+
+
 def _stale(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
     # each source's latest word per item: the last live claim in (item, source, b, a, row) order, in numpy (rows
     # are positions in c); only the stale ones become a frame
     item, src, b, a, cand = (c[k].to_numpy() for k in ("item", "src_rank", "b", "a", "cand"))
     live = np.flatnonzero(~c["superseded"].to_numpy())
-    pair = item[live] * (int(src.max()) + 1) + src[live]  # (item, source) as one key
-    order = live[np.lexsort((a[live], b[live], pair))]  # stable: ties in row order
-    pair = item[order] * (int(src.max()) + 1) + src[order]
-    last = np.r_[pair[1:] != pair[:-1], True]
-    latest = order[last]
+    latest = live[_last_per_group(item[live] * (int(src.max()) + 1) + src[live], b[live], a[live])]
     tl_item = tl["_item"].to_numpy().astype(np.int64)
     last_row = np.flatnonzero(np.r_[tl_item[1:] != tl_item[:-1], True])  # the timeline is in (item, time) order
     last_of = np.full(int(max(tl_item.max(), item.max())) + 1, -1, dtype=np.int64)
