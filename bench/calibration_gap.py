@@ -23,6 +23,8 @@ from reconcile.evaluation.metrics import expected_calibration_error
 from reconcile.pipeline import load_feeds, solve
 from reconcile.rules import load_rules
 
+from .calibration import markdown
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "datasets"
 DATASETS = ("book", "flight", "population", "emergent", "rumoureval2017")
@@ -58,14 +60,6 @@ def gap_table(frame: pd.DataFrame) -> pd.DataFrame:
                      "accuracy": float(correct[here].mean()),
                      "ECE if calibrated": expected_calibration_error(fixed, correct)})
     return pd.DataFrame(rows)
-
-
-def markdown(frame: pd.DataFrame) -> str:
-    cols = list(frame.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for row in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row) + " |")
-    return "\n".join(lines) + "\n"
 
 
 def main(names: list[str]) -> str:
