@@ -1,6 +1,6 @@
 """Precision and recall of article extraction on the hand-labelled development set (data/devset/).
 
-    python -m bench.devset [--split dev|test|holdout|fresh|fresh2|fresh3|fresh4|all] [--rules rules/] [--show]
+    python -m bench.devset [--split dev|test|holdout|fresh|fresh2|fresh3|fresh4|fresh5|all] [--rules rules/] [--show]
 
 A predicted claim counts when (article, place, value) equals a labelled one; place names are compared
 after resolving both spellings through the extractor's own gazetteer ("Sar-i-Pul" = "Sar-e Pul",
@@ -120,7 +120,8 @@ def evaluate(split: str, rules_dir: str, show: bool = False) -> list[dict]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="dev",
-                    choices=["dev", "test", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "all"])
+                    choices=["dev", "test", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5",
+                             "all"])
     ap.add_argument("--rules", default=str(ROOT / "rules"))
     ap.add_argument("--show", action="store_true", help="list missed and extra claims")
     args = ap.parse_args()

@@ -4,7 +4,7 @@ synthetic feed, written by one version of the code and compared with another's.
     python -m bench.extract_claims_diff write OUT [--synthetic 300]   # on each version (e.g. a `git worktree`)
     python -m bench.extract_claims_diff compare BEFORE AFTER           # exit 1 and the differing rows if any
 
-The development set is read without bench/extract_speed.py's UNSEEN splits (fresh2, fresh3 and fresh4, left out so
+The development set is read without bench/extract_speed.py's UNSEEN splits (fresh2 to fresh5, left out so
 that the figures stay comparable with the runs made before they were scored); the synthetic
 feed is bench/extract_speed.py's (recombined real sentences, the same for every run). The feeds are written to
 one fixed folder (FEEDS), so file names in the claims compare equal. Claims are compared as text, row by row.
