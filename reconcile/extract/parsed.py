@@ -25,6 +25,7 @@ from .geonames import GeoGazetteer, fold, load_geonames
 from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
 from .nlp import load_pipeline, parse
+from .person_names import drop_person_names
 from .events import SentenceClaim
 from .timex import TimeSpan
 
@@ -219,7 +220,7 @@ class ParseStage:
 
     def places(self, text: str, lo: int, hi: int, mentions: list[Mention]) -> ArticlePlaces:
         spans = [(m.start, m.end, m.entities) for m in mentions]
-        hits = self.geo.find(text, lo, hi) if self.geo is not None else []
+        hits = drop_person_names(text, self.geo.find(text, lo, hi), _stop_words()) if self.geo is not None else []
         profile = self._profile(text[lo:hi], hits, lo, bool(spans))
         marks = self._side_marks(text[lo:hi], lo, profile)
         if self.geo is None:
