@@ -239,7 +239,8 @@ class GeoGazetteer:
         """(start, end, place name) of names in text[lo:hi] that no alias matches as written but that spell a
         place of `countries` another way (`spelled_like`): runs of capitalised words ("Tirin Kot", "Maarrat
         an-Numan", "Babanousa"), the longest first; not a run that is exactly an alias hit, nor one that cuts
-        through a hit, nor one `skip` refuses (a stop word, an actor's name)."""
+        through a hit, nor one `skip` refuses (a stop word, an actor's name), nor the end of a longer name (only
+        words `skip` refuses before it: "In Tirin Kot", not "Hayat Tahrir al-Sham")."""
         if not countries:
             return []
         exact = {(s, e) for s, e, _ in hits}
@@ -252,7 +253,8 @@ class GeoGazetteer:
                     s, e = words[k][0], words[k + n - 1][1]
                     name = text[s:e]
                     if (s, e) in exact or any(s < te and ts < e for ts, te in taken) or skip(name) \
-                            or any(hs < s < he or hs < e < he for hs, he in exact):
+                            or any(hs < s < he or hs < e < he for hs, he in exact) \
+                            or not all(skip(text[a:b]) for a, b in words[:k]):
                         continue
                     known = self.spelled_like(name, countries)
                     if known is not None:
