@@ -31,7 +31,7 @@ from typing import Any
 
 import ahocorasick
 
-CACHE_VERSION = "7-seats"  # "-seats": unique across parallel branches (a shared cache folder)
+CACHE_VERSION = "8-seats"  # "-seats": unique across parallel branches (a shared cache folder)
 ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
 _STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
 _APOS = "'’‘`ʼ"
@@ -44,6 +44,8 @@ _AFTER_BOUNDARY = re.compile(r"(?<![^\W_])(?<!-).", re.DOTALL)  # a character no
 # the same, only where it can be a capital (ASCII A-Z or any non-ASCII character): far fewer matches to test
 _CAPITAL_AFTER_BOUNDARY = re.compile(r"(?<![^\W_])(?<!-)[A-Z\x80-\U0010ffff]")
 # a run of capitalised words, an Arabic article between them ("Maarrat an-Numan"), one space or hyphen apart
+_OWN_NAME = re.compile(r" \([A-Z]{2}-[^)]*\)$")  # "Springfield (US-IL)": a subject name's qualifier
+SPELLED_ALTERNATES = 5000  # a town this large (or a seat of unknown size) is also spelled like its alternate names
 _NAME_RUN = re.compile(r"(?<![\w'’-])[A-Z][\w'’]*(?:[ -](?:(?:a[dlnrstz]|ash|e[dlnrsz])[ -])?[A-Z][\w'’]*)*")
 _RUN_WORD = re.compile(r"(?:(?:a[dlnrstz]|ash|e[dlnrsz])[ -])?[A-Z][\w'’]*")  # a word of a run, with its article
 
@@ -171,10 +173,16 @@ class GeoGazetteer:
     def from_aliases(cls, places: list[Place], aliases: dict[str, list[int]]) -> "GeoGazetteer":
         auto = ahocorasick.Automaton()
         sounds: dict[str, set[int]] = defaultdict(set)
+        own = {i: _key(_OWN_NAME.sub("", p.name)) for i, p in enumerate(places)}
         for alias, idx in aliases.items():
             auto.add_word(alias, (len(alias), tuple(idx)))
-            for k in _sounds(alias):
-                sounds[k].update(i for i in idx if places[i].kind != "country")
+            # a village's alternate names are often another village's too ("Urozhajne": two in Crimea, and
+            # the Donetsk Urozhaine GeoNames lacks): spelled another way only by its own name
+            spelled = [i for i in idx if places[i].kind != "country" and (
+                own[i] == alias or not 0 < places[i].population < SPELLED_ALTERNATES)]
+            if spelled:
+                for k in _sounds(alias):
+                    sounds[k].update(spelled)
         auto.make_automaton()
         return cls(places, auto, {k: tuple(sorted(v)) for k, v in sounds.items() if v})
 
