@@ -33,6 +33,8 @@ from typing import Any
 
 import ahocorasick
 
+from .cue_places import NOT_PLACES
+
 CACHE_VERSION = "8-seats"  # "-seats": unique across parallel branches (a shared cache folder)
 ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
 _STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
@@ -221,7 +223,7 @@ class GeoGazetteer:
                 if e < len(seg) and (seg[e].isalnum() or (seg[e] == "-" and e + 1 < len(seg) and seg[e + 1].isalpha())):
                     continue
                 found = self.auto.get(low[s:e], None)
-                if found is None or seg[s:e].lower() in STOP_WORDS:
+                if found is None or seg[s:e].lower() in STOP_WORDS or seg[s:e].lower() in NOT_PLACES:
                     continue
                 hits.append((lo + s, lo + e, found[1]))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
@@ -249,7 +251,7 @@ class GeoGazetteer:
         """(start, end, place name) of names in text[lo:hi] that no alias matches as written but that spell a
         place of `countries` another way (`spelled_like`): runs of capitalised words ("Tirin Kot", "Maarrat
         an-Numan", "Babanousa"), the longest first; not a run that is exactly an alias hit, nor one that cuts
-        through a hit, nor one `skip` refuses (a stop word, an actor's name), nor the end of a longer name (only
+        through a hit, nor an acronym ("SNA"), nor one `skip` refuses (a stop word, an actor's name), nor the end of a longer name (only
         words `skip` refuses before it: "In Tirin Kot", not "Hayat Tahrir al-Sham")."""
         if not countries:
             return []
@@ -262,7 +264,7 @@ class GeoGazetteer:
                 for k in range(len(words) - n + 1):
                     s, e = words[k][0], words[k + n - 1][1]
                     name = text[s:e]
-                    if (s, e) in exact or any(s < te and ts < e for ts, te in taken) or skip(name) \
+                    if (s, e) in exact or any(s < te and ts < e for ts, te in taken) or skip(name) or name.isupper() \
                             or any(hs < s < he or hs < e < he for hs, he in exact) \
                             or not all(skip(text[a:b]) for a, b in words[:k]):
                         continue

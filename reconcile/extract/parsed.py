@@ -252,7 +252,9 @@ class ParseStage:
                 said = fold(text[s:e]).lower()
                 # a place under its own name before one that once had it ("Pokrovsk": the Donetsk town, not
                 # Engels in Saratov, called Pokrovsk until 1931, though Engels is the bigger)
-                best = max(pick, key=lambda p: (p.kind == "admin1", fold(p.name).lower() == said, p.population))
+                # (a seat of unknown population, 0, does not take a town's name from a known town: "Faizabad")
+                best = max(pick, key=lambda p: (p.kind == "admin1", fold(p.name).lower() == said and p.population > 0,
+                                                p.population))
                 i = self.geo.by_name[best.name]
                 spans.append((s, e, (self.yaml_of.get(i, best.name),)))
         return ArticlePlaces(profile, sorted(spans), text=text, side_marks=marks, countries=context)

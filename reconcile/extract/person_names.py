@@ -52,7 +52,9 @@ def _title_before(text: str, s: int, stop_words: frozenset[str]) -> bool:
 def _adjective(text: str, s: int, e: int) -> bool:
     """A country's adjective or stem before a lower-case word ("Somali town", "Afghan forces")?"""
     word = text[s:e].lower()
-    if " " in word or not (is_demonym(word) or word in _country_stems()):
+    stems = _country_stems()
+    # an adjective, or a country's name without its final vowel ("Somali"), not the country's name ("Myanmar said")
+    if " " in word or not (is_demonym(word) or any(word + v in stems for v in "aeiouy")):
         return False
     rest = text[e:e + 2]
     return len(rest) == 2 and rest[0] == " " and rest[1].islower()
