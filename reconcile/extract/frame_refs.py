@@ -29,7 +29,7 @@ def pronoun_place(tok: Token, places: SentencePlaces, any_word: bool = False) ->
     the article before the sentence)."""
     if tok.i in places.subjects or not (any_word or (tok.lower_ == "it" and tok.tag_ == "PRP")):
         return []
-    same = [i for i in sorted(places.subjects) if i < tok.i and i not in places.actors]
+    same = [i for i in sorted(places.subjects) if i < tok.i and i not in places.actors and i not in places.locators]
     if any_word:  # a facility's place: not a place that only begins a name ("the Nineveh Operations Command")
         doc = tok.doc
         same = [i for i in same if not (doc[i].dep_ == "compound" and doc[i].head.tag_ in ("NNP", "NNPS")

@@ -220,7 +220,12 @@ class FrameReader:
                             got = [g for g in got if g not in places.guessed]
                         first = next((t for t in h.subtree if t.dep_ not in ("det", "punct")), None)
                         if not got and first is not None and first.i in places.subjects and first.dep_ != "poss" \
-                                and not any(t.dep_ == "case" for t in first.children):
+                                and not any(t.dep_ == "case" for t in first.children) \
+                                and first.i not in places.locators and not (
+                                    role == "head:nsubj" and first.dep_ == "compound"
+                                    and first.head.tag_ in ("NNP", "NNPS") and first.head.i not in places.subjects):
+                            # (not "the Tigray People's Liberation Front ... reassumed control": a place that
+                            # begins the name of the verb's subject)
                             got = list(places.subjects[first.i])  # "captured Herat – Afghanistan's third city"
                         subjects += got
                 subjects = list(dict.fromkeys(subjects))
