@@ -33,6 +33,9 @@ def name_tokens(head: Token) -> list[Token]:
     for c in head.lefts:
         if c.dep_ in ("compound", "amod", "nmod"):
             out += name_tokens(c)
+            if c.dep_ == "amod":  # "Rwandan and Mozambican security forces": coordinated adjectives
+                out += [k for k in c.children if k.i < head.i and (k.dep_ == "cc" or (
+                    k.dep_ == "conj" and k.tag_[:2] in ("JJ", "NN")))]
     return sorted(out, key=lambda t: t.i)
 
 
@@ -93,11 +96,12 @@ def generic_actor(a: Token, memory: dict[str, Any], place_tokens: frozenset[int]
     leader = led_by(a)
     if leader:  # "a coalition of anti-junta forces led by the KNU": the group that leads it
         return leader
-    toks = [t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
+    toks = [t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ") or t.dep_ == "cc"]
     words = generic_words(a, toks)
     # "the group", "armed men": common nouns (a lower-case adjective makes no name of them)
     common = any(t.lower_ in GENERIC_ACTORS for t in toks) and all(
-        t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or t.is_sent_start)) for t in toks)
+        t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or t.is_sent_start)) for t in toks
+        if t.dep_ != "cc")
     if common:
         named_by = named_group(a, place_tokens)
         if named_by:
