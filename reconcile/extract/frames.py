@@ -311,6 +311,8 @@ class FrameReader:
             g, steps = tok, 0
             while g.dep_ in ("pobj", "prep", "dobj", "attr") and steps < 3:
                 g, steps = g.head, steps + 1
+                if g.dep_ == "prep" and any(c.dep_ == "neg" for c in g.children):
+                    return []  # "the only big cities not in Taliban hands"
                 if _verb(g):
                     if any(c.dep_ == "neg" for c in g.children):
                         return []
@@ -324,8 +326,11 @@ class FrameReader:
         while not _verb(h) and h.dep_ in ("pobj", "prep", "attr") and h.head is not h:
             h = h.head  # "claims that X is under Russian control": from the noun's governing verb
         # "rejected Russian statements that its troops had taken X": through the noun whose clause it is
-        while (h.dep_ in ("xcomp", "ccomp", "conj") or (h.dep_ == "acl" and h.head.dep_ == "dobj")
-               or (h.dep_ == "dobj" and not _verb(h) and h is not tok)) and h.head is not h:
+        # "denied an earlier report by some networks suggesting that the terrorists had entered X": through the
+        # report's phrase
+        while (h.dep_ in ("xcomp", "ccomp", "conj") or (h.dep_ == "acl" and h.head.dep_ in ("dobj", "pobj"))
+               or (h.dep_ in ("dobj", "pobj", "prep") and not _verb(h) and h is not tok and h.head is not tok)) \
+                and h.head is not h:
             h = h.head
             lem = self.lemma(h)
             if lem in {w.lower() for w in fr.counterclaim_lemmas}:
@@ -384,6 +389,9 @@ class FrameReader:
                     break
         elif tok.dep_ in ("xcomp", "relcl", "acl") and _verb(tok.head):
             verbs.append(tok.head)  # "would be the first city to fall"
+        elif tok.dep_ in ("relcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and \
+                tok.head.dep_ in ("dobj", "attr", "nsubj") and _verb(tok.head.head):
+            verbs.append(tok.head.head)  # "would open the way for the Russians to move into X"
         h, steps = verbs[-1], 0
         while (h.dep_ in ("xcomp", "advcl") or (h.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to"
                                                                          for c in h.children))) and steps < 3:
