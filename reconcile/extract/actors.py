@@ -73,6 +73,23 @@ def reporting_side(tok: Token, sides: list[tuple[int, int, str]], lemma: Callabl
     return None
 
 
+def speaker_group(tok: Token, lemma: Callable[[Token], str], report_lemmas: set[str]) -> list[Token]:
+    """Without a profile, the group a first-person speaker belongs to: the owner named in the reporting verb's
+    subject ("'The town is now under our control,' Sheikh X, al Shabaab's military operations spokesman, told
+    Reuters" -> al Shabaab)."""
+    h, steps = tok, 0
+    while h.dep_ in ("pobj", "prep", "attr", "dobj", "poss") and not h.tag_.startswith("VB") and h.head is not h \
+            and steps < 4:
+        h, steps = h.head, steps + 1
+    steps = 0
+    while h.dep_ in ("ccomp", "xcomp", "conj", "advcl") and h.head is not h and steps < 5:
+        h, steps = h.head, steps + 1
+        if lemma(h) in report_lemmas:
+            return [t for c in h.children if c.dep_ == "nsubj" for t in c.subtree
+                    if t.dep_ == "poss" and t.tag_ in ("NNP", "NNPS")][:1]
+    return []
+
+
 # common nouns for an armed group: without a profile they name no side of their own (see `generic_actor`); "the
 # army" does (a country's army is one side; the devset labels it `army`)
 GENERIC_ACTORS = {"group", "groups", "rebels", "rebel", "insurgents", "militants", "militia", "militias",

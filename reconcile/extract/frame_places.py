@@ -144,6 +144,15 @@ class PlaceWalker:
                        for x in [c] + [k for k in c.children if k.dep_ == "compound" and self.lemma(c) in PLACE_NOUNS]]
             owners += [k for g in list(owners) if self.lemma(g) in PLACE_NOUNS  # "the capital of Sennar state"
                        for k in g.children if k.dep_ == "compound"]
+            # "the capital of Logar province, Pol-e Alam": the capital is named after its province; when the
+            # gazetteer does not know that name, no guess from the province
+            named = [c for g in [tok, *owners] for c in g.children if c.dep_ == "appos" and tok.tag_ == "NN"
+                     and c.tag_ in ("NNP", "NNPS") and c.i > tok.i and c.doc[c.left_edge.i - 1].text == ","
+                     and not any(k.dep_ in ("conj", "cc") for k in c.children)]  # (not "the capitals of
+            # Kunduz, Sar-i-Pul, and Takhar provinces": a list)
+            if named:
+                return [n for c in named if c.i in places.subjects and c.i not in places.locators
+                        for n in places.subjects[c.i]]
             caps = [cap for g in owners for name in places.subjects.get(g.i, ())
                     for cap in [self.capital_of(name)] if cap]
             if caps or any(g.i in places.subjects for g in owners):  # an unknown capital is not its province

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .actors import demonym_side, generic_actor, reporting_group, reporting_side, subject_side
+from .actors import demonym_side, generic_actor, reporting_group, reporting_side, speaker_group, subject_side
 from .events import SentenceClaim
 from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces
 from .frame_refs import patient_side, pronoun_place
@@ -41,6 +41,7 @@ IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
 FIRST_PERSON = {"we", "our", "us"}
 MODALS = {"may", "might", "could"}
+TIME_PREPS = {"after", "following", "since", "before", "until", "amid", "during"}
 class FrameReader:
     def __init__(self, rules: ExtractRules, capital_of: Callable[[str], str | None] | None = None):
         self.rules = rules
@@ -109,7 +110,9 @@ class FrameReader:
         cands = [a for role in pred.actor for a in role_tokens(tok, role) if a.i not in place_tokens
                  and not (role == "prep:of" and any(t.i in place_tokens for t in a.subtree))]  # "control of
         # Ukraine's Avdiivka town": the phrase of the place itself, not who controls it
-        if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
+        # "forces were still in control of X": the governing verb's subject (not after a time preposition:
+        # "Following the capture of Mekelle, the Ethiopian government announced a ceasefire")
+        if pred.pos == "noun" and not (tok.dep_ == "pobj" and tok.head.lower_ in TIME_PREPS):
             cands += [a for a in role_tokens(tok, "head:nsubj") if a.i not in place_tokens]
             if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.i > 0:
                 near = tok.doc[tok.head.i - 1]  # "footage of its forces in full control of X": the noun before
@@ -130,6 +133,10 @@ class FrameReader:
                     reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas, profile)
                     if reporter:
                         return reporter, True
+                    group = speaker_group(a, self.lemma, self.report_lemmas) if profile is None else []
+                    if group and group[0] not in cands:  # "'... under our control,' al Shabaab's spokesman said"
+                        cands += group
+                        continue
                 # a pronoun: the side named last before it (without a profile: the actor named last)
                 earlier = memory.get("last_side") if profile is not None else memory.get("last_generic")
                 if a.lower_ in PRONOUNS:

@@ -115,6 +115,15 @@ class ParseStage:
         i = self.geo.by_name.get(name) if self.geo is not None else None
         return i is not None and self.geo is not None and self.geo.places[i].kind in ("admin1", "region")
 
+    def _facility_place(self, name: str) -> str | None:
+        """The place of a facility subject (a YAML facility's parent, "<place> <facility noun of a profile>":
+        "Mek'ele base" -> Mek'ele), the name itself when it is no facility, None when unknown."""
+        if name in self.gaz.entity and self.gaz.entity[name].type == "facility":
+            return self.gaz.entity[name].parent
+        low = name.lower()
+        ends = [f for p in self.rules.profiles for f in p.facilities if low.endswith(" " + f.lower())]
+        return name[: -len(max(ends, key=len)) - 1] if ends else name
+
     def _inside(self, place: str, area: str) -> bool:
         """Does the gazetteer put `place` in `area` (its province, or a region named in its province's name:
         Nyala -> South Darfur province -> Darfur)?"""
@@ -379,8 +388,10 @@ class ParseStage:
         out = self.reader.read(doc, s, SentencePlaces(subjects, before, last, actors=speaking, locators=locators),
                                ap.profile, sides,
                                times, ap.memory, published_at)
-        if out and not ap.memory.get("topic"):
-            ap.memory["topic"] = out[0].subject
+        # "the city" is never a province; a facility's ("a federal military base in Mekelle") is its place
+        settled = [p for c in out for p in [self._facility_place(c.subject)] if p and not self._is_area(p)]
+        if settled and not ap.memory.get("topic"):
+            ap.memory["topic"] = settled[0]
         return out
 
 
