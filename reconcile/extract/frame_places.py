@@ -49,6 +49,7 @@ class SentencePlaces:
     # provinces and regions that only say where another place lies ("Umm Ruwaba, a city in North Kordofan",
     # "Tirin Kot (Uruzgan)", "the second Darfur city"): never a subject, never what "it" or "the city" means
     locators: frozenset[int] = frozenset()
+    areas: frozenset[int] = frozenset()  # provinces and regions (not settlements)
 
 
 class PlaceWalker:
@@ -153,7 +154,10 @@ class PlaceWalker:
             if named:
                 return [n for c in named if c.i in places.subjects and c.i not in places.locators
                         for n in places.subjects[c.i]]
-            caps = [cap for g in owners for name in places.subjects.get(g.i, ())
+            # "the provincial capitals of Tarinkot and Chaghcharan": towns named as the capitals themselves
+            caps = [name if tok.tag_ == "NNS" and g.i not in places.areas and g.dep_ in ("pobj", "conj")
+                    and not any(c.dep_ == "compound" and c.i in places.subjects for c in g.children) else cap
+                    for g in owners for name in places.subjects.get(g.i, ())
                     for cap in [self.capital_of(name)] if cap]
             if caps or any(g.i in places.subjects for g in owners):  # an unknown capital is not its province
                 return caps + [s for c in tok.children if c.dep_ == "conj"

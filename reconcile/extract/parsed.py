@@ -385,7 +385,8 @@ class ParseStage:
         named = {i for i, names in subjects.items() if i not in areas and any(self._is_area(f"{n} province")
                                                                              for n in names)}
         locators = locating_areas(doc, subjects, areas, self.reader.lemma, named, self._inside)
-        out = self.reader.read(doc, s, SentencePlaces(subjects, before, last, actors=speaking, locators=locators),
+        out = self.reader.read(doc, s, SentencePlaces(subjects, before, last, actors=speaking, locators=locators,
+                                                      areas=frozenset(areas)),
                                ap.profile, sides,
                                times, ap.memory, published_at)
         # "the city" is never a province; a facility's ("a federal military base in Mekelle") is its place
