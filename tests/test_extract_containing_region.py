@@ -7,7 +7,8 @@ Each test is a hand-made sentence shaped like wire copy (none is a sentence of t
 - "the capital of <province>, <name>": the named capital, never a guess from the province;
 - a generic actor (no conflict profile) is an agent: "a coalition ... led by the KNU" is the KNU, never "border
   town" or "unrest"; "Police officials said they" are the police; coordinated adjectives stay in the name;
-- negation and modality: "not in Taliban hands", a denied report, "would open the way to move into".
+- negation and modality: "not in Taliban hands", a denied report, "would open the way to move into";
+  "virtually controlled by" is partial control (contested); what a captured town "was" is no claim now.
 """
 from __future__ import annotations
 
@@ -122,3 +123,15 @@ def test_a_denied_report_is_no_claim_of_entry(rules):
 def test_opening_the_way_to_move_into_a_province_is_hypothetical(rules):
     text = "Occupying both cities would open the way for the Russians to move west into Kramatorsk."
     assert claims(text, rules, UA) == []
+
+
+def test_virtually_controlled_is_partial_control(rules):
+    text = "Nyala fell last week, and the capital Khartoum is virtually controlled by the RSF."
+    got = claims(text, rules, SD)
+    assert ["Khartoum", "contested"] in got and ["Khartoum", "rsf"] not in got
+
+
+def test_what_a_captured_town_was_is_no_claim_now(rules):
+    text = ("Taliban fighters have captured Mazar-e-Sharif, the northern city that was the Afghan government's last "
+            "northern stronghold.")
+    assert claims(text, rules, AF) == [["Mazar-e Sharif", "taliban"]]

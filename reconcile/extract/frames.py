@@ -41,6 +41,7 @@ IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
 FIRST_PERSON = {"we", "our", "us"}
 MODALS = {"may", "might", "could"}
+ALMOST = {"virtually", "almost", "nearly", "partially", "partly"}  # (not "largely": "fell largely without a fight")
 TIME_PREPS = {"after", "following", "since", "before", "until", "amid", "during"}
 class FrameReader:
     def __init__(self, rules: ExtractRules, capital_of: Callable[[str], str | None] | None = None):
@@ -250,6 +251,9 @@ class FrameReader:
         """A description of what a side takes is the holder before: "the GNA captured Tarhuna, Haftar's last
         stronghold" says nothing of Haftar now (the object of a taking verb, or an apposition to it)."""
         obj = tok.head if tok.dep_ == "appos" else tok
+        if tok.dep_ == "attr" and tok.head.dep_ == "relcl":  # "captured X, the northern city that was the
+            obj = tok.head.head  # government's last northern stronghold": the clause's noun
+            obj = obj.head if obj.dep_ == "appos" else obj
         verbs = [obj.head] if obj.dep_ == "dobj" else [c for c in obj.children if c.dep_ == "amod" and c.i < obj.i
                                                         and c.tag_ in ("VBD", "VBN")]  # misread "GNA captured X"
         return any(p.value == "actor" and p.fallback == "attacker" for v in verbs
@@ -324,6 +328,8 @@ class FrameReader:
                     if any(c.dep_ == "neg" for c in g.children):
                         return []
                     break
+        if not part_of and any(c.dep_ == "advmod" and c.lower_ in ALMOST for c in tok.children):
+            part_of = True  # "the capital Khartoum which is virtually controlled by the RSF": not wholly held
         if part_of and value != "contested":
             # a side holding part of a place ("80 percent of X is under Russian control"): the place is
             # fought over, both sides hold parts of it (data/devset/README.md labelling rules)
