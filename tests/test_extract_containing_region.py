@@ -8,7 +8,8 @@ Each test is a hand-made sentence shaped like wire copy (none is a sentence of t
 - a generic actor (no conflict profile) is an agent: "a coalition ... led by the KNU" is the KNU, never "border
   town" or "unrest"; "Police officials said they" are the police; coordinated adjectives stay in the name;
 - negation and modality: "not in Taliban hands", a denied report, "would open the way to move into";
-  "virtually controlled by" is partial control (contested); what a captured town "was" is no claim now.
+  "virtually controlled by" is partial control (contested); what a captured town "was" is no claim now;
+  "after eight months of fighting in X" is over.
 """
 from __future__ import annotations
 
@@ -135,3 +136,10 @@ def test_what_a_captured_town_was_is_no_claim_now(rules):
     text = ("Taliban fighters have captured Mazar-e-Sharif, the northern city that was the Afghan government's last "
             "northern stronghold.")
     assert claims(text, rules, AF) == [["Mazar-e Sharif", "taliban"]]
+
+
+def test_fighting_that_a_later_event_ended_is_no_claim(rules):
+    text = "After eight months of fighting in Mekelle, the government declared a unilateral ceasefire."
+    assert claims(text, rules, MM) == []
+    # fighting still going on is contested
+    assert claims("Heavy fighting continued in Mekelle on Monday.", rules, MM) == [["Mek'ele", "contested"]]
