@@ -143,3 +143,9 @@ def test_fighting_that_a_later_event_ended_is_no_claim(rules):
     assert claims(text, rules, MM) == []
     # fighting still going on is contested
     assert claims("Heavy fighting continued in Mekelle on Monday.", rules, MM) == [["Mek'ele", "contested"]]
+
+
+def test_a_provinces_capital_is_not_the_province(rules):
+    got = claims("Taliban captures most of Helmand province's capital in southern Afghanistan", rules, AF)
+    assert not any(s.startswith("Helmand") for s in places(got))
+    assert any(s == "Lashkar Gah" for s in places(got))

@@ -71,6 +71,12 @@ class PlaceWalker:
                 return []  # "the Dnipro River", "a Kunduz provincial council member": not the place itself
             if tok.dep_ in ("nmod", "poss") and any(c.dep_ == "case" for c in tok.children):
                 return []  # "in El Fasher, North Darfur's capital": a possessive place modifies what follows
+            case = [c for c in tok.children if c.dep_ == "case"]
+            if tok.dep_ == "pobj" and case:  # "most of [Helmand province]['s] [capital]", parsed as two objects
+                nxt = next((t for t in tok.doc[case[-1].i + 1:case[-1].i + 4] if t.tag_ != "JJ"), None)
+                if nxt is not None and self.lemma(nxt) in self.capital_words:
+                    return [cap for n in places.subjects[tok.i] for cap in [self.capital_of(n)] if cap]
+                return []
             out += list(places.subjects[tok.i])
             for c in tok.children:
                 locator = (c.i in places.subjects and all(n.endswith(" province") for n in places.subjects[c.i])) \
