@@ -33,6 +33,9 @@ def name_tokens(head: Token) -> list[Token]:
     for c in head.lefts:
         if c.dep_ in ("compound", "amod", "nmod"):
             out += name_tokens(c)
+            if c.dep_ == "amod":  # "Rwandan and Mozambican security forces": coordinated adjectives
+                out += [k for k in c.children if k.i < head.i and (k.dep_ == "cc" or (
+                    k.dep_ == "conj" and k.tag_[:2] in ("JJ", "NN")))]
     return sorted(out, key=lambda t: t.i)
 
 
@@ -70,6 +73,23 @@ def reporting_side(tok: Token, sides: list[tuple[int, int, str]], lemma: Callabl
     return None
 
 
+def speaker_group(tok: Token, lemma: Callable[[Token], str], report_lemmas: set[str]) -> list[Token]:
+    """Without a profile, the group a first-person speaker belongs to: the owner named in the reporting verb's
+    subject ("'The town is now under our control,' Sheikh X, al Shabaab's military operations spokesman, told
+    Reuters" -> al Shabaab)."""
+    h, steps = tok, 0
+    while h.dep_ in ("pobj", "prep", "attr", "dobj", "poss") and not h.tag_.startswith("VB") and h.head is not h \
+            and steps < 4:
+        h, steps = h.head, steps + 1
+    steps = 0
+    while h.dep_ in ("ccomp", "xcomp", "conj", "advcl") and h.head is not h and steps < 5:
+        h, steps = h.head, steps + 1
+        if lemma(h) in report_lemmas:
+            return [t for c in h.children if c.dep_ == "nsubj" for t in c.subtree
+                    if t.dep_ == "poss" and t.tag_ in ("NNP", "NNPS")][:1]
+    return []
+
+
 # common nouns for an armed group: without a profile they name no side of their own (see `generic_actor`); "the
 # army" does (a country's army is one side; the devset labels it `army`)
 GENERIC_ACTORS = {"group", "groups", "rebels", "rebel", "insurgents", "militants", "militia", "militias",
@@ -90,11 +110,15 @@ def generic_actor(a: Token, memory: dict[str, Any], place_tokens: frozenset[int]
     or with nobody named before, a non-state noun is its own name ("militants"). A common noun of a named group
     gives that group's words to read instead (a list of tokens: "fighters of the Ta'ang National Liberation
     Army"); None when the words name nobody (the next role may)."""
-    toks = [t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ")]
+    leader = led_by(a)
+    if leader:  # "a coalition of anti-junta forces led by the KNU": the group that leads it
+        return leader
+    toks = [t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ") or t.dep_ == "cc"]
     words = generic_words(a, toks)
     # "the group", "armed men": common nouns (a lower-case adjective makes no name of them)
     common = any(t.lower_ in GENERIC_ACTORS for t in toks) and all(
-        t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or t.is_sent_start)) for t in toks)
+        t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or t.is_sent_start)) for t in toks
+        if t.dep_ != "cc")
     if common:
         named_by = named_group(a, place_tokens)
         if named_by:
@@ -110,7 +134,7 @@ def generic_actor(a: Token, memory: dict[str, Any], place_tokens: frozenset[int]
             memory["last_generic"] = name or a.lower_
             return memory["last_generic"], True
         return None, False
-    if words and a.tag_.startswith("NN"):
+    if words and a.tag_.startswith("NN") and is_agent(a, toks):
         acronyms = {t.lower_ for t in a.doc if _acronym(t.text)}
         memory["last_generic"] = group_name(words, acronyms)  # for "it"/"they" later in the article
         return memory["last_generic"], True
@@ -119,6 +143,28 @@ def generic_actor(a: Token, memory: dict[str, Any], place_tokens: frozenset[int]
 
 FORCE_WORDS = {"forces", "troops", "fighters", "units", "soldiers"}
 ORGANISATIONS = {"army", "military", "police", "militia", "group", "movement", "front", "alliance"}
+# common nouns that name who acts (a group, an organisation, its forces or members); any other common noun
+# ("unrest", "the border town", "the offensive") is no actor without a proper name in its words
+AGENT_NOUNS = GENERIC_ACTORS | NON_STATE | STATE_WORDS | FORCE_WORDS | ORGANISATIONS | {
+    "coalition", "junta", "gang", "gangs", "members", "member", "paramilitaries", "paramilitary", "administration",
+    "force", "soldier", "fighter", "rebel", "insurgent", "militant", "jihadist", "troop", "unit", "servicemen",
+    "defenders", "guards", "guard", "commandos", "brigade", "brigades", "battalion", "division", "council",
+    "faction", "factions", "organisation", "organization", "party", "government", "opposition"}
+
+
+def is_agent(head: Token, words: list[Token]) -> bool:
+    """Can these words name who acts: a proper name or an acronym among them, or an agent noun as the head
+    ("the militants", "Mozambique's military"); not "unrest", "the border town"."""
+    return head.lower_ in AGENT_NOUNS or any(t.tag_ in ("NNP", "NNPS") or _acronym(t.text) for t in words)
+
+
+def led_by(noun: Token) -> list[Token]:
+    """The group a coalition or force is led by ("a coalition of anti-junta forces led by the KNU"): the agent of
+    a "led" clause in the noun's phrase."""
+    for t in noun.subtree:
+        if t.lower_ == "led" and t.dep_ == "acl":
+            return [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    return []
 
 
 def _acronym(word: str) -> bool:
@@ -166,5 +212,9 @@ def reporting_group(pronoun: Token) -> list[Token]:
     not a person ("an official said it ...")."""
     if pronoun.dep_ != "nsubj" or pronoun.head.dep_ != "ccomp":
         return []
-    return [c for c in pronoun.head.head.children if c.dep_ == "nsubj" and c.lower_ not in
-            ("it", "they", "we", "he", "she") and (c.tag_ in ("NNP", "NNPS") or c.lower_ in ORGANISATIONS)]
+    subjects = [c for c in pronoun.head.head.children if c.dep_ == "nsubj" and c.lower_ not in
+                ("it", "they", "we", "he", "she")]
+    # "Police officials said they had regained control": the organisation the speakers belong to
+    return [c for c in subjects if c.tag_ in ("NNP", "NNPS") or c.lower_ in ORGANISATIONS] or \
+        [m for c in subjects for m in c.children if m.dep_ in ("compound", "amod") and m.i < c.i
+         and m.lower_ in ORGANISATIONS | STATE_WORDS]

@@ -19,7 +19,7 @@ from .frame_refs import facility_place
 from .model import Profile
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 FOLLOW_FROM_PLACE = {"conj", "appos"}
 FOLLOW_FROM_NOUN = {"conj", "appos", "compound", "pobj", "nmod"}
@@ -28,6 +28,8 @@ DIRECTIONS = {"north", "south", "east", "west", "northwest", "northeast", "south
 COMPASS = DIRECTIONS - {"centre", "center"}
 ADMIN_NOUNS = {"region", "province", "oblast", "state", "governorate", "district", "raion"}
 QUANTITIES = {"much", "most", "part", "parts", "all", "some", "half", "areas"}
+# nouns for one settlement: a province or region next to them only locates it
+SETTLEMENT_NOUNS = {"city", "town", "village", "township", "settlement", "hamlet", "capital"}
 PLACE_NOUNS = {"city", "town", "province", "village", "capital", "region", "district", "area", "oblast",
                "state", "governorate", "centre", "center", "outskirts", "suburbs", "streets", "regional", "township",
                "settlement", "hamlet", "valley", "neighbourhood", "neighborhood",
@@ -44,6 +46,10 @@ class SentencePlaces:
     last: Callable[[int], str | None] | None = None
     guessed: set[str] = field(default_factory=set)
     actors: frozenset[int] = frozenset()  # place names that name a side here ("Kyiv insisted the town ...")  # places of facilities named without one (frame_refs.py)
+    # provinces and regions that only say where another place lies ("Umm Ruwaba, a city in North Kordofan",
+    # "Tirin Kot (Uruzgan)", "the second Darfur city"): never a subject, never what "it" or "the city" means
+    locators: frozenset[int] = frozenset()
+    areas: frozenset[int] = frozenset()  # provinces and regions (not settlements)
 
 
 class PlaceWalker:
@@ -59,10 +65,18 @@ class PlaceWalker:
         out: list[str] = []
         facilities = self.facilities(profile)
         if tok.i in places.subjects:
+            if tok.i in places.locators:
+                return []  # "Umm Ruwaba, a city in North Kordofan": the province only says where the town is
             if tok.dep_ == "compound" and self.lemma(tok.head) not in PLACE_NOUNS:
                 return []  # "the Dnipro River", "a Kunduz provincial council member": not the place itself
             if tok.dep_ in ("nmod", "poss") and any(c.dep_ == "case" for c in tok.children):
                 return []  # "in El Fasher, North Darfur's capital": a possessive place modifies what follows
+            case = [c for c in tok.children if c.dep_ == "case"]
+            if tok.dep_ == "pobj" and case:  # "most of [Helmand province]['s] [capital]", parsed as two objects
+                nxt = next((t for t in tok.doc[case[-1].i + 1:case[-1].i + 4] if t.tag_ != "JJ"), None)
+                if nxt is not None and self.lemma(nxt) in self.capital_words:
+                    return [cap for n in places.subjects[tok.i] for cap in [self.capital_of(n)] if cap]
+                return []
             out += list(places.subjects[tok.i])
             for c in tok.children:
                 locator = (c.i in places.subjects and all(n.endswith(" province") for n in places.subjects[c.i])) \
@@ -109,8 +123,9 @@ class PlaceWalker:
                         out += self.places_from(c, places, profile, seen)
                 return out
         if lem in ("city", "town") and any(c.lower_ == "the" for c in tok.children) and places.before and \
-                not any(t.i in places.subjects for t in tok.subtree):
-            same = [places.subjects[i][0] for i in sorted(places.subjects) if i < tok.i and i not in places.actors]
+                not any(t.i in places.subjects and t.i not in places.locators for t in tok.subtree):
+            same = [places.subjects[i][0] for i in sorted(places.subjects) if i < tok.i and i not in places.actors
+                    and i not in places.locators and not self._modifier(tok.doc[i], places)]
             last = same[-1] if same else places.before(tok.i)  # "the city": named before in the sentence,
             # else the article's topic (its first place claimed), else the place named last
             return [last] if last else []
@@ -136,7 +151,19 @@ class PlaceWalker:
                        for x in [c] + [k for k in c.children if k.dep_ == "compound" and self.lemma(c) in PLACE_NOUNS]]
             owners += [k for g in list(owners) if self.lemma(g) in PLACE_NOUNS  # "the capital of Sennar state"
                        for k in g.children if k.dep_ == "compound"]
-            caps = [cap for g in owners for name in places.subjects.get(g.i, ())
+            # "the capital of Logar province, Pol-e Alam": the capital is named after its province; when the
+            # gazetteer does not know that name, no guess from the province
+            named = [c for g in [tok, *owners] for c in g.children if c.dep_ == "appos" and tok.tag_ == "NN"
+                     and c.tag_ in ("NNP", "NNPS") and c.i > tok.i and c.doc[c.left_edge.i - 1].text == ","
+                     and not any(k.dep_ in ("conj", "cc") for k in c.children)]  # (not "the capitals of
+            # Kunduz, Sar-i-Pul, and Takhar provinces": a list)
+            if named:
+                return [n for c in named if c.i in places.subjects and c.i not in places.locators
+                        for n in places.subjects[c.i]]
+            # "the provincial capitals of Tarinkot and Chaghcharan": towns named as the capitals themselves
+            caps = [name if tok.tag_ == "NNS" and g.i not in places.areas and g.dep_ in ("pobj", "conj")
+                    and not any(c.dep_ == "compound" and c.i in places.subjects for c in g.children) else cap
+                    for g in owners for name in places.subjects.get(g.i, ())
                     for cap in [self.capital_of(name)] if cap]
             if caps or any(g.i in places.subjects for g in owners):  # an unknown capital is not its province
                 return caps + [s for c in tok.children if c.dep_ == "conj"
@@ -159,6 +186,12 @@ class PlaceWalker:
             elif c.dep_ == "prep":
                 out += self.direction_conj(c, places, profile, seen)
         return out
+
+    def _modifier(self, tok: Token, places: SentencePlaces) -> bool:
+        """A place that only modifies a noun that is no place ("head of the Balkh provincial council"): not what a
+        later "the city" means."""
+        return tok.dep_ in ("compound", "nmod", "amod") and tok.head.i not in places.subjects and \
+            self.lemma(tok.head) not in PLACE_NOUNS
 
     def direction_conj(self, prep: Token, places: SentencePlaces, profile: Profile | None, seen: set[int]
                         ) -> list[str]:
@@ -196,3 +229,56 @@ def listed_after(tok: Token, places: SentencePlaces) -> Token | None:
         if doc[j].is_sent_start or doc[j].text in (".", ";"):
             return None
     return None
+
+
+def locating_areas(doc: Doc, subjects: dict[int, tuple[str, ...]], areas: AbstractSet[int],
+                   lemma: Callable[[Token], str], province_named: AbstractSet[int] = frozenset(),
+                   inside: Callable[[str, str], bool] = lambda place, area: True) -> frozenset[int]:
+    """The provinces and regions of a sentence that only say where another place lies: after "<place>," or in
+    brackets after a name ("Babanusa, West Kordofan State", "Tirin Kot (Uruzgan)"), in an "in" phrase of a
+    settlement ("a city in North Kordofan", "the last city in Ukraine's Luhansk province", read from the words
+    as well as the parse, which often hangs the phrase elsewhere), or modifying a settlement noun ("the second
+    Darfur city"). A province that is itself taken ("took control of Kunduz province", "the whole of Luhansk
+    region") or listed with others ("Kherson, Zaporizhzhia and Donetsk regions"; "Khartoum, Al Jazira state":
+    after a place it does not contain, by the gazetteer's tree `inside`) is no locator."""
+    def within(j: int, i: int) -> bool:  # a place of token j lies in the area of token i (the gazetteer's tree)
+        return any(inside(p, a) for p in subjects[j] for a in subjects[i])
+
+    out: set[int] = set()
+    # a town named like a province, in brackets after a name ("Tirin Kot (Uruzgan)"), is the province (not a
+    # spelling of the name before it: "Tal Rifaat (Tel Rifaat)")
+    bracketed = {i for i in subjects if i >= 2 and doc[i - 1].text == "(" and i + 1 < len(doc)
+                 and doc[i + 1].text == ")" and (i in province_named or any(
+                     k.i in subjects and subjects[k.i] != subjects[i]
+                     for k in [doc[i - 2], *(c for c in doc[i - 2].children if c.dep_ == "compound")]))}
+    areas = set(areas) | bracketed
+    for i in sorted(areas):
+        tok = doc[i]
+        if any(c.dep_ == "conj" for c in tok.children) or tok.dep_ == "conj":
+            continue
+        prev = doc[i - 1] if i >= 1 else None
+        before = doc[i - 2] if i >= 2 else None
+        if prev is not None and before is not None and (
+                (prev.text == "(" and (before.tag_ in ("NNP", "NNPS") or before.i in subjects)
+                 and i in areas)
+                or (prev.text == "," and ((before.i in subjects and before.i not in areas and within(before.i, i))
+                                          or (before.tag_ in ("NNP", "NNPS") and before.i not in subjects
+                                              and before.dep_ != "compound")))):
+            out.add(i)
+            continue
+        if tok.dep_ == "compound" and lemma(tok.head) in SETTLEMENT_NOUNS - {"capital"} and \
+                any(c.dep_ in ("det", "amod") for c in tok.head.children):
+            out.add(i)  # "the second Darfur city", "a Kunduz town" (not "Farah city": a city of that name)
+            continue
+        # "... in (the) (eastern) (Ukraine's) X region": the word before "in" is a settlement or a place
+        j = i - 1
+        while j >= 0 and (doc[j].tag_ in ("DT", "JJ", "POS") or doc[j].text in ("'s", "’s", "’", "'")
+                          or (doc[j].tag_ == "NNP" and j + 1 < len(doc) and doc[j + 1].text in ("'s", "’s", "’"))):
+            j -= 1
+        if j >= 1 and doc[j].lower_ == "in":
+            k = j - 1
+            if doc[k].text == "," and k >= 1:
+                k -= 1
+            if lemma(doc[k]) in SETTLEMENT_NOUNS or (k in subjects and k not in areas and within(k, i)):
+                out.add(i)
+    return frozenset(out)

@@ -29,11 +29,12 @@ def pronoun_place(tok: Token, places: SentencePlaces, any_word: bool = False) ->
     the article before the sentence)."""
     if tok.i in places.subjects or not (any_word or (tok.lower_ == "it" and tok.tag_ == "PRP")):
         return []
-    same = [i for i in sorted(places.subjects) if i < tok.i and i not in places.actors]
-    if any_word:  # a facility's place: not a place that only begins a name ("the Nineveh Operations Command")
+    same = [i for i in sorted(places.subjects) if i < tok.i and i not in places.actors and i not in places.locators]
+    if any_word:  # a facility's place: not a place that only begins a name ("the Nineveh Operations Command"),
+        # nor a province ("took over Idlib province ..., as well as the airport": the airport of a town)
         doc = tok.doc
         same = [i for i in same if not (doc[i].dep_ == "compound" and doc[i].head.tag_ in ("NNP", "NNPS")
-                                        and doc[i].head.i not in places.subjects)]
+                                        and doc[i].head.i not in places.subjects) and i not in places.areas]
     # "Kunlong was under army control until it was seized": a name the gazetteer lacks, the subject between
     # the last known place and "it", may be what "it" means: no guess
     if any(t.tag_ == "NNP" and t.dep_ in ("nsubj", "nsubjpass") and t.i not in places.subjects

@@ -109,7 +109,8 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
             return [prev]  # before the conjoined verb, is that verb's subject
     if not found and role == "nsubj" and _misread_modifier(tok):
         found = [c for c in tok.head.children if c.dep_ in ("nmod", "compound") and c.i < tok.i]
-    if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp"):
+    if not found and role == "nsubj" and tok.dep_ in ("advcl", "conj", "xcomp") and \
+            not any(c.dep_ == "nsubjpass" for c in tok.children):  # "..., after it was seized by the RSF": the agent
         head = tok.head.head if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" else tok.head
         if verb(head):  # "..., taking over X", "we were able to liberate X"
             found = [c for c in head.children if c.dep_ == "nsubj"]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .actors import demonym_side, generic_actor, reporting_group, reporting_side, subject_side
+from .actors import demonym_side, generic_actor, reporting_group, reporting_side, speaker_group, subject_side
 from .events import SentenceClaim
 from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces
 from .frame_refs import patient_side, pronoun_place
@@ -41,6 +41,8 @@ IRREGULAR = {"is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "
 PRONOUNS = {"it", "they", "its", "their", "he", "she", "we", "our", "them"}
 FIRST_PERSON = {"we", "our", "us"}
 MODALS = {"may", "might", "could"}
+ALMOST = {"virtually", "almost", "nearly", "partially", "partly"}  # (not "largely": "fell largely without a fight")
+TIME_PREPS = {"after", "following", "since", "before", "until", "amid", "during"}
 class FrameReader:
     def __init__(self, rules: ExtractRules, capital_of: Callable[[str], str | None] | None = None):
         self.rules = rules
@@ -109,7 +111,9 @@ class FrameReader:
         cands = [a for role in pred.actor for a in role_tokens(tok, role) if a.i not in place_tokens
                  and not (role == "prep:of" and any(t.i in place_tokens for t in a.subtree))]  # "control of
         # Ukraine's Avdiivka town": the phrase of the place itself, not who controls it
-        if pred.pos == "noun":  # "forces were still in control of X": the governing verb's subject
+        # "forces were still in control of X": the governing verb's subject (not after a time preposition:
+        # "Following the capture of Mekelle, the Ethiopian government announced a ceasefire")
+        if pred.pos == "noun" and not (tok.dep_ == "pobj" and tok.head.lower_ in TIME_PREPS):
             cands += [a for a in role_tokens(tok, "head:nsubj") if a.i not in place_tokens]
             if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.i > 0:
                 near = tok.doc[tok.head.i - 1]  # "footage of its forces in full control of X": the noun before
@@ -130,6 +134,10 @@ class FrameReader:
                     reporter = reporting_side(tok, sides, self.lemma, self.report_lemmas, profile)
                     if reporter:
                         return reporter, True
+                    group = speaker_group(a, self.lemma, self.report_lemmas) if profile is None else []
+                    if group and group[0] not in cands:  # "'... under our control,' al Shabaab's spokesman said"
+                        cands += group
+                        continue
                 # a pronoun: the side named last before it (without a profile: the actor named last)
                 earlier = memory.get("last_side") if profile is not None else memory.get("last_generic")
                 if a.lower_ in PRONOUNS:
@@ -220,7 +228,12 @@ class FrameReader:
                             got = [g for g in got if g not in places.guessed]
                         first = next((t for t in h.subtree if t.dep_ not in ("det", "punct")), None)
                         if not got and first is not None and first.i in places.subjects and first.dep_ != "poss" \
-                                and not any(t.dep_ == "case" for t in first.children):
+                                and not any(t.dep_ == "case" for t in first.children) \
+                                and first.i not in places.locators and not (
+                                    role == "head:nsubj" and first.dep_ == "compound"
+                                    and first.head.tag_ in ("NNP", "NNPS") and first.head.i not in places.subjects):
+                            # (not "the Tigray People's Liberation Front ... reassumed control": a place that
+                            # begins the name of the verb's subject)
                             got = list(places.subjects[first.i])  # "captured Herat – Afghanistan's third city"
                         subjects += got
                 subjects = list(dict.fromkeys(subjects))
@@ -238,6 +251,9 @@ class FrameReader:
         """A description of what a side takes is the holder before: "the GNA captured Tarhuna, Haftar's last
         stronghold" says nothing of Haftar now (the object of a taking verb, or an apposition to it)."""
         obj = tok.head if tok.dep_ == "appos" else tok
+        if tok.dep_ == "attr" and tok.head.dep_ == "relcl":  # "captured X, the northern city that was the
+            obj = tok.head.head  # government's last northern stronghold": the clause's noun
+            obj = obj.head if obj.dep_ == "appos" else obj
         verbs = [obj.head] if obj.dep_ == "dobj" else [c for c in obj.children if c.dep_ == "amod" and c.i < obj.i
                                                         and c.tag_ in ("VBD", "VBN")]  # misread "GNA captured X"
         return any(p.value == "actor" and p.fallback == "attacker" for v in verbs
@@ -298,7 +314,7 @@ class FrameReader:
         if any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "neg" for c in tok.head.children
                                                             if tok.dep_ in ("xcomp",)):
             return []
-        if self._irrealis(tok):
+        if self._irrealis(tok) or _over(tok):
             return []
         if not _verb(tok) and tok.dep_ == "pobj" and tok.head.lower_ in fr.negating_preps:
             return []  # "Mosul is outside the control of the state": not who holds it
@@ -306,10 +322,14 @@ class FrameReader:
             g, steps = tok, 0
             while g.dep_ in ("pobj", "prep", "dobj", "attr") and steps < 3:
                 g, steps = g.head, steps + 1
+                if g.dep_ == "prep" and any(c.dep_ == "neg" for c in g.children):
+                    return []  # "the only big cities not in Taliban hands"
                 if _verb(g):
                     if any(c.dep_ == "neg" for c in g.children):
                         return []
                     break
+        if not part_of and any(c.dep_ == "advmod" and c.lower_ in ALMOST for c in tok.children):
+            part_of = True  # "the capital Khartoum which is virtually controlled by the RSF": not wholly held
         if part_of and value != "contested":
             # a side holding part of a place ("80 percent of X is under Russian control"): the place is
             # fought over, both sides hold parts of it (data/devset/README.md labelling rules)
@@ -319,8 +339,11 @@ class FrameReader:
         while not _verb(h) and h.dep_ in ("pobj", "prep", "attr") and h.head is not h:
             h = h.head  # "claims that X is under Russian control": from the noun's governing verb
         # "rejected Russian statements that its troops had taken X": through the noun whose clause it is
-        while (h.dep_ in ("xcomp", "ccomp", "conj") or (h.dep_ == "acl" and h.head.dep_ == "dobj")
-               or (h.dep_ == "dobj" and not _verb(h) and h is not tok)) and h.head is not h:
+        # "denied an earlier report by some networks suggesting that the terrorists had entered X": through the
+        # report's phrase
+        while (h.dep_ in ("xcomp", "ccomp", "conj") or (h.dep_ == "acl" and h.head.dep_ in ("dobj", "pobj"))
+               or (h.dep_ in ("dobj", "pobj", "prep") and not _verb(h) and h is not tok and h.head is not tok)) \
+                and h.head is not h:
             h = h.head
             lem = self.lemma(h)
             if lem in {w.lower() for w in fr.counterclaim_lemmas}:
@@ -379,6 +402,9 @@ class FrameReader:
                     break
         elif tok.dep_ in ("xcomp", "relcl", "acl") and _verb(tok.head):
             verbs.append(tok.head)  # "would be the first city to fall"
+        elif tok.dep_ in ("relcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and \
+                tok.head.dep_ in ("dobj", "attr", "nsubj") and _verb(tok.head.head):
+            verbs.append(tok.head.head)  # "would open the way for the Russians to move into X"
         h, steps = verbs[-1], 0
         while (h.dep_ in ("xcomp", "advcl") or (h.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to"
                                                                          for c in h.children))) and steps < 3:
@@ -388,6 +414,18 @@ class FrameReader:
                 aux = {w.lower() for w in self.frames.irrealis_aux}
         return any((c.dep_ == "aux" and c.lower_ in aux) or (c.dep_ == "mark" and c.lower_ in marks)
                    for v in verbs for c in v.children)
+
+
+DURATIONS = {"hours", "days", "weeks", "months", "years"}
+
+
+def _over(tok: Token) -> bool:
+    """Fighting that ended before the clause's event: "after days of fighting", "after eight months of fighting
+    in the Tigray region" (a predicate noun measured by a duration after "after")."""
+    if _verb(tok) or tok.dep_ != "pobj" or tok.head.lower_ != "of":
+        return False
+    span = tok.head.head
+    return span.lower_ in DURATIONS and span.dep_ == "pobj" and span.head.lower_ in ("after", "following")
 
 
 def _opponent(side: str | None, profile: Profile | None) -> str | None:
