@@ -1,5 +1,6 @@
 """The time of a frame read from the parse: the time expression of the predicate's phrase (or of the clause that
-reports it), and the order of events in one sentence ("recaptured ... after fighters stormed it overnight")."""
+reports it), the order of events in one sentence ("recaptured ... after fighters stormed it overnight"), and
+fighting a later event ended ("after eight months of fighting in X")."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -47,3 +48,15 @@ def order_events(found: list[tuple[Token, SentenceClaim]], published_at: datetim
                                                  t.valid_to))
         out.append(c)
     return out
+
+
+DURATIONS = {"hours", "days", "weeks", "months", "years"}
+
+
+def over_before(tok: Token) -> bool:
+    """Fighting that ended before the clause's event: "after days of fighting", "after eight months of fighting
+    in the Tigray region" (a predicate noun measured by a duration after "after")."""
+    if tok.tag_.startswith("VB") or tok.dep_ != "pobj" or tok.head.lower_ != "of":
+        return False
+    span = tok.head.head
+    return span.lower_ in DURATIONS and span.dep_ == "pobj" and span.head.lower_ in ("after", "following")

@@ -25,7 +25,7 @@ from .events import SentenceClaim
 from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces
 from .frame_refs import patient_side, pronoun_place
 from .frame_roles import role_tokens, verb as _verb
-from .frame_time import order_events, time_of
+from .frame_time import order_events, over_before, time_of
 from .model import ExtractRules, Frames, Predicate, Profile
 from .nlp import TEXT_KEY
 from .textutil import inflections
@@ -314,7 +314,7 @@ class FrameReader:
         if any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "neg" for c in tok.head.children
                                                             if tok.dep_ in ("xcomp",)):
             return []
-        if self._irrealis(tok) or _over(tok):
+        if self._irrealis(tok) or over_before(tok):
             return []
         if not _verb(tok) and tok.dep_ == "pobj" and tok.head.lower_ in fr.negating_preps:
             return []  # "Mosul is outside the control of the state": not who holds it
@@ -414,18 +414,6 @@ class FrameReader:
                 aux = {w.lower() for w in self.frames.irrealis_aux}
         return any((c.dep_ == "aux" and c.lower_ in aux) or (c.dep_ == "mark" and c.lower_ in marks)
                    for v in verbs for c in v.children)
-
-
-DURATIONS = {"hours", "days", "weeks", "months", "years"}
-
-
-def _over(tok: Token) -> bool:
-    """Fighting that ended before the clause's event: "after days of fighting", "after eight months of fighting
-    in the Tigray region" (a predicate noun measured by a duration after "after")."""
-    if _verb(tok) or tok.dep_ != "pobj" or tok.head.lower_ != "of":
-        return False
-    span = tok.head.head
-    return span.lower_ in DURATIONS and span.dep_ == "pobj" and span.head.lower_ in ("after", "following")
 
 
 def _opponent(side: str | None, profile: Profile | None) -> str | None:

@@ -26,6 +26,7 @@ from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
 from .nlp import load_pipeline, parse
 from .person_names import TITLES, drop_person_names
+from .place_kinds import PlaceKinds
 from .events import SentenceClaim
 from .timex import TimeSpan
 
@@ -108,39 +109,7 @@ class ParseStage:
                     cands = [i for h in whole for i in h[2] if self.geo.places[i].kind != "country"]
                     if len(cands) == 1 or (cands and self.geo.places[cands[0]].name == e.name):
                         self.yaml_of.setdefault(cands[0], e.name)
-
-    def _is_area(self, name: str) -> bool:
-        """A province or a region (a first-level area or several of them), not a settlement or a facility."""
-        if name in self.gaz.entity:
-            return self.gaz.entity[name].type in ("province", "region", "state", "oblast", "governorate")
-        i = self.geo.by_name.get(name) if self.geo is not None else None
-        return i is not None and self.geo is not None and self.geo.places[i].kind in ("admin1", "region")
-
-    def _facility_place(self, name: str) -> str | None:
-        """The place of a facility subject (a YAML facility's parent, "<place> <facility noun of a profile>":
-        "Mek'ele base" -> Mek'ele), the name itself when it is no facility, None when unknown."""
-        if name in self.gaz.entity and self.gaz.entity[name].type == "facility":
-            return self.gaz.entity[name].parent
-        low = name.lower()
-        ends = [f for p in self.rules.profiles for f in p.facilities if low.endswith(" " + f.lower())]
-        return name[: -len(max(ends, key=len)) - 1] if ends else name
-
-    def _inside(self, place: str, area: str) -> bool:
-        """Does the gazetteer put `place` in `area` (its province, or a region named in its province's name:
-        Nyala -> South Darfur province -> Darfur)?"""
-        low = area.lower().removesuffix(" province")
-        name: str | None = place
-        for _ in range(3):
-            if name is None:
-                return False
-            e = self.gaz.entity.get(name)
-            j = self.geo.by_name.get(name) if self.geo is not None else None
-            name = e.parent if e is not None else (self.geo.places[j].parent if self.geo is not None and j is not None
-                                                   else None)
-            if name is not None and (name == area or name.lower().removesuffix(" province") == low
-                                     or name.lower().removesuffix(" province").endswith(" " + low)):
-                return True
-        return False
+        self.kinds = PlaceKinds(rules, gaz, self.geo)
 
     # ---- hierarchy and capitals ---------------------------------------------------------------------------
     def capital_of(self, name: str) -> str | None:
@@ -397,16 +366,17 @@ class ParseStage:
             return str(ap.memory["topic"]) if ap.memory.get("topic") else last(i)
 
         speaking = frozenset(i for a, b, _ in sides for i in range(a, b) if doc[i].dep_ in ("nsubj", "poss"))
-        areas = {i for i, names in subjects.items() if all(self._is_area(n) for n in names)}
-        named = {i for i, names in subjects.items() if i not in areas and any(self._is_area(f"{n} province")
-                                                                             for n in names)}
-        locators = locating_areas(doc, subjects, areas, self.reader.lemma, named, self._inside)
+        areas = {i for i, names in subjects.items() if all(self.kinds.is_area(n) for n in names)}
+        named = {i for i, names in subjects.items()
+                 if i not in areas and any(self.kinds.is_area(f"{n} province") for n in names)}
+        locators = locating_areas(doc, subjects, areas, self.reader.lemma, named, self.kinds.inside)
         out = self.reader.read(doc, s, SentencePlaces(subjects, before, last, actors=speaking, locators=locators,
                                                       areas=frozenset(areas)),
                                ap.profile, sides,
                                times, ap.memory, published_at)
         # "the city" is never a province; a facility's ("a federal military base in Mekelle") is its place
-        settled = [p for c in out for p in [self._facility_place(c.subject)] if p and not self._is_area(p)]
+        settled = [p for c in out for p in [self.kinds.facility_place(c.subject)]
+                   if p and not self.kinds.is_area(p)]
         if settled and not ap.memory.get("topic"):
             ap.memory["topic"] = settled[0]
         return out
