@@ -167,10 +167,12 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                         + rejects_summary(table.rejects) + ")")
     verdicts = build_verdicts(problem, result_fit.cand_prob, rules.solver.thresholds, table.as_of,
                               result_fit.confidence)
+    release_memory()  # each table's Arrow temporaries, before the next table's own peak
     if result_fit.confidence is not None:  # values chosen: every output shows the calibrated probabilities
         result_fit.fit_prob, result_fit.cand_prob = result_fit.cand_prob, result_fit.confidence
     contradictions = find_contradictions(problem, result_fit.cand_prob, result_fit.sa_reliability, verdicts,
                                          time_model.items if time_model is not None else None)
+    release_memory()
     timeline = None
     if time_model is not None:
         more = time_contradictions(time_model.claims, timeline_fit.timeline, timeline_fit.claim_support,
@@ -360,6 +362,7 @@ def load_feeds(paths: Sequence[str | Path], rules: Rules, as_of: str | dt.date |
     for path in progress.track([Path(p) for p in paths], "reading feeds"):
         if path not in articles:
             frames.append(read_table(path))
+            release_memory()  # the reader's Arrow table and pages: validation's peak comes next
     if articles:
         from .extract import extract_feed
 
@@ -374,8 +377,7 @@ def load_feeds(paths: Sequence[str | Path], rules: Rules, as_of: str | dt.date |
     if not frames:
         raise FeedError("the article feed(s) gave no claims: " + ", ".join(map(str, articles)))
     with progress.phase("validating claims"):
-        table = validate(frames, rules, _as_timestamp(as_of))
-    del frames
+        table = validate(frames, rules, _as_timestamp(as_of))  # (empties `frames` as it goes)
     release_memory()
     return table, extraction
 

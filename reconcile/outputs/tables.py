@@ -33,7 +33,7 @@ def _iso_seconds(stamps: pd.Series) -> np.ndarray:
 
 
 def _stringify_times(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
+    out = frame.copy(deep=False)  # the time columns are replaced, nothing else is touched: no copy of the rows
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = _iso_seconds(out[column])
