@@ -283,10 +283,19 @@ def content_ids(claims: pd.DataFrame) -> pd.Series:
     stamps = claims["published_at"]
     t = pd.DataFrame({"t": np.where(stamps.isna().to_numpy(), -1, stamps.array.asi8)}, index=claims.index, copy=False)
     # concat, not assign: no copy of the columns (10M claims: 80 MB each); large_string is what a str column holds
-    hashed = pd.util.hash_pandas_object(pd.concat([claims[["source", "subject", "attribute", "value"]], t], axis=1),
-                                        index=False).to_numpy()
+    keyed = pd.concat([claims[["source", "subject", "attribute", "value"]], t], axis=1)
     del t
-    return pd.Series(pd.array(pc.cast(pa.array(hashed), pa.large_string()), dtype="str"), index=claims.index)
+    # a row's hash depends on that row alone: hashed a slice at a time, the hashing's per-column temporaries stay
+    # small (the whole 10M-claim frame at once: about 400 MB of them)
+    chunks = [pc.cast(pa.array(pd.util.hash_pandas_object(keyed.iloc[start:start + ID_CHUNK], index=False)
+                               .to_numpy()), pa.large_string())
+              for start in range(0, len(keyed), ID_CHUNK)]
+    ids = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
+    del chunks
+    return pd.Series(pd.array(ids, dtype="str"), index=claims.index)
+
+
+ID_CHUNK = 1 << 21  # rows hashed at once by `content_ids`
 
 
 def _claim_table(problem: Problem, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -389,6 +398,22 @@ def release_memory() -> None:
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
+    _trim_c_heap()
+
+
+def _trim_c_heap() -> None:
+    """Give the C heap's free pages back to the system (glibc's `malloc_trim`): numpy's freed temporaries stay in
+    the heap otherwise (glibc raises its mmap threshold after each large free, so later large arrays come from the
+    heap), and each stage's peak would come on top of the last one's garbage. Elsewhere: nothing to do."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # another C library (musl): no malloc_trim
+        pass
 
 
 def _is_article_feed(path: Path) -> bool:
