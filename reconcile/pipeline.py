@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import progress
+from .claim_rows import ClaimRows
 from .contradictions import find_contradictions, sort_contradictions
 from .errors import FeedError, UsageError
 from .feed.read import read_table
@@ -42,17 +43,12 @@ if TYPE_CHECKING:
     from .decisions import DecisionsFile
     from .engines import Engine
 
-CLAIM_COLUMNS = ["claim_id", "source", "subject", "attribute", "value", "value_key", "published_at", "valid_from",
-                 "valid_to", "speaker", "speaker_role", "speaker_affiliation", "quote", "url", "derived_from",
-                 "weight", "recency", "copies", "copy_discount", "reliability", "vote", "posterior", "chosen"]
-
-
 @dataclass
 class Result:
     verdicts: pd.DataFrame
     contradictions: pd.DataFrame
     sources: pd.DataFrame
-    claims: pd.DataFrame  # per accepted claim: evidence, weight, vote, posterior of its value
+    claim_rows: ClaimRows  # per accepted claim: evidence, weight, vote, posterior of its value (made on demand)
     rejects: pd.DataFrame
     counts: dict[str, Any]
     as_of: pd.Timestamp | None
@@ -67,6 +63,15 @@ class Result:
     source_attributes: pd.DataFrame | None = None  # reliability per (source, attribute), next to the source's
     decision_notes: list[str] = field(default_factory=list)  # decisions that warn, match nothing, or have expired
     evidence: pd.DataFrame | None = None  # per source and (source, attribute): right/total (reconcile/state)
+    _claims: pd.DataFrame | None = field(default=None, init=False, repr=False)
+
+    @property
+    def claims(self) -> pd.DataFrame:
+        """The per-claim table as one frame (made at the first use; `reconcile run` writes it a row group at a
+        time from `claim_rows` instead)."""
+        if self._claims is None:
+            self._claims = self.claim_rows.frame()
+        return self._claims
 
 
 def peak_mib() -> float:
@@ -184,7 +189,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     sources.loc[np.isfinite(fixed), "prior_rule"] = "pinned"
     pinned_sa = np.isfinite(fixed_sa) | np.isfinite(fixed[problem.part.source_of_sa])  # a source pin covers all
     source_attributes.loc[pinned_sa, "prior_rule"] = "pinned"
-    per_claim = _claim_table(problem, result_fit, verdicts)
+    per_claim = ClaimRows(problem, result_fit, verdicts)  # rows made when written (claims.parquet) or asked for
     evidence = evidence_table(problem, result_fit)
     verdicts, notes = decide.apply_overrides(verdicts, decisions, table.as_of, rules.solver.thresholds.settled)
     contradictions, missing = decide.mark_contradictions(contradictions, verdicts, decisions, table.as_of)
@@ -270,76 +275,6 @@ def _source_attribute_table(problem: Problem, sa_priors: pd.DataFrame, f: Fit, v
         "prior_rule": sa_priors["prior_rule"].to_numpy(), "claims": claims,
         "agreement": np.where(total > 0, agree / np.where(total > 0, total, 1), np.nan),
     })
-
-
-INTERNAL = {"item", "cand", "source_id", "assertion", "effective_weight", "value_num", "valid_at"}
-
-
-def content_ids(claims: pd.DataFrame) -> pd.Series:
-    """A stable id per claim from its content (source, subject, attribute, value, publication time)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    stamps = claims["published_at"]
-    t = pd.DataFrame({"t": np.where(stamps.isna().to_numpy(), -1, stamps.array.asi8)}, index=claims.index, copy=False)
-    # concat, not assign: no copy of the columns (10M claims: 80 MB each); large_string is what a str column holds
-    keyed = pd.concat([claims[["source", "subject", "attribute", "value"]], t], axis=1)
-    del t
-    # a row's hash depends on that row alone: hashed a slice at a time, the hashing's per-column temporaries stay
-    # small (the whole 10M-claim frame at once: about 400 MB of them)
-    chunks = [pc.cast(pa.array(pd.util.hash_pandas_object(keyed.iloc[start:start + ID_CHUNK], index=False)
-                               .to_numpy()), pa.large_string())
-              for start in range(0, len(keyed), ID_CHUNK)]
-    ids = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
-    del chunks
-    return pd.Series(pd.array(ids, dtype="str"), index=claims.index)
-
-
-ID_CHUNK = 1 << 21  # rows hashed at once by `content_ids`
-
-
-def _claim_table(problem: Problem, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:
-    """Per accepted claim: its evidence and what it counted for."""
-    part, claims = problem.part, problem.claims
-    chosen = np.zeros(part.n_cands, dtype=bool)
-    chosen[verdicts["_cand"].to_numpy()] = True
-    cand = claims["cand"].to_numpy()
-    item = claims["item"].to_numpy()
-    assertion = claims["assertion"].to_numpy()
-    source_id = claims["source_id"].to_numpy()
-    rel = f.sa_reliability[part.sa[assertion]]
-    copy_discount = f.copy_factor[assertion]
-    # vote = weight x copy discount x ln(n_false x rel / (1 - rel)), in place (10M claims: each temporary is 80 MB;
-    # the same operations in the same order as the formula, so the same bits)
-    vote = part.item_n_false[item] * rel
-    vote /= 1 - rel
-    np.log(vote, out=vote)
-    weight = part.assert_w[assertion]
-    weight *= copy_discount
-    vote *= weight
-    del weight
-    ids = content_ids(claims)
-    if "claim_id" in claims:  # ids given by the feed win
-        given = claims["claim_id"].astype(str)
-        ids = given.where(given != "", ids)
-    computed = {
-        "claim_id": ids,
-        "value_key": pd.Categorical.from_codes(problem.cands["key_code"].to_numpy()[cand],
-                                               claims["value_key"].cat.categories, validate=False),
-        "copy_discount": copy_discount,
-        "reliability": rel,
-        "vote": vote,
-        "posterior": f.cand_prob[cand],
-        "chosen": chosen[cand],
-    }
-    # rows stay in feed order (deterministic for a given feed); readers select by subject
-    empty = pd.Categorical.from_codes(np.zeros(len(claims), dtype=np.int8), pd.Index([""]))
-    columns = {}
-    for name in CLAIM_COLUMNS + [c for c in claims.columns if c not in CLAIM_COLUMNS and not c.startswith("_")
-                                 and c not in INTERNAL]:
-        values = computed[name] if name in computed else claims[name] if name in claims else empty
-        columns[name] = values.array if isinstance(values, pd.Series) else values
-    return pd.DataFrame(columns, copy=False)
 
 
 def _time_modelled(rules: Rules, problem: Problem) -> bool:
