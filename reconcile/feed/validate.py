@@ -192,7 +192,7 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
                         + ("; ..." if len(read_rejects) > 3 else ""))
     feed = pd.concat([map_columns(f, rules) for f in readable], ignore_index=True, sort=False)
     feed.attrs = {}
-    files = _feed_files(frames)  # for the rejects' order
+    feed_files = _feed_files(frames)  # for the rejects' order
     del readable, f
     frames.clear()
     n = len(feed)
@@ -258,7 +258,7 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
     rejected = why.refused
     rejects = _rejects(feed, raw_times, why, excluded, rejected)
     if len(read_rejects):
-        rejects = _in_feed_order(pd.concat([read_rejects, rejects], ignore_index=True), files)
+        rejects = _in_feed_order(pd.concat([read_rejects, rejects], ignore_index=True), feed_files)
 
     claims = feed.loc[~rejected].copy() if rejected.any() else feed
     del feed, raw_times  # released before the sorted copy below: one copy of the rows at a time
