@@ -120,6 +120,14 @@ def sort_contradictions(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _release_arrow() -> None:
+    """Arrow's allocator keeps freed buffers for reuse: handed back here, the next temporaries of a large feed
+    do not come on top of the last ones."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
 def _conflicts(problem: Problem, prob: np.ndarray, reliability: np.ndarray, verdicts: pd.DataFrame,
                first: _FirstVerdict, skip: np.ndarray) -> pd.DataFrame:
     part = problem.part
@@ -151,6 +159,8 @@ def _conflicts(problem: Problem, prob: np.ndarray, reliability: np.ndarray, verd
     desc = text.concat(text.take(problem.cands["value"], cands), " (", text.number(prob[cands], 3), ", ",
                        text.number(n_src), np.where(n_src == 1, " source)", " sources)"))
     _, competing = seg_join(part.cand_item[cands], desc, "; ", len(cands))  # complete: the CSV is the record
+    del desc, n_src, cands_order
+    _release_arrow()  # the descriptions' pieces (10M claims: hundreds of MB), before the losing sources' own
     best_loser = np.zeros(part.n_items)
     lose_c = cands[~winners[cands]]
     if agrees is not None:  # a coarser value that contains the verdict ("more than 200" for 250) is no rival
@@ -161,6 +171,7 @@ def _conflicts(problem: Problem, prob: np.ndarray, reliability: np.ndarray, verd
     pair = np.unique(a_item[la].astype(np.int64) * part.n_sources + part.assert_source[la])  # int64: ids are int32
     l_items, l_sources = seg_join(pair // part.n_sources, text.take(problem.sources, pair % part.n_sources), ",",
                                   len(pair))  # every losing source: the CSV is the complete record
+    del la, pair, credible, losing, a_item
     has_losers = np.zeros(part.n_items, dtype=bool)
     has_losers[l_items] = True
     where = np.zeros(part.n_items, dtype=np.int64)

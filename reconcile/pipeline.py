@@ -161,6 +161,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         if mixture is not None:  # kept on the fit: `reconcile calibrate` recomputes the same confidences
             result_fit.uninformed = mixture
             result_fit.confidence = mix(result_fit.confidence, mixture)
+    release_memory()  # the fit's temporaries: the verdicts stage's peak comes on top of what is left
     timings["solve_s"] = time.perf_counter() - t0
     timings["solve_cpu_s"] = time.process_time() - cpu0  # CPU seconds: less noisy on a shared host
     timings["solve_peak_mib"] = peak_mib()
