@@ -10,7 +10,7 @@ Time-modelled subjects get their own kinds (reconcile/timeline/kinds.py).
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -35,10 +35,7 @@ def find_contradictions(problem: Problem, prob: np.ndarray, reliability: np.ndar
                         verdicts: pd.DataFrame, exclude_items: np.ndarray | None = None) -> pd.DataFrame:
     """Static contradictions. Items in `exclude_items` (time-modelled: a past state is not a conflict) are left
     to the time model's own kinds."""
-    # the columns the rows take from their item's first verdict, only those (copying every verdict column for
-    # each conflicting item cost more than finding the conflicts)
-    keep = verdicts[["_item", "subject", "attribute", "value", "confidence", "status"]]
-    first = keep.drop_duplicates("_item").set_index("_item")
+    first = _FirstVerdict(verdicts, problem.part.n_items)
     skip = np.zeros(problem.part.n_items, dtype=bool)
     if exclude_items is not None:
         skip[exclude_items] = True
@@ -46,7 +43,28 @@ def find_contradictions(problem: Problem, prob: np.ndarray, reliability: np.ndar
                           _self(problem, prob, first, skip)) if len(f)]
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
-    return sort_contradictions(pd.concat(frames, ignore_index=True))
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    del frames  # (10M claims: each copy of the rows is hundreds of MB)
+    return sort_contradictions(frame)
+
+
+class _FirstVerdict:
+    """The columns a contradiction row takes from its item's first verdict, for the conflicting items only: the
+    verdict rows are found by position (a copy of every verdict's columns indexed by item cost more memory than
+    the contradictions themselves: 2M verdicts at 10M claims)."""
+
+    def __init__(self, verdicts: pd.DataFrame, n_items: int):
+        self.verdicts = verdicts
+        items, rows = np.unique(verdicts["_item"].to_numpy(), return_index=True)  # each item's first verdict
+        self.row = np.full(n_items, -1, dtype=np.int64)
+        self.row[items] = rows
+
+    def columns(self, items: np.ndarray) -> dict[str, Any]:
+        rows = self.row[items]
+        v = self.verdicts
+        return {"subject": v["subject"].array.take(rows), "attribute": v["attribute"].array.take(rows),
+                "verdict_value": v["value"].array.take(rows),
+                "verdict_confidence": v["confidence"].to_numpy()[rows], "status": v["status"].to_numpy()[rows]}
 
 
 SEVERITY_DIGITS = 10  # significant digits a severity is rounded to, for ranking and in the output
@@ -102,8 +120,16 @@ def sort_contradictions(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _release_arrow() -> None:
+    """Arrow's allocator keeps freed buffers for reuse: handed back here, the next temporaries of a large feed
+    do not come on top of the last ones."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
 def _conflicts(problem: Problem, prob: np.ndarray, reliability: np.ndarray, verdicts: pd.DataFrame,
-               first: pd.DataFrame, skip: np.ndarray) -> pd.DataFrame:
+               first: _FirstVerdict, skip: np.ndarray) -> pd.DataFrame:
     part = problem.part
     winners = np.zeros(part.n_cands, dtype=bool)
     winners[verdicts["_cand"].to_numpy()] = True
@@ -133,6 +159,8 @@ def _conflicts(problem: Problem, prob: np.ndarray, reliability: np.ndarray, verd
     desc = text.concat(text.take(problem.cands["value"], cands), " (", text.number(prob[cands], 3), ", ",
                        text.number(n_src), np.where(n_src == 1, " source)", " sources)"))
     _, competing = seg_join(part.cand_item[cands], desc, "; ", len(cands))  # complete: the CSV is the record
+    del desc, n_src, cands_order
+    _release_arrow()  # the descriptions' pieces (10M claims: hundreds of MB), before the losing sources' own
     best_loser = np.zeros(part.n_items)
     lose_c = cands[~winners[cands]]
     if agrees is not None:  # a coarser value that contains the verdict ("more than 200" for 250) is no rival
@@ -143,25 +171,26 @@ def _conflicts(problem: Problem, prob: np.ndarray, reliability: np.ndarray, verd
     pair = np.unique(a_item[la].astype(np.int64) * part.n_sources + part.assert_source[la])  # int64: ids are int32
     l_items, l_sources = seg_join(pair // part.n_sources, text.take(problem.sources, pair % part.n_sources), ",",
                                   len(pair))  # every losing source: the CSV is the complete record
+    del la, pair, credible, losing, a_item
     has_losers = np.zeros(part.n_items, dtype=bool)
     has_losers[l_items] = True
     where = np.zeros(part.n_items, dtype=np.int64)
     where[l_items] = np.arange(len(l_items))
-    v = first.loc[items]
-    gap = v["confidence"].to_numpy() - best_loser[items]
+    v = first.columns(items)
+    gap = v["verdict_confidence"] - best_loser[items]
     out = pd.DataFrame({
-        "subject": v["subject"].array, "attribute": v["attribute"].array,
-        "kind": np.where(gap < NEAR_TIE, "near_tie", "value_conflict"), "verdict_value": v["value"].array,
-        "verdict_confidence": v["confidence"].to_numpy(), "competing_values": text.column(competing),
+        "subject": v["subject"], "attribute": v["attribute"],
+        "kind": np.where(gap < NEAR_TIE, "near_tie", "value_conflict"), "verdict_value": v["verdict_value"],
+        "verdict_confidence": v["verdict_confidence"], "competing_values": text.column(competing),
         "losing_sources": text.column(text.take(l_sources, where[items], has_losers[items])), "source": "",
-        "severity": severity[items], "status": v["status"].to_numpy(), "_item": items, "_source": -1,
+        "severity": severity[items], "status": v["status"], "_item": items, "_source": -1,
     })
     out["_kind"] = "conflict"
     out["_id"], out["id"] = _ids(out, "subject", "attribute", "_kind")
     return out
 
 
-def _self(problem: Problem, prob: np.ndarray, first: pd.DataFrame, skip: np.ndarray) -> pd.DataFrame:
+def _self(problem: Problem, prob: np.ndarray, first: _FirstVerdict, skip: np.ndarray) -> pd.DataFrame:
     part = problem.part
     a_item = part.cand_item[part.assert_cand]
     several = ~part.item_multi[a_item] & (problem.pair_cands[problem.pair_of_assert] > 1) & ~skip[a_item]
@@ -179,13 +208,13 @@ def _self(problem: Problem, prob: np.ndarray, first: pd.DataFrame, skip: np.ndar
     np.maximum.at(best, pair, prob[part.assert_cand[idx]])
     items = problem.pair_item[pairs]
     sources = problem.pair_source[pairs]
-    v = first.loc[items]
+    v = first.columns(items)
     out = pd.DataFrame({
-        "subject": v["subject"].array, "attribute": v["attribute"].array, "kind": "self_contradiction",
-        "verdict_value": v["value"].array, "verdict_confidence": v["confidence"].to_numpy(),
+        "subject": v["subject"], "attribute": v["attribute"], "kind": "self_contradiction",
+        "verdict_value": v["verdict_value"], "verdict_confidence": v["verdict_confidence"],
         "competing_values": text.column(competing), "losing_sources": "",
         "source": text.column(text.take(problem.sources, sources)),
-        "severity": weight * (1 - best[pairs]), "status": v["status"].to_numpy(), "_item": items, "_source": sources,
+        "severity": weight * (1 - best[pairs]), "status": v["status"], "_item": items, "_source": sources,
     })
     out["_kind"] = "self"
     out["_id"], out["id"] = _ids(out, "subject", "attribute", "_kind", "source")

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import progress
+from .claim_rows import ClaimRows
 from .contradictions import find_contradictions, sort_contradictions
 from .errors import FeedError, UsageError
 from .feed.read import read_table
@@ -42,17 +43,12 @@ if TYPE_CHECKING:
     from .decisions import DecisionsFile
     from .engines import Engine
 
-CLAIM_COLUMNS = ["claim_id", "source", "subject", "attribute", "value", "value_key", "published_at", "valid_from",
-                 "valid_to", "speaker", "speaker_role", "speaker_affiliation", "quote", "url", "derived_from",
-                 "weight", "recency", "copies", "copy_discount", "reliability", "vote", "posterior", "chosen"]
-
-
 @dataclass
 class Result:
     verdicts: pd.DataFrame
     contradictions: pd.DataFrame
     sources: pd.DataFrame
-    claims: pd.DataFrame  # per accepted claim: evidence, weight, vote, posterior of its value
+    claim_rows: ClaimRows  # per accepted claim: evidence, weight, vote, posterior of its value (made on demand)
     rejects: pd.DataFrame
     counts: dict[str, Any]
     as_of: pd.Timestamp | None
@@ -67,6 +63,15 @@ class Result:
     source_attributes: pd.DataFrame | None = None  # reliability per (source, attribute), next to the source's
     decision_notes: list[str] = field(default_factory=list)  # decisions that warn, match nothing, or have expired
     evidence: pd.DataFrame | None = None  # per source and (source, attribute): right/total (reconcile/state)
+    _claims: pd.DataFrame | None = field(default=None, init=False, repr=False)
+
+    @property
+    def claims(self) -> pd.DataFrame:
+        """The per-claim table as one frame (made at the first use; `reconcile run` writes it a row group at a
+        time from `claim_rows` instead)."""
+        if self._claims is None:
+            self._claims = self.claim_rows.frame()
+        return self._claims
 
 
 def peak_mib() -> float:
@@ -156,6 +161,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
         if mixture is not None:  # kept on the fit: `reconcile calibrate` recomputes the same confidences
             result_fit.uninformed = mixture
             result_fit.confidence = mix(result_fit.confidence, mixture)
+    release_memory()  # the fit's temporaries: the verdicts stage's peak comes on top of what is left
     timings["solve_s"] = time.perf_counter() - t0
     timings["solve_cpu_s"] = time.process_time() - cpu0  # CPU seconds: less noisy on a shared host
     timings["solve_peak_mib"] = peak_mib()
@@ -167,10 +173,12 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                         + rejects_summary(table.rejects) + ")")
     verdicts = build_verdicts(problem, result_fit.cand_prob, rules.solver.thresholds, table.as_of,
                               result_fit.confidence)
+    release_memory()  # each table's Arrow temporaries, before the next table's own peak
     if result_fit.confidence is not None:  # values chosen: every output shows the calibrated probabilities
         result_fit.fit_prob, result_fit.cand_prob = result_fit.cand_prob, result_fit.confidence
     contradictions = find_contradictions(problem, result_fit.cand_prob, result_fit.sa_reliability, verdicts,
                                          time_model.items if time_model is not None else None)
+    release_memory()
     timeline = None
     if time_model is not None:
         more = time_contradictions(time_model.claims, timeline_fit.timeline, timeline_fit.claim_support,
@@ -182,7 +190,7 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
     sources.loc[np.isfinite(fixed), "prior_rule"] = "pinned"
     pinned_sa = np.isfinite(fixed_sa) | np.isfinite(fixed[problem.part.source_of_sa])  # a source pin covers all
     source_attributes.loc[pinned_sa, "prior_rule"] = "pinned"
-    per_claim = _claim_table(problem, result_fit, verdicts)
+    per_claim = ClaimRows(problem, result_fit, verdicts)  # rows made when written (claims.parquet) or asked for
     evidence = evidence_table(problem, result_fit)
     verdicts, notes = decide.apply_overrides(verdicts, decisions, table.as_of, rules.solver.thresholds.settled)
     contradictions, missing = decide.mark_contradictions(contradictions, verdicts, decisions, table.as_of)
@@ -270,67 +278,6 @@ def _source_attribute_table(problem: Problem, sa_priors: pd.DataFrame, f: Fit, v
     })
 
 
-INTERNAL = {"item", "cand", "source_id", "assertion", "effective_weight", "value_num", "valid_at"}
-
-
-def content_ids(claims: pd.DataFrame) -> pd.Series:
-    """A stable id per claim from its content (source, subject, attribute, value, publication time)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    stamps = claims["published_at"]
-    t = pd.DataFrame({"t": np.where(stamps.isna().to_numpy(), -1, stamps.array.asi8)}, index=claims.index, copy=False)
-    # concat, not assign: no copy of the columns (10M claims: 80 MB each); large_string is what a str column holds
-    hashed = pd.util.hash_pandas_object(pd.concat([claims[["source", "subject", "attribute", "value"]], t], axis=1),
-                                        index=False).to_numpy()
-    del t
-    return pd.Series(pd.array(pc.cast(pa.array(hashed), pa.large_string()), dtype="str"), index=claims.index)
-
-
-def _claim_table(problem: Problem, f: Fit, verdicts: pd.DataFrame) -> pd.DataFrame:
-    """Per accepted claim: its evidence and what it counted for."""
-    part, claims = problem.part, problem.claims
-    chosen = np.zeros(part.n_cands, dtype=bool)
-    chosen[verdicts["_cand"].to_numpy()] = True
-    cand = claims["cand"].to_numpy()
-    item = claims["item"].to_numpy()
-    assertion = claims["assertion"].to_numpy()
-    source_id = claims["source_id"].to_numpy()
-    rel = f.sa_reliability[part.sa[assertion]]
-    copy_discount = f.copy_factor[assertion]
-    # vote = weight x copy discount x ln(n_false x rel / (1 - rel)), in place (10M claims: each temporary is 80 MB;
-    # the same operations in the same order as the formula, so the same bits)
-    vote = part.item_n_false[item] * rel
-    vote /= 1 - rel
-    np.log(vote, out=vote)
-    weight = part.assert_w[assertion]
-    weight *= copy_discount
-    vote *= weight
-    del weight
-    ids = content_ids(claims)
-    if "claim_id" in claims:  # ids given by the feed win
-        given = claims["claim_id"].astype(str)
-        ids = given.where(given != "", ids)
-    computed = {
-        "claim_id": ids,
-        "value_key": pd.Categorical.from_codes(problem.cands["key_code"].to_numpy()[cand],
-                                               claims["value_key"].cat.categories, validate=False),
-        "copy_discount": copy_discount,
-        "reliability": rel,
-        "vote": vote,
-        "posterior": f.cand_prob[cand],
-        "chosen": chosen[cand],
-    }
-    # rows stay in feed order (deterministic for a given feed); readers select by subject
-    empty = pd.Categorical.from_codes(np.zeros(len(claims), dtype=np.int8), pd.Index([""]))
-    columns = {}
-    for name in CLAIM_COLUMNS + [c for c in claims.columns if c not in CLAIM_COLUMNS and not c.startswith("_")
-                                 and c not in INTERNAL]:
-        values = computed[name] if name in computed else claims[name] if name in claims else empty
-        columns[name] = values.array if isinstance(values, pd.Series) else values
-    return pd.DataFrame(columns, copy=False)
-
-
 def _time_modelled(rules: Rules, problem: Problem) -> bool:
     return any(rules.attribute_rule(str(a)).change_every and not rules.attribute_rule(str(a)).multi_valued
                for a in problem.items["attribute"].unique())
@@ -360,6 +307,7 @@ def load_feeds(paths: Sequence[str | Path], rules: Rules, as_of: str | dt.date |
     for path in progress.track([Path(p) for p in paths], "reading feeds"):
         if path not in articles:
             frames.append(read_table(path))
+            release_memory()  # the reader's Arrow table and pages: validation's peak comes next
     if articles:
         from .extract import extract_feed
 
@@ -374,8 +322,7 @@ def load_feeds(paths: Sequence[str | Path], rules: Rules, as_of: str | dt.date |
     if not frames:
         raise FeedError("the article feed(s) gave no claims: " + ", ".join(map(str, articles)))
     with progress.phase("validating claims"):
-        table = validate(frames, rules, _as_timestamp(as_of))
-    del frames
+        table = validate(frames, rules, _as_timestamp(as_of))  # (empties `frames` as it goes)
     release_memory()
     return table, extraction
 
@@ -387,6 +334,22 @@ def release_memory() -> None:
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
+    _trim_c_heap()
+
+
+def _trim_c_heap() -> None:
+    """Give the C heap's free pages back to the system (glibc's `malloc_trim`): numpy's freed temporaries stay in
+    the heap otherwise (glibc raises its mmap threshold after each large free, so later large arrays come from the
+    heap), and each stage's peak would come on top of the last one's garbage. Elsewhere: nothing to do."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # another C library (musl): no malloc_trim
+        pass
 
 
 def _is_article_feed(path: Path) -> bool:

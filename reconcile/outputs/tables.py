@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from .csvsafe import neutralise_table
 from .report import write_reports
 
 if TYPE_CHECKING:
+    from ..claim_rows import ClaimRows
     from ..report.drawing import Drawer, Pending
     from .atomic import Staging
 
@@ -33,7 +34,7 @@ def _iso_seconds(stamps: pd.Series) -> np.ndarray:
 
 
 def _stringify_times(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
+    out = frame.copy(deep=False)  # the time columns are replaced, nothing else is touched: no copy of the rows
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = _iso_seconds(out[column])
@@ -67,22 +68,36 @@ def _parquet(frame: pd.DataFrame, path: Path) -> None:
     """Parquet (zstd) written one row group at a time: only one row group's Arrow copy of the frame is in memory
     at once (the whole frame converted at once doubled the peak memory of a 10M-claim run). The file is the one
     `DataFrame.to_parquet` writes: same schema and pandas metadata, row groups of pyarrow's default size."""
+    if len(frame) <= ROW_GROUP:
+        frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+    else:
+        _row_groups((frame.iloc[start:start + ROW_GROUP] for start in range(0, len(frame), ROW_GROUP)), path)
+    progress.tick("writing outputs")
+
+
+def _claims_parquet(rows: ClaimRows, path: Path) -> None:
+    """claims.parquet made and written one row group at a time (claim_rows.py): the whole per-claim table never
+    exists at once. The same file as `_parquet` of the whole table: each row group's frame has the whole table's
+    columns, types and categories."""
+    if len(rows) <= ROW_GROUP:
+        rows.frame().to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+    else:
+        _row_groups(rows.batches(ROW_GROUP), path)
+    progress.tick("writing outputs")
+
+
+def _row_groups(frames: Iterator[pd.DataFrame], path: Path) -> None:
+    """One row group per frame (the first one's schema for all), as `DataFrame.to_parquet` writes them."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    if len(frame) <= ROW_GROUP:
-        frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
-        progress.tick("writing outputs")
-        return
-    first = pa.Table.from_pandas(frame.iloc[:ROW_GROUP], preserve_index=False)
+    first = pa.Table.from_pandas(next(frames), preserve_index=False)
     schema = first.schema
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         writer.write_table(first)
         del first
-        for start in range(ROW_GROUP, len(frame), ROW_GROUP):
-            writer.write_table(pa.Table.from_pandas(frame.iloc[start:start + ROW_GROUP], schema=schema,
-                                                    preserve_index=False))
-    progress.tick("writing outputs")
+        for frame in frames:
+            writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
 
 
 def _tables_and_reports(result: Result, stage: Staging, rules_files: list[Path], rules_summary: dict[str, Any],
@@ -119,7 +134,7 @@ def write_result(result: Result, out_dir: str | Path, inputs: Sequence[str | Pat
         # claims.parquet, the biggest file, is written by a second thread meanwhile: Arrow converts, encodes and
         # compresses it without holding the GIL. The file is the same; it is complete before run.json is written.
         # (On an error the pool's exit waits for the thread before the staging folder is removed.)
-        claims = pool.submit(_parquet, result.claims, stage.path("claims.parquet"))
+        claims = pool.submit(_claims_parquet, result.claim_rows, stage.path("claims.parquet"))
         _tables_and_reports(result, stage, rules_files, rules_summary, drawer, pending)
         claims.result()  # done (or its error raised) before run.json
         progress.tick("writing outputs")

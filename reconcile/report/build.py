@@ -173,7 +173,7 @@ def _labelled(records: list[dict[str, Any]], labels: dict[str, str]) -> list[dic
 
 def _tables(result: Result) -> dict[str, Any]:
     return {"verdicts": result.verdicts, "contradictions": result.contradictions, "sources": result.sources,
-            "claims": result.claims, "copies": result.copies, "timeline": result.timeline,
+            "claims": result.claim_rows, "copies": result.copies, "timeline": result.timeline,
             "decision_notes": result.decision_notes}
 
 

@@ -1,7 +1,8 @@
 """The report data model: plain dicts/lists built from a run's tables, rendered by templates into report.md
 and report.html (reconcile/report/render.py). Nothing here formats text for a medium.
 
-Tables in (the Result's or the output folder's): verdicts, contradictions, sources, claims, copies, timeline.
+Tables in (the Result's or the output folder's): verdicts, contradictions, sources, claims (a run's: ClaimRows,
+rows made on demand), copies, timeline.
 The page embeds this model as JSON; its size is bounded (see Budget): rows beyond the bound are left out and
 counted, with the CSVs as the complete record.
 """
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..claim_rows import ClaimRows
 from ..solve.verdicts import STATUS_DEFINITIONS, STATUSES
 
 # statuses set by analyst decisions (--decisions, docs/decisions.md), not by the solver
@@ -65,8 +67,12 @@ def _num(series: pd.Series, digits: int = 6) -> list[float | None]:
     return values.where(values.notna(), None).tolist()
 
 
-def subject_labels(claims: pd.DataFrame) -> dict[str, str]:
+def subject_labels(claims: pd.DataFrame | ClaimRows) -> dict[str, str]:
     """A readable label per subject when the feed gives one (`subject_label`): the most frequent, then first."""
+    if isinstance(claims, ClaimRows):  # a run's table, made on demand: only the two columns read
+        if "subject_label" not in claims.names:
+            return {}
+        claims = claims.feed_columns(["subject", "subject_label"])
     if "subject_label" not in claims or claims.empty:
         return {}
     pairs = claims[["subject", "subject_label"]].astype(str)
@@ -297,7 +303,9 @@ def build_model(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[
     timed = _timed(timeline, items)
     # claims of the candidate items only (a 1M-claim feed has far more contradicted verdicts than the page can
     # explain), as plain records in one pass; verdicts explained in triage order until the budget is spent
-    pool = _narrowed(claims[claims["subject"].isin(items["subject"].unique())])
+    subjects = items["subject"].unique()
+    pool = _narrowed(claims.of_subjects(subjects) if isinstance(claims, ClaimRows)  # only their rows are made
+                     else claims[claims["subject"].isin(subjects)])
     vpool = _narrowed(verdicts[verdicts["subject"].isin(items["subject"].unique())])
     claims_of = _records_by_item(pool, items, CLAIM_FIELDS)
     verdicts_of = _records_by_item(vpool, items, VERDICT_FIELDS)

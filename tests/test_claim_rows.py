@@ -1,0 +1,58 @@
+"""claims.parquet written one row group at a time (reconcile/claim_rows.py, outputs/tables.py): the same rows,
+columns and types as the whole per-claim table, and the Result's `claims` frame is that table."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from engine_helpers import ROOT, cli
+
+RULES = ROOT / "rules" / "examples" / "synthetic.yaml"
+
+
+@pytest.fixture(scope="module")
+def feed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("synth")
+    code, _, err = cli("synth", "--claims", "3000", "--sources", "30", "--subjects", "400", "--seed", "3",
+                       "-o", folder)
+    assert code == 0, err
+    return folder / "claims.parquet"
+
+
+def test_claims_parquet_in_row_groups_reads_back_as_the_whole_table(feed: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _, err = cli("run", feed, "--rules", RULES, "--out", tmp_path / "whole", "--quiet")
+    assert code == 0, err
+    monkeypatch.setattr("reconcile.outputs.tables.ROW_GROUP", 700)  # 3,000 claims: five row groups
+    code, _, err = cli("run", feed, "--rules", RULES, "--out", tmp_path / "groups", "--quiet")
+    assert code == 0, err
+    whole, groups = tmp_path / "whole" / "claims.parquet", tmp_path / "groups" / "claims.parquet"
+    assert pq.ParquetFile(whole).metadata.num_row_groups == 1
+    meta = pq.ParquetFile(groups).metadata
+    assert meta.num_row_groups == 5 and [meta.row_group(i).num_rows for i in range(5)] == [700] * 4 + [200]
+    assert pq.read_schema(groups) == pq.read_schema(whole)  # pandas metadata (categories, types) included
+    a, b = pd.read_parquet(whole), pd.read_parquet(groups)
+    pd.testing.assert_frame_equal(a, b)
+    assert len(b) == 3000 and b["claim_id"].is_unique
+    for name in ("verdicts.csv", "contradictions.csv", "sources.csv", "report.md"):  # nothing else moves
+        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "groups" / name).read_bytes()
+
+
+def test_result_claims_is_the_table_its_slices_make(feed: Path) -> None:
+    import reconcile
+
+    rules = reconcile.load_rules(RULES)
+    result = reconcile.reconcile(pd.read_parquet(feed), rules)
+    whole = result.claims
+    assert result.claims is whole  # made once
+    parts = pd.concat(list(result.claim_rows.batches(1_000)), ignore_index=True)
+    pd.testing.assert_frame_equal(parts, whole)
+    subjects = sorted(set(whole["subject"].astype(str)))[:7]
+    picked = result.claim_rows.of_subjects(subjects)
+    expected = whole[whole["subject"].isin(subjects)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(picked, expected)
+    assert np.isfinite(whole["vote"]).all() and whole["chosen"].any()
