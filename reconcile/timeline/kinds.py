@@ -62,9 +62,17 @@ def _ids(*columns: Iterable[object]) -> np.ndarray:
 
 
 def _iso(ns: np.ndarray) -> np.ndarray:
-    """'YYYY-MM-DDTHH:MM:SSZ' per ns time (UTC), formatted by numpy in C (pandas' strftime is a Python loop)."""
-    text = np.datetime_as_string(np.asarray(ns, dtype=np.int64).astype("datetime64[ns]"), unit="s")
-    return np.char.add(text, "Z").astype(object)
+    """'YYYY-MM-DDTHH:MM:SSZ' per ns time (UTC; NaT: 'NaTZ'), the text numpy's `datetime_as_string(unit="s")`
+    gives plus 'Z', formatted by Arrow's cast to string (a second pass of C, twice as quick as numpy's; pandas'
+    strftime is a Python loop). Seconds are floored, as numpy's unit conversion does."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ns = np.asarray(ns, dtype=np.int64)
+    nat = ns == np.iinfo(np.int64).min
+    seconds = pa.array(np.floor_divide(ns, 10**9), mask=nat if nat.any() else None).cast(pa.timestamp("s"))
+    text = pc.binary_join_element_wise(pc.utf8_replace_slice(pc.cast(seconds, pa.string()), 10, 11, "T"), "Z", "")
+    return np.asarray(pc.fill_null(text, "NaTZ").to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _text(values: pd.Series) -> np.ndarray:
@@ -338,11 +346,14 @@ def _stale(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
     # a value that held: the end of the run it held in (the interval holding the claim, up to the next change);
     # one that did not: when the source said it held
     held = _interval_at(words["item"].to_numpy(), words["b"].to_numpy(), tl)
-    words = words.assign(until=_iso(tl["t1"].to_numpy()[held]), ok=words["support"].to_numpy() >= SUPPORTED)
+    words = words.assign(until=tl["t1"].to_numpy()[held], ok=words["support"].to_numpy() >= SUPPORTED)
     items = np.unique(stale["item"].to_numpy())
     words = words.sort_values(["item", "value", "source", "a", "b", "row"], kind="stable")
     grouped = words.groupby(["item", "value"], sort=True)
     per = grouped.agg(until=("until", "max"), ok=("ok", "any"), a=("a", "min"), b=("b", "max")).reset_index()
+    # the latest end as a time, formatted once per value: the fixed-width text of times in pandas' range sorts
+    # as the times do, so this is the text of the latest end
+    per["until"] = _iso(per["until"].to_numpy())
     once = words.drop_duplicates(["item", "value", "source"])
     per["sources"] = _join(once.groupby(["item", "value"], sort=True).ngroup().to_numpy(), once["source"], ","
                            ).to_numpy()
