@@ -35,3 +35,23 @@ def test_time_text_is_numpys_iso_text_with_a_zone():
     expected = [t + "Z" for t in np.datetime_as_string(ns.astype("datetime64[ns]"), unit="s")]
     assert _iso(ns).tolist() == expected  # NaT included ('NaTZ'), times before 1970 floored to the second
     assert _iso(np.array([1_625_652_000 * 10**9]))[0] == "2021-07-07T10:00:00Z"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_interval_search_finds_the_interval_the_ranked_search_finds(seed):
+    import pandas as pd
+
+    from reconcile.timeline.kinds import _interval_at
+
+    rng = np.random.default_rng(seed)
+    starts = {i: np.sort(rng.choice(50, int(rng.integers(1, 6)), replace=False)) for i in range(0, 12, 2)}
+    items = np.concatenate([np.full(len(v), i) for i, v in starts.items()])
+    tl = pd.DataFrame({"_item": items, "t0": np.concatenate(list(starts.values())) * 10**9,
+                       "row_tl": np.arange(len(items))})
+    q_item = rng.choice(list(starts), 200)
+    q_t = rng.integers(-5, 60, 200) * 10**9
+    expected = [int(np.flatnonzero(items == i)[max(int((starts[i] * 10**9 <= t).sum()) - 1, 0)])
+                for i, t in zip(q_item, q_t)]
+    assert _interval_at(q_item, q_t, tl).tolist() == expected  # sorted timeline: the compiled search
+    shuffled = tl.sample(frac=1, random_state=seed).reset_index(drop=True)  # another order: the ranked search
+    assert _interval_at(q_item, q_t, shuffled).tolist() == expected

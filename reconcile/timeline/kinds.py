@@ -162,10 +162,17 @@ def _verdict_rows(out: pd.DataFrame, verdicts: pd.DataFrame) -> np.ndarray:
 
 def _interval_at(item: np.ndarray, t: np.ndarray, tl: pd.DataFrame) -> np.ndarray:
     """Row of the timeline interval of `item` holding time t: the item's last interval starting at or before t
-    (before the first: the first). A binary search on one integer key per (item, time): the times of both sides
-    ranked together, so that the key item x (number of times) + rank sorts as (item, time)."""
+    (before the first: the first). On a timeline in (item, time) order (the time model's), compiled binary
+    searches per query (steps.interval_rows); else a binary search on one integer key per (item, time): the times
+    of both sides ranked together, so that the key item x (number of times) + rank sorts as (item, time)."""
     item = np.asarray(item, dtype=np.int64)
     tl_item = tl["_item"].to_numpy().astype(np.int64)
+    tl_t0 = tl["t0"].to_numpy().astype(np.int64)
+    if len(tl_item) and (np.diff(tl_item) >= 0).all() and (np.diff(tl_t0)[tl_item[1:] == tl_item[:-1]] > 0).all():
+        from .steps import interval_rows  # the time model's timeline: in (item, time) order, one search per query
+
+        at: np.ndarray = tl["row_tl"].to_numpy()[interval_rows(tl_item, tl_t0, item, np.asarray(t, dtype=np.int64))]
+        return at.astype(np.int64)
     times, rank = np.unique(np.r_[tl["t0"].to_numpy().astype(np.int64), np.asarray(t, dtype=np.int64)],
                             return_inverse=True)
     n_times = max(len(times), 1)
