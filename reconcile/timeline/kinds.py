@@ -57,8 +57,12 @@ SUPPORTED = 0.5
 
 def _ids(*columns: Iterable[object]) -> np.ndarray:
     # numpy object arrays first: zip over Arrow-backed Series would convert element by element
-    keys = ["\x1f".join(map(str, t)) for t in zip(*(np.asarray(c, dtype=object) for c in columns))]
-    return np.array(["C" + hashlib.sha1(k.encode()).hexdigest()[:10] for k in keys], dtype=object)
+    arrays = [np.asarray(c, dtype=object) for c in columns]
+    sha1 = hashlib.sha1
+    if all(pd.api.types.infer_dtype(a, skipna=False) in ("string", "empty") for a in arrays):  # no str() needed
+        return np.array(["C" + sha1("\x1f".join(t).encode()).hexdigest()[:10] for t in zip(*arrays)], dtype=object)
+    keys = ["\x1f".join(map(str, t)) for t in zip(*arrays)]
+    return np.array(["C" + sha1(k.encode()).hexdigest()[:10] for k in keys], dtype=object)
 
 
 def _iso(ns: np.ndarray) -> np.ndarray:
