@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -149,8 +150,9 @@ class TimelineModel:
         self.p_counts = np.bincount(self.p_claim, minlength=n)
         # steps: distinct (item, time) pairs, sorted; `order` (stable) also groups the points by step, in point
         # order within a step
-        order = np.argsort(p_time, kind="stable")  # = np.lexsort((p_time, p_ipos)), a third quicker: two stable
-        order = order[np.argsort(p_ipos[order], kind="stable")]  # sorts (the second on nearly sorted items)
+        from .steps import item_time_order  # numba: = np.lexsort((p_time, p_ipos)) in linear time
+
+        order = item_time_order(p_ipos, p_time, len(items))
         key_i, key_t = p_ipos[order], p_time[order]
         new = np.r_[True, (key_i[1:] != key_i[:-1]) | (key_t[1:] != key_t[:-1])]
         self.step_ipos, self.step_time = key_i[new], key_t[new]
@@ -282,19 +284,31 @@ def _timeline(items: np.ndarray, step_ipos: np.ndarray, step_time: np.ndarray, s
     ipos = step_ipos[run_first]
     change = np.r_[False, ipos[1:] == ipos[:-1]]
     item_ids = items[ipos]
-    # each item's first claim names its subject and attribute (only those two columns are taken)
+    # a claim of each item names its subject and attribute (only those two columns are taken)
     claim_item = claims["item"].to_numpy().astype(np.int64)
     first = np.full(int(claim_item.max()) + 1, len(claim_item), dtype=np.int64)
-    np.minimum.at(first, claim_item, np.arange(len(claim_item)))  # item ids are small integers: no sort
-    named = first[item_ids]
-    return pd.DataFrame({
-        "subject": claims["subject"].iloc[named].astype(object).to_numpy(),
-        "attribute": claims["attribute"].iloc[named].astype(object).to_numpy(),
+    first[claim_item] = np.arange(len(claim_item))  # a claim of each item (all of them name the same subject
+    named = first[item_ids]  # and attribute: which one is not the first does not matter; no `minimum.at`)
+    return pd.DataFrame({  # text columns taken in Arrow: no Python string per row (290,000 rows at 1M claims)
+        "subject": _text_at(claims["subject"], named),
+        "attribute": _text_at(claims["attribute"], named),
         "valid_from": pd.to_datetime(step_time[run_first], utc=True, unit="ns"),
         "valid_to": pd.to_datetime(t_end[run_last], utc=True, unit="ns"),
-        "value": cands["value"].take(cand_id[run_first]).to_numpy(),  # only the timeline's values to Python
+        "value": _text_at(cands["value"], cand_id[run_first]),
         "probability": prob,
         "change": change,
         "_item": item_ids,
         "_cand": cand_id[run_first],
     })
+
+
+def _text_at(values: pd.Series, rows: np.ndarray) -> Any:
+    """values[rows] as a pandas str column, taken in Arrow (a categorical: its categories at the rows' codes)."""
+    from ..solve import text
+
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()[rows]
+        if (codes >= 0).all():
+            return text.column(text.take(values.cat.categories, codes))
+        return np.asarray(values.iloc[rows].astype(object))
+    return text.column(text.take(values, rows))

@@ -57,14 +57,26 @@ SUPPORTED = 0.5
 
 def _ids(*columns: Iterable[object]) -> np.ndarray:
     # numpy object arrays first: zip over Arrow-backed Series would convert element by element
-    keys = ["\x1f".join(map(str, t)) for t in zip(*(np.asarray(c, dtype=object) for c in columns))]
-    return np.array(["C" + hashlib.sha1(k.encode()).hexdigest()[:10] for k in keys], dtype=object)
+    arrays = [np.asarray(c, dtype=object) for c in columns]
+    sha1 = hashlib.sha1
+    if all(pd.api.types.infer_dtype(a, skipna=False) in ("string", "empty") for a in arrays):  # no str() needed
+        return np.array(["C" + sha1("\x1f".join(t).encode()).hexdigest()[:10] for t in zip(*arrays)], dtype=object)
+    keys = ["\x1f".join(map(str, t)) for t in zip(*arrays)]
+    return np.array(["C" + sha1(k.encode()).hexdigest()[:10] for k in keys], dtype=object)
 
 
 def _iso(ns: np.ndarray) -> np.ndarray:
-    """'YYYY-MM-DDTHH:MM:SSZ' per ns time (UTC), formatted by numpy in C (pandas' strftime is a Python loop)."""
-    text = np.datetime_as_string(np.asarray(ns, dtype=np.int64).astype("datetime64[ns]"), unit="s")
-    return np.char.add(text, "Z").astype(object)
+    """'YYYY-MM-DDTHH:MM:SSZ' per ns time (UTC; NaT: 'NaTZ'), the text numpy's `datetime_as_string(unit="s")`
+    gives plus 'Z', formatted by Arrow's cast to string (a second pass of C, twice as quick as numpy's; pandas'
+    strftime is a Python loop). Seconds are floored, as numpy's unit conversion does."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ns = np.asarray(ns, dtype=np.int64)
+    nat = ns == np.iinfo(np.int64).min
+    seconds = pa.array(np.floor_divide(ns, 10**9), mask=nat if nat.any() else None).cast(pa.timestamp("s"))
+    text = pc.binary_join_element_wise(pc.utf8_replace_slice(pc.cast(seconds, pa.string()), 10, 11, "T"), "Z", "")
+    return np.asarray(pc.fill_null(text, "NaTZ").to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _text(values: pd.Series) -> np.ndarray:
@@ -154,10 +166,17 @@ def _verdict_rows(out: pd.DataFrame, verdicts: pd.DataFrame) -> np.ndarray:
 
 def _interval_at(item: np.ndarray, t: np.ndarray, tl: pd.DataFrame) -> np.ndarray:
     """Row of the timeline interval of `item` holding time t: the item's last interval starting at or before t
-    (before the first: the first). A binary search on one integer key per (item, time): the times of both sides
-    ranked together, so that the key item x (number of times) + rank sorts as (item, time)."""
+    (before the first: the first). On a timeline in (item, time) order (the time model's), compiled binary
+    searches per query (steps.interval_rows); else a binary search on one integer key per (item, time): the times
+    of both sides ranked together, so that the key item x (number of times) + rank sorts as (item, time)."""
     item = np.asarray(item, dtype=np.int64)
     tl_item = tl["_item"].to_numpy().astype(np.int64)
+    tl_t0 = tl["t0"].to_numpy().astype(np.int64)
+    if len(tl_item) and (np.diff(tl_item) >= 0).all() and (np.diff(tl_t0)[tl_item[1:] == tl_item[:-1]] > 0).all():
+        from .steps import interval_rows  # the time model's timeline: in (item, time) order, one search per query
+
+        at: np.ndarray = tl["row_tl"].to_numpy()[interval_rows(tl_item, tl_t0, item, np.asarray(t, dtype=np.int64))]
+        return at.astype(np.int64)
     times, rank = np.unique(np.r_[tl["t0"].to_numpy().astype(np.int64), np.asarray(t, dtype=np.int64)],
                             return_inverse=True)
     n_times = max(len(times), 1)
@@ -338,11 +357,14 @@ def _stale(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
     # a value that held: the end of the run it held in (the interval holding the claim, up to the next change);
     # one that did not: when the source said it held
     held = _interval_at(words["item"].to_numpy(), words["b"].to_numpy(), tl)
-    words = words.assign(until=_iso(tl["t1"].to_numpy()[held]), ok=words["support"].to_numpy() >= SUPPORTED)
+    words = words.assign(until=tl["t1"].to_numpy()[held], ok=words["support"].to_numpy() >= SUPPORTED)
     items = np.unique(stale["item"].to_numpy())
     words = words.sort_values(["item", "value", "source", "a", "b", "row"], kind="stable")
     grouped = words.groupby(["item", "value"], sort=True)
     per = grouped.agg(until=("until", "max"), ok=("ok", "any"), a=("a", "min"), b=("b", "max")).reset_index()
+    # the latest end as a time, formatted once per value: the fixed-width text of times in pandas' range sorts
+    # as the times do, so this is the text of the latest end
+    per["until"] = _iso(per["until"].to_numpy())
     once = words.drop_duplicates(["item", "value", "source"])
     per["sources"] = _join(once.groupby(["item", "value"], sort=True).ngroup().to_numpy(), once["source"], ","
                            ).to_numpy()

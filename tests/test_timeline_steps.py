@@ -1,0 +1,57 @@
+"""The time model's evidence points come in (item, time) order with ties in point order, as numpy's lexsort puts
+them, whatever the items' sizes; the contradictions' time text is numpy's ISO text with a Z, seconds floored."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reconcile.timeline.kinds import _iso
+from reconcile.timeline.steps import SHORT, item_time_order
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_points_sorted_by_item_then_time_ties_in_point_order(seed):
+    rng = np.random.default_rng(seed)
+    n_items = int(rng.integers(1, 40))
+    # some items far longer than the insertion-sort run (SHORT), few distinct times: many ties
+    item = np.r_[rng.integers(0, n_items, 300), np.zeros(5 * SHORT, dtype=np.int64)]
+    rng.shuffle(item)
+    time = rng.integers(0, 12, len(item)) * 3_600 * 10**9
+    order = item_time_order(item.astype(np.int64), time.astype(np.int64), n_items)
+    assert np.array_equal(order, np.lexsort((time, item)))
+
+
+def test_no_points_and_items_without_points():
+    none = np.zeros(0, dtype=np.int64)
+    assert len(item_time_order(none, none, 3)) == 0
+    order = item_time_order(np.array([2, 0, 2], dtype=np.int64), np.array([5, 9, 1], dtype=np.int64), 4)
+    assert order.tolist() == [1, 2, 0]
+
+
+def test_time_text_is_numpys_iso_text_with_a_zone():
+    rng = np.random.default_rng(3)
+    ns = np.r_[rng.integers(np.iinfo(np.int64).min + 1, np.iinfo(np.int64).max, 2000),
+               [np.iinfo(np.int64).min, -1, 0, -10**9, -10**9 - 1, 10**9 - 1]].astype(np.int64)
+    expected = [t + "Z" for t in np.datetime_as_string(ns.astype("datetime64[ns]"), unit="s")]
+    assert _iso(ns).tolist() == expected  # NaT included ('NaTZ'), times before 1970 floored to the second
+    assert _iso(np.array([1_625_652_000 * 10**9]))[0] == "2021-07-07T10:00:00Z"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_interval_search_finds_the_interval_the_ranked_search_finds(seed):
+    import pandas as pd
+
+    from reconcile.timeline.kinds import _interval_at
+
+    rng = np.random.default_rng(seed)
+    starts = {i: np.sort(rng.choice(50, int(rng.integers(1, 6)), replace=False)) for i in range(0, 12, 2)}
+    items = np.concatenate([np.full(len(v), i) for i, v in starts.items()])
+    tl = pd.DataFrame({"_item": items, "t0": np.concatenate(list(starts.values())) * 10**9,
+                       "row_tl": np.arange(len(items))})
+    q_item = rng.choice(list(starts), 200)
+    q_t = rng.integers(-5, 60, 200) * 10**9
+    expected = [int(np.flatnonzero(items == i)[max(int((starts[i] * 10**9 <= t).sum()) - 1, 0)])
+                for i, t in zip(q_item, q_t)]
+    assert _interval_at(q_item, q_t, tl).tolist() == expected  # sorted timeline: the compiled search
+    shuffled = tl.sample(frac=1, random_state=seed).reset_index(drop=True)  # another order: the ranked search
+    assert _interval_at(q_item, q_t, shuffled).tolist() == expected
