@@ -46,7 +46,9 @@ class Canon:
         if name in st.gaz.entity:
             return name.lower()
         if st.geo is not None:
-            if name in st.geo.by_name and (not countries or st.geo.places[st.geo.by_name[name]].country in countries):
+            own = st.geo.places[st.geo.by_name[name]] if name in st.geo.by_name else None
+            # (not a seat of unknown population named like a known town: "Faizabad" is Badakhshan's Fayzabad)
+            if own is not None and own.population > 0 and (not countries or own.country in countries):
                 return name.lower()  # else "Bara" (a place elsewhere) is the article country's "Barah"
             hits = [h for h in st.geo.find(name) if h[0] == 0 and h[1] == len(name)]
             if hits:
