@@ -41,10 +41,6 @@ PAIR_COLUMNS = ["source_a", "source_b", "shared_items", "same_true", "same_false
                 "dependence", "evidence"]
 
 
-#: memory of the two ways to sum the pairs: dense arrays per (id, id) cell, or arrays per event (copy_kernel.py)
-DENSE_CELL_BYTES, EVENT_BYTES = 33, 48
-
-
 @dataclass(frozen=True)
 class CopySettings:
     prior: float = 0.1  # probability that a source depends on some other source (spread over its partners)
@@ -98,17 +94,8 @@ def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item:
     observed = np.diff(np.r_[part.item_start, part.n_cands])[part.cand_item]
     n_false = np.maximum(observed - 1.0, 1.0)
     ns = part.n_sa
-    prob = np.asarray(prob, dtype=np.float64)
-    if ns * ns * DENSE_CELL_BYTES <= copy_kernel.count_pairs(starts, ends) * EVENT_BYTES:
-        # few ids, many events: sums in dense arrays (the same additions in the same order)
-        present, *dense = copy_kernel.pair_sums_dense(sa, cand, starts, ends, prob, n_false, ns)
-        keys = np.flatnonzero(present)
-        sums = [d[keys] for d in dense]
-    else:
-        a, b, *values = copy_kernel.pair_events(sa, cand, starts, ends, prob, n_false)
-        keys, which = dense_rank(a * ns + b)
-        sums = [np.bincount(which, weights=v, minlength=len(keys)) for v in values]
-    rows, cols = keys // ns, keys % ns
+    rows, cols, *sums = copy_kernel.pair_sums(sa, cand, starts, ends, np.asarray(prob, dtype=np.float64), n_false,
+                                              copy_kernel.row_sizes(sa, starts, ends, ns))
     indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=ns))].astype(np.int64)
     return tuple(sparse.csr_matrix((v, cols, indptr), shape=(ns, ns)) for v in sums)
 
