@@ -177,6 +177,15 @@ def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, se
         k_true, k_false, k_false_n = same_true.data[upper], same_false.data[upper], false_n.data[upper]
     else:
         k_true, k_false, k_false_n = (_values_at(m, a, b) for m in (same_true, same_false, false_n))
+    # one id per source (one attribute) and the pairs in order: the ids' pairs are the source pairs, each once, so
+    # the sums per source pair below are the values themselves and the pairs sharing too few items can go first
+    by_source = (len(sa_source) == int(sa_source.max()) + 1 and np.array_equal(sa_source, np.arange(len(sa_source)))
+                 and bool(np.all(np.diff(a.astype(np.int64) * len(sa_source) + b) > 0)))
+    if by_source:
+        sel = k_items >= settings.min_shared
+        a, b, k_items, k_true, k_false, k_false_n = (x[sel] for x in (a, b, k_items, k_true, k_false, k_false_n))
+        if len(a) == 0:
+            return empty
     n_bar = np.where(k_false > 1e-12, k_false_n / np.maximum(k_false, 1e-12), 10.0)
     k_diff = np.maximum(k_items - k_true - k_false, 0.0)
     a1, a2 = reliability[a], reliability[b]
@@ -197,14 +206,19 @@ def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, se
     # sum the attributes' evidence per source pair
     sa_a, sa_b = sa_source[a], sa_source[b]
     n = int(sa_source.max()) + 1
-    keys, which = dense_rank(sa_a * n + sa_b)  # np.unique(..., return_inverse=True)
-    total: Callable[[np.ndarray], np.ndarray] = \
-        lambda x: np.bincount(which, weights=x, minlength=len(keys))  # noqa: E731
-    k_items, k_true, k_false, k_diff, llr = (total(x) for x in (k_items, k_true, k_false, k_diff, llr))
-    keep = k_items >= settings.min_shared
-    if not keep.any():
-        return empty
-    src_a, src_b = keys[keep] // n, keys[keep] % n
+    if by_source:  # 0.0 + x: the bits np.bincount would give (a -0.0 becomes 0.0)
+        k_items, k_true, k_false, k_diff, llr = (0.0 + x for x in (k_items, k_true, k_false, k_diff, llr))
+        keep = np.ones(len(a), dtype=bool)
+        src_a, src_b = sa_a.astype(np.int64), sa_b.astype(np.int64)
+    else:
+        keys, which = dense_rank(sa_a * n + sa_b)  # np.unique(..., return_inverse=True)
+        total: Callable[[np.ndarray], np.ndarray] = \
+            lambda x: np.bincount(which, weights=x, minlength=len(keys))  # noqa: E731
+        k_items, k_true, k_false, k_diff, llr = (total(x) for x in (k_items, k_true, k_false, k_diff, llr))
+        keep = k_items >= settings.min_shared
+        if not keep.any():
+            return empty
+        src_a, src_b = keys[keep] // n, keys[keep] % n
     dep = 1.0 / (1.0 + np.exp(-np.clip(llr[keep] + pair_prior_log_odds(src_a, src_b, n, settings.prior), -700, 700)))
     return pd.DataFrame({"a": src_a, "b": src_b, "shared_items": k_items[keep],
                          "same_true": k_true[keep], "same_false": k_false[keep], "different": k_diff[keep],
