@@ -122,24 +122,34 @@ def scores_given(assert_cand: np.ndarray, w_log_n: np.ndarray, assert_w: np.ndar
 
 
 @njit(cache=True)
-def leave_out(r: np.ndarray, t: np.ndarray, assert_sa: np.ndarray, reliability: np.ndarray, strength: np.ndarray,
-              low: float, high: float) -> np.ndarray:
+def leave_out(assert_cand: np.ndarray, assert_w: np.ndarray, prob: np.ndarray, grouped: np.ndarray,
+              r_grouped: np.ndarray, t_grouped: np.ndarray, assert_sa: np.ndarray, reliability: np.ndarray,
+              strength: np.ndarray, low: float, high: float) -> np.ndarray:
     """Per assertion: (A n - r) / max(n - t, 1e-9) clipped to [low, high], or A where n is infinite (pinned):
-    calibration.leave_item_out's formula in one pass."""
-    out = np.empty(len(r))
-    for i in range(len(r)):
-        a = reliability[assert_sa[i]]
-        n = strength[assert_sa[i]]
-        if not np.isfinite(n):
-            out[i] = a
-            continue
-        x = (a * n - r[i]) / max(n - t[i], 1e-9)
-        if x < low:
-            x = low
-        if x > high:
-            x = high
-        out[i] = x
+    calibration.leave_item_out's formula in one pass. The item's own contribution is r = w P(asserted value),
+    t = w, except at the assertions `grouped` (a source with several assertions on one item), which take
+    `r_grouped`, `t_grouped`."""
+    out = np.empty(len(assert_cand))
+    for i in range(len(assert_cand)):
+        out[i] = _leave_out_one(assert_w[i] * prob[assert_cand[i]], assert_w[i], reliability[assert_sa[i]],
+                                strength[assert_sa[i]], low, high)
+    for k in range(len(grouped)):
+        i = grouped[k]
+        out[i] = _leave_out_one(r_grouped[k], t_grouped[k], reliability[assert_sa[i]], strength[assert_sa[i]],
+                                low, high)
     return out
+
+
+@njit(cache=True)
+def _leave_out_one(r: float, t: float, a: float, n: float, low: float, high: float) -> float:
+    if not np.isfinite(n):
+        return a
+    x = (a * n - r) / max(n - t, 1e-9)
+    if x < low:
+        x = low
+    if x > high:
+        x = high
+    return x
 
 
 @njit(cache=True)
