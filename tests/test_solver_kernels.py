@@ -127,3 +127,32 @@ def test_dispersion_sums_follow_the_method_of_moments_formula():
     q = 0.8 * rel + 0.2 * (1 - rel) / 3.0
     m, e, v = 2.0, q.sum(), (q * (1 - q)).sum()
     assert accu.dispersion_stats(part, prob, rel) == pytest.approx([(m - e) ** 2 - v, v * 2.0, 1.0])
+
+
+def test_held_out_reliabilities_and_mapped_confidences_are_the_same_bits_compiled_or_not(path, monkeypatch):
+    # leave-item-out reliabilities (with a source that names two values on some items) and the confidence map
+    from reconcile.solve import calibration
+    from reconcile.solve.consistency import ConfidenceMap, apply_map
+
+    if path != "compiled":
+        pytest.skip("compares both paths itself")
+    rng = np.random.default_rng(3)
+    n_items = 200
+    assertions = [(int(s), it * 3 + int(c), float(rng.choice([0.5, 1.0]))) for it in range(n_items)
+                  for s, c in zip(rng.choice(9, 4, replace=False), rng.integers(0, 3, 4))]
+    assertions += [(9, 3 * it + c, 0.5) for it in range(0, n_items, 5) for c in (0, 1)]
+    assertions += [(s, 3 * it, 1.0) for it in range(0, n_items, 9) for s in (10, 11)]  # two more sources on some items
+    part = _part(assertions, [3 * it for it in range(n_items)], n_false=4.0)
+    rel = rng.uniform(0.3, 0.95, part.n_sources)
+    prob = accu.posteriors(part, rel)
+    held = calibration.Held(rel, rng.uniform(5, 50, part.n_sources), (0.01, 0.99), np.zeros(part.n_sources, int),
+                            np.full(1, np.inf))
+    knots = tuple((np.array([0.0, 0.5, 0.9, 1.0]), np.array([0.0, 0.4, 0.7 + 0.01 * k, 0.75 + 0.01 * k]))
+                  for k in range(6))
+    results = []
+    for threshold in (0, 10**12):  # compiled, then numpy
+        monkeypatch.setattr(accu, "COMPILED_MIN_ASSERTIONS", threshold)
+        results.append((calibration.leave_item_out(part, prob, held), apply_map(part, prob, ConfidenceMap(knots))))
+    (loo_c, map_c), (loo_n, map_n) = results
+    assert np.array_equal(loo_c, loo_n) and np.array_equal(map_c, map_n)
+    assert not np.array_equal(map_n, prob)  # the map moved the confidences

@@ -161,3 +161,47 @@ def em_right_sums(assert_cand: np.ndarray, assert_sa: np.ndarray, assert_w: np.n
     prob = softmax(scores(assert_cand, assert_sa, assert_w, w_log_n, logit, n_cands), item_start, item_n_false,
                    np.ones(1))
     return right_sums(assert_sa, assert_cand, assert_w, prob, n_sa)
+
+
+@njit(cache=True)
+def item_tops(prob: np.ndarray, item_start: np.ndarray, assert_item: np.ndarray, assert_w: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per item: its largest probability, how many candidates reach it, its vote weight (summed in assertion
+    order, as np.bincount): consistency.apply_map's per-item inputs in two passes."""
+    n_items = len(item_start)
+    n_cands = len(prob)
+    best = np.empty(n_items)
+    n_top = np.zeros(n_items)
+    for it in range(n_items):
+        lo = item_start[it]
+        hi = item_start[it + 1] if it + 1 < n_items else n_cands
+        b = prob[lo]
+        for c in range(lo + 1, hi):
+            if prob[c] > b:
+                b = prob[c]
+        best[it] = b
+        for c in range(lo, hi):
+            if prob[c] >= b:
+                n_top[it] += 1.0
+    n_src = np.zeros(n_items)
+    for i in range(len(assert_item)):
+        n_src[assert_item[i]] += assert_w[i]
+    return best, n_top, n_src
+
+
+@njit(cache=True)
+def mapped_tops(prob: np.ndarray, cand_item: np.ndarray, best: np.ndarray, n_top: np.ndarray, mapped: np.ndarray,
+                item_multi: np.ndarray) -> np.ndarray:
+    """consistency.apply_map's result from `item_tops` and the mapped top confidences: each single-valued item's
+    top candidate (one, not tied) takes its mapped confidence, the others share the rest in proportion."""
+    out = np.empty(len(prob))
+    for c in range(len(prob)):
+        it = cand_item[c]
+        if item_multi[it] or n_top[it] != 1.0:
+            out[c] = prob[c]
+        elif prob[c] >= best[it]:
+            out[c] = mapped[it]
+        else:
+            scale = (1.0 - mapped[it]) / max(1.0 - best[it], 1e-300) if best[it] < 1.0 else 0.0
+            out[c] = prob[c] * scale
+    return out

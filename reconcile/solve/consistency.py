@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .accu import compiled
 from .arrays import Partition
 from .segments import seg_max, seg_sizes, seg_sum
 
@@ -231,6 +232,13 @@ def apply_map(part: Partition, prob: np.ndarray, cmap: ConfidenceMap | None) -> 
     Items whose top is tied stay as they are (the tie is reported, not broken)."""
     if cmap is None or part.n_cands == 0:
         return prob
+    if compiled(part):  # a large partition: the same numbers in two compiled passes
+        from .accu_kernel import item_tops, mapped_tops
+
+        prob = np.asarray(prob, dtype=np.float64)
+        best, n_top, n_src = item_tops(prob, part.item_start, part.assert_item, np.asarray(part.assert_w, np.float64))
+        done: np.ndarray = mapped_tops(prob, part.cand_item, best, n_top, cmap(best, stratum(n_src)), part.item_multi)
+        return done
     best = seg_max(prob, part.item_start)
     top = prob >= best[part.cand_item]
     n_top = seg_sum(top.astype(np.float64), part.item_start)
