@@ -78,11 +78,10 @@ def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item:
     if sources_per_item is None:
         pairs = np.unique(part.assert_source.astype(np.int64) * max(part.n_items, 1) + item)  # int32 ids
         sources_per_item = np.bincount(pairs % max(part.n_items, 1), minlength=part.n_items)
-    n = sources_per_item[item]
-    keep = ~part.item_multi[item] & (n <= max_sources_per_item) & (n >= 2) \
-        & (part.assert_w > 0)  # items solved elsewhere (the time model) have weight 0 here
+    judged = ~part.item_multi & (sources_per_item <= max_sources_per_item) & (sources_per_item >= 2)  # per item
     if stride > 1:
-        keep &= part.global_items(item_offset)[item] % stride == 0
+        judged &= part.global_items(item_offset) % stride == 0
+    keep = judged[item] & (part.assert_w > 0)  # items solved elsewhere (the time model) have weight 0 here
     idx = np.flatnonzero(keep)
     idx = idx[copy_kernel.order_by(part.assert_cand[idx], part.n_cands)]  # by candidate, so by item (stable)
     cand, sa = part.assert_cand[idx], part.sa[idx]
