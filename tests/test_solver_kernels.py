@@ -77,21 +77,40 @@ def test_pair_statistics_count_shared_items_once_and_shared_values_by_their_prob
     assert shared2[0, 1] == 1 and shared2[0, 2] == 1
 
 
-def test_pair_sums_in_dense_arrays_equal_the_summed_events_bit_for_bit(monkeypatch):
-    # few ids and many events are summed in dense id x id arrays, else event by event: the same numbers
+def test_pair_sums_equal_the_events_summed_one_by_one_bit_for_bit(path):
+    # the compiled rows add each pair's terms in the order of a plain loop over every item's pairs of assertions
+    # (items in order, candidates in order within an item): the same numbers as np.bincount over those events
+    if path != "compiled":
+        pytest.skip("the numpy path sums sparse products (tested above against the formulas)")
     rng = np.random.default_rng(7)
     n_items, per_item = 300, 6
     assertions = [(int(s), it * 3 + int(c), 1.0) for it in range(n_items)
                   for s, c in zip(rng.choice(12, per_item, replace=False), rng.integers(0, 3, per_item))]
+    assertions += [(12, 3 * it + c, 0.5) for it in range(0, n_items, 7) for c in (1, 2)]  # it names two values
     part = _part(assertions, [3 * it for it in range(n_items)])
     prob = rng.random(3 * n_items)
-    results = []
-    for cell_bytes in (copying.DENSE_CELL_BYTES, 10**12):  # dense arrays, then events
-        monkeypatch.setattr(copying, "DENSE_CELL_BYTES", cell_bytes)
-        results.append(copying.pair_statistics(part, prob, 200))
-    for dense, events in zip(*results):
-        assert np.array_equal(dense.indptr, events.indptr) and np.array_equal(dense.indices, events.indices)
-        assert np.array_equal(dense.data, events.data)
+    got = copying.pair_statistics(part, prob, 200)
+    src = np.array([a[0] for a in assertions])
+    cand = np.array([a[1] for a in assertions])
+    keys, events = [], []
+    for it in range(n_items):
+        here = sorted(np.flatnonzero(cand // 3 == it), key=lambda i: cand[i])  # by candidate, stable
+        first = [src[i] not in src[here[:k]] for k, i in enumerate(here)]
+        for x in range(len(here)):
+            for y in range(x + 1, len(here)):
+                i, j = here[x], here[y]
+                if src[i] == src[j]:
+                    continue
+                p = prob[cand[i]] if cand[i] == cand[j] else None
+                keys.append(min(src[i], src[j]) * 13 + max(src[i], src[j]))
+                events.append([float(first[x] and first[y]), 0.0 if p is None else p, 0.0 if p is None else 1.0 - p,
+                               0.0 if p is None else (1.0 - p) * 2.0])  # three observed candidates: two wrong
+    uniq, which = np.unique(keys, return_inverse=True)
+    want = [np.bincount(which, weights=np.array(events)[:, v]) for v in range(4)]
+    for matrix, sums in zip(got, want):
+        coo = matrix.tocoo()
+        assert np.array_equal(coo.row * 13 + coo.col, uniq)  # every pair a < b that shares an item, in order
+        assert np.array_equal(coo.data, sums)  # to the bit
 
 
 def test_items_with_too_many_sources_are_left_out_of_the_pair_statistics():
@@ -108,3 +127,32 @@ def test_dispersion_sums_follow_the_method_of_moments_formula():
     q = 0.8 * rel + 0.2 * (1 - rel) / 3.0
     m, e, v = 2.0, q.sum(), (q * (1 - q)).sum()
     assert accu.dispersion_stats(part, prob, rel) == pytest.approx([(m - e) ** 2 - v, v * 2.0, 1.0])
+
+
+def test_held_out_reliabilities_and_mapped_confidences_are_the_same_bits_compiled_or_not(path, monkeypatch):
+    # leave-item-out reliabilities (with a source that names two values on some items) and the confidence map
+    from reconcile.solve import calibration
+    from reconcile.solve.consistency import ConfidenceMap, apply_map
+
+    if path != "compiled":
+        pytest.skip("compares both paths itself")
+    rng = np.random.default_rng(3)
+    n_items = 200
+    assertions = [(int(s), it * 3 + int(c), float(rng.choice([0.5, 1.0]))) for it in range(n_items)
+                  for s, c in zip(rng.choice(9, 4, replace=False), rng.integers(0, 3, 4))]
+    assertions += [(9, 3 * it + c, 0.5) for it in range(0, n_items, 5) for c in (0, 1)]
+    assertions += [(s, 3 * it, 1.0) for it in range(0, n_items, 9) for s in (10, 11)]  # two more sources on some items
+    part = _part(assertions, [3 * it for it in range(n_items)], n_false=4.0)
+    rel = rng.uniform(0.3, 0.95, part.n_sources)
+    prob = accu.posteriors(part, rel)
+    held = calibration.Held(rel, rng.uniform(5, 50, part.n_sources), (0.01, 0.99), np.zeros(part.n_sources, int),
+                            np.full(1, np.inf))
+    knots = tuple((np.array([0.0, 0.5, 0.9, 1.0]), np.array([0.0, 0.4, 0.7 + 0.01 * k, 0.75 + 0.01 * k]))
+                  for k in range(6))
+    results = []
+    for threshold in (0, 10**12):  # compiled, then numpy
+        monkeypatch.setattr(accu, "COMPILED_MIN_ASSERTIONS", threshold)
+        results.append((calibration.leave_item_out(part, prob, held), apply_map(part, prob, ConfidenceMap(knots))))
+    (loo_c, map_c), (loo_n, map_n) = results
+    assert np.array_equal(loo_c, loo_n) and np.array_equal(map_c, map_n)
+    assert not np.array_equal(map_n, prob)  # the map moved the confidences

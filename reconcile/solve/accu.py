@@ -38,6 +38,7 @@ EFFECTIVE_FALSE = True  # refit with the feed's effective number of wrong values
 #: two passes instead of about ten numpy passes); smaller ones stay in numpy, because importing the compiler
 #: (numba) costs about a second and 100 MiB, more than it saves on a small feed
 COMPILED_MIN_ASSERTIONS = 100_000
+_KEPT = "_accu_posteriors"  # the attribute of a Partition that keeps its last posteriors at temperature 1
 
 
 def compiled(part: Partition) -> bool:
@@ -55,7 +56,29 @@ def posteriors(part: Partition, reliability: np.ndarray, temperature: float | np
 
     `temperature` > 1 softens the reported confidence (votes divided by it); it is fitted on a labelled sample
     by `reconcile calibrate` and never used inside EM.
+
+    At temperature 1 the result is kept on the partition for that `reliability` array (compared by identity; the
+    fit's arrays are never changed in place): after EM the copy statistics, the calibration and the final
+    posteriors ask for the same numbers. The result is shared: callers only read it. `forget` drops it.
     """
+    plain = np.ndim(temperature) == 0 and float(temperature) == 1.0
+    if plain:
+        kept = part.__dict__.get(_KEPT)
+        if kept is not None and kept[0] is reliability:
+            shared: np.ndarray = kept[1]
+            return shared
+    prob = _posteriors(part, reliability, temperature)
+    if plain:
+        part.__dict__[_KEPT] = (reliability, prob)
+    return prob
+
+
+def forget(part: Partition) -> None:
+    """Drop the posteriors `posteriors` keeps on the partition."""
+    part.__dict__.pop(_KEPT, None)
+
+
+def _posteriors(part: Partition, reliability: np.ndarray, temperature: float | np.ndarray) -> np.ndarray:
     logit = np.log(reliability / (1.0 - reliability))
     score: np.ndarray
     if compiled(part):

@@ -122,24 +122,34 @@ def scores_given(assert_cand: np.ndarray, w_log_n: np.ndarray, assert_w: np.ndar
 
 
 @njit(cache=True)
-def leave_out(r: np.ndarray, t: np.ndarray, assert_sa: np.ndarray, reliability: np.ndarray, strength: np.ndarray,
-              low: float, high: float) -> np.ndarray:
+def leave_out(assert_cand: np.ndarray, assert_w: np.ndarray, prob: np.ndarray, grouped: np.ndarray,
+              r_grouped: np.ndarray, t_grouped: np.ndarray, assert_sa: np.ndarray, reliability: np.ndarray,
+              strength: np.ndarray, low: float, high: float) -> np.ndarray:
     """Per assertion: (A n - r) / max(n - t, 1e-9) clipped to [low, high], or A where n is infinite (pinned):
-    calibration.leave_item_out's formula in one pass."""
-    out = np.empty(len(r))
-    for i in range(len(r)):
-        a = reliability[assert_sa[i]]
-        n = strength[assert_sa[i]]
-        if not np.isfinite(n):
-            out[i] = a
-            continue
-        x = (a * n - r[i]) / max(n - t[i], 1e-9)
-        if x < low:
-            x = low
-        if x > high:
-            x = high
-        out[i] = x
+    calibration.leave_item_out's formula in one pass. The item's own contribution is r = w P(asserted value),
+    t = w, except at the assertions `grouped` (a source with several assertions on one item), which take
+    `r_grouped`, `t_grouped`."""
+    out = np.empty(len(assert_cand))
+    for i in range(len(assert_cand)):
+        out[i] = _leave_out_one(assert_w[i] * prob[assert_cand[i]], assert_w[i], reliability[assert_sa[i]],
+                                strength[assert_sa[i]], low, high)
+    for k in range(len(grouped)):
+        i = grouped[k]
+        out[i] = _leave_out_one(r_grouped[k], t_grouped[k], reliability[assert_sa[i]], strength[assert_sa[i]],
+                                low, high)
     return out
+
+
+@njit(cache=True)
+def _leave_out_one(r: float, t: float, a: float, n: float, low: float, high: float) -> float:
+    if not np.isfinite(n):
+        return a
+    x = (a * n - r) / max(n - t, 1e-9)
+    if x < low:
+        x = low
+    if x > high:
+        x = high
+    return x
 
 
 @njit(cache=True)
@@ -151,3 +161,47 @@ def em_right_sums(assert_cand: np.ndarray, assert_sa: np.ndarray, assert_w: np.n
     prob = softmax(scores(assert_cand, assert_sa, assert_w, w_log_n, logit, n_cands), item_start, item_n_false,
                    np.ones(1))
     return right_sums(assert_sa, assert_cand, assert_w, prob, n_sa)
+
+
+@njit(cache=True)
+def item_tops(prob: np.ndarray, item_start: np.ndarray, assert_item: np.ndarray, assert_w: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per item: its largest probability, how many candidates reach it, its vote weight (summed in assertion
+    order, as np.bincount): consistency.apply_map's per-item inputs in two passes."""
+    n_items = len(item_start)
+    n_cands = len(prob)
+    best = np.empty(n_items)
+    n_top = np.zeros(n_items)
+    for it in range(n_items):
+        lo = item_start[it]
+        hi = item_start[it + 1] if it + 1 < n_items else n_cands
+        b = prob[lo]
+        for c in range(lo + 1, hi):
+            if prob[c] > b:
+                b = prob[c]
+        best[it] = b
+        for c in range(lo, hi):
+            if prob[c] >= b:
+                n_top[it] += 1.0
+    n_src = np.zeros(n_items)
+    for i in range(len(assert_item)):
+        n_src[assert_item[i]] += assert_w[i]
+    return best, n_top, n_src
+
+
+@njit(cache=True)
+def mapped_tops(prob: np.ndarray, cand_item: np.ndarray, best: np.ndarray, n_top: np.ndarray, mapped: np.ndarray,
+                item_multi: np.ndarray) -> np.ndarray:
+    """consistency.apply_map's result from `item_tops` and the mapped top confidences: each single-valued item's
+    top candidate (one, not tied) takes its mapped confidence, the others share the rest in proportion."""
+    out = np.empty(len(prob))
+    for c in range(len(prob)):
+        it = cand_item[c]
+        if item_multi[it] or n_top[it] != 1.0:
+            out[c] = prob[c]
+        elif prob[c] >= best[it]:
+            out[c] = mapped[it]
+        else:
+            scale = (1.0 - mapped[it]) / max(1.0 - best[it], 1e-300) if best[it] < 1.0 else 0.0
+            out[c] = prob[c] * scale
+    return out

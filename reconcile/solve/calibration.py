@@ -173,24 +173,28 @@ def leave_item_out(part: Partition, prob: np.ndarray, held: Held) -> np.ndarray:
     if len(part.assert_cand) == 0:
         return np.zeros(0)
     sa, item, w = part.sa, part.assert_item, part.assert_w
-    r, t = w * prob[part.assert_cand], w
     # a source's several assertions on one item (it contradicts itself) leave together; elsewhere its only
     # assertion on the item is its whole contribution there, and nothing needs grouping
     several = np.ones(len(item), dtype=bool) if part.item_n_sources is None else \
         (np.bincount(item, minlength=part.n_items) > part.item_n_sources)[item]
-    if several.any():
-        idx = np.flatnonzero(several)
+    idx = np.flatnonzero(several)
+    r_idx, t_idx = w[idx] * prob[part.assert_cand[idx]], w[idx]
+    if len(idx):
         key = sa[idx].astype(np.int64) * max(part.n_items, 1) + item[idx]  # one (source, attribute) on one item
         inv = pd.factorize(key)[0]  # groups only: their order does not matter (bincount sums in assertion order)
-        r, t = r.copy(), w.copy()
-        r[idx] = np.bincount(inv, weights=r[idx])[inv]
-        t[idx] = np.bincount(inv, weights=w[idx])[inv]
-    if compiled(part):  # the same formula in one compiled pass
+        r_idx, t_idx = np.bincount(inv, weights=r_idx)[inv], np.bincount(inv, weights=t_idx)[inv]
+    if compiled(part):  # the same formula in one compiled pass, r = w P and t = w made on the fly
         from .accu_kernel import leave_out
 
-        done: np.ndarray = leave_out(r, np.asarray(t, dtype=np.float64), sa, held.reliability, held.strength,
-                                     float(held.bounds[0]), float(held.bounds[1]))
+        done: np.ndarray = leave_out(part.assert_cand, np.asarray(w, dtype=np.float64),
+                                     np.asarray(prob, dtype=np.float64), idx,
+                                     np.asarray(r_idx, dtype=np.float64), np.asarray(t_idx, dtype=np.float64), sa,
+                                     held.reliability, held.strength, float(held.bounds[0]), float(held.bounds[1]))
         return done
+    r, t = w * prob[part.assert_cand], w
+    if len(idx):
+        r, t = r.copy(), w.copy()
+        r[idx], t[idx] = r_idx, t_idx
     a = held.reliability[sa]
     n = held.strength[sa]
     with np.errstate(invalid="ignore"):  # pinned: infinite strength, the reliability as it is

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .accu import compiled
 from .arrays import Partition
 from .segments import seg_max, seg_sizes, seg_sum
 
@@ -167,12 +168,12 @@ def _knots(weight: np.ndarray, wy: np.ndarray, wq: np.ndarray) -> tuple[np.ndarr
     return np.concatenate((_ZERO, q, _ONE)), np.concatenate((_ZERO, g, g[-1:]))
 
 
-def _maps(sums: np.ndarray, prior: float, pooled: tuple[np.ndarray, np.ndarray] | None = None
-          ) -> ConfidenceMap | None:
+def _maps(sums: np.ndarray, prior: float, pooled: tuple[np.ndarray, np.ndarray] | None = None,
+          total: np.ndarray | None = None) -> ConfidenceMap | None:
     """Per-stratum maps from sums (4, N_STRATA, N_BINS): each stratum's checks plus the pooled ones worth
-    `prior` (inf: the pooled map everywhere; `pooled`: its knots, when already fitted). A stratum without
-    checks takes the nearest one's map."""
-    total = sums[:3].sum(axis=1)
+    `prior` (inf: the pooled map everywhere; `pooled`: its knots, when already fitted; `total`: the sums over
+    strata, when already made). A stratum without checks takes the nearest one's map."""
+    total = sums[:3].sum(axis=1) if total is None else total
     pooled = _knots(*total) if pooled is None else pooled
     if pooled is None:
         return None
@@ -192,17 +193,26 @@ def _maps(sums: np.ndarray, prior: float, pooled: tuple[np.ndarray, np.ndarray] 
     return ConfidenceMap(tuple(knots))
 
 
-def _loss(cmap: ConfidenceMap, sums: np.ndarray) -> float:
-    """Weighted squared error of the map on other checks' sums: sum W (y - g(q))^2, per bin."""
+_Checks = list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _checks(sums: np.ndarray) -> _Checks:
+    """A fold's filled bins per stratum, as `_loss` reads them: (stratum, q, W y^2, W y, W)."""
     weight, wy, wq, wyy = sums
-    loss = 0.0
+    out: _Checks = []
     for k in range(N_STRATA):
         filled = weight[k] > 0
-        if not filled.any():
-            continue
-        q = wq[k][filled] / weight[k][filled]
+        if filled.any():
+            out.append((k, wq[k][filled] / weight[k][filled], wyy[k][filled], wy[k][filled], weight[k][filled]))
+    return out
+
+
+def _loss(cmap: ConfidenceMap, checks: _Checks) -> float:
+    """Weighted squared error of the map on other checks' sums (`_checks`): sum W (y - g(q))^2, per bin."""
+    loss = 0.0
+    for k, q, wyy, wy, weight in checks:
         g = np.interp(q, *cmap.knots[k])
-        loss += float((wyy[k][filled] - 2 * g * wy[k][filled] + g * g * weight[k][filled]).sum())
+        loss += float((wyy - 2 * g * wy + g * g * weight).sum())
     return loss
 
 
@@ -211,16 +221,18 @@ def fit_map(sums: np.ndarray) -> tuple[ConfidenceMap | None, float]:
     cross-validation: for each fold, fitted on the checks of the other folds' items and scored on its own."""
     total = sums.sum(axis=0)
     train = [total - fold for fold in sums]
-    pooled = [_knots(*t[:3].sum(axis=1)) for t in train]  # the same for every prior
+    train_total = [t[:3].sum(axis=1) for t in train]
+    pooled = [_knots(*t) for t in train_total]  # the same for every prior
+    checks = [_checks(fold) for fold in sums]  # the same for every prior
     losses = []
     for prior in STRATUM_PRIORS:
         loss = 0.0
         for f in range(len(sums)):
-            cmap = _maps(train[f], prior, pooled[f])
+            cmap = _maps(train[f], prior, pooled[f], train_total[f])
             if cmap is None:
                 loss = np.inf
                 break
-            loss += _loss(cmap, sums[f])
+            loss += _loss(cmap, checks[f])
         losses.append(loss)
     best = STRATUM_PRIORS[int(np.argmin(losses))] if np.isfinite(np.min(losses)) else np.inf
     return _maps(sums.sum(axis=0), best), float(best)
@@ -231,6 +243,13 @@ def apply_map(part: Partition, prob: np.ndarray, cmap: ConfidenceMap | None) -> 
     Items whose top is tied stay as they are (the tie is reported, not broken)."""
     if cmap is None or part.n_cands == 0:
         return prob
+    if compiled(part):  # a large partition: the same numbers in two compiled passes
+        from .accu_kernel import item_tops, mapped_tops
+
+        prob = np.asarray(prob, dtype=np.float64)
+        best, n_top, n_src = item_tops(prob, part.item_start, part.assert_item, np.asarray(part.assert_w, np.float64))
+        done: np.ndarray = mapped_tops(prob, part.cand_item, best, n_top, cmap(best, stratum(n_src)), part.item_multi)
+        return done
     best = seg_max(prob, part.item_start)
     top = prob >= best[part.cand_item]
     n_top = seg_sum(top.astype(np.float64), part.item_start)

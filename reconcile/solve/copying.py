@@ -41,10 +41,6 @@ PAIR_COLUMNS = ["source_a", "source_b", "shared_items", "same_true", "same_false
                 "dependence", "evidence"]
 
 
-#: memory of the two ways to sum the pairs: dense arrays per (id, id) cell, or arrays per event (copy_kernel.py)
-DENSE_CELL_BYTES, EVENT_BYTES = 33, 48
-
-
 @dataclass(frozen=True)
 class CopySettings:
     prior: float = 0.1  # probability that a source depends on some other source (spread over its partners)
@@ -82,11 +78,10 @@ def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item:
     if sources_per_item is None:
         pairs = np.unique(part.assert_source.astype(np.int64) * max(part.n_items, 1) + item)  # int32 ids
         sources_per_item = np.bincount(pairs % max(part.n_items, 1), minlength=part.n_items)
-    n = sources_per_item[item]
-    keep = ~part.item_multi[item] & (n <= max_sources_per_item) & (n >= 2) \
-        & (part.assert_w > 0)  # items solved elsewhere (the time model) have weight 0 here
+    judged = ~part.item_multi & (sources_per_item <= max_sources_per_item) & (sources_per_item >= 2)  # per item
     if stride > 1:
-        keep &= part.global_items(item_offset)[item] % stride == 0
+        judged &= part.global_items(item_offset) % stride == 0
+    keep = judged[item] & (part.assert_w > 0)  # items solved elsewhere (the time model) have weight 0 here
     idx = np.flatnonzero(keep)
     idx = idx[copy_kernel.order_by(part.assert_cand[idx], part.n_cands)]  # by candidate, so by item (stable)
     cand, sa = part.assert_cand[idx], part.sa[idx]
@@ -98,17 +93,8 @@ def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item:
     observed = np.diff(np.r_[part.item_start, part.n_cands])[part.cand_item]
     n_false = np.maximum(observed - 1.0, 1.0)
     ns = part.n_sa
-    prob = np.asarray(prob, dtype=np.float64)
-    if ns * ns * DENSE_CELL_BYTES <= copy_kernel.count_pairs(starts, ends) * EVENT_BYTES:
-        # few ids, many events: sums in dense arrays (the same additions in the same order)
-        present, *dense = copy_kernel.pair_sums_dense(sa, cand, starts, ends, prob, n_false, ns)
-        keys = np.flatnonzero(present)
-        sums = [d[keys] for d in dense]
-    else:
-        a, b, *values = copy_kernel.pair_events(sa, cand, starts, ends, prob, n_false)
-        keys, which = dense_rank(a * ns + b)
-        sums = [np.bincount(which, weights=v, minlength=len(keys)) for v in values]
-    rows, cols = keys // ns, keys % ns
+    rows, cols, *sums = copy_kernel.pair_sums(sa, cand, starts, ends, np.asarray(prob, dtype=np.float64), n_false,
+                                              copy_kernel.row_sizes(sa, starts, ends, ns))
     indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=ns))].astype(np.int64)
     return tuple(sparse.csr_matrix((v, cols, indptr), shape=(ns, ns)) for v in sums)
 
@@ -190,6 +176,15 @@ def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, se
         k_true, k_false, k_false_n = same_true.data[upper], same_false.data[upper], false_n.data[upper]
     else:
         k_true, k_false, k_false_n = (_values_at(m, a, b) for m in (same_true, same_false, false_n))
+    # one id per source (one attribute) and the pairs in order: the ids' pairs are the source pairs, each once, so
+    # the sums per source pair below are the values themselves and the pairs sharing too few items can go first
+    by_source = (len(sa_source) == int(sa_source.max()) + 1 and np.array_equal(sa_source, np.arange(len(sa_source)))
+                 and bool(np.all(np.diff(a.astype(np.int64) * len(sa_source) + b) > 0)))
+    if by_source:
+        sel = k_items >= settings.min_shared
+        a, b, k_items, k_true, k_false, k_false_n = (x[sel] for x in (a, b, k_items, k_true, k_false, k_false_n))
+        if len(a) == 0:
+            return empty
     n_bar = np.where(k_false > 1e-12, k_false_n / np.maximum(k_false, 1e-12), 10.0)
     k_diff = np.maximum(k_items - k_true - k_false, 0.0)
     a1, a2 = reliability[a], reliability[b]
@@ -210,14 +205,19 @@ def dependence(stats: tuple[sparse.csr_matrix, ...], reliability: np.ndarray, se
     # sum the attributes' evidence per source pair
     sa_a, sa_b = sa_source[a], sa_source[b]
     n = int(sa_source.max()) + 1
-    keys, which = dense_rank(sa_a * n + sa_b)  # np.unique(..., return_inverse=True)
-    total: Callable[[np.ndarray], np.ndarray] = \
-        lambda x: np.bincount(which, weights=x, minlength=len(keys))  # noqa: E731
-    k_items, k_true, k_false, k_diff, llr = (total(x) for x in (k_items, k_true, k_false, k_diff, llr))
-    keep = k_items >= settings.min_shared
-    if not keep.any():
-        return empty
-    src_a, src_b = keys[keep] // n, keys[keep] % n
+    if by_source:  # 0.0 + x: the bits np.bincount would give (a -0.0 becomes 0.0)
+        k_items, k_true, k_false, k_diff, llr = (0.0 + x for x in (k_items, k_true, k_false, k_diff, llr))
+        keep = np.ones(len(a), dtype=bool)
+        src_a, src_b = sa_a.astype(np.int64), sa_b.astype(np.int64)
+    else:
+        keys, which = dense_rank(sa_a * n + sa_b)  # np.unique(..., return_inverse=True)
+        total: Callable[[np.ndarray], np.ndarray] = \
+            lambda x: np.bincount(which, weights=x, minlength=len(keys))  # noqa: E731
+        k_items, k_true, k_false, k_diff, llr = (total(x) for x in (k_items, k_true, k_false, k_diff, llr))
+        keep = k_items >= settings.min_shared
+        if not keep.any():
+            return empty
+        src_a, src_b = keys[keep] // n, keys[keep] % n
     dep = 1.0 / (1.0 + np.exp(-np.clip(llr[keep] + pair_prior_log_odds(src_a, src_b, n, settings.prior), -700, 700)))
     return pd.DataFrame({"a": src_a, "b": src_b, "shared_items": k_items[keep],
                          "same_true": k_true[keep], "same_false": k_false[keep], "different": k_diff[keep],

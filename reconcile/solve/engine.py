@@ -323,6 +323,9 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     else:
         rho = overdispersion(parts, module, sa_rel, kernel.n_cands, engine) if rules.correlated_votes else 0.0
     prob = _posteriors(parts, module, sa_rel, kernel.n_cands, rules.temperature, rho, engine)
+    if hasattr(module, "forget"):  # the posteriors kept on the partitions (accu.posteriors)
+        for _, p in parts.local:
+            module.forget(p)
     engine.release(parts)
     elsewhere = None
     if subset is not None:  # the other items' candidates: the posterior of no vote
