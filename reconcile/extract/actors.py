@@ -26,6 +26,44 @@ def demonym_side(word: str, profile: Profile) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+# "anti-regime forces", "regime opponents", "opponents of the regime", "groups opposed to the regime": the side
+# named is what the actor is against, not the actor
+_AGAINST_BEFORE = re.compile(r"(?:\banti[-–]\s?|\b(?:opponents?|enemies|foes|opposed|opposing)\s+"
+                             r"(?:(?:of|to)\s+)?(?:the\s+)?)$")
+_AGAINST_AFTER = re.compile(r"^[\s-]+(?:opponents?|foes|enemies)\b")
+
+
+def against(text: str, s: int, e: int) -> bool:
+    """Does the side phrase text[s:e] name what its actor opposes ("anti-regime", "regime opponents", "opponents
+    of the regime", "opposed to the regime")? (A prefix or a noun around the phrase; the small parser splits
+    "anti-regime" into three adjectives and cannot tell.)"""
+    low = text[max(0, s - 30):s].lower()
+    return bool(_AGAINST_BEFORE.search(low) or _AGAINST_AFTER.match(text[e:e + 20].lower()))
+
+
+def opposing_side(side: str, profile: Profile | None) -> str | None:
+    """The side an actor against `side` is on: the other side of a two-sided profile, else the other of the
+    profile's attacker and defender; None when the profile does not tell (a third side, no profile)."""
+    if profile is None:
+        return None
+    others = [x for x in profile.actors if x != side]
+    if len(profile.actors) == 2 and len(others) == 1:
+        return others[0]
+    pair = {profile.attacker, profile.defender}
+    if side in pair and None not in pair and len(pair) == 2:
+        return (pair - {side}).pop()
+    return None
+
+
+def word_side(tok: Token, profile: Profile) -> str | None:
+    """The side a modifier word names (`demonym_side`: "Russian units", "regime forces"); for "anti-regime
+    groups" the side they oppose (`opposing_side`), none when the profile does not tell."""
+    side = demonym_side(tok.lower_, profile)
+    if side is not None and against(tok.doc.text, tok.idx, tok.idx + len(tok.text)):
+        return opposing_side(side, profile)
+    return side
+
+
 def name_tokens(head: Token) -> list[Token]:
     """The words naming an actor: its head noun and the modifiers before it ("the ethnic Myanmar National
     Democratic Alliance Army"), not its appositions, clauses or phrases ("..., made up of ...")."""
@@ -51,7 +89,7 @@ def subject_side(verb: Token, sides: list[tuple[int, int, str]], profile: Profil
             return inside[0][2]
         if profile is not None:
             for c in subj.subtree:  # "rebel spokesperson Hassan Abdul Ghani said"
-                side = demonym_side(c.lower_, profile) if c.dep_ in ("compound", "amod") else None
+                side = word_side(c, profile) if c.dep_ in ("compound", "amod") else None
                 if side:
                     return side
     return None
@@ -180,8 +218,8 @@ def group_name(words: list[str], acronyms: set[str]) -> str:
     if len(words) == 2 and words[0] in acronyms and words[1] in GENERIC_ACTORS - {"group", "groups"}:
         return words[0]
     if len(words) >= 2 and words[-1] in FORCE_WORDS and words[-2] in ORGANISATIONS:
-        return " ".join(words[:-1])
-    return " ".join(words)
+        words = words[:-1]
+    return " ".join(words).replace(" - ", "-")  # the parser's tokens of "anti-junta", written as one word
 
 
 # words a capital letter does not make a name ("The rebels", "Their fighters")

@@ -126,7 +126,7 @@ def named_group(noun: Token, place_tokens: frozenset[int]) -> list[Token]:
 def patient_side(tok: Token, sides: list[tuple[int, int, str]], profile: Profile | None) -> str | None:
     """The side a passive verb is done to ("Government forces were expelled from Hama", "Russian troops have
     been pushed out of Balakliia"): named in its passive subject, or by the subject's adjective."""
-    from .actors import demonym_side
+    from .actors import word_side
 
     for subj in (c for c in tok.children if c.dep_ == "nsubjpass"):
         inside = [x for x in sides if x[0] >= subj.left_edge.i and x[1] <= subj.right_edge.i + 1]
@@ -134,7 +134,7 @@ def patient_side(tok: Token, sides: list[tuple[int, int, str]], profile: Profile
             return inside[0][2]
         if profile is not None:
             for c in subj.children:
-                side = demonym_side(c.lower_, profile) if c.dep_ in ("amod", "compound") else None
+                side = word_side(c, profile) if c.dep_ in ("amod", "compound") else None
                 if side:
                     return side
     return None

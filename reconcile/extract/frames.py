@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .actors import demonym_side, generic_actor, reporting_group, reporting_side, speaker_group, subject_side
+from .actors import generic_actor, reporting_group, reporting_side, speaker_group, subject_side, word_side
 from .events import SentenceClaim
 from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces
 from .frame_refs import patient_side, pronoun_place
@@ -127,7 +127,7 @@ class FrameReader:
                     own = [s for s in inside if s[0] <= a.i < s[1]]
                     return (own or inside)[0][2], True
                 if a.dep_ in ("amod", "compound", "npadvmod") and profile is not None:
-                    side = demonym_side(a.lower_, profile)
+                    side = word_side(a, profile)
                     if side:  # "in Ukrainian hands", "under Russian control"
                         return side, True
                 if a.lower_ in FIRST_PERSON:  # "'We have liberated X,' the RSF announced": the speaker's side
@@ -168,7 +168,7 @@ class FrameReader:
                         cands += [c for c in a.head.head.children if c.dep_ == "nsubj" and c.lower_ not in PRONOUNS]
                         continue
                 mods = [c for c in a.children if c.dep_ in ("amod", "compound")]
-                side = next((x for c in mods for x in [demonym_side(c.lower_, profile)] if x), None) \
+                side = next((x for c in mods for x in [word_side(c, profile)] if x), None) \
                     if profile is not None else None
                 if side:  # "Russian units", "Ukrainian paratroopers": the adjective names the side
                     return side, True

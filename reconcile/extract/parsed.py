@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
+from .actors import against, opposing_side
 from .cue_places import NOT_PLACES, cue_places, has_cue, is_demonym, named_in_text, standalone_name
 from .frame_places import PLACE_NOUNS, SentencePlaces, locating_areas
 from .frames import FrameReader
@@ -216,9 +217,10 @@ class ParseStage:
         # "Nyala's main army headquarters", "an army base": a side word naming a facility or a place is no actor
         nouns = {f.lower() for f in profile.facilities} | PLACE_NOUNS
         low = text.lower()
-        return [(lo + e, side) for e, _, side in hits
-                if not any(low.startswith(n, e + 1) and not low[e + 1 + len(n):e + 2 + len(n)].isalpha()
-                           for n in nouns)]
+        marks = [(lo + e, opposing_side(side, profile) if against(text, e - w, e) else side) for e, w, side in hits
+                 if not any(low.startswith(n, e + 1) and not low[e + 1 + len(n):e + 2 + len(n)].isalpha()
+                            for n in nouns)]
+        return [(e, side) for e, side in marks if side is not None]
 
     def places(self, text: str, lo: int, hi: int, mentions: list[Mention]) -> ArticlePlaces:
         spans = [(m.start, m.end, m.entities) for m in mentions]
@@ -327,8 +329,12 @@ class ParseStage:
         out, last = [], -1
         for s, e, side in got:
             if s >= last:
-                out.append((s, e, side))
                 last = e
+                # "anti-regime forces", "opponents of the regime": the other side, or none the profile tells
+                mine = opposing_side(side, profile) if against(doc.text, doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) \
+                    else side
+                if mine is not None:
+                    out.append((s, e, mine))
         return out
 
     def claims(self, s: int, e: int, ap: ArticlePlaces, times: list[TimeSpan], published_at: datetime | None
