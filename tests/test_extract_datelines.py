@@ -1,4 +1,4 @@
-"""Wire datelines ("KABUL, Afghanistan (AP) -") are not part of the first sentence, so its claim is read; a
+"""Wire datelines ("KABUL, Afghanistan (AP) -", "Kabul/Reuters:", "KABUL -", "(CNN) —") are not part of the first sentence, so its claim is read; a
 dateline's date is the publication date only when it names a year; `reconcile run --source` names the outlet;
 a short clause the small parser misreads as one noun phrase still gives its claim."""
 from __future__ import annotations
@@ -24,7 +24,8 @@ def rules():
 
 @pytest.mark.parametrize("dateline", ["KABUL, Afghanistan (AP) —", "Kabul, 13 August 2021 (Reuters) -",
                                       "HERAT, Afghanistan, Aug. 13 (UPI) --", "KABUL (AFP) -",
-                                      "Kabul, August 13, 2021 (Reuters) -"])
+                                      "Kabul, August 13, 2021 (Reuters) -", "Kabul/Reuters:", "KABUL -",
+                                      "(CNN) —"])
 def test_the_first_sentence_after_a_wire_dateline_gives_its_claim(rules, dateline):
     text = f"{dateline} The Taliban captured Herat on Friday, officials said."
     assert claims(text, rules, WHEN) == [["Herat", "taliban"]]

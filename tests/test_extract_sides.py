@@ -45,3 +45,10 @@ def test_the_side_itself_is_still_that_side(rules):
 def test_without_a_profile_an_anti_actor_is_its_own_name(rules):
     assert claims("Anti-junta forces captured the town of Lashio in Myanmar's Shan state.", rules, MM) == \
         [["Lashio", "anti-junta forces"]]
+
+
+@pytest.mark.parametrize("dateline", ["Sanaa/Xinhua:", "SANAA -", "Sanaa/Xinhua —"])
+def test_a_dateline_is_no_actor(rules, dateline):
+    # without a profile the actor is its own name: a dateline read as part of the subject would name it
+    text = f"{dateline} Yemen's Houthi rebels on Sunday seized control of the town of al-Hazm, officials said."
+    assert claims(text, rules, MM) == [["Al Hazm", "houthi rebels"]]
