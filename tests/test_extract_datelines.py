@@ -1,6 +1,7 @@
 """Wire datelines ("KABUL, Afghanistan (AP) -", "Kabul/Reuters:", "KABUL -", "(CNN) —") are not part of the
 first sentence, so its claim is read; a dateline's date is the publication date only when it names a year;
-`reconcile run --source` names the outlet; a short clause the small parser misreads as one noun phrase still gives its claim."""
+`reconcile run --source` names the outlet; a short clause the small parser misreads as one noun phrase still
+gives its claim."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
