@@ -52,3 +52,20 @@ def test_a_dateline_is_no_actor(rules, dateline):
     # without a profile the actor is its own name: a dateline read as part of the subject would name it
     text = f"{dateline} Yemen's Houthi rebels on Sunday seized control of the town of al-Hazm, officials said."
     assert claims(text, rules, MM) == [["Al Hazm", "houthi rebels"]]
+
+
+YE = datetime(2020, 3, 2, tzinfo=timezone.utc)
+
+
+def test_a_province_several_countries_share_is_the_articles_countrys(rules):
+    # "Al Jawf" is a Yemeni governorate and a Saudi region (capital Sakakah, the bigger town)
+    assert claims("Yemen's Houthi rebels on Sunday seized the capital of al-Jawf province. The rebels entered the "
+                  "city from seven directions.", rules, YE) == [["Al Hazm", "contested"], ["Al Hazm", "houthi rebels"]]
+    assert claims("Rebels on Sunday seized the capital of al-Jawf province in Saudi Arabia.", rules, YE) == \
+        [["Sakakah", "rebels"]]
+
+
+def test_the_capital_of_a_province_is_no_guess_when_the_articles_countries_do_not_tell(rules):
+    # both countries named, both have an Al Jawf: which capital is meant is not said
+    assert claims("Houthi forces in Yemen seized the capital of al-Jawf province near the border with Saudi Arabia.",
+                  rules, YE) == []

@@ -50,11 +50,13 @@ class SentencePlaces:
     # "Tirin Kot (Uruzgan)", "the second Darfur city"): never a subject, never what "it" or "the city" means
     locators: frozenset[int] = frozenset()
     areas: frozenset[int] = frozenset()  # provinces and regions (not settlements)
+    countries: frozenset[str] = frozenset()  # the article's countries: where "the capital of X province" is
 
 
 class PlaceWalker:
     def __init__(self, lemma: Callable[[Token], str], capital_words: set[str],
-                 capital_of: Callable[[str], str | None], facilities: Callable[[Profile | None], AbstractSet[str]]):
+                 capital_of: Callable[[str, AbstractSet[str]], str | None],
+                 facilities: Callable[[Profile | None], AbstractSet[str]]):
         self.lemma, self.capital_words, self.capital_of, self.facilities = lemma, capital_words, capital_of, facilities
 
     def places_from(self, tok: Token, places: SentencePlaces, profile: Profile | None, seen: set[int],
@@ -75,7 +77,8 @@ class PlaceWalker:
             if tok.dep_ == "pobj" and case:  # "most of [Helmand province]['s] [capital]", parsed as two objects
                 nxt = next((t for t in tok.doc[case[-1].i + 1:case[-1].i + 4] if t.tag_ != "JJ"), None)
                 if nxt is not None and self.lemma(nxt) in self.capital_words:
-                    return [cap for n in places.subjects[tok.i] for cap in [self.capital_of(n)] if cap]
+                    return [cap for n in places.subjects[tok.i]
+                            for cap in [self.capital_of(n, places.countries)] if cap]
                 return []
             out += list(places.subjects[tok.i])
             for c in tok.children:
@@ -164,7 +167,7 @@ class PlaceWalker:
             caps = [name if tok.tag_ == "NNS" and g.i not in places.areas and g.dep_ in ("pobj", "conj")
                     and not any(c.dep_ == "compound" and c.i in places.subjects for c in g.children) else cap
                     for g in owners for name in places.subjects.get(g.i, ())
-                    for cap in [self.capital_of(name)] if cap]
+                    for cap in [self.capital_of(name, places.countries)] if cap]
             if caps or any(g.i in places.subjects for g in owners):  # an unknown capital is not its province
                 return caps + [s for c in tok.children if c.dep_ == "conj"
                                for s in self.places_from(c, places, profile, seen)]

@@ -15,7 +15,7 @@ clause it reports from; an event introduced by "after" ends before the event it 
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -44,7 +44,8 @@ MODALS = {"may", "might", "could"}
 ALMOST = {"virtually", "almost", "nearly", "partially", "partly"}  # (not "largely": "fell largely without a fight")
 TIME_PREPS = {"after", "following", "since", "before", "until", "amid", "during"}
 class FrameReader:
-    def __init__(self, rules: ExtractRules, capital_of: Callable[[str], str | None] | None = None):
+    def __init__(self, rules: ExtractRules,
+                 capital_of: Callable[[str, AbstractSet[str]], str | None] | None = None):
         self.rules = rules
         if rules.frames is None:
             raise ValueError("extraction rules without `frames`: no frame reader")
@@ -56,7 +57,7 @@ class FrameReader:
             for lem in p.lemmas:
                 (self.verbs if p.pos == "verb" else self.nouns).setdefault(lem.lower(), []).append(p)
         self.forms = {k.lower(): v.lower() for k, v in fr.forms.items()}
-        self.capital_of = capital_of or (lambda name: None)
+        self.capital_of = capital_of or (lambda name, countries: None)
         self.words = set(self.forms) | {f for lem in set(self.verbs) | set(self.nouns) for f in inflections(lem)}
         # lemmas without spaCy's lemmatizer (left out for speed): every word the rules name, with its forms
         known = set(self.verbs) | set(self.nouns) | PLACE_NOUNS | {"have", "be", "city", "town"}

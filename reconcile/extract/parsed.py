@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -84,7 +85,7 @@ class ParseStage:
             if rules.geonames.enabled else None
         # no frames in the rules: no sentence is read (the stage still gives the place hierarchy)
         self.reader = FrameReader(rules, self.capital_of) if rules.frames is not None else None
-        self._capitals: dict[str, str] | None = None
+        self._capitals: dict[str, dict[str, tuple[tuple[bool, int], str]]] | None = None
         self.actor_auto = ahocorasick.Automaton()
         for k, prof in enumerate(rules.profiles):
             for side, phrases in prof.actors.items():
@@ -113,7 +114,11 @@ class ParseStage:
         self.kinds = PlaceKinds(rules, gaz, self.geo)
 
     # ---- hierarchy and capitals ---------------------------------------------------------------------------
-    def capital_of(self, name: str) -> str | None:
+    def capital_of(self, name: str, countries: AbstractSet[str] = frozenset()) -> str | None:
+        """The capital of a province: the YAML gazetteer's, else the likely one among the GeoNames cities of the
+        article's `countries` ("Al Jawf province" is a Saudi region and a Yemeni governorate: in a Yemen article
+        al-Hazm, never Sakakah). A province of several of those countries, or of none of them, has no capital
+        to guess (None); without countries, the most populous candidate."""
         for e in self.gaz.entity.values():
             if e.parent == name and e.relation == "capital":
                 return e.name
@@ -121,10 +126,14 @@ class ParseStage:
             return None
         place = self.geo.places[self.geo.by_name[name]] if name in self.geo.by_name else None
         if place is not None and place.kind == "city":  # "the capital of Kunduz": the province named like its city
-            return self.capital_of(place.parent) if place.parent.endswith(" province") else None
+            return self.capital_of(place.parent, countries) if place.parent.endswith(" province") else None
         if self._capitals is None:
             self._capitals = geo_capitals(self.geo)
-        return self._capitals.get(name)
+        by_country = self._capitals.get(name, {})
+        if not countries:
+            return max(by_country.values())[1] if by_country else None
+        mine = {by_country[c][1] for c in countries if c in by_country}
+        return mine.pop() if len(mine) == 1 else None
 
     def hierarchy(self, subjects: list[str]) -> list[tuple[str, str]]:
         """child,parent rows for the subjects: YAML gazetteer parents, GeoNames admin hierarchy, facilities."""
@@ -377,7 +386,7 @@ class ParseStage:
                  if i not in areas and any(self.kinds.is_area(f"{n} province") for n in names)}
         locators = locating_areas(doc, subjects, areas, self.reader.lemma, named, self.kinds.inside)
         out = self.reader.read(doc, s, SentencePlaces(subjects, before, last, actors=speaking, locators=locators,
-                                                      areas=frozenset(areas)),
+                                                      areas=frozenset(areas), countries=frozenset(ap.countries)),
                                ap.profile, sides,
                                times, ap.memory, published_at)
         # "the city" is never a province; a facility's ("a federal military base in Mekelle") is its place
@@ -409,17 +418,22 @@ def _capitalised(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 @lru_cache(maxsize=4)
-def geo_capitals(geo: GeoGazetteer) -> dict[str, str]:
-    """Province -> its likely capital among the GeoNames cities (the most populous, a name like the province's
-    first): a property of the loaded gazetteer, worked out once per process rather than once per feed."""
-    best: dict[str, tuple[tuple[bool, int], str]] = {}
+def geo_capitals(geo: GeoGazetteer) -> dict[str, dict[str, tuple[tuple[bool, int], str]]]:
+    """Province -> country -> (rank, likely capital) among the GeoNames cities (the most populous, a name
+    like the province's first): a property of the loaded gazetteer, worked out once per process rather than once
+    per feed. By country: provinces of several countries share a name ("Al Jawf province": SA and YE)."""
+    best: dict[tuple[str, str], tuple[tuple[bool, int], str]] = {}
     for p in geo.places:
         if p.kind == "city" and p.parent:
             base = p.parent.removesuffix(" province").lower()
             key = (p.name.lower().startswith(base[:4]), p.population)
-            if p.parent not in best or key > best[p.parent][0]:
-                best[p.parent] = (key, p.name)
-    return {k: v[1] for k, v in best.items()}
+            k = (p.parent, p.country)
+            if k not in best or key > best[k][0]:
+                best[k] = (key, p.name)
+    out: dict[str, dict[str, tuple[tuple[bool, int], str]]] = {}
+    for (parent, cc), ranked in best.items():
+        out.setdefault(parent, {})[cc] = ranked
+    return out
 
 
 def _number_variants(phrases: list[str]) -> list[str]:
