@@ -69,3 +69,19 @@ def test_the_capital_of_a_province_is_no_guess_when_the_articles_countries_do_no
     # both countries named, both have an Al Jawf: which capital is meant is not said
     assert claims("Houthi forces in Yemen seized the capital of al-Jawf province near the border with Saudi Arabia.",
                   rules, YE) == []
+
+
+SD = datetime(2025, 3, 27, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("facility", ["Khartoum airport", "Khartoum's airport"])
+def test_it_after_a_facility_is_the_facility_not_its_city(rules, facility):
+    text = f"The Sudanese army on Wednesday recaptured {facility} from the paramilitary Rapid Support Forces, " \
+           "'fully securing it,' a military source said."
+    assert claims(text, rules, SD) == [["Khartoum airport", "army"]]
+
+
+def test_it_after_a_town_named_after_a_facility_is_still_the_town(rules):
+    ua = datetime(2022, 10, 2, tzinfo=timezone.utc)
+    assert claims("Russian forces captured the airport and then the town of Lyman in May, and Ukrainian troops took "
+                  "it back in October.", rules, ua) == [["Lyman", "russia"], ["Lyman", "ukraine"]]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .actors import generic_actor, reporting_group, reporting_side, speaker_group, subject_side, word_side
 from .events import SentenceClaim
-from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces
+from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces, facility_phrase
 from .frame_refs import patient_side, pronoun_place
 from .frame_roles import role_tokens, verb as _verb
 from .frame_time import order_events, over_before, time_of
@@ -222,7 +222,7 @@ class FrameReader:
                 for role in pred.place:
                     for h in role_tokens(tok, role):
                         part |= self._part_of(h, places)
-                        got = self.walker.places_from(h, places, profile, set()) or pronoun_place(h, places)
+                        got = self.walker.places_from(h, places, profile, set()) or self._it(h, places, profile)
                         if pred.value != "actor" or (role.startswith("prep:") and not (pred.pos == "noun" and role in (
                                 "prep:of", "prep:over"))):  # but what "the recapture of the airport" takes
                             # "fled (to) the airport": where a side went; guessed places only for what is taken
@@ -247,6 +247,21 @@ class FrameReader:
                                             frozenset(places.subjects), part_of)
                         found += [(tok, c) for c in claim]
         return order_events(found, published_at)
+
+    def _it(self, tok: Token, places: SentencePlaces, profile: Profile | None) -> list[str]:
+        """What "it" means (`pronoun_place`: the place named last before it); a facility named after that place
+        is meant rather than the place in its name ("recaptured Khartoum airport ..., 'fully securing it'")."""
+        got = pronoun_place(tok, places)
+        if not got or tok.lower_ != "it":
+            return got
+        named = [i for i in places.subjects if i < tok.i]
+        doc = tok.doc
+        facilities = self._facilities(profile)
+        after = [t for t in doc[max(named, default=-1) + 1:tok.i] if t.tag_ in ("NN", "NNS") and (
+            facility_phrase(t, facilities) or self.lemma(t) in facilities)]
+        if not named or not after:
+            return got
+        return self.walker.places_from(after[-1], places, profile, set()) or got
 
     def _taken(self, tok: Token) -> bool:
         """A description of what a side takes is the holder before: "the GNA captured Tarhuna, Haftar's last
