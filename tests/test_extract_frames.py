@@ -147,6 +147,9 @@ def test_a_side_word_naming_a_facility_is_not_the_actor_a_pronoun_refers_to(rule
 def test_future_hypothetical_and_conditional_events_give_no_claim(rules):
     assert claims("If Kherson falls, Russia will control the whole south.", rules, UA_DAY) == []
     assert claims("Russian forces will capture Mykolaiv within days, a Russian official said.", rules, UA_DAY) == []
+    # a question is no statement: "whether" opens it like "if"
+    text = "There was no immediate comment from the Ukrainian army on whether it has withdrawn from Lyman."
+    assert claims(text, rules, UA_DAY) == []
     assert claims("Russian forces may have captured Lyman.", rules, UA_DAY) == [["Lyman", "russia"]]  # hedged
     # a reported event judged by what it would mean is still reported
     text = "The seizure of Herat, if proven true, would mark an acceleration of the Taliban's campaign."
