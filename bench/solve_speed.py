@@ -19,6 +19,7 @@ import pandas as pd
 
 from reconcile.pipeline import load_feeds, solve
 from reconcile.rules import load_rules
+from reconcile.solve import engine
 
 from .common import BENCH, RULES
 from .synthetic import INDEPENDENT, PLAIN_RULES, generate
@@ -34,6 +35,9 @@ def parse(argv=None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m bench.solve_speed", description=__doc__.split("\n\n")[0])
     ap.add_argument("--feeds", default=",".join(FEEDS), help=f"comma-separated subset of {', '.join(FEEDS)}")
     ap.add_argument("--repeat", type=int, default=5, help="timed solves per feed after the first (default 5)")
+    ap.add_argument("--plain-em", action="store_true",
+                    help="static EM without SQUAREM at any size (reconcile.solve.engine.ACCELERATE_MIN_ASSERTIONS), "
+                         "for a before/after comparison")
     ap.add_argument("--work", default=str(BENCH / ".work"), help="scratch folder (feeds are shared with bench.run)")
     return ap.parse_args(argv)
 
@@ -81,6 +85,8 @@ def main(argv=None) -> int:
     if args.repeat < 1:
         print("--repeat must be at least 1", file=sys.stderr)
         return 2
+    if args.plain_em:
+        engine.ACCELERATE_MIN_ASSERTIONS = sys.maxsize
     work = Path(args.work).resolve()
     started = time.perf_counter()
     rows = [measure(name, work, args.repeat) for name in names]

@@ -1,4 +1,4 @@
-"""SQUAREM (reconcile/solve/accelerate.py): the time model's EM reaches the fixed point plain EM converges to, in
+"""SQUAREM (reconcile/solve/accelerate.py): the time model's EM, and the static EM of a large problem, reach the fixed point plain EM converges to, in
 fewer iterations, inside the reliability bounds, and the answers a user reads do not move."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from reconcile import load_rules
 from reconcile.pipeline import load_feeds, solve
-from reconcile.solve import accelerate
+from reconcile.solve import accelerate, engine
 
 from engine_helpers import cli
 
@@ -118,3 +118,46 @@ def test_time_model_em_reaches_plain_ems_fixed_point_in_fewer_iterations(state_f
     assert (ref["value"] == got["value"]).all()
     assert np.abs(ref["confidence"].to_numpy() - got["confidence"].to_numpy()).max() < 1e-4
     assert len(fast.timeline) == len(reference.timeline)
+
+
+STATIC = RULES.replace("    change_every: 365d\n", "")  # no time model: the static EM alone
+
+
+def _static(folder: Path, tolerance: str, min_assertions: int, monkeypatch, partitions: int = 1):
+    """The static fit with SQUAREM on problems of at least `min_assertions` assertions (the real threshold is
+    500,000: a unit-test feed is made "large" by lowering it)."""
+    rules_path = folder / f"static-{tolerance}.yaml"
+    rules_path.write_text(STATIC.replace("TOL", tolerance))
+    rules = load_rules(rules_path)
+    table, _ = load_feeds([folder / "claims.parquet"], rules)
+    with monkeypatch.context() as m:
+        m.setattr(engine, "ACCELERATE_MIN_ASSERTIONS", min_assertions)
+        return solve(table, rules, partitions=partitions)
+
+
+def test_static_em_of_a_large_problem_reaches_plain_ems_fixed_point_in_fewer_iterations(state_feed, monkeypatch):
+    reference = _static(state_feed, "1e-12", 10**12, monkeypatch)  # plain EM, far past the default tolerance
+    plain = _static(state_feed, "1e-6", 10**12, monkeypatch)
+    fast = _static(state_feed, "1e-6", 0, monkeypatch)
+    assert fast.fit.converged and fast.fit.iterations < plain.fit.iterations
+    far_plain = np.abs(plain.fit.reliability - reference.fit.reliability).max()
+    far_fast = np.abs(fast.fit.reliability - reference.fit.reliability).max()
+    assert far_fast < 5e-6 and far_fast <= 2 * far_plain
+    ref, got = (r.verdicts.set_index(["subject", "attribute"]).sort_index() for r in (reference, fast))
+    assert (ref["value"] == got["value"]).all()
+    assert np.abs(ref["confidence"].to_numpy() - got["confidence"].to_numpy()).max() < 1e-4
+    assert fast.counts["dependent_source_pairs"] == reference.counts["dependent_source_pairs"]
+
+
+def test_small_problems_keep_plain_em_and_the_choice_is_made_on_the_whole_problem(state_feed, monkeypatch):
+    plain = _static(state_feed, "1e-6", 10**12, monkeypatch)
+    default = _static(state_feed, "1e-6", engine.ACCELERATE_MIN_ASSERTIONS, monkeypatch)
+    assert default.fit.iterations == plain.fit.iterations  # a 6,000-claim feed is far below the threshold
+    assert default.verdicts.equals(plain.verdicts)
+    # a threshold the whole feed reaches and none of its four partitions does: SQUAREM on every partitioning
+    n = len(plain.fit.copy_factor)  # the feed's assertions
+    one, four = (_static(state_feed, "1e-6", n, monkeypatch, partitions=k) for k in (1, 4))
+    assert one.fit.iterations == four.fit.iterations < plain.fit.iterations
+    a, b = (r.verdicts.set_index(["subject", "attribute"]).sort_index() for r in (one, four))
+    assert (a["value"] == b["value"]).all()
+    assert np.abs(a["confidence"].to_numpy() - b["confidence"].to_numpy()).max() < 1e-9

@@ -1,4 +1,5 @@
-"""SQUAREM: fewer EM iterations for fits whose iterations are expensive (the time model's forward-backward).
+"""SQUAREM: fewer EM iterations for fits whose iterations are expensive (the time model's forward-backward; the
+static EM of problems with 500,000+ assertions, `engine.accelerated_em`).
 
 Plain EM converges linearly: on a feed where every subject changes state (reconcile synth --change-rate 0.5) the
 reliabilities move by about 0.77 times their previous change per iteration, 36 iterations to a change below

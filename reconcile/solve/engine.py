@@ -29,6 +29,14 @@ from .arrays import Partition
 from .subset import Subset, item_subset
 from .tasks import candidate_posteriors, copy_statistics, dispersion_statistics, em_statistics, solver_module, split
 
+# SQUAREM for the static EM (accelerate.py) only on problems of at least this many assertions (`accelerated_em`).
+# Measured (docs/benchmarks.md, "The solve stage alone"): on the 1M-claim feeds it saves 1-2 of 7-11 EM steps
+# (about 0.02-0.04 s CPU) and every verdict value stays; on the shared real datasets (2k-200k claims) it moved
+# what users read: population's EM stops at max_iterations on either path, at different points (one verdict
+# changed, confidences by up to 0.19), rumoureval2017's and emergent's confidences by 0.06 and 0.007, with no
+# CPU saved at that size. So it is kept for fits where an EM step is costly, and small feeds keep plain EM's
+# numbers. Decided on the whole problem, never per partition, so every partitioning and engine takes one path.
+ACCELERATE_MIN_ASSERTIONS = 500_000
 MIN_DISPERSION_ITEMS = 30  # items with two or more sources needed to estimate the correlation of votes
 # extra_stats(reliability) -> (right, total): per-source statistics of items solved elsewhere (the time model)
 ExtraStats = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -141,11 +149,17 @@ def pooled_prior_mean(right: np.ndarray, total: np.ndarray, strength: np.ndarray
     return activity_prior.prior_means(right, total, strength, bounds)[1]
 
 
+def accelerated_em(n_assertions: int) -> bool:
+    """Whether the static EM uses SQUAREM, decided on the whole problem (never per partition, so that any
+    partitioning and any engine take the same path and reach the same numbers). See ACCELERATE_MIN_ASSERTIONS."""
+    return n_assertions >= ACCELERATE_MIN_ASSERTIONS
+
+
 def _em(parts: Partitions, module: ModuleType, reliability: np.ndarray, sa_rel: np.ndarray,
         a: np.ndarray, b: np.ndarray, rules: SolverRules, extra_stats: ExtraStats | None = None,
         priors: AttributePriors | None = None, pooled: np.ndarray | None = None, fixed: np.ndarray | None = None,
         fixed_sa: np.ndarray | None = None, carried_ab: tuple[np.ndarray | float, np.ndarray | float] = (0.0, 0.0),
-        engine: Engine | None = None
+        engine: Engine | None = None, accelerated: bool = False
         ) -> tuple[np.ndarray, np.ndarray, int, bool, float, np.ndarray, np.ndarray,
                    tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """EM to convergence from the given reliabilities (per source and per (source, attribute)).
@@ -155,7 +169,9 @@ def _em(parts: Partitions, module: ModuleType, reliability: np.ndarray, sa_rel: 
     `fixed` (per source) and `fixed_sa` (per (source, attribute) id), NaN = learned: pinned reliabilities, set
     after every M-step, not clamped by the bounds. Returns the reliabilities, the
     iteration count, convergence, the last change, the prior pseudo-counts and the last M-step's statistics
-    (right, total, right_sa, total_sa). One `engine.map_sum` per iteration (one job on a distributed engine)."""
+    (right, total, right_sa, total_sa). One `engine.map_sum` per iteration (one job on a distributed engine).
+    `accelerated` (or `extra_stats`, the time model's costly iterations): SQUAREM (accelerate.py) in place of
+    plain iterations, the same stopping rule; the iteration count is then the number of plain steps evaluated."""
     engine = engine or LocalEngine()
     first = parts.local[0][1]
     n_sources, sa_source = first.n_sources, first.source_of_sa
@@ -190,7 +206,7 @@ def _em(parts: Partitions, module: ModuleType, reliability: np.ndarray, sa_rel: 
         progress.tick("solver: EM iterations", info=f"reliability change {change:.1e}")
         return updated, updated_sa, (new_a, new_b, (right, total, right_sa, total_sa))
 
-    if module.ITERATIVE and extra_stats is not None:  # the time model's iterations are costly: SQUAREM
+    if module.ITERATIVE and (accelerated or extra_stats is not None):  # SQUAREM (`accelerated_em`)
         res = accelerate.squarem_pair(step, reliability, sa_rel, rules.max_iterations, rules.tolerance,
                                       rules.reliability_bounds, fixed, fixed_sa)
         a, b, last = res.aux
@@ -278,8 +294,10 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
     if fixed_sa is not None:
         sa_rel = np.where(np.isnan(fixed_sa), sa_rel, fixed_sa)
     pins = _Pins(fixed=fixed, fixed_sa=fixed_sa, carried_ab=(0.0, 0.0) if carried_ab is None else carried_ab)
+    fast = accelerated_em(len(part.assert_w))  # the whole problem's size: the same for any partitioning
     reliability, sa_rel, iterations, converged, change, a, b, em_stats = _em(
-        parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins, engine=engine)
+        parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins, engine=engine,
+        accelerated=fast)
     if getattr(module, "EFFECTIVE_FALSE", False) and rules.effective_false and sa_attribute is not None:
         # the feed's own concentration of errors per attribute, then EM again from where it stopped (effective.py)
         n_false = effective.attribute_false(parts, module.NAME, sa_rel, sa_attribute, engine, open_attributes)
@@ -289,7 +307,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
             engine.release(parts)
             parts = engine.partitions(kernel, n_partitions)
             reliability, sa_rel, more, converged, change, a, b, em_stats = _em(
-                parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins, engine=engine)
+                parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins, engine=engine,
+                accelerated=fast)
             iterations += more
     factor = np.ones(len(base))
     pairs = pd.DataFrame(columns=["a", "b"] + copy_model.PAIR_COLUMNS[2:7])
@@ -313,7 +332,8 @@ def fit(part: Partition, a: np.ndarray, b: np.ndarray, rules: SolverRules, solve
             parts = engine.partitions(replace(kernel, assert_w=weight if subset is None else weight[subset.assertions]),
                                       n_partitions)
             reliability, sa_rel, more, converged, change, a, b, em_stats = _em(
-                parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins, engine=engine)
+                parts, module, reliability, sa_rel, a, b, rules, extra_stats, priors, pooled, **pins, engine=engine,
+                accelerated=fast)
             iterations += more
     held = calibration.held(module, rules, sa_rel, em_stats, a, b, priors, pins["fixed_sa"], part.source_of_sa,
                             sa_attribute)
