@@ -9,17 +9,16 @@ predicate word are parsed, in one `nlp.pipe` call per chunk of articles (batches
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import ahocorasick
 
 from .actors import against, opposing_side
+from .article_places import ArticlePlaces
 from .cue_places import NOT_PLACES, cue_places, has_cue, is_demonym, named_in_text, standalone_name
 from .frame_places import PLACE_NOUNS, SentencePlaces, locating_areas
 from .frames import FrameReader
@@ -45,37 +44,6 @@ _PLACE_WORD = re.compile(r"\b(?:city|town|village|capital|township|settlement|ha
 # (frame_refs.pronoun_place); only such sentences without a place of their own are worth parsing for it
 _PLACE_IT = re.compile(r"\b[a-z]+(?:ed|en|ok|ew|eld|ost) it\b|\bit (?:was|had been|has been|is) [a-z]+(?:ed|en)\b"
                        r"|\bit (?:fell|falls)\b|\bit (?:is|was|became|has become) the\b")  # "it is the latest city to fall"
-
-
-@dataclass
-class ArticlePlaces:
-    profile: Profile | None
-    spans: list[tuple[int, int, tuple[str, ...]]]  # (start, end, subjects) in the document's text
-    parsed: dict[tuple[int, int], Doc] = field(default_factory=dict)  # sentence span -> spaCy Doc
-    memory: dict[str, Any] = field(default_factory=dict)
-    text: str = ""
-    cities: list[tuple[int, str]] | None = None  # (start, name) of the article's non-actor places, when needed
-    side_marks: list[tuple[int, str]] = field(default_factory=list)  # (end, side): the profile's actor phrases
-    countries: set[str] = field(default_factory=set)  # the profile's and the article's named countries
-
-    def side_before(self, pos: int) -> str | None:
-        """The side named last before text position `pos` (read from the text, not the parse: the same
-        whichever sentences the pre-filter lets through to the parser)."""
-        k = bisect_left(self.side_marks, (pos + 1,))
-        return self.side_marks[k - 1][1] if k else None
-
-    def text_of(self, s: int, e: int) -> str:
-        return self.text[s:e]
-
-    def inside(self, s: int, e: int) -> list[tuple[int, int, tuple[str, ...]]]:
-        """The place spans within text[s:e] (spans are sorted by start: a binary search, not a scan)."""
-        out = []
-        for span in self.spans[bisect_left(self.spans, (s,)):]:
-            if span[0] >= e:
-                break
-            if span[1] <= e:
-                out.append(span)
-        return out
 
 
 class ParseStage:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import progress
 from ..errors import FeedError
+from .article_places import ArticlePlaces
 from .articles import (Article, Document, assign_metadata, group_copies, mark_datelines, read_documents,
                        split_articles)
 from .attribution import Frame, Speaker, SpeakerMemory, find_frame, quoted_regions
@@ -21,7 +22,7 @@ from .events import SentenceExtractor
 from .matching import Gazetteer, Mention
 from .model import ExtractRules
 from .overlap import overlap_records
-from .parsed import ArticlePlaces, ParseStage
+from .parsed import ParseStage
 from .textutil import find_phrases, line_spans, norm_key, sentence_spans
 from .timex import FORWARD, article_now, find_times, iso
 

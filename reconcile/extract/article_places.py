@@ -1,0 +1,43 @@
+"""What extraction knows of one article before its sentences are parsed: its profile, the places it names (text
+spans), the sides its actor phrases name, its countries, and the parses of the sentences worth parsing."""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .model import Profile
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+@dataclass
+class ArticlePlaces:
+    profile: Profile | None
+    spans: list[tuple[int, int, tuple[str, ...]]]  # (start, end, subjects) in the document's text
+    parsed: dict[tuple[int, int], Doc] = field(default_factory=dict)  # sentence span -> spaCy Doc
+    memory: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+    cities: list[tuple[int, str]] | None = None  # (start, name) of the article's non-actor places, when needed
+    side_marks: list[tuple[int, str]] = field(default_factory=list)  # (end, side): the profile's actor phrases
+    countries: set[str] = field(default_factory=set)  # the profile's and the article's named countries
+
+    def side_before(self, pos: int) -> str | None:
+        """The side named last before text position `pos` (read from the text, not the parse: the same
+        whichever sentences the pre-filter lets through to the parser)."""
+        k = bisect_left(self.side_marks, (pos + 1,))
+        return self.side_marks[k - 1][1] if k else None
+
+    def text_of(self, s: int, e: int) -> str:
+        return self.text[s:e]
+
+    def inside(self, s: int, e: int) -> list[tuple[int, int, tuple[str, ...]]]:
+        """The place spans within text[s:e] (spans are sorted by start: a binary search, not a scan)."""
+        out = []
+        for span in self.spans[bisect_left(self.spans, (s,)):]:
+            if span[0] >= e:
+                break
+            if span[1] <= e:
+                out.append(span)
+        return out
