@@ -1,6 +1,7 @@
 """Precision and recall of article extraction on the hand-labelled development set (data/devset/).
 
-    python -m bench.devset [--split dev|test|holdout|fresh|fresh2|fresh3|fresh4|fresh5|all] [--rules rules/] [--show]
+    python -m bench.devset [--split dev|test|holdout|fresh|fresh2|fresh3|fresh4|fresh5|fresh6|all]
+                           [--rules rules/] [--show]
 
 A predicted claim counts when (article, place, value) equals a labelled one; place names are compared
 after resolving both spellings through the extractor's own gazetteer ("Sar-i-Pul" = "Sar-e Pul",
@@ -30,8 +31,9 @@ CONFLICTS = {"af": "Afghanistan 2021", "ua": "Russia-Ukraine 2022", "sd": "Sudan
              "cd": "DR Congo 2012, 2025 (no profile)", "iq": "Iraq 2014-17 (no profile)",
              "nk": "Nagorno-Karabakh 2020 (no profile)", "mz": "Mozambique 2021 (no profile)",
              "ye": "Yemen 2014-17 (no profile)", "ly": "Libya 2020 (no profile)", "so": "Somalia 2016-17 (no profile)",
-             "ht": "Haiti 2025 (no profile)"}
-NO_PROFILE = ("mm", "et", "ml", "cd", "iq", "nk", "mz", "ye", "ly", "so", "ht")
+             "ht": "Haiti 2025 (no profile)", "bf": "Burkina Faso 2025 (no profile)",
+             "ng": "Nigeria 2025 (no profile)"}
+NO_PROFILE = ("mm", "et", "ml", "cd", "iq", "nk", "mz", "ye", "ly", "so", "ht", "bf", "ng")
 
 
 class Canon:
@@ -123,7 +125,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="dev",
                     choices=["dev", "test", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5",
-                             "all"])
+                             "fresh6", "all"])
     ap.add_argument("--rules", default=str(ROOT / "rules"))
     ap.add_argument("--show", action="store_true", help="list missed and extra claims")
     args = ap.parse_args()
