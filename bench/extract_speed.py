@@ -2,7 +2,7 @@
 
     flock /tmp/reconcile-heavy.lock python -m bench.extract_speed [--sizes 1000 10000] [--workers 1]
 
-Sentences come from real reporting (data/devset/articles.jsonl without the `fresh2` to `fresh5` splits, and
+Sentences come from real reporting (data/devset/articles.jsonl without the `fresh2` to `fresh6` splits, and
 the seed); article i takes sentences chosen by a generator seeded with i until it has ~500 words, so every run
 builds the same feeds. Model and
 gazetteer loading are timed apart (once per process). Prints a Markdown table: wall and CPU (user+sys) time,
