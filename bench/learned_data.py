@@ -7,7 +7,8 @@ they are and the model out of the loop (extract_feed(..., candidates=...)); its 
 probability is the highest of its candidates' (a claim said in two sentences is one claim), and a split's
 precision and recall are counted on keys, as bench/devset.py counts them.
 
-TRAIN_SPLITS is an explicit constant: a split added to data/devset/ later is never trained on.
+TRAIN_SPLITS (reconcile/extract/learned.py) is an explicit constant: a split added to data/devset/ later is
+never trained on.
 """
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from sklearn.linear_model import LogisticRegression
 
 from bench.devset import Scorer, load_articles, table, write_feed
 from reconcile.extract import extract_feed, load_extract_rules
+from reconcile.extract.learned import TRAIN_SPLITS
 
-TRAIN_SPLITS = ("dev", "test", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
 CS = (0.03, 0.1, 0.3, 1.0)  # inverse L2 strengths tried; one is chosen with the threshold by inner cross-validation
 THRESHOLDS = tuple(round(0.05 + 0.01 * k, 2) for k in range(91))  # 0.05 .. 0.95
 

@@ -32,6 +32,7 @@ _AUX = {"had", "has", "have", "will", "would", "may", "might", "could", "was", "
 _MARKS = {"if", "whether", "unless", "after", "since", "before", "until", "while", "as", "when", "because"}
 _TIME_PREPS = {"after", "following", "since", "before", "until", "amid", "during", "in", "on", "by"}
 _NEG = {"not", "n't", "never", "no"}
+_CLAUSE = {"advcl", "ccomp", "relcl", "parataxis", "acl", "xcomp"}
 
 
 @dataclass
@@ -145,12 +146,19 @@ def _predicates(doc: Doc, lex: Lexicon) -> list[Token]:
     return [t for t in doc if lex.lemma(t) in lex.predicates]
 
 
+def _cost(p: tuple[list[str], list[str]] | None) -> int:
+    """Length of a dependency path; a step across clauses ("seized Ghazni, while Kandahar saw clashes") counts 2."""
+    if p is None:
+        return 99
+    return sum(2 if d in _CLAUSE else 1 for d in p[0] + p[1])
+
+
 def _nearest(tok: Token, toks: list[Token]) -> tuple[Token | None, tuple[list[str], list[str]] | None]:
     best: tuple[int, int, int] | None = None
     out: tuple[Token | None, tuple[list[str], list[str]] | None] = (None, None)
     for q in toks:
         p = dep_path(tok, q)
-        key = (len(p[0]) + len(p[1]) if p is not None else 99, abs(q.i - tok.i), q.i)
+        key = (_cost(p), abs(q.i - tok.i), q.i)
         if best is None or key < best:
             best, out = key, (q, p)
     return out
@@ -238,7 +246,10 @@ def sentence_candidates(si: SentenceInput, ctx: ArticleContext, lex: Lexicon, te
             p = _place_token(doc, base, subject, si.places, ctx.is_facility) if doc is not None else None
             q = None
             if p is not None:
-                q, path = _nearest(p, preds)
+                head = p
+                while head.dep_ == "conj" and head.head.i != head.i:  # a list shares its first member's predicate
+                    head = head.head
+                q, path = _nearest(head, preds)
                 pf.update(_place_features(p, subject, ctx))
                 if q is not None:
                     pf.update(_predicate_features(q, lex))
