@@ -1,6 +1,6 @@
 """Leave-one-split-out cross-validation of the learned extraction stage against the rules alone.
 
-    python -m bench.extract_learned_cv [--rules rules/]
+    python -m bench.extract_learned_cv [--rules rules/] [--no-rule-features]
 
 For each of the training splits (bench/learned_data.py TRAIN_SPLITS) the model is trained on the other seven,
 its regularisation and threshold chosen by an inner leave-one-split-out cross-validation on those seven only,
@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 
 from bench.learned_data import (TRAIN_SPLITS, Data, candidate_recall, choose, collect, fit, key_scores, predicted,
-                                rules_only, table)
+                                rules_only, table, without_rule_features)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,8 +64,12 @@ def print_tables(rows: list[list[str]], gold: set, ruled: set, learned: set) -> 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rules", default=str(ROOT / "rules"))
+    ap.add_argument("--no-rule-features", action="store_true",
+                    help="train without the features that say what the rules made of a candidate")
     args = ap.parse_args()
     data = collect(args.rules)
+    if args.no_rule_features:
+        data = without_rule_features(data)
     print(f"candidates (article, place, value keys): {len(data.key)}, labelled: {int(data.label.sum())}, "
           f"made by the rules: {int(data.rule.sum())}\n")
     print_tables(*cross_validate(data))

@@ -1,7 +1,7 @@
 """The learned extraction stage on a split the rules had not seen: rules frozen at an earlier commit.
 
     python -m bench.extract_learned_frozen --commit 22c403d --held fresh4 --exclude fresh5
-    python -m bench.extract_learned_frozen --commit b1a3b8e --held fresh5
+    python -m bench.extract_learned_frozen --commit b1a3b8e --held fresh5 [--no-rule-features]
 
 Leave-one-split-out cross-validation (bench/extract_learned_cv.py) scores the learned stage on splits the rules
 were tuned on: the rules' own figure there is in-sample, and so is the "the rules made it" part of every
@@ -25,7 +25,8 @@ import tempfile
 from pathlib import Path
 
 from bench.extract_learned_cv import _pr
-from bench.learned_data import TRAIN_SPLITS, choose, fit, from_sink, key_scores, predicted, rules_only, table
+from bench.learned_data import (TRAIN_SPLITS, candidate_recall, choose, fit, from_sink, key_scores, predicted,
+                                rules_only, table, without_rule_features)
 from bench.devset import load_articles
 from reconcile.extract import load_extract_rules
 
@@ -104,6 +105,8 @@ def main() -> None:
     ap.add_argument("--held", required=True, choices=TRAIN_SPLITS)
     ap.add_argument("--exclude", nargs="*", default=[], choices=TRAIN_SPLITS,
                     help="splits left out of training too (added after that commit)")
+    ap.add_argument("--no-rule-features", action="store_true",
+                    help="train without the features that say what the rules made of a candidate")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "tree"
@@ -114,12 +117,15 @@ def main() -> None:
                        env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin", "HOME": tmp}, cwd=tmp)
         sink = json.loads(out.read_text(encoding="utf-8"))
     data = from_sink(sink, load_extract_rules(ROOT / "rules"), load_articles(TRAIN_SPLITS), TRAIN_SPLITS)
+    if args.no_rule_features:
+        data = without_rule_features(data)
     train = tuple(s for s in TRAIN_SPLITS if s != args.held and s not in args.exclude)
     c, t, _ = choose(data, train)
     mask = data.rows((args.held,))
     scores = key_scores(data, (args.held,), fit(data, train, c).proba([f for f, k in zip(data.features, mask) if k]))
     gold, ruled, learned = data.gold[args.held], rules_only(data, (args.held,)), predicted(scores, t)
-    print(f"held-out split {args.held}, extractor frozen at {args.commit}; trained on {', '.join(train)}; "
+    print(f"held-out split {args.held}, extractor frozen at {args.commit}; trained on {', '.join(train)}"
+          f"{' without the rule features' if args.no_rule_features else ''}; "
           f"C {c:g}, threshold {t:.2f}\n")
     print("| set | gold | frozen rules P / R | learned P / R |")
     print("|---|---|---|---|")
@@ -129,7 +135,9 @@ def main() -> None:
             a = by_rules[r["set"]]
             print(f"| {r['set']} | {r['gold']} | {a['precision']:.2f} / {a['recall']:.2f} | "
                   f"{r['precision']:.2f} / {r['recall']:.2f} |")
-    print(f"\n(all: rules {_pr(gold, ruled)}, learned {_pr(gold, learned)})")
+    n, in_rules, in_cands = candidate_recall(data, args.held)
+    print(f"\n(all: rules {_pr(gold, ruled)}, learned {_pr(gold, learned)}; of the {n} labelled claims the frozen "
+          f"rules make {in_rules}, the candidates hold {in_cands}: candidate recall {in_cands / n:.2f})")
 
 
 if __name__ == "__main__":
