@@ -32,6 +32,9 @@ _AUX = {"had", "has", "have", "will", "would", "may", "might", "could", "was", "
 _MARKS = {"if", "whether", "unless", "after", "since", "before", "until", "while", "as", "when", "because"}
 _TIME_PREPS = {"after", "following", "since", "before", "until", "amid", "during", "in", "on", "by"}
 _NEG = {"not", "n't", "never", "no"}
+# words that often mark background, a report, a denial, an approach or partial control
+_CUES = re.compile(r"\b(had|since|until|earlier|previously|again|back|still|denied|claimed|said|reportedly|outskirts"
+                   r"|near|around|towards|toward|siege|part|most)\b")
 _CLAUSE = {"advcl", "ccomp", "relcl", "parataxis", "acl", "xcomp"}
 
 
@@ -131,8 +134,8 @@ def article_values(profile: Profile | None, rule_values: list[str]) -> list[str]
     return sides + [CONTESTED]
 
 
-def _place_token(doc: Doc, base: int, subject: str, places: list[tuple[int, int, tuple[str, ...]]],
-                 is_facility: Callable[[str], bool]) -> Token | None:
+def _place_token(doc: Doc, base: int, subject: str, places: list[tuple[int, int, tuple[str, ...]]]) -> Token | None:
+    """The token of the subject's place mention in the sentence (a facility's: its place's), else a word like it."""
     for ms, me, names in places:
         if subject in names or any(subject.startswith(n + " ") for n in names):
             span = doc.char_span(ms - base, me - base, alignment_mode="expand")
@@ -168,14 +171,11 @@ def _sentence_features(si: SentenceInput, ctx: ArticleContext, doc: Doc | None, 
     f: dict[str, float] = {"headline": float(si.headline), f"sent={_bucket(si.index, (0, 1, 2, 4))}": 1.0,
                            f"places={_bucket(len({n for _, _, ns in si.places for n in ns}), (1, 2, 3, 5))}": 1.0,
                            "generic": float(ctx.profile is None), "speaker": float(si.speaker)}
-    low = text.lower()
     years = [int(y) for y in _YEAR.findall(text)]
     if ctx.year is not None and any(y < ctx.year for y in years):
         f["year_before"] = 1.0
-    for w in ("had", "since", "until", "earlier", "previously", "again", "back", "still", "denied", "claimed",
-              "said", "reportedly", "outskirts", "near", "around", "towards", "toward", "siege", "part", "most"):
-        if re.search(r"\b" + w + r"\b", low):
-            f["w=" + w] = 1.0
+    for w in _CUES.findall(text.lower()):
+        f["w=" + w] = 1.0
     if doc is None:
         f["noparse"] = 1.0
     if si.claims:
@@ -210,7 +210,7 @@ def _predicate_features(q: Token, lex: Lexicon) -> dict[str, float]:
     return f
 
 
-def _place_features(p: Token, subject: str, ctx: ArticleContext) -> dict[str, float]:
+def _place_features(p: Token) -> dict[str, float]:
     first = p
     while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head
@@ -243,14 +243,14 @@ def sentence_candidates(si: SentenceInput, ctx: ArticleContext, lex: Lexicon, te
     for subject, value in pairs:
         if subject not in place_cache:
             pf: dict[str, float] = {}
-            p = _place_token(doc, base, subject, si.places, ctx.is_facility) if doc is not None else None
+            p = _place_token(doc, base, subject, si.places) if doc is not None else None
             q = None
             if p is not None:
                 head = p
                 while head.dep_ == "conj" and head.head.i != head.i:  # a list shares its first member's predicate
                     head = head.head
                 q, path = _nearest(head, preds)
-                pf.update(_place_features(p, subject, ctx))
+                pf.update(_place_features(p))
                 if q is not None:
                     pf.update(_predicate_features(q, lex))
                     pf[f"path={_path_key(path)}"] = 1.0
