@@ -99,6 +99,17 @@ def frozen_tree(commit: str, into: Path) -> None:
     (ext / "pipeline.py").write_text(pipe, encoding="utf-8")
 
 
+def frozen_candidates(commit: str) -> list[dict]:
+    """Every development-set candidate (TRAIN_SPLITS) as the extractor at `commit` forms it, with its features."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "tree"
+        frozen_tree(commit, tree)
+        out = Path(tmp) / "candidates.json"
+        subprocess.run([sys.executable, "-c", COLLECT, str(tree), ",".join(TRAIN_SPLITS), str(out)], check=True,
+                       env={"PYTHONPATH": f"{tree}:{ROOT}", "PATH": "/usr/bin:/bin", "HOME": tmp}, cwd=tmp)
+        return list(json.loads(out.read_text(encoding="utf-8")))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--commit", required=True, help="commit whose extractor had not seen the held split")
@@ -108,14 +119,7 @@ def main() -> None:
     ap.add_argument("--no-rule-features", action="store_true",
                     help="train without the features that say what the rules made of a candidate")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        tree = Path(tmp) / "tree"
-        frozen_tree(args.commit, tree)
-        out = Path(tmp) / "candidates.json"
-        env_path = f"{tree}:{ROOT}"
-        subprocess.run([sys.executable, "-c", COLLECT, str(tree), ",".join(TRAIN_SPLITS), str(out)], check=True,
-                       env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin", "HOME": tmp}, cwd=tmp)
-        sink = json.loads(out.read_text(encoding="utf-8"))
+    sink = frozen_candidates(args.commit)
     data = from_sink(sink, load_extract_rules(ROOT / "rules"), load_articles(TRAIN_SPLITS), TRAIN_SPLITS)
     if args.no_rule_features:
         data = without_rule_features(data)
