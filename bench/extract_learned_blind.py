@@ -10,8 +10,9 @@ trust them more than new text deserves. Here every split's candidates come from 
 that split was read (bench/extract_learned_frozen.py hooks the current candidate code into that tree), so the
 rule features carry their blind reliability. Leave one of these splits out, train on the others (C and threshold
 by an inner leave-one-split-out over them), compare with the frozen rules on the held split. The default commits
-are those on which each split was first scored blind (data/devset/README.md, docs/extraction.md); session 3's
-tree (fresh) cannot be hooked. About 4 minutes of CPU: run it under the shared heavy-job lock.
+are trees nobody tuning the extractor had read the split in: for fresh4 and fresh5 the commits the lead scored
+them blind on (data/devset/README.md), for fresh2 and fresh3 a commit of the session in which they were unseen
+(their frozen scores equal the published session-start figures). Session 3's tree (fresh) cannot be hooked. About 4 minutes of CPU: run it under the shared heavy-job lock.
 """
 from __future__ import annotations
 
