@@ -292,7 +292,7 @@ def sentence_candidates(si: SentenceInput, ctx: ArticleContext, lex: Lexicon, te
         if q is not None:
             f[f"pred&v={lex.lemma(q)}&{vk}"] = 1.0
             f[f"pkind&v={lex.predicates.get(lex.lemma(q), '')}&{vk}"] = 1.0
-        f.update(_actor_features(doc, si, value, vk, q, p, text) if doc is not None else {})
+        f.update(_actor_features(doc, si, value, vk, q, p) if doc is not None else {})
         for k in [k for k in f if k.startswith(("dep=", "prep="))]:
             f[f"{k}&{vk}"] = 1.0
         trigger = q.text if q is not None else (rules[0].trigger if rules else "")
@@ -301,8 +301,9 @@ def sentence_candidates(si: SentenceInput, ctx: ArticleContext, lex: Lexicon, te
     return out
 
 
-def _actor_features(doc: Doc, si: SentenceInput, value: str, vk: str, q: Token | None, p: Token | None,
-                    text: str) -> dict[str, float]:
+def _actor_features(doc: Doc, si: SentenceInput, value: str, vk: str, q: Token | None, p: Token | None
+                    ) -> dict[str, float]:
+    """Where the value's actor stands: named in the sentence, its role, its path to the predicate."""
     if vk == CONTESTED:
         return {}
     if vk == "actor":  # no profile: the actor's own words are the side
