@@ -68,45 +68,48 @@ class Canon:
         return self.place(name, countries)
 
 
-def evaluate(split: str, rules_dir: str, show: bool = False) -> list[dict]:
-    rules = load_extract_rules(rules_dir)
+def load_articles(split: str | tuple[str, ...]) -> list[dict]:
+    """The development set's articles of a split ("all": every split; a tuple: those splits), in file order."""
     arts = [json.loads(line) for line in (DEVSET / "articles.jsonl").read_text(encoding="utf-8").splitlines()
             if line.strip()]
-    arts = [a for a in arts if split == "all" or a["split"] == split]
-    ids = {a["id"] for a in arts}
-    gold_rows = [r for r in csv.DictReader((DEVSET / "claims.csv").open(encoding="utf-8")) if r["article"] in ids]
-    with tempfile.TemporaryDirectory() as tmp:
-        feed = Path(tmp) / "devset.jsonl"
-        feed.write_text("".join(json.dumps({k: a[k] for k in ("source", "published_at", "title", "text", "url")})
-                                + "\n" for a in arts), encoding="utf-8")
-        claims, _ = extract_feed([feed], rules)
-    stage = ParseStage(rules, Gazetteer(rules))
-    canon = Canon(stage)
-    countries = {a["id"]: set(next((p.countries for p in rules.profiles if p.name.lower().startswith(
-        CONFLICTS[a["id"][:2]].split()[0].lower()[:5])), [])) for a in arts}
-    by_record = {f"devset.jsonl#{i}": a["id"] for i, a in enumerate(arts, 1)}
-    gold, alias = set(), {}
-    for r in gold_rows:
-        if r["attribute"] != "control":
-            continue
-        names = r["value"].split("|")
-        key = (r["article"], canon(r["subject"], countries[r["article"]]), names[0])
-        gold.add(key)
-        alias.update({(key[0], key[1], n): key for n in names[1:]})
-    why: dict[tuple[str, str, str], str] = {}
-    for r in claims.itertuples():
-        if r.attribute == "control" and not r.via:
-            k = (by_record[r.article_id], canon(r.subject, countries[by_record[r.article_id]]), r.value)
-            why.setdefault(alias.get(k, k), f"{r.trigger!r} in: {r.quote[:160]}")
-    pred = set(why)
-    if show:
-        for k in sorted(gold - pred):
-            print("missed", k)
-        for k in sorted(pred - gold):
-            print("extra ", k, "<-", why[k])
+    wanted = (split,) if isinstance(split, str) else split
+    return [a for a in arts if "all" in wanted or a["split"] in wanted]
+
+
+def write_feed(arts: list[dict], path: Path) -> dict[str, str]:
+    """The articles as a JSONL feed; returns the extractor's article id -> development-set id."""
+    path.write_text("".join(json.dumps({k: a[k] for k in ("source", "published_at", "title", "text", "url")})
+                            + "\n" for a in arts), encoding="utf-8")
+    return {f"{path.name}#{i}": a["id"] for i, a in enumerate(arts, 1)}
+
+
+class Scorer:
+    """Gold (article, place, value) keys of the articles and the same key for a predicted claim."""
+
+    def __init__(self, rules, arts: list[dict]):
+        ids = {a["id"] for a in arts}
+        gold_rows = [r for r in csv.DictReader((DEVSET / "claims.csv").open(encoding="utf-8")) if r["article"] in ids]
+        self.canon = Canon(ParseStage(rules, Gazetteer(rules)))
+        self.countries = {a["id"]: set(next((p.countries for p in rules.profiles if p.name.lower().startswith(
+            CONFLICTS[a["id"][:2]].split()[0].lower()[:5])), [])) for a in arts}
+        self.gold, self.alias = set(), {}
+        for r in gold_rows:
+            if r["attribute"] != "control":
+                continue
+            names = r["value"].split("|")
+            key = (r["article"], self.canon(r["subject"], self.countries[r["article"]]), names[0])
+            self.gold.add(key)
+            self.alias.update({(key[0], key[1], n): key for n in names[1:]})
+
+    def key(self, article: str, subject: str, value: str) -> tuple[str, str, str]:
+        k = (article, self.canon(subject, self.countries[article]), value)
+        return self.alias.get(k, k)
+
+
+def table(gold: set, pred: set) -> list[dict]:
+    """Precision and recall of predicted keys against gold keys: all, outside Afghanistan, no profile, by conflict."""
     groups = defaultdict(lambda: [set(), set()])
-    for key, (g, p) in {"all": (gold, pred)}.items():
-        groups[key] = [g, p]
+    groups["all"] = [gold, pred]
     groups["outside Afghanistan"] = [{x for x in gold if not x[0].startswith("af")},
                                      {x for x in pred if not x[0].startswith("af")}]
     groups["no profile (generic fallback)"] = [{x for x in gold if x[0][:2] in NO_PROFILE},
@@ -119,6 +122,29 @@ def evaluate(split: str, rules_dir: str, show: bool = False) -> list[dict]:
         out.append({"set": name, "articles": len({x[0] for x in g}), "gold": len(g), "extracted": len(p),
                     "correct": tp, "precision": tp / len(p) if p else 0.0, "recall": tp / len(g) if g else 0.0})
     return out
+
+
+def evaluate(split: str, rules_dir: str, show: bool = False) -> list[dict]:
+    rules = load_extract_rules(rules_dir)
+    arts = load_articles(split)
+    with tempfile.TemporaryDirectory() as tmp:
+        feed = Path(tmp) / "devset.jsonl"
+        by_record = write_feed(arts, feed)
+        claims, _ = extract_feed([feed], rules)
+    scorer = Scorer(rules, arts)
+    gold = scorer.gold
+    why: dict[tuple[str, str, str], str] = {}
+    for r in claims.itertuples():
+        if r.attribute == "control" and not r.via:
+            k = scorer.key(by_record[r.article_id], r.subject, r.value)
+            why.setdefault(k, f"{r.trigger!r} in: {r.quote[:160]}")
+    pred = set(why)
+    if show:
+        for k in sorted(gold - pred):
+            print("missed", k)
+        for k in sorted(pred - gold):
+            print("extra ", k, "<-", why[k])
+    return table(gold, pred)
 
 
 def main() -> None:

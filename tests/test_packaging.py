@@ -60,6 +60,8 @@ def test_the_wheel_carries_rules_lexicon_and_py_typed(wheel):
     assert "reconcile/py.typed" in names
     assert "reconcile/_rules/default.yaml" in names
     assert any(n.startswith("reconcile/_rules/extract/") for n in names)
+    assert "reconcile/_rules/extract/learned.yaml" in names
+    assert "reconcile/extract/learned_weights.json" in names  # extract.learned's default weights
     assert any(n.startswith("reconcile/_rules/examples/") for n in names)
 
 

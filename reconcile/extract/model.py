@@ -239,6 +239,15 @@ class GeoNames(_Strict):
                                         "smaller ones only in the article's countries (profile, named countries)")
 
 
+class Learned(_Strict):
+    enabled: bool = Field(False, description="re-decide the rules' claims and relaxed candidates with the learned "
+                          "logistic model (extract/learned.py); off: the rules' claims as they are")
+    weights: str = Field("", description="a weights file made by `python -m bench.train_extractor`; empty: the one "
+                         "shipped in the package (reconcile/extract/learned_weights.json)")
+    threshold: float | None = Field(None, gt=0, lt=1, description="keep a candidate whose probability is at least "
+                                    "this; empty: the threshold stored with the weights (chosen by cross-validation)")
+
+
 class Predicate(_Strict):
     lemmas: list[str] = Field(min_length=1, description="verb or noun lemmas (spaCy), e.g. capture, seizure")
     pos: Literal["verb", "noun"] = "verb"
@@ -335,6 +344,8 @@ class ExtractRules(_Strict):
                                     "actor's own name is its side")
     containment: Containment | None = Field(None, description="facility claims as evidence about the place "
                                             "containing the facility (rules/extract/containment.yaml)")
+    learned: Learned = Field(default_factory=Learned, description="the learned decision stage over the rules' "
+                             "claims and relaxed candidates (rules/extract/learned.yaml)")
 
     @field_validator("clause_boundaries")
     @classmethod

@@ -18,13 +18,15 @@ from .articles import (Article, Document, assign_metadata, group_copies, mark_da
                        split_articles)
 from .attribution import Frame, Speaker, SpeakerMemory, find_frame, quoted_regions
 from .containment import Containment
-from .events import SentenceExtractor
+from .events import SentenceClaim, SentenceExtractor
+from .learned import LearnedStage
+from .learned_features import SentenceInput
 from .matching import Gazetteer, Mention
 from .model import ExtractRules
 from .overlap import overlap_records
 from .parsed import ParseStage
 from .textutil import find_phrases, line_spans, norm_key, sentence_spans
-from .timex import FORWARD, article_now, find_times, iso
+from .timex import FORWARD, TimeSpan, article_now, find_times, iso
 
 CANONICAL = ["source", "subject", "attribute", "value", "published_at", "valid_from", "valid_to", "speaker",
              "speaker_role", "speaker_affiliation", "quote", "url", "claim_id", "weight", "derived_from", "bound",
@@ -83,8 +85,8 @@ def _location(art: Article, s: int, e: int) -> str:
 
 def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: SentenceExtractor,
                     mentions: list[Mention], ap: ArticlePlaces | None = None,
-                    stage: ParseStage | None = None, contain: Containment | None = None
-                    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+                    stage: ParseStage | None = None, contain: Containment | None = None,
+                    learner: LearnedStage | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     text, doc = art.doc.text, art.doc
     memory = SpeakerMemory()
     rows: dict[tuple[str, ...], dict[str, Any]] = {}
@@ -94,6 +96,10 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
     # expressions ("within the next few hours") count from then, and undated claims are as of then
     now = article_now(text, art.start, art.end, art.published_at, rules.timex) if art.published_at else None
     anchor = now.valid_from if now is not None else art.published_at
+    pending: list[tuple[int, int, bool, Speaker, list[SentenceClaim]]] = []
+    inputs: list[SentenceInput] = []
+    all_times: list[list[TimeSpan]] = []
+    index = 0
     for para, sents, is_head in article_sentences(art):
         frames, speakers = ([[]] * len(sents), [Speaker()] * len(sents)) if is_head else \
             _speakers(text, para, sents, art, rules, memory)
@@ -101,44 +107,56 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
             times = find_times(text, s, e, anchor, rules.timex) if anchor else []  # once for both readings
             claims, dropped = ex.extract(text, s, e, [(f.start, f.end) for f in fr], mentions, anchor, times)
             info["negated"] += dropped
+            lexicon = {(c.subject, c.value) for c in claims}
             if stage is not None and ap is not None and (s, e) in ap.parsed:
                 # the parse adds places and phrasings the lexicon does not know; the lexicon's reading of a
                 # subject it found in this sentence stays as it is
                 known = {c.subject for c in claims}
                 claims = claims + [c for c in stage.claims(s, e, ap, times, anchor)
                                    if c.subject not in known]
-            if contain is not None:
-                claims = claims + contain.derive(claims, ap.profile if ap is not None else None)
-            quote = text[s:e]
-            qkey = norm_key(quote) if claims else ""
-            for c in claims:
-                key = (c.subject, c.attribute, c.value, who.name, qkey, c.via)
-                if key in rows:  # the same sentence repeated inside the article
-                    rows[key]["copies"] += 1
-                    rows[key]["copy_locations"].append(_location(art, s, e))
-                    continue
-                in_text = s >= doc.text_offset
-                off = doc.text_offset if in_text else 0
-                locs = copies.get(qkey, [])
-                rows[key] = {
-                    "source": art.outlet, "subject": c.subject, "attribute": c.attribute, "value": c.value,
-                    "published_at": iso(art.published_at),
-                    "valid_from": iso(c.time.valid_from) if c.time else "",
-                    "valid_to": iso(c.time.valid_to) if c.time else "",
-                    "speaker": who.name, "speaker_role": who.role, "speaker_affiliation": who.affiliation,
-                    "quote": quote, "url": doc.url or "",
-                    "claim_id": _claim_id(art.article_id, c.subject, c.attribute, c.value, who.name, quote,
-                                          *([c.via] if c.via else [])),
-                    "weight": c.weight, "derived_from": who.derived_from, "bound": c.bound,
-                    "article_id": art.article_id, "char_start": s - off, "char_end": e - off,
-                    "offset_in": "file" if doc.offset_in == "file" else ("text" if in_text else "title"),
-                    "file": doc.file, "source_origin": art.outlet_from,
-                    "published_at_source": art.published_at_source, "trigger": c.trigger,
-                    "hedges": "; ".join(c.hedges), "partial": c.partial,
-                    "time_expression": c.time.text if c.time else "",
-                    "copies": 1 + len(locs), "copy_locations": list(locs), "headline": is_head,
-                    "via": c.via,
-                }
+            pending.append((s, e, is_head, who, claims))
+            if learner is not None:
+                inputs.append(learner.sentence(s, e, is_head, index, claims, lexicon, ap, bool(who.name)))
+                all_times.append(times)
+            index += not is_head
+    if learner is not None:  # the learned stage re-decides the control claims of the whole article at once
+        decided = iter(learner.article(art.article_id, text, art.published_at.year if art.published_at else None,
+                                       ap, inputs, all_times))
+        pending = [(s, e, h, who, [c for c in claims if not learner.decides(c)] + next(decided))
+                   for s, e, h, who, claims in pending]
+    for s, e, is_head, who, claims in pending:
+        if contain is not None:
+            claims = claims + contain.derive(claims, ap.profile if ap is not None else None)
+        quote = text[s:e]
+        qkey = norm_key(quote) if claims else ""
+        for c in claims:
+            key = (c.subject, c.attribute, c.value, who.name, qkey, c.via)
+            if key in rows:  # the same sentence repeated inside the article
+                rows[key]["copies"] += 1
+                rows[key]["copy_locations"].append(_location(art, s, e))
+                continue
+            in_text = s >= doc.text_offset
+            off = doc.text_offset if in_text else 0
+            locs = copies.get(qkey, [])
+            rows[key] = {
+                "source": art.outlet, "subject": c.subject, "attribute": c.attribute, "value": c.value,
+                "published_at": iso(art.published_at),
+                "valid_from": iso(c.time.valid_from) if c.time else "",
+                "valid_to": iso(c.time.valid_to) if c.time else "",
+                "speaker": who.name, "speaker_role": who.role, "speaker_affiliation": who.affiliation,
+                "quote": quote, "url": doc.url or "",
+                "claim_id": _claim_id(art.article_id, c.subject, c.attribute, c.value, who.name, quote,
+                                      *([c.via] if c.via else [])),
+                "weight": c.weight, "derived_from": who.derived_from, "bound": c.bound,
+                "article_id": art.article_id, "char_start": s - off, "char_end": e - off,
+                "offset_in": "file" if doc.offset_in == "file" else ("text" if in_text else "title"),
+                "file": doc.file, "source_origin": art.outlet_from,
+                "published_at_source": art.published_at_source, "trigger": c.trigger,
+                "hedges": "; ".join(c.hedges), "partial": c.partial,
+                "time_expression": c.time.text if c.time else "",
+                "copies": 1 + len(locs), "copy_locations": list(locs), "headline": is_head,
+                "via": c.via,
+            }
     out = list(rows.values())
     if not out:  # the event phrases are counted only to say why an article gave no claim
         info["events"] = sum(len(find_phrases(text, ex.event_items, s, e))
@@ -207,7 +225,8 @@ def _prepared(kept: list[Article], gaz: Gazetteer, stage: ParseStage | None, fro
 
 
 def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: datetime | None,
-                       source: str | None, frozen: _OldObjectsFrozen) -> tuple[pd.DataFrame, dict[str, Any]]:
+                       source: str | None, frozen: _OldObjectsFrozen,
+                       candidates: list[dict[str, Any]] | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
     arts: list[Article] = []
     names: dict[str, str] = {}
     for doc in docs:
@@ -230,10 +249,12 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
     ex = SentenceExtractor(rules, gaz)
     stage = ParseStage(rules, gaz) if rules.frames is not None else None
     contain = Containment(rules, gaz.entity) if rules.containment is not None else None
+    learner = LearnedStage(rules, stage, rules.learned.enabled, candidates) \
+        if rules.learned.enabled or candidates is not None else None
     rows, skipped, negated = [], [], 0
     for art, (mentions, ap) in progress.track(_prepared(kept, gaz, stage, frozen), "extraction: articles",
                                               total=len(kept)):
-        got, info = extract_article(art, rules, gaz, ex, mentions, ap, stage, contain)
+        got, info = extract_article(art, rules, gaz, ex, mentions, ap, stage, contain, learner)
         if ap is not None:
             ap.parsed.clear()  # parses are read once: memory stays bounded by one chunk of articles
         negated += info["negated"]
@@ -284,15 +305,17 @@ class _OldObjectsFrozen:
 
 
 def extract_feed(paths: Sequence[str | Path], rules: ExtractRules, published_at: datetime | None = None,
-                 source: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Claims from article feeds (.txt, or JSONL/CSV with source, published_at, title, text, url)."""
+                 source: str | None = None, candidates: list[dict[str, Any]] | None = None
+                 ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Claims from article feeds (.txt, or JSONL/CSV with source, published_at, title, text, url).
+    `candidates`: a list that receives every candidate of the learned stage with its features (training)."""
     if not paths:
         raise FeedError("no article feed given")
     docs: list[Document] = []
     for p in paths:
         docs += read_documents(p)
     with _OldObjectsFrozen() as frozen:
-        return _extract_documents(docs, rules, published_at, source, frozen)
+        return _extract_documents(docs, rules, published_at, source, frozen, candidates)
 
 
 def extract_text(text: str, rules: ExtractRules, source_name: str | None = None,
