@@ -28,7 +28,7 @@ from pathlib import Path
 from reconcile.extract import extract_feed, load_extract_rules
 from reconcile.extract.geonames import load_geonames
 from reconcile.extract.nlp import load_pipeline
-from reconcile.extract.parsed import geo_capitals
+from reconcile.extract.place_kinds import geo_capitals
 from reconcile.extract.textutil import sentence_spans
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -27,7 +27,7 @@ from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
 from .nlp import load_pipeline, parse
 from .person_names import TITLES, drop_person_names
-from .place_kinds import PlaceKinds
+from .place_kinds import PlaceKinds, geo_capitals, renamed_in_named_province
 from .events import SentenceClaim
 from .timex import TimeSpan
 
@@ -224,6 +224,7 @@ class ParseStage:
                   if not any(s < me and ms < e for ms, me, _ in spans)]
         self._add_named(text, lo, hi, spans, hits, context, profile)
         big = self.rules.geonames.unambiguous_population
+        low = text[lo:hi].lower()
         for s, e, idx in hits:
             if any(s < me and ms < e for ms, me, _ in spans):
                 continue  # the YAML gazetteer names this place
@@ -233,9 +234,10 @@ class ParseStage:
                 said = fold(text[s:e]).lower()
                 # a place under its own name before one that once had it ("Pokrovsk": the Donetsk town, not
                 # Engels in Saratov, called Pokrovsk until 1931, though Engels is the bigger)
-                # (a seat of unknown population, 0, does not take a town's name from a known town: "Faizabad")
-                best = max(pick, key=lambda p: (p.kind == "admin1", fold(p.name).lower() == said and p.population > 0,
-                                                p.population))
+                # (a seat of unknown population, 0, does not take a town's name from a known town: "Faizabad");
+                # but a renamed town in a province the article names first ("Dzerzhinsk in the Donetsk ...")
+                best = renamed_in_named_province(pick, said, low) or max(pick, key=lambda p: (
+                    p.kind == "admin1", fold(p.name).lower() == said and p.population > 0, p.population))
                 i = self.geo.by_name[best.name]
                 spans.append((s, e, (self.yaml_of.get(i, best.name),)))
         return ArticlePlaces(profile, sorted(spans), text=text, side_marks=marks, countries=context)
@@ -383,25 +385,6 @@ def _capitalised(text: str, spans: list[tuple[int, int]]) -> str:
         if text[s:s + 1].islower():
             text = text[:s] + text[s].upper() + text[s + 1:]
     return text
-
-
-@lru_cache(maxsize=4)
-def geo_capitals(geo: GeoGazetteer) -> dict[str, dict[str, tuple[tuple[bool, int], str]]]:
-    """Province -> country -> (rank, likely capital) among the GeoNames cities (the most populous, a name
-    like the province's first): a property of the loaded gazetteer, worked out once per process rather than once
-    per feed. By country: provinces of several countries share a name ("Al Jawf province": SA and YE)."""
-    best: dict[tuple[str, str], tuple[tuple[bool, int], str]] = {}
-    for p in geo.places:
-        if p.kind == "city" and p.parent:
-            base = p.parent.removesuffix(" province").lower()
-            key = (p.name.lower().startswith(base[:4]), p.population)
-            k = (p.parent, p.country)
-            if k not in best or key > best[k][0]:
-                best[k] = (key, p.name)
-    out: dict[str, dict[str, tuple[tuple[bool, int], str]]] = {}
-    for (parent, cc), ranked in best.items():
-        out.setdefault(parent, {})[cc] = ranked
-    return out
 
 
 def _number_variants(phrases: list[str]) -> list[str]:

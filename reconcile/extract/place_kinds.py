@@ -5,9 +5,12 @@ province that only locates a town ("Umm Ruwaba, a city in North Kordofan") from 
 """
 from __future__ import annotations
 
-from .geonames import GeoGazetteer
+from functools import lru_cache
+
+from .geonames import GeoGazetteer, Place
 from .matching import Gazetteer
 from .model import ExtractRules
+from .spelling import sound
 
 
 class PlaceKinds:
@@ -46,3 +49,40 @@ class PlaceKinds:
                                      or name.lower().removesuffix(" province").endswith(" " + low)):
                 return True
         return False
+
+
+def province_named(parent: str, low: str) -> bool:
+    """Is a place's province named in the (lower-cased) article text: "Donetsk" for "Donetsk province"?"""
+    base = parent.removesuffix(" province").lower()
+    return parent.endswith(" province") and len(base) > 3 and base in low
+
+
+def renamed_in_named_province(cands: list[Place], said: str, low: str) -> Place | None:
+    """Of same-named candidates, the one the name is a former or other name of ("Dzerzhinsk" = Toretsk) when it
+    lies in a province the (lower-cased) article names and no candidate there carries the name as its own (in
+    any spelling: "Andriivka" = Andriyivka): "the city of Dzerzhinsk in the Donetsk People's Republic" is
+    Toretsk, not the Russian city of that name. None when that does not settle it."""
+    named = [p for p in cands if province_named(p.parent, low)] if len(cands) > 1 else []
+    own = sound(said)
+    if not named or any(sound(p.name.split(" (")[0]) == own for p in named):
+        return None
+    return max(named, key=lambda p: (p.population, p.name))
+
+
+@lru_cache(maxsize=4)
+def geo_capitals(geo: GeoGazetteer) -> dict[str, dict[str, tuple[tuple[bool, int], str]]]:
+    """Province -> country -> (rank, likely capital) among the GeoNames cities (the most populous, a name
+    like the province's first): a property of the loaded gazetteer, worked out once per process rather than once
+    per feed. By country: provinces of several countries share a name ("Al Jawf province": SA and YE)."""
+    best: dict[tuple[str, str], tuple[tuple[bool, int], str]] = {}
+    for p in geo.places:
+        if p.kind == "city" and p.parent:
+            base = p.parent.removesuffix(" province").lower()
+            key = (p.name.lower().startswith(base[:4]), p.population)
+            k = (p.parent, p.country)
+            if k not in best or key > best[k][0]:
+                best[k] = (key, p.name)
+    out: dict[str, dict[str, tuple[tuple[bool, int], str]]] = {}
+    for (parent, cc), ranked in best.items():
+        out.setdefault(parent, {})[cc] = ranked
+    return out
