@@ -19,7 +19,8 @@ import ahocorasick
 
 from .actors import against, opposing_side
 from .article_places import ArticlePlaces
-from .cue_places import NOT_PLACES, cue_places, has_cue, is_demonym, named_in_text, standalone_name
+from .cue_places import (NOT_PLACES, cue_places, demonym_countries, has_cue, is_demonym, named_in_text,
+                         standalone_name)
 from .frame_places import PLACE_NOUNS, SentencePlaces, locating_areas
 from .frames import FrameReader
 from .geonames import GeoGazetteer, fold, load_geonames
@@ -208,6 +209,8 @@ class ParseStage:
         if self.geo is None:
             return ArticlePlaces(profile, sorted(spans), text=text, side_marks=marks)
         named = {self.geo.places[i].country for _, _, idx in hits for i in idx if self.geo.places[i].kind == "country"}
+        if profile is None:  # without a profile, a country's adjective names it too ("the Ethiopian army")
+            named |= demonym_countries(text[lo:hi])
         context = named | set(profile.countries if profile else [])
         if not context:  # no profile, no country named: the country most of its unambiguous places are in
             votes = Counter(c for _, _, idx in hits for ccs in [{self.geo.places[i].country for i in idx
