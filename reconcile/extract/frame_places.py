@@ -58,6 +58,8 @@ class PlaceWalker:
                  capital_of: Callable[[str, AbstractSet[str]], str | None],
                  facilities: Callable[[Profile | None], AbstractSet[str]]):
         self.lemma, self.capital_words, self.capital_of, self.facilities = lemma, capital_words, capital_of, facilities
+        # the capital a member of a list of capitals names (place_kinds.ListCapitals; set by the parse stage)
+        self.list_capital: Callable[[str, AbstractSet[str]], str | None] = capital_of
 
     def places_from(self, tok: Token, places: SentencePlaces, profile: Profile | None, seen: set[int],
                      after_place: bool = False) -> list[str]:
@@ -149,11 +151,15 @@ class PlaceWalker:
                 return self.places_from(nxt, places, profile, seen)  # "West Kordofan capital El Fula"
             owners = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
             owners += [c for c in tok.children if c.dep_ in ("compound", "poss")]  # "Badghis capital"
-            # "the capitals of northern Kunduz and Sar-e-Pol provinces": each province of the list
-            owners += [x for g in list(owners) for c in g.children if c.dep_ == "conj"
+            # "the capitals of northern Kunduz and Sar-e-Pol provinces", "the provincial capitals of Kandahar,
+            # Helmand, Badghis and Zabul": each province of the list, however deep its conjuncts
+            owners += [x for g in list(owners) for c in conjuncts(g)
                        for x in [c] + [k for k in c.children if k.dep_ == "compound" and self.lemma(c) in PLACE_NOUNS]]
-            owners += [k for g in list(owners) if self.lemma(g) in PLACE_NOUNS  # "the capital of Sennar state"
-                       for k in g.children if k.dep_ == "compound"]
+            # "the capital of Sennar state"; "the capitals of Kunduz, Sar-e Pul and Takhar provinces" (parsed
+            # "[Kunduz, Sar-e Pul] and Takhar provinces": the list hangs on the noun)
+            owners += [x for g in list(owners) if self.lemma(g) in PLACE_NOUNS
+                       for k in g.children if k.dep_ in ("compound", "nmod") for x in [k, *conjuncts(k)]]
+            owners = list({g.i: g for g in owners}.values())
             # "the capital of Logar province, Pol-e Alam": the capital is named after its province; when the
             # gazetteer does not know that name, no guess from the province
             named = [c for g in [tok, *owners] for c in g.children if c.dep_ == "appos" and tok.tag_ == "NN"
@@ -168,6 +174,9 @@ class PlaceWalker:
                     and not any(c.dep_ == "compound" and c.i in places.subjects for c in g.children) else cap
                     for g in owners for name in places.subjects.get(g.i, ())
                     for cap in [self.capital_of(name, places.countries)] if cap]
+            if tok.tag_ == "NNS" and sum(g.i in places.subjects for g in owners) > 2:  # a list of three or more
+                caps = [cap for g in owners for name in places.subjects.get(g.i, ())
+                        for cap in [self.list_capital(name, places.countries)] if cap]
             if caps or any(g.i in places.subjects for g in owners):  # an unknown capital is not its province
                 return caps + [s for c in tok.children if c.dep_ == "conj"
                                for s in self.places_from(c, places, profile, seen)]
@@ -204,6 +213,16 @@ class PlaceWalker:
             return []
         return [s for g in prep.children if g.dep_ == "pobj" and g.lower_ in DIRECTIONS
                 for cc in g.children if cc.dep_ == "conj" for s in self.places_from(cc, places, profile, seen)]
+
+
+def conjuncts(tok: Token) -> list[Token]:
+    """The conjuncts of a list's member, however deeply the parser chains them ("A, B, C and D")."""
+    out, todo = [], [c for c in tok.children if c.dep_ == "conj"]
+    while todo:
+        c = todo.pop(0)
+        out.append(c)
+        todo += [k for k in c.children if k.dep_ == "conj"]
+    return out
 
 
 def facility_phrase(tok: Token, facilities: AbstractSet[str]) -> str | None:

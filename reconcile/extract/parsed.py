@@ -28,7 +28,7 @@ from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
 from .nlp import load_pipeline, parse
 from .person_names import TITLES, drop_person_names
-from .place_kinds import PlaceKinds, geo_capitals, renamed_in_named_province
+from .place_kinds import ListCapitals, PlaceKinds, geo_capitals, renamed_in_named_province
 from .events import SentenceClaim
 from .timex import TimeSpan
 
@@ -54,6 +54,8 @@ class ParseStage:
             if rules.geonames.enabled else None
         # no frames in the rules: no sentence is read (the stage still gives the place hierarchy)
         self.reader = FrameReader(rules, self.capital_of) if rules.frames is not None else None
+        if self.reader is not None:
+            self.reader.walker.list_capital = ListCapitals(self.geo, self.capital_of)
         self._capitals: dict[str, dict[str, tuple[tuple[bool, int], str]]] | None = None
         self.actor_auto = ahocorasick.Automaton()
         for k, prof in enumerate(rules.profiles):

@@ -5,12 +5,13 @@ province that only locates a town ("Umm Ruwaba, a city in North Kordofan") from 
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Set as AbstractSet
 from functools import lru_cache
 
 from .geonames import GeoGazetteer, Place
 from .matching import Gazetteer
 from .model import ExtractRules
-from .spelling import sound
+from .spelling import skeleton, sound
 
 
 class PlaceKinds:
@@ -70,6 +71,51 @@ def renamed_in_named_province(cands: list[Place], said: str, low: str) -> Place 
 
 
 @lru_cache(maxsize=4)
+@lru_cache(maxsize=4)
+def unclear_capitals(geo: GeoGazetteer) -> frozenset[tuple[str, str]]:
+    """(province, country) whose likely capital (`geo_capitals`) is only a guess: no town is named like the
+    province and the next most populous town has two thirds of its people or more (Ghowr: Shahrak 15,967 and
+    Fayroz Koh 15,000)."""
+    ranked = geo_capitals(geo)
+    pops: dict[tuple[str, str], list[int]] = {}
+    for p in geo.places:
+        if p.kind == "city" and p.parent in ranked:
+            pops.setdefault((p.parent, p.country), []).append(p.population)
+    out = set()
+    for (parent, cc), ps in pops.items():
+        (named, top), _ = ranked[parent][cc]
+        second = sorted(ps, reverse=True)[1] if len(ps) > 1 else 0
+        if not named and 3 * second >= 2 * top:
+            out.add((parent, cc))
+    return frozenset(out)
+
+
+class ListCapitals:
+    """The capital each member of a list of capitals names ("the provincial capitals of Kandahar, Helmand,
+    Badghis, Ghor and Zabul"): a town named as a capital itself ("the capitals of Tarinkot and Chaghcharan"); a
+    province, or a town named like its province (the province named for its capital: "Kandahar", "Oruzgan"), its
+    capital when the gazetteer is sure of it (YAML, a town named like the province, or one clearly the most
+    populous: `unclear_capitals`), else nothing: a list is no place to guess."""
+
+    def __init__(self, geo: GeoGazetteer | None, capital_of: Callable[[str, AbstractSet[str]], str | None]):
+        self.geo, self.capital_of = geo, capital_of
+
+    def __call__(self, name: str, countries: AbstractSet[str]) -> str | None:
+        geo = self.geo
+        place = geo.places[geo.by_name[name]] if geo is not None and name in geo.by_name else None
+        if place is not None and place.kind == "city":
+            base = place.parent.removesuffix(" province")
+            own = name.split(" (")[0]
+            if not place.parent.endswith(" province") or (sound(own) != sound(base) and skeleton(own) != skeleton(base)):
+                return name  # a town named as a capital
+            name = place.parent
+        cap = self.capital_of(name, countries)
+        if geo is None or cap is None or cap not in geo.by_name:
+            return cap
+        unclear = unclear_capitals(geo)
+        return None if any((name, c) in unclear for c in countries or {geo.places[geo.by_name[cap]].country}) else cap
+
+
 def geo_capitals(geo: GeoGazetteer) -> dict[str, dict[str, tuple[tuple[bool, int], str]]]:
     """Province -> country -> (rank, likely capital) among the GeoNames cities (the most populous, a name
     like the province's first): a property of the loaded gazetteer, worked out once per process rather than once
