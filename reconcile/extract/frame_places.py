@@ -153,7 +153,7 @@ class PlaceWalker:
             owners += [c for c in tok.children if c.dep_ in ("compound", "poss")]  # "Badghis capital"
             # "the capitals of northern Kunduz and Sar-e-Pol provinces", "the provincial capitals of Kandahar,
             # Helmand, Badghis and Zabul": each province of the list, however deep its conjuncts
-            owners += [x for g in list(owners) for c in conjuncts(g)
+            owners += [x for g in list(owners) for c in conjuncts(g, tok.tag_ == "NNS")
                        for x in [c] + [k for k in c.children if k.dep_ == "compound" and self.lemma(c) in PLACE_NOUNS]]
             # "the capital of Sennar state"; "the capitals of Kunduz, Sar-e Pul and Takhar provinces" (parsed
             # "[Kunduz, Sar-e Pul] and Takhar provinces": the list hangs on the noun)
@@ -215,13 +215,16 @@ class PlaceWalker:
                 for cc in g.children if cc.dep_ == "conj" for s in self.places_from(cc, places, profile, seen)]
 
 
-def conjuncts(tok: Token) -> list[Token]:
-    """The conjuncts of a list's member, however deeply the parser chains them ("A, B, C and D")."""
-    out, todo = [], [c for c in tok.children if c.dep_ == "conj"]
+def conjuncts(tok: Token, appos: bool = False) -> list[Token]:
+    """The conjuncts of a list's member, however deeply the parser chains them ("A, B, C and D"), and with
+    `appos` its appositions too (a plural's list: "the capitals of Kunduz, Sar-i-Pul, and Takhar provinces",
+    parsed with Sar-i-Pul in apposition to Kunduz)."""
+    deps = ("conj", "appos") if appos else ("conj",)
+    out, todo = [], [c for c in tok.children if c.dep_ in deps]
     while todo:
         c = todo.pop(0)
         out.append(c)
-        todo += [k for k in c.children if k.dep_ == "conj"]
+        todo += [k for k in c.children if k.dep_ in deps]
     return out
 
 

@@ -28,6 +28,7 @@ from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
 from .nlp import load_pipeline, parse
 from .person_names import TITLES, drop_person_names
+from .place_lists import list_claims
 from .place_kinds import ListCapitals, PlaceKinds, geo_capitals, renamed_in_named_province
 from .events import SentenceClaim
 from .timex import TimeSpan
@@ -364,6 +365,7 @@ class ParseStage:
                                                       areas=frozenset(areas), countries=frozenset(ap.countries)),
                                ap.profile, sides,
                                times, ap.memory, published_at)
+        out += list_claims(doc, subjects, locators | speaking, out)  # "Kunduz on Sunday, Sar-e Pul on Monday"
         # "the city" is never a province; a facility's ("a federal military base in Mekelle") is its place
         settled = [p for c in out for p in [self.kinds.facility_place(c.subject)]
                    if p and not self.kinds.is_area(p)]
