@@ -23,11 +23,13 @@ from .cue_places import (NOT_PLACES, cue_places, demonym_countries, has_cue, is_
                          standalone_name)
 from .frame_places import PLACE_NOUNS, SentencePlaces, locating_areas
 from .frames import FrameReader
-from .geonames import GeoGazetteer, fold, load_geonames
+from .geonames import GeoGazetteer, load_geonames
+from .spelling import fold
 from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
 from .nlp import load_pipeline, parse
 from .person_names import TITLES, drop_person_names
+from .entering import settle_entries
 from .place_lists import list_claims
 from .place_kinds import ListCapitals, PlaceKinds, geo_capitals, renamed_in_named_province
 from .events import SentenceClaim
@@ -365,13 +367,13 @@ class ParseStage:
                                                       areas=frozenset(areas), countries=frozenset(ap.countries)),
                                ap.profile, sides,
                                times, ap.memory, published_at)
-        out += list_claims(doc, subjects, locators | speaking, out)  # "Kunduz on Sunday, Sar-e Pul on Monday"
         # "the city" is never a province; a facility's ("a federal military base in Mekelle") is its place
         settled = [p for c in out for p in [self.kinds.facility_place(c.subject)]
                    if p and not self.kinds.is_area(p)]
         if settled and not ap.memory.get("topic"):
             ap.memory["topic"] = settled[0]
-        return out
+        out = settle_entries(doc, out, subjects, self.reader.lemma)  # "entered the towns of X and Y and captured them"
+        return out + list_claims(doc, subjects, locators | speaking, out)  # "Kunduz on Sunday, Sar-e Pul on Monday"
 
 
 def _bare(phrase: str) -> str:
