@@ -1,4 +1,5 @@
-"""Place spellings the gazetteer does not list, and lists of places after one predicate (extract/spelling.py,
+"""Place spellings the gazetteer does not list, lists of places after one predicate, entries that succeeded
+(extract/spelling.py, extract/entering.py,
 extract/geonames.py, extract/cue_places.py, extract/place_kinds.py, extract/place_lists.py, extract/frame_places.py).
 
 Hand-made sentences shaped like wire copy (none is a sentence of the development set):
@@ -9,6 +10,7 @@ Hand-made sentences shaped like wire copy (none is a sentence of the development
 - a name an apposition or "called" makes a settlement is a place ("Kalabsha, a small town east of Kassala");
 - without a profile, a country's adjective ("the Ethiopian army") says where the places are;
 - another place's possessive keeps a YAML facility's short name ("Ghazni's central prison") from meaning it;
+- an entry the sentence says succeeded ("entered ... and captured them") is not `contested`;
 - every member of a list gets the claim, however the parser breaks the list, but not a place that only
   describes a member ("just south of Khartoum"), a side's voice ("Kabul said"), nor a capital the gazetteer
   can only guess in a list of capitals.
@@ -113,3 +115,23 @@ def test_a_list_of_capitals_named_by_their_provinces(rules):
     # Ghor's and Logar's most populous towns are hardly bigger than the next: no guess in a list
     got = claims("The Taliban captured the capitals of Ghor, Logar and Zabul provinces.", rules, AF)
     assert got == [["Qalat", "taliban"]]
+
+
+SY = datetime(2024, 12, 6, tzinfo=timezone.utc)
+
+
+def test_an_entry_the_sentence_says_succeeded_is_not_contested(rules):
+    got = claims("Rebel fighters entered the towns of Binnish and Sarmin and captured them on Friday.", rules, SY)
+    assert not [c for c in got if c[1] == "contested"]
+    got = claims("Government forces entered Sarmin on Friday after the rebels withdrew from the town.", rules, SY)
+    assert got == [["Sarmin", "government"]]
+
+
+def test_an_entry_alone_or_beside_another_taking_stays_contested(rules):
+    got = claims("Rebels entered Hama on Thursday and were fighting government troops in the streets.", rules, SY)
+    assert got == [["Hamah", "contested"]]
+    got = claims("The rebels said they had taken control of Homs, and have entered Damascus.", rules, SY)
+    assert ["Damascus", "contested"] in got  # the taking is another city's
+    assert claims("Russian troops entered Vuhledar but later withdrew.", rules, UA) == [["Vuhledar", "contested"]]
+    got = claims("Russian forces have entered Toretsk, securing its eastern side.", rules, UA)
+    assert got == [["Toretsk", "contested"]]  # a part of the town
