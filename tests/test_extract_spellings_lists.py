@@ -77,6 +77,8 @@ def test_a_name_an_apposition_or_called_makes_a_settlement_is_a_place(rules):
     assert named_in_text("John Smith, a town councillor, said the road was cut.") == set()
     got = claims("The Sudanese army recaptured Kalabsha, a small town east of Kassala, on Sunday.", rules, SD)
     assert ["Kalabsha", "army"] in got
+    got = claims("Taliban fighters captured a border town called Wesh on Wednesday, officials said.", rules, AF)
+    assert got == [["Wesh", "taliban"]]
 
 
 def test_a_countrys_adjective_places_an_article_without_a_profile(rules):

@@ -197,6 +197,10 @@ class PlaceWalker:
                 out += self.places_from(c, places, profile, seen)  # "control over Farah city", "areas including X"
             elif c.dep_ == "prep":
                 out += self.direction_conj(c, places, profile, seen)
+            elif c.dep_ == "acl" and lem in PLACE_NOUNS and c.lower_ in ("called", "named", "known"):
+                out += [n for g in c.subtree if g.i in places.subjects and g.dep_ in ("oprd", "dobj", "attr", "pobj")
+                        and g.head.i in (c.i, *(k.i for k in c.children if k.lower_ == "as"))
+                        for n in places.subjects[g.i]]  # "a border town called Wesh"
         return out
 
     def _modifier(self, tok: Token, places: SentencePlaces) -> bool:
