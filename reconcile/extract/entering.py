@@ -29,9 +29,12 @@ PARTS = {"side", "sides", "part", "parts", "district", "districts", "neighbourho
          "neighborhoods", "areas", "area", "outskirts", "half", "most", "much", "some", "positions", "quarter"}
 
 
-def _joined(t: Token, enter: Token) -> bool:
-    """Is `t` in the entering verb's clause, the clause that holds it, or a conjunct of it?"""
-    return t in enter.subtree or t in enter.ancestors or (enter.dep_ == "conj" and t in enter.head.subtree)
+def _joined(enter: Token) -> set[int]:
+    """The tokens of the entering verb's clause, of the clauses that hold it, and of the verb it is a conjunct of."""
+    out = {t.i for t in enter.subtree} | {t.i for t in enter.ancestors}
+    if enter.dep_ == "conj":
+        out |= {t.i for t in enter.head.subtree}
+    return out
 
 
 def _negated(t: Token) -> bool:
@@ -53,11 +56,10 @@ def succeeded(enter: Token, place: str, subjects: dict[int, tuple[str, ...]], le
     side's withdrawal (from no other place)?"""
     mine = _subject(enter)
     inside = {t.i for t in enter.subtree}
-    for t in enter.doc:
-        if t.i == enter.i or not _joined(t, enter) or _negated(t) or _partial(t):
-            continue
+    for i in sorted(_joined(enter) - {enter.i}):
+        t = enter.doc[i]
         lem = lemma(t)
-        if lem not in TAKE and lem not in WITHDRAW:
+        if (lem not in TAKE and lem not in WITHDRAW) or _negated(t) or _partial(t):
             continue
         if lem in WITHDRAW:
             them = _subject(t)
@@ -77,6 +79,8 @@ def succeeded(enter: Token, place: str, subjects: dict[int, tuple[str, ...]], le
 def settle_entries(doc: Doc, claims: list[SentenceClaim], subjects: dict[int, tuple[str, ...]],
                    lemma: Callable[[Token], str], contested: str = "contested") -> list[SentenceClaim]:
     """The sentence's claims without the contested ones of an entry the sentence says succeeded."""
+    if not any(c.value == contested for c in claims):
+        return claims
     entries = [t for t in doc if lemma(t) in ENTER and not _negated(t)]
     if not entries:
         return claims

@@ -76,18 +76,17 @@ def unclear_capitals(geo: GeoGazetteer) -> frozenset[tuple[str, str]]:
     """(province, country) whose likely capital (`geo_capitals`) is only a guess: no town is named like the
     province and the next most populous town has two thirds of its people or more (Ghowr: Shahrak 15,967 and
     Fayroz Koh 15,000)."""
-    ranked = geo_capitals(geo)
-    pops: dict[tuple[str, str], list[int]] = {}
+    top2: dict[tuple[str, str], list[int]] = {}
     for p in geo.places:
-        if p.kind == "city" and p.parent in ranked:
-            pops.setdefault((p.parent, p.country), []).append(p.population)
-    out = set()
-    for (parent, cc), ps in pops.items():
-        (named, top), _ = ranked[parent][cc]
-        second = sorted(ps, reverse=True)[1] if len(ps) > 1 else 0
-        if not named and 3 * second >= 2 * top:
-            out.add((parent, cc))
-    return frozenset(out)
+        if p.kind == "city" and p.parent:
+            pops = top2.setdefault((p.parent, p.country), [0, 0])
+            if p.population > pops[0]:
+                pops[:] = [p.population, pops[0]]
+            elif p.population > pops[1]:
+                pops[1] = p.population
+    ranked = geo_capitals(geo)
+    return frozenset(k for k, (top, second) in top2.items()
+                     if not ranked[k[0]][k[1]][0][0] and 3 * second >= 2 * top)
 
 
 class ListCapitals:
