@@ -58,6 +58,13 @@ def test_a_name_spelled_with_other_vowels_is_one_town_of_the_articles_countries(
     assert geo.spelled_like("Umm Rawaba", {"SD"}, loose=False) is None  # the exact spelling key alone
 
 
+def test_a_word_of_a_persons_name_is_not_spelled_as_a_place(rules):
+    geo = load_geonames(rules.geonames.min_population)
+    text = "Sirajuddin Haqqani and Hibatullah Akhundzada met Ramzan Kadyrov and Minni Minawi."
+    assert geo.spelled_like("Sirajuddin", {"RU"}) is not None  # alone, its consonants are a Russian village's
+    assert geo.spelled_in(text, 0, len(text), {"RU", "UA", "SD", "AF"}, geo.find(text), lambda n: False) == []
+
+
 def test_an_unassimilated_article_and_other_vowels_give_the_claim(rules):
     assert ["An Nuhud", "rsf"] in claims("RSF fighters captured al-Nahud on Monday, residents said.", rules, SD)
     assert ["Umm Ruwaba", "army"] in claims("The Sudanese army said it had retaken Umm Rawaba from the RSF.", rules, SD)

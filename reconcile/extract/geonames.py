@@ -232,8 +232,11 @@ class GeoGazetteer:
                             or any(hs < s < he or hs < e < he for hs, he in exact) \
                             or not all(skip(text[a:b]) for a, b in words[:k]):
                         continue
-                    # the looser skeleton only for a name none of whose words is refused ("The Syrian")
-                    known = self.spelled_like(name, countries, not any(skip(text[a:b]) for a, b in words[k:k + n]))
+                    # the looser skeleton only for a whole run none of whose words is refused ("The Syrian"), not
+                    # a word of a longer name ("Sirajuddin Haqqani")
+                    loose = not any(skip(text[a:b]) for a, b in words[k:k + n]) and \
+                        all(skip(text[a:b]) for a, b in words[k + n:])
+                    known = self.spelled_like(name, countries, loose)
                     if known is not None:
                         out.append((s, e, known))
                         taken.append((s, e))
