@@ -11,7 +11,8 @@ Matching walks the automaton's trie from each word start that can begin a name (
 Arabic article before one), so its cost follows the text's names, whatever the number of aliases; a hit counts
 when it ends on a word boundary and is not an English stop word. Which of several same-named places is meant is
 left to the caller (`resolve`). A name no alias matches as written may still spell one another way: every
-alias also has a spelling key (`_sound`), looked up by `spelled_like` / `spelled_in` among given countries.
+alias also has a spelling key (`_sound`, extract/spelling.py), looked up by `spelled_like` / `spelled_in` among
+given countries, and the aliases of towns and first-level areas a consonant skeleton (vowels aside).
 """
 from __future__ import annotations
 
@@ -132,7 +133,8 @@ class GeoGazetteer:
                     sounds[k].update(spelled)
             # the looser skeleton only for places news names often: first-level areas, towns of
             # SPELLED_ALTERNATES people and seats of unknown size (not every village of a country)
-            towns = [i for i in spelled if places[i].kind == "admin1" or not 0 < places[i].population < SPELLED_ALTERNATES]
+            towns = [i for i in spelled
+                     if places[i].kind == "admin1" or not 0 < places[i].population < SPELLED_ALTERNATES]
             sk = skeleton(alias) if towns else None
             if sk:
                 skeletons[sk].update(towns)
@@ -187,9 +189,10 @@ class GeoGazetteer:
     def spelled_like(self, name: str, countries: set[str], loose: bool = True) -> str | None:
         """The GeoNames place of `countries` that `name` spells another way ("Balaklyia" = Balakliya,
         "Makariwka" = Makarivka, "Babanousa" = Babanusa, "Tirin Kot" = Tirinkot): a name or alternate name with
-        the same spelling key (`_sound`: w/v, y/i, tsch/ch, ou/u, doubled letters, spaces and hyphens, Arabic
-        articles); of same-named places the most populous. (Consonants alone were tried: they match other
-        villages, "Urozhaine" -> Urozhaynoye in Crimea.)"""
+        the same spelling key (`_sound`: w/v, y/i, tsch/ch, ou/u, kh/k, doubled letters, spaces and hyphens, Arabic
+        articles); of same-named places the most populous. Else, when `loose`, the one town whose consonants the
+        name has (`skeleton_like`: only towns of SPELLED_ALTERNATES people, seats and first-level areas: over
+        every village, consonants matched other villages, "Urozhaine" -> Urozhaynoye in Crimea)."""
         found = {i for k in _sounds(name) for i in self.sounds.get(k, ()) if self.places[i].country in countries}
         if found:  # same-named places: the most populous, as for any name (parsed.py)
             return self.places[max(found, key=lambda i: (self.places[i].population, self.places[i].name))].name

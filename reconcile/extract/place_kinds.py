@@ -105,7 +105,8 @@ class ListCapitals:
         if place is not None and place.kind == "city":
             base = place.parent.removesuffix(" province")
             own = name.split(" (")[0]
-            if not place.parent.endswith(" province") or (sound(own) != sound(base) and skeleton(own) != skeleton(base)):
+            if not place.parent.endswith(" province") or (sound(own) != sound(base)
+                                                           and skeleton(own) != skeleton(base)):
                 return name  # a town named as a capital
             name = place.parent
         cap = self.capital_of(name, countries)

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 SEPARATORS = {",", ";", "and"}
 # words that end a list: another clause, an alternative, a contrast, a movement between places
 BREAKS = {"or", "but", "while", "whereas", "after", "before", "from", "to", "than", "not", "nor", "between", "toward",
-          "towards", "into", "said", "says", '"', "“", "”", "(", ")", "'", "‘", "’", "which", "who", "where", "that"}
+          "towards", "into", "said", "says", '"', "“", "”", "(", ")", "'", "‘", "’", "which", "who", "where",
+          "that"}
 # what may stand between the last separator and the next member: "and the town of", "; and the northern"
 TAIL_TAGS = {"DT", "JJ", "PDT", "CD", "RB"}
 TAIL_NOUNS = {"town", "towns", "city", "cities", "village", "villages", "settlement", "settlements", "of", "district",
