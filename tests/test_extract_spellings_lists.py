@@ -11,6 +11,7 @@ Hand-made sentences shaped like wire copy (none is a sentence of the development
 - without a profile, a country's adjective ("the Ethiopian army") says where the places are;
 - another place's possessive keeps a YAML facility's short name ("Ghazni's central prison") from meaning it;
 - an entry the sentence says succeeded ("entered ... and captured them") is not `contested`;
+- a verb quoted on its own ("had “fully liberated” X") is still read as the verb;
 - every member of a list gets the claim, however the parser breaks the list, but not a place that only
   describes a member ("just south of Khartoum"), a side's voice ("Kabul said"), nor a capital the gazetteer
   can only guess in a list of capitals.
@@ -144,3 +145,8 @@ def test_an_entry_alone_or_beside_another_taking_stays_contested(rules):
     assert claims("Russian troops entered Vuhledar but later withdrew.", rules, UA) == [["Vuhledar", "contested"]]
     got = claims("Russian forces have entered Toretsk, securing its eastern side.", rules, UA)
     assert got == [["Toretsk", "contested"]]  # a part of the town
+
+
+def test_a_verb_quoted_on_its_own_is_still_the_verb(rules):
+    got = claims("Moscow said its troops had “fully liberated” Vuhledar, a town south of Pokrovsk.", rules, UA)
+    assert got == [["Vuhledar", "russia"]]

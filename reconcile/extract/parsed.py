@@ -50,6 +50,10 @@ _PLACE_IT = re.compile(r"\b[a-z]+(?:ed|en|ok|ew|eld|ost) it\b|\bit (?:was|had be
                        r"|\bit (?:fell|falls)\b|\bit (?:is|was|became|has become) the\b")  # "it is the latest city to fall"
 
 
+# a quoted past participle of at most three words before a name: "“completely liberated” Kurakhove"
+_QUOTED_VERB = re.compile(r"[“\"]((?:[a-z]+ ){0,2}[a-z]+ed)[”\"](?= [A-Z])")
+
+
 class ParseStage:
     def __init__(self, rules: ExtractRules, gaz: Gazetteer):
         self.rules, self.gaz = rules, gaz
@@ -389,11 +393,13 @@ def _stop_words() -> frozenset[str]:
 
 def _capitalised(text: str, spans: list[tuple[int, int]]) -> str:
     """The text to parse: a place written with a lower-case Arabic article ("al-Fasher") starts with a capital,
-    so the tagger reads the merged token as a proper noun (same length: offsets stay valid)."""
+    so the tagger reads the merged token as a proper noun, and a verb quoted on its own ("had “completely
+    liberated” Kurakhove") loses its quotation marks, which make the tagger read it as an adjective (same length:
+    offsets stay valid)."""
     for s, _ in spans:
         if text[s:s + 1].islower():
             text = text[:s] + text[s].upper() + text[s + 1:]
-    return text
+    return _QUOTED_VERB.sub(lambda m: " " + m.group(1) + " ", text)
 
 
 def _number_variants(phrases: list[str]) -> list[str]:
