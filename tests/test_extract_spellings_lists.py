@@ -31,6 +31,7 @@ AF = datetime(2021, 8, 14, tzinfo=timezone.utc)
 UA = datetime(2024, 2, 1, tzinfo=timezone.utc)
 SD = datetime(2025, 5, 4, tzinfo=timezone.utc)
 ET = datetime(2023, 8, 10, tzinfo=timezone.utc)
+SY = datetime(2024, 12, 6, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +114,14 @@ def test_every_member_of_a_list_gets_the_claim(rules):
     assert got == [["Farah", "taliban"], ["Pul-e Khumri", "taliban"]]
 
 
+def test_places_named_as_examples_share_the_claim(rules):
+    got = claims("Rebel fighters seized Salamiyah, along with nearby towns such as Suran and Halfaya.", rules, SY)
+    assert got == [["As Salamiyah", "rebels"], ["Halfaya", "rebels"], ["Suran", "rebels"]]
+    got = claims("Opposition fighters said they had taken control of Hama province, including towns such as Suran "
+                 "and Halfaya, on Thursday.", rules, SY)
+    assert got == [["Halfaya", "rebels"], ["Hama province", "rebels"], ["Suran", "rebels"]]
+
+
 def test_a_place_describing_a_member_or_speaking_is_not_in_the_list(rules):
     assert claims("The Taliban captured Kunduz, Kabul said.", rules, AF) == [["Kunduz", "taliban"]]
     got = claims("Sudanese troops regained control of Wad Madani, just south of Khartoum, on Saturday.", rules, SD)
@@ -126,8 +135,6 @@ def test_a_list_of_capitals_named_by_their_provinces(rules):
     got = claims("The Taliban captured the capitals of Ghor, Logar and Zabul provinces.", rules, AF)
     assert got == [["Qalat", "taliban"]]
 
-
-SY = datetime(2024, 12, 6, tzinfo=timezone.utc)
 
 
 def test_an_entry_the_sentence_says_succeeded_is_not_contested(rules):

@@ -30,7 +30,8 @@ BREAKS = {"or", "but", "while", "whereas", "after", "before", "from", "to", "tha
 # what may stand between the last separator and the next member: "and the town of", "; and the northern"
 TAIL_TAGS = {"DT", "JJ", "PDT", "CD", "RB"}
 TAIL_NOUNS = {"town", "towns", "city", "cities", "village", "villages", "settlement", "settlements", "of", "district",
-              "districts", "township", "hamlet", "as", "well", "also"}
+              "districts", "township", "hamlet", "as", "well", "also", "along", "with", "such", "including",
+              "surrounding", "nearby", "other", "areas", "area"}  # "Palmyra, along with surrounding areas such as X"
 DESCRIBING = {"of", "in", "near", "outside", "at", "on"}  # a place after these in a gap describes the member before
 MAX_GAP = 12  # tokens between two members
 PLACE_HEADS = {"city", "town", "village"}  # "Farah city": a member written with its settlement noun
@@ -42,7 +43,7 @@ OF_DESCRIBES = {"capital", "capitals", "province", "provinces", "region", "state
 
 
 def _verb(tok: Token) -> bool:
-    return tok.tag_.startswith("VB") or tok.tag_ == "MD"
+    return (tok.tag_.startswith("VB") or tok.tag_ == "MD") and tok.lower_ not in TAIL_NOUNS  # "including"
 
 
 def _governor(tok: Token) -> Token | None:
