@@ -7,12 +7,15 @@ Talbiseh and Rastan ... and captured them", "stormed the town soon after the ene
 outside the city", "capturing several towns, including Sinja, which they entered". When a word of taking or of
 the other side's withdrawal is joined to the entering verb in the parse (a conjunct of it, in its clause, or the
 clause that holds it), not negated nor said of the entering side itself ("entered the town but later withdrew"),
-the contested claim is dropped: the taking gives the side's claim where the frames read it, and no claim is
-better than a wrong `contested`.
+the contested claim becomes the entering side's (the side its subject names; for "they", the side named last
+before it), or is dropped when no side is known: no claim is better than a wrong `contested`. A taking of another
+place ("had taken control of Homs, and have entered Damascus") or of a part ("securing the entire eastern side",
+"taking control of some districts") leaves the entry contested, and so does a flight "toward" somewhere.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .events import SentenceClaim
@@ -45,9 +48,11 @@ def _subject(t: Token) -> Token | None:
     return next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
 
-def _partial(t: Token) -> bool:
-    """A taking of part of a place: "securing the entire eastern side", "seized major parts of the city"."""
-    return any(c.dep_ in ("dobj", "nsubjpass") and c.lower_ in PARTS for c in t.children)
+def _partial(t: Token, enter: Token) -> bool:
+    """A taking of part of a place: "securing the entire eastern side", "seized major parts of the city", "taking
+    control of some districts" (words of the taking's phrase, not of an entry it holds)."""
+    own = {k.i for k in enter.subtree} if t.is_ancestor(enter) else set()
+    return any(k.lower_ in PARTS for k in t.subtree if k.i not in own)
 
 
 def succeeded(enter: Token, place: str, subjects: dict[int, tuple[str, ...]], lemma: Callable[[Token], str]) -> bool:
@@ -59,7 +64,7 @@ def succeeded(enter: Token, place: str, subjects: dict[int, tuple[str, ...]], le
     for i in sorted(_joined(enter) - {enter.i}):
         t = enter.doc[i]
         lem = lemma(t)
-        if (lem not in TAKE and lem not in WITHDRAW) or _negated(t) or _partial(t):
+        if (lem not in TAKE and lem not in WITHDRAW) or _negated(t) or _partial(t, enter):
             continue
         if lem in WITHDRAW:
             them = _subject(t)
@@ -77,12 +82,34 @@ def succeeded(enter: Token, place: str, subjects: dict[int, tuple[str, ...]], le
 
 
 def settle_entries(doc: Doc, claims: list[SentenceClaim], subjects: dict[int, tuple[str, ...]],
-                   lemma: Callable[[Token], str], contested: str = "contested") -> list[SentenceClaim]:
-    """The sentence's claims without the contested ones of an entry the sentence says succeeded."""
+                   lemma: Callable[[Token], str], side_of: Callable[[Token], str | None] = lambda t: None,
+                   contested: str = "contested") -> list[SentenceClaim]:
+    """The sentence's claims with the contested ones of an entry the sentence says succeeded given to the entering
+    side (`side_of` its subject: "they entered the towns of X and Y and captured them"), or dropped when the side
+    is not known."""
     if not any(c.value == contested for c in claims):
         return claims
     entries = [t for t in doc if lemma(t) in ENTER and not _negated(t)]
     if not entries:
         return claims
-    return [c for c in claims if not (c.value == contested and any(
-        t.text.lower() == c.trigger.lower() and succeeded(t, c.subject, subjects, lemma) for t in entries))]
+    out: list[SentenceClaim] = []
+    for c in claims:
+        done = [t for t in entries if c.value == contested and t.text.lower() == c.trigger.lower()
+                and succeeded(t, c.subject, subjects, lemma)]
+        if not done:
+            out.append(c)
+            continue
+        who = _subject(done[0])
+        side = side_of(who) if who is not None else None
+        if side and not any(k.subject == c.subject and k.value == side for k in claims):
+            out.append(replace(c, value=side))
+    return out
+
+
+def subject_side(tok: Token, sides: list[tuple[int, int, str]], side_before: Callable[[int], str | None]) -> str | None:
+    """The side a subject names: a side phrase over it or its head noun's compounds, or for a pronoun the side named
+    last before it in the text (`side_before`, by character offset in the sentence)."""
+    for a, b, side in sides:
+        if a <= tok.i < b:
+            return side
+    return side_before(tok.idx) if tok.lower_ in PRONOUNS else None

@@ -29,7 +29,7 @@ from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
 from .nlp import load_pipeline, parse
 from .person_names import TITLES, drop_person_names
-from .entering import settle_entries
+from .entering import settle_entries, subject_side
 from .place_lists import list_claims
 from .place_kinds import ListCapitals, PlaceKinds, geo_capitals, renamed_in_named_province
 from .events import SentenceClaim
@@ -376,7 +376,8 @@ class ParseStage:
                    if p and not self.kinds.is_area(p)]
         if settled and not ap.memory.get("topic"):
             ap.memory["topic"] = settled[0]
-        out = settle_entries(doc, out, subjects, self.reader.lemma)  # "entered the towns of X and Y and captured them"
+        out = settle_entries(doc, out, subjects, self.reader.lemma,  # "entered the towns of X and Y and captured them"
+                             lambda t: subject_side(t, sides, lambda pos: ap.side_before(s + pos)))
         return out + list_claims(doc, subjects, locators | speaking, out)  # "Kunduz on Sunday, Sar-e Pul on Monday"
 
 
