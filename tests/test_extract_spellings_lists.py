@@ -154,6 +154,8 @@ def test_an_entry_alone_or_beside_another_taking_stays_contested(rules):
     assert got == [["Toretsk", "contested"]]  # a part of the town
     got = claims("Rebels entered Homs late Saturday taking control of some districts, a monitor said.", rules, SY)
     assert got == [["Homs", "contested"]]
+    got = claims("Officials said they had recaptured the city of Kunduz after Taliban fighters stormed it.", rules, AF)
+    assert ["Kunduz", "contested"] in got  # the taking is the other side's
 
 
 def test_a_verb_quoted_on_its_own_is_still_the_verb(rules):

@@ -66,6 +66,10 @@ def succeeded(enter: Token, place: str, subjects: dict[int, tuple[str, ...]], le
         lem = lemma(t)
         if (lem not in TAKE and lem not in WITHDRAW) or _negated(t) or _partial(t, enter):
             continue
+        if lem in TAKE:
+            took = _subject(t)
+            if took is not None and (mine is None or took.i != mine.i):
+                continue  # "recaptured the buildings after Taliban fighters stormed it": another's taking
         if lem in WITHDRAW:
             them = _subject(t)
             if them is None or them.lower_ in PRONOUNS or (mine is not None and them.i == mine.i):

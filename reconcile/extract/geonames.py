@@ -236,9 +236,10 @@ class GeoGazetteer:
                             or not all(skip(text[a:b]) for a, b in words[:k]):
                         continue
                     # the looser skeleton only for a whole run none of whose words is refused ("The Syrian"), not
-                    # a word of a longer name ("Sirajuddin Haqqani")
+                    # a word of a longer name ("Sirajuddin Haqqani"), and of two words or hyphenated ("Umm Rawaba",
+                    # "Al-Dinder"): a single capitalised word is too often an English one ("Security")
                     loose = not any(skip(text[a:b]) for a, b in words[k:k + n]) and \
-                        all(skip(text[a:b]) for a, b in words[k + n:])
+                        all(skip(text[a:b]) for a, b in words[k + n:]) and (n > 1 or "-" in name)
                     known = self.spelled_like(name, countries, loose)
                     if known is not None:
                         out.append((s, e, known))
