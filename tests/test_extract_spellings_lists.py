@@ -114,6 +114,12 @@ def test_every_member_of_a_list_gets_the_claim(rules):
     assert got == [["Farah", "taliban"], ["Pul-e Khumri", "taliban"]]
 
 
+def test_a_list_in_an_apposition_of_a_plural_settlement_noun(rules):
+    got = claims("Two more provincial capitals, the cities of Jalalabad and Gardez, fell to the Taliban on Sunday.",
+                 rules, AF)
+    assert got == [["Gardez", "taliban"], ["Jalalabad", "taliban"]]
+
+
 def test_places_named_as_examples_share_the_claim(rules):
     got = claims("Rebel fighters seized Salamiyah, along with nearby towns such as Suran and Halfaya.", rules, SY)
     assert got == [["As Salamiyah", "rebels"], ["Halfaya", "rebels"], ["Suran", "rebels"]]

@@ -140,8 +140,10 @@ class PlaceWalker:
                 return self.places_from(listed, places, profile, seen)
         if after_place:  # "Ghazni, 150 km southwest of Kabul": only further conjuncts count, and a list's
             # place nouns and quantities ("Khartoum, Al-Jazira state, the Darfur region, and much of Kordofan")
+            # and a plural settlement noun's "of" list ("three provincial capitals -- the cities of X, Y and Z --")
             listed_in = [s for c in tok.children if (c.dep_ == "compound" and lem in PLACE_NOUNS)
-                         or (c.dep_ == "prep" and c.lower_ == "of" and tok.lower_ in QUANTITIES)
+                         or (c.dep_ == "prep" and c.lower_ == "of" and (tok.lower_ in QUANTITIES or (
+                             tok.tag_ == "NNS" and lem in SETTLEMENT_NOUNS)))
                          for s in self.places_from(c, places, profile, seen)]
             return listed_in + [s for c in tok.children if c.dep_ in FOLLOW_FROM_PLACE
                             for s in self.places_from(c, places, profile, seen, after_place=True)]
