@@ -28,7 +28,7 @@ from pathlib import Path
 from reconcile.extract import extract_feed, load_extract_rules
 from reconcile.extract.geonames import load_geonames
 from reconcile.extract.nlp import load_pipeline
-from reconcile.extract.parsed import geo_capitals
+from reconcile.extract.place_kinds import geo_capitals, unclear_capitals
 from reconcile.extract.textutil import sentence_spans
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ def main() -> None:
     rules = rules.model_copy(update={"nlp": rules.nlp.model_copy(update={"workers": args.workers})})
     t0 = time.perf_counter()
     load_pipeline(rules.nlp.model)
-    geo_capitals(load_geonames(rules.geonames.min_population))  # the gazetteer and its capitals table
+    unclear_capitals(load_geonames(rules.geonames.min_population))  # the gazetteer and its capitals tables
     importlib.import_module("datasketch")  # the near-duplicate stage's import (scipy) is set-up too
     setup = time.perf_counter() - t0
     pool = sentence_pool()

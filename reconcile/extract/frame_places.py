@@ -58,6 +58,8 @@ class PlaceWalker:
                  capital_of: Callable[[str, AbstractSet[str]], str | None],
                  facilities: Callable[[Profile | None], AbstractSet[str]]):
         self.lemma, self.capital_words, self.capital_of, self.facilities = lemma, capital_words, capital_of, facilities
+        # the capital a member of a list of capitals names (place_kinds.ListCapitals; set by the parse stage)
+        self.list_capital: Callable[[str, AbstractSet[str]], str | None] = capital_of
 
     def places_from(self, tok: Token, places: SentencePlaces, profile: Profile | None, seen: set[int],
                      after_place: bool = False) -> list[str]:
@@ -138,8 +140,10 @@ class PlaceWalker:
                 return self.places_from(listed, places, profile, seen)
         if after_place:  # "Ghazni, 150 km southwest of Kabul": only further conjuncts count, and a list's
             # place nouns and quantities ("Khartoum, Al-Jazira state, the Darfur region, and much of Kordofan")
+            # and a plural settlement noun's "of" list ("three provincial capitals -- the cities of X, Y and Z --")
             listed_in = [s for c in tok.children if (c.dep_ == "compound" and lem in PLACE_NOUNS)
-                         or (c.dep_ == "prep" and c.lower_ == "of" and tok.lower_ in QUANTITIES)
+                         or (c.dep_ == "prep" and c.lower_ == "of" and (tok.lower_ in QUANTITIES or (
+                             tok.tag_ == "NNS" and lem in SETTLEMENT_NOUNS)))
                          for s in self.places_from(c, places, profile, seen)]
             return listed_in + [s for c in tok.children if c.dep_ in FOLLOW_FROM_PLACE
                             for s in self.places_from(c, places, profile, seen, after_place=True)]
@@ -149,11 +153,15 @@ class PlaceWalker:
                 return self.places_from(nxt, places, profile, seen)  # "West Kordofan capital El Fula"
             owners = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
             owners += [c for c in tok.children if c.dep_ in ("compound", "poss")]  # "Badghis capital"
-            # "the capitals of northern Kunduz and Sar-e-Pol provinces": each province of the list
-            owners += [x for g in list(owners) for c in g.children if c.dep_ == "conj"
+            # "the capitals of northern Kunduz and Sar-e-Pol provinces", "the provincial capitals of Kandahar,
+            # Helmand, Badghis and Zabul": each province of the list, however deep its conjuncts
+            owners += [x for g in list(owners) for c in conjuncts(g, tok.tag_ == "NNS")
                        for x in [c] + [k for k in c.children if k.dep_ == "compound" and self.lemma(c) in PLACE_NOUNS]]
-            owners += [k for g in list(owners) if self.lemma(g) in PLACE_NOUNS  # "the capital of Sennar state"
-                       for k in g.children if k.dep_ == "compound"]
+            # "the capital of Sennar state"; "the capitals of Kunduz, Sar-e Pul and Takhar provinces" (parsed
+            # "[Kunduz, Sar-e Pul] and Takhar provinces": the list hangs on the noun)
+            owners += [x for g in list(owners) if self.lemma(g) in PLACE_NOUNS
+                       for k in g.children if k.dep_ in ("compound", "nmod") for x in [k, *conjuncts(k)]]
+            owners = list({g.i: g for g in owners}.values())
             # "the capital of Logar province, Pol-e Alam": the capital is named after its province; when the
             # gazetteer does not know that name, no guess from the province
             named = [c for g in [tok, *owners] for c in g.children if c.dep_ == "appos" and tok.tag_ == "NN"
@@ -168,6 +176,9 @@ class PlaceWalker:
                     and not any(c.dep_ == "compound" and c.i in places.subjects for c in g.children) else cap
                     for g in owners for name in places.subjects.get(g.i, ())
                     for cap in [self.capital_of(name, places.countries)] if cap]
+            if tok.tag_ == "NNS" and sum(g.i in places.subjects for g in owners) > 2:  # a list of three or more
+                caps = [cap for g in owners for name in places.subjects.get(g.i, ())
+                        for cap in [self.list_capital(name, places.countries)] if cap]
             if caps or any(g.i in places.subjects for g in owners):  # an unknown capital is not its province
                 return caps + [s for c in tok.children if c.dep_ == "conj"
                                for s in self.places_from(c, places, profile, seen)]
@@ -188,6 +199,10 @@ class PlaceWalker:
                 out += self.places_from(c, places, profile, seen)  # "control over Farah city", "areas including X"
             elif c.dep_ == "prep":
                 out += self.direction_conj(c, places, profile, seen)
+            elif c.dep_ == "acl" and lem in PLACE_NOUNS and c.lower_ in ("called", "named", "known"):
+                out += [n for g in c.subtree if g.i in places.subjects and g.dep_ in ("oprd", "dobj", "attr", "pobj")
+                        and g.head.i in (c.i, *(k.i for k in c.children if k.lower_ == "as"))
+                        for n in places.subjects[g.i]]  # "a border town called Wesh"
         return out
 
     def _modifier(self, tok: Token, places: SentencePlaces) -> bool:
@@ -204,6 +219,19 @@ class PlaceWalker:
             return []
         return [s for g in prep.children if g.dep_ == "pobj" and g.lower_ in DIRECTIONS
                 for cc in g.children if cc.dep_ == "conj" for s in self.places_from(cc, places, profile, seen)]
+
+
+def conjuncts(tok: Token, appos: bool = False) -> list[Token]:
+    """The conjuncts of a list's member, however deeply the parser chains them ("A, B, C and D"), and with
+    `appos` its appositions too (a plural's list: "the capitals of Kunduz, Sar-i-Pul, and Takhar provinces",
+    parsed with Sar-i-Pul in apposition to Kunduz)."""
+    deps = ("conj", "appos") if appos else ("conj",)
+    out, todo = [], [c for c in tok.children if c.dep_ in deps]
+    while todo:
+        c = todo.pop(0)
+        out.append(c)
+        todo += [k for k in c.children if k.dep_ in deps]
+    return out
 
 
 def facility_phrase(tok: Token, facilities: AbstractSet[str]) -> str | None:

@@ -11,7 +11,8 @@ Matching walks the automaton's trie from each word start that can begin a name (
 Arabic article before one), so its cost follows the text's names, whatever the number of aliases; a hit counts
 when it ends on a word boundary and is not an English stop word. Which of several same-named places is meant is
 left to the caller (`resolve`). A name no alias matches as written may still spell one another way: every
-alias also has a spelling key (`_sound`), looked up by `spelled_like` / `spelled_in` among given countries.
+alias also has a spelling key (`_sound`, extract/spelling.py), looked up by `spelled_like` / `spelled_in` among
+given countries, and the aliases of towns and first-level areas a consonant skeleton (vowels aside).
 """
 from __future__ import annotations
 
@@ -34,12 +35,12 @@ from typing import Any
 import ahocorasick
 
 from .cue_places import NOT_PLACES
+from .spelling import APOSTROPHES as _APOS, fold, key as _key, skeleton, sound as _sound, sounds as _sounds, \
+    variants as _variants
 
-CACHE_VERSION = "8-seats"  # "-seats": unique across parallel branches (a shared cache folder)
+CACHE_VERSION = "9-skeletons"  # "-skeletons": unique across parallel branches (a shared cache folder)
 ADMIN1_SUFFIXES = ("province", "oblast", "region", "state", "governorate")
 _STRIP_ADMIN = (" province", " oblast’", " oblast", " governorate", " state", " region")
-_APOS = "'’‘`ʼ"
-_TO_APOSTROPHE = str.maketrans({c: "'" for c in _APOS})
 # "al-Fasher", "el-Fula": an Arabic article written in lower case before a capitalised name is still a name
 _ARTICLE = re.compile(r"(?:(?:al|el)[- ]|(?:ad|ar|as|an|at|az|ash|ed|es|en)-)(?=[A-Z])")
 _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West", "Central": "Central",
@@ -64,16 +65,6 @@ class Place:
     parent: str  # subject name of the containing place ("" for countries)
 
 
-def fold(s: str) -> str:
-    """ASCII-folded spelling ("Sīnnār" -> "Sinnar"); apostrophe variants become "'"."""
-    return unicodedata.normalize("NFKD", s.translate(_TO_APOSTROPHE)).encode("ascii", "ignore").decode("ascii")
-
-
-def _key(alias: str) -> str:
-    """Automaton key: lower case, one apostrophe, hyphens as spaces (Sar-e-Pul = Sar-e Pul = Sar e Pul)."""
-    return "".join("'" if c in _APOS else " " if c == "-" else c for c in alias.lower())
-
-
 def _latin(s: str) -> bool:
     return all(c in " -'’‘`.ʼ" or (c.isalpha() and "LATIN" in unicodedata.name(c, "")) for c in s)
 
@@ -94,56 +85,6 @@ def _admin1_names(cities1000: Iterable[dict[str, Any]]) -> dict[tuple[str, str],
         if s:
             votes[(c["countrycode"], c["admin1code"])][s] += 1
     return {k: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k, v in votes.items()}
-
-
-_SOUNDS = (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("y", "i"), ("j", "i"), ("ou", "u"), ("ph", "f"))
-
-
-# the Arabic "Abu" ("father of") as transliterations write it at the start of a name (Abu, Abou, Albu, Al Bu, the
-# French Bou: "Boukamal" = Abu Kamal = Albu Kamal), and a leading article ("El Fasher" = Fasher)
-_ARABIC_ABU = re.compile(r"^(?:[ae]l[- ]?bo?u|abo?u|bou)[- ]?(?=[a-z])")
-_ARABIC_ARTICLE = re.compile(r"^[ae]l[- ](?=[a-z])")
-_DOUBLED = re.compile(r"(.)\1+")  # a run of one letter ("ll", "sss"): written once
-
-
-# an Arabic article between the words of a name, in any of its assimilated forms ("Ma'arrat an-Nu'man",
-# "Maarrat al-Numan", "Deir ez-Zor", "Ras al Ain"): left out of the spelling key
-_INNER_ARTICLE = re.compile(r"(?<=[a-z'])[ -](?:a[dlnrstz]|ash|e[dlnrsz]|ul)[ -](?=[a-z])")
-_FINAL_AH = re.compile(r"(?<=[aeiou][^aeiou])ah$")  # "Babanusah" = "Babanusa" (a final -ah also without h)
-
-
-@lru_cache(maxsize=1 << 18)  # once per name and process: every alias, and each name looked up
-def _sound(name: str, article: bool = False) -> str:
-    """A spelling key for transliteration variants: folded letters, w=v, y=i, tsch=ch, ou=u, no doubled letters,
-    spaces, hyphens or apostrophes ("Tirin Kot" = "Tirinkot"), the Arabic "Abu" at the start as one spelling, an
-    Arabic article inside the name left out ("Maarrat al-Numan" = "Ma'arrat an-Nu'man"), and one at the start
-    too unless `article` ("El Bur": "Bur"; with `article`, "Elbur")."""
-    low = _ARABIC_ABU.sub("bu", fold(name).lower())
-    if not article:
-        low = _ARABIC_ARTICLE.sub("", low)
-    low = _INNER_ARTICLE.sub(" ", low)
-    s = "".join(filter(str.isalpha, low))
-    for a, b in _SOUNDS:
-        s = s.replace(a, b)
-    return _FINAL_AH.sub("a", _DOUBLED.sub(r"\1", s))
-
-
-def _sounds(name: str) -> set[str]:
-    """The spelling keys of a name: without and with a leading article ("El Bur" -> bur, elbur)."""
-    return {_sound(name), _sound(name, True)}
-
-
-def _variants(key: str) -> set[str]:
-    """Transliteration variants of an alias key: the Arabic article both ways ("El Fasher" = "al-Fasher") and
-    a final -ah also without h ("Al Jazirah" = "Al Jazira", "Ar Raqqah" = "Raqqa" is listed by GeoNames)."""
-    out = {key}
-    swap = {"al ": "el ", "el ": "al "}.get(key[:3])
-    if swap:
-        out.add(swap + key[3:])
-    for k in list(out):
-        if k.endswith("ah") and len(k.rsplit(" ", 1)[-1]) > 4:
-            out.add(k[:-1])
-    return out
 
 
 def _after_name(text: str, s: int) -> bool:
@@ -167,16 +108,19 @@ def _admin1_base(name: str) -> str:
 class GeoGazetteer:
     """Places and the automaton; build with `load_geonames(min_population)`."""
 
-    def __init__(self, places: list[Place], auto: ahocorasick.Automaton, sounds: dict[str, tuple[int, ...]]):
+    def __init__(self, places: list[Place], auto: ahocorasick.Automaton, sounds: dict[str, tuple[int, ...]],
+                 skeletons: dict[str, tuple[int, ...]]):
         self.places = places
         self.by_name = {p.name: i for i, p in enumerate(places)}
         self.auto = auto
         self.sounds = sounds  # spelling key (`_sound`) of every alias -> places (not countries)
+        self.skeletons = skeletons  # consonant skeleton of the aliases of towns and first-level areas -> places
 
     @classmethod
     def from_aliases(cls, places: list[Place], aliases: dict[str, list[int]]) -> "GeoGazetteer":
         auto = ahocorasick.Automaton()
         sounds: dict[str, set[int]] = defaultdict(set)
+        skeletons: dict[str, set[int]] = defaultdict(set)
         own = {i: _key(_OWN_NAME.sub("", p.name)) for i, p in enumerate(places)}
         for alias, idx in aliases.items():
             auto.add_word(alias, (len(alias), tuple(idx)))
@@ -187,8 +131,16 @@ class GeoGazetteer:
             if spelled:
                 for k in _sounds(alias):
                     sounds[k].update(spelled)
+            # the looser skeleton only for places news names often: first-level areas, towns of
+            # SPELLED_ALTERNATES people and seats of unknown size (not every village of a country)
+            towns = [i for i in spelled
+                     if places[i].kind == "admin1" or not 0 < places[i].population < SPELLED_ALTERNATES]
+            sk = skeleton(alias) if towns else None
+            if sk:
+                skeletons[sk].update(towns)
         auto.make_automaton()
-        return cls(places, auto, {k: tuple(sorted(v)) for k, v in sounds.items() if v})
+        return cls(places, auto, {k: tuple(sorted(v)) for k, v in sounds.items() if v},
+                   {k: tuple(sorted(v)) for k, v in skeletons.items() if v})
 
     def find(self, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, tuple[int, ...]]]:
         """(start, end, candidate place indices) of alias hits in text[lo:hi]; longest match wins overlaps."""
@@ -234,16 +186,30 @@ class GeoGazetteer:
                 last = h[1]
         return out
 
-    def spelled_like(self, name: str, countries: set[str]) -> str | None:
+    def spelled_like(self, name: str, countries: set[str], loose: bool = True) -> str | None:
         """The GeoNames place of `countries` that `name` spells another way ("Balaklyia" = Balakliya,
         "Makariwka" = Makarivka, "Babanousa" = Babanusa, "Tirin Kot" = Tirinkot): a name or alternate name with
-        the same spelling key (`_sound`: w/v, y/i, tsch/ch, ou/u, doubled letters, spaces and hyphens, Arabic
-        articles); of same-named places the most populous. (Consonants alone were tried: they match other
-        villages, "Urozhaine" -> Urozhaynoye in Crimea.)"""
+        the same spelling key (`_sound`: w/v, y/i, tsch/ch, ou/u, kh/k, doubled letters, spaces and hyphens, Arabic
+        articles); of same-named places the most populous. Else, when `loose`, the one town whose consonants the
+        name has (`skeleton_like`: only towns of SPELLED_ALTERNATES people, seats and first-level areas: over
+        every village, consonants matched other villages, "Urozhaine" -> Urozhaynoye in Crimea)."""
         found = {i for k in _sounds(name) for i in self.sounds.get(k, ()) if self.places[i].country in countries}
-        if not found:
-            return None  # same-named places: the most populous, as for any name (parsed.py)
-        return self.places[max(found, key=lambda i: (self.places[i].population, self.places[i].name))].name
+        if found:  # same-named places: the most populous, as for any name (parsed.py)
+            return self.places[max(found, key=lambda i: (self.places[i].population, self.places[i].name))].name
+        return self.skeleton_like(name, countries) if loose else None
+
+    def skeleton_like(self, name: str, countries: set[str]) -> str | None:
+        """The one town or first-level area of `countries` whose consonants `name` has, vowels aside ("Umm Rawaba"
+        = Umm Ruwaba, "Al-Dinder" = Ad Dindar): None when places in several first-level areas have them (a guess
+        between towns is no match), or the name is short (a skeleton of few consonants fits too many names)."""
+        sk = skeleton(name)
+        if sk is None or len(_sound(name)) < 5:
+            return None
+        found = [i for i in self.skeletons.get(sk, ()) if self.places[i].country in countries]
+        if not found or len({(self.places[i].country, self.places[i].admin1) for i in found}) > 1:
+            return None
+        return self.places[max(found, key=lambda i: (self.places[i].kind == "city", self.places[i].population,
+                                                     self.places[i].name))].name
 
     def spelled_in(self, text: str, lo: int, hi: int, countries: set[str],
                    hits: list[tuple[int, int, tuple[int, ...]]], skip: Callable[[str], bool]
@@ -265,10 +231,16 @@ class GeoGazetteer:
                     s, e = words[k][0], words[k + n - 1][1]
                     name = text[s:e]
                     if (s, e) in exact or any(s < te and ts < e for ts, te in taken) or skip(name) or name.isupper() \
+                            or name[-1] in _APOS or name[-2:-1] in _APOS \
                             or any(hs < s < he or hs < e < he for hs, he in exact) \
                             or not all(skip(text[a:b]) for a, b in words[:k]):
                         continue
-                    known = self.spelled_like(name, countries)
+                    # the looser skeleton only for a whole run none of whose words is refused ("The Syrian"), not
+                    # a word of a longer name ("Sirajuddin Haqqani"), and of two words or hyphenated ("Umm Rawaba",
+                    # "Al-Dinder"): a single capitalised word is too often an English one ("Security")
+                    loose = not any(skip(text[a:b]) for a, b in words[k:k + n]) and \
+                        all(skip(text[a:b]) for a, b in words[k + n:]) and (n > 1 or "-" in name)
+                    known = self.spelled_like(name, countries, loose)
                     if known is not None:
                         out.append((s, e, known))
                         taken.append((s, e))
@@ -378,15 +350,15 @@ def load_geonames(min_population: int = 5000) -> GeoGazetteer:
     path = _cache_path(min_population)
     try:
         with open(path, "rb") as fh:
-            places, auto, sounds = pickle.load(fh)
-        return GeoGazetteer(places, auto, sounds)
+            places, auto, sounds, skeletons = pickle.load(fh)
+        return GeoGazetteer(places, auto, sounds, skeletons)
     except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
         gaz = _build(min_population)
         try:  # the cache is an optimisation: an unwritable cache folder only costs time
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((gaz.places, gaz.auto, gaz.sounds), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((gaz.places, gaz.auto, gaz.sounds, gaz.skeletons), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:
             pass

@@ -1,7 +1,8 @@
 """Find gazetteer entities and actors in an article and resolve short or generic mentions.
 
 - named aliases identify an entity anywhere;
-- local aliases ("police headquarters") need the entity's parent or grandparent named in the article;
+- local aliases ("police headquarters") need the entity's parent or grandparent named in the article, and are
+  not another place's ("Paktika's central prison");
 - generic mentions ("the city", "a provincial capital") take the nearest named entity of their type
   mentioned before them in the article, else the first one after; unresolved ones are dropped;
 - compounds ("police and NDS offices") name several entities at once;
@@ -17,6 +18,7 @@ from .model import ExtractRules
 from .textutil import Hit, find_phrases
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])(?!\w)")
+_OWNER_BEFORE = re.compile(r"([A-Z][\w-]*(?: [A-Z][\w-]*)*)(?:['’]s|['’])\s+$")  # "Paktika’s central prison"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,11 @@ class Gazetteer:
             cur = self.entity[cur].parent
         return out
 
+    def _names(self, entities: set[str], name: str) -> bool:
+        """Is `name` a name or alias of one of `entities` (case-insensitive)?"""
+        low = name.lower()
+        return any(low == a.lower() for e in entities for a in [e, *self.entity[e].aliases])
+
     def actors(self, text: str, lo: int, hi: int) -> list[Hit[str]]:
         return find_phrases(text, self.actor_items, lo, hi)
 
@@ -74,8 +81,12 @@ class Gazetteer:
             if kind != "local":
                 continue
             best, best_key = None, None
+            owner = _OWNER_BEFORE.search(text, max(lo, h.start - 60), h.start)
             for n in names:
                 anc = set(self.ancestors(n))
+                if owner and not self._names(anc, owner.group(1)):
+                    continue  # "Paktika’s central prison": another place's, not Badghis'
+
                 before = [p for p, e in named_pos if e in anc and p < h.start]
                 after = [p for p, e in named_pos if e in anc and p >= h.start]
                 if not before and not after:

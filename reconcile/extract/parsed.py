@@ -19,15 +19,19 @@ import ahocorasick
 
 from .actors import against, opposing_side
 from .article_places import ArticlePlaces
-from .cue_places import NOT_PLACES, cue_places, has_cue, is_demonym, named_in_text, standalone_name
+from .cue_places import (NOT_PLACES, cue_places, demonym_countries, has_cue, is_demonym, named_in_text,
+                         standalone_name)
 from .frame_places import PLACE_NOUNS, SentencePlaces, locating_areas
 from .frames import FrameReader
-from .geonames import GeoGazetteer, fold, load_geonames
+from .geonames import GeoGazetteer, load_geonames
+from .spelling import fold
 from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
 from .nlp import load_pipeline, parse
 from .person_names import TITLES, drop_person_names
-from .place_kinds import PlaceKinds
+from .entering import settle_entries, subject_side
+from .place_lists import list_claims
+from .place_kinds import ListCapitals, PlaceKinds, geo_capitals, renamed_in_named_province
 from .events import SentenceClaim
 from .timex import TimeSpan
 
@@ -46,6 +50,10 @@ _PLACE_IT = re.compile(r"\b[a-z]+(?:ed|en|ok|ew|eld|ost) it\b|\bit (?:was|had be
                        r"|\bit (?:fell|falls)\b|\bit (?:is|was|became|has become) the\b")  # "it is the latest city to fall"
 
 
+# a quoted past participle of at most three words before a name: "“completely liberated” Kurakhove"
+_QUOTED_VERB = re.compile(r"[“\"]((?:[a-z]+ ){0,2}[a-z]+ed)[”\"](?= [A-Z])")
+
+
 class ParseStage:
     def __init__(self, rules: ExtractRules, gaz: Gazetteer):
         self.rules, self.gaz = rules, gaz
@@ -53,6 +61,8 @@ class ParseStage:
             if rules.geonames.enabled else None
         # no frames in the rules: no sentence is read (the stage still gives the place hierarchy)
         self.reader = FrameReader(rules, self.capital_of) if rules.frames is not None else None
+        if self.reader is not None:
+            self.reader.walker.list_capital = ListCapitals(self.geo, self.capital_of)
         self._capitals: dict[str, dict[str, tuple[tuple[bool, int], str]]] | None = None
         self.actor_auto = ahocorasick.Automaton()
         for k, prof in enumerate(rules.profiles):
@@ -208,6 +218,8 @@ class ParseStage:
         if self.geo is None:
             return ArticlePlaces(profile, sorted(spans), text=text, side_marks=marks)
         named = {self.geo.places[i].country for _, _, idx in hits for i in idx if self.geo.places[i].kind == "country"}
+        if profile is None:  # without a profile, a country's adjective names it too ("the Ethiopian army")
+            named |= demonym_countries(text[lo:hi])
         context = named | set(profile.countries if profile else [])
         if not context:  # no profile, no country named: the country most of its unambiguous places are in
             votes = Counter(c for _, _, idx in hits for ccs in [{self.geo.places[i].country for i in idx
@@ -224,6 +236,7 @@ class ParseStage:
                   if not any(s < me and ms < e for ms, me, _ in spans)]
         self._add_named(text, lo, hi, spans, hits, context, profile)
         big = self.rules.geonames.unambiguous_population
+        low = text[lo:hi].lower()
         for s, e, idx in hits:
             if any(s < me and ms < e for ms, me, _ in spans):
                 continue  # the YAML gazetteer names this place
@@ -233,9 +246,10 @@ class ParseStage:
                 said = fold(text[s:e]).lower()
                 # a place under its own name before one that once had it ("Pokrovsk": the Donetsk town, not
                 # Engels in Saratov, called Pokrovsk until 1931, though Engels is the bigger)
-                # (a seat of unknown population, 0, does not take a town's name from a known town: "Faizabad")
-                best = max(pick, key=lambda p: (p.kind == "admin1", fold(p.name).lower() == said and p.population > 0,
-                                                p.population))
+                # (a seat of unknown population, 0, does not take a town's name from a known town: "Faizabad");
+                # but a renamed town in a province the article names first ("Dzerzhinsk in the Donetsk ...")
+                best = renamed_in_named_province(pick, said, low) or max(pick, key=lambda p: (
+                    p.kind == "admin1", fold(p.name).lower() == said and p.population > 0, p.population))
                 i = self.geo.by_name[best.name]
                 spans.append((s, e, (self.yaml_of.get(i, best.name),)))
         return ArticlePlaces(profile, sorted(spans), text=text, side_marks=marks, countries=context)
@@ -362,7 +376,9 @@ class ParseStage:
                    if p and not self.kinds.is_area(p)]
         if settled and not ap.memory.get("topic"):
             ap.memory["topic"] = settled[0]
-        return out
+        out = settle_entries(doc, out, subjects, self.reader.lemma,  # "entered the towns of X and Y and captured them"
+                             lambda t: subject_side(t, sides, lambda pos: ap.side_before(s + pos)))
+        return out + list_claims(doc, subjects, locators | speaking, out)  # "Kunduz on Sunday, Sar-e Pul on Monday"
 
 
 def _bare(phrase: str) -> str:
@@ -378,30 +394,13 @@ def _stop_words() -> frozenset[str]:
 
 def _capitalised(text: str, spans: list[tuple[int, int]]) -> str:
     """The text to parse: a place written with a lower-case Arabic article ("al-Fasher") starts with a capital,
-    so the tagger reads the merged token as a proper noun (same length: offsets stay valid)."""
+    so the tagger reads the merged token as a proper noun, and a verb quoted on its own ("had “completely
+    liberated” Kurakhove") loses its quotation marks, which make the tagger read it as an adjective (same length:
+    offsets stay valid)."""
     for s, _ in spans:
         if text[s:s + 1].islower():
             text = text[:s] + text[s].upper() + text[s + 1:]
-    return text
-
-
-@lru_cache(maxsize=4)
-def geo_capitals(geo: GeoGazetteer) -> dict[str, dict[str, tuple[tuple[bool, int], str]]]:
-    """Province -> country -> (rank, likely capital) among the GeoNames cities (the most populous, a name
-    like the province's first): a property of the loaded gazetteer, worked out once per process rather than once
-    per feed. By country: provinces of several countries share a name ("Al Jawf province": SA and YE)."""
-    best: dict[tuple[str, str], tuple[tuple[bool, int], str]] = {}
-    for p in geo.places:
-        if p.kind == "city" and p.parent:
-            base = p.parent.removesuffix(" province").lower()
-            key = (p.name.lower().startswith(base[:4]), p.population)
-            k = (p.parent, p.country)
-            if k not in best or key > best[k][0]:
-                best[k] = (key, p.name)
-    out: dict[str, dict[str, tuple[tuple[bool, int], str]]] = {}
-    for (parent, cc), ranked in best.items():
-        out.setdefault(parent, {})[cc] = ranked
-    return out
+    return _QUOTED_VERB.sub(lambda m: " " + m.group(1) + " ", text)
 
 
 def _number_variants(phrases: list[str]) -> list[str]:

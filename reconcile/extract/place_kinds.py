@@ -5,9 +5,13 @@ province that only locates a town ("Umm Ruwaba, a city in North Kordofan") from 
 """
 from __future__ import annotations
 
-from .geonames import GeoGazetteer
+from collections.abc import Callable, Set as AbstractSet
+from functools import lru_cache
+
+from .geonames import GeoGazetteer, Place
 from .matching import Gazetteer
 from .model import ExtractRules
+from .spelling import skeleton, sound
 
 
 class PlaceKinds:
@@ -46,3 +50,85 @@ class PlaceKinds:
                                      or name.lower().removesuffix(" province").endswith(" " + low)):
                 return True
         return False
+
+
+def province_named(parent: str, low: str) -> bool:
+    """Is a place's province named in the (lower-cased) article text: "Donetsk" for "Donetsk province"?"""
+    base = parent.removesuffix(" province").lower()
+    return parent.endswith(" province") and len(base) > 3 and base in low
+
+
+def renamed_in_named_province(cands: list[Place], said: str, low: str) -> Place | None:
+    """Of same-named candidates, the one the name is a former or other name of ("Dzerzhinsk" = Toretsk) when it
+    lies in a province the (lower-cased) article names and no candidate there carries the name as its own (in
+    any spelling: "Andriivka" = Andriyivka): "the city of Dzerzhinsk in the Donetsk People's Republic" is
+    Toretsk, not the Russian city of that name. None when that does not settle it."""
+    named = [p for p in cands if province_named(p.parent, low)] if len(cands) > 1 else []
+    own = sound(said)
+    if not named or any(sound(p.name.split(" (")[0]) == own for p in named):
+        return None
+    return max(named, key=lambda p: (p.population, p.name))
+
+
+@lru_cache(maxsize=4)
+@lru_cache(maxsize=4)
+def unclear_capitals(geo: GeoGazetteer) -> frozenset[tuple[str, str]]:
+    """(province, country) whose likely capital (`geo_capitals`) is only a guess: no town is named like the
+    province and the next most populous town has two thirds of its people or more (Ghowr: Shahrak 15,967 and
+    Fayroz Koh 15,000)."""
+    top2: dict[tuple[str, str], list[int]] = {}
+    for p in geo.places:
+        if p.kind == "city" and p.parent:
+            pops = top2.setdefault((p.parent, p.country), [0, 0])
+            if p.population > pops[0]:
+                pops[:] = [p.population, pops[0]]
+            elif p.population > pops[1]:
+                pops[1] = p.population
+    ranked = geo_capitals(geo)
+    return frozenset(k for k, (top, second) in top2.items()
+                     if not ranked[k[0]][k[1]][0][0] and 3 * second >= 2 * top)
+
+
+class ListCapitals:
+    """The capital each member of a list of capitals names ("the provincial capitals of Kandahar, Helmand,
+    Badghis, Ghor and Zabul"): a town named as a capital itself ("the capitals of Tarinkot and Chaghcharan"); a
+    province, or a town named like its province (the province named for its capital: "Kandahar", "Oruzgan"), its
+    capital when the gazetteer is sure of it (YAML, a town named like the province, or one clearly the most
+    populous: `unclear_capitals`), else nothing: a list is no place to guess."""
+
+    def __init__(self, geo: GeoGazetteer | None, capital_of: Callable[[str, AbstractSet[str]], str | None]):
+        self.geo, self.capital_of = geo, capital_of
+
+    def __call__(self, name: str, countries: AbstractSet[str]) -> str | None:
+        geo = self.geo
+        place = geo.places[geo.by_name[name]] if geo is not None and name in geo.by_name else None
+        if place is not None and place.kind == "city":
+            base = place.parent.removesuffix(" province")
+            own = name.split(" (")[0]
+            if not place.parent.endswith(" province") or (sound(own) != sound(base)
+                                                           and skeleton(own) != skeleton(base)):
+                return name  # a town named as a capital
+            name = place.parent
+        cap = self.capital_of(name, countries)
+        if geo is None or cap is None or cap not in geo.by_name:
+            return cap
+        unclear = unclear_capitals(geo)
+        return None if any((name, c) in unclear for c in countries or {geo.places[geo.by_name[cap]].country}) else cap
+
+
+def geo_capitals(geo: GeoGazetteer) -> dict[str, dict[str, tuple[tuple[bool, int], str]]]:
+    """Province -> country -> (rank, likely capital) among the GeoNames cities (the most populous, a name
+    like the province's first): a property of the loaded gazetteer, worked out once per process rather than once
+    per feed. By country: provinces of several countries share a name ("Al Jawf province": SA and YE)."""
+    best: dict[tuple[str, str], tuple[tuple[bool, int], str]] = {}
+    for p in geo.places:
+        if p.kind == "city" and p.parent:
+            base = p.parent.removesuffix(" province").lower()
+            key = (p.name.lower().startswith(base[:4]), p.population)
+            k = (p.parent, p.country)
+            if k not in best or key > best[k][0]:
+                best[k] = (key, p.name)
+    out: dict[str, dict[str, tuple[tuple[bool, int], str]]] = {}
+    for (parent, cc), ranked in best.items():
+        out.setdefault(parent, {})[cc] = ranked
+    return out
