@@ -41,12 +41,14 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"[a-z][a-z'’-]*")
 # a place named by a noun ("the entire city", "the first provincial capital captured", "the airport", "Tarhouna
-# city" in a spelling no gazetteer knows): the frames' references and cues read such sentences, so they are parsed
+# city" in a spelling no gazetteer knows, "Macomia district", "the border"): the frames' references and cues read
+# such sentences, so they are parsed
 _PLACE_WORD = re.compile(r"\b(?:city|town|village|capital|township|settlement|hamlet|airport|airbase|base|palace"
-                         r"|headquarters)\b")
+                         r"|headquarters|district|border)\b")
 # "Ukrainian forces took it back", "until it was seized": "it" next to a verb may be a place named before
 # (frame_refs.pronoun_place); only such sentences without a place of their own are worth parsing for it
-_PLACE_IT = re.compile(r"\b[a-z]+(?:ed|en|ok|ew|eld|ost) it\b|\bit (?:was|had been|has been|is) [a-z]+(?:ed|en)\b"
+_PLACE_IT = re.compile(r"\b[a-z]+(?:ed|en|ok|ew|eld|ost) it\b"
+                       r"|\bit (?:was|had been|has been|is)(?: [a-z]+ly)? [a-z]+(?:ed|en)\b"  # "it is fully surrounded"
                        r"|\bit (?:fell|falls)\b|\bit (?:is|was|became|has become) the\b")  # "it is the latest city to fall"
 
 
