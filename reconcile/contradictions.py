@@ -19,7 +19,7 @@ from .solve.arrays import Problem
 from .solve import text
 from .solve.hierarchy import related
 from .solve.segments import seg_join
-from .solve.slices import SLICE_ASSERTIONS, ItemSlice, concat_rows, item_slices
+from .solve.slices import ItemSlice, concat_rows, item_slices
 
 NEAR_TIE = 0.1
 COLUMNS = ["id", "subject", "attribute", "kind", "verdict_value", "verdict_confidence", "competing_values",
@@ -34,7 +34,7 @@ def _ids(frame: pd.DataFrame, *columns: str) -> tuple[np.ndarray, pd.api.extensi
 
 def find_contradictions(problem: Problem, prob: np.ndarray, reliability: np.ndarray,
                         verdicts: pd.DataFrame, exclude_items: np.ndarray | None = None,
-                        slice_size: int = SLICE_ASSERTIONS) -> pd.DataFrame:
+                        slice_size: int | None = None) -> pd.DataFrame:
     """Static contradictions. Items in `exclude_items` (time-modelled: a past state is not a conflict) are left
     to the time model's own kinds. Built a slice of whole items at a time (`solve/slices.py`), then ranked."""
     part = problem.part
@@ -68,7 +68,8 @@ def find_contradictions(problem: Problem, prob: np.ndarray, reliability: np.ndar
                   keys["_source"], kind, keys["_item"])
     del keys, kind
     for f in frames:  # only the shown columns are copied
-        f.drop(columns=[c for c in f.columns if c not in COLUMNS], inplace=True)
+        for c in [c for c in f.columns if c not in COLUMNS]:
+            del f[c]
     out = concat_rows(frames, order)[COLUMNS]
     out["severity"] = significant(out["severity"].to_numpy(dtype=float))
     return out

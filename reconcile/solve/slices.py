@@ -38,8 +38,10 @@ class ItemSlice:
         return np.flatnonzero((cand >= self.cand_lo) & (cand < self.cand_hi))
 
 
-def item_slices(part: Partition, size: int = SLICE_ASSERTIONS) -> list[ItemSlice]:
-    """Consecutive slices of whole items with about `size` assertions each (one slice when all fit)."""
+def item_slices(part: Partition, size: int | None = None) -> list[ItemSlice]:
+    """Consecutive slices of whole items with about `size` assertions each (default `SLICE_ASSERTIONS`; one slice
+    when all fit)."""
+    size = SLICE_ASSERTIONS if size is None else max(int(size), 1)
     n_items, n_cands = part.n_items, part.n_cands
     if len(part.assert_cand) <= size or n_items <= 1:
         return [ItemSlice(0, n_items, 0, n_cands)]

@@ -12,7 +12,7 @@ from .arrays import Problem
 from . import text
 from .hierarchy import MIN_SUPPORT, related
 from .segments import seg_join
-from .slices import SLICE_ASSERTIONS, ItemSlice, concat_rows, item_slices
+from .slices import ItemSlice, concat_rows, item_slices
 
 VERDICT_COLUMNS = [
     "subject", "attribute", "value", "confidence", "status", "runner_up", "runner_up_confidence",
@@ -32,6 +32,7 @@ STATUS_DEFINITIONS = {
                     "`thresholds.min_claims` claims, or confidence below `thresholds.min_confidence`",
 }
 STATUSES = tuple(STATUS_DEFINITIONS)
+CLAIM_CHUNK = 1 << 21  # claims counted at once
 RANK_DIGITS = 12  # decimals of probability that rank values (finer differences are floating-point noise)
 
 
@@ -67,7 +68,7 @@ def supporting_sources(problem: Problem, cand_ids: np.ndarray, among: np.ndarray
 
 
 def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, as_of: pd.Timestamp | None,
-                   confidence: np.ndarray | None = None, slice_size: int = SLICE_ASSERTIONS) -> pd.DataFrame:
+                   confidence: np.ndarray | None = None, slice_size: int | None = None) -> pd.DataFrame:
     """One row per verdict. Values are ranked by `prob` (the fit's posteriors); the confidences shown (and the
     statuses) are `confidence` when given (calibration.py: the same model under cavity reliabilities).
 
@@ -75,8 +76,8 @@ def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, a
     part = problem.part
     items = problem.claims["item"].to_numpy()
     n_claims = np.zeros(part.n_items, dtype=np.int64)
-    for start in range(0, len(items), slice_size):  # (bincount makes an int64 copy of the int32 ids it reads)
-        n_claims += np.bincount(items[start:start + slice_size], minlength=part.n_items)
+    for start in range(0, len(items), CLAIM_CHUNK):  # (bincount makes an int64 copy of the int32 ids it reads)
+        n_claims += np.bincount(items[start:start + CLAIM_CHUNK], minlength=part.n_items)
     counts = _Counts(n_claims, np.bincount(problem.pair_item, minlength=part.n_items))
     test = related(part.imply_desc, part.imply_anc, part.n_cands) \
         if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc) else None
