@@ -63,12 +63,23 @@ def concat_rows(pieces: list[pd.DataFrame], order: np.ndarray | None = None) -> 
         return pieces[0]
     columns = {}
     for name in list(pieces[0].columns):
-        column = pd.concat([p[name] for p in pieces], ignore_index=True)
-        for p in pieces:
-            del p[name]
-        if order is not None:
-            column = column.take(order).reset_index(drop=True)
-        if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
-            column = pd.Series(text.column(pa.chunked_array(column.array.__arrow_array__())), name=name)
+        first = pieces[0][name]
+        if isinstance(first.dtype, pd.StringDtype) and first.dtype.storage == "pyarrow" \
+                and all(p[name].dtype == first.dtype for p in pieces):
+            # Arrow text: the slices' buffers taken from directly (no concatenated copy before the take)
+            chunks = [c for p in pieces for c in p[name].array.__arrow_array__().chunks]
+            arrow = pa.chunked_array(chunks, type=chunks[0].type)
+            del chunks, first
+            for p in pieces:
+                del p[name]
+            column = pd.Series(text.column(arrow.take(order) if order is not None else arrow), name=name)
+            del arrow
+        else:
+            del first
+            column = pd.concat([p[name] for p in pieces], ignore_index=True)
+            for p in pieces:
+                del p[name]
+            if order is not None:
+                column = column.take(order).reset_index(drop=True)
         columns[name] = column
     return pd.DataFrame(columns, copy=False)
