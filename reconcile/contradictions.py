@@ -51,7 +51,7 @@ def find_contradictions(problem: Problem, prob: np.ndarray, reliability: np.ndar
         top[verdicts["_item"].to_numpy()] = verdicts["_cand"].to_numpy()
         test = related(part.imply_desc, part.imply_anc, part.n_cands)
         agrees = lambda c: test(top[part.cand_item[c]], c)  # noqa: E731
-    frames = []
+    frames: list[pd.DataFrame] = []
     for s in item_slices(part, slice_size):
         a = s.assertions(part)
         frames += [f for f in (_conflicts(problem, prob, reliability, winners, agrees, first, skip, s, a),

@@ -281,7 +281,7 @@ def _recency(claims: pd.DataFrame, attr: np.ndarray, as_of: pd.Timestamp | None,
     80 MB less for a column that only the per-claim output shows)."""
     half_lives = [rules.attribute_rule(str(a)).half_life for a in claims["attribute"].cat.categories]
     if not (as_of is not None and any(half_lives) and claims["published_at"].notna().any()):
-        return np.broadcast_to(np.float64(1.0), (len(claims),)), claims["weight"].to_numpy() * 1.0
+        return np.broadcast_to(np.float64(1.0), (len(claims),)), claims["weight"].to_numpy()  # (x 1: the same)
     recency = np.ones(len(claims))
     age = (as_of - claims["published_at"]).dt.total_seconds().to_numpy()
     for code, half_life in enumerate(half_lives):

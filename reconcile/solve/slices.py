@@ -61,7 +61,7 @@ def concat_rows(pieces: list[pd.DataFrame], order: np.ndarray | None = None) -> 
     put in one Arrow buffer, as a table built whole has them."""
     if len(pieces) == 1 and order is None:
         return pieces[0]
-    columns = {}
+    columns: dict[str, pd.Series] = {}
     for name in list(pieces[0].columns):
         first = pieces[0][name]
         if isinstance(first.dtype, pd.StringDtype) and first.dtype.storage == "pyarrow" \
