@@ -19,7 +19,7 @@ from .solve.arrays import Problem
 from .solve import text
 from .solve.hierarchy import related
 from .solve.segments import seg_join
-from .solve.slices import ItemSlice, concat_rows, item_slices
+from .solve.slices import ItemSlice, concat_rows, item_slices, release_unused
 
 NEAR_TIE = 0.1
 COLUMNS = ["id", "subject", "attribute", "kind", "verdict_value", "verdict_confidence", "competing_values",
@@ -57,7 +57,7 @@ def find_contradictions(problem: Problem, prob: np.ndarray, reliability: np.ndar
         frames += [f for f in (_conflicts(problem, prob, reliability, winners, agrees, first, skip, s, a),
                                _self(problem, prob, first, skip, s, a)) if len(f)]
         del a
-        _release_arrow()
+        release_unused()
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
     if len(frames) == 1:

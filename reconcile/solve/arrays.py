@@ -253,7 +253,7 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
     del item, cand, source_id, recency, effective, assertion
     claims = pd.concat([claims.drop(columns=[c for c in added.columns if c in claims.columns]), added], axis=1)
     cands = pd.DataFrame({"item": cand_item, "value_key": text.column(text.take(key_cats, cand_keys % n_keys)),
-                          "value": text.column(display), "key_code": cand_keys % n_keys})
+                          "value": text.column(display), "key_code": cand_keys % n_keys}, copy=False)
     items_df = pd.DataFrame({
         "subject": text.column(text.take(claims["subject"].cat.categories, item_keys // n_attr)),
         "attribute": text.column(text.take(claims["attribute"].cat.categories, item_attr))})
@@ -264,9 +264,10 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
                                         claims["attribute"].cat.categories, rules)
     # the partition's id arrays stay int64: numpy converts int32 index arrays to int64 at every fancy index and
     # bincount, which made the EM loop a third slower (bench.solve_speed synth-1m: 0.64 -> 0.85 s best)
-    part = Partition(a_source.astype(np.int64), a_cand.astype(np.int64), a_w, cand_item.astype(np.int64),
+    # (`cand_item` is int64 already: the partition and `cands["item"]` share it)
+    part = Partition(a_source.astype(np.int64), a_cand.astype(np.int64), a_w, cand_item.astype(np.int64, copy=False),
                      item_start, n_false, multi, len(sources), np.bincount(pair_item, minlength=n_items),
-                     a_sa.astype(np.int64),
+                     a_sa.astype(np.int64, copy=False),
                      (sa_keys // n_attr).astype(np.int64), desc, anc, support)
     return Problem(part=part, claims=claims, items=items_df, cands=cands, sources=sources,
                    pair_of_assert=pair_of_assert, pair_source=pair_source, pair_item=pair_item,

@@ -55,6 +55,20 @@ def item_slices(part: Partition, size: int | None = None) -> list[ItemSlice]:
     return [ItemSlice(int(lo), int(hi), int(starts[lo]), int(starts[hi])) for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
+def release_unused() -> None:
+    """Freed memory handed back to the system between slices: Arrow's pool keeps the pages of freed buffers and
+    glibc's heap those of numpy's freed temporaries, and the slices' tables would otherwise grow on top of them."""
+    import ctypes
+    import sys
+
+    pa.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # another C library (musl): no malloc_trim
+            pass
+
+
 def concat_rows(pieces: list[pd.DataFrame], order: np.ndarray | None = None) -> pd.DataFrame:
     """The slices' frames as one (rows in slice order, then taken in `order` when given), built column by column
     and each column dropped from the slices once copied: about one table in memory, not two. Text columns are

@@ -12,7 +12,7 @@ from .arrays import Problem
 from . import text
 from .hierarchy import MIN_SUPPORT, related
 from .segments import seg_join
-from .slices import ItemSlice, concat_rows, item_slices
+from .slices import ItemSlice, concat_rows, item_slices, release_unused
 
 VERDICT_COLUMNS = [
     "subject", "attribute", "value", "confidence", "status", "runner_up", "runner_up_confidence",
@@ -82,8 +82,10 @@ def build_verdicts(problem: Problem, prob: np.ndarray, thresholds: Thresholds, a
     test = related(part.imply_desc, part.imply_anc, part.n_cands) \
         if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc) else None
     as_of_text = "" if as_of is None else as_of.strftime("%Y-%m-%dT%H:%M:%SZ")
-    pieces = [_verdict_rows(problem, prob, confidence, thresholds, as_of_text, counts, test, s)
-              for s in item_slices(part, slice_size)]
+    pieces = []
+    for s in item_slices(part, slice_size):
+        pieces.append(_verdict_rows(problem, prob, confidence, thresholds, as_of_text, counts, test, s))
+        release_unused()  # the slice's temporaries, before the next slice's
     return concat_rows(pieces)
 
 
