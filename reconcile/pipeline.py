@@ -116,6 +116,8 @@ def solve(table: ClaimsTable, rules: Rules, solver: str | None = None, partition
                                                                rules.copying.copy_rate)
         if not rules.copying.applies_to(name):  # a textbook baseline: every claim counts in full
             attributed_factor, attributed = None, attributed.iloc[0:0]
+        elif not (attributed_factor != 1.0).any():  # nothing attributed: no copy of the weights x 1 (10M: 80 MB)
+            attributed_factor = None
         time_model = TimeModel(problem, rules, table.as_of, engine, partitions) if _time_modelled(rules, problem) else None
         if time_model is not None:  # their assertions leave the static statistics; the HMM feeds the M-step
             part = time_model.static_partition(part)
