@@ -12,13 +12,14 @@ from collections.abc import Sequence
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from . import progress
 from .claim_rows import ClaimRows
+from .compact_columns import share_equal_times
 from .contradictions import find_contradictions, sort_contradictions
 from .errors import FeedError, UsageError
 from .feed.read import read_table
@@ -333,42 +334,9 @@ def load_feeds(paths: Sequence[str | Path], rules: Rules, as_of: str | dt.date |
     with progress.phase("validating claims"):
         table = validate(frames, rules, _as_timestamp(as_of))  # (empties `frames` as it goes)
     # the rows' file and line served the rejects: no later stage reads them (10M claims: 90 MB)
-    table.claims = _constant_views(_share_equal_times(
-        table.claims.drop(columns=[c for c in ("_file", "_row") if c in table.claims])))
+    table.claims = share_equal_times(table.claims.drop(columns=[c for c in ("_file", "_row") if c in table.claims]))
     release_memory()
     return table, extraction
-
-
-def _share_equal_times(claims: pd.DataFrame) -> pd.DataFrame:
-    """Time columns equal row for row hold one array (an instant `valid_at` fills both valid_from and valid_to,
-    often with the publication time: at 10M claims each copy is 80 MB). The same values: every output is the
-    same, and pandas copies a column before anything writes to it."""
-    columns = [c for c in ("published_at", "valid_from", "valid_to") if c in claims]
-    for i, name in enumerate(columns):
-        for earlier in columns[:i]:
-            a, b = claims[name].array, claims[earlier].array
-            if isinstance(a, pd.arrays.DatetimeArray) and isinstance(b, pd.arrays.DatetimeArray) \
-                    and a.dtype == b.dtype and np.array_equal(cast(Any, a).asi8, cast(Any, b).asi8):
-                claims[name] = claims[earlier]
-                break
-    return claims
-
-
-def _constant_views(claims: pd.DataFrame) -> pd.DataFrame:
-    """A number column with one value in every row (no `weight` column: all 1; no numeric attribute: `value_num`
-    all NaN; no duplicate: `copies` all 1) becomes that value seen through a read-only view of every row: 80 MB
-    less per column at 10M claims, the same values for every reader (pandas copies a column before writing to it)."""
-    for name in list(claims.columns):
-        if not isinstance(claims[name].dtype, np.dtype) or claims[name].dtype.kind not in "fiu" or len(claims) < 2:
-            continue
-        values = claims[name].to_numpy()
-        if values.strides == (0,):
-            continue
-        bits = values.view(f"u{values.dtype.itemsize}")  # bit for bit: NaN and -0.0 included
-        if (bits == bits[0]).all():
-            one = values[:1].copy()  # (a view of the first row would keep the whole column alive)
-            claims[name] = pd.Series(np.broadcast_to(one, values.shape), index=claims.index, name=name, copy=False)
-    return claims
 
 
 def release_memory() -> None:
