@@ -24,3 +24,12 @@ def share_equal_times(claims: pd.DataFrame) -> pd.DataFrame:
                 claims[name] = claims[earlier]
                 break
     return claims
+
+
+def without_empty_numbers(claims: pd.DataFrame) -> pd.DataFrame:
+    """`value_num` (the number a numeric or time value reads as, NaN for any other value) serves only to group
+    values within a tolerance when the claims are factorised (solve/arrays.py); NaN in every row (no numeric
+    value in the feed) says nothing, and the column goes (10M claims: 80 MB)."""
+    if "value_num" in claims and not claims["value_num"].notna().any():
+        return claims.drop(columns=["value_num"])
+    return claims

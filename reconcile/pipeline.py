@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import progress
 from .claim_rows import ClaimRows
-from .compact_columns import share_equal_times
+from .compact_columns import share_equal_times, without_empty_numbers
 from .contradictions import find_contradictions, sort_contradictions
 from .errors import FeedError, UsageError
 from .feed.read import read_table
@@ -334,7 +334,8 @@ def load_feeds(paths: Sequence[str | Path], rules: Rules, as_of: str | dt.date |
     with progress.phase("validating claims"):
         table = validate(frames, rules, _as_timestamp(as_of))  # (empties `frames` as it goes)
     # the rows' file and line served the rejects: no later stage reads them (10M claims: 90 MB)
-    table.claims = share_equal_times(table.claims.drop(columns=[c for c in ("_file", "_row") if c in table.claims]))
+    table.claims = without_empty_numbers(share_equal_times(
+        table.claims.drop(columns=[c for c in ("_file", "_row") if c in table.claims])))
     release_memory()
     return table, extraction
 

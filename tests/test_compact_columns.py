@@ -31,3 +31,12 @@ def test_a_time_column_that_differs_in_one_row_keeps_its_own_array():
     claims = share_equal_times(claims)
     assert not np.shares_memory(claims["valid_to"].array.asi8, claims["published_at"].array.asi8)
     assert claims["valid_to"].iloc[2] == pd.Timestamp("2021-07-04T00:00:00Z")
+
+
+def test_value_numbers_go_only_when_no_value_reads_as_a_number():
+    from reconcile.compact_columns import without_empty_numbers
+
+    claims = _claims().assign(value_num=np.nan)
+    assert "value_num" not in without_empty_numbers(claims)
+    claims.loc[1, "value_num"] = 250.0
+    assert without_empty_numbers(claims)["value_num"].iloc[1] == 250.0

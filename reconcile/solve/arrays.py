@@ -145,6 +145,8 @@ def _group_tolerance(claims: pd.DataFrame, item: np.ndarray, key: np.ndarray, ru
     twice the tolerance: values do not chain (07:31 ~ 07:32 ~ 07:33 ~ 07:34 ~ 07:35 are not one value with a 1-minute
     tolerance, as single linkage would make them). A group's key is its centre. Returns new key codes.
     """
+    if "value_num" not in claims:  # no value reads as a number (pipeline.load_feeds drops the column of NaN)
+        return key
     attr_codes = claims["attribute"].cat.codes.to_numpy()
     copied = False
     number = claims["value_num"].to_numpy()
