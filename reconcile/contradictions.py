@@ -19,6 +19,7 @@ from .solve.arrays import Problem
 from .solve import text
 from .solve.hierarchy import related
 from .solve.segments import seg_join
+from .solve.slices import ItemSlice, concat_rows, item_slices, release_unused
 
 NEAR_TIE = 0.1
 COLUMNS = ["id", "subject", "attribute", "kind", "verdict_value", "verdict_confidence", "competing_values",
@@ -32,20 +33,46 @@ def _ids(frame: pd.DataFrame, *columns: str) -> tuple[np.ndarray, pd.api.extensi
 
 
 def find_contradictions(problem: Problem, prob: np.ndarray, reliability: np.ndarray,
-                        verdicts: pd.DataFrame, exclude_items: np.ndarray | None = None) -> pd.DataFrame:
+                        verdicts: pd.DataFrame, exclude_items: np.ndarray | None = None,
+                        slice_size: int | None = None) -> pd.DataFrame:
     """Static contradictions. Items in `exclude_items` (time-modelled: a past state is not a conflict) are left
-    to the time model's own kinds."""
-    first = _FirstVerdict(verdicts, problem.part.n_items)
-    skip = np.zeros(problem.part.n_items, dtype=bool)
+    to the time model's own kinds. Built a slice of whole items at a time (`solve/slices.py`), then ranked."""
+    part = problem.part
+    first = _FirstVerdict(verdicts, part.n_items)
+    skip = np.zeros(part.n_items, dtype=bool)
     if exclude_items is not None:
         skip[exclude_items] = True
-    frames = [f for f in (_conflicts(problem, prob, reliability, verdicts, first, skip),
-                          _self(problem, prob, first, skip)) if len(f)]
+    winners = np.zeros(part.n_cands, dtype=bool)
+    winners[verdicts["_cand"].to_numpy()] = True
+    # (candidate ids) -> whether each is an ancestor or descendant of its item's verdict (which agrees with it)
+    agrees: Callable[[np.ndarray], np.ndarray] | None = None
+    if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):
+        top = np.full(part.n_items, -1)
+        top[verdicts["_item"].to_numpy()] = verdicts["_cand"].to_numpy()
+        test = related(part.imply_desc, part.imply_anc, part.n_cands)
+        agrees = lambda c: test(top[part.cand_item[c]], c)  # noqa: E731
+    frames: list[pd.DataFrame] = []
+    for s in item_slices(part, slice_size):
+        a = s.assertions(part)
+        frames += [f for f in (_conflicts(problem, prob, reliability, winners, agrees, first, skip, s, a),
+                               _self(problem, prob, first, skip, s, a)) if len(f)]
+        del a
+        release_unused()
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    del frames  # (10M claims: each copy of the rows is hundreds of MB)
-    return sort_contradictions(frame)
+    if len(frames) == 1:
+        return sort_contradictions(frames[0])
+    keys = {c: np.concatenate([f[c].to_numpy() for f in frames]) for c in ("_id", "_source", "_item")}
+    kind = np.concatenate([f["kind"].to_numpy(dtype=object) for f in frames])
+    order = _rank(np.concatenate([f["severity"].to_numpy(dtype=float) for f in frames]), keys["_id"],
+                  keys["_source"], kind, keys["_item"])
+    del keys, kind
+    for f in frames:  # only the shown columns are copied
+        for c in [c for c in f.columns if c not in COLUMNS]:
+            del f[c]
+    out = concat_rows(frames, order)[COLUMNS]
+    out["severity"] = significant(out["severity"].to_numpy(dtype=float))
+    return out
 
 
 class _FirstVerdict:
@@ -110,14 +137,20 @@ def sort_contradictions(frame: pd.DataFrame) -> pd.DataFrame:
     severity = significant(frame["severity"].to_numpy(dtype=float))
     if "_item" not in frame or frame["_item"].isna().any():  # ranks of the strings (one sort each, not lexsort's)
         keys = [_string_rank(frame[c]) for c in ("id", "source", "kind", "attribute", "subject")]
+        order = np.lexsort(tuple(keys) + (-severity,))
     else:
-        # the kind by its rank among the sorted kinds: the order of the strings without sorting Python strings
-        keys = [frame["_id"].to_numpy(), frame["_source"].to_numpy(),
-                pd.factorize(frame["kind"].to_numpy(dtype=object), sort=True)[0], frame["_item"].to_numpy()]
-    order = np.lexsort(tuple(keys) + (-severity,))
+        order = _rank(frame["severity"].to_numpy(dtype=float), frame["_id"].to_numpy(), frame["_source"].to_numpy(),
+                      frame["kind"].to_numpy(dtype=object), frame["_item"].to_numpy())
     out = frame[COLUMNS].iloc[order].reset_index(drop=True)  # only the shown columns are copied
     out["severity"] = severity[order]
     return out
+
+
+def _rank(severity: np.ndarray, ids: np.ndarray, source: np.ndarray, kind: np.ndarray, item: np.ndarray
+          ) -> np.ndarray:
+    """The order of the solver's rows: severity (rounded) high first, then item, kind, source and id; the kind by
+    its rank among the sorted kinds (the order of the strings without sorting Python strings)."""
+    return np.lexsort((ids, source, pd.factorize(kind, sort=True)[0], item, -significant(severity)))
 
 
 def _release_arrow() -> None:
@@ -128,32 +161,28 @@ def _release_arrow() -> None:
     pa.default_memory_pool().release_unused()
 
 
-def _conflicts(problem: Problem, prob: np.ndarray, reliability: np.ndarray, verdicts: pd.DataFrame,
-               first: _FirstVerdict, skip: np.ndarray) -> pd.DataFrame:
+def _conflicts(problem: Problem, prob: np.ndarray, reliability: np.ndarray, winners: np.ndarray,
+               agrees: Callable[[np.ndarray], np.ndarray] | None, first: _FirstVerdict, skip: np.ndarray,
+               s: ItemSlice, a: np.ndarray) -> pd.DataFrame:
+    """The value conflicts of one slice of items (`a`: its assertions, in assertion order)."""
     part = problem.part
-    winners = np.zeros(part.n_cands, dtype=bool)
-    winners[verdicts["_cand"].to_numpy()] = True
-    a_item = part.cand_item[part.assert_cand]
-    losing = ~winners[part.assert_cand]
-    # (candidate ids) -> whether each is an ancestor or descendant of its item's verdict
-    agrees: Callable[[np.ndarray], np.ndarray] | None = None
-    # an ancestor or descendant of the verdict agrees
-    if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):
-        top = np.full(part.n_items, -1)
-        top[verdicts["_item"].to_numpy()] = verdicts["_cand"].to_numpy()
-        test = related(part.imply_desc, part.imply_anc, part.n_cands)
-        agrees = lambda c: test(top[part.cand_item[c]], c)  # noqa: E731
-        losing &= ~agrees(part.assert_cand)
-    credible = part.assert_w * reliability[part.sa]  # per (source, attribute)
-    severity = np.bincount(a_item[losing], weights=credible[losing], minlength=part.n_items)
-    items = np.flatnonzero((severity > 0) & ~skip)
-    if len(items) == 0:
+    a_cand = part.assert_cand[a]
+    a_item = part.cand_item[a_cand] - s.item_lo  # the slice's items, from 0
+    losing = ~winners[a_cand]
+    if agrees is not None:  # an ancestor or descendant of the verdict agrees
+        losing &= ~agrees(a_cand)
+    credible = part.assert_w[a] * reliability[part.sa[a]]  # per (source, attribute)
+    severity = np.bincount(a_item[losing], weights=credible[losing], minlength=s.n_items)
+    del credible
+    local = np.flatnonzero((severity > 0) & ~skip[s.item_lo:s.item_hi])
+    if len(local) == 0:
         return pd.DataFrame(columns=COLUMNS)
-    involved = np.zeros(part.n_items, dtype=bool)
-    involved[items] = True
+    items = s.item_lo + local
+    involved = np.zeros(s.n_items, dtype=bool)
+    involved[local] = True
     # candidates of conflicting items, best first: "value (probability, n sources)"
-    cands = np.flatnonzero(involved[part.cand_item])
-    n_src = np.bincount(part.assert_cand, minlength=part.n_cands)[cands]
+    cands = s.cand_lo + np.flatnonzero(involved[part.cand_item[s.cand_lo:s.cand_hi] - s.item_lo])
+    n_src = np.bincount(a_cand - s.cand_lo, minlength=s.cand_hi - s.cand_lo)[cands - s.cand_lo]
     cands_order = np.lexsort((problem.cands["key_code"].to_numpy()[cands], -prob[cands], part.cand_item[cands]))
     cands, n_src = cands[cands_order], n_src[cands_order]
     desc = text.concat(text.take(problem.cands["value"], cands), " (", text.number(prob[cands], 3), ", ",
@@ -161,51 +190,58 @@ def _conflicts(problem: Problem, prob: np.ndarray, reliability: np.ndarray, verd
     _, competing = seg_join(part.cand_item[cands], desc, "; ", len(cands))  # complete: the CSV is the record
     del desc, n_src, cands_order
     _release_arrow()  # the descriptions' pieces (10M claims: hundreds of MB), before the losing sources' own
-    best_loser = np.zeros(part.n_items)
+    best_loser = np.zeros(s.n_items)
     lose_c = cands[~winners[cands]]
     if agrees is not None:  # a coarser value that contains the verdict ("more than 200" for 250) is no rival
         lose_c = lose_c[~agrees(lose_c)]
-    np.maximum.at(best_loser, part.cand_item[lose_c], prob[lose_c])
+    np.maximum.at(best_loser, part.cand_item[lose_c] - s.item_lo, prob[lose_c])
     # losing sources per item, each once, in name order (source ids follow names)
     la = np.flatnonzero(losing & involved[a_item])
-    pair = np.unique(a_item[la].astype(np.int64) * part.n_sources + part.assert_source[la])  # int64: ids are int32
+    pair = np.unique(a_item[la].astype(np.int64) * part.n_sources + part.assert_source[a[la]])  # int64 keys
     l_items, l_sources = seg_join(pair // part.n_sources, text.take(problem.sources, pair % part.n_sources), ",",
                                   len(pair))  # every losing source: the CSV is the complete record
-    del la, pair, credible, losing, a_item
-    has_losers = np.zeros(part.n_items, dtype=bool)
+    del la, pair, losing, a_item, a_cand
+    has_losers = np.zeros(s.n_items, dtype=bool)
     has_losers[l_items] = True
-    where = np.zeros(part.n_items, dtype=np.int64)
+    where = np.zeros(s.n_items, dtype=np.int64)
     where[l_items] = np.arange(len(l_items))
     v = first.columns(items)
-    gap = v["verdict_confidence"] - best_loser[items]
+    gap = v["verdict_confidence"] - best_loser[local]
     out = pd.DataFrame({
         "subject": v["subject"], "attribute": v["attribute"],
         "kind": np.where(gap < NEAR_TIE, "near_tie", "value_conflict"), "verdict_value": v["verdict_value"],
         "verdict_confidence": v["verdict_confidence"], "competing_values": text.column(competing),
-        "losing_sources": text.column(text.take(l_sources, where[items], has_losers[items])), "source": "",
-        "severity": severity[items], "status": v["status"], "_item": items, "_source": -1,
+        "losing_sources": text.column(text.take(l_sources, where[local], has_losers[local])), "source": "",
+        "severity": severity[local], "status": v["status"], "_item": items, "_source": -1,
     })
     out["_kind"] = "conflict"
     out["_id"], out["id"] = _ids(out, "subject", "attribute", "_kind")
     return out
 
 
-def _self(problem: Problem, prob: np.ndarray, first: _FirstVerdict, skip: np.ndarray) -> pd.DataFrame:
+def _self(problem: Problem, prob: np.ndarray, first: _FirstVerdict, skip: np.ndarray, s: ItemSlice, a: np.ndarray
+          ) -> pd.DataFrame:
+    """The self-contradictions of one slice of items (`a`: its assertions, in assertion order)."""
     part = problem.part
-    a_item = part.cand_item[part.assert_cand]
-    several = ~part.item_multi[a_item] & (problem.pair_cands[problem.pair_of_assert] > 1) & ~skip[a_item]
+    a_item = part.cand_item[part.assert_cand[a]]
+    several = ~part.item_multi[a_item] & (problem.pair_cands[problem.pair_of_assert[a]] > 1) & ~skip[a_item]
     if not several.any():
         return pd.DataFrame(columns=COLUMNS)
-    idx = np.flatnonzero(several)
+    idx = a[several]
+    a_item = a_item[several]
+    del several
     idx = idx[np.lexsort((problem.cands["key_code"].to_numpy()[part.assert_cand[idx]], -prob[part.assert_cand[idx]],
-                          part.assert_source[idx], a_item[idx]))]
+                          part.assert_source[idx], a_item))]
+    del a_item
     pair = problem.pair_of_assert[idx]
     desc = text.concat(text.take(problem.cands["value"], part.assert_cand[idx]), " (",
                        text.number(prob[part.assert_cand[idx]], 3), ")")
     pairs, competing = seg_join(pair, desc, "; ", len(pair))
-    weight = np.bincount(pair, weights=part.assert_w[idx], minlength=len(problem.pair_cands))[pairs]
-    best = np.zeros(len(problem.pair_cands))
-    np.maximum.at(best, pair, prob[part.assert_cand[idx]])
+    # each (source, item) pair's assertions are consecutive: sums and maxima over a local id per pair
+    local = np.cumsum(np.r_[True, pair[1:] != pair[:-1]]) - 1
+    weight = np.bincount(local, weights=part.assert_w[idx], minlength=len(pairs))
+    best = np.zeros(len(pairs))
+    np.maximum.at(best, local, prob[part.assert_cand[idx]])
     items = problem.pair_item[pairs]
     sources = problem.pair_source[pairs]
     v = first.columns(items)
@@ -214,7 +250,7 @@ def _self(problem: Problem, prob: np.ndarray, first: _FirstVerdict, skip: np.nda
         "verdict_value": v["verdict_value"], "verdict_confidence": v["verdict_confidence"],
         "competing_values": text.column(competing), "losing_sources": "",
         "source": text.column(text.take(problem.sources, sources)),
-        "severity": weight * (1 - best[pairs]), "status": v["status"], "_item": items, "_source": sources,
+        "severity": weight * (1 - best), "status": v["status"], "_item": items, "_source": sources,
     })
     out["_kind"] = "self"
     out["_id"], out["id"] = _ids(out, "subject", "attribute", "_kind", "source")

@@ -93,6 +93,12 @@ class Partition:
     def n_cands(self) -> int:
         return len(self.cand_item)
 
+    def drop_cached(self) -> None:
+        """Forget the EM loop's per-assertion constants (made again at their next use): once the fit is done they
+        only hold memory (10M claims: about 75 MB each) through the output stages."""
+        for name in ("assert_item", "w_log_n", "source_weight", "sa_weight"):
+            self.__dict__.pop(name, None)
+
 
 @dataclass
 class Problem:
@@ -139,6 +145,8 @@ def _group_tolerance(claims: pd.DataFrame, item: np.ndarray, key: np.ndarray, ru
     twice the tolerance: values do not chain (07:31 ~ 07:32 ~ 07:33 ~ 07:34 ~ 07:35 are not one value with a 1-minute
     tolerance, as single linkage would make them). A group's key is its centre. Returns new key codes.
     """
+    if "value_num" not in claims:  # no value reads as a number (pipeline.load_feeds drops the column of NaN)
+        return key
     attr_codes = claims["attribute"].cat.codes.to_numpy()
     copied = False
     number = claims["value_num"].to_numpy()
@@ -247,7 +255,7 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
     del item, cand, source_id, recency, effective, assertion
     claims = pd.concat([claims.drop(columns=[c for c in added.columns if c in claims.columns]), added], axis=1)
     cands = pd.DataFrame({"item": cand_item, "value_key": text.column(text.take(key_cats, cand_keys % n_keys)),
-                          "value": text.column(display), "key_code": cand_keys % n_keys})
+                          "value": text.column(display), "key_code": cand_keys % n_keys}, copy=False)
     items_df = pd.DataFrame({
         "subject": text.column(text.take(claims["subject"].cat.categories, item_keys // n_attr)),
         "attribute": text.column(text.take(claims["attribute"].cat.categories, item_attr))})
@@ -258,9 +266,10 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
                                         claims["attribute"].cat.categories, rules)
     # the partition's id arrays stay int64: numpy converts int32 index arrays to int64 at every fancy index and
     # bincount, which made the EM loop a third slower (bench.solve_speed synth-1m: 0.64 -> 0.85 s best)
-    part = Partition(a_source.astype(np.int64), a_cand.astype(np.int64), a_w, cand_item.astype(np.int64),
+    # (`cand_item` is int64 already: the partition and `cands["item"]` share it)
+    part = Partition(a_source.astype(np.int64), a_cand.astype(np.int64), a_w, cand_item.astype(np.int64, copy=False),
                      item_start, n_false, multi, len(sources), np.bincount(pair_item, minlength=n_items),
-                     a_sa.astype(np.int64),
+                     a_sa.astype(np.int64, copy=False),
                      (sa_keys // n_attr).astype(np.int64), desc, anc, support)
     return Problem(part=part, claims=claims, items=items_df, cands=cands, sources=sources,
                    pair_of_assert=pair_of_assert, pair_source=pair_source, pair_item=pair_item,
@@ -270,15 +279,17 @@ def build_problem(claims: pd.DataFrame, rules: Rules, as_of: pd.Timestamp | None
 
 def _recency(claims: pd.DataFrame, attr: np.ndarray, as_of: pd.Timestamp | None, rules: Rules
              ) -> tuple[np.ndarray, np.ndarray]:
-    """Per claim: recency (a claim's weight halves every half-life of age before as-of) and weight x recency."""
+    """Per claim: recency (a claim's weight halves every half-life of age before as-of) and weight x recency
+    (without any half-life, the weights themselves: x 1 changes no bit, and no copy is made)."""
     recency = np.ones(len(claims))
     half_lives = [rules.attribute_rule(str(a)).half_life for a in claims["attribute"].cat.categories]
-    if as_of is not None and any(half_lives) and claims["published_at"].notna().any():
-        age = (as_of - claims["published_at"]).dt.total_seconds().to_numpy()
-        for code, half_life in enumerate(half_lives):
-            if half_life:
-                mask = (attr == code) & ~np.isnan(age)
-                recency[mask] = 0.5 ** (np.clip(age[mask], 0, None) / half_life)
+    if not (as_of is not None and any(half_lives) and claims["published_at"].notna().any()):
+        return recency, claims["weight"].to_numpy()
+    age = (as_of - claims["published_at"]).dt.total_seconds().to_numpy()
+    for code, half_life in enumerate(half_lives):
+        if half_life:
+            mask = (attr == code) & ~np.isnan(age)
+            recency[mask] = 0.5 ** (np.clip(age[mask], 0, None) / half_life)
     return recency, claims["weight"].to_numpy() * recency
 
 
