@@ -125,15 +125,15 @@ def _triage(contradictions: pd.DataFrame, verdicts: pd.DataFrame, labels: dict[s
     first = coded[first]
     at = np.minimum(np.searchsorted(keys, c_key), max(len(keys) - 1, 0))
     hit = keys[at] == c_key if len(keys) else np.zeros(len(c_key), dtype=bool)
-    row = np.where(hit, first[at] if len(first) else 0, -1)
+    row = first[at[hit]]  # the verdict row of each contradiction that has one
     c = contradictions.reset_index(drop=True).copy(deep=False)
-    runner_up = verdicts["runner_up"].astype(object).to_numpy()
-    runner_conf = pd.to_numeric(verdicts["runner_up_confidence"], errors="coerce").to_numpy(dtype=np.float64)
-    c["runner_up"] = pd.Series(np.where(hit, runner_up[np.maximum(row, 0)] if len(runner_up) else "", None),
-                               dtype=object).fillna("")
+    runner_up = np.full(len(c), None, dtype=object)
+    runner_up[hit] = verdicts["runner_up"].astype(object).to_numpy()[row]
+    runner_conf = np.full(len(c), np.nan)
+    runner_conf[hit] = pd.to_numeric(verdicts["runner_up_confidence"], errors="coerce").to_numpy(np.float64)[row]
+    c["runner_up"] = pd.Series(runner_up).fillna("")
     conf = pd.to_numeric(c["verdict_confidence"], errors="coerce").fillna(0.0)
-    c["runner_up_confidence"] = pd.Series(np.where(hit, runner_conf[np.maximum(row, 0)] if len(runner_conf) else
-                                                   np.nan, np.nan)).fillna(0.0)
+    c["runner_up_confidence"] = pd.Series(runner_conf).fillna(0.0)
     c["margin"] = (conf - c["runner_up_confidence"]).clip(lower=0.0)
     c["severity"] = pd.to_numeric(c["severity"], errors="coerce").fillna(0.0)
     c["label"] = c["subject"].map(labels).astype(object).fillna("") if labels else ""
