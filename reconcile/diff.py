@@ -34,7 +34,7 @@ class Snapshot:
 def from_output(out_dir: str | Path) -> Snapshot:
     from .explain import load_run
 
-    run = load_run(out_dir)
+    run = load_run(out_dir, claims=False)  # (a run made with --no-claims compares too)
     return Snapshot(str(out_dir), run["verdicts"], run["contradictions"], run["sources"])
 
 

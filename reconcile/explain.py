@@ -19,20 +19,24 @@ def _is_bound(key: str) -> bool:
     return reading is not None and not reading.is_point
 
 
-def load_run(out_dir: str | Path) -> dict[str, pd.DataFrame]:
+def load_run(out_dir: str | Path, claims: bool = True) -> dict[str, pd.DataFrame]:
+    """A finished run's verdicts, sources, contradictions and (unless `claims` is False) its per-claim table."""
     from .outputs.atomic import result_dir
     from .outputs.csvsafe import restore
 
     out = result_dir(out_dir)
     if not (out / "run.json").exists():
         raise OutputError(f"{out}: not a finished run (no run.json); run `reconcile run ... --out {out}` first")
+    if claims and not (out / "claims.parquet").exists():
+        raise OutputError(f"{out}: this run has no claims.parquet, the per-claim table this needs (the run was "
+                          "made with --no-claims); run `reconcile run` again without --no-claims")
     try:
-        return {
-            "claims": pd.read_parquet(out / "claims.parquet"),
+        tables = {
             "verdicts": restore(pd.read_csv(out / "verdicts.csv", dtype=str, keep_default_na=False)),
             "sources": restore(pd.read_csv(out / "sources.csv", keep_default_na=False)),
             "contradictions": restore(pd.read_csv(out / "contradictions.csv", dtype=str, keep_default_na=False)),
         }
+        return {"claims": pd.read_parquet(out / "claims.parquet"), **tables} if claims else tables
     except (OSError, ValueError) as exc:
         raise OutputError(f"{out}: cannot read the run's outputs: {exc}") from None
 

@@ -48,3 +48,30 @@ def test_graph_ids_cannot_collide():
     assert (kinds == "claim").sum() == 5
     assert (kinds == "value").sum() == 3
     assert (kinds == "source").sum() == 2 and (kinds == "subject").sum() == 2
+
+
+def test_neutralise_table_quotes_exactly_the_cells_the_trigger_pattern_names():
+    """Every text cell against the pattern itself (Python's re): trigger characters first or after quotes, plain
+    numbers left alone, non-ASCII and empty cells, nulls, several chunks, string and large_string columns."""
+    import re
+
+    import pyarrow as pa
+
+    from reconcile.outputs.csvsafe import NUMBER, TRIGGER, neutralise_table
+
+    cells = ["=1+1", "+cmd", "-x", "-3.5", "+1e3", "@SUM(A1)", "\tx", "\rx", "'=a", "''+b", "'plain", "", "é=",
+             "ünïcode", "a=b", "x-", None, "1", "'-2"]
+    column = pa.chunked_array([cells[:7], cells[7:]])
+    table = pa.table({"s": column, "l": column.cast(pa.large_string()), "n": pa.array(range(len(cells)))})
+    out = neutralise_table(table)
+
+    def expected(cell):
+        if cell is None or not re.match(TRIGGER, cell) or re.match(NUMBER, cell):
+            return cell
+        return "'" + cell
+    want = [expected(c) for c in cells]
+    assert out.column("s").to_pylist() == want and out.column("l").to_pylist() == want
+    assert want[:3] == ["'=1+1", "'+cmd", "'-x"] and want[3] == "-3.5" and want[8] == "''=a"
+    assert out.column("n").equals(table.column("n"))
+    plain = pa.table({"s": pa.chunked_array([["a", "b"], ["é", ""]])})  # no cell to quote: the same column
+    assert neutralise_table(plain).equals(plain)

@@ -100,3 +100,37 @@ def test_page_bounds_what_it_embeds_and_says_how_much_it_left_out(tmp_path):
     assert 0 < len(small["details"]) < full["contradictions_total"]
     html = render_html(small)
     assert f"{small['contradictions_left_out']} more in contradictions.csv" in html
+
+
+def test_triage_takes_the_runner_up_of_the_first_verdict_row_and_orders_by_margin():
+    """The triage table against a plain pandas left join on (subject, attribute) and a stable multi-key sort:
+    several verdict rows of one pair (a multi-valued attribute: the first one's runner-up counts), a
+    contradiction without a verdict, pairs that share a subject or an attribute, ties broken by severity then
+    id, labels."""
+    import pandas as pd
+    import pytest
+
+    from reconcile.report.model import TRIAGE_COLUMNS, triage
+
+    verdicts = pd.DataFrame({
+        "subject": ["a", "a", "b", "c", "b"], "attribute": ["x", "x", "x", "y", "y"],
+        "runner_up": ["r1", "r2", "", "r3", "r4"], "runner_up_confidence": [0.3, 0.1, None, 0.5, 0.2]})
+    contradictions = pd.DataFrame({
+        "id": ["C3", "C1", "C2", "C4", "C5", "C6"], "subject": ["a", "b", "c", "b", "zz", "a"],
+        "attribute": ["x", "x", "y", "y", "x", "x"], "kind": ["value_conflict"] * 6, "status": ["challenged"] * 6,
+        "verdict_value": ["v"] * 6, "verdict_confidence": [0.6, 0.9, 0.7, 0.7, 0.4, 0.6],
+        "severity": [1.0, 2.0, 3.0, 0.5, 1.0, 1.0], "source": [""] * 6, "losing_sources": ["s"] * 6,
+        "competing_values": ["w"] * 6})
+    got = triage(contradictions, verdicts, {"a": "Alpha"})
+    first = verdicts.drop_duplicates(["subject", "attribute"])
+    want = contradictions.merge(first, on=["subject", "attribute"], how="left")
+    want["runner_up"] = want["runner_up"].fillna("")
+    want["runner_up_confidence"] = want["runner_up_confidence"].fillna(0.0)
+    want["margin"] = (want["verdict_confidence"] - want["runner_up_confidence"]).clip(lower=0.0)
+    want["label"] = want["subject"].map({"a": "Alpha"}).fillna("")
+    want = want.sort_values(["margin", "severity", "id"], ascending=[True, False, True], kind="stable")
+    assert list(got.columns) == TRIAGE_COLUMNS
+    assert got["id"].tolist() == want["id"].tolist() == ["C2", "C3", "C6", "C5", "C4", "C1"]
+    assert got["runner_up"].tolist() == want["runner_up"].tolist() == ["r3", "r1", "r1", "", "r4", ""]
+    assert got["margin"].tolist() == pytest.approx(want["margin"].tolist())
+    assert got["label"].tolist() == ["", "Alpha", "Alpha", "", "", ""]

@@ -55,7 +55,11 @@ def run(args: argparse.Namespace) -> int:
     if args.errors:
         wrong = scored.joined[~scored.joined["correct"]]
         write_text_atomic(args.errors, neutralise_frame(wrong).to_csv(index=False, lineterminator="\n"))
-    if not args.no_report:
+    missing = [n for n in ("report.html", "claims.parquet") if not (out / n).exists()]
+    if not args.no_report and missing:  # a run made with --no-report or --no-claims: its report is not redrawn
+        log.info(f"the report is not updated with the calibration: the run has no {' and no '.join(missing)} "
+                 "(made with --no-report or --no-claims)")
+    elif not args.no_report:
         from ..report.build import calibration_of, rerender_run
 
         calibration = calibration_of(scored, args.truth)

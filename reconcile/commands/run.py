@@ -50,6 +50,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--published-at", dest="published_at", help="publication date for article feeds that give none")
     p.add_argument("--source", default=None, metavar="NAME",
                    help="outlet for articles with no source field and no outlet named in their text")
+    p.add_argument("--no-claims", dest="no_claims", action="store_true",
+                   help="do not write claims.parquet, the per-claim table (the largest output; `reconcile "
+                   "explain` and `graph` need it): a faster run on a big feed")
+    p.add_argument("--no-report", dest="no_report", action="store_true",
+                   help="do not write report.md and report.html (nor draw their charts): a faster run")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -98,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
         inputs = [("-", read) if given == "-" else given for given, read in zip(args.feeds, feeds)]
         state_path = args.state or loaded.rules.state.path
         # the report's charts: a helper process starts on another core now that the feed is read (drawing.py)
-        with chart_process() as drawer, make_engine(args.engine, master=args.spark_master) as engine:
+        with (contextlib.nullcontext(None) if args.no_report else chart_process()) as drawer, \
+                make_engine(args.engine, master=args.spark_master) as engine:
             if state_path:
                 from ..state.daily import run_with_state
 
@@ -109,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
                 result = solve(table, loaded.rules, args.solver, args.partitions, timings, extraction, decisions,
                                engine=engine)
                 write_result(result, args.out, inputs, loaded.files, loaded.digest, summary(result), args.engine,
-                             drawer)
+                             drawer, claims=not args.no_claims, report=not args.no_report)
     c = result.counts
     status = result.verdicts["status"].value_counts()
     log.info(f"read {c['rows_read']} rows: {c['rows_accepted']} accepted, {c['rows_rejected']} rejected, "

@@ -147,7 +147,8 @@ def _check_replaceable(out: Path) -> None:
                               "is replaced as a whole, so give a new folder or an earlier output folder")
 
 
-def _fsync(path: Path) -> None:
+def fsync_file(path: Path) -> None:
+    """Flush a file's (or a folder's) data to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -157,13 +158,13 @@ def _fsync(path: Path) -> None:
 
 def _swap(staging: Path, out: Path) -> None:
     for entry in staging.iterdir():
-        _fsync(entry)
-    _fsync(staging)
+        fsync_file(entry)
+    fsync_file(staging)
     previous = previous_dir(out)
     if out.exists():
         os.rename(out, previous)
     os.rename(staging, out)
-    _fsync(out.parent)
+    fsync_file(out.parent)
     if previous.exists():
         shutil.rmtree(previous)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,9 +12,8 @@ import pandas as pd
 
 from .. import __version__, progress
 from ..pipeline import Result, peak_mib
-from .atomic import sha256_file, staged_output
+from .atomic import fsync_file, sha256_file, staged_output
 from .csvsafe import neutralise_table
-from .report import write_reports
 
 if TYPE_CHECKING:
     from ..claim_rows import ClaimRows
@@ -100,43 +99,72 @@ def _row_groups(frames: Iterator[pd.DataFrame], path: Path) -> None:
             writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
 
 
-def _tables_and_reports(result: Result, stage: Staging, rules_files: list[Path], rules_summary: dict[str, Any],
-                        drawer: Drawer, pending: dict[str, Pending]) -> None:
-    _csv(result.verdicts, stage.path("verdicts.csv"))
-    _parquet(result.verdicts, stage.path("verdicts.parquet"))
-    _csv(result.contradictions, stage.path("contradictions.csv"))
-    _csv(result.sources, stage.path("sources.csv"))
+def write_reports(result: Result, stage: Staging, rules_files: list[Path], rules_summary: dict[str, Any],
+                  drawer: Drawer, pending: dict[str, Pending]) -> None:
+    """report.md and report.html (reconcile/report/, loaded only for a run that writes them: jinja2)."""
+    from .report import write_reports as write
+
+    write(result, stage, rules_files, rules_summary, drawer, pending)
+
+
+def _written(write: Callable[[Any, Path], None], data: Any, path: Path) -> str:
+    """Write one table (in a worker thread) and give its SHA-256 for run.json, read back while the file is in
+    the page cache; its data is flushed to disk here, so the swap's fsync has nothing left to wait for."""
+    write(data, path)
+    digest = sha256_file(path)
+    fsync_file(path)
+    return digest
+
+
+def _table_jobs(result: Result, claims: bool) -> list[tuple[Callable[[Any, Path], None], Any, str]]:
+    """The table outputs as (writer, data, file name), the largest first (claims.parquet unless `claims` is
+    False)."""
+    jobs: list[tuple[Callable[[Any, Path], None], Any, str]] = [
+        (_claims_parquet, result.claim_rows, "claims.parquet")] if claims else []
+    jobs += [(_csv, result.verdicts, "verdicts.csv"),
+        (_parquet, result.verdicts, "verdicts.parquet"), (_csv, result.contradictions, "contradictions.csv"),
+        (_csv, result.sources, "sources.csv")]
     if result.source_attributes is not None:
-        _csv(result.source_attributes, stage.path("source_attributes.csv"))
-    _csv(result.rejects, stage.path("rejects.csv"))
-    _csv(result.copies if result.copies is not None else pd.DataFrame(), stage.path("copies.csv"))
+        jobs.append((_csv, result.source_attributes, "source_attributes.csv"))
+    jobs += [(_csv, result.rejects, "rejects.csv"),
+             (_csv, result.copies if result.copies is not None else pd.DataFrame(), "copies.csv")]
     if result.timeline is not None:
-        _csv(result.timeline, stage.path("timeline.csv"))
-    write_reports(result, stage, rules_files, rules_summary, drawer, pending)  # report.md and report.html
+        jobs.append((_csv, result.timeline, "timeline.csv"))
+    return jobs
 
 
 def write_result(result: Result, out_dir: str | Path, inputs: Sequence[str | Path | tuple[str, str]],
                  rules_files: list[Path],
                  rules_digest: str, rules_summary: dict[str, Any], engine: str = "pandas",
-                 drawer: Drawer | None = None) -> dict[str, Any]:
+                 drawer: Drawer | None = None, *, claims: bool = True, report: bool = True) -> dict[str, Any]:
     """Write every output atomically; return the run.json content. Adds `write_s` to result.timings.
-    `drawer`: who draws the report's charts (reconcile/report/drawing.py; default: this process)."""
+    `drawer`: who draws the report's charts (reconcile/report/drawing.py; default: this process).
+    `claims=False` leaves out claims.parquet, `report=False` report.md and report.html (`reconcile run
+    --no-claims / --no-report`: the other files are the same; run.json lists what was written)."""
     import time
-
-    from ..report.build import start_charts
-    from ..report.drawing import IN_PROCESS
 
     started, cpu_started = time.perf_counter(), time.process_time()
     progress.begin("writing outputs")
-    drawer = IN_PROCESS if drawer is None else drawer
-    with staged_output(out_dir) as stage, ThreadPoolExecutor(1, thread_name_prefix="claims-parquet") as pool:
-        pending = start_charts(result, drawer)  # drawn (by a helper process in a run) while the tables are written
-        # claims.parquet, the biggest file, is written by a second thread meanwhile: Arrow converts, encodes and
-        # compresses it without holding the GIL. The file is the same; it is complete before run.json is written.
-        # (On an error the pool's exit waits for the thread before the staging folder is removed.)
-        claims = pool.submit(_claims_parquet, result.claim_rows, stage.path("claims.parquet"))
-        _tables_and_reports(result, stage, rules_files, rules_summary, drawer, pending)
-        claims.result()  # done (or its error raised) before run.json
+    with staged_output(out_dir) as stage, ThreadPoolExecutor(2, thread_name_prefix="outputs") as pool:
+        pending: dict[str, Pending] = {}
+        if report:  # the summary charts, drawn (by a helper process in a run) while the tables are written
+            from ..report.build import start_charts
+            from ..report.drawing import IN_PROCESS
+
+            drawer = IN_PROCESS if drawer is None else drawer
+            pending = start_charts(result, drawer)
+        # The tables are written by two worker threads (claims.parquet, the biggest, by one of them) while this
+        # thread builds the report: Arrow converts, encodes, compresses and writes them without holding the GIL,
+        # and the report is Python. The files are the same; all are complete before run.json is written.
+        # (On an error the pool's exit waits for the workers before the staging folder is removed.)
+        tables = {name: pool.submit(_written, write, data, stage.path(name))
+                  for write, data, name in _table_jobs(result, claims)}
+        # an input is a path, or (name shown, path read) for standard input spooled to a temporary file
+        hashed = [(str(p[0]), pool.submit(sha256_file, Path(p[1]))) if isinstance(p, tuple) else
+                  (str(p), pool.submit(sha256_file, Path(p))) for p in inputs]
+        if report and drawer is not None:
+            write_reports(result, stage, rules_files, rules_summary, drawer, pending)  # report.md and report.html
+        digests = {name: future.result() for name, future in tables.items()}  # done (or an error raised)
         progress.tick("writing outputs")
         f = result.fit
         run = {
@@ -146,13 +174,12 @@ def write_result(result: Result, out_dir: str | Path, inputs: Sequence[str | Pat
                        "converged": f.converged if f else True,
                        "max_reliability_change": round(f.max_change, 12) if f else 0.0},
             "as_of": None if result.as_of is None else result.as_of.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            # an input is a path, or (name shown, path read) for standard input spooled to a temporary file
-            "inputs": [{"path": str(p[0]), "sha256": sha256_file(Path(p[1]))} if isinstance(p, tuple) else
-                       {"path": str(p), "sha256": sha256_file(Path(p))} for p in inputs],
+            "inputs": [{"path": shown, "sha256": digest.result()} for shown, digest in hashed],
             "rules": {"files": [str(p) for p in rules_files], "sha256": rules_digest},
             "counts": result.counts,
             "extraction": result.extraction,
-            "outputs": {name: sha256_file(stage.dir / name) for name in stage.names},
+            "outputs": {name: digests[name] if name in digests else sha256_file(stage.dir / name)
+                        for name in stage.names},
             "note": "timings are in timings.json, so that the same inputs give a byte-identical run.json",
         }
         run_json = json.dumps(run, indent=2, sort_keys=True, default=str) + "\n"

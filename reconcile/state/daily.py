@@ -37,7 +37,8 @@ def run_with_state(state_path: str | Path, wait: float, table: ClaimsTable, load
         result.contradictions = store.annotate_contradictions(result.contradictions, table.as_of)
         in_effect = dict(summary(result), state=f"{state_path} (priors carried from run {prev_id if prev_id else '-'}, "
                        f"forget {forget:g} per {per}: {share:.3g} of the evidence kept)")
-        write_result(result, args.out, inputs, loaded.files, loaded.digest, in_effect, args.engine)
+        write_result(result, args.out, inputs, loaded.files, loaded.digest, in_effect, args.engine,
+                     claims=not getattr(args, "no_claims", False), report=not getattr(args, "no_report", False))
         hashed = [{"path": str(given), "sha256": sha256_file(Path(read))} for given, read in zip(args.feeds, feeds)]
         recorded = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # metadata only
         run_id = store.record(result, table.as_of, hashed, [str(f) for f in loaded.files], loaded.digest, share,

@@ -49,7 +49,6 @@ from ..contradictions import COLUMNS, sort_contradictions
 from ..solve.segments import seg_join
 from .evidence import to_ns, tolerance_ns
 from .hmm import TimelineFit, tau_by_item
-from .overlaps import conflicting_pairs
 
 CREDIBLE = 0.5
 SUPPORTED = 0.5
@@ -250,6 +249,8 @@ def _said(claims: pd.DataFrame) -> np.ndarray:
 
 
 def _conflicts(c: pd.DataFrame, tl: pd.DataFrame) -> pd.DataFrame:
+    from .overlaps import conflicting_pairs  # imports numba: only when there are time-modelled claims
+
     # a claim without a valid time is placed at its publication time by default: that dates no event, so it
     # conflicts only with other such claims, and not at all when hedged (it still counts in the timeline and in
     # stale rows)
