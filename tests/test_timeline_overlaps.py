@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reconcile.timeline.kinds import _last_per_group
+from reconcile.timeline.stale import last_per_group
 from reconcile.timeline.overlaps import conflicting_pairs
 
 HOUR = 3_600 * 10**9
@@ -59,4 +59,4 @@ def test_latest_word_per_source_is_the_last_row_of_the_three_key_sort(seed):
     key, b, a = rng.integers(0, 40, n), rng.integers(0, 5, n), rng.integers(0, 5, n)  # many ties
     order = np.lexsort((a, b, key))
     last = order[np.r_[key[order][1:] != key[order][:-1], True]]
-    assert _last_per_group(key, b, a).tolist() == last.tolist()
+    assert last_per_group(key, b, a).tolist() == last.tolist()

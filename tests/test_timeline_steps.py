@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reconcile.timeline.kinds import _iso
+from reconcile.timeline.kind_rows import iso_seconds
 from reconcile.timeline.steps import SHORT, item_time_order
 
 
@@ -33,15 +33,15 @@ def test_time_text_is_numpys_iso_text_with_a_zone():
     ns = np.r_[rng.integers(np.iinfo(np.int64).min + 1, np.iinfo(np.int64).max, 2000),
                [np.iinfo(np.int64).min, -1, 0, -10**9, -10**9 - 1, 10**9 - 1]].astype(np.int64)
     expected = [t + "Z" for t in np.datetime_as_string(ns.astype("datetime64[ns]"), unit="s")]
-    assert _iso(ns).tolist() == expected  # NaT included ('NaTZ'), times before 1970 floored to the second
-    assert _iso(np.array([1_625_652_000 * 10**9]))[0] == "2021-07-07T10:00:00Z"
+    assert iso_seconds(ns).tolist() == expected  # NaT included ('NaTZ'), times before 1970 floored to the second
+    assert iso_seconds(np.array([1_625_652_000 * 10**9]))[0] == "2021-07-07T10:00:00Z"
 
 
 @pytest.mark.parametrize("seed", range(5))
 def test_interval_search_finds_the_interval_the_ranked_search_finds(seed):
     import pandas as pd
 
-    from reconcile.timeline.kinds import _interval_at
+    from reconcile.timeline.kind_rows import interval_at
 
     rng = np.random.default_rng(seed)
     starts = {i: np.sort(rng.choice(50, int(rng.integers(1, 6)), replace=False)) for i in range(0, 12, 2)}
@@ -52,6 +52,6 @@ def test_interval_search_finds_the_interval_the_ranked_search_finds(seed):
     q_t = rng.integers(-5, 60, 200) * 10**9
     expected = [int(np.flatnonzero(items == i)[max(int((starts[i] * 10**9 <= t).sum()) - 1, 0)])
                 for i, t in zip(q_item, q_t)]
-    assert _interval_at(q_item, q_t, tl).tolist() == expected  # sorted timeline: the compiled search
+    assert interval_at(q_item, q_t, tl).tolist() == expected  # sorted timeline: the compiled search
     shuffled = tl.sample(frac=1, random_state=seed).reset_index(drop=True)  # another order: the ranked search
-    assert _interval_at(q_item, q_t, shuffled).tolist() == expected
+    assert interval_at(q_item, q_t, shuffled).tolist() == expected
