@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .hmm import TimelineFit
-from .kind_rows import distinct_joined, empty_rows, interval_at, iso_seconds, join_per_key, row_frame, span_text
+from .kind_rows import empty_rows, interval_at, iso_seconds, join_per_key, row_frame, span_text
 
 SUPPORTED = 0.5
 
@@ -31,59 +31,77 @@ def last_per_group(key: np.ndarray, b: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 
 def stale_rows(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
-    # each source's latest word per item: the last live claim in (item, source, b, a, row) order, in numpy (rows
-    # are positions in c); only the stale ones become a frame
+    """The `stale` rows, in numpy on c's columns (rows are positions in c; `src_rank` sorts as the source names,
+    a rank per value text sorts as the texts): no frame of the claims concerned is taken, merged or sorted."""
+    # each source's latest word per item: the last live claim in (item, source, b, a, row) order
     item, src, b, a, cand = (c[k].to_numpy() for k in ("item", "src_rank", "b", "a", "cand"))
+    n_src = int(src.max()) + 1
     live = np.flatnonzero(~c["superseded"].to_numpy())
-    latest = live[last_per_group(item[live] * (int(src.max()) + 1) + src[live], b[live], a[live])]
+    latest = live[last_per_group(item[live] * n_src + src[live], b[live], a[live])]
     tl_item = tl["_item"].to_numpy().astype(np.int64)
+    tl_cand = tl["_cand"].to_numpy()
     last_row = np.flatnonzero(np.r_[tl_item[1:] != tl_item[:-1], True])  # the timeline is in (item, time) order
     last_of = np.full(int(max(tl_item.max(), item.max())) + 1, -1, dtype=np.int64)
     last_of[tl_item[last_row]] = last_row
     now_row = last_of[item[latest]]
-    now_cand = np.where(now_row >= 0, tl["_cand"].to_numpy()[np.maximum(now_row, 0)], -1)
+    now_cand = np.where(now_row >= 0, tl_cand[np.maximum(now_row, 0)], -1)
     p_now = np.nan_to_num(fit.state_prob[cand[latest]])
-    is_stale = (cand[latest] != now_cand) & (c["support"].to_numpy()[latest] >= SUPPORTED)
-    stale = c.iloc[latest[is_stale]].assign(sev=c["cred_w"].to_numpy()[latest[is_stale]] * (1.0 - p_now[is_stale]))
-    if stale.empty:
+    support = c["support"].to_numpy()
+    is_stale = (cand[latest] != now_cand) & (support[latest] >= SUPPORTED)
+    stale = latest[is_stale]  # in (item, source) order, one per pair
+    if len(stale) == 0:
         return empty_rows()
-    # the stale items' live claims (a few rows of c) and the state at as-of of every item
-    mine = live[np.isin(item[live], stale["item"].to_numpy())]
-    last_tl = pd.DataFrame({"_cand": tl["_cand"].to_numpy()[last_row]}, index=tl_item[last_row])
-    words = _superseded_words(c.iloc[mine], stale, last_tl)
+    sev = c["cred_w"].to_numpy()[stale] * (1.0 - p_now[is_stale])
+    source = c["source"].to_numpy()
+    words = _superseded_words(item, src, b, cand, live, stale, last_of, tl_cand)
     # a value that held: the end of the run it held in (the interval holding the claim, up to the next change);
     # one that did not: when the source said it held
-    held = interval_at(words["item"].to_numpy(), words["b"].to_numpy(), tl)
-    words = words.assign(until=tl["t1"].to_numpy()[held], ok=words["support"].to_numpy() >= SUPPORTED)
-    items = np.unique(stale["item"].to_numpy())
-    words = words.sort_values(["item", "value", "source", "a", "b", "row"], kind="stable")
-    grouped = words.groupby(["item", "value"], sort=True)
-    per = grouped.agg(until=("until", "max"), ok=("ok", "any"), a=("a", "min"), b=("b", "max")).reset_index()
+    until = tl["t1"].to_numpy()[interval_at(item[words], b[words], tl)]
+    items = np.unique(item[stale])
+    # words in (item, value, source, a, b, row) order; per (item, value): the latest end, held or not, the span
+    value = c["value"].to_numpy()[words]
+    value_rank = pd.factorize(value, sort=True)[0]
+    order = np.lexsort((words, b[words], a[words], src[words], value_rank, item[words]))
+    words, value, value_rank, until = words[order], value[order], value_rank[order], until[order]
+    w_item, w_src = item[words], src[words]
+    new_value = np.r_[True, (w_item[1:] != w_item[:-1]) | (value_rank[1:] != value_rank[:-1])]
+    starts = np.flatnonzero(new_value)
+    group = np.cumsum(new_value) - 1
+    held = np.maximum.reduceat((support[words] >= SUPPORTED).astype(np.int8), starts) > 0
     # the latest end as a time, formatted once per value: the fixed-width text of times in pandas' range sorts
     # as the times do, so this is the text of the latest end
-    per["until"] = iso_seconds(per["until"].to_numpy())
-    once = words.drop_duplicates(["item", "value", "source"])
-    per["sources"] = join_per_key(once.groupby(["item", "value"], sort=True).ngroup().to_numpy(), once["source"], ","
-                           ).to_numpy()
-    per["quotes"] = join_per_key(grouped.ngroup().to_numpy(), words["quote"], "").to_numpy()
-    when = np.where(per["ok"].to_numpy(), "held until " + per["until"],
-                    span_text(per["a"].to_numpy(), per["b"].to_numpy()))
-    per["desc"] = per["value"] + " (" + when + ": " + per["sources"] + ")" + per["quotes"]
-    competing = join_per_key(per["item"].to_numpy(), per["desc"], "; ").reindex(items).to_numpy()
-    losing = distinct_joined(stale, "item", "source").reindex(items).to_numpy()
-    severity = stale.groupby("item")["sev"].sum().reindex(items).to_numpy()
+    latest_end = iso_seconds(np.maximum.reduceat(until, starts))
+    once = np.flatnonzero(new_value | np.r_[True, w_src[1:] != w_src[:-1]])  # each source once per value
+    sources = join_per_key(group[once], source[words[once]], ",").to_numpy()
+    quotes = join_per_key(group, c["quote"].to_numpy()[words], "").to_numpy()
+    when = np.where(held, "held until " + latest_end,
+                    span_text(np.minimum.reduceat(a[words], starts), np.maximum.reduceat(b[words], starts)))
+    desc = value[starts] + " (" + when + ": " + sources + ")" + quotes
+    competing = join_per_key(w_item[starts], desc, "; ").reindex(items).to_numpy()
+    losing = join_per_key(item[stale], source[stale], ",").reindex(items).to_numpy()
+    severity = pd.Series(sev).groupby(item[stale]).sum().reindex(items).to_numpy()
     rows = tl.iloc[last_of[items]].reset_index(drop=True)
     rows["probability"] = fit.state_prob[rows["_cand"].to_numpy()]
     return row_frame(rows, "stale", competing, losing, "", severity, np.full(len(rows), "as-of"))
 
 
-def _superseded_words(live: pd.DataFrame, stale: pd.DataFrame, last_tl: pd.DataFrame) -> pd.DataFrame:
-    """The claims of each stale source since it last backed the state at as-of (all of them when it never did),
-    of other values: every superseded state it reported, not only its latest word."""
-    mine = live.merge(stale[["item", "src_rank"]], on=["item", "src_rank"])
-    now = (mine["cand"].to_numpy() == last_tl["_cand"].reindex(mine["item"]).to_numpy())
-    backed = mine[now].groupby(["item", "src_rank"])["b"].max().rename("backed").reset_index()
-    mine = mine.merge(backed, on=["item", "src_rank"], how="left")
-    after = mine["backed"].isna().to_numpy() | (mine["b"].to_numpy() > mine["backed"].to_numpy())
-    words: pd.DataFrame = mine[~now & after].drop(columns="backed")
+def _superseded_words(item: np.ndarray, src: np.ndarray, b: np.ndarray, cand: np.ndarray, live: np.ndarray,
+                      stale: np.ndarray, last_of: np.ndarray, tl_cand: np.ndarray) -> np.ndarray:
+    """The live claims (positions, ascending) of each stale (item, source) since that source last backed the state
+    at as-of (all of them when it never did), of other values: every superseded state it reported, not only its
+    latest word."""
+    n_src = int(src.max()) + 1
+    stale_item = np.zeros(len(last_of), dtype=bool)
+    stale_item[item[stale]] = True
+    mine = live[stale_item[item[live]]]  # the stale items' live claims, then those of their stale sources
+    keys = item[stale] * n_src + src[stale]  # ascending
+    key = item[mine] * n_src + src[mine]
+    at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+    mine, at = mine[keys[at] == key], at[keys[at] == key]
+    now = cand[mine] == tl_cand[last_of[item[mine]]]
+    none = np.iinfo(np.int64).min
+    backed = np.full(len(keys), none, dtype=np.int64)  # per stale pair: the latest end of its claims of the state
+    np.maximum.at(backed, at[now], b[mine[now]])
+    after = (backed[at] == none) | (b[mine] > backed[at])
+    words: np.ndarray = mine[~now & after]
     return words
