@@ -40,6 +40,27 @@ def _stringify_times(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _arrow_iso_seconds(stamps: pd.Series) -> pd.Series:
+    """`_iso_seconds` in Arrow's C++ kernels ('YYYY-MM-DDTHH:MM:SSZ' of the wall clock, NaT: ''), as a pandas
+    column of Arrow strings: no Python string per row, and the GIL is free for the report built meanwhile."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ns = stamps.dt.tz_localize(None).to_numpy().view(np.int64)
+    nat = ns == np.iinfo(np.int64).min
+    seconds = pa.array(np.floor_divide(ns, 10**9), mask=nat if nat.any() else None).cast(pa.timestamp("s"))
+    text = pc.binary_join_element_wise(pc.utf8_replace_slice(pc.cast(seconds, pa.string()), 10, 11, "T"), "Z", "")
+    return pd.Series(pd.arrays.ArrowExtensionArray(pc.fill_null(text, "")), index=stamps.index, copy=False)
+
+
+def _timeline_csv(frame: pd.DataFrame, path: Path) -> None:
+    """timeline.csv: its two time columns (290,000 rows at 1M claims) formatted in Arrow, then `_csv`."""
+    out = frame.copy(deep=False)
+    for column in ("valid_from", "valid_to"):
+        out[column] = _arrow_iso_seconds(out[column])
+    _csv(out, path)
+
+
 def _csv(frame: pd.DataFrame, path: Path) -> None:
     """CSV through Arrow's C++ writer: floats rounded to 6 decimals, quotes only where needed, '\n' line ends;
     text cells that a spreadsheet would run as a formula start with a single quote (csvsafe.py)."""
@@ -129,7 +150,7 @@ def _table_jobs(result: Result, claims: bool) -> list[tuple[Callable[[Any, Path]
     jobs += [(_csv, result.rejects, "rejects.csv"),
              (_csv, result.copies if result.copies is not None else pd.DataFrame(), "copies.csv")]
     if result.timeline is not None:
-        jobs.append((_csv, result.timeline, "timeline.csv"))
+        jobs.append((_timeline_csv, result.timeline, "timeline.csv"))
     return jobs
 
 
