@@ -55,3 +55,21 @@ def test_interval_search_finds_the_interval_the_ranked_search_finds(seed):
     assert interval_at(q_item, q_t, tl).tolist() == expected  # sorted timeline: the compiled search
     shuffled = tl.sample(frac=1, random_state=seed).reset_index(drop=True)  # another order: the ranked search
     assert interval_at(q_item, q_t, shuffled).tolist() == expected
+
+
+@pytest.mark.parametrize("unit,zone", [("ns", "UTC"), ("us", "UTC"), ("s", "America/New_York"), ("ms", "Asia/Kolkata")])
+def test_timeline_csv_times_read_as_every_tables_times(unit, zone):
+    """timeline.csv formats its times in Arrow: the same text as the other tables' (the wall clock in the
+    column's zone, floored to the second; NaT: empty), whatever the column's unit."""
+    import pandas as pd
+
+    from reconcile.outputs.tables import _arrow_iso_seconds, _iso_seconds
+
+    rng = np.random.default_rng(7)
+    seconds = rng.integers(-6 * 10**9, 9 * 10**9, 500)  # 1780 to 2255
+    stamps = pd.Series(pd.to_datetime(seconds * 10**9 + rng.integers(0, 10**9, 500), utc=True))
+    stamps = stamps.dt.as_unit(unit).dt.tz_convert(zone)
+    stamps.iloc[[3, 10]] = pd.NaT
+    text = _arrow_iso_seconds(stamps).tolist()
+    assert text == _iso_seconds(stamps).tolist()
+    assert text[3] == "" and text[0].endswith("Z") and len(text[0]) == 20

@@ -46,9 +46,10 @@ def _arrow_iso_seconds(stamps: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    ns = stamps.dt.tz_localize(None).to_numpy().view(np.int64)
-    nat = ns == np.iinfo(np.int64).min
-    seconds = pa.array(np.floor_divide(ns, 10**9), mask=nat if nat.any() else None).cast(pa.timestamp("s"))
+    # wall-clock seconds (whatever the column's unit; floored, as numpy converts units); NaT: int64 min
+    local = stamps.dt.tz_localize(None).to_numpy().astype("datetime64[s]").view(np.int64)
+    nat = local == np.iinfo(np.int64).min
+    seconds = pa.array(local, mask=nat if nat.any() else None).cast(pa.timestamp("s"))
     text = pc.binary_join_element_wise(pc.utf8_replace_slice(pc.cast(seconds, pa.string()), 10, 11, "T"), "Z", "")
     return pd.Series(pd.arrays.ArrowExtensionArray(pc.fill_null(text, "")), index=stamps.index, copy=False)
 
