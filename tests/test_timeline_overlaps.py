@@ -56,7 +56,8 @@ def test_no_claims_no_pairs():
 def test_latest_word_per_source_is_the_last_row_of_the_three_key_sort(seed):
     rng = np.random.default_rng(seed)
     n = 500
-    key, b, a = rng.integers(0, 40, n), rng.integers(0, 5, n), rng.integers(0, 5, n)  # many ties
+    item, group, b, a = rng.integers(0, 8, n), rng.integers(0, 5, n), rng.integers(0, 5, n), rng.integers(0, 5, n)
+    key = item * 5 + group  # many ties
     order = np.lexsort((a, b, key))
     last = order[np.r_[key[order][1:] != key[order][:-1], True]]
-    assert last_per_group(key, b, a).tolist() == last.tolist()
+    assert last_per_group(item, group, b, a).tolist() == last.tolist()

@@ -64,12 +64,13 @@ def time_contradictions(claims: pd.DataFrame, timeline: pd.DataFrame, claim_supp
     tau = tau_by_item(change_every, int(item.max()) + 1)[item]
     pub, has_pub = to_ns(claims["published_at"])
     source = as_text(claims["source"])  # src_rank: its rank in name order, a cheaper sort key than the string
+    src_rank = _name_rank(claims["source"], source)
     dated = fit.explicit & has_pub & (pub - fit.evidence_to > tolerance_ns(tau))
     # text columns kept as Python objects (pandas would convert them to Arrow strings): the frame's rows are
     # filtered and taken many times below, and its strings joined in Python
     c = pd.DataFrame({
         "row": np.arange(len(claims)), "item": item, "cand": claims["cand"].to_numpy().astype(np.int64),
-        "source": as_objects(source), "src_rank": pd.factorize(source, sort=True)[0],
+        "source": as_objects(source), "src_rank": src_rank,
         "value": as_objects(as_text(claims["value"])),
         "a": fit.evidence_from, "b": fit.evidence_to, "dated": dated, "support": claim_support,
         "cred_w": w * rel, "credible": (rel >= min_reliability) & ~fit.superseded & (w > 0),
@@ -95,6 +96,22 @@ def time_contradictions(claims: pd.DataFrame, timeline: pd.DataFrame, claim_supp
     else:
         out["status"] = ""
     return sort_contradictions(out.drop(columns="_item"))  # severity (rounded), subject, attribute, kind, source, id
+
+
+def _name_rank(values: pd.Series, text: np.ndarray) -> np.ndarray:
+    """Per row: a rank of its text that sorts and compares as the texts do (`pd.factorize(text, sort=True)`'s
+    codes up to gaps): for a categorical, the rank of its category's text among the categories (a sort of the
+    sources, not of the claims)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        if len(codes) and codes.min() >= 0:
+            names = np.asarray(values.cat.categories.astype(str), dtype=object)
+            rank = np.empty(len(names), dtype=np.int64)
+            rank[np.argsort(names, kind="stable")] = np.arange(len(names))
+            out: np.ndarray = rank[codes]
+            return out
+    codes = pd.factorize(text, sort=True)[0]
+    return codes
 
 
 def _verdict_rows(out: pd.DataFrame, verdicts: pd.DataFrame) -> np.ndarray:

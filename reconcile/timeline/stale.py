@@ -11,23 +11,18 @@ from .kind_rows import empty_rows, interval_at, iso_seconds, join_per_key, row_f
 SUPPORTED = 0.5
 
 
-def last_per_group(key: np.ndarray, b: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """Per distinct key (ascending): the position of its last element in (b, a, position) order, i.e. the last
-    row of each key after `np.lexsort((a, b, key))`, with one stable sort on the key and maxima per group
-    instead of a three-key sort of every row."""
-    if len(key) == 0:
+def last_per_group(item: np.ndarray, group: np.ndarray, b: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Per distinct (item, group) (ascending, `item` and `group` non-negative integers): the position of its last
+    element in (b, a, position) order, i.e. the last row of each pair after `np.lexsort((a, b, group, item))`: a
+    counting sort by item and a sort of each item's few groups (steps.item_time_order), then one compiled pass."""
+    from .steps import item_time_order, last_of_runs  # numba: loaded on use
+
+    if len(item) == 0:
         return np.zeros(0, dtype=np.int64)
-    order = np.argsort(key, kind="stable")
-    k = key[order]
-    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(k)]))
-    low = np.iinfo(np.int64).min
-    bo = b[order]
-    top = bo == np.maximum.reduceat(bo, starts)[group]
-    ao = np.where(top, a[order], low)
-    top &= ao == np.maximum.reduceat(ao, starts)[group]
-    last: np.ndarray = np.maximum.reduceat(np.where(top, order, -1), starts)
-    return last
+    item, group = np.asarray(item, dtype=np.int64), np.asarray(group, dtype=np.int64)
+    order = item_time_order(item, group, int(item.max()) + 1)
+    out: np.ndarray = last_of_runs(order, item, group, np.asarray(b, dtype=np.int64), np.asarray(a, dtype=np.int64))
+    return out
 
 
 def stale_rows(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFrame:
@@ -35,9 +30,8 @@ def stale_rows(c: pd.DataFrame, tl: pd.DataFrame, fit: TimelineFit) -> pd.DataFr
     a rank per value text sorts as the texts): no frame of the claims concerned is taken, merged or sorted."""
     # each source's latest word per item: the last live claim in (item, source, b, a, row) order
     item, src, b, a, cand = (c[k].to_numpy() for k in ("item", "src_rank", "b", "a", "cand"))
-    n_src = int(src.max()) + 1
     live = np.flatnonzero(~c["superseded"].to_numpy())
-    latest = live[last_per_group(item[live] * n_src + src[live], b[live], a[live])]
+    latest = live[last_per_group(item[live], src[live], b[live], a[live])]
     tl_item = tl["_item"].to_numpy().astype(np.int64)
     tl_cand = tl["_cand"].to_numpy()
     last_row = np.flatnonzero(np.r_[tl_item[1:] != tl_item[:-1], True])  # the timeline is in (item, time) order

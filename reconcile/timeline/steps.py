@@ -64,3 +64,25 @@ def interval_rows(tl_item: np.ndarray, tl_t0: np.ndarray, item: np.ndarray, t: n
         at = lo + np.searchsorted(tl_t0[lo:hi], t[q], side="right")
         out[q] = at - 1 if at > lo else lo
     return out
+
+
+@njit(cache=True)
+def last_of_runs(order: np.ndarray, item: np.ndarray, group: np.ndarray, b: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Per run of equal (item, group) along `order` (a permutation that sorts by (item, group)): the position of
+    its last element in (b, a, position) order; runs in order."""
+    n = len(order)
+    out = np.empty(n, dtype=np.int64)
+    runs = 0
+    k = 0
+    while k < n:
+        best = order[k]
+        j = k + 1
+        while j < n and item[order[j]] == item[order[k]] and group[order[j]] == group[order[k]]:
+            p = order[j]
+            if b[p] > b[best] or (b[p] == b[best] and (a[p] > a[best] or (a[p] == a[best] and p > best))):
+                best = p
+            j += 1
+        out[runs] = best
+        runs += 1
+        k = j
+    return out[:runs]
