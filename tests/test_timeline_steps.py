@@ -73,3 +73,36 @@ def test_timeline_csv_times_read_as_every_tables_times(unit, zone):
     text = _arrow_iso_seconds(stamps).tolist()
     assert text == _iso_seconds(stamps).tolist()
     assert text[3] == "" and text[0].endswith("Z") and len(text[0]) == 20
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_self_corrections_are_the_earliest_later_overlapping_claim_of_another_value(seed):
+    """evidence.superseded against the definition, claim by claim: the correcting claim is the earliest
+    later-published claim of the same source and item with another value whose valid time overlaps (within the
+    claim's tolerance; ties: the lower row); claims without a publication time neither correct nor are corrected."""
+    import pandas as pd
+
+    from reconcile.timeline.evidence import superseded
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    hour = 3_600 * 10**9
+    item, src, cand = rng.integers(0, 6, n), rng.integers(0, 4, n), rng.integers(0, 3, n)
+    start = rng.integers(0, 40, n) * hour // 2
+    end = start + rng.integers(0, 3, n) * hour
+    pub_ns = rng.integers(0, 12, n) * hour
+    published = pd.Series(pd.to_datetime(pub_ns, utc=True))
+    published.iloc[rng.integers(0, n, 30)] = pd.NaT
+    tol = rng.integers(1, 3, n) * float(hour)
+    has = published.notna().to_numpy()
+    expected = np.full(n, -1)
+    for r in range(n):
+        later = [q for q in range(n) if has[r] and has[q] and item[q] == item[r] and src[q] == src[r]
+                 and cand[q] != cand[r] and pub_ns[q] > pub_ns[r]
+                 and max(start[r], start[q]) - min(end[r], end[q]) <= tol[r]]
+        if later:
+            expected[r] = min(later, key=lambda q: (pub_ns[q], q))
+    out, by = superseded(item, src, cand, start, end, published, tol)
+    assert (expected >= 0).sum() > 5  # the random claims do correct each other
+    assert by.tolist() == expected.tolist()
+    assert out.tolist() == (expected >= 0).tolist()

@@ -79,26 +79,16 @@ def superseded(item: np.ndarray, source: np.ndarray, cand: np.ndarray, start: np
     pub, has_p = to_ns(published)
     if n < 2 or not has_p.any():
         return out, by
-    # only (item, source) groups with at least two values can hold a correction: found in numpy (one integer
-    # key per group), before any frame is built
+    # the claims with a publication time grouped by (item, source) by a counting sort, and the pairs within each
+    # group holding several values in one compiled pass (steps.correcting_rows): an (item, source)'s claims are few
+    from .steps import correcting_rows, item_time_order  # numba: loaded on use
+
     rows = np.flatnonzero(has_p)
-    group = np.unique(item[rows] * (int(source.max()) + 1) + source[rows], return_inverse=True)[1].ravel()
-    lo = np.full(int(group.max()) + 1 if len(group) else 0, np.iinfo(np.int64).max)
-    hi = np.full(len(lo), np.iinfo(np.int64).min)
-    np.minimum.at(lo, group, cand[rows])
-    np.maximum.at(hi, group, cand[rows])
-    rows = rows[lo[group] != hi[group]]  # several values
-    if len(rows) == 0:
-        return out, by
-    frame = pd.DataFrame({"row": rows, "item": item[rows], "src": source[rows], "cand": cand[rows], "a": start[rows],
-                          "b": end[rows], "p": pub[rows], "tol": tol[rows]}, index=rows)
-    pairs = frame.merge(frame, on=["item", "src"], suffixes=("", "_l"))
-    pairs = pairs[(pairs["cand"] != pairs["cand_l"]) & (pairs["p_l"] > pairs["p"])
-                  & (np.maximum(pairs["a"], pairs["a_l"]) - np.minimum(pairs["b"], pairs["b_l"]) <= pairs["tol"])]
-    if pairs.empty:
-        return out, by
-    pairs = pairs.sort_values(["row", "p_l", "row_l"], kind="stable").drop_duplicates("row")
-    rows = pairs["row"].to_numpy()
-    out[rows] = True
-    by[rows] = pairs["row_l"].to_numpy()
+    r_item, r_src = item[rows].astype(np.int64), source[rows].astype(np.int64)
+    order = item_time_order(r_item, r_src, int(r_item.max()) + 1)
+    found = correcting_rows(order, r_item, r_src, rows, cand[rows].astype(np.int64), start[rows].astype(np.int64),
+                            end[rows].astype(np.int64), pub[rows], np.asarray(tol, dtype=float)[rows])
+    hit = found >= 0
+    out[rows[hit]] = True
+    by[rows[hit]] = found[hit]
     return out, by
