@@ -115,16 +115,24 @@ def distinct_joined(frame: pd.DataFrame, group: str, column: str) -> pd.Series:
 
 
 def describe(frame: pd.DataFrame, group: str) -> pd.Series:
-    """Per group: 'value (support: sources); ...' ordered by support (high first), then value."""
-    f = frame.sort_values([group, "value", "source"], kind="stable")
-    grouped = f.groupby([group, "value"], sort=True)
-    per = grouped["support"].max().rename("p").reset_index()
-    once = f.drop_duplicates([group, "value", "source"])  # each source once per value, in name order
-    per["sources"] = join_per_key(once.groupby([group, "value"], sort=True).ngroup().to_numpy(), once["source"], ","
-                           ).to_numpy()
-    per = per.sort_values([group, "p", "value"], ascending=[True, False, True], kind="stable")
-    per["desc"] = per["value"] + " (" + per["p"].map("{:.3f}".format) + ": " + per["sources"] + ")"
-    return join_per_key(per[group].to_numpy(), per["desc"], "; ")
+    """Per group: 'value (support: sources); ...' ordered by support (high first), then value. In numpy on
+    integer codes: `src_rank` sorts as the source names, a rank per value text as the texts."""
+    g = frame[group].to_numpy()
+    value = np.asarray(frame["value"].to_numpy(), dtype=object)
+    source = np.asarray(frame["source"].to_numpy(), dtype=object)
+    value_rank = pd.factorize(value, sort=True)[0]
+    src = frame["src_rank"].to_numpy()
+    order = np.lexsort((src, value_rank, g))  # by (group, value, source), stable
+    g, value_rank, src = g[order], value_rank[order], src[order]
+    new_value = np.r_[True, (g[1:] != g[:-1]) | (value_rank[1:] != value_rank[:-1])]
+    starts = np.flatnonzero(new_value)
+    p = np.fmax.reduceat(frame["support"].to_numpy(dtype=float)[order], starts)  # (NaN skipped, as pandas' max)
+    once = np.flatnonzero(new_value | np.r_[True, src[1:] != src[:-1]])  # each source once per value, in name order
+    sources = join_per_key((np.cumsum(new_value) - 1)[once], source[order[once]], ",").to_numpy()
+    per = np.lexsort((value_rank[starts], -p, g[starts]))  # by group, support (high first), value
+    text = np.array(["{:.3f}".format(x) for x in p[per].tolist()], dtype=object)
+    desc = value[order[starts[per]]] + " (" + text + ": " + sources[per] + ")"
+    return join_per_key(g[starts[per]], desc, "; ")
 
 
 def hedged(claims: pd.DataFrame) -> np.ndarray:
