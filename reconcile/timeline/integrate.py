@@ -81,10 +81,11 @@ class TimeModel:
         self.change_every = change_every_by_item(problem, rules)
         self.cand_change_every = change_every_by_cand(problem, rules)
         self.items = np.array(sorted(self.change_every), dtype=np.int64)
-        mask = np.isin(problem.claims["item"].to_numpy(), self.items)
-        self.claim_rows = np.flatnonzero(mask)  # positions in problem.claims
+        # item ids are small non-negative integers: a lookup table, not `np.isin` (a sort of 1M claims' items)
+        modelled = self.item_mask
+        self.claim_rows = np.flatnonzero(modelled[problem.claims["item"].to_numpy()])  # positions in problem.claims
         self.claims = problem.claims.iloc[self.claim_rows].reset_index(drop=True)
-        self.cand_mask = np.isin(problem.part.cand_item, self.items)
+        self.cand_mask = modelled[problem.part.cand_item]
         self.last: TimelineFit | None = None
         self._model: TimelineModel | None = None
         self.iterations = 0
