@@ -83,8 +83,8 @@ def _codes(columns: list[pd.Series]) -> list[np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    chunks = pa.chunked_array([pa.array(c.astype(str), pa.large_string()) for c in columns], pa.large_string())
-    codes = pc.fill_null(pc.dictionary_encode(chunks).combine_chunks().indices, -1).to_numpy().astype(np.int64)
+    text = pa.concat_arrays([pa.array(c.astype(str), pa.large_string()) for c in columns])
+    codes = pc.fill_null(pc.dictionary_encode(text).indices, -1).to_numpy().astype(np.int64)
     ends = np.cumsum([len(c) for c in columns])
     return np.split(codes, ends[:-1])
 
@@ -129,10 +129,12 @@ class Triage:
 
     def rows(self, positions: np.ndarray) -> pd.DataFrame:
         """The triage table's rows at these positions (of the contradictions' order), TRIAGE_COLUMNS."""
-        c = self.contradictions.take(positions)
+        given = [x for x in TRIAGE_COLUMNS if x not in ("label", "runner_up", "runner_up_confidence", "margin",
+                                                         "severity")]
+        c = self.contradictions[given].take(positions)
         row = self.row[positions]
         runner_up = np.full(len(c), None, dtype=object)
-        runner_up[row >= 0] = self.verdicts["runner_up"].astype(object).to_numpy()[row[row >= 0]]
+        runner_up[row >= 0] = self.verdicts["runner_up"].iloc[row[row >= 0]].astype(object).to_numpy()
         return c.assign(
             runner_up=pd.Series(runner_up, index=c.index).fillna(""),
             runner_up_confidence=self.runner_conf[positions], margin=self.margin[positions],

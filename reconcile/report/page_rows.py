@@ -80,9 +80,9 @@ def fit_rows(make: Callable[[np.ndarray], pd.DataFrame], cols: list[str], n_rows
     while start < len(order):
         part = make(order[start:start + size])
         numbers = {c: pd.to_numeric(part[c], errors="coerce").round(6) for c in cols if c in numeric}
-        data = [(_cells(numbers[c]) if c in numeric else text_cells(part[c])) for c in cols]
-        lengths = _text_lengths([d for c, d in zip(cols, data) if c not in numeric]) if len(numbers) < len(cols) \
-            else np.zeros(len(part), dtype=np.int64)
+        texts = {c: text_cells(part[c]) for c in cols if c not in numeric}
+        data: list[list[Any]] = [(_cells(numbers[c]) if c in numeric else texts[c]) for c in cols]
+        lengths = _text_lengths(list(texts.values())) if texts else np.zeros(len(part), dtype=np.int64)
         for c, d in zip(cols, data):
             if c in numeric:
                 lengths += _number_lengths(d, numbers[c].to_numpy())
@@ -96,5 +96,5 @@ def fit_rows(make: Callable[[np.ndarray], pd.DataFrame], cols: list[str], n_rows
         used = int(total[-1]) if len(total) else used
         start += len(part)
         size = max(FIRST_ROWS, int(1.2 * max(budget_chars - used, 0) / max(used / start, 1)) + 64)
-    rows = [list(r) for r in zip(*kept)] if cols else []
+    rows = list(map(list, zip(*kept))) if cols else []
     return {"columns": cols, "rows": rows}, n_rows - len(rows)
