@@ -210,7 +210,7 @@ def timeline_rows(timeline: pd.DataFrame | None, items: pd.DataFrame
     rows = np.flatnonzero(subject.isin(set(items["subject"].astype(str))).to_numpy())
     if not len(rows):
         return pd.DataFrame(), {}
-    key = subject.to_numpy()[rows] + "\x1f" + timeline["attribute"].astype(str).to_numpy()[rows]
+    key = subject.iloc[rows].to_numpy() + "\x1f" + timeline["attribute"].iloc[rows].astype(str).to_numpy()
     groups = pd.Series(np.arange(len(rows))).groupby(key, sort=False).indices
     wanted = zip(items["subject"].astype(str), items["attribute"].astype(str))
     found = {k: np.asarray(groups[f"{k[0]}\x1f{k[1]}"]) for k in wanted if f"{k[0]}\x1f{k[1]}" in groups}
