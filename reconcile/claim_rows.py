@@ -133,8 +133,10 @@ class ClaimRows:
         import pyarrow.compute as pc
 
         wanted = pa.array([str(s) for s in subjects], pa.large_string())
-        keep = np.append(pc.is_in(pa.array(column.cat.categories.astype(str), pa.large_string()), value_set=wanted)
-                         .to_numpy(zero_copy_only=False), False)  # the last slot: code -1 (missing)
+        found = pc.is_in(pa.array(column.cat.categories.astype(str), pa.large_string()), value_set=wanted)
+        if isinstance(found, pa.ChunkedArray):  # text held by Arrow in chunks
+            found = found.combine_chunks()
+        keep = np.append(found.to_numpy(zero_copy_only=False), False)  # the last slot: code -1 (missing)
         return np.flatnonzero(keep[column.cat.codes.to_numpy()])
 
     def feed_columns(self, names: list[str]) -> pd.DataFrame:

@@ -140,6 +140,8 @@ class _RowsOfSubjects:
             column = table["subject"].astype(str)
             found = pc.is_in(pa.array(column, pa.large_string()),
                              value_set=pa.array([str(s) for s in subjects], pa.large_string()))
+            if isinstance(found, pa.ChunkedArray):  # a column read from a CSV holds its Arrow data in chunks
+                found = found.combine_chunks()
             self.rows = np.flatnonzero(found.to_numpy(zero_copy_only=False))
             self.subject = column.iloc[self.rows].to_numpy()
 

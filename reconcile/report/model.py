@@ -84,9 +84,11 @@ def _arrow_text(column: pd.Series) -> Any:
     import pyarrow as pa
 
     try:
-        return pa.array(column, pa.large_string(), from_pandas=True)
+        text = pa.array(column, pa.large_string(), from_pandas=True)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
-        return pa.array(column.astype(str), pa.large_string())
+        text = pa.array(column.astype(str), pa.large_string())
+    # a column read from a CSV holds its Arrow data in chunks: one array
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
 def _codes(columns: list[pd.Series]) -> list[np.ndarray]:
