@@ -34,7 +34,8 @@ def content_ids(claims: pd.DataFrame) -> pd.Series:
     stamps = claims["published_at"]
     t = pd.DataFrame({"t": np.where(stamps.isna().to_numpy(), -1, stamps.array.asi8)}, index=claims.index, copy=False)
     # concat, not assign: no copy of the columns (10M claims: 80 MB each); large_string is what a str column holds
-    keyed = pd.concat([claims[["source", "subject", "attribute", "value"]], t], axis=1)
+    keyed = pd.concat([_used_categories(claims[c]) for c in ("source", "subject", "attribute", "value")] + [t],
+                      axis=1)
     del t
     # a row's hash depends on that row alone: hashed a slice at a time, the hashing's per-column temporaries stay
     # small (the whole 10M-claim frame at once: about 400 MB of them)
@@ -44,6 +45,15 @@ def content_ids(claims: pd.DataFrame) -> pd.Series:
     ids = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
     del chunks
     return pd.Series(pd.array(ids, dtype="str"), index=claims.index)
+
+
+def _used_categories(column: pd.Series) -> pd.Series:
+    """A categorical column of a few rows with only the categories they use (same values): pandas hashes a
+    categorical by hashing every category, and the report asks for the ids of a few thousand of 1M claims whose
+    200,000 subjects are categories. A row's hash depends on its value only, so the ids are the same."""
+    if not isinstance(column.dtype, pd.CategoricalDtype) or len(column) >= len(column.cat.categories):
+        return column
+    return column.cat.remove_unused_categories()
 
 
 class ClaimRows:
@@ -110,14 +120,24 @@ class ClaimRows:
 
     def of_subjects(self, subjects: Any) -> pd.DataFrame:
         """The rows of these subjects (in table order)."""
+        return self.frame(self.subject_rows(subjects))
+
+    def subject_rows(self, subjects: Any) -> np.ndarray:
+        """The positions of the rows of these subjects (in table order)."""
         column = self.claims["subject"]
         if not isinstance(column.dtype, pd.CategoricalDtype):
-            return self.frame(np.flatnonzero(column.isin(subjects).to_numpy()))
-        # by category code: the subjects looked up among the categories once, not every row's text hashed
-        wanted = column.cat.categories.get_indexer(pd.Index(list(subjects), dtype=object))
-        keep = np.zeros(len(column.cat.categories) + 1, dtype=bool)  # the last slot: code -1 (missing)
-        keep[wanted[wanted >= 0]] = True
-        return self.frame(np.flatnonzero(keep[column.cat.codes.to_numpy()]))
+            return np.flatnonzero(column.isin(subjects).to_numpy())
+        # by category code: which categories are wanted (Arrow hashes the few subjects and probes each category
+        # once; pandas' lookup built a hash table of all 200,000), not every row's text hashed
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        wanted = pa.array([str(s) for s in subjects], pa.large_string())
+        found = pc.is_in(pa.array(column.cat.categories.astype(str), pa.large_string()), value_set=wanted)
+        if isinstance(found, pa.ChunkedArray):  # text held by Arrow in chunks
+            found = found.combine_chunks()
+        keep = np.append(found.to_numpy(zero_copy_only=False), False)  # the last slot: code -1 (missing)
+        return np.flatnonzero(keep[column.cat.codes.to_numpy()])
 
     def feed_columns(self, names: list[str]) -> pd.DataFrame:
         """Columns taken from the feed as they are (no computed column), every row."""

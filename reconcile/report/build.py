@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -11,7 +12,8 @@ import pandas as pd
 
 from . import charts
 from .drawing import IN_PROCESS, Drawer, Pending
-from .model import Budget, build_model, doubtful_verdicts, kind_rows, status_rows, subject_labels
+from .model import (Budget, Selection, build_model, doubtful_verdicts, kind_rows, select, status_rows,
+                    subject_labels)
 from .render import render_html, render_markdown
 
 if TYPE_CHECKING:
@@ -41,22 +43,6 @@ def _meta(as_of: str | None, solver: str, iterations: int, converged: bool, coun
             "rules": [str(p) for p in rules_files] + [f"{k}: {v}" for k, v in summary.items()]}
 
 
-def _timeline_rows(timeline: pd.DataFrame | None, wanted: list[tuple[str, str]]
-                   ) -> tuple[pd.DataFrame, dict[tuple[str, str], np.ndarray]]:
-    """The timeline rows of the wanted (subject, attribute)s, and per wanted key its positions among them (in
-    timeline order): one pass over the timeline (a filter per detail was quadratic)."""
-    if timeline is None or timeline.empty or not wanted:
-        return pd.DataFrame(), {}
-    subject = timeline["subject"].astype(str)
-    rows = np.flatnonzero(subject.isin({s for s, _ in wanted}).to_numpy())
-    if not len(rows):
-        return pd.DataFrame(), {}
-    key = subject.to_numpy()[rows] + "\x1f" + timeline["attribute"].astype(str).to_numpy()[rows]
-    groups = pd.Series(np.arange(len(rows))).groupby(key, sort=False).indices
-    found = {k: np.asarray(groups[f"{k[0]}\x1f{k[1]}"]) for k in wanted if f"{k[0]}\x1f{k[1]}" in groups}
-    return timeline.iloc[rows], found
-
-
 def _iso(series: pd.Series) -> list[str]:
     return pd.to_datetime(series, utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
 
@@ -73,36 +59,60 @@ def summary_charts(tables: dict[str, Any], drawer: Drawer = IN_PROCESS) -> dict[
     }
 
 
-def assemble(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[str, Any] | None = None,
-             budget: Budget = Budget(), drawer: Drawer = IN_PROCESS, pending: dict[str, Pending] | None = None
-             ) -> dict[str, Any]:
-    """The report model with its charts (summary charts always; timelines of the first time-modelled verdicts).
-    `pending`: the summary charts already submitted (summary_charts); else they are submitted here."""
+def _timeline_charts(s: Selection, budget: Budget, drawer: Drawer) -> dict[tuple[str, str], Pending]:
+    """The timeline charts of the first time-modelled items the page may explain, submitted to `drawer` before
+    the model is built (it draws them meanwhile): the page shows those of the first `timelines_max` time-modelled
+    details, and the details are a prefix of the items (a chart of an item the budget leaves out is not used)."""
+    keys = [k for k in zip(s.items["subject"].astype(str), s.items["attribute"].astype(str))
+            if k in s.timeline_at][:budget.timelines_max]
+    jobs = charts.timeline_jobs(s.timeline, [(s.timeline_at[k], f"{k[0]} / {k[1]}") for k in keys])
+    return {k: drawer.submit(job) for k, job in zip(keys, jobs)}
+
+
+def _model(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[str, Any] | None, budget: Budget,
+           drawer: Drawer, pending: dict[str, Pending] | None) -> tuple[dict[str, Any], Callable[[], None]]:
+    """The report model without its drawn charts, and the step that puts them in (waiting for the drawer): a
+    run renders report.md between the two while the charts are drawn."""
     pending = summary_charts(tables, drawer) if pending is None else pending
-    model = build_model(tables, meta, calibration, budget)
-    timeline = tables.get("timeline")
-    drawn: list[tuple[dict[str, Any], Pending]] = []
-    picked, by_item = _timeline_rows(timeline, [(d["subject"], d["attribute"]) for d in model["details"].values()
-                                                if d["time_modelled"]])
-    if by_item:  # formatted once for all the rows shown
+    s = select(tables, budget)
+    timelines = _timeline_charts(s, budget, drawer)
+    model = build_model(tables, meta, calibration, budget, s)
+    shown = [d for d in model["details"].values() if d["time_modelled"]]
+    if shown:  # the interval tables of the time-modelled details, formatted at once
+        at = [s.timeline_at[(d["subject"], d["attribute"])] for d in shown]
+        picked = s.timeline.iloc[np.concatenate(at)]
         cells = list(zip(_iso(picked["valid_from"]), _iso(picked["valid_to"]), picked["value"].astype(str).tolist(),
                          picked["probability"].astype(float).round(6).tolist()))
-    for d in model["details"].values():
-        at = by_item.get((d["subject"], d["attribute"])) if d["time_modelled"] else None
-        if at is None:
-            continue
-        d["timeline"] = [list(cells[i]) for i in at]
-        if len(drawn) < budget.timelines_max:
-            job = charts.timeline_job(picked.iloc[at], f"{d['subject']} / {d['attribute']}")
-            drawn.append((d, drawer.submit(job)))
-    for d, svg in drawn:
-        d["timeline_chart"] = charts.data_url(svg())
-    model["charts"] = {name: charts.data_url(svg()) for name, svg in pending.items()}
+        end = 0
+        for d, positions in zip(shown, at):
+            d["timeline"] = [list(c) for c in cells[end:end + len(positions)]]
+            end += len(positions)
+    drawn: list[tuple[dict[str, Any], Pending]] = []
+    for d in shown[:budget.timelines_max]:
+        key = (d["subject"], d["attribute"])
+        svg = timelines[key] if key in timelines else drawer.submit(
+            charts.timeline_job(s.timeline.iloc[s.timeline_at[key]], f"{key[0]} / {key[1]}"))
+        drawn.append((d, svg))
     if calibration is not None and calibration.get("bins_frame") is not None:
         from ..evaluation.plots import calibration_chart
 
         bins = calibration.pop("bins_frame")
         calibration["chart"] = charts.data_url(calibration_chart({"verdicts": bins}, "Reliability diagram"))
+
+    def add_charts() -> None:
+        for d, svg in drawn:
+            d["timeline_chart"] = charts.data_url(svg())
+        model["charts"] = {name: charts.data_url(svg()) for name, svg in pending.items()}
+    return model, add_charts
+
+
+def assemble(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[str, Any] | None = None,
+             budget: Budget = Budget(), drawer: Drawer = IN_PROCESS, pending: dict[str, Pending] | None = None
+             ) -> dict[str, Any]:
+    """The report model with its charts (summary charts always; timelines of the first time-modelled verdicts).
+    `pending`: the summary charts already submitted (summary_charts); else they are submitted here."""
+    model, add_charts = _model(tables, meta, calibration, budget, drawer, pending)
+    add_charts()
     return model
 
 
@@ -179,8 +189,10 @@ def _tables(result: Result) -> dict[str, Any]:
 
 def render_both(tables: dict[str, Any], meta: dict[str, Any], calibration: dict[str, Any] | None = None,
                 drawer: Drawer = IN_PROCESS, pending: dict[str, Pending] | None = None) -> tuple[str, str]:
-    model = assemble(tables, meta, calibration, drawer=drawer, pending=pending)
-    return render_markdown(model, summary(model, tables)), render_html(model)
+    model, add_charts = _model(tables, meta, calibration, Budget(), drawer, pending)
+    markdown = render_markdown(model, summary(model, tables))  # while the charts are drawn
+    add_charts()
+    return markdown, render_html(model)
 
 
 def start_charts(result: Result, drawer: Drawer = IN_PROCESS) -> dict[str, Pending]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .chart_specs import ChartJob
@@ -63,8 +64,19 @@ def reliability_job(sources: pd.DataFrame, top: int = 40) -> ChartJob:
 def timeline_job(rows: pd.DataFrame, title: str) -> ChartJob:
     """States of one time-modelled subject/attribute: each interval as a bar from valid_from to valid_to, its
     height the state's probability, its colour the value."""
-    frame = pd.DataFrame({"from": pd.to_datetime(rows["valid_from"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                          "to": pd.to_datetime(rows["valid_to"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                          "value": rows["value"].astype(str),
-                          "probability": pd.to_numeric(rows["probability"], errors="coerce")})
-    return "timeline", {"rows": _records(frame), "title": title}
+    return timeline_jobs(rows, [(np.arange(len(rows)), title)])[0]
+
+
+def timeline_jobs(rows: pd.DataFrame, charts: list[tuple[np.ndarray, str]]) -> list[ChartJob]:
+    """`timeline_job` of each (positions among `rows`, title), the rows of all formatted at once."""
+    if not charts:
+        return []
+    picked = rows.iloc[np.concatenate([positions for positions, _ in charts])]
+    frame = pd.DataFrame({"from": pd.to_datetime(picked["valid_from"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                          "to": pd.to_datetime(picked["valid_to"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                          "value": picked["value"].astype(str),
+                          "probability": pd.to_numeric(picked["probability"], errors="coerce")})
+    records = _records(frame)
+    ends = np.cumsum([len(positions) for positions, _ in charts])
+    return [("timeline", {"rows": records[end - len(positions):end], "title": title})
+            for (positions, title), end in zip(charts, ends)]
