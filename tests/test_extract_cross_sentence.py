@@ -58,8 +58,12 @@ def test_the_two_towns_needs_a_list_of_two(rules):
 def test_a_plural_noun_the_text_describes_itself_is_no_list(rules):
     # "areas east of Hama and Homs": the areas lie near the two cities, they are not the cities
     text = ("Government troops pulled back on Saturday from areas east of Hama and Homs, a monitor said. "
-            "The rebels took control of these areas within hours.")
+            "The rebels captured these areas within hours.")
     assert claims(text, rules, SY) == []
+    # the same words with the list itself as the antecedent
+    text = ("Long convoys were seen on the roads out of Hama and Homs on Saturday, a monitor said. "
+            "The rebels captured these areas within hours.")
+    assert claims(text, rules, SY) == [["Hamah", "rebels"], ["Homs", "rebels"]]
     # and in one sentence: "withdrew from areas bordering ... and X took control of these areas"
     text = ("The army withdrew from areas bordering Iraq towards Damascus, and the SDF took control of "
             "these areas.")

@@ -98,12 +98,12 @@ class PlaceWalker:
             return out
         lem = self.lemma(tok)
         theirs = [c for c in tok.children if c.dep_ == "poss"] if lem == "control" else [tok]
-        listed = places.refs.their(theirs[0]) if places.refs is not None and theirs else None
-        if listed:  # "after the army evacuated these areas, the SDF took their control": the list
-            return listed
-        listed = places.refs.plural(tok) if places.refs is not None and not after_place else None
-        if listed is not None:  # "these areas", "the two towns": the list named before (references.py)
-            return listed
+        referred = places.refs.their(theirs[0]) if places.refs is not None and theirs else None
+        if referred:  # "after the army evacuated these areas, the SDF took their control": the list
+            return referred
+        referred = places.refs.plural(tok) if places.refs is not None and not after_place else None
+        if referred is not None:  # "these areas", "the two towns": the list named before (references.py)
+            return referred
         if tok.lower_ in COMPASS and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             # "the village of Hirbil east of Tel Rifaat" (parsed "of [Hirbil east]"): the place after "east of"
             # only locates the one before it

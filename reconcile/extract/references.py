@@ -53,7 +53,12 @@ _LIST_GAP = re.compile(r"(?:\s+(?:city|town|village)(?:\s+cent(?:er|re))?)?" + _
 PLURAL_REF = r"\b(?:these|those|both|the (?:two|three|four|five|six|\d+)) (?:" + "|".join(sorted(PLURAL_PLACES)) + r")\b"
 _PLURAL_NOUN = re.compile(r"\b(?:" + "|".join(sorted(PLURAL_PLACES)) + r")\b", re.I)
 # a plural noun next to a list stands for it: "X, Y and several other areas", "two nearby villages, X and Y"
-_AFTER_LIST = re.compile(r"\s*,?\s*(?:and|or)?\s*(?:\w+\s+){0,2}$")
+_AFTER_LIST = re.compile(r"\s*,?\s*(?:and|or)?\s*(?:\w+\s+){0,2}")
+# prepositions that describe where a plural noun's places are ("these areas of Kharkiv"), unlike "within hours"
+_LOCATING = {"of", "in", "near", "around", "along", "outside", "inside", "at", "across", "bordering", "east", "west",
+             "north", "south", "between"}
+# a plural noun whose phrase only locates it by a list: "areas east of Hama and Homs", "villages around X and Y"
+_DESCRIBED_BY = re.compile(r"\s+(?:[\w-]+\s+){0,2}(?:of|near|around|outside|bordering|along|in|between)\s+(?:the\s+)?")
 _BEFORE_LIST = re.compile(r"^\s*(?:[,:–—-]|\bincluding\b|\bsuch as\b|\bnamely\b)\s*(?:the\s+)?$")
 # a distance measured from a place: "245 kilometres (152 miles) from the capital, Mogadishu"
 _DISTANCE = re.compile(r"\d\s*(?:km|kilometres|kilometers|miles|mi)\b(?:\s*\([^)]*\))?\s+(?:\w+\s+){0,2}"
@@ -107,8 +112,8 @@ class SentenceRefs:
             return None
         if "both" in dets:
             count = 2
-        if any(c.dep_ in ("prep", "acl", "relcl", "amod", "compound", "poss") and c.i > tok.i or c.dep_ == "poss"
-               for c in tok.children):
+        if any((c.dep_ in ("acl", "relcl") or (c.dep_ == "prep" and c.lower_ in _LOCATING)) and c.i > tok.i
+               or c.dep_ == "poss" for c in tok.children):
             return None  # "these areas of Kharkiv", "those villages held by ...": described here, not a reference
         got = self._list_before(self.start + tok.idx, count)
         return got
@@ -146,21 +151,25 @@ class SentenceRefs:
             if n >= 2:
                 cands.append((e, names, n))
         for m in nouns:
-            own = [x for x in lists if x[3] >= 2 and (_AFTER_LIST.match(text, x[1], m.start()) is not None and
-                                                      _AFTER_LIST.match(text, x[1], m.start()).end() == m.start()
+            own = [x for x in lists if x[3] >= 2 and (_AFTER_LIST.fullmatch(text, x[1], m.start()) is not None
                                                       or _at_list(text, m.end(), x[0]))]
             if own:
                 continue  # the list itself is the candidate
+            described = [x for x in lists if x[3] >= 2 and x[0] >= m.end()
+                         and _DESCRIBED_BY.fullmatch(text, m.end(), x[0]) is not None]
+            if described:  # "areas east of Hama and Homs": the areas, which the list only locates
+                cands = [c for c in cands if c[0] != described[0][1]] + [(described[0][1], None, 0)]
+                continue
             before = text[max(lo, m.start() - 12):m.start()].lower()
             if re.search(r"\b(?:these|those|both|the (?:two|three|four|five|\d+))\s+$", before):
                 continue  # an earlier reference to the same thing, not another antecedent
             cands.append((m.end(), None, 0))
         if not cands:
             return []
-        _, names, n = max(cands, key=lambda c: c[0])
-        if names is None or (count is not None and n != count):
+        _, found, n = max(cands, key=lambda c: c[0])
+        if found is None or (count is not None and n != count):
             return []
-        return list(dict.fromkeys(names))
+        return list(dict.fromkeys(found))
 
     # ---- the town ---------------------------------------------------------------------------------------------
     def unknown_settlement(self, tok: Token) -> bool:
