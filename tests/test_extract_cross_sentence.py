@@ -96,6 +96,13 @@ def test_it_is_not_a_place_that_only_measures_a_distance(rules):
     assert any(v == "somali army" for _, v in got)
 
 
+def test_it_is_not_a_place_that_only_locates_another(rules):
+    text = ("Kyiv said on Friday the village of Klishchiivka near the town of Bakhmut had been cleared, a day "
+            "after reports that it had been retaken were called premature.")
+    got = claims(text, rules, UA)
+    assert got and "Bakhmut" not in _places(got)
+
+
 # ---- actors ----------------------------------------------------------------------------------------------------
 def test_the_ministry_is_the_side_of_the_ministry_named_before(rules):
     text = ("Russia's defence ministry said on Sunday its troops were advancing in the Donetsk region. "

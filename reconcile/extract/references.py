@@ -28,13 +28,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .actors import demonym_side
-
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
     from .article_places import ArticlePlaces
     from .events import SentenceClaim
+    from .frame_places import SentencePlaces
     from .frames import FrameReader
 
 WINDOW = 2  # sentences before the reference's own that may hold its antecedent
@@ -69,6 +68,19 @@ _DATELINE_AFTER = re.compile(r"^\s*(?:[—–]|--?\s|\(|/|,\s*(?:[A-Z]{3,}|\d|(?
 # a settlement named by its noun and a name: "the town of Macomia", "Hadrut town", "a town called Wesh"
 _NAMED_SETTLEMENT = re.compile(r"\b(?:town|city|village)\s+(?:of|called|named)\s+(?P<after>" + _CAP + r")"
                                r"|(?<![Tt]he )(?<![Aa] )\b(?P<before>" + _CAP + r")\s+(?:town|city|village)\b")
+
+
+def landmark(tok: Token, places: SentencePlaces) -> bool:
+    """A place the sentence names only to say where another one lies: "the village of Andriivka near the town of
+    Bakhmut" (a "near" / "outside" phrase of another place or of a settlement noun): not what a later "it" means."""
+    t = tok
+    if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lower_ in ("town", "city", "village"):
+        t = t.head.head  # "the key frontline town of Bakhmut"
+    if t.dep_ != "pobj" or t.head.lower_ not in ("near", "outside"):
+        return False
+    owner = t.head.head
+    return owner.i in places.subjects or (owner.lower_ in ("town", "city", "village") and any(
+        k.i in places.subjects for k in owner.subtree if k.i < t.head.i))
 
 
 def background_place(ap: ArticlePlaces, s: int, e: int) -> bool:
@@ -214,6 +226,8 @@ class SentenceRefs:
         return sorted(out)
 
     def _mention_side(self, pos: int, head: str, mods: set[str]) -> str | None:
+        from .actors import demonym_side  # (actors -> frame_refs -> references: imported when used)
+
         ap = self.ap
         assert ap.profile is not None
         text = ap.text
