@@ -22,6 +22,10 @@ class ArticlePlaces:
     cities: list[tuple[int, str]] | None = None  # (start, name) of the article's non-actor places, when needed
     side_marks: list[tuple[int, str]] = field(default_factory=list)  # (end, side): the profile's actor phrases
     countries: set[str] = field(default_factory=set)  # the profile's and the article's named countries
+    # the article's sentences in order, its dateline and where its first body sentence starts (references.py)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    dateline: tuple[int, int] | None = None
+    lead_start: int = -1
 
     def side_before(self, pos: int) -> str | None:
         """The side named last before text position `pos` (read from the text, not the parse: the same

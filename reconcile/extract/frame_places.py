@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .frame_refs import facility_place
+from .references import SentenceRefs
 from .model import Profile
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class SentencePlaces:
     locators: frozenset[int] = frozenset()
     areas: frozenset[int] = frozenset()  # provinces and regions (not settlements)
     countries: frozenset[str] = frozenset()  # the article's countries: where "the capital of X province" is
+    refs: SentenceRefs | None = None  # references across sentences ("these areas", "the two towns"; references.py)
 
 
 class PlaceWalker:
@@ -95,6 +97,13 @@ class PlaceWalker:
                     out += self.direction_conj(c, places, profile, seen)
             return out
         lem = self.lemma(tok)
+        theirs = [c for c in tok.children if c.dep_ == "poss"] if lem == "control" else [tok]
+        referred = places.refs.their(theirs[0]) if places.refs is not None and theirs else None
+        if referred:  # "after the army evacuated these areas, the SDF took their control": the list
+            return referred
+        referred = places.refs.plural(tok) if places.refs is not None and not after_place else None
+        if referred is not None:  # "these areas", "the two towns": the list named before (references.py)
+            return referred
         if tok.lower_ in COMPASS and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             # "the village of Hirbil east of Tel Rifaat" (parsed "of [Hirbil east]"): the place after "east of"
             # only locates the one before it
@@ -131,6 +140,8 @@ class PlaceWalker:
                 not any(t.i in places.subjects and t.i not in places.locators for t in tok.subtree):
             same = [places.subjects[i][0] for i in sorted(places.subjects) if i < tok.i and i not in places.actors
                     and i not in places.locators and not self._modifier(tok.doc[i], places)]
+            if not same and places.refs is not None and places.refs.unknown_settlement(tok):
+                return []  # "occupied the town of Macomia. ... occupied the town": an unknown town, not an older one
             last = same[-1] if same else places.before(tok.i)  # "the city": named before in the sentence,
             # else the article's topic (its first place claimed), else the place named last
             return [last] if last else []

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .references import landmark
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
@@ -29,7 +31,8 @@ def pronoun_place(tok: Token, places: SentencePlaces, any_word: bool = False) ->
     the article before the sentence)."""
     if tok.i in places.subjects or not (any_word or (tok.lower_ == "it" and tok.tag_ == "PRP")):
         return []
-    same = [i for i in sorted(places.subjects) if i < tok.i and i not in places.actors and i not in places.locators]
+    same = [i for i in sorted(places.subjects) if i < tok.i and i not in places.actors and i not in places.locators
+            and not landmark(tok.doc[i], places)]  # (not "near the town of Bakhmut": where the other place lies)
     if any_word:  # a facility's place: not a place that only begins a name ("the Nineveh Operations Command"),
         # nor a province ("took over Idlib province ..., as well as the airport": the airport of a town)
         doc = tok.doc

@@ -25,12 +25,14 @@ from .frame_places import PLACE_NOUNS, SentencePlaces, locating_areas
 from .frames import FrameReader
 from .geonames import GeoGazetteer, load_geonames
 from .spelling import fold
+from .textutil import number_variants
 from .matching import Gazetteer, Mention
 from .model import ExtractRules, Profile
 from .nlp import load_pipeline, parse
 from .person_names import TITLES, drop_person_names
 from .entering import settle_entries, subject_side
 from .place_lists import list_claims
+from .references import PLURAL_REF, SentenceRefs, background_place, opponent_words, outranked
 from .place_kinds import ListCapitals, PlaceKinds, geo_capitals, renamed_in_named_province
 from .events import SentenceClaim
 from .timex import TimeSpan
@@ -44,7 +46,7 @@ _WORD = re.compile(r"[a-z][a-z'’-]*")
 # city" in a spelling no gazetteer knows, "Macomia district", "the border"): the frames' references and cues read
 # such sentences, so they are parsed
 _PLACE_WORD = re.compile(r"\b(?:city|town|village|capital|township|settlement|hamlet|airport|airbase|base|palace"
-                         r"|headquarters|district|border)\b")
+                         r"|headquarters|district|border)\b|" + PLURAL_REF)  # "these areas", "the two towns"
 # "Ukrainian forces took it back", "until it was seized": "it" next to a verb may be a place named before
 # (frame_refs.pronoun_place); only such sentences without a place of their own are worth parsing for it
 _PLACE_IT = re.compile(r"\b[a-z]+(?:ed|en|ok|ew|eld|ost) it\b"
@@ -315,7 +317,7 @@ class ParseStage:
             nlp = load_pipeline(self.rules.nlp.model)
             m = PhraseMatcher(nlp.vocab, attr="LOWER")
             for side, phrases in profile.actors.items():
-                m.add(side, [nlp.make_doc(p) for p in _number_variants(phrases)])
+                m.add(side, [nlp.make_doc(p) for p in number_variants(phrases)])
             self._matchers[k] = m
         m = self._matchers[k]
         got = sorted(((s, e, doc.vocab.strings[mid]) for mid, s, e in m(doc)), key=lambda x: (x[0], -(x[1] - x[0])))
@@ -340,7 +342,8 @@ class ParseStage:
             span = doc.char_span(ms - s, me - s, alignment_mode="expand")
             if span is not None:
                 subjects[span.root.i] = names
-        sides = self._sides(doc, ap.profile)
+        refs = SentenceRefs(ap, s)  # "the defence ministry" after "Russia's defence ministry" (references.py)
+        sides = refs.sides(doc, self._sides(doc, ap.profile))
         for i, (name,) in cue_places(doc, subjects, sides, self.reader.lemma).items():
             if self.geo is not None and any(self.geo.places[j].kind == "country" for h in self.geo.find(name)
                                             if h[1] - h[0] == len(name) for j in h[2]):
@@ -353,7 +356,8 @@ class ParseStage:
         if ap.cities is None:  # once per article, not once per sentence
             actors = {p.lower() for ps in (ap.profile.actors.values() if ap.profile else []) for p in ps}
             ap.cities = [(ms, names[0]) for ms, me, names in ap.spans  # "Moscow" said ... is an actor, not a place
-                         if not names[0].endswith(" province") and ap.text_of(ms, me).lower() not in actors]
+                         if not names[0].endswith(" province") and ap.text_of(ms, me).lower() not in actors
+                         and not background_place(ap, ms, me)]  # nor a dateline or a distance's landmark
         cities = ap.cities
 
         def last(i: int) -> str | None:
@@ -370,9 +374,10 @@ class ParseStage:
                  if i not in areas and any(self.kinds.is_area(f"{n} province") for n in names)}
         locators = locating_areas(doc, subjects, areas, self.reader.lemma, named, self.kinds.inside)
         out = self.reader.read(doc, s, SentencePlaces(subjects, before, last, actors=speaking, locators=locators,
-                                                      areas=frozenset(areas), countries=frozenset(ap.countries)),
-                               ap.profile, sides,
-                               times, ap.memory, published_at)
+                                                      areas=frozenset(areas), countries=frozenset(ap.countries),
+                                                      refs=refs),
+                               ap.profile, sides, times, ap.memory, published_at)
+        out = outranked(out, opponent_words(self.reader))  # the army evacuated these areas, the SDF took them
         # "the city" is never a province; a facility's ("a federal military base in Mekelle") is its place
         settled = [p for c in out for p in [self.kinds.facility_place(c.subject)]
                    if p and not self.kinds.is_area(p)]
@@ -404,12 +409,3 @@ def _capitalised(text: str, spans: list[tuple[int, int]]) -> str:
             text = text[:s] + text[s].upper() + text[s + 1:]
     return _QUOTED_VERB.sub(lambda m: " " + m.group(1) + " ", text)
 
-
-def _number_variants(phrases: list[str]) -> list[str]:
-    """Each actor phrase of several words also in the other number ("paramilitary forces" / "a paramilitary
-    force"): the rules list one form, articles use both."""
-    out = list(phrases)
-    for p in phrases:
-        if " " in p:
-            out.append(p[:-1] if p.endswith("s") and not p.endswith("ss") else p + "s")
-    return list(dict.fromkeys(out))

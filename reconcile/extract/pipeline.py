@@ -214,8 +214,12 @@ def _prepared(kept: list[Article], gaz: Gazetteer, stage: ParseStage | None, fro
             mentions = gaz.mentions(art.doc.text, art.start, art.end)
             ap = stage.places(art.doc.text, art.start, art.end, mentions) if stage else None
             if stage is not None and ap is not None:
-                for _, sents, _ in article_sentences(art):
+                for _, sents, head in article_sentences(art):
                     jobs += [(art.doc.text, s, e, ap) for s, e in stage.candidates(art.doc.text, sents, ap)]
+                    ap.sentences += sents  # for references across sentences (references.py)
+                    if not head and sents and ap.lead_start < 0:
+                        ap.lead_start = sents[0][0]
+                ap.dateline = art.dateline
             prepared.append((mentions, ap))
         if stage is not None:
             stage.parse_all(jobs)

@@ -159,3 +159,13 @@ def inflections(lem: str) -> set[str]:
     if len(lem) > 2 and lem[-1] not in "aeiouwy" and lem[-2] in "aeiou" and lem[-3] not in "aeiou":
         out |= {lem + lem[-1] + "ed", lem + lem[-1] + "ing"}  # stop -> stopped (and harmless extras)
     return out
+
+
+def number_variants(phrases: list[str]) -> list[str]:
+    """Each actor phrase of several words also in the other number ("paramilitary forces" / "a paramilitary
+    force"): the rules list one form, articles use both."""
+    out = list(phrases)
+    for p in phrases:
+        if " " in p:
+            out.append(p[:-1] if p.endswith("s") and not p.endswith("ss") else p + "s")
+    return list(dict.fromkeys(out))
