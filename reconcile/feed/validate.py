@@ -200,9 +200,10 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
     for col in CODED:
         if col in feed:
             feed[col] = sorted_categorical(feed[col])
-    for col in REQUIRED:
-        empty = (feed[col].cat.codes.to_numpy() == feed[col].cat.categories.get_loc("")) \
-            if "" in feed[col].cat.categories else np.zeros(n, dtype=bool)
+    for col in REQUIRED:  # sorted categories: the empty text, when there is one, is the first (no hashing)
+        categories = feed[col].cat.categories
+        empty = (feed[col].cat.codes.to_numpy() == 0) if len(categories) and categories[0] == "" \
+            else np.zeros(n, dtype=bool)
         why.add(empty, f"empty `{col}`", col)
 
     raw_times = {}
@@ -329,7 +330,7 @@ def content_order(claims: pd.DataFrame) -> np.ndarray | None:
     keys = [_rank(claims[c]) for c in reversed(ordered) if c in claims]
     if not keys or len(claims) < 2:
         return None
-    order: np.ndarray = np.lexsort(_fewer_keys(keys))
+    order = _lexsort(_fewer_keys(keys))
     del keys
     if (order[1:] > order[:-1]).all():  # already in that order (a feed written sorted): no copy
         return None
@@ -345,6 +346,41 @@ def _take_consuming(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
         columns[name] = frame[name].array.take(order)
         del frame[name]
     return pd.DataFrame(columns, index=index, copy=False)
+
+
+def _lexsort(keys: list[np.ndarray]) -> np.ndarray:
+    """np.lexsort(keys) (the last key first, ties by position), with fewer passes over every row: the leading
+    integer keys packed into one int64 (their ranges multiplied fit), sorted once (stable), and only the rows that
+    tie on it sorted by the other keys. A feed's (source, subject, value) nearly always tells its rows apart: one
+    sort of the rows instead of one per key."""
+    first = keys[::-1]
+    packed, span, used = np.zeros(len(first[0]), dtype=np.int64), 1, 0
+    for key in first:
+        if key.dtype.kind not in "iub":
+            break
+        low, high = int(key.min()), int(key.max())
+        if span * (high - low + 1) >= 2**62:
+            break
+        packed = packed * (high - low + 1) + (key.astype(np.int64) - low)
+        span, used = span * (high - low + 1), used + 1
+    if used == 0:  # the first key is not an integer, or alone wider than an int64's range
+        plain: np.ndarray = np.lexsort(keys)
+        return plain
+    order: np.ndarray = np.argsort(packed, kind="stable")
+    rest = first[used:]
+    if not rest:
+        return order
+    leading = packed[order]
+    del packed
+    tie = leading[1:] == leading[:-1]
+    if not tie.any():
+        return order
+    group = np.cumsum(np.r_[True, ~tie])  # per sorted position: its run of equal packed keys
+    tied = np.flatnonzero(np.r_[tie, False] | np.r_[False, tie])
+    rows = order[tied]  # in each run, by position (the sort is stable)
+    within = np.lexsort([key[rows] for key in reversed(rest)] + [group[tied]])
+    order[tied] = rows[within]
+    return order
 
 
 def _fewer_keys(keys: list[np.ndarray]) -> list[np.ndarray]:
