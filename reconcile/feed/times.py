@@ -160,7 +160,7 @@ def _exact_shapes(text: pa.Array[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarr
     offsets = np.frombuffer(offsets_buf, dtype=np.int32, count=n + 1, offset=text.offset * 4)
     valid = np.ones(n, dtype=bool) if text.null_count == 0 else \
         np.asarray(text.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-    exact_shapes(np.frombuffer(data_buf, dtype=np.uint8), offsets, valid, FIRST_YEAR, LAST_YEAR, _MONTH_DAYS,
+    exact_shapes(text, np.frombuffer(data_buf, dtype=np.uint8), offsets, valid, FIRST_YEAR, LAST_YEAR, _MONTH_DAYS,
                  taken, ns, outside)
     return taken, ns, outside
 
