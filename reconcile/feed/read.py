@@ -64,17 +64,31 @@ PLAIN_TEXT = {"published_at", "valid_at", "valid_from", "valid_to"}
 
 
 def _dictionary(table: pa.Table) -> pd.DataFrame:
-    """Every string column dictionary-encoded (C++): pandas gets Categoricals, each string stored once. Time
-    columns stay Arrow strings (pandas gets them without a copy, see `_to_pandas`)."""
+    """Every string column dictionary-encoded (C++), its dictionary sorted: pandas gets Categoricals, each string
+    stored once, in the order validation's sorted categoricals need (codes.py then only checks it). Time columns
+    stay Arrow strings (pandas gets them without a copy, see `_to_pandas`)."""
     import pyarrow as pa
 
     columns = []
     for name, column in zip(table.column_names, table.columns):
         if (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) \
                 and name.strip() not in PLAIN_TEXT:  # one dictionary for the column (per-chunk ones cost a merge)
-            column = (column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column).dictionary_encode()
+            column = _sorted_dictionary(
+                (column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column).dictionary_encode())
         columns.append(column)
     return _to_pandas(pa.table(columns, names=table.column_names))
+
+
+def _sorted_dictionary(encoded: pa.DictionaryArray) -> pa.DictionaryArray:
+    """The same column with its distinct strings in byte order (UTF-8: code point order), the rows' indices
+    renumbered to match (missing cells stay missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return pa.DictionaryArray.from_arrays(pc.take(pa.array(rank), encoded.indices), encoded.dictionary.take(order))
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
