@@ -61,6 +61,7 @@ def check_column_names(names: list[Any], where: str) -> list[str]:
 
 # time stamps are mostly distinct: encoding them costs more than it saves; they are parsed straight from Arrow
 PLAIN_TEXT = {"published_at", "valid_at", "valid_from", "valid_to"}
+PARALLEL_FROM = 100_000  # rows; a table this long has its columns encoded on several threads
 
 
 def _dictionary(table: pa.Table) -> pd.DataFrame:
@@ -69,13 +70,21 @@ def _dictionary(table: pa.Table) -> pd.DataFrame:
     stay Arrow strings (pandas gets them without a copy, see `_to_pandas`)."""
     import pyarrow as pa
 
-    columns = []
-    for name, column in zip(table.column_names, table.columns):
+    def encode(name: str, column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
         if (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) \
                 and name.strip() not in PLAIN_TEXT:  # one dictionary for the column (per-chunk ones cost a merge)
-            column = _sorted_dictionary(
+            return _sorted_dictionary(
                 (column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column).dictionary_encode())
-        columns.append(column)
+        return column
+
+    pairs = list(zip(table.column_names, table.columns))
+    if table.num_rows < PARALLEL_FROM or len(pairs) < 2:
+        columns = [encode(name, column) for name, column in pairs]
+    else:  # Arrow's kernels release the GIL: the columns are encoded side by side (the same result)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(len(pairs), pa.cpu_count())) as pool:
+            columns = list(pool.map(lambda pair: encode(*pair), pairs))
     return _to_pandas(pa.table(columns, names=table.column_names))
 
 

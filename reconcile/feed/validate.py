@@ -267,10 +267,13 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
     del weight
     accepted = len(claims)
     order = content_order(claims)
-    if order is not None:  # the feed-order rows are released column by column as the sorted ones are made
-        claims = _take_consuming(claims, order)
-    del order
-    claims = _deduplicate(claims)
+    first, copies = _duplicate_runs(claims, order)
+    if order is not None or first is not None:  # sorted and deduplicated in one take of every column; the
+        # feed-order rows are released column by column as the sorted ones are made
+        claims = _take_consuming(claims, order if first is None else first if order is None else order[first])
+    del order, first
+    claims = claims.assign(copies=copies).reset_index(drop=True)
+    del copies
     for col in CODED:
         if col in claims:
             claims[col] = restrict(claims[col])
@@ -390,24 +393,26 @@ def _fewer_keys(keys: list[np.ndarray]) -> list[np.ndarray]:
     return kept or keys[:1]
 
 
-def _deduplicate(claims: pd.DataFrame) -> pd.DataFrame:
-    """Identical claims count once; `copies` keeps how many rows said it.
+def _duplicate_runs(claims: pd.DataFrame, order: np.ndarray | None) -> tuple[np.ndarray | None, np.ndarray]:
+    """Identical claims count once: (positions in content order of the first row of each run of identical claims,
+    or None when every claim is distinct; how many rows said each kept claim, its `copies`).
 
-    The rows come sorted by content with the key columns first (sort_by_content), so identical claims are
+    In content order (`order`; None: the rows' own) the key columns come first, so identical claims are
     neighbours: one comparison of each row with the one before, per key column, finds them exactly (no hashing,
-    no grouping). The first row of a run of identical claims is kept.
+    no grouping); only the key columns' ranks are put in that order, not the rows.
     """
     key = [c for c in DEDUP_KEY if c in claims]
     n = len(claims)
     same = np.ones(max(n - 1, 0), dtype=bool)  # row i + 1 repeats row i
     for c in key:
         rank = _rank(claims[c])
+        if order is not None:
+            rank = rank[order]
         same &= rank[1:] == rank[:-1]
     if not same.any():
-        return claims.assign(copies=np.ones(n, dtype=np.int64)).reset_index(drop=True)
-    first = np.flatnonzero(np.r_[True, ~same])  # the first row of each run of identical claims
-    copies = np.diff(np.r_[first, n]).astype(np.int64)
-    return claims.iloc[first].assign(copies=copies).reset_index(drop=True)
+        return None, np.ones(n, dtype=np.int64)
+    first = np.flatnonzero(np.r_[True, ~same])
+    return first, np.diff(np.r_[first, n]).astype(np.int64)
 
 
 def _rejects(feed: pd.DataFrame, raw_times: dict[str, pd.Series], why: _Reasons, excluded: np.ndarray,
