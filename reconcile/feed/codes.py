@@ -58,7 +58,7 @@ def _clean_and_sorted(cats: pd.Index, strip: bool) -> np.ndarray | None:
     import pyarrow.compute as pc
 
     text = _arrow_text(cats)
-    if not pc.all(pc.string_is_ascii(text)).as_py():
+    if text.null_count or not pc.all(pc.string_is_ascii(text)).as_py():
         return None
     if strip and not pc.all(pc.equal(pc.utf8_trim(text, characters=_ASCII_SPACE), text)).as_py():
         return None

@@ -75,6 +75,9 @@ def _dictionary(table: pa.Table) -> pd.DataFrame:
                 and name.strip() not in PLAIN_TEXT:  # one dictionary for the column (per-chunk ones cost a merge)
             return _sorted_dictionary(
                 (column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column).dictionary_encode())
+        if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type) \
+                and name.strip() not in PLAIN_TEXT:  # Parquet's own dictionary (parquet_text.py): sorted too
+            return _sorted_shared_dictionary(column)
         return column
 
     pairs = list(zip(table.column_names, table.columns))
@@ -98,6 +101,26 @@ def _sorted_dictionary(encoded: pa.DictionaryArray) -> pa.DictionaryArray:
     rank = np.empty(len(order), dtype=np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)
     return pa.DictionaryArray.from_arrays(pc.take(pa.array(rank), encoded.indices), encoded.dictionary.take(order))
+
+
+def _sorted_shared_dictionary(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """A dictionary column whose chunks share one dictionary, with that dictionary sorted as `_sorted_dictionary`
+    does; any other (chunks with their own dictionaries, a missing entry) as it is."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    if not chunks:
+        return column
+    dictionary = chunks[0].dictionary
+    if dictionary.null_count or not all(chunk.dictionary.equals(dictionary) for chunk in chunks[1:]):
+        return column
+    order = pc.array_sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    ranks, ordered = pa.array(rank), dictionary.take(order)
+    return pa.chunked_array([pa.DictionaryArray.from_arrays(pc.take(ranks, chunk.indices), ordered) for chunk in chunks],
+                            type=pa.dictionary(pa.int32(), dictionary.type))
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
