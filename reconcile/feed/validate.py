@@ -267,11 +267,11 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
     del weight
     accepted = len(claims)
     order = content_order(claims)
-    first, copies = _duplicate_runs(claims, order)
-    if order is not None or first is not None:  # sorted and deduplicated in one take of every column; the
+    kept, copies = _duplicate_runs(claims, order)
+    if order is not None or kept is not None:  # sorted and deduplicated in one take of every column; the
         # feed-order rows are released column by column as the sorted ones are made
-        claims = _take_consuming(claims, order if first is None else first if order is None else order[first])
-    del order, first
+        claims = _take_consuming(claims, order if kept is None else kept if order is None else order[kept])
+    del order, kept
     claims = claims.assign(copies=copies).reset_index(drop=True)
     del copies
     for col in CODED:
