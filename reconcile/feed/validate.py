@@ -268,9 +268,12 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
     accepted = len(claims)
     order = content_order(claims)
     kept, copies = _duplicate_runs(claims, order)
-    if order is not None or kept is not None:  # sorted and deduplicated in one take of every column; the
-        # feed-order rows are released column by column as the sorted ones are made
-        claims = _take_consuming(claims, order if kept is None else kept if order is None else order[kept])
+    # sorted and deduplicated in one take of every column; the feed-order rows are released column by column as
+    # the sorted ones are made
+    if kept is not None:
+        claims = _take_consuming(claims, kept if order is None else order[kept])
+    elif order is not None:
+        claims = _take_consuming(claims, order)
     del order, kept
     claims = claims.assign(copies=copies).reset_index(drop=True)
     del copies
