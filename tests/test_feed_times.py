@@ -79,23 +79,23 @@ EDGES = [c[0] for c in CASES] + [
 
 
 def _both_paths(values: pd.Series, monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
-    """read_time_column with the compiled pass on every column, and with the general paths alone."""
+    """read_time_column with the by-position pass on every column, and with the general paths alone."""
     from reconcile.feed import times
 
     results = []
-    for compiled_from in (0, 10**12):
-        monkeypatch.setattr(times, "COMPILED_FROM", compiled_from)
+    for exact_from in (0, 10**12):
+        monkeypatch.setattr(times, "EXACT_FROM", exact_from)
         outside, stamps, reasons = times.read_time_column(values, "t")
         results.append((outside.tolist(), stamps.tolist(), list(reasons)))
     return results
 
 
 @pytest.mark.parametrize("storage", ["object", "category", "arrow"])
-def test_the_compiled_pass_reads_the_common_shapes_as_the_general_paths_do(storage, monkeypatch):
+def test_the_by_position_pass_reads_the_common_shapes_as_the_general_paths_do(storage, monkeypatch):
     values = pd.Series(EDGES, dtype=pd.StringDtype("pyarrow", na_value=np.nan) if storage == "arrow" else storage)
-    compiled, general = _both_paths(values, monkeypatch)
-    assert compiled == general
-    outside, stamps, reasons = compiled
+    by_position, general = _both_paths(values, monkeypatch)
+    assert by_position == general
+    outside, stamps, reasons = by_position
     assert outside[EDGES.index("1677-12-31T23:59:59Z")] and outside[EDGES.index("2262-01-01")]
     assert stamps[EDGES.index("2100-02-29")] is pd.NaT and reasons[EDGES.index("2100-02-29")] == UNREADABLE
     assert stamps[EDGES.index("2000-02-29T00:00:00Z")] == pd.Timestamp("2000-02-29T00:00:00Z")
@@ -109,11 +109,11 @@ def test_the_compiled_pass_reads_the_common_shapes_as_the_general_paths_do(stora
     st.integers(0, 25), st.integers(0, 61), st.integers(0, 61), st.integers(0, 3),
     st.sampled_from(["", "", "", "Z", " ", "+01:00", ".5"])), min_size=1, max_size=60))
 @settings(max_examples=60, deadline=None)
-def test_the_compiled_pass_agrees_with_the_general_paths_on_generated_times(texts):
+def test_the_by_position_pass_agrees_with_the_general_paths_on_generated_times(texts):
     with pytest.MonkeyPatch.context() as monkeypatch:
         values = pd.Series(texts, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
-        compiled, general = _both_paths(values, monkeypatch)
-    assert compiled == general
+        by_position, general = _both_paths(values, monkeypatch)
+    assert by_position == general
 
 
 def test_a_two_digit_offset_next_to_a_time_without_zone_is_rejected_not_a_crash(tmp_path):

@@ -61,20 +61,66 @@ def check_column_names(names: list[Any], where: str) -> list[str]:
 
 # time stamps are mostly distinct: encoding them costs more than it saves; they are parsed straight from Arrow
 PLAIN_TEXT = {"published_at", "valid_at", "valid_from", "valid_to"}
+PARALLEL_FROM = 100_000  # rows; a table this long has its columns encoded on several threads
 
 
 def _dictionary(table: pa.Table) -> pd.DataFrame:
-    """Every string column dictionary-encoded (C++): pandas gets Categoricals, each string stored once. Time
-    columns stay Arrow strings (pandas gets them without a copy, see `_to_pandas`)."""
+    """Every string column dictionary-encoded (C++), its dictionary sorted: pandas gets Categoricals, each string
+    stored once, in the order validation's sorted categoricals need (codes.py then only checks it). Time columns
+    stay Arrow strings (pandas gets them without a copy, see `_to_pandas`)."""
     import pyarrow as pa
 
-    columns = []
-    for name, column in zip(table.column_names, table.columns):
+    def encode(name: str, column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
         if (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)) \
                 and name.strip() not in PLAIN_TEXT:  # one dictionary for the column (per-chunk ones cost a merge)
-            column = (column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column).dictionary_encode()
-        columns.append(column)
+            return _sorted_dictionary(
+                (column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column).dictionary_encode())
+        if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type) \
+                and name.strip() not in PLAIN_TEXT:  # Parquet's own dictionary (parquet_text.py): sorted too
+            return _sorted_shared_dictionary(column)
+        return column
+
+    pairs = list(zip(table.column_names, table.columns))
+    if table.num_rows < PARALLEL_FROM or len(pairs) < 2:
+        columns = [encode(name, column) for name, column in pairs]
+    else:  # Arrow's kernels release the GIL: the columns are encoded side by side (the same result)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(len(pairs), pa.cpu_count())) as pool:
+            columns = list(pool.map(lambda pair: encode(*pair), pairs))
     return _to_pandas(pa.table(columns, names=table.column_names))
+
+
+def _sorted_dictionary(encoded: pa.DictionaryArray) -> pa.DictionaryArray:
+    """The same column with its distinct strings in byte order (UTF-8: code point order), the rows' indices
+    renumbered to match (missing cells stay missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return pa.DictionaryArray.from_arrays(pc.take(pa.array(rank), encoded.indices), encoded.dictionary.take(order))
+
+
+def _sorted_shared_dictionary(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """A dictionary column whose chunks share one dictionary, with that dictionary sorted as `_sorted_dictionary`
+    does; any other (chunks with their own dictionaries, a missing entry) as it is."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    if not chunks:
+        return column
+    dictionary = chunks[0].dictionary
+    if dictionary.null_count or not all(chunk.dictionary.equals(dictionary) for chunk in chunks[1:]):
+        return column
+    order = pc.array_sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    ranks, ordered = pa.array(rank), dictionary.take(order)
+    return pa.chunked_array([pa.DictionaryArray.from_arrays(pc.take(ranks, chunk.indices), ordered) for chunk in chunks],
+                            type=pa.dictionary(pa.int32(), dictionary.type))
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:

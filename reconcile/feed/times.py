@@ -1,7 +1,7 @@
 """Parse time columns strictly: ISO 8601 with a time zone, or a bare date (midnight UTC). Never guess a zone.
 
 The common shapes (`2021-07-07T10:00:00Z` and `2021-07-07`) of large columns are read from the Arrow string
-buffers in one compiled pass (`time_kernel.py`, with the year check of `guards.year_out_of_range`). The other
+buffers by position, vectorised in numpy (`time_shapes.py`, with the year check of `guards.year_out_of_range`). The other
 strings (and small columns) are parsed once per distinct string: the same two shapes checked with an RE2 pattern
 and parsed in Arrow's C++ kernels (`strptime`); a day that does not exist in its month (Arrow rolls 2021-02-30
 over to March) and dates outside the nanosecond range go to the general path, as does every other shape
@@ -141,12 +141,11 @@ def parse_utc(values: pd.Series, column: str) -> tuple[pd.Series, pd.Categorical
 # calendar): a day exists when it comes before the next month's first day
 _MONTH_DAYS = np.arange(np.datetime64(f"{FIRST_YEAR}-01", "M"), np.datetime64(f"{LAST_YEAR + 1}-02", "M")) \
     .astype("datetime64[D]").astype(np.int64)
-COMPILED_FROM = 100_000  # strings; below, the general paths alone (importing numba costs about a second; from
-# 100,000 claims on the solver imports it anyway for its kernels: solve/accu_kernel.py)
+EXACT_FROM = 1_000  # strings; below, the general paths alone (a few numpy passes cost more than they save there)
 
 
 def _exact_shapes(text: pa.Array[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The two common shapes, read from the Arrow buffers in one compiled pass (time_kernel.py): (taken, ns, year
+    """The two common shapes, read from the Arrow buffers by position (time_shapes.py): (taken, ns, year
     outside FIRST_YEAR-LAST_YEAR) per string. Taken: exactly `YYYY-MM-DDThh:mm:ssZ` or `YYYY-MM-DD` as
     `_FAST_ZULU`/`_FAST_DATE` accept them, and either a year pandas cannot hold (refused with that reason, as
     `year_out_of_range` does) or a day that exists in its month. Every other string (spaces, offsets, fractions,
@@ -154,14 +153,14 @@ def _exact_shapes(text: pa.Array[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarr
     n = len(text)
     taken, ns, outside = np.zeros(n, dtype=bool), np.full(n, NAT, dtype=np.int64), np.zeros(n, dtype=bool)
     _, offsets_buf, data_buf = text.buffers()
-    if n < COMPILED_FROM or data_buf is None or offsets_buf is None:
+    if n < EXACT_FROM or data_buf is None or offsets_buf is None:
         return taken, ns, outside
-    from .time_kernel import exact_shapes
+    from .time_shapes import exact_shapes
 
     offsets = np.frombuffer(offsets_buf, dtype=np.int32, count=n + 1, offset=text.offset * 4)
     valid = np.ones(n, dtype=bool) if text.null_count == 0 else \
         np.asarray(text.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-    exact_shapes(np.frombuffer(data_buf, dtype=np.uint8), offsets, valid, FIRST_YEAR, LAST_YEAR, _MONTH_DAYS,
+    exact_shapes(text, np.frombuffer(data_buf, dtype=np.uint8), offsets, valid, FIRST_YEAR, LAST_YEAR, _MONTH_DAYS,
                  taken, ns, outside)
     return taken, ns, outside
 

@@ -200,9 +200,10 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
     for col in CODED:
         if col in feed:
             feed[col] = sorted_categorical(feed[col])
-    for col in REQUIRED:
-        empty = (feed[col].cat.codes.to_numpy() == feed[col].cat.categories.get_loc("")) \
-            if "" in feed[col].cat.categories else np.zeros(n, dtype=bool)
+    for col in REQUIRED:  # sorted categories: the empty text, when there is one, is the first (no hashing)
+        categories = feed[col].cat.categories
+        empty = (feed[col].cat.codes.to_numpy() == 0) if len(categories) and categories[0] == "" \
+            else np.zeros(n, dtype=bool)
         why.add(empty, f"empty `{col}`", col)
 
     raw_times = {}
@@ -266,10 +267,16 @@ def validate(frames: list[pd.DataFrame], rules: Rules, as_of: pd.Timestamp | Non
     del weight
     accepted = len(claims)
     order = content_order(claims)
-    if order is not None:  # the feed-order rows are released column by column as the sorted ones are made
+    kept, copies = _duplicate_runs(claims, order)
+    # sorted and deduplicated in one take of every column; the feed-order rows are released column by column as
+    # the sorted ones are made
+    if kept is not None:
+        claims = _take_consuming(claims, kept if order is None else order[kept])
+    elif order is not None:
         claims = _take_consuming(claims, order)
-    del order
-    claims = _deduplicate(claims)
+    del order, kept
+    claims = claims.assign(copies=copies).reset_index(drop=True)
+    del copies
     for col in CODED:
         if col in claims:
             claims[col] = restrict(claims[col])
@@ -329,7 +336,7 @@ def content_order(claims: pd.DataFrame) -> np.ndarray | None:
     keys = [_rank(claims[c]) for c in reversed(ordered) if c in claims]
     if not keys or len(claims) < 2:
         return None
-    order: np.ndarray = np.lexsort(_fewer_keys(keys))
+    order = _lexsort(_fewer_keys(keys))
     del keys
     if (order[1:] > order[:-1]).all():  # already in that order (a feed written sorted): no copy
         return None
@@ -347,6 +354,41 @@ def _take_consuming(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(columns, index=index, copy=False)
 
 
+def _lexsort(keys: list[np.ndarray]) -> np.ndarray:
+    """np.lexsort(keys) (the last key first, ties by position), with fewer passes over every row: the leading
+    integer keys packed into one int64 (their ranges multiplied fit), sorted once (stable), and only the rows that
+    tie on it sorted by the other keys. A feed's (source, subject, value) nearly always tells its rows apart: one
+    sort of the rows instead of one per key."""
+    first = keys[::-1]
+    packed, span, used = np.zeros(len(first[0]), dtype=np.int64), 1, 0
+    for key in first:
+        if key.dtype.kind not in "iub":
+            break
+        low, high = int(key.min()), int(key.max())
+        if span * (high - low + 1) >= 2**62:
+            break
+        packed = packed * (high - low + 1) + (key.astype(np.int64) - low)
+        span, used = span * (high - low + 1), used + 1
+    if used == 0:  # the first key is not an integer, or alone wider than an int64's range
+        plain: np.ndarray = np.lexsort(keys)
+        return plain
+    order: np.ndarray = np.argsort(packed, kind="stable")
+    rest = first[used:]
+    if not rest:
+        return order
+    leading = packed[order]
+    del packed
+    tie = leading[1:] == leading[:-1]
+    if not tie.any():
+        return order
+    group = np.cumsum(np.r_[True, ~tie])  # per sorted position: its run of equal packed keys
+    tied = np.flatnonzero(np.r_[tie, False] | np.r_[False, tie])
+    rows = order[tied]  # in each run, by position (the sort is stable)
+    within = np.lexsort([key[rows] for key in reversed(rest)] + [group[tied]])
+    order[tied] = rows[within]
+    return order
+
+
 def _fewer_keys(keys: list[np.ndarray]) -> list[np.ndarray]:
     """The same lexsort order from fewer keys: a key with one value orders nothing and is left out (a plain feed's
     empty time columns, its one attribute, unit weights: half of the passes over every row). No key is copied."""
@@ -354,24 +396,26 @@ def _fewer_keys(keys: list[np.ndarray]) -> list[np.ndarray]:
     return kept or keys[:1]
 
 
-def _deduplicate(claims: pd.DataFrame) -> pd.DataFrame:
-    """Identical claims count once; `copies` keeps how many rows said it.
+def _duplicate_runs(claims: pd.DataFrame, order: np.ndarray | None) -> tuple[np.ndarray | None, np.ndarray]:
+    """Identical claims count once: (positions in content order of the first row of each run of identical claims,
+    or None when every claim is distinct; how many rows said each kept claim, its `copies`).
 
-    The rows come sorted by content with the key columns first (sort_by_content), so identical claims are
+    In content order (`order`; None: the rows' own) the key columns come first, so identical claims are
     neighbours: one comparison of each row with the one before, per key column, finds them exactly (no hashing,
-    no grouping). The first row of a run of identical claims is kept.
+    no grouping); only the key columns' ranks are put in that order, not the rows.
     """
     key = [c for c in DEDUP_KEY if c in claims]
     n = len(claims)
     same = np.ones(max(n - 1, 0), dtype=bool)  # row i + 1 repeats row i
     for c in key:
         rank = _rank(claims[c])
+        if order is not None:
+            rank = rank[order]
         same &= rank[1:] == rank[:-1]
     if not same.any():
-        return claims.assign(copies=np.ones(n, dtype=np.int64)).reset_index(drop=True)
-    first = np.flatnonzero(np.r_[True, ~same])  # the first row of each run of identical claims
-    copies = np.diff(np.r_[first, n]).astype(np.int64)
-    return claims.iloc[first].assign(copies=copies).reset_index(drop=True)
+        return None, np.ones(n, dtype=np.int64)
+    first = np.flatnonzero(np.r_[True, ~same])
+    return first, np.diff(np.r_[first, n]).astype(np.int64)
 
 
 def _rejects(feed: pd.DataFrame, raw_times: dict[str, pd.Series], why: _Reasons, excluded: np.ndarray,
