@@ -1,63 +1,65 @@
-"""The two common time stamp shapes read from Arrow's string buffers in one compiled pass (numba).
+"""The two common time stamp shapes read from Arrow's string buffers, byte column by byte column (numpy).
 
 `YYYY-MM-DDThh:mm:ssZ` and `YYYY-MM-DD`, exactly as `times._FAST_ZULU` / `times._FAST_DATE` accept them: ASCII
 digits, month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59, nothing before or after. Written by hand
 because the library paths cost several passes per string: Arrow's RE2 match of that pattern, a second match and a
 cast for the year check, and the cast itself (about 0.35 s of CPU per million time stamps, more than the rest of
-reading them); this loop reads each byte once. The calendar (which days exist) is numpy's, passed in as the first
-day of every month. numba is already a dependency (reconcile/timeline/kernel.py).
+reading them). Here the strings of 10 or 20 bytes are read as up to 20 columns of bytes (one gather each), and
+the checks and the arithmetic run on those columns. The calendar (which days exist) is numpy's, passed in as the
+first day of every month. Until session 9 this was a compiled loop (numba), whose loading cost about a second of
+CPU in every run that read a million time stamps; these columns take a few tens of milliseconds.
 """
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+_DASH, _T, _COLON, _Z, _ZERO = 45, 84, 58, 90, 48
 
 
-@njit(cache=True)
-def _digits(data: np.ndarray, at: int, count: int) -> int:
-    """The number written by `count` ASCII digits at `at`, or -1 when one of them is not a digit."""
-    value = 0
-    for k in range(at, at + count):
-        d = int(data[k]) - 48
-        if d < 0 or d > 9:
-            return -1
-        value = value * 10 + d
-    return value
-
-
-@njit(cache=True)
 def exact_shapes(data: np.ndarray, offsets: np.ndarray, valid: np.ndarray, first_year: int, last_year: int,
                  month_days: np.ndarray, taken: np.ndarray, ns: np.ndarray, outside: np.ndarray) -> None:
     """Per string i (bytes data[offsets[i]:offsets[i + 1]]): `taken[i]` when it has one of the two shapes and
     either its year is outside first_year..last_year (`outside[i]`) or its day exists (`ns[i]`: nanoseconds since
     the epoch, UTC). `month_days`: days since the epoch of the first of each month from January `first_year` on,
     one past the last."""
-    for i in range(len(valid)):
-        if not valid[i]:
-            continue
-        at = offsets[i]
-        width = offsets[i + 1] - at
-        if width != 20 and width != 10:
-            continue
-        if data[at + 4] != 45 or data[at + 7] != 45:  # "-"
-            continue
-        year, month, day = _digits(data, at, 4), _digits(data, at + 5, 2), _digits(data, at + 8, 2)
-        if year < 0 or month < 1 or month > 12 or day < 1 or day > 31:
-            continue
-        seconds = 0
-        if width == 20:
-            if data[at + 10] != 84 or data[at + 13] != 58 or data[at + 16] != 58 or data[at + 19] != 90:  # T : : Z
-                continue
-            hour, minute, second = _digits(data, at + 11, 2), _digits(data, at + 14, 2), _digits(data, at + 17, 2)
-            if hour < 0 or hour > 23 or minute < 0 or minute > 59 or second < 0 or second > 59:
-                continue
-            seconds = hour * 3600 + minute * 60 + second
-        if year < first_year or year > last_year:
-            taken[i] = True
-            outside[i] = True
-            continue
-        m = (year - first_year) * 12 + month - 1
-        if day > month_days[m + 1] - month_days[m]:
-            continue
-        taken[i] = True
-        ns[i] = ((month_days[m] + day - 1) * 86400 + seconds) * 1_000_000_000
+    width = np.diff(offsets)
+    rows = np.flatnonzero(valid & ((width == 20) | (width == 10)))
+    if len(rows) == 0:
+        return
+    at = offsets[rows].astype(np.int64)
+    wide = width[rows] == 20
+    padded = np.concatenate((data, np.zeros(20, dtype=np.uint8)))  # a 10-byte string at the end reads past it
+
+    def byte(k: int) -> np.ndarray:
+        column: np.ndarray = padded[k:][at]  # byte k of every string (a view shifted by k: no index arithmetic)
+        return column
+
+    def number(first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The value of `count` ASCII digits from position `first`, and whether they all are digits."""
+        value, ok = np.zeros(len(rows), dtype=np.int64), np.ones(len(rows), dtype=bool)
+        for k in range(first, first + count):
+            d = byte(k) - np.uint8(_ZERO)  # below "0" wraps around to 208 and more
+            ok &= d <= 9
+            value = value * 10 + d
+        return value, ok
+
+    year, ok = number(0, 4)
+    month, ok_month = number(5, 2)
+    day, ok_day = number(8, 2)
+    ok &= ok_month & ok_day & (byte(4) == _DASH) & (byte(7) == _DASH)
+    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+    hour, ok_hour = number(11, 2)
+    minute, ok_minute = number(14, 2)
+    second, ok_second = number(17, 2)
+    clock = ok_hour & ok_minute & ok_second & (byte(10) == _T) & (byte(13) == _COLON) & (byte(16) == _COLON) \
+        & (byte(19) == _Z) & (hour <= 23) & (minute <= 59) & (second <= 59)
+    ok &= ~wide | clock
+    seconds = np.where(wide, hour * 3600 + minute * 60 + second, 0)
+    beyond = ok & ((year < first_year) | (year > last_year))
+    taken[rows[beyond]] = True
+    outside[rows[beyond]] = True
+    ok &= ~beyond
+    m = np.where(ok, (year - first_year) * 12 + month - 1, 0)
+    ok &= day <= month_days[m + 1] - month_days[m]
+    taken[rows[ok]] = True
+    ns[rows[ok]] = ((month_days[m[ok]] + day[ok] - 1) * 86400 + seconds[ok]) * 1_000_000_000
