@@ -44,7 +44,7 @@ def softmax(score: np.ndarray, item_start: np.ndarray, item_n_false: np.ndarray,
     e = np.exp(s - m[cand_item]) if shifted.any() else np.exp(s)  # x - 0.0 is x: one pass less
     k = np.diff(np.append(item_start, n_cands))
     unobserved = item_n_false + 1.0 - k
-    z = np.bincount(cand_item, weights=e, minlength=len(item_start))  # in candidate order
+    z: np.ndarray = np.bincount(cand_item, weights=e, minlength=len(item_start))  # in candidate order
     outside = unobserved > 0.0
     z[outside] += unobserved[outside] * np.where(shifted[outside], np.exp(-m[outside]), 1.0)
     prob: np.ndarray = e / z[cand_item]
