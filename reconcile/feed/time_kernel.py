@@ -27,34 +27,31 @@ def exact_shapes(data: np.ndarray, offsets: np.ndarray, valid: np.ndarray, first
     if len(rows) == 0:
         return
     at = offsets[rows].astype(np.int64)
-    wide = width[rows] == 20
-    padded = np.concatenate((data, np.zeros(20, dtype=np.uint8)))  # a 10-byte string at the end reads past it
 
-    def byte(k: int) -> np.ndarray:
-        column: np.ndarray = padded[k:][at]  # byte k of every string (a view shifted by k: no index arithmetic)
-        return column
-
-    def number(first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
-        """The value of `count` ASCII digits from position `first`, and whether they all are digits."""
-        value, ok = np.zeros(len(rows), dtype=np.int64), np.ones(len(rows), dtype=bool)
+    def number(start: np.ndarray, first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The value of `count` ASCII digits from byte `first` of the strings at `start`, and whether they all are
+        digits (`data[first:][start]`: byte `first` of every string, without index arithmetic)."""
+        value, ok = np.zeros(len(start), dtype=np.int64), np.ones(len(start), dtype=bool)
         for k in range(first, first + count):
-            d = byte(k) - np.uint8(_ZERO)  # below "0" wraps around to 208 and more
+            d = data[k:][start] - np.uint8(_ZERO)  # below "0" wraps around to 208 and more
             ok &= d <= 9
             value = value * 10 + d
         return value, ok
 
-    year, ok = number(0, 4)
-    month, ok_month = number(5, 2)
-    day, ok_day = number(8, 2)
-    ok &= ok_month & ok_day & (byte(4) == _DASH) & (byte(7) == _DASH)
+    year, ok = number(at, 0, 4)
+    month, ok_month = number(at, 5, 2)
+    day, ok_day = number(at, 8, 2)
+    ok &= ok_month & ok_day & (data[4:][at] == _DASH) & (data[7:][at] == _DASH)
     ok &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
-    hour, ok_hour = number(11, 2)
-    minute, ok_minute = number(14, 2)
-    second, ok_second = number(17, 2)
-    clock = ok_hour & ok_minute & ok_second & (byte(10) == _T) & (byte(13) == _COLON) & (byte(16) == _COLON) \
-        & (byte(19) == _Z) & (hour <= 23) & (minute <= 59) & (second <= 59)
-    ok &= ~wide | clock
-    seconds = np.where(wide, hour * 3600 + minute * 60 + second, 0)
+    wide = np.flatnonzero(width[rows] == 20)  # the clock, read only where there is one (no byte past the data)
+    w_at = at[wide]
+    hour, ok_hour = number(w_at, 11, 2)
+    minute, ok_minute = number(w_at, 14, 2)
+    second, ok_second = number(w_at, 17, 2)
+    ok[wide] &= ok_hour & ok_minute & ok_second & (data[10:][w_at] == _T) & (data[13:][w_at] == _COLON) \
+        & (data[16:][w_at] == _COLON) & (data[19:][w_at] == _Z) & (hour <= 23) & (minute <= 59) & (second <= 59)
+    seconds = np.zeros(len(rows), dtype=np.int64)
+    seconds[wide] = hour * 3600 + minute * 60 + second
     beyond = ok & ((year < first_year) | (year > last_year))
     taken[rows[beyond]] = True
     outside[rows[beyond]] = True
