@@ -1,7 +1,7 @@
 """`reconcile run --no-claims / --no-report` (a faster run on a big feed): the files left out are absent, every
 other file is the one a full run writes, and the commands that need the left-out files say so. And what a run
 on a structured feed loads: no extraction pipeline, no spaCy, no chart libraries in the run's own process, no
-numba for a small feed without the time model, no jinja2 without a report."""
+numba without the time model, no jinja2 without a report."""
 from __future__ import annotations
 
 import json
@@ -92,7 +92,8 @@ def test_a_structured_feed_run_loads_no_extraction_and_no_chart_library(tmp_path
     modules = _modules_after_run(tmp_path)
     assert (tmp_path / "o" / "report.html").exists()  # the report's charts are drawn by the helper process
     unwanted = {"spacy", "reconcile.extract.pipeline", "reconcile.extract.nlp", "reconcile.extract.geonames",
-                "altair", "vl_convert", "pyspark", "numba"}  # numba: no time model, a feed below its kernels' size
+                "altair", "vl_convert", "pyspark", "numba",  # numba: only the time model's kernels use it
+                "scipy.optimize"}  # the confidence map's increasing fit is our own (consistency.increasing_fit)
     assert unwanted & modules == set()
 
 

@@ -1,5 +1,6 @@
-"""The E-step, M-step and copy statistics give the numbers of the plain formulas on small hand-made cases, both in
-numpy (small partitions) and in the compiled loops (large partitions: accu.COMPILED_MIN_ASSERTIONS)."""
+"""The E-step, M-step and copy statistics give the numbers of the plain formulas on small hand-made cases, both on
+small partitions and on large ones (accu.COMPILED_MIN_ASSERTIONS: the sums of accu_kernel.py and copy_kernel.py, which
+keep the numbers of the compiled loops they replaced: terms added one by one in a plain loop's order)."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,9 +10,9 @@ from reconcile.solve import accu, copying
 from reconcile.solve.arrays import Partition
 
 
-@pytest.fixture(autouse=True, params=["numpy", "compiled"])
+@pytest.fixture(autouse=True, params=["small", "large"])
 def path(request, monkeypatch):
-    monkeypatch.setattr(accu, "COMPILED_MIN_ASSERTIONS", 0 if request.param == "compiled" else 10**12)
+    monkeypatch.setattr(accu, "COMPILED_MIN_ASSERTIONS", 0 if request.param == "large" else 10**12)
     return request.param
 
 
@@ -78,10 +79,10 @@ def test_pair_statistics_count_shared_items_once_and_shared_values_by_their_prob
 
 
 def test_pair_sums_equal_the_events_summed_one_by_one_bit_for_bit(path):
-    # the compiled rows add each pair's terms in the order of a plain loop over every item's pairs of assertions
+    # large partitions add each pair's terms in the order of a plain loop over every item's pairs of assertions
     # (items in order, candidates in order within an item): the same numbers as np.bincount over those events
-    if path != "compiled":
-        pytest.skip("the numpy path sums sparse products (tested above against the formulas)")
+    if path != "large":
+        pytest.skip("small partitions sum sparse products (tested above against the formulas)")
     rng = np.random.default_rng(7)
     n_items, per_item = 300, 6
     assertions = [(int(s), it * 3 + int(c), 1.0) for it in range(n_items)
@@ -129,30 +130,56 @@ def test_dispersion_sums_follow_the_method_of_moments_formula():
     assert accu.dispersion_stats(part, prob, rel) == pytest.approx([(m - e) ** 2 - v, v * 2.0, 1.0])
 
 
-def test_held_out_reliabilities_and_mapped_confidences_are_the_same_bits_compiled_or_not(path, monkeypatch):
-    # leave-item-out reliabilities (with a source that names two values on some items) and the confidence map
-    from reconcile.solve import calibration
-    from reconcile.solve.consistency import ConfidenceMap, apply_map
+def test_large_partitions_sum_and_normalise_as_a_plain_loop_does_bit_for_bit(path):
+    # the E-step of large partitions: per candidate the votes added in assertion order, per item the softmax with
+    # the scores shifted only where exp could overflow, per source the credit added in assertion order; and the
+    # dispersion sums in item order (the numbers of the compiled loops these sums replaced)
+    import math
 
-    if path != "compiled":
-        pytest.skip("compares both paths itself")
-    rng = np.random.default_rng(3)
-    n_items = 200
-    assertions = [(int(s), it * 3 + int(c), float(rng.choice([0.5, 1.0]))) for it in range(n_items)
-                  for s, c in zip(rng.choice(9, 4, replace=False), rng.integers(0, 3, 4))]
-    assertions += [(9, 3 * it + c, 0.5) for it in range(0, n_items, 5) for c in (0, 1)]
-    assertions += [(s, 3 * it, 1.0) for it in range(0, n_items, 9) for s in (10, 11)]  # two more sources on some items
-    part = _part(assertions, [3 * it for it in range(n_items)], n_false=4.0)
-    rel = rng.uniform(0.3, 0.95, part.n_sources)
-    prob = accu.posteriors(part, rel)
-    held = calibration.Held(rel, rng.uniform(5, 50, part.n_sources), (0.01, 0.99), np.zeros(part.n_sources, int),
-                            np.full(1, np.inf))
-    knots = tuple((np.array([0.0, 0.5, 0.9, 1.0]), np.array([0.0, 0.4, 0.7 + 0.01 * k, 0.75 + 0.01 * k]))
-                  for k in range(6))
-    results = []
-    for threshold in (0, 10**12):  # compiled, then numpy
-        monkeypatch.setattr(accu, "COMPILED_MIN_ASSERTIONS", threshold)
-        results.append((calibration.leave_item_out(part, prob, held), apply_map(part, prob, ConfidenceMap(knots))))
-    (loo_c, map_c), (loo_n, map_n) = results
-    assert np.array_equal(loo_c, loo_n) and np.array_equal(map_c, map_n)
-    assert not np.array_equal(map_n, prob)  # the map moved the confidences
+    from reconcile.solve import accu_kernel
+
+    if path != "large":
+        pytest.skip("the small partitions' numbers are tested against the formulas above")
+    rng = np.random.default_rng(11)
+    n_items = 400
+    assertions = [(int(s), it * 4 + int(c), float(rng.choice([0.25, 0.5, 1.0]))) for it in range(n_items)
+                  for s, c in zip(rng.choice(30, 12, replace=False), rng.integers(0, 4, 12))]
+    part = _part(assertions, [4 * it for it in range(n_items)], n_false=5.0)
+    for rel in (rng.uniform(0.05, 0.95, part.n_sources), np.full(part.n_sources, 1.0 - 1e-12)):  # then: overflow
+        logit = np.log(rel / (1.0 - rel))
+        score, prob = [0.0] * part.n_cands, [0.0] * part.n_cands
+        for i, c in enumerate(part.assert_cand):
+            score[c] += part.w_log_n[i] + part.assert_w[i] * logit[part.sa[i]]
+        bounds = list(part.item_start) + [part.n_cands]
+        for it in range(n_items):
+            here = range(bounds[it], bounds[it + 1])
+            m = max([0.0] + [score[c] for c in here])
+            m = m if m >= accu_kernel.SAFE_EXP else 0.0
+            z = 0.0
+            for c in here:
+                prob[c] = math.exp(score[c] - m)
+                z += prob[c]
+            z += (part.item_n_false[it] + 1.0 - len(here)) * (math.exp(-m) if m > 0.0 else 1.0)
+            for c in here:
+                prob[c] /= z
+        right = [0.0] * part.n_sa
+        for i, c in enumerate(part.assert_cand):
+            right[part.sa[i]] += part.assert_w[i] * prob[c]
+        assert np.array_equal(accu.posteriors(part, rel), prob)
+        assert np.array_equal(accu.em_sums(part, rel)[0], right)
+        assert np.isfinite(prob).all() and (rel[0] < 0.99 or max(prob) > 0.999)
+    got = accu.dispersion_stats(part, np.array(prob), rel)
+    best = [max(prob[c] for c in range(bounds[it], bounds[it + 1])) for it in range(n_items)]
+    m, e, v, n = ([0.0] * n_items for _ in range(4))
+    for i, c in enumerate(part.assert_cand):
+        it, w, a = part.cand_item[c], part.assert_w[i], rel[part.sa[i]]
+        q = best[it] * a + (1.0 - best[it]) * (1.0 - a) / part.item_n_false[it]
+        m[it] += w if prob[c] >= best[it] - 1e-12 else 0.0
+        e[it] += w * q
+        v[it] += w * w * q * (1.0 - q)
+        n[it] += w
+    want = [0.0, 0.0, 0.0]
+    for it in range(n_items):
+        if n[it] > 1.5:
+            want = [want[0] + ((m[it] - e[it]) ** 2 - v[it]), want[1] + v[it] * (n[it] - 1.0), want[2] + 1.0]
+    assert np.array_equal(got, want)

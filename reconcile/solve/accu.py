@@ -22,10 +22,9 @@ effective number where it is smaller (effective.py): wrong claims that agree wit
 """
 from __future__ import annotations
 
-from types import ModuleType
-
 import numpy as np
 
+from . import accu_kernel
 from .arrays import Partition
 from .hierarchy import ancestor_support
 from .segments import seg_max, seg_sizes, seg_sum
@@ -34,21 +33,15 @@ NAME = "accu"
 ITERATIVE = True
 PER_ATTRIBUTE = True  # reliabilities per (source, attribute) when the rules ask for it
 EFFECTIVE_FALSE = True  # refit with the feed's effective number of wrong values per attribute (effective.py)
-#: partitions with at least this many assertions run the compiled loops of accu_kernel.py (the same formulas in
-#: two passes instead of about ten numpy passes); smaller ones stay in numpy, because importing the compiler
-#: (numba) costs about a second and 100 MiB, more than it saves on a small feed
+#: partitions with at least this many assertions take the sums of accu_kernel.py (the numbers of the compiled
+#: loops they once were: the softmax shifts scores only where exp could overflow, sums run in assertion order);
+#: smaller ones those of this module. Two paths, kept so that no output changes.
 COMPILED_MIN_ASSERTIONS = 100_000
 _KEPT = "_accu_posteriors"  # the attribute of a Partition that keeps its last posteriors at temperature 1
 
 
 def compiled(part: Partition) -> bool:
     return len(part.assert_cand) >= COMPILED_MIN_ASSERTIONS
-
-
-def _kernel() -> ModuleType:
-    from . import accu_kernel  # imports numba: only for large partitions
-
-    return accu_kernel
 
 
 def posteriors(part: Partition, reliability: np.ndarray, temperature: float | np.ndarray = 1.0) -> np.ndarray:
@@ -80,12 +73,7 @@ def forget(part: Partition) -> None:
 
 def _posteriors(part: Partition, reliability: np.ndarray, temperature: float | np.ndarray) -> np.ndarray:
     logit = np.log(reliability / (1.0 - reliability))
-    score: np.ndarray
-    if compiled(part):
-        score = _kernel().scores(part.assert_cand, part.sa, part.assert_w, part.w_log_n, logit, part.n_cands)
-    else:
-        score = np.bincount(part.assert_cand, weights=part.w_log_n + part.assert_w * logit[part.sa],
-                            minlength=part.n_cands)
+    score = accu_kernel.scores(part.assert_cand, part.sa, part.assert_w, part.w_log_n, logit, part.n_cands)
     # value hierarchy: ancestors' claims support v
     if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):
         score = score + ancestor_support(score, part.imply_desc, part.imply_anc, part.imply_support)
@@ -93,7 +81,7 @@ def _posteriors(part: Partition, reliability: np.ndarray, temperature: float | n
     prob: np.ndarray
     if compiled(part):
         temperatures = np.atleast_1d(np.asarray(temperature, dtype=np.float64))
-        prob = _kernel().softmax(score, part.item_start, part.item_n_false, temperatures)
+        prob = accu_kernel.softmax(score, part.item_start, part.item_n_false, temperatures, part.cand_item)
     else:
         prob = item_softmax(part, score, temperature)
     if part.has_multi:
@@ -121,18 +109,16 @@ def _multi(part: Partition, acc: np.ndarray, item: np.ndarray, temperature: floa
 def source_stats(part: Partition, prob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per (source, attribute): expected number of right assertions and total weight (summable across
     partitions; the engine sums them per source as well)."""
-    if compiled(part):
-        return _kernel().right_sums(part.sa, part.assert_cand, part.assert_w, prob, part.n_sa), part.sa_weight
-    return np.bincount(part.sa, weights=part.assert_w * prob[part.assert_cand], minlength=part.n_sa), part.sa_weight
+    return accu_kernel.right_sums(part.sa, part.assert_cand, part.assert_w, prob, part.n_sa), part.sa_weight
 
 
 def em_sums(part: Partition, reliability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`source_stats(part, stats_probs(part, reliability))`: one E-step's sums, in one compiled call for large
-    partitions of single-valued items without a value hierarchy (the same loops and numbers)."""
+    """`source_stats(part, stats_probs(part, reliability))`: one E-step's sums, in one call for large
+    partitions of single-valued items without a value hierarchy (the same numbers)."""
     if compiled(part) and not part.has_multi and (part.imply_desc is None or not len(part.imply_desc)):
         logit = np.log(reliability / (1.0 - reliability))
-        right: np.ndarray = _kernel().em_right_sums(part.assert_cand, part.sa, part.assert_w, part.w_log_n, logit,
-                                                    part.item_start, part.item_n_false, part.n_cands, part.n_sa)
+        right: np.ndarray = accu_kernel.em_right_sums(part.assert_cand, part.sa, part.assert_w, part.w_log_n, logit,
+                                                      part.item_start, part.item_n_false, part.cand_item, part.n_sa)
         return right, part.sa_weight
     return source_stats(part, stats_probs(part, reliability))
 
@@ -148,7 +134,7 @@ stats_probs = posteriors
 
 def item_softmax(part: Partition, score: np.ndarray, temperature: np.ndarray | float) -> np.ndarray:
     """Per single-valued item, the softmax of its candidates' scores plus its unobserved values (numpy; the
-    compiled kernel's `softmax` does the same for large partitions)."""
+    large partitions take accu_kernel's `softmax`, which shifts scores only where exp could overflow)."""
     score = score / temperature
     m = np.maximum(seg_max(score, part.item_start), 0.0)
     e = np.exp(score - m[part.cand_item])
@@ -169,7 +155,7 @@ def dispersion_stats(part: Partition, prob: np.ndarray, reliability: np.ndarray)
     sum (m_i - E_i)^2 - V_i and sum V_i (n_i - 1) estimate rho by the method of moments, without labels.
     """
     if compiled(part):
-        sums: np.ndarray = _kernel().dispersion_sums(
+        sums: np.ndarray = accu_kernel.dispersion_sums(
             part.assert_cand, part.sa, part.assert_w, np.asarray(prob, dtype=np.float64),
             np.asarray(reliability, dtype=np.float64), part.cand_item, part.item_start, part.item_n_false,
             part.item_multi)

@@ -1,207 +1,96 @@
-"""The accu E-step and M-step sums as compiled loops (numba): one pass over assertions, one over items.
+"""The accu E-step and M-step sums of large partitions, in numpy (`accu.compiled`: at least
+`accu.COMPILED_MIN_ASSERTIONS` assertions).
 
-The formulas are those of accu.py (module docstring); numpy needs a temporary per operation there (votes,
-scores, maxima, exponentials, sums: about ten passes over a million assertions per EM iteration), these loops
-need two. Sums run in assertion order, as `np.bincount` does, so scores and statistics are the same numbers
-in any number of partitions. Written by hand because no library fuses a gather, a segmented softmax and a
-scatter-add (numba is already the time model's compiler, reconcile/timeline/kernel.py).
+The formulas are those of accu.py (module docstring). Large partitions keep the numbers of the compiled loops
+this module held until session 9 (numba), to the bit, so that every output stays the same: every sum runs in
+assertion (or item) order, as the loops added one term after the other; `np.bincount` with weights does exactly
+that (`np.add.reduceat` and `ndarray.sum` add pairwise, in another order, so they are not used for sums here);
+the softmax shifts an item's scores by their largest only where exp could overflow (`SAFE_EXP`), where the small
+partitions' `accu.item_softmax` always shifts. numpy's exp is the C library's on this machine, as was the
+compiled loop's (checked by tests/test_accu_kernel.py on random scores).
+
+Why numpy: the compiled loops saved about 0.1 s per E-step at a million assertions, and a run makes about ten
+such calls, while loading numba and its cached machine code cost 1.5-2 s of CPU in every run (importing numba,
+its typing registries, and scipy.linalg, which numba imports to look for a BLAS).
 """
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 SAFE_EXP = 300.0  # exp(300) x a million candidates stays far below the float64 limit
 
 
-@njit(cache=True)
 def scores(assert_cand: np.ndarray, assert_sa: np.ndarray, assert_w: np.ndarray, w_log_n: np.ndarray,
            logit: np.ndarray, n_cands: int) -> np.ndarray:
-    """Per candidate: sum over its assertions of w ln(n_false) + w logit(A_sa) (accu's vote)."""
-    out = np.zeros(n_cands)
-    for i in range(len(assert_cand)):
-        out[assert_cand[i]] += w_log_n[i] + assert_w[i] * logit[assert_sa[i]]
-    return out
+    """Per candidate: sum over its assertions of w ln(n_false) + w logit(A_sa) (accu's vote), in assertion
+    order."""
+    votes: np.ndarray = np.bincount(assert_cand, weights=w_log_n + assert_w * logit[assert_sa], minlength=n_cands)
+    return votes
 
 
-@njit(cache=True)
-def softmax(score: np.ndarray, item_start: np.ndarray, item_n_false: np.ndarray, temperature: np.ndarray
-            ) -> np.ndarray:
+def softmax(score: np.ndarray, item_start: np.ndarray, item_n_false: np.ndarray, temperature: np.ndarray,
+            cand_item: np.ndarray) -> np.ndarray:
     """P(candidate) per single-valued item: softmax of score / temperature over the observed candidates plus
-    the item's unobserved values (each with score 0). `temperature` has one value, or one per candidate.
-    Scores are shifted by the item's largest (when positive) only where exp could overflow."""
+    the item's unobserved values (each with score 0). `temperature` has one value, or one per candidate;
+    `cand_item`: each candidate's item (items are contiguous runs starting at `item_start`). Scores are shifted
+    by the item's largest (when positive) only where exp could overflow."""
     n_cands = len(score)
-    n_items = len(item_start)
-    prob = np.empty(n_cands)
-    per_cand = len(temperature) > 1
-    for it in range(n_items):
-        lo = item_start[it]
-        hi = item_start[it + 1] if it + 1 < n_items else n_cands
-        m = 0.0
-        for c in range(lo, hi):
-            s = score[c] / (temperature[c] if per_cand else temperature[0])
-            prob[c] = s
-            if s > m:
-                m = s
-        if m < SAFE_EXP:
-            m = 0.0
-        z = 0.0
-        for c in range(lo, hi):
-            e = np.exp(prob[c] - m)
-            prob[c] = e
-            z += e
-        unobserved = item_n_false[it] + 1.0 - (hi - lo)
-        if unobserved > 0.0:
-            z += unobserved * (np.exp(-m) if m > 0.0 else 1.0)
-        for c in range(lo, hi):
-            prob[c] /= z
+    if n_cands == 0:
+        return np.zeros(0)
+    s = score / (temperature if len(temperature) > 1 else temperature[0])
+    m = np.maximum(np.maximum.reduceat(s, item_start), 0.0)
+    m[m < SAFE_EXP] = 0.0
+    shifted = m > 0.0
+    e = np.exp(s - m[cand_item]) if shifted.any() else np.exp(s)  # x - 0.0 is x: one pass less
+    k = np.diff(np.append(item_start, n_cands))
+    unobserved = item_n_false + 1.0 - k
+    z: np.ndarray = np.bincount(cand_item, weights=e, minlength=len(item_start))  # in candidate order
+    outside = unobserved > 0.0
+    z[outside] += unobserved[outside] * np.where(shifted[outside], np.exp(-m[outside]), 1.0)
+    prob: np.ndarray = e / z[cand_item]
     return prob
 
 
-@njit(cache=True)
 def right_sums(assert_sa: np.ndarray, assert_cand: np.ndarray, assert_w: np.ndarray, prob: np.ndarray, n_sa: int
                ) -> np.ndarray:
     """Per (source, attribute): sum of w x P(asserted candidate), the M-step's expected right assertions."""
-    out = np.zeros(n_sa)
-    for i in range(len(assert_sa)):
-        out[assert_sa[i]] += assert_w[i] * prob[assert_cand[i]]
-    return out
+    right: np.ndarray = np.bincount(assert_sa, weights=assert_w * prob[assert_cand], minlength=n_sa)
+    return right
 
 
-
-@njit(cache=True)
 def dispersion_sums(assert_cand: np.ndarray, assert_sa: np.ndarray, assert_w: np.ndarray, prob: np.ndarray,
                     reliability: np.ndarray, cand_item: np.ndarray, item_start: np.ndarray,
                     item_n_false: np.ndarray, item_multi: np.ndarray) -> np.ndarray:
-    """accu.dispersion_stats in two passes: [sum (m_i - E_i)^2 - V_i, sum V_i (n_i - 1), items] over the
-    single-valued items with more than 1.5 weight of votes."""
+    """accu.dispersion_stats: [sum (m_i - E_i)^2 - V_i, sum V_i (n_i - 1), items] over the single-valued items
+    with more than 1.5 weight of votes, each sum in item order."""
     n_items = len(item_start)
-    n_cands = len(prob)
-    best = np.empty(n_items)
-    for it in range(n_items):
-        lo = item_start[it]
-        hi = item_start[it + 1] if it + 1 < n_items else n_cands
-        b = -np.inf
-        for c in range(lo, hi):
-            if prob[c] > b:
-                b = prob[c]
-        best[it] = b
-    m = np.zeros(n_items)
-    e = np.zeros(n_items)
-    v = np.zeros(n_items)
-    n = np.zeros(n_items)
-    for i in range(len(assert_cand)):
-        c = assert_cand[i]
-        it = cand_item[c]
-        p_top = best[it]
-        acc = reliability[assert_sa[i]]
-        q = p_top * acc + (1.0 - p_top) * (1.0 - acc) / item_n_false[it]
-        w = assert_w[i]
-        if prob[c] >= p_top - 1e-12:
-            m[it] += w
-        e[it] += w * q
-        v[it] += w * w * q * (1.0 - q)
-        n[it] += w
-    out = np.zeros(3)
-    for it in range(n_items):
-        if not item_multi[it] and n[it] > 1.5:
-            out[0] += (m[it] - e[it]) ** 2 - v[it]
-            out[1] += v[it] * (n[it] - 1.0)
-            out[2] += 1.0
-    return out
+    if len(prob) == 0:
+        return np.zeros(3)
+    best = np.maximum.reduceat(prob, item_start)
+    a_item = cand_item[assert_cand]
+    p_top = best[a_item]
+    acc = reliability[assert_sa]
+    q = p_top * acc + (1.0 - p_top) * (1.0 - acc) / item_n_false[a_item]
+    w = assert_w
+    top = prob[assert_cand] >= p_top - 1e-12
+    m = np.bincount(a_item, weights=np.where(top, w, 0.0), minlength=n_items)
+    e = np.bincount(a_item, weights=w * q, minlength=n_items)
+    v = np.bincount(a_item, weights=w * w * q * (1.0 - q), minlength=n_items)
+    n = np.bincount(a_item, weights=w, minlength=n_items)
+    use = ~item_multi & (n > 1.5)
+    excess, expected = ((m - e) ** 2 - v)[use], (v * (n - 1.0))[use]
+    return np.array([_in_order(excess), _in_order(expected), float(use.sum())])
 
 
-@njit(cache=True)
-def scores_given(assert_cand: np.ndarray, w_log_n: np.ndarray, assert_w: np.ndarray, logit: np.ndarray,
-                 n_cands: int) -> np.ndarray:
-    """`scores` with a logit per *assertion* (calibration.posteriors_given): sum of w ln(n_false) + w logit."""
-    out = np.zeros(n_cands)
-    for i in range(len(assert_cand)):
-        out[assert_cand[i]] += w_log_n[i] + assert_w[i] * logit[i]
-    return out
-
-
-@njit(cache=True)
-def leave_out(assert_cand: np.ndarray, assert_w: np.ndarray, prob: np.ndarray, grouped: np.ndarray,
-              r_grouped: np.ndarray, t_grouped: np.ndarray, assert_sa: np.ndarray, reliability: np.ndarray,
-              strength: np.ndarray, low: float, high: float) -> np.ndarray:
-    """Per assertion: (A n - r) / max(n - t, 1e-9) clipped to [low, high], or A where n is infinite (pinned):
-    calibration.leave_item_out's formula in one pass. The item's own contribution is r = w P(asserted value),
-    t = w, except at the assertions `grouped` (a source with several assertions on one item), which take
-    `r_grouped`, `t_grouped`."""
-    out = np.empty(len(assert_cand))
-    for i in range(len(assert_cand)):
-        out[i] = _leave_out_one(assert_w[i] * prob[assert_cand[i]], assert_w[i], reliability[assert_sa[i]],
-                                strength[assert_sa[i]], low, high)
-    for k in range(len(grouped)):
-        i = grouped[k]
-        out[i] = _leave_out_one(r_grouped[k], t_grouped[k], reliability[assert_sa[i]], strength[assert_sa[i]],
-                                low, high)
-    return out
-
-
-@njit(cache=True)
-def _leave_out_one(r: float, t: float, a: float, n: float, low: float, high: float) -> float:
-    if not np.isfinite(n):
-        return a
-    x = (a * n - r) / max(n - t, 1e-9)
-    if x < low:
-        x = low
-    if x > high:
-        x = high
-    return x
-
-
-@njit(cache=True)
 def em_right_sums(assert_cand: np.ndarray, assert_sa: np.ndarray, assert_w: np.ndarray, w_log_n: np.ndarray,
-                  logit: np.ndarray, item_start: np.ndarray, item_n_false: np.ndarray, n_cands: int, n_sa: int
-                  ) -> np.ndarray:
-    """One E-step over single-valued items in one call: `scores`, `softmax` at temperature 1, `right_sums` (the
-    same loops, without a round trip to Python between them)."""
-    prob = softmax(scores(assert_cand, assert_sa, assert_w, w_log_n, logit, n_cands), item_start, item_n_false,
-                   np.ones(1))
+                  logit: np.ndarray, item_start: np.ndarray, item_n_false: np.ndarray, cand_item: np.ndarray,
+                  n_sa: int) -> np.ndarray:
+    """One E-step over single-valued items: `scores`, `softmax` at temperature 1, `right_sums`."""
+    prob = softmax(scores(assert_cand, assert_sa, assert_w, w_log_n, logit, len(cand_item)), item_start,
+                   item_n_false, np.ones(1), cand_item)
     return right_sums(assert_sa, assert_cand, assert_w, prob, n_sa)
 
 
-@njit(cache=True)
-def item_tops(prob: np.ndarray, item_start: np.ndarray, assert_item: np.ndarray, assert_w: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per item: its largest probability, how many candidates reach it, its vote weight (summed in assertion
-    order, as np.bincount): consistency.apply_map's per-item inputs in two passes."""
-    n_items = len(item_start)
-    n_cands = len(prob)
-    best = np.empty(n_items)
-    n_top = np.zeros(n_items)
-    for it in range(n_items):
-        lo = item_start[it]
-        hi = item_start[it + 1] if it + 1 < n_items else n_cands
-        b = prob[lo]
-        for c in range(lo + 1, hi):
-            if prob[c] > b:
-                b = prob[c]
-        best[it] = b
-        for c in range(lo, hi):
-            if prob[c] >= b:
-                n_top[it] += 1.0
-    n_src = np.zeros(n_items)
-    for i in range(len(assert_item)):
-        n_src[assert_item[i]] += assert_w[i]
-    return best, n_top, n_src
-
-
-@njit(cache=True)
-def mapped_tops(prob: np.ndarray, cand_item: np.ndarray, best: np.ndarray, n_top: np.ndarray, mapped: np.ndarray,
-                item_multi: np.ndarray) -> np.ndarray:
-    """consistency.apply_map's result from `item_tops` and the mapped top confidences: each single-valued item's
-    top candidate (one, not tied) takes its mapped confidence, the others share the rest in proportion."""
-    out = np.empty(len(prob))
-    for c in range(len(prob)):
-        it = cand_item[c]
-        if item_multi[it] or n_top[it] != 1.0:
-            out[c] = prob[c]
-        elif prob[c] >= best[it]:
-            out[c] = mapped[it]
-        else:
-            scale = (1.0 - mapped[it]) / max(1.0 - best[it], 1e-300) if best[it] < 1.0 else 0.0
-            out[c] = prob[c] * scale
-    return out
+def _in_order(values: np.ndarray) -> float:
+    """The sum of `values` added one after the other (np.sum adds pairwise: other last bits)."""
+    return float(np.bincount(np.zeros(len(values), dtype=np.intp), weights=values, minlength=1)[0])

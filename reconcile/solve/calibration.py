@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 import pandas as pd
 
+from . import accu_kernel
 from .accu import _multi, compiled, dispersion_given, item_softmax
 from .arrays import Partition
 from .consistency import ConfidenceMap, agreement_sums, apply_map, fit_map
@@ -183,14 +184,6 @@ def leave_item_out(part: Partition, prob: np.ndarray, held: Held) -> np.ndarray:
         key = sa[idx].astype(np.int64) * max(part.n_items, 1) + item[idx]  # one (source, attribute) on one item
         inv = pd.factorize(key)[0]  # groups only: their order does not matter (bincount sums in assertion order)
         r_idx, t_idx = np.bincount(inv, weights=r_idx)[inv], np.bincount(inv, weights=t_idx)[inv]
-    if compiled(part):  # the same formula in one compiled pass, r = w P and t = w made on the fly
-        from .accu_kernel import leave_out
-
-        done: np.ndarray = leave_out(part.assert_cand, np.asarray(w, dtype=np.float64),
-                                     np.asarray(prob, dtype=np.float64), idx,
-                                     np.asarray(r_idx, dtype=np.float64), np.asarray(t_idx, dtype=np.float64), sa,
-                                     held.reliability, held.strength, float(held.bounds[0]), float(held.bounds[1]))
-        return done
     r, t = w * prob[part.assert_cand], w
     if len(idx):
         r, t = r.copy(), w.copy()
@@ -204,20 +197,14 @@ def leave_item_out(part: Partition, prob: np.ndarray, held: Held) -> np.ndarray:
 
 
 def posteriors_given(part: Partition, acc: np.ndarray, temperature: np.ndarray | float = 1.0) -> np.ndarray:
-    """accu.posteriors with a reliability per *assertion* (the same model; compiled for large partitions)."""
+    """accu.posteriors with a reliability per *assertion* (the same model and paths)."""
     logit = np.log(acc / (1.0 - acc))
-    if compiled(part):  # the same sums in one compiled pass, without temporaries
-        from .accu_kernel import scores_given
-
-        score = scores_given(part.assert_cand, part.w_log_n, part.assert_w, logit, part.n_cands)
-    else:
-        score = np.bincount(part.assert_cand, weights=part.w_log_n + part.assert_w * logit, minlength=part.n_cands)
+    score = np.bincount(part.assert_cand, weights=part.w_log_n + part.assert_w * logit, minlength=part.n_cands)
     if part.imply_desc is not None and part.imply_anc is not None and len(part.imply_desc):
         score = score + ancestor_support(score, part.imply_desc, part.imply_anc, part.imply_support)
-    if compiled(part):  # accu's compiled softmax: the same formula in one pass
-        from .accu_kernel import softmax
-
-        prob = softmax(score, part.item_start, part.item_n_false, np.atleast_1d(np.asarray(temperature, dtype=float)))
+    if compiled(part):  # accu's softmax of large partitions
+        prob = accu_kernel.softmax(score, part.item_start, part.item_n_false,
+                                   np.atleast_1d(np.asarray(temperature, dtype=float)), part.cand_item)
     else:
         prob = item_softmax(part, score, temperature)
     if part.has_multi:

@@ -1,147 +1,71 @@
-"""Per-pair copy statistics of one partition as a compiled loop (numba), for `copying.pair_statistics`.
+"""Per-pair copy statistics of one large partition, for `copying.pair_statistics`, in numpy.
 
 For every judged item and every two (source, attribute) ids that speak about it (a < b), the item is shared (1),
-and over the candidates both assert, P(v), 1 - P(v) and (1 - P(v)) x (observed candidates - 1) are added. The
-events (an item and two assertions of different ids in it) are dealt, in the order of the items, into one bucket
-per smaller id a; each bucket is then summed per partner b in scratch arrays of one row and written out in order
-of b. Each pair's sums take their terms in the order of the items and, within an item, of the candidates: the
-order of `np.bincount` over all the events, so the numbers are those of summing the events one by one, to the
-bit, without pair keys to sort (one int64 per event) or memory per id x id cell. Sparse matrix products compute
-the same sums, but through a source x item and a source x candidate matrix of every assertion and both orders of
-every pair; this loop touches only the judged items' assertions. Written by hand because no library emits the pairs of
-co-occurring members per group (numba is already a dependency: reconcile/timeline/kernel.py).
+and over the candidates both assert, P(v), 1 - P(v) and (1 - P(v)) x (observed candidates - 1) are added.
+
+The numbers are those, to the bit, of the compiled loop (numba) this module held until session 9: loading numba
+cost 1.5-2 s of CPU in every run, more than this stage. The shared items are whole numbers, exact in any order.
+The other sums take, per pair, one term per candidate both assert, in the order of the candidates, as the loop
+added them: `np.bincount` over the candidates' pairs, made candidate by candidate, adds them in that order. The
+number of pairs is bounded by `max_sources_per_item` and by `copying.max_items` (the even sample of items).
 """
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+import pandas as pd
 
 
-@njit(cache=True)
-def first_of_id(sa: np.ndarray, item_lo: np.ndarray, item_hi: np.ndarray) -> np.ndarray:
-    """Per assertion: is it its (source, attribute) id's first in its item (the one that counts the shared item)."""
-    first = np.ones(len(sa), dtype=np.bool_)
-    for k in range(len(item_lo)):
-        for i in range(item_lo[k], item_hi[k]):
-            for j in range(item_lo[k], i):
-                if sa[j] == sa[i]:
-                    first[i] = False
-                    break
-    return first
-
-
-@njit(cache=True)
-def order_by(keys: np.ndarray, n_keys: int) -> np.ndarray:
-    """The stable order of `keys` (integers in [0, n_keys)): np.argsort(keys, kind="stable"), by counting."""
-    start = np.zeros(n_keys + 1, dtype=np.int64)
-    for i in range(len(keys)):
-        start[keys[i] + 1] += 1
-    for k in range(n_keys):
-        start[k + 1] += start[k]
-    out = np.empty(len(keys), dtype=np.int64)
-    for i in range(len(keys)):
-        k = keys[i]
-        out[start[k]] = i
-        start[k] += 1
-    return out
-
-
-@njit(cache=True)
-def row_sizes(sa: np.ndarray, item_lo: np.ndarray, item_hi: np.ndarray, n_sa: int) -> np.ndarray:
-    """Per id a: how many (item, pair of its assertions) events the pairs (a, b > a) have (`pair_sums`'s rows)."""
-    size = np.zeros(n_sa, dtype=np.int64)
-    for k in range(len(item_lo)):
-        for i in range(item_lo[k], item_hi[k]):
-            for j in range(i + 1, item_hi[k]):
-                a, b = sa[i], sa[j]
-                if a != b:
-                    size[min(a, b)] += 1
-    return size
-
-
-@njit(cache=True)
 def pair_sums(sa: np.ndarray, cand: np.ndarray, item_lo: np.ndarray, item_hi: np.ndarray, prob: np.ndarray,
-              n_false: np.ndarray, row_size: np.ndarray
+              n_false: np.ndarray, n_sa: int
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per pair of ids a < b that share a judged item, in order of (a, b): (a, b, shared items, same_true,
     same_false, false_n). `sa`, `cand`: the kept assertions sorted by candidate (so by item; each id at most once
-    per candidate); `item_lo`/`item_hi`: each judged item's run of them; `row_size`: `row_sizes`. Two assertions
-    of one id in one item (a source that names two values) count one shared item.
+    per candidate); `item_lo`/`item_hi`: each judged item's run of them (together, all of them). Two assertions
+    of one id in one item (a source that names two values) count one shared item."""
+    run = np.repeat(np.arange(len(item_lo)), item_hi - item_lo)
+    first = np.flatnonzero(~pd.Series(run.astype(np.int64) * n_sa + sa).duplicated().to_numpy())
+    i, j = _pairs_within(run[first])  # each item's ids, once each
+    shared_keys = _keys(sa[first[i]], sa[first[j]], n_sa)
+    del i, j
+    cand_start = np.flatnonzero(np.r_[True, cand[1:] != cand[:-1]]) if len(cand) else np.zeros(0, np.int64)
+    i, j = _pairs_within(np.repeat(np.arange(len(cand_start)), np.diff(np.r_[cand_start, len(cand)])))
+    i, j = i[sa[i] != sa[j]], j[sa[i] != sa[j]]
+    same_keys = _keys(sa[i], sa[j], n_sa)
+    c = cand[i]  # in the order of the candidates
+    del i, j
+    pairs, at_shared, at_same = _rank(shared_keys, same_keys, n_sa)
+    p = prob[c]
+    q = 1.0 - p
+    sums = [np.bincount(at_shared, minlength=len(pairs)).astype(np.float64)] + \
+        [np.bincount(at_same, weights=w, minlength=len(pairs)) for w in (p, q, q * n_false[c])]
+    return pairs // n_sa, pairs % n_sa, sums[0], sums[1], sums[2], sums[3]
 
-    The events (an item and two assertions of different ids in it) are dealt into one bucket per smaller id, in
-    the order of the items; each bucket is then summed per partner b in a scratch row."""
-    n_sa = len(row_size)
-    first = first_of_id(sa, item_lo, item_hi)
-    start = np.zeros(n_sa + 1, dtype=np.int64)
-    for s in range(n_sa):
-        start[s + 1] = start[s] + row_size[s]
-    fill = start[:-1].copy()
-    bits = 1  # per event: (candidate + 1, or 0) << (bits + 1) | b << 1 | shared (shifts: no division)
-    while (1 << bits) < n_sa:
-        bits += 1
-    mask = (1 << bits) - 1
-    events = np.empty(start[n_sa], dtype=np.int64)
-    for k in range(len(item_lo)):
-        for i in range(item_lo[k], item_hi[k]):
-            for j in range(i + 1, item_hi[k]):
-                a, b = sa[i], sa[j]
-                if a == b:
-                    continue
-                if a > b:
-                    a, b = b, a
-                e = fill[a]
-                fill[a] += 1
-                same = cand[i] + 1 if cand[i] == cand[j] else 0
-                events[e] = (same << (bits + 1)) | (b << 1) | (1 if first[i] and first[j] else 0)
-    shared = np.zeros(n_sa)
-    s_true = np.zeros(n_sa)
-    s_false = np.zeros(n_sa)
-    f_n = np.zeros(n_sa)
-    seen = np.zeros(n_sa, dtype=np.bool_)
-    touched = np.empty(n_sa, dtype=np.int64)
-    n_pairs = 0
-    for a in range(n_sa):  # the distinct partners of each row (an upper bound on the pairs: its events)
-        n_touched = 0
-        for e in range(start[a], start[a + 1]):
-            b = (events[e] >> 1) & mask
-            if not seen[b]:
-                seen[b] = True
-                touched[n_touched] = b
-                n_touched += 1
-        for t in range(n_touched):
-            seen[touched[t]] = False
-        n_pairs += n_touched
-    out_a = np.empty(n_pairs, dtype=np.int64)
-    out_b = np.empty(n_pairs, dtype=np.int64)
-    out = np.empty((4, n_pairs))
-    size = 0
-    for a in range(n_sa):
-        n_touched = 0
-        for e in range(start[a], start[a + 1]):
-            b = (events[e] >> 1) & mask
-            c = (events[e] >> (bits + 1)) - 1
-            if not seen[b]:
-                seen[b] = True
-                touched[n_touched] = b
-                n_touched += 1
-            if events[e] & 1:
-                shared[b] += 1.0
-            if c >= 0:  # both assert candidate c (other events add nothing to these sums)
-                p = prob[c]
-                s_true[b] += p
-                s_false[b] += 1.0 - p
-                f_n[b] += (1.0 - p) * n_false[c]
-        for b in np.sort(touched[:n_touched]):
-            out_a[size] = a
-            out_b[size] = b
-            out[0, size] = shared[b]
-            out[1, size] = s_true[b]
-            out[2, size] = s_false[b]
-            out[3, size] = f_n[b]
-            size += 1
-            shared[b] = 0.0
-            s_true[b] = 0.0
-            s_false[b] = 0.0
-            f_n[b] = 0.0
-            seen[b] = False
-    return out_a, out_b, out[0], out[1], out[2], out[3]
+
+def _pairs_within(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All (i, j), i < j, of positions in one group (`group`: non-decreasing), in order of i, then j."""
+    n = len(group)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    ends = np.repeat(np.r_[starts[1:], n], np.diff(np.r_[starts, n]))
+    count = ends - 1 - np.arange(n)
+    i = np.repeat(np.arange(n), count)
+    j = i + 1 + (np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count))
+    return i, j
+
+
+def _keys(a: np.ndarray, b: np.ndarray, n_sa: int) -> np.ndarray:
+    keys: np.ndarray = np.minimum(a, b).astype(np.int64) * n_sa + np.maximum(a, b)
+    return keys
+
+
+def _rank(keys: np.ndarray, more: np.ndarray, n_sa: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the sorted distinct `keys`, the index of each of `keys` and of `more` among them); every one of `more`
+    is one of `keys`."""
+    if n_sa * n_sa <= max(4 * len(keys), 1 << 22):  # few ids: a flag per possible pair, no hashing
+        present = np.zeros(n_sa * n_sa, dtype=bool)
+        present[keys] = True
+        rank = np.cumsum(present, dtype=np.int64) - 1
+        return np.flatnonzero(present), rank[keys], rank[more]
+    inverse, uniq = pd.factorize(np.concatenate((keys, more)), sort=True)
+    return np.asarray(uniq), inverse[:len(keys)], inverse[len(keys):]

@@ -17,8 +17,8 @@ copying. Per source pair, over the single-valued items both speak about:
     usually do (copiers of one report) are caught by the k_true term; sources sharing wrong values by k_false.
 
 Explicit attribution (`derived_from`, e.g. "told Reuters") is dependence with probability 1.
-The statistics are sparse source x source sums (a compiled loop over the pairs of sources of each judged
-item, solve/copy_kernel.py), so they reduce across partitions like the per-source statistics. Items with more than `max_sources_per_item` sources are left out of the estimate,
+The statistics are sparse source x source sums (over the pairs of sources of each judged item,
+solve/copy_kernel.py), so they reduce across partitions like the per-source statistics. Items with more than `max_sources_per_item` sources are left out of the estimate,
 which bounds the cost by (sources per item)^2 per item: it never grows quadratically in claims; on feeds with
 more than `max_items` subjects, dependence is estimated on an even sample of them.
 
@@ -28,14 +28,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from .arrays import Partition
 from .segments import dense_rank
+
+if TYPE_CHECKING:
+    from scipy import sparse  # at run time imported where the sums are made: scipy costs 0.4-0.8 s to import
 
 PAIR_COLUMNS = ["source_a", "source_b", "shared_items", "same_true", "same_false", "different",
                 "dependence", "evidence"]
@@ -56,22 +58,24 @@ def pair_statistics(part: Partition, prob: np.ndarray, max_sources_per_item: int
     shared-false, n-weighted false. Two pairs of different attributes never share an item, so the sums are
     per attribute and the test can use each source's accuracy on that attribute. `dependence` reads the pairs
     (a, b) with a < b (ids of one source's attributes are contiguous, so a < b also orders the sources); large
-    partitions (`accu.COMPILED_MIN_ASSERTIONS`) store only those, from a compiled loop.
+    partitions (`accu.COMPILED_MIN_ASSERTIONS`) store only those (copy_kernel.py).
 
     Only single-valued items spoken about by two to `max_sources_per_item` sources count. With `stride` k > 1
     only every k-th item is used (a deterministic, even sample that bounds the cost on very large feeds).
     """
     from .accu import COMPILED_MIN_ASSERTIONS
 
-    if len(part.assert_cand) < COMPILED_MIN_ASSERTIONS:  # small: numpy and scipy (no compiler to import)
+    if len(part.assert_cand) < COMPILED_MIN_ASSERTIONS:  # small: sparse products
         return _pair_sums_sparse(part, prob, max_sources_per_item, stride, item_offset)
-    return _pair_sums_compiled(part, prob, max_sources_per_item, stride, item_offset)
+    return _pair_sums_events(part, prob, max_sources_per_item, stride, item_offset)
 
 
-def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item: int, stride: int,
+def _pair_sums_events(part: Partition, prob: np.ndarray, max_sources_per_item: int, stride: int,
                         item_offset: int) -> tuple[sparse.csr_matrix, ...]:
-    """pair_statistics through the compiled loop over each judged item's pairs (copy_kernel.py)."""
-    from . import copy_kernel  # imports numba: only for large partitions
+    """pair_statistics from each judged item's pairs of assertions (copy_kernel.py)."""
+    from scipy import sparse
+
+    from . import copy_kernel
 
     item = part.assert_item
     sources_per_item = part.item_n_sources
@@ -83,7 +87,7 @@ def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item:
         judged &= part.global_items(item_offset) % stride == 0
     keep = judged[item] & (part.assert_w > 0)  # items solved elsewhere (the time model) have weight 0 here
     idx = np.flatnonzero(keep)
-    idx = idx[copy_kernel.order_by(part.assert_cand[idx], part.n_cands)]  # by candidate, so by item (stable)
+    idx = idx[np.argsort(part.assert_cand[idx], kind="stable")]  # by candidate, so by item
     cand, sa = part.assert_cand[idx], part.sa[idx]
     k_item = item[idx]
     starts = np.flatnonzero(np.r_[True, k_item[1:] != k_item[:-1]]) if len(idx) else np.zeros(0, dtype=np.int64)
@@ -94,7 +98,7 @@ def _pair_sums_compiled(part: Partition, prob: np.ndarray, max_sources_per_item:
     n_false = np.maximum(observed - 1.0, 1.0)
     ns = part.n_sa
     rows, cols, *sums = copy_kernel.pair_sums(sa, cand, starts, ends, np.asarray(prob, dtype=np.float64), n_false,
-                                              copy_kernel.row_sizes(sa, starts, ends, ns))
+                                              ns)
     indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=ns))].astype(np.int64)
     return tuple(sparse.csr_matrix((v, cols, indptr), shape=(ns, ns)) for v in sums)
 
@@ -103,6 +107,8 @@ def _pair_sums_sparse(part: Partition, prob: np.ndarray, max_sources_per_item: i
                       item_offset: int) -> tuple[sparse.csr_matrix, ...]:
     """pair_statistics as sparse products (source x item and source x candidate matrices); both orders of every
     pair and the diagonal are in the result (`dependence` reads the pairs a < b)."""
+    from scipy import sparse
+
     item = part.cand_item[part.assert_cand]
     single = ~part.item_multi[item]
     sources_per_item = part.item_n_sources
@@ -151,6 +157,8 @@ def _values_at(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) ->
 
 def _same_entries(x: sparse.spmatrix, y: sparse.spmatrix) -> bool:
     """Whether two matrices are canonical CSR with the same stored entries (then y[entries of x] = y.data)."""
+    from scipy import sparse
+
     return (isinstance(x, sparse.csr_matrix) and isinstance(y, sparse.csr_matrix) and x.has_canonical_format
             and y.has_canonical_format and np.array_equal(x.indptr, y.indptr)
             and np.array_equal(x.indices, y.indices))

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from ..errors import UsageError
 from . import copying as copy_model
 from .arrays import Partition
+
+if TYPE_CHECKING:
+    from scipy import sparse  # imported by copying.py where the pair sums are made (scipy is slow to import)
 
 SOLVERS = ("accu", "majority", "truthfinder")
 
