@@ -68,9 +68,17 @@ def named_in_text(text: str) -> set[str]:
     return out
 
 
+# a taking predicate right before a capitalised word, or "X fell": its slot may hold a place no gazetteer knows
+# (extract/slot_places.py: "seized Kazgail", "the recapture of Staromaiorske", "Kunlong fell")
+TAKING_CUE = re.compile(r"\b(?:(?:captur|seiz|retak|recaptur|occupi|liberat|regain|reclaim|conquer|controll)ed"
+                        r"|(?:re)?took|(?:re)?taken|overr[au]n|(?:re)?capture of|control (?:of|over)|seizure of"
+                        r"|takeover of|liberation of)(?: control (?:of|over))? [A-Z]"
+                        r"|[A-Z][\w'’-]+,?(?: has| had)? (?:fell|fallen)\b")
+
+
 def has_cue(text: str) -> bool:
     """Can the sentence name a place by a cue alone (worth parsing without a known place)?"""
-    return CUE.search(text) is not None
+    return CUE.search(text) is not None or TAKING_CUE.search(text) is not None
 
 
 def _proper(tok: Token) -> bool:

@@ -19,8 +19,8 @@ import ahocorasick
 
 from .actors import against, opposing_side
 from .article_places import ArticlePlaces
-from .cue_places import (NOT_PLACES, cue_places, demonym_countries, has_cue, is_demonym, named_in_text,
-                         standalone_name)
+from .cue_places import NOT_PLACES, demonym_countries, has_cue, is_demonym, named_in_text, standalone_name
+from .slot_places import unknown_places
 from .frame_places import PLACE_NOUNS, SentencePlaces, locating_areas
 from .frames import FrameReader
 from .geonames import GeoGazetteer, load_geonames
@@ -341,7 +341,7 @@ class ParseStage:
             if span is not None:
                 subjects[span.root.i] = names
         sides = self._sides(doc, ap.profile)
-        for i, (name,) in cue_places(doc, subjects, sides, self.reader.lemma).items():
+        for i, (name,) in unknown_places(doc, subjects, sides, self.reader.lemma, self._no_place_name).items():
             if self.geo is not None and any(self.geo.places[j].kind == "country" for h in self.geo.find(name)
                                             if h[1] - h[0] == len(name) for j in h[2]):
                 continue  # a country is no town ("Nyala, Sudan's second largest city")
