@@ -73,3 +73,11 @@ def test_the_cue_gets_a_sentence_without_a_known_place_parsed():
     assert has_cue("Dashtkhel fell on Tuesday, residents said.")
     assert has_cue("the announcement of the recapture of Zelenopillivka")
     assert not has_cue("The Taliban seized weapons and vehicles on Friday.")
+
+
+def test_a_name_the_article_gives_a_title_is_a_person_not_a_place(rules):
+    text = ("President Ahmed Dorbu fled the country on Saturday, state television said.\n\n"
+            "Crowds in Tripoli celebrated the fall of Dorbu after rebels captured Zawiyat Sharqi, witnesses said.")
+    got = claims(text, rules, SD)
+    assert not any("Dorbu" in s for s, _ in got)
+    assert any(s == "Zawiyat Sharqi" for s, _ in got)

@@ -341,7 +341,7 @@ class ParseStage:
             if span is not None:
                 subjects[span.root.i] = names
         sides = self._sides(doc, ap.profile)
-        for i, (name,) in unknown_places(doc, subjects, sides, self.reader.lemma, self._no_place_name).items():
+        for i, (name,) in unknown_places(doc, subjects, sides, self.reader.lemma, self._no_place_name, ap.text).items():
             if self.geo is not None and any(self.geo.places[j].kind == "country" for h in self.geo.find(name)
                                             if h[1] - h[0] == len(name) for j in h[2]):
                 continue  # a country is no town ("Nyala, Sudan's second largest city")

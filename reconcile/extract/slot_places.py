@@ -18,10 +18,13 @@ CPU time and tags places as persons on single sentences), so the slot and these 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .cue_places import FEATURES, SETTLEMENTS, _name, _proper, cue_places
+from .person_names import TITLES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -46,6 +49,17 @@ NOT_SETTLEMENTS = FEATURES | {"palace", "headquarters", "prison", "camp", "barra
                               "strip", "peninsula", "coast", "field", "fields", "oilfield", "crossing", "checkpoint",
                               "corridor", "center", "centre", "city", "town", "village", "township"}
 _TITLE_CASE = 0.6  # share of capitalised words above which a sentence is a headline in title case
+
+
+_TITLED = re.compile(r"\b(" + "|".join(sorted((t.capitalize() for t in TITLES), key=len, reverse=True))
+                     + r")\.?((?:\s+[A-Z][\w'’-]*){1,3})")
+
+
+@lru_cache(maxsize=4)
+def person_words(text: str) -> frozenset[str]:
+    """The words of the names a title opens anywhere in the article ("President Bashar al-Assad", "Col. Hassan
+    Abdulghani"): the article uses them for persons, so "the fall of Assad" names no place."""
+    return frozenset(w.lower() for m in _TITLED.finditer(text) for w in m.group(2).split())
 
 
 def _slots(doc: Doc, lemma: Callable[[Token], str]) -> list[Token]:
@@ -91,22 +105,25 @@ def _members(slot: Token) -> list[tuple[Token, bool]]:
     return out
 
 
-def _is_name(tok: Token, name: str, area: bool, no_place: Callable[[str], bool]) -> bool:
+def _is_name(tok: Token, name: str, area: bool, no_place: Callable[[str], bool], persons: frozenset[str]) -> bool:
     # the name's words and every word compounded before it ("Anbar Operations Center": an organisation's)
     words = name.replace("-", " ").split()
     before = [t.text for t in tok.subtree if t.i < tok.i and t.dep_ == "compound"]
     return _proper(tok) and (area or tok.dep_ != "compound") and not any(c.dep_ == "case" for c in tok.children) \
-        and not no_place(name) and not any(no_place(w) for w in name.split()) \
+        and not no_place(name) and not any(no_place(w) or w.lower() in persons for w in name.split()) \
         and not any(w.lower() in ORG_WORDS for w in words + before) and words[-1].lower() not in NOT_SETTLEMENTS
 
 
 def slot_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[int, int, str]],
-                lemma: Callable[[Token], str], no_place: Callable[[str], bool]) -> dict[int, tuple[str, ...]]:
-    """Token index -> place name for the proper nouns in a taking predicate's place slot (not in `known`)."""
+                lemma: Callable[[Token], str], no_place: Callable[[str], bool], article: str = ""
+                ) -> dict[int, tuple[str, ...]]:
+    """Token index -> place name for the proper nouns in a taking predicate's place slot (not in `known`);
+    `article`: the article's text, whose titled names are persons."""
     words = [t for t in doc if t.is_alpha and len(t) > 3]
     if words and sum(t.text[0].isupper() for t in words) > _TITLE_CASE * len(words):
         return {}
     side_tokens = {i for s, e, _ in sides for i in range(s, e)}
+    persons = person_words(article or doc.text)
     found: dict[int, tuple[str, ...]] = {}
     for slot in _slots(doc, lemma):
         for t, area in _members(slot):
@@ -115,16 +132,17 @@ def slot_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[i
                     or (area and any(c.i in known for c in t.head.lefts)):
                 continue
             name = _name(t)
-            if _is_name(t, name, area, no_place):
+            if _is_name(t, name, area, no_place, persons):
                 found[t.i] = (name,)
     return found
 
 
 def unknown_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[int, int, str]],
-                   lemma: Callable[[Token], str], no_place: Callable[[str], bool]) -> dict[int, tuple[str, ...]]:
+                   lemma: Callable[[Token], str], no_place: Callable[[str], bool], article: str = ""
+                   ) -> dict[int, tuple[str, ...]]:
     """The places of a parsed sentence that no gazetteer found: those a cue names (cue_places), then those
     a taking predicate's slot holds."""
     found = cue_places(doc, known, sides, lemma)
-    for i, names in slot_places(doc, {**known, **found}, sides, lemma, no_place).items():
+    for i, names in slot_places(doc, {**known, **found}, sides, lemma, no_place, article).items():
         found.setdefault(i, names)
     return found
