@@ -5,9 +5,10 @@ Hand-made sentences shaped like wire copy (none is a sentence of the development
 up, so neither GeoNames nor the YAML gazetteer knows them):
 - a proper noun that is the object of a taking verb, the "of" object of a taking noun or the subject of "fall"
   is a place, alone in its sentence too (the cue gets the sentence parsed);
-- names compounded before "districts" / "areas" in such a slot are places, each of a list;
-- never a person a title names, a unit or organisation, a possessive, a facility or feature, nor the words of a
-  headline in title case.
+- names compounded before "districts" / "areas" in such a slot are places, each of a list, and so are the
+  names of "the areas of X and Y";
+- never a person a title names (in that sentence or anywhere in the article), a unit or organisation, a
+  possessive, a facility or feature, nor the words of a headline in title case.
 """
 from __future__ import annotations
 
@@ -49,6 +50,12 @@ def test_names_before_districts_in_a_taking_slot_are_each_a_place(rules):
     got = claims("Security forces regained control over Dashtkhel and Sarobikhel districts in Ghazni province, "
                  "the defence ministry said.", rules, AF)
     assert ["Dashtkhel", "government"] in got and ["Sarobikhel", "government"] in got
+
+
+def test_the_names_of_an_areas_of_phrase_in_a_taking_slot_are_places(rules):
+    got = claims("The Sudanese army said on Monday it had regained control over the areas of Umm Gereisa and Abu "
+                 "Shanab, south of El Obeid.", rules, SD)
+    assert ["Umm Gereisa", "army"] in got and ["Abu Shanab", "army"] in got
 
 
 def test_persons_units_possessives_and_facilities_are_not_places(rules):

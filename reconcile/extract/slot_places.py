@@ -8,7 +8,8 @@ counts as a place here only in the place slot of a predicate that changes or sta
 - the direct object (or passive subject) of a taking verb (`TAKING_VERBS`: capture, seize, take, retake,
   overrun, occupy, liberate ...), the subject of "fall";
 - the object of "of" / "over" after a taking noun ("the capture of X", "control over X");
-- a name compounded before a settlement noun or "area" in such a slot ("Saighan and Kahmard districts");
+- a name compounded before a settlement noun or "area" in such a slot ("Saighan and Kahmard districts"), or
+  its "of" object ("control over the areas of Kazgeil and El Rayash");
 with its conjuncts. Never a side's name or an actor phrase, a title or a name a title opens, a month or day, a
 country or its adjective, a stop word, a possessive ("took Haftar's stronghold": the owner), an organisation or
 unit (a name with "Army", "Forces", "Brigade", "Ministry" ...) or a feature ("the Dnipro River"); nothing in a
@@ -96,6 +97,9 @@ def _members(slot: Token) -> list[tuple[Token, bool]]:
         if _proper(tok) or tok.lower_.rstrip("s") not in AREA_NOUNS:
             out.append((tok, False))
             continue
+        # "control over the areas of Kazgeil and El Rayash": the names of the noun's "of" phrase
+        out += [(t, False) for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children if g.dep_ == "pobj" and _proper(g) for t in _conjuncts(g)]
         for head in [c for c in tok.lefts if c.dep_ in ("compound", "nmod") and _proper(c)]:
             group = _conjuncts(head)
             # the names right before the noun, not a word inside a longer name the parse split ("Um Al-Qura
