@@ -341,10 +341,8 @@ class ParseStage:
             if span is not None:
                 subjects[span.root.i] = names
         sides = self._sides(doc, ap.profile)
-        for i, (name,) in unknown_places(doc, subjects, sides, self.reader.lemma, self._no_place_name, ap.text).items():
-            if self.geo is not None and any(self.geo.places[j].kind == "country" for h in self.geo.find(name)
-                                            if h[1] - h[0] == len(name) for j in h[2]):
-                continue  # a country is no town ("Nyala, Sudan's second largest city")
+        for i, (name,) in unknown_places(doc, subjects, sides, self.reader.lemma, self._no_place_name, ap.text,
+                                         self.geo, ap.countries).items():
             known = self.geo.spelled_like(name, ap.countries) if self.geo is not None else None
             subjects[i] = (self.yaml_of.get(self.geo.by_name[known], known) if self.geo and known else name,)
         ap.memory["generic"] = ap.profile is None

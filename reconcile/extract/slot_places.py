@@ -28,7 +28,11 @@ from .cue_places import FEATURES, SETTLEMENTS, _name, _proper, cue_places
 from .person_names import TITLES
 
 if TYPE_CHECKING:
+    from collections.abc import Set as AbstractSet
+
     from spacy.tokens import Doc, Token
+
+    from .geonames import GeoGazetteer
 
 # verbs whose object is a place that changes hands or is held (their lemma, as frames.yaml spells it)
 TAKING_VERBS = frozenset({"capture", "seize", "take", "retake", "recapture", "overrun", "occupy", "liberate",
@@ -142,11 +146,22 @@ def slot_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[i
 
 
 def unknown_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[int, int, str]],
-                   lemma: Callable[[Token], str], no_place: Callable[[str], bool], article: str = ""
+                   lemma: Callable[[Token], str], no_place: Callable[[str], bool], article: str = "",
+                   geo: GeoGazetteer | None = None, countries: AbstractSet[str] = frozenset()
                    ) -> dict[int, tuple[str, ...]]:
     """The places of a parsed sentence that no gazetteer found: those a cue names (cue_places), then those
-    a taking predicate's slot holds."""
+    a taking predicate's slot holds. Never a country ("Nyala, Sudan's second largest city"); a slot's name
+    that GeoNames places only outside the article's `countries` stays as the article's resolution left it
+    (dropped: "regained control of Debre Tabor" names no place when nothing says which country)."""
     found = cue_places(doc, known, sides, lemma)
     for i, names in slot_places(doc, {**known, **found}, sides, lemma, no_place, article).items():
-        found.setdefault(i, names)
-    return found
+        places = _exact(geo, names[0]) if geo is not None else []
+        if not places or any(geo.places[j].country in countries for j in places if geo is not None):
+            found.setdefault(i, names)
+    return {i: names for i, names in found.items()
+            if geo is None or not any(geo.places[j].kind == "country" for j in _exact(geo, names[0]))}
+
+
+def _exact(geo: GeoGazetteer, name: str) -> list[int]:
+    """The GeoNames places an alias names exactly."""
+    return [j for h in geo.find(name) if h[1] - h[0] == len(name) for j in h[2]]
