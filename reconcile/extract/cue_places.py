@@ -68,9 +68,19 @@ def named_in_text(text: str) -> set[str]:
     return out
 
 
+# a taking predicate right before a capitalised word, or "X fell": its slot may hold a place no gazetteer knows
+# (extract/slot_places.py: "seized Kazgail", "the recapture of Staromaiorske", "Kunlong fell")
+# (any tense: headlines write the present, "RSF regains control of X", "X falls")
+TAKING_CUE = re.compile(r"\b(?:(?:re)?captur(?:ed|es|ing)|seiz(?:ed|es|ing)|(?:re)?tak(?:es|ing)|(?:re)?took|(?:re)?taken"
+                        r"|occup(?:ied|ies|ying)|liberat(?:ed|es|ing)|(?:regain|reclaim|conquer)(?:ed|s|ing)?"
+                        r"|control(?:led|s|ling)|overr(?:an|un|uns|unning)|(?:re)?capture of|control (?:of|over)"
+                        r"|seizure of|takeover of|liberation of)(?: control (?:of|over))? [A-Z]"
+                        r"|[A-Z][\w'’-]+,?(?: has| had)? (?:fell|falls|fallen)\b")
+
+
 def has_cue(text: str) -> bool:
     """Can the sentence name a place by a cue alone (worth parsing without a known place)?"""
-    return CUE.search(text) is not None
+    return CUE.search(text) is not None or TAKING_CUE.search(text) is not None
 
 
 def _proper(tok: Token) -> bool:

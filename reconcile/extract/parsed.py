@@ -19,8 +19,8 @@ import ahocorasick
 
 from .actors import against, opposing_side
 from .article_places import ArticlePlaces
-from .cue_places import (NOT_PLACES, cue_places, demonym_countries, has_cue, is_demonym, named_in_text,
-                         standalone_name)
+from .cue_places import NOT_PLACES, demonym_countries, has_cue, is_demonym, named_in_text, standalone_name
+from .slot_places import unknown_places
 from .frame_places import PLACE_NOUNS, SentencePlaces, locating_areas
 from .frames import FrameReader
 from .geonames import GeoGazetteer, load_geonames
@@ -344,10 +344,8 @@ class ParseStage:
                 subjects[span.root.i] = names
         refs = SentenceRefs(ap, s)  # "the defence ministry" after "Russia's defence ministry" (references.py)
         sides = refs.sides(doc, self._sides(doc, ap.profile))
-        for i, (name,) in cue_places(doc, subjects, sides, self.reader.lemma).items():
-            if self.geo is not None and any(self.geo.places[j].kind == "country" for h in self.geo.find(name)
-                                            if h[1] - h[0] == len(name) for j in h[2]):
-                continue  # a country is no town ("Nyala, Sudan's second largest city")
+        for i, (name,) in unknown_places(doc, subjects, sides, self.reader.lemma, self._no_place_name, ap.text,
+                                         self.geo, ap.countries).items():
             known = self.geo.spelled_like(name, ap.countries) if self.geo is not None else None
             subjects[i] = (self.yaml_of.get(self.geo.by_name[known], known) if self.geo and known else name,)
         ap.memory["generic"] = ap.profile is None
