@@ -59,6 +59,7 @@ class FrameReader:
         self.forms = {k.lower(): v.lower() for k, v in fr.forms.items()}
         self.capital_of = capital_of or (lambda name, countries: None)
         self.words = set(self.forms) | {f for lem in set(self.verbs) | set(self.nouns) for f in inflections(lem)}
+        self.words |= {f for f, lem in IRREGULAR.items() if lem in self.verbs or lem in self.nouns}  # "broken into"
         # lemmas without spaCy's lemmatizer (left out for speed): every word the rules name, with its forms
         known = set(self.verbs) | set(self.nouns) | PLACE_NOUNS | {"have", "be", "city", "town"}
         known |= {w.lower() for w in fr.partial_words + fr.attempt_lemmas + fr.negating_lemmas + fr.capital_words
