@@ -24,7 +24,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .cue_places import FEATURES, SETTLEMENTS, _name, _proper, cue_places
+from .cue_places import FEATURES, SETTLEMENTS, _group as _conjuncts, _name, _proper, cue_places
 from .person_names import TITLES
 
 if TYPE_CHECKING:
@@ -80,15 +80,6 @@ def _slots(doc: Doc, lemma: Callable[[Token], str]) -> list[Token]:
         elif tok.tag_.startswith("NN") and lem in TAKING_NOUNS:
             out += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "over")
                     for g in c.children if g.dep_ == "pobj"]
-    return out
-
-
-def _conjuncts(tok: Token) -> list[Token]:
-    out, todo = [], [tok]
-    while todo:
-        t = todo.pop()
-        out.append(t)
-        todo += [c for c in t.children if c.dep_ == "conj"]
     return out
 
 
