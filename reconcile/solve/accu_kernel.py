@@ -6,8 +6,9 @@ this module held until session 9 (numba), to the bit, so that every output stays
 assertion (or item) order, as the loops added one term after the other; `np.bincount` with weights does exactly
 that (`np.add.reduceat` and `ndarray.sum` add pairwise, in another order, so they are not used for sums here);
 the softmax shifts an item's scores by their largest only where exp could overflow (`SAFE_EXP`), where the small
-partitions' `accu.item_softmax` always shifts. numpy's exp is the C library's on this machine, as was the
-compiled loop's (checked by tests/test_accu_kernel.py on random scores).
+partitions' `accu.item_softmax` always shifts. On CPUs without AVX-512 numpy's exp is the C library's, as was the
+compiled loop's; with AVX-512 numpy has a SIMD exp of its own, which can differ in the last bit (so outputs are
+identical run to run on one machine, not across CPU families; tests/test_solver_kernels.py uses numpy's exp).
 
 Why numpy: the compiled loops saved about 0.1 s per E-step at a million assertions, and a run makes about ten
 such calls, while loading numba and its cached machine code cost 1.5-2 s of CPU in every run (importing numba,
