@@ -26,6 +26,7 @@ from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces, facility_phr
 from .frame_refs import patient_side, pronoun_place
 from .frame_roles import role_tokens, verb as _verb
 from .frame_time import order_events, over_before, time_of
+from .modality import Modality
 from .model import ExtractRules, Frames, Predicate, Profile
 from .nlp import TEXT_KEY
 from .textutil import inflections
@@ -66,7 +67,7 @@ class FrameReader:
                   + fr.force_nouns + fr.report_lemmas + fr.attempt_nouns + fr.counterclaim_lemmas}
         self.force_nouns = {w.lower() for w in fr.force_nouns}
         self.report_lemmas = {w.lower() for w in fr.report_lemmas}
-        self.partial_places = {"percent", "%", "cent"}  # "70 per cent of"
+        self.modality = Modality(fr)  # shares, edges, intentions, denials (modality.py)
         known |= {f.lower() for p in rules.profiles for f in p.facilities}
         self.lemmas = {f: w for w in sorted(known, key=len, reverse=True) for f in inflections(w)}
         self.lemmas.update({w: w for w in known})
@@ -222,7 +223,6 @@ class FrameReader:
                 part: set[str] = set()
                 for role in pred.place:
                     for h in role_tokens(tok, role):
-                        part |= self._part_of(h, places)
                         got = self.walker.places_from(h, places, profile, set()) or self._it(h, places, profile)
                         if pred.value != "actor" or (role.startswith("prep:") and not (pred.pos == "noun" and role in (
                                 "prep:of", "prep:over"))):  # but what "the recapture of the airport" takes
@@ -237,6 +237,8 @@ class FrameReader:
                             # (not "the Tigray People's Liberation Front ... reassumed control": a place that
                             # begins the name of the verb's subject)
                             got = list(places.subjects[first.i])  # "captured Herat – Afghanistan's third city"
+                        got, shares = self.modality.split(h, got, places.subjects)  # "most of X", "outskirts of X"
+                        part |= shares
                         subjects += got
                 subjects = list(dict.fromkeys(subjects))
                 if not subjects:
@@ -276,20 +278,6 @@ class FrameReader:
         return any(p.value == "actor" and p.fallback == "attacker" for v in verbs
                    for p in self.verbs.get(self.lemma(v), []))
 
-    def _part_of(self, h: Token, places: SentencePlaces) -> set[str]:
-        """The places of which a share is named ("70 percent of Pokrovsk", "90% of Daraa province"), not the
-        ones a phrase adds ("..., including the city of Daraa": that one is held whole)."""
-        out: set[str] = set()
-        for t in h.subtree:
-            if self.lemma(t) not in self.partial_places:
-                continue
-            for of in (c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"):
-                for x in of.subtree:
-                    if x.i in places.subjects and not any(a.dep_ == "prep" and a.lower_ in ("including", "like")
-                                                          and a.i > of.i for a in x.ancestors):
-                        out.update(places.subjects[x.i])
-        return out
-
     def _governed(self, tok: Token) -> bool:
         """A predicate noun under a predicate verb ("seized control of") is read through the verb."""
         h, steps = tok, 0
@@ -305,6 +293,7 @@ class FrameReader:
                times: list[TimeSpan], base: int, place_tokens: frozenset[int] = frozenset(),
                part_of: bool = False) -> list[SentenceClaim]:
         fr = self.frames
+        also: list[str] = []  # a second value of the same event ("denied ..., reported heavy fighting")
         side, named = self._actor(tok, pred, sides, memory, profile, place_tokens)
         value: str | None
         if side is None and "nsubjpass" not in pred.place and any(c.dep_ == "nsubjpass" for c in tok.children):
@@ -331,8 +320,8 @@ class FrameReader:
         if any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "neg" for c in tok.head.children
                                                             if tok.dep_ in ("xcomp",)):
             return []
-        if self._irrealis(tok) or over_before(tok):
-            return []
+        if self._irrealis(tok) or over_before(tok) or self.modality.intended(tok):
+            return []  # "Kabul will fall", "if Homs falls", "tried to take X", "efforts to recapture X"
         if not _verb(tok) and tok.dep_ == "pobj" and tok.head.lower_ in fr.negating_preps:
             return []  # "Mosul is outside the control of the state": not who holds it
         if not _verb(tok):  # "its fighters were not in control of X": the noun's governing verb is negated
@@ -370,6 +359,8 @@ class FrameReader:
                 if part_of or any(c.dep_ == "dobj" and self.lemma(c) in fr.partial_words for c in tok.children):
                     return []  # denying "its forces took large parts of X" does not say who holds X
                 value, weight = denier, weight * 0.5  # the other side's denial is its own claim
+                adds = self.modality.denial_adds(h, tok)  # "... and says its forces still hold part of the city"
+                value, also = ("contested", []) if adds == "part" else (value, ["contested"] if adds else [])
                 used.append(h.text)
                 break
             if lem in fr.negating_lemmas:
@@ -396,8 +387,8 @@ class FrameReader:
             weight *= 0.6
             partial = True
         when = time_of(tok, times, base)
-        return [SentenceClaim(s, "control", value, round(weight, 4), tok.text, used, partial, False, "", when)
-                for s in subjects]
+        return [SentenceClaim(s, "control", v, round(weight, 4), tok.text, used, partial, False, "", when)
+                for v in (value, *also) for s in subjects]
 
 
     def _irrealis(self, tok: Token) -> bool:

@@ -286,6 +286,16 @@ class Frames(_Strict):
                                      "to retake Y': an attempt, contested")
     counterclaim_lemmas: list[str] = Field(default_factory=list, description="'Kyiv denied that Russians took X': "
                                            "the denying side's own claim on X when it is the other side")
+    share_words: list[str] = Field(default_factory=list, description="'most of X', 'half of X', 'the northern "
+                                   "part of X', '70 percent of X': a share of X is held, X is contested")
+    edge_words: list[str] = Field(default_factory=list, description="'the outskirts of X', 'on the edge of X': "
+                                  "no claim about X")
+    edge_preps: list[str] = Field(default_factory=list, description="'a base near X', 'the prison outside X': no "
+                                  "claim about X")
+    intent_words: list[str] = Field(default_factory=list, description="'tried to take X', 'efforts to recapture "
+                                    "X', 'close to taking X': an intention, no claim")
+    ongoing_fight_words: list[str] = Field(default_factory=list, description="a denial that adds 'fighting goes "
+                                           "on' is contested")
     irrealis_aux: list[str] = Field(default_factory=list, description="auxiliaries of a future or hypothetical "
                                     "event ('will fall', 'the capture of X would be'): no claim")
     condition_marks: list[str] = Field(default_factory=list, description="words opening a condition ('if Homs "

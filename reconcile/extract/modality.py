@@ -1,0 +1,146 @@
+"""How a frame's modifiers change what it says about control: shares, the edge of a place, intentions, denials.
+
+One job: given a predicate token and the place tokens its roles found, say whether the sentence claims the
+whole place, a share of it, nothing about it, or only an intention. frames.py calls it at three points and keeps
+the rest of the frame reading. The words come from `extract.frames` (rules/extract/frames.yaml), not from code:
+- shares ("most of X", "half of X", "parts of X", "the northern part of X", "70 percent of X"): both sides hold
+  parts of X, so the claim is `contested` (data/devset/README.md labelling rules);
+- the edge of a place ("the outskirts of X", "near X", "on the edge of X", "outside X"): nothing about X itself;
+- intentions and efforts ("tried to capture X", "aims to retake X", "efforts to take X", "close to taking X",
+  "struggled to capture X"): not an event yet, no claim (an ongoing military operation, "an offensive to
+  retake X", stays `contested`: frames.py's attempt_nouns);
+- a denial that adds that the denier still holds part of the place or that fighting goes on ("denied that X
+  has fallen and says its forces still hold part of the city"): `contested`, not the denier's whole place.
+
+Written by hand: spaCy gives the dependency tree, but which modifier of a control verb takes away or splits the
+claim is a rule of this task (the labelling conventions), which no library has.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from .model import Frames
+from .textutil import inflections
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# clause links through which an intention governs the predicate: "tried to take" (xcomp), "efforts were under
+# way to recapture" (advcl), "the intention to liberate" (acl)
+_CLAUSE_DEPS = ("xcomp", "advcl", "acl", "relcl", "ccomp")
+# prepositions whose gerund object is the intended event: "close to taking", "aimed at capturing"
+_GERUND_PREPS = ("to", "at", "toward", "towards", "on")
+_STEPS = 3
+
+
+def _words(ws: Iterable[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for w in sorted({w.lower() for w in ws}, key=len, reverse=True):
+        for f in inflections(w) | {w}:
+            out.setdefault(f, w)
+    return out
+
+
+class Modality:
+    def __init__(self, fr: Frames):
+        self.shares = _words(fr.share_words)
+        self.edges = _words(fr.edge_words)
+        self.edge_preps = {w.lower() for w in fr.edge_preps}
+        self.intents = _words(fr.intent_words)
+        self.fights = _words(fr.ongoing_fight_words)
+
+    # ---- places: a share, the edge -----------------------------------------------------------------------
+    def split(self, h: Token, got: list[str], place_at: dict[int, Iterable[str]]) -> tuple[list[str], set[str]]:
+        """The places found from the role token `h`: (kept, shares). Places named only as the edge of h's
+        phrase ("entered the outskirts of Kabul", "the Saydnaya prison outside Damascus") are dropped; places
+        of which h's phrase names a share ("captured most of X", "the northern part of X") are in `shares`."""
+        if not got:
+            return got, set()
+        if h.lower_ in self.edges:  # "clashes in the city's outskirts": the whole phrase is the edge
+            return [], set()
+        dropped: set[str] = set()
+        shares: set[str] = set()
+        for x in h.subtree:
+            names = place_at.get(x.i)
+            if not names or x.i == h.i:
+                continue
+            kind = self._path(x, h, place_at)
+            if kind == "edge":
+                dropped.update(names)
+            elif kind == "share":
+                shares.update(names)
+        kept = [g for g in got if g not in dropped]
+        return kept, shares & set(kept)
+
+    def _path(self, x: Token, h: Token, place_at: dict[int, Iterable[str]]) -> str:
+        """What lies between a place token and the role token above it: an edge, a share, or nothing."""
+        t, of_seen = x, False
+        while t.i != h.i and t.head.i != t.i:
+            if (t.dep_ == "conj" or (t.dep_ == "appos" and t.head.i in place_at)) and not of_seen:
+                return ""  # "controls most of Khartoum, Al-Jazira state and the Darfur region": the share is the
+                # first one's ("most of the capital"), the places listed after it (conjuncts, or appositions where
+                # the parser reads the list so; not "most of the capital Khartoum") are named whole
+            t = t.head
+            if t.dep_ == "prep" and t.lower_ in ("including", "like"):
+                return ""  # "90% of Daraa province, including the city of Daraa": that one is held whole
+            if t.dep_ == "prep" and t.lower_ in self.edge_preps:
+                return "edge"
+            if t.lower_ in self.edges and t.tag_.startswith("NN"):
+                return "edge"
+            if t.lower_ == "of":
+                of_seen = True
+            elif of_seen and t.lower_ in self.shares:
+                return "share"
+        return ""
+
+    # ---- intentions ---------------------------------------------------------------------------------------
+    def intended(self, tok: Token) -> bool:
+        """The predicate is what a side means, tries or strives to do, not what it did: "tried to capture X",
+        "efforts were under way to recapture X", "the SNA's intention to liberate the city", "close to taking
+        control of X", "has struggled for months to capture X". Not an attempt to drive a side out of a place
+        ("tried to drive them out of Krynky", "an operation to expel the Taliban from the city"): that side is in
+        the place and fought, which frames.py reads as contested."""
+        if any(c.dep_ in ("prt", "prep") and c.lower_ in ("out", "from") for c in tok.children):
+            return False
+        t = tok
+        for _ in range(_STEPS):
+            if t.dep_ in _CLAUSE_DEPS and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+                h = t.head
+            elif t.dep_ == "pcomp" and t.head.lower_ in _GERUND_PREPS:
+                h = t.head.head
+            elif t.dep_ == "conj" and t.head.i != t.i:
+                t = t.head  # "tried to enter and take X": the first verb's link
+                continue
+            else:
+                return False
+            # the governing word, or its subject ("efforts were under way to recapture": 'efforts')
+            if any(w.lower_ in self.intents for w in [h, *(c for c in h.children if c.dep_ in ("nsubj", "nsubjpass"))]):
+                return True
+            t = h
+        return False
+
+    # ---- denials ------------------------------------------------------------------------------------------
+    def denial_adds(self, denial: Token, tok: Token) -> str:
+        """What a denial adds after it: "part" when the denier says it holds part of the place ("denied Russian
+        claims that Pokrovsk has fallen and says its forces still hold part of the city": contested, not the
+        denier's whole), "fight" when it says fighting goes on ("denied the city had been captured and reported
+        heavy fighting in and around it": the denier's claim and also contested, data/devset/README.md), else ""."""
+        # what the denier adds: a conjoined clause ("... and says"), "..., saying"; not the denied clause itself
+        fight = False
+        # ... and a verb conjoined to the denied one without its own subject, which the parser often makes of the
+        # denier's next verb ("denied the city had been captured and reported heavy fighting")
+        added = [c for c in tok.conjuncts if c.i > tok.i and _verb_like(c) and not any(
+            k.dep_ in ("nsubj", "nsubjpass") for k in c.children)]
+        for c in [*denial.conjuncts, *(k for k in denial.children if k.dep_ in ("advcl", "parataxis")), *added]:
+            if c.i < denial.i:
+                continue  # "Wagner claimed ... after the bloodiest battle — but Kyiv denied": not the denier's words
+            for t in c.subtree:
+                if t.lower_ in self.shares and any(k.dep_ == "prep" and k.lower_ == "of" for k in t.children):
+                    return "part"
+                fight = fight or t.lower_ in self.fights
+        return "fight" if fight else ""
+
+
+def _verb_like(t: Token) -> bool:
+    return t.tag_.startswith("VB")
