@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .matching import Gazetteer, Mention
+from .modality import Modality
 from .model import Event, ExtractRules
 from .textutil import Hit, find_phrases, phrase_regex, word_count_between
 from .timex import TimeSpan, find_times
@@ -42,6 +43,7 @@ class SentenceExtractor:
         self.neg_items = [(p, p) for p in rules.negation.cues]
         self.bound_items: list[tuple[str, str]] = [(p, b) for b, ps in rules.bounds.items() for p in ps]
         self.boundaries = [re.compile(b, re.IGNORECASE) for b in rules.clause_boundaries]
+        self.modality = Modality(rules.frames) if rules.frames is not None else None
 
     def clauses(self, text: str, s: int, e: int) -> list[tuple[int, int]]:
         cuts = {s, e}
@@ -63,6 +65,8 @@ class SentenceExtractor:
         after = [m for m in ments if m.start >= trig.end and m.end <= clause[1] and not m.possessive]
         if not after or word_count_between(text, trig.end, after[0].start) > MAX_OBJECT_GAP_WORDS:
             return []
+        if self.modality is not None and self.modality.edge_gap(text[trig.end:after[0].start]):
+            return []  # "entered the outskirts of Kandahar": nothing about Kandahar (modality.py)
         out = [after[0]]
         for m in after[1:]:
             if _COORD.match(text[out[-1].end:m.start]):

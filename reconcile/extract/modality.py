@@ -17,6 +17,7 @@ claim is a rule of this task (the labelling conventions), which no library has.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,16 @@ class Modality:
         self.edge_preps = {w.lower() for w in fr.edge_preps}
         self.intents = _words(fr.intent_words)
         self.fights = _words(fr.ongoing_fight_words)
+        alt = "|".join(re.escape(w) for w in sorted(self.edges, key=len, reverse=True))
+        preps = "|".join(re.escape(w) for w in sorted(self.edge_preps, key=len, reverse=True))
+        # the words between a lexicon phrase and its place end with an edge: "entered the outskirts of X"
+        self._edge_gap = re.compile(rf"\b(?:(?:{alt})\s+of|{preps})\s+(?:the\s+)?(?:[\w'’-]+\s+)?$", re.IGNORECASE) \
+            if alt and preps else None
+
+    def edge_gap(self, gap: str) -> bool:
+        """Do the words before a place name it as an edge ("... the outskirts of ", "... near ")? For the lexicon
+        reader (events.py), which sees text and no parse."""
+        return self._edge_gap is not None and self._edge_gap.search(gap) is not None
 
     # ---- places: a share, the edge -----------------------------------------------------------------------
     def split(self, h: Token, got: list[str], place_at: dict[int, Iterable[str]]) -> tuple[list[str], set[str]]:
