@@ -1,0 +1,103 @@
+"""What a predicate's modifiers say about control (reconcile/extract/modality.py), as a user reads the claims.
+
+Each case is a hand-made sentence shaped like wire copy (none is a sentence of the development set) with the
+claims it must give: a share of a place ("most of", "half of", "parts of", "the northern part of") is a
+contested place (data/devset/README.md); the edge of a place ("the outskirts of", "near", "outside") says nothing
+about it; an intention, effort or attempt to take a place says nothing yet, while trying to drive a side out of a
+place means it is inside and fought (contested); a denial that adds that the denier holds part of the place is
+contested, one that adds that fighting goes on gives the denier's claim and contested. The plain sentence next to
+each kind shows the modifier is what changes the claim.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from extract_sentences import claims, project_rules
+
+AF = datetime(2021, 8, 10, tzinfo=timezone.utc)
+UA = datetime(2024, 9, 20, tzinfo=timezone.utc)
+SD = datetime(2024, 6, 30, tzinfo=timezone.utc)
+SY = datetime(2024, 12, 8, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return project_rules()
+
+
+SHARES = [
+    (UA, "Russian forces now control most of Chasiv Yar, the regional governor said.", [["Chasiv Yar", "contested"]]),
+    (SY, "Rebels seized the eastern part of Homs overnight.", [["Homs", "contested"]]),
+    (UA, "Ukrainian troops still hold parts of Toretsk.", [["Toretsk", "contested"]]),
+    (SD, "The RSF said it had taken 70 percent of El Fasher.", [["El Fasher", "contested"]]),
+    (SY, "Rebels captured large areas of Aleppo on Saturday.", [["Aleppo", "contested"]]),
+    (SD, "The RSF controls much of Nyala, residents said.", [["Nyala", "contested"]]),
+    (SD, "The army said it had retaken half of Omdurman.", [["Omdurman", "contested"]]),
+    (UA, "Russia's army said it had captured the northern half of Vovchansk.", [["Vovchansk", "contested"]]),
+    (SD, "Sources said most of El Obeid was under army control.", [["El Obeid", "contested"]]),
+    (AF, "The Taliban captured most of Kunduz on Sunday.", [["Kunduz", "contested"]]),
+    (AF, "The Taliban seized parts of Kunduz on Sunday.", [["Kunduz", "contested"]]),
+    # the whole of a place is no share
+    (SY, "Rebels seized all of Hama on Thursday.", [["Hamah", "rebels"]]),
+    (SY, "Rebels took control of the whole of Idlib province.", [["Idlib province", "rebels"]]),
+    (AF, "The Taliban captured Kunduz on Sunday.", [["Kunduz", "taliban"]]),
+    # a share names its own place only: the places listed after it are named whole
+    (SD, "The RSF now controls most of Khartoum, Al-Jazira state, the Darfur region, and much of Kordofan.",
+     [["Al Jazirah province", "rsf"], ["Darfur", "rsf"], ["Khartoum", "contested"], ["Kordofan", "contested"]]),
+]
+
+EDGES = [
+    (AF, "Fighting continued on Thursday. Taliban fighters entered the outskirts of Kandahar on Friday.", []),
+    (AF, "Taliban fighters reached the outskirts of Kandahar on Friday, officials said.", []),
+    (AF, "Fierce clashes broke out on the edge of Kunduz.", []),
+    (UA, "Russian troops captured a village near Pokrovsk.", []),
+    (AF, "The Taliban seized a checkpoint near Kunduz on Sunday.", []),
+    (AF, "The Taliban advanced towards Kabul on Saturday.", []),
+    # the facility outside a town is claimed, the town is not
+    (SY, "Rebels seized the Saydnaya prison outside Damascus.", [["Saydnaya prison", "rebels"]]),
+]
+
+INTENTIONS = [
+    (AF, "The Taliban tried to capture Herat.", []),
+    (AF, "The Taliban tried to capture Kunduz on Sunday.", []),
+    (AF, "Government officials said efforts were under way to retake Kunduz.", []),
+    (SD, "The RSF is close to taking control of El Fasher.", []),
+    (SD, "The army has struggled for weeks to recapture Wad Madani.", []),
+    (UA, "Moscow announced its intention to seize Kharkiv.", []),
+    (SY, "Rebel commanders vowed to liberate Damascus.", []),
+    (SD, "The RSF is preparing to storm El Fasher.", []),
+    (AF, "The Taliban aim to take Kabul before winter.", []),
+    # the event itself, after an effort, is claimed
+    (SD, "The army recaptured Wad Madani after fighting for weeks.", [["Wad Medani", "army"]]),
+    # a side driven out, or an operation to expel it: it is inside and fought over
+    (AF, "An operation to expel the Taliban from Kunduz began on Monday.", [["Kunduz", "contested"]]),
+    (UA, "Russian soldiers tried to drive Ukrainian troops out of Bakhmut.", [["Bakhmut", "contested"]]),
+    (UA, "Russian soldiers have tried for weeks to drive the Ukrainian forces out of Bakhmut, the general staff said.",
+     [["Bakhmut", "contested"]]),
+]
+
+DENIALS = [
+    (UA, "Kyiv denied that Russian forces had captured Kupiansk.", [["Kupyansk", "ukraine"]]),
+    (UA, "Kyiv denied that Russian forces had captured Kupiansk and said its troops still hold part of the town.",
+     [["Kupyansk", "contested"]]),
+    (UA, "Kyiv denied that Russian forces had captured Kupiansk, and reported heavy fighting in the town.",
+     [["Kupyansk", "contested"], ["Kupyansk", "ukraine"]]),
+]
+
+
+@pytest.mark.parametrize("when,text,expected", SHARES + EDGES + INTENTIONS + DENIALS,
+                         ids=[c[1][:60] for c in SHARES + EDGES + INTENTIONS + DENIALS])
+def test_the_claims_a_reader_sees(rules, when, text, expected):
+    assert claims(text, rules, when) == expected
+
+
+def test_the_word_lists_come_from_the_rules(rules):
+    # without the lists (a project's own rules may leave them out) the modifiers change nothing
+    fr = rules.frames.model_copy(update={"share_words": [], "edge_words": [], "edge_preps": [],
+                                         "intent_words": []})
+    bare = rules.model_copy(update={"frames": fr})
+    assert claims("Russian forces now control most of Chasiv Yar, the regional governor said.", bare, UA) == \
+        [["Chasiv Yar", "russia"]]
+    assert claims("Moscow announced its intention to seize Kharkiv.", bare, UA) == [["Kharkiv", "russia"]]
