@@ -39,6 +39,9 @@ SHARES = [
     (SD, "Sources said most of El Obeid was under army control.", [["El Obeid", "contested"]]),
     (AF, "The Taliban captured most of Kunduz on Sunday.", [["Kunduz", "contested"]]),
     (AF, "The Taliban seized parts of Kunduz on Sunday.", [["Kunduz", "contested"]]),
+    # "the city" the text means, as a share
+    (AF, "Fighting reached Khost on Saturday. Local sources said part of the city fell to the Taliban on Sunday.",
+     [["Khost", "contested"]]),
     # the whole of a place is no share
     (SY, "Rebels seized all of Hama on Thursday.", [["Hamah", "rebels"]]),
     (SY, "Rebels took control of the whole of Idlib province.", [["Idlib province", "rebels"]]),
@@ -69,6 +72,11 @@ INTENTIONS = [
     (SY, "Rebel commanders vowed to liberate Damascus.", []),
     (SD, "The RSF is preparing to storm El Fasher.", []),
     (AF, "The Taliban aim to take Kabul before winter.", []),
+    (UA, "Commanders said the capture of Siversk was a stepping stone to taking Sloviansk.", [["Siversk", "russia"]]),
+    # a hypothetical event: "it would be the first capital captured" (the place is not captured yet)
+    (AF, "Taliban fighters attacked Lashkar Gah. It would be the first provincial capital captured by the Taliban.",
+     [["Lashkar Gah", "contested"]]),
+    (AF, "Kunduz was the first provincial capital captured by the Taliban this year.", [["Kunduz", "taliban"]]),
     # the event itself, after an effort, is claimed
     (SD, "The army recaptured Wad Madani after fighting for weeks.", [["Wad Medani", "army"]]),
     # a side driven out, or an operation to expel it: it is inside and fought over

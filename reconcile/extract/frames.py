@@ -410,9 +410,10 @@ class FrameReader:
                     break
         elif tok.dep_ in ("xcomp", "relcl", "acl") and _verb(tok.head):
             verbs.append(tok.head)  # "would be the first city to fall"
-        elif tok.dep_ in ("relcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and \
-                tok.head.dep_ in ("dobj", "attr", "nsubj") and _verb(tok.head.head):
-            verbs.append(tok.head.head)  # "would open the way for the Russians to move into X"
+        elif tok.dep_ in ("relcl", "acl") and tok.head.dep_ in ("dobj", "attr", "nsubj") and _verb(tok.head.head) and (
+                tok.tag_ == "VBN" or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)):
+            verbs.append(tok.head.head)  # "would open the way for the Russians to move into X", "it would be the
+            # first capital captured by the Taliban"
         h, steps = verbs[-1], 0
         while (h.dep_ in ("xcomp", "advcl") or (h.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to"
                                                                          for c in h.children))) and steps < 3:

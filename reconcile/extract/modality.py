@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # way to recapture" (advcl), "the intention to liberate" (acl)
 _CLAUSE_DEPS = ("xcomp", "advcl", "acl", "relcl", "ccomp")
 # prepositions whose gerund object is the intended event: "close to taking", "aimed at capturing"
-_GERUND_PREPS = ("to", "at", "toward", "towards", "on")
+_GERUND_PREPS = ("to", "at", "toward", "towards", "on", "for")
 _STEPS = 3
 
 
@@ -72,15 +72,19 @@ class Modality:
             return [], set()
         dropped: set[str] = set()
         shares: set[str] = set()
+        named: set[str] = set()
         for x in h.subtree:
             names = place_at.get(x.i)
             if not names or x.i == h.i:
                 continue
+            named.update(names)
             kind = self._path(x, h, place_at)
             if kind == "edge":
                 dropped.update(names)
             elif kind == "share":
                 shares.update(names)
+        if h.lower_ in self.shares and any(c.dep_ == "prep" and c.lower_ == "of" for c in h.children):
+            shares.update(g for g in got if g not in named)  # "part of the city fell": the city the text meant
         kept = [g for g in got if g not in dropped]
         return kept, shares & set(kept)
 
