@@ -77,6 +77,14 @@ INTENTIONS = [
     (AF, "Taliban fighters attacked Lashkar Gah. It would be the first provincial capital captured by the Taliban.",
      [["Lashkar Gah", "contested"]]),
     (AF, "Kunduz was the first provincial capital captured by the Taliban this year.", [["Kunduz", "taliban"]]),
+    # what is feared, prepared or possible is not an event yet
+    (SD, "Dozens died in the shelling and residents fear more fighting in Kutum.", []),
+    (SD, "Reports speak of preparations by the paramilitary group to attack El Fasher.", []),
+    (AF, "Taliban fighters may storm Ghazni in the coming hours.", []),
+    (UA, "Officials warned that Pokrovsk could fall within days.", []),
+    # a possible past event or a possible state is a (weaker) claim
+    (UA, "Russian forces may have captured Pokrovsk, a military blogger said.", [["Pokrovsk", "russia"]]),
+    (AF, "Taliban fighters stormed Ghazni on Friday.", [["Ghazni", "contested"]]),
     # the event itself, after an effort, is claimed
     (SD, "The army recaptured Wad Madani after fighting for weeks.", [["Wad Medani", "army"]]),
     # a side driven out, or an operation to expel it: it is inside and fought over

@@ -320,7 +320,7 @@ class FrameReader:
         if any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "neg" for c in tok.head.children
                                                             if tok.dep_ in ("xcomp",)):
             return []
-        if self._irrealis(tok) or over_before(tok) or self.modality.intended(tok):
+        if self._irrealis(tok) or over_before(tok) or self.modality.intended(tok) or self.modality.possible(tok):
             return []  # "Kabul will fall", "if Homs falls", "tried to take X", "efforts to recapture X"
         if not _verb(tok) and tok.dep_ == "pobj" and tok.head.lower_ in fr.negating_preps:
             return []  # "Mosul is outside the control of the state": not who holds it

@@ -50,6 +50,7 @@ class Modality:
         self.edge_preps = {w.lower() for w in fr.edge_preps}
         self.intents = _words(fr.intent_words)
         self.fights = _words(fr.ongoing_fight_words)
+        self.possibility = {w.lower() for w in fr.possibility_aux}
         alt = "|".join(re.escape(w) for w in sorted(self.edges, key=len, reverse=True))
         preps = "|".join(re.escape(w) for w in sorted(self.edge_preps, key=len, reverse=True))
         # the words between a lexicon phrase and its place end with an edge: "entered the outskirts of X"
@@ -118,6 +119,10 @@ class Modality:
         the place and fought, which frames.py reads as contested."""
         if any(c.dep_ in ("prt", "prep") and c.lower_ in ("out", "from") for c in tok.children):
             return False
+        if not tok.tag_.startswith("VB"):  # "people fear more fighting", "preparations for an attack on X"
+            h = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ in ("for", *_GERUND_PREPS) else tok.head
+            if tok.dep_ in ("dobj", "pobj") and h.lower_ in self.intents:
+                return True
         t = tok
         for _ in range(_STEPS):
             if t.dep_ in _CLAUSE_DEPS and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
@@ -130,10 +135,24 @@ class Modality:
             else:
                 return False
             # the governing word, or its subject ("efforts were under way to recapture": 'efforts')
-            if any(w.lower_ in self.intents for w in [h, *(c for c in h.children if c.dep_ in ("nsubj", "nsubjpass"))]):
+            words = [h, *(c for c in h.children if c.dep_ in ("nsubj", "nsubjpass"))]
+            if t.dep_ == "advcl":  # "reports speak of preparations by the group to attack X": the parser hangs the
+                # clause on the verb; the noun before it, object of that verb, is whose clause it is
+                words += [o for c in h.children if h.i < c.i < t.i for o in ([c] if c.dep_ == "dobj" else
+                          [k for k in c.children if k.dep_ == "pobj"] if c.dep_ == "prep" else [])]
+            if any(w.lower_ in self.intents for w in words):
                 return True
             t = h
         return False
+
+    def possible(self, tok: Token) -> bool:
+        """An event verb under may/might/could and no perfect "have" is a possible future, not a report: "Taliban
+        fighters may storm the city in the coming hours", "Pokrovsk could fall within days" (no claim). A past
+        one ("may have captured") and a state ("may be under Taliban control") stay, at frames.py's modal weight."""
+        if not tok.tag_.startswith("VB"):
+            return False
+        aux = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
+        return any(a in self.possibility for a in aux) and not any(a in ("have", "'ve", "has", "had") for a in aux)
 
     # ---- denials ------------------------------------------------------------------------------------------
     def denial_adds(self, denial: Token, tok: Token) -> str:

@@ -294,6 +294,8 @@ class Frames(_Strict):
                                   "claim about X")
     intent_words: list[str] = Field(default_factory=list, description="'tried to take X', 'efforts to recapture "
                                     "X', 'close to taking X': an intention, no claim")
+    possibility_aux: list[str] = Field(default_factory=list, description="'may storm', 'could fall': a possible "
+                                       "future event, no claim ('may have taken' stays, at modal_weight)")
     ongoing_fight_words: list[str] = Field(default_factory=list, description="a denial that adds 'fighting goes "
                                            "on' is contested")
     irrealis_aux: list[str] = Field(default_factory=list, description="auxiliaries of a future or hypothetical "
