@@ -39,6 +39,14 @@ SHARES = [
     (SD, "Sources said most of El Obeid was under army control.", [["El Obeid", "contested"]]),
     (AF, "The Taliban captured most of Kunduz on Sunday.", [["Kunduz", "contested"]]),
     (AF, "The Taliban seized parts of Kunduz on Sunday.", [["Kunduz", "contested"]]),
+    # a compass word on a town's own name is a part of it; on a province, or on "the city", it says where it lies
+    (SD, "A military source said the army had regained full control over central and southern Bahri.",
+     [["Khartoum North", "contested"]]),
+    (SD, "A military source said the army had regained full control over southern Omdurman.", [["Omdurman", "contested"]]),
+    (UA, "Russian forces now hold the southern sector of Myrnohrad.", [["Myrnohrad", "contested"]]),
+    (AF, "Taliban fighters captured the capitals of northern Kunduz and Sar-e-Pol provinces.",
+     [["Kunduz", "taliban"], ["Sar-e Pul", "taliban"]]),
+    (SD, "The army recaptured the southern city of Singa on Saturday.", [["Singa", "army"]]),
     # "the city" the text means, as a share
     (AF, "Fighting reached Khost on Saturday. Local sources said part of the city fell to the Taliban on Sunday.",
      [["Khost", "contested"]]),

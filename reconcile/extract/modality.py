@@ -3,7 +3,8 @@
 One job: given a predicate token and the place tokens its roles found, say whether the sentence claims the
 whole place, a share of it, nothing about it, or only an intention. frames.py calls it at three points and keeps
 the rest of the frame reading. The words come from `extract.frames` (rules/extract/frames.yaml), not from code:
-- shares ("most of X", "half of X", "parts of X", "the northern part of X", "70 percent of X"): both sides hold
+- shares ("most of X", "half of X", "parts of X", "the northern part of X", "70 percent of X", "southern X"): both
+  sides hold
   parts of X, so the claim is `contested` (data/devset/README.md labelling rules);
 - the edge of a place ("the outskirts of X", "near X", "on the edge of X", "outside X"): nothing about X itself;
 - intentions and efforts ("tried to capture X", "aims to retake X", "efforts to take X", "close to taking X",
@@ -21,6 +22,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from .frame_places import ADMIN_NOUNS
 from .model import Frames
 from .textutil import inflections
 
@@ -51,6 +53,9 @@ class Modality:
         self.intents = _words(fr.intent_words)
         self.fights = _words(fr.ongoing_fight_words)
         self.possibility = {w.lower() for w in fr.possibility_aux}
+        # lower-case only: "South Darfur", "North Kordofan" are names, not parts
+        self.part_adjectives = {w.lower() for w in fr.part_adjectives}
+        self.capitals = _words(fr.capital_words)
         alt = "|".join(re.escape(w) for w in sorted(self.edges, key=len, reverse=True))
         preps = "|".join(re.escape(w) for w in sorted(self.edge_preps, key=len, reverse=True))
         # the words between a lexicon phrase and its place end with an edge: "entered the outskirts of X"
@@ -76,7 +81,11 @@ class Modality:
         named: set[str] = set()
         for x in h.subtree:
             names = place_at.get(x.i)
-            if not names or x.i == h.i:
+            if not names:
+                continue
+            if self._part_adjective(x):
+                shares.update(names)  # "regained control over central and southern Bahri": a part of the town
+            if x.i == h.i:
                 continue
             named.update(names)
             kind = self._path(x, h, place_at)
@@ -88,6 +97,15 @@ class Modality:
             shares.update(g for g in got if g not in named)  # "part of the city fell": the city the text meant
         kept = [g for g in got if g not in dropped]
         return kept, shares & set(kept)
+
+    def _part_adjective(self, x: Token) -> bool:
+        """A compass word on a town's own name ("southern Omdurman"). Not on a province, region or district, where it
+        says where the area lies in its country ("the central Hama governorate", "northern Kunduz province")."""
+        if x.dep_ == "compound" or x.head.lower_ in ADMIN_NOUNS or any(w.lower() in ADMIN_NOUNS for w in x.text.split()):
+            return False
+        if x.head.lower_ == "of" and x.head.head.lower_ in self.capitals:
+            return False  # "the capitals of northern Kunduz and Sar-e-Pol provinces": the province's place
+        return any(c.dep_ == "amod" and c.text in self.part_adjectives for c in x.children)
 
     def _path(self, x: Token, h: Token, place_at: dict[int, Iterable[str]]) -> str:
         """What lies between a place token and the role token above it: an edge, a share, or nothing."""
