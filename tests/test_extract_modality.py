@@ -103,6 +103,12 @@ INTENTIONS = [
 ]
 
 DENIALS = [
+    # "not in Taliban hands" said of places: the other side's claim (data/devset/README.md); a side saying its own
+    # soldiers were not in control claims nothing (tests/test_extract_precision.py)
+    (AF, "Kabul and Jalalabad were the only big cities not in Taliban hands on Saturday night.",
+     [["Jalalabad", "government"], ["Kabul", "government"]]),
+    (AF, "Kabul and Jalalabad were the only big cities in Taliban hands on Saturday night.",
+     [["Jalalabad", "taliban"], ["Kabul", "taliban"]]),
     (UA, "Kyiv denied that Russian forces had captured Kupiansk.", [["Kupyansk", "ukraine"]]),
     (UA, "Kyiv denied that Russian forces had captured Kupiansk and said its troops still hold part of the town.",
      [["Kupyansk", "contested"]]),

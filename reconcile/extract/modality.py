@@ -172,6 +172,18 @@ class Modality:
         aux = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
         return any(a in self.possibility for a in aux) and not any(a in ("have", "'ve", "has", "had") for a in aux)
 
+    def out_of_hands(self, tok: Token) -> bool:
+        """A state noun said of a place with its side negated by the phrase around it: "the only big cities not in
+        Taliban hands", "the only province that is out of Taliban's control", "not under Russian control". In a
+        two-sided conflict that is the other side's claim (data/devset/README.md); a negated verb ("its soldiers
+        were not in control of X") and a side's own "outside the control of the state" stay no claim."""
+        if tok.tag_.startswith("VB") or tok.dep_ != "pobj":
+            return False
+        p = tok.head
+        if p.lower_ in ("in", "under") and any(c.dep_ == "neg" for c in p.children):
+            return True
+        return p.lower_ == "of" and p.head.lower_ == "out" and p.head.dep_ in ("prep", "advmod", "prt")
+
     # ---- denials ------------------------------------------------------------------------------------------
     def denial_adds(self, denial: Token, tok: Token) -> str:
         """What a denial adds after it: "part" when the denier says it holds part of the place ("denied Russian
