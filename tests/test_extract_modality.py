@@ -102,6 +102,13 @@ INTENTIONS = [
      [["Bakhmut", "contested"]]),
 ]
 
+GRIP = [
+    (SD, "The RSF has tightened its grip on Nyala after weeks of fighting.", [["Nyala", "rsf"]]),
+    (SY, "Rebels tightened their grip on Aleppo on Sunday.", [["Aleppo", "rebels"]]),
+    # restored from a side's grip: not that side's (negating "from")
+    (SD, "Singa city has been restored from the grip of the RSF, the army said.", []),
+]
+
 DENIALS = [
     # "not in Taliban hands" said of places: the other side's claim (data/devset/README.md); a side saying its own
     # soldiers were not in control claims nothing (tests/test_extract_precision.py)
@@ -117,8 +124,8 @@ DENIALS = [
 ]
 
 
-@pytest.mark.parametrize("when,text,expected", SHARES + EDGES + INTENTIONS + DENIALS,
-                         ids=[c[1][:60] for c in SHARES + EDGES + INTENTIONS + DENIALS])
+@pytest.mark.parametrize("when,text,expected", SHARES + EDGES + INTENTIONS + GRIP + DENIALS,
+                         ids=[c[1][:60] for c in SHARES + EDGES + INTENTIONS + GRIP + DENIALS])
 def test_the_claims_a_reader_sees(rules, when, text, expected):
     assert claims(text, rules, when) == expected
 
