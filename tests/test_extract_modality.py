@@ -116,6 +116,8 @@ DENIALS = [
      [["Jalalabad", "government"], ["Kabul", "government"]]),
     (AF, "Kabul and Jalalabad were the only big cities in Taliban hands on Saturday night.",
      [["Jalalabad", "taliban"], ["Kabul", "taliban"]]),
+    (UA, "Officials said Kupiansk was not under Russian control.", [["Kupyansk", "ukraine"]]),
+    (SD, "The army said its soldiers were not in control of Sennar on Friday.", []),
     (UA, "Kyiv denied that Russian forces had captured Kupiansk.", [["Kupyansk", "ukraine"]]),
     (UA, "Kyiv denied that Russian forces had captured Kupiansk and said its troops still hold part of the town.",
      [["Kupyansk", "contested"]]),

@@ -19,7 +19,7 @@ claim is a rule of this task (the labelling conventions), which no library has.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from .frame_places import ADMIN_NOUNS
@@ -172,15 +172,20 @@ class Modality:
         aux = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
         return any(a in self.possibility for a in aux) and not any(a in ("have", "'ve", "has", "had") for a in aux)
 
-    def out_of_hands(self, tok: Token) -> bool:
+    def out_of_hands(self, tok: Token, place_tokens: AbstractSet[int] = frozenset()) -> bool:
         """A state noun said of a place with its side negated by the phrase around it: "the only big cities not in
         Taliban hands", "the only province that is out of Taliban's control", "not under Russian control". In a
-        two-sided conflict that is the other side's claim (data/devset/README.md); a negated verb ("its soldiers
-        were not in control of X") and a side's own "outside the control of the state" stay no claim."""
+        two-sided conflict that is the other side's claim (data/devset/README.md), and so is a negated copula whose
+        subject is the place ("Kupiansk was not under Russian control"); a negated verb with a side as subject ("its
+        soldiers were not in control of X") and "outside the control of the state" stay no claim."""
         if tok.tag_.startswith("VB") or tok.dep_ != "pobj":
             return False
         p = tok.head
         if p.lower_ in ("in", "under") and any(c.dep_ == "neg" for c in p.children):
+            return True
+        v = p.head  # "Kupiansk was not under Russian control": a negated copula whose subject is the place
+        if p.lower_ in ("in", "under") and v.tag_.startswith("VB") and any(c.dep_ == "neg" for c in v.children) \
+                and any(c.dep_ == "nsubj" and c.i in place_tokens for c in v.children):
             return True
         return p.lower_ == "of" and p.head.lower_ == "out" and p.head.dep_ in ("prep", "advmod", "prt")
 
