@@ -102,6 +102,13 @@ INTENTIONS = [
      [["Bakhmut", "contested"]]),
 ]
 
+SIEGES = [
+    # a siege is no claim of control (data/devset/README.md: sieges and "surrounded" are not labelled)
+    (SD, "The RSF has besieged El Fasher since May.", []),
+    (UA, "Russian troops are threatening to encircle Kurakhove.", []),
+    (UA, "Russian troops stormed Kurakhove on Friday.", [["Kurakhove", "contested"]]),
+]
+
 GRIP = [
     (SD, "The RSF has tightened its grip on Nyala after weeks of fighting.", [["Nyala", "rsf"]]),
     (SY, "Rebels tightened their grip on Aleppo on Sunday.", [["Aleppo", "rebels"]]),
@@ -126,8 +133,8 @@ DENIALS = [
 ]
 
 
-@pytest.mark.parametrize("when,text,expected", SHARES + EDGES + INTENTIONS + GRIP + DENIALS,
-                         ids=[c[1][:60] for c in SHARES + EDGES + INTENTIONS + GRIP + DENIALS])
+@pytest.mark.parametrize("when,text,expected", SHARES + EDGES + INTENTIONS + SIEGES + GRIP + DENIALS,
+                         ids=[c[1][:60] for c in SHARES + EDGES + INTENTIONS + SIEGES + GRIP + DENIALS])
 def test_the_claims_a_reader_sees(rules, when, text, expected):
     assert claims(text, rules, when) == expected
 
