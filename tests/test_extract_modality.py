@@ -66,6 +66,10 @@ EDGES = [
     (UA, "Russian troops captured a village near Pokrovsk.", []),
     (AF, "The Taliban seized a checkpoint near Kunduz on Sunday.", []),
     (AF, "The Taliban advanced towards Kabul on Saturday.", []),
+    # the countryside of a town is a region around it, not the town (data/devset/README.md: regions not labelled)
+    (SY, "The commander said operations continue to liberate the Damascus countryside.", []),
+    (SY, "Rebels seized several towns in the countryside of Hama on Monday.", []),
+    (SY, "Rebels seized the town of Morek in the Hama countryside on Monday.", [["Murak", "rebels"]]),
     # the facility outside a town is claimed, the town is not
     (SY, "Rebels seized the Saydnaya prison outside Damascus.", [["Saydnaya prison", "rebels"]]),
 ]
