@@ -47,6 +47,9 @@ SHARES = [
     (AF, "Taliban fighters captured the capitals of northern Kunduz and Sar-e-Pol provinces.",
      [["Kunduz", "taliban"], ["Sar-e Pul", "taliban"]]),
     (SD, "The army recaptured the southern city of Singa on Saturday.", [["Singa", "army"]]),
+    # names that share one noun share the share: "slivers of the Kharkiv, Sumy and Dnipropetrovsk regions"
+    (UA, "Russian forces hold slivers of the Kharkiv, Sumy and Dnipropetrovsk regions.",
+     [["Dnipro", "contested"], ["Kharkiv", "contested"], ["Sumy", "contested"]]),
     # "the city" the text means, as a share
     (AF, "Fighting reached Khost on Saturday. Local sources said part of the city fell to the Taliban on Sunday.",
      [["Khost", "contested"]]),

@@ -111,7 +111,9 @@ class Modality:
         """What lies between a place token and the role token above it: an edge, a share, or nothing."""
         t, of_seen = x, False
         while t.i != h.i and t.head.i != t.i:
-            if (t.dep_ == "conj" or (t.dep_ == "appos" and t.head.i in place_at)) and not of_seen:
+            # (not names sharing one noun: "slivers of the Kharkiv, Sumy and Dnipropetrovsk regions" are all shares)
+            if ((t.dep_ == "conj" and _list_root(t).dep_ not in ("compound", "nmod"))
+                    or (t.dep_ == "appos" and t.head.i in place_at)) and not of_seen:
                 return ""  # "controls most of Khartoum, Al-Jazira state and the Darfur region": the share is the
                 # first one's ("most of the capital"), the places listed after it (conjuncts, or appositions where
                 # the parser reads the list so; not "most of the capital Khartoum") are named whole
@@ -209,6 +211,13 @@ class Modality:
                     return "part"
                 fight = fight or t.lower_ in self.fights
         return "fight" if fight else ""
+
+
+def _list_root(t: Token) -> Token:
+    """The first item of the list a conjunct is in."""
+    while t.dep_ == "conj" and t.head.i != t.i:
+        t = t.head
+    return t
 
 
 def _verb_like(t: Token) -> bool:
