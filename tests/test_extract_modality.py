@@ -47,6 +47,9 @@ SHARES = [
     (AF, "Taliban fighters captured the capitals of northern Kunduz and Sar-e-Pol provinces.",
      [["Kunduz", "taliban"], ["Sar-e Pul", "taliban"]]),
     (SD, "The army recaptured the southern city of Singa on Saturday.", [["Singa", "army"]]),
+    # an item of the list above the share has its own quantity: "all of Idlib province" is whole
+    (SY, "Having regained much of Aleppo city, a key airport and all of Idlib province from regime forces, the "
+         "armed groups are now advancing towards Hama.", [["Idlib province", "rebels"]]),
     # "the city" the text means, as a share
     (AF, "Fighting reached Khost on Saturday. Local sources said part of the city fell to the Taliban on Sunday.",
      [["Khost", "contested"]]),

@@ -112,8 +112,9 @@ class Modality:
         t, of_seen = x, False
         while t.i != h.i and t.head.i != t.i:
             # (not names sharing one noun: "slivers of the Kharkiv, Sumy and Dnipropetrovsk regions" are all shares)
-            if ((t.dep_ == "conj" and _list_root(t).dep_ not in ("compound", "nmod"))
-                    or (t.dep_ == "appos" and t.head.i in place_at)) and not of_seen:
+            # (and an item of a list above the "of": "regained much of Aleppo city, a key airport and all of Idlib")
+            if (t.dep_ == "conj" and _list_root(t).dep_ not in ("compound", "nmod")) \
+                    or (t.dep_ == "appos" and t.head.i in place_at and not of_seen):
                 return ""  # "controls most of Khartoum, Al-Jazira state and the Darfur region": the share is the
                 # first one's ("most of the capital"), the places listed after it (conjuncts, or appositions where
                 # the parser reads the list so; not "most of the capital Khartoum") are named whole
