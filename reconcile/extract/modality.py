@@ -19,7 +19,7 @@ claim is a rule of this task (the labelling conventions), which no library has.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Set as AbstractSet
+from collections.abc import Iterable, Mapping, Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from .frame_places import ADMIN_NOUNS
@@ -56,11 +56,11 @@ class Modality:
         # lower-case only: "South Darfur", "North Kordofan" are names, not parts
         self.part_adjectives = {w.lower() for w in fr.part_adjectives}
         self.capitals = _words(fr.capital_words)
-        alt = "|".join(re.escape(w) for w in sorted(self.edges, key=len, reverse=True))
-        preps = "|".join(re.escape(w) for w in sorted(self.edge_preps, key=len, reverse=True))
-        # the words between a lexicon phrase and its place end with an edge: "entered the outskirts of X"
-        self._edge_gap = re.compile(rf"\b(?:(?:{alt})\s+of|{preps})\s+(?:the\s+)?(?:[\w'’-]+\s+)?$", re.IGNORECASE) \
-            if alt and preps else None
+        # the words between a lexicon phrase and its place end with an edge: "entered the outskirts of X", "near X"
+        alts = [re.escape(w) + r"\s+of" for w in sorted(self.edges, key=len, reverse=True)]
+        alts += [re.escape(w) for w in sorted(self.edge_preps, key=len, reverse=True)]
+        self._edge_gap = re.compile(rf"\b(?:{'|'.join(alts)})\s+(?:the\s+)?(?:[\w'’-]+\s+)?$", re.IGNORECASE) \
+            if alts else None
 
     def edge_gap(self, gap: str) -> bool:
         """Do the words before a place name it as an edge ("... the outskirts of ", "... near ")? For the lexicon
@@ -68,7 +68,7 @@ class Modality:
         return self._edge_gap is not None and self._edge_gap.search(gap) is not None
 
     # ---- places: a share, the edge -----------------------------------------------------------------------
-    def split(self, h: Token, got: list[str], place_at: dict[int, Iterable[str]]) -> tuple[list[str], set[str]]:
+    def split(self, h: Token, got: list[str], place_at: Mapping[int, Iterable[str]]) -> tuple[list[str], set[str]]:
         """The places found from the role token `h`: (kept, shares). Places named only as the edge of h's
         phrase ("entered the outskirts of Kabul", "the Saydnaya prison outside Damascus") are dropped; places
         of which h's phrase names a share ("captured most of X", "the northern part of X") are in `shares`."""
@@ -107,7 +107,7 @@ class Modality:
             return False  # "the capitals of northern Kunduz and Sar-e-Pol provinces": the province's place
         return any(c.dep_ == "amod" and c.text in self.part_adjectives for c in x.children)
 
-    def _path(self, x: Token, h: Token, place_at: dict[int, Iterable[str]]) -> str:
+    def _path(self, x: Token, h: Token, place_at: Mapping[int, Iterable[str]]) -> str:
         """What lies between a place token and the role token above it: an edge, a share, or nothing."""
         t, of_seen = x, False
         while t.i != h.i and t.head.i != t.i:
