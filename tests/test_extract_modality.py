@@ -97,6 +97,11 @@ INTENTIONS = [
     # a possible past event or a possible state is a (weaker) claim
     (UA, "Russian forces may have captured Pokrovsk, a military blogger said.", [["Pokrovsk", "russia"]]),
     (AF, "Taliban fighters stormed Ghazni on Friday.", [["Ghazni", "contested"]]),
+    # kept from happening, or acting on a siege: nothing about the place
+    (UA, "The closure prevents any humanitarian aid from entering Kherson.", []),
+    (AF, "Afghan forces stopped the Taliban from capturing Ghazni.", []),
+    (AF, "Officials said security forces managed to break the siege of Ghazni on Friday.", []),
+    (AF, "Taliban fighters broke into Ghazni on Friday.", [["Ghazni", "contested"]]),
     # the event itself, after an effort, is claimed
     (SD, "The army recaptured Wad Madani after fighting for weeks.", [["Wad Medani", "army"]]),
     # a side driven out, or an operation to expel it: it is inside and fought over

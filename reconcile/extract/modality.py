@@ -53,6 +53,8 @@ class Modality:
         self.intents = _words(fr.intent_words)
         self.fights = _words(fr.ongoing_fight_words)
         self.possibility = {w.lower() for w in fr.possibility_aux}
+        self.prevents = _words(fr.prevent_words)
+        self.sieges = _words(fr.siege_words)
         # lower-case only: "South Darfur", "North Kordofan" are names, not parts
         self.part_adjectives = {w.lower() for w in fr.part_adjectives}
         self.capitals = _words(fr.capital_words)
@@ -140,6 +142,11 @@ class Modality:
         the place and fought, which frames.py reads as contested."""
         if any(c.dep_ in ("prt", "prep") and c.lower_ in ("out", "from") for c in tok.children):
             return False
+        if tok.dep_ == "pcomp" and tok.head.lower_ == "from" and any(
+                a.lower_ in self.prevents for a in list(tok.head.ancestors)[:2]):
+            return True  # "prevents any aid from entering the city", "stopped them from taking X"
+        if any(c.dep_ == "dobj" and c.lower_ in self.sieges for c in tok.children):
+            return True  # "managed to break the siege of X": the siege, not the place, is what is acted on
         if not tok.tag_.startswith("VB"):  # "people fear more fighting", "preparations for an attack on X"
             h = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ in ("for", *_GERUND_PREPS) else tok.head
             if tok.dep_ in ("dobj", "pobj") and h.lower_ in self.intents:

@@ -296,6 +296,10 @@ class Frames(_Strict):
                                   "claim about X")
     intent_words: list[str] = Field(default_factory=list, description="'tried to take X', 'efforts to recapture "
                                     "X', 'close to taking X': an intention, no claim")
+    prevent_words: list[str] = Field(default_factory=list, description="'prevents aid from entering X', 'stopped "
+                                     "them from taking X': the event did not happen, no claim")
+    siege_words: list[str] = Field(default_factory=list, description="'broke the siege of X': a verb acting on a "
+                                   "siege says nothing of who holds X")
     possibility_aux: list[str] = Field(default_factory=list, description="'may storm', 'could fall': a possible "
                                        "future event, no claim ('may have taken' stays, at modal_weight)")
     ongoing_fight_words: list[str] = Field(default_factory=list, description="a denial that adds 'fighting goes "
