@@ -39,6 +39,8 @@ SHARES = [
     (SD, "Sources said most of El Obeid was under army control.", [["El Obeid", "contested"]]),
     (AF, "The Taliban captured most of Kunduz on Sunday.", [["Kunduz", "contested"]]),
     (AF, "The Taliban seized parts of Kunduz on Sunday.", [["Kunduz", "contested"]]),
+    # "the areas of X and Y" names them (tests/test_extract_candidates.py); "the eastern areas of X" is a share
+    (SD, "The army regained control over the eastern areas of Omdurman on Monday.", [["Omdurman", "contested"]]),
     # a compass word on a town's own name is a part of it; on a province, or on "the city", it says where it lies
     (SD, "A military source said the army had regained full control over central and southern Bahri.",
      [["Khartoum North", "contested"]]),

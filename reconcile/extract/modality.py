@@ -55,6 +55,7 @@ class Modality:
         self.possibility = {w.lower() for w in fr.possibility_aux}
         self.prevents = _words(fr.prevent_words)
         self.sieges = _words(fr.siege_words)
+        self.naming = _words(fr.naming_share_words)
         # lower-case only: "South Darfur", "North Kordofan" are names, not parts
         self.part_adjectives = {w.lower() for w in fr.part_adjectives}
         self.capitals = _words(fr.capital_words)
@@ -100,6 +101,12 @@ class Modality:
         kept = [g for g in got if g not in dropped]
         return kept, shares & set(kept)
 
+    def _naming(self, t: Token) -> bool:
+        """"the areas of Umm Gereisa and Abu Shanab", "the area of Bogdanivka": the phrase names the places, it is
+        no share of them (unlike "areas of northern Ramadi", "the eastern areas of the city")."""
+        return t.lower_ in self.naming and any(c.dep_ == "det" and c.lower_ == "the" for c in t.children) and \
+            not any(c.dep_ in ("amod", "nummod", "compound") for c in t.children)
+
     def _part_adjective(self, x: Token) -> bool:
         """A compass word on a town's own name ("southern Omdurman"). Not on a province, region or district, where it
         says where the area lies in its country ("the central Hama governorate", "northern Kunduz province")."""
@@ -130,7 +137,7 @@ class Modality:
             if t.lower_ == "of":
                 of_seen = True
             elif of_seen and t.lower_ in self.shares:
-                return "share"
+                return "" if self._naming(t) else "share"
         return ""
 
     # ---- intentions ---------------------------------------------------------------------------------------

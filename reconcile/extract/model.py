@@ -288,6 +288,8 @@ class Frames(_Strict):
                                            "the denying side's own claim on X when it is the other side")
     share_words: list[str] = Field(default_factory=list, description="'most of X', 'half of X', 'the northern "
                                    "part of X', '70 percent of X': a share of X is held, X is contested")
+    naming_share_words: list[str] = Field(default_factory=list, description="share words that name places after "
+                                          "'the' ('the areas of X and Y': X and Y whole; 'areas of X': a share)")
     part_adjectives: list[str] = Field(default_factory=list, description="'southern Omdurman', 'central and "
                                        "eastern Bahri': a part of the place, contested (lower case only)")
     edge_words: list[str] = Field(default_factory=list, description="'the outskirts of X', 'on the edge of X': "
