@@ -64,6 +64,10 @@ SHARES = [
 EDGES = [
     (AF, "Fighting continued on Thursday. Taliban fighters entered the outskirts of Kandahar on Friday.", []),
     (AF, "Taliban fighters reached the outskirts of Kandahar on Friday, officials said.", []),
+    (AF, "Fighting continued on Thursday. Taliban fighters attacked a checkpoint near the city of Kandahar on Friday.",
+     []),
+    (AF, "Fighting continued on Thursday. Taliban fighters captured the town of Spin Boldak near Kandahar on Friday.",
+     [["Spin Boldak", "taliban"]]),
     (AF, "Fierce clashes broke out on the edge of Kunduz.", []),
     (UA, "Russian troops captured a village near Pokrovsk.", []),
     (AF, "The Taliban seized a checkpoint near Kunduz on Sunday.", []),

@@ -62,7 +62,7 @@ class Modality:
         # the words between a lexicon phrase and its place end with an edge: "entered the outskirts of X", "near X"
         alts = [re.escape(w) + r"\s+of" for w in sorted(self.edges, key=len, reverse=True)]
         alts += [re.escape(w) for w in sorted(self.edge_preps, key=len, reverse=True)]
-        self._edge_gap = re.compile(rf"\b(?:{'|'.join(alts)})\s+(?:the\s+)?(?:[\w'’-]+\s+)?$", re.IGNORECASE) \
+        self._edge_gap = re.compile(rf"\b(?:{'|'.join(alts)})\s+(?:[\w'’-]+\s+){{0,3}}$", re.IGNORECASE) \
             if alts else None
 
     def edge_gap(self, gap: str) -> bool:
