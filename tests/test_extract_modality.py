@@ -44,7 +44,8 @@ SHARES = [
     # a compass word on a town's own name is a part of it; on a province, or on "the city", it says where it lies
     (SD, "A military source said the army had regained full control over central and southern Bahri.",
      [["Khartoum North", "contested"]]),
-    (SD, "A military source said the army had regained full control over southern Omdurman.", [["Omdurman", "contested"]]),
+    (SD, "A military source said the army had regained full control over southern Omdurman.",
+     [["Omdurman", "contested"]]),
     (UA, "Russian forces now hold the southern sector of Myrnohrad.", [["Myrnohrad", "contested"]]),
     (AF, "Taliban fighters captured the capitals of northern Kunduz and Sar-e-Pol provinces.",
      [["Kunduz", "taliban"], ["Sar-e Pul", "taliban"]]),
@@ -95,6 +96,7 @@ INTENTIONS = [
     (AF, "Taliban fighters attacked Lashkar Gah. It would be the first provincial capital captured by the Taliban.",
      [["Lashkar Gah", "contested"]]),
     (AF, "Kunduz was the first provincial capital captured by the Taliban this year.", [["Kunduz", "taliban"]]),
+    (UA, "Russia stepped up its control over Kherson on Monday.", [["Kherson", "russia"]]),
     # what is feared, prepared or possible is not an event yet
     (SD, "Dozens died in the shelling and residents fear more fighting in Kutum.", []),
     (SD, "Reports speak of preparations by the paramilitary group to attack El Fasher.", []),

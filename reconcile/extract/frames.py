@@ -317,8 +317,8 @@ class FrameReader:
         if value is None:
             return []
         weight, partial, used = pred.weight * hedge, False, list(hedges)
-        if self.modality.out_of_hands(tok, place_tokens):  # "the only province out of Taliban's control": the other side's
-            value, when = _opponent(value, profile), time_of(tok, times, base)  # (data/devset/README.md), half weight
+        if self.modality.out_of_hands(tok, place_tokens):  # "the only province out of Taliban's control": the
+            value, when = _opponent(value, profile), time_of(tok, times, base)  # other side's (README), half weight
             return [] if value is None else [SentenceClaim(s, "control", value, round(weight * 0.5, 4), tok.text,
                                                            used + ["not in its hands"], False, False, "", when)
                                              for s in subjects]

@@ -110,7 +110,8 @@ class Modality:
     def _part_adjective(self, x: Token) -> bool:
         """A compass word on a town's own name ("southern Omdurman"). Not on a province, region or district, where it
         says where the area lies in its country ("the central Hama governorate", "northern Kunduz province")."""
-        if x.dep_ == "compound" or x.head.lower_ in ADMIN_NOUNS or any(w.lower() in ADMIN_NOUNS for w in x.text.split()):
+        if x.dep_ == "compound" or x.head.lower_ in ADMIN_NOUNS or \
+                any(w.lower() in ADMIN_NOUNS for w in x.text.split()):
             return False
         if x.head.lower_ == "of" and x.head.head.lower_ in self.capitals:
             return False  # "the capitals of northern Kunduz and Sar-e-Pol provinces": the province's place
@@ -156,7 +157,8 @@ class Modality:
             return True  # "managed to break the siege of X": the siege, not the place, is what is acted on
         if not tok.tag_.startswith("VB"):  # "people fear more fighting", "preparations for an attack on X"
             h = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ in ("for", *_GERUND_PREPS) else tok.head
-            if tok.dep_ in ("dobj", "pobj") and h.lower_ in self.intents:
+            if tok.dep_ in ("dobj", "pobj") and h.lower_ in self.intents and \
+                    not any(c.dep_ == "prt" for c in h.children):  # (not "Russia stepped up its control over X")
                 return True
         t = tok
         for _ in range(_STEPS):
