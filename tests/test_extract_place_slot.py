@@ -1,0 +1,61 @@
+"""The place slot: which place a claim is about and its one name (extract/place_names.py, the scorer's Canon).
+
+Two spellings of one place get one key through the gazetteer's own identities; two places the gazetteer tells
+apart never do (a city and its province), and a facility is its place plus its kind's one name.
+"""
+from __future__ import annotations
+
+import pytest
+
+from extract_sentences import project_rules
+from reconcile.extract.geonames import load_geonames
+from reconcile.extract.place_names import place_key, subject_key
+
+
+@pytest.fixture(scope="module")
+def geo():
+    return load_geonames()
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return project_rules()
+
+
+def _key(geo, name, countries):
+    return place_key(geo, frozenset(), name, countries)
+
+
+def test_spellings_of_one_town_share_a_key(geo):
+    assert _key(geo, "Ad-Dindar", {"SD"}) == _key(geo, "Ad Dindar", {"SD"})
+    assert _key(geo, "Rufa'a", {"SD"}) == _key(geo, "Rufaa", {"SD"})
+    assert _key(geo, "Hirnyk", {"UA", "RU"}) == _key(geo, "Girnyk", {"UA", "RU"})
+
+
+def test_a_village_no_gazetteer_lists_is_compared_by_its_spelling_key(geo):
+    # German "w" for Ukrainian "v": one village, written two ways in two reports
+    assert _key(geo, "Makariwka", {"UA"}) == _key(geo, "Makarivka", {"UA"})
+    assert _key(geo, "Makariwka", {"UA"}) != _key(geo, "Makarove", {"UA"})
+
+
+def test_a_city_and_its_province_stay_two_places(geo):
+    assert _key(geo, "Idlib", {"SY"}) != _key(geo, "Idlib province", {"SY"})
+    assert _key(geo, "Hama", {"SY"}) != _key(geo, "Hama province", {"SY"})
+
+
+def test_spellings_are_only_joined_within_the_articles_countries(geo):
+    assert _key(geo, "Rufa'a", set()) != _key(geo, "Rufaa", set())
+
+
+def test_a_facility_is_its_place_and_its_kinds_one_name(geo, rules):
+    facilities = {f.lower() for p in rules.profiles for f in p.facilities}
+    kinds = rules.containment.kind_names
+
+    def key(name, countries):
+        return subject_key(geo, frozenset(), facilities, kinds, name, countries)
+
+    assert key("Bagram Air Base", {"AF"}) == key("Bagram Airport", {"AF"})
+    assert key("Zalingei base", {"SD"}) == key("Zalingei army headquarters", {"SD"})
+    assert key("Aleppo International Airport", {"SY"}) == key("Aleppo airport", {"SY"})
+    assert key("Zalingei base", {"SD"}) != key("Zalingei airport", {"SD"})
+    assert key("Zalingei base", {"SD"}) != key("Nyala base", {"SD"})
