@@ -5,9 +5,11 @@ apart never do (a city and its province), and a facility is its place plus its k
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
-from extract_sentences import project_rules
+from extract_sentences import claims, project_rules
 from reconcile.extract.geonames import load_geonames
 from reconcile.extract.place_names import place_key, subject_key
 
@@ -59,3 +61,18 @@ def test_a_facility_is_its_place_and_its_kinds_one_name(geo, rules):
     assert key("Aleppo International Airport", {"SY"}) == key("Aleppo airport", {"SY"})
     assert key("Zalingei base", {"SD"}) != key("Zalingei airport", {"SD"})
     assert key("Zalingei base", {"SD"}) != key("Nyala base", {"SD"})
+
+
+SD = datetime(2025, 5, 4, tzinfo=timezone.utc)
+AF = datetime(2021, 8, 14, tzinfo=timezone.utc)
+
+
+def test_a_name_written_with_hyphens_is_named_whole(rules):
+    # the parse splits "Dara-e-Suf" and "Um Al-Qura" into words; the claim's place keeps every word of the name
+    assert claims("Afghan forces regained control of Dara-e-Suf Bala district in Samangan province.", rules, AF) \
+        == [["Dara-e-Suf Bala", "government"]]
+    assert claims("Army forces seized control of Um Al-Qura town east of Al-Jazira State.", rules, SD) \
+        == [["Um Al-Qura", "army"]]
+    # an Arabic article joined by a hyphen is part of the name, never a name starting with "-"
+    assert all(not s.startswith("-") for s, _ in claims("The RSF said it had seized al-Malha, a town in North "
+                                                        "Darfur.", rules, SD))

@@ -134,20 +134,39 @@ def demonym_countries(text: str) -> set[str]:
             for cc in [demonym_country(w)] if cc}
 
 
-def _name(tok: Token) -> str:
-    """The proper noun with the proper nouns compounded before it ("Chin Shwe Haw", "Maarat al Numan")."""
-    first = tok.i
-    while first > 0:
-        c = tok.doc[first - 1]
-        if c.text in ("-", "‑") and first >= 2 and tok.doc[first - 2].lower_ in ARTICLES:
-            first -= 1  # "Maarat al-Numan": the article joined by a hyphen
-            continue
-        if c.dep_ not in ("compound", "nmod") or not first <= c.head.i <= tok.i:
+def _hyphen_start(doc: Doc, first: int) -> int:
+    """Where a name written with hyphens starts, when doc[first] follows one with no space: "Dara-e-Suf" (parsed
+    "Dara", "-", "e", "-", "Suf"), "al-Maliha", "Sar-i-Pul"; a lower-case word inside is a short connector ("e",
+    "i", "ul", "al") and the name starts with a capital or an Arabic article, else `first` ("pro-Russian")."""
+    best, j = first, first
+    while j >= 2 and doc[j - 1].text in ("-", "‑") and not doc[j - 1].whitespace_ and not doc[j - 2].whitespace_ \
+            and doc[j - 2].is_alpha:
+        j -= 2
+        w = doc[j]
+        if w.text[:1].isupper() or w.lower_ in ARTICLES:
+            best = j
+        elif len(w.text) > 3:
             break
-        if not (_proper(c) or (c.lower_ in ARTICLES and c.i > 0 and _proper(tok.doc[c.i - 1]))):
+    return best
+
+
+def _name(tok: Token) -> str:
+    """The proper noun with the proper nouns compounded before it ("Chin Shwe Haw", "Maarat al Numan"), and the
+    words a hyphen joins to it ("al-Maliha", "Dara-e-Suf Bala", "Um Al-Qura": "Um" and "Qura" compound "town")."""
+    doc, first = tok.doc, tok.i
+    while first > 0:
+        joined = _hyphen_start(doc, first)
+        if joined < first:
+            first = joined
+            continue
+        c = doc[first - 1]
+        if c.dep_ not in ("compound", "nmod") or not (first <= c.head.i <= tok.i or (
+                tok.dep_ == "compound" and c.head.i == tok.head.i and _proper(c))):
+            break
+        if not (_proper(c) or (c.lower_ in ARTICLES and c.i > 0 and _proper(doc[c.i - 1]))):
             break
         first -= 1
-    return tok.doc[first:tok.i + 1].text
+    return doc[first:tok.i + 1].text
 
 
 def _group(tok: Token) -> list[Token]:
