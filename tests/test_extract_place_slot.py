@@ -76,3 +76,10 @@ def test_a_name_written_with_hyphens_is_named_whole(rules):
     # an Arabic article joined by a hyphen is part of the name, never a name starting with "-"
     assert all(not s.startswith("-") for s, _ in claims("The RSF said it had seized al-Malha, a town in North "
                                                         "Darfur.", rules, SD))
+
+
+def test_the_arabic_words_that_begin_names_are_one_word_in_any_transliteration(geo):
+    assert _key(geo, "Jebel Moya", {"SD"}) == _key(geo, "Jabal Moya", {"SD"}) == _key(geo, "Djebel Moya", {"SD"})
+    assert _key(geo, "Sheikh Najjar", {"SY"}) == _key(geo, "Shaykh Najjar", {"SY"})
+    assert _key(geo, "Tel Abyad", {"SY"}) == _key(geo, "Tall Abyad", {"SY"})  # GeoNames' spelling
+    assert _key(geo, "Jebel Moya", {"SD"}) != _key(geo, "Jebel Awliya", {"SD"})
