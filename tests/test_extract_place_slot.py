@@ -10,7 +10,10 @@ from datetime import datetime, timezone
 import pytest
 
 from extract_sentences import claims, project_rules
+from reconcile.extract.cue_places import demonym_country
 from reconcile.extract.geonames import load_geonames
+from reconcile.extract.matching import Gazetteer
+from reconcile.extract.parsed import ParseStage
 from reconcile.extract.place_names import place_key, subject_key
 
 
@@ -83,3 +86,16 @@ def test_the_arabic_words_that_begin_names_are_one_word_in_any_transliteration(g
     assert _key(geo, "Sheikh Najjar", {"SY"}) == _key(geo, "Shaykh Najjar", {"SY"})
     assert _key(geo, "Tel Abyad", {"SY"}) == _key(geo, "Tall Abyad", {"SY"})  # GeoNames' spelling
     assert _key(geo, "Jebel Moya", {"SD"}) != _key(geo, "Jebel Awliya", {"SD"})
+
+
+def test_a_country_named_by_the_adjective_its_name_begins_with_places_a_shared_name(rules):
+    # "Palestinian" (GeoNames' "Palestinian Territory"): Rafah is Gaza's, not the Egyptian town of that name
+    assert demonym_country("palestinian") == "PS"
+    gaz = Gazetteer(rules)
+    stage = ParseStage(rules, gaz)
+    text = "Tanks entered the Palestinian side of Rafah on Tuesday, near the crossing into Egypt."
+    ap = stage.places(text, 0, len(text), gaz.mentions(text, 0, len(text)))
+    assert [names for _, _, names in ap.spans] == [("Rafah",)]
+    text = text.replace("Palestinian", "eastern")
+    ap = stage.places(text, 0, len(text), gaz.mentions(text, 0, len(text)))
+    assert [names for _, _, names in ap.spans] == [("Rafah (EG-27)",)]  # only Egypt named: Egypt's Rafah

