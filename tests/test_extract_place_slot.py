@@ -99,3 +99,9 @@ def test_a_country_named_by_the_adjective_its_name_begins_with_places_a_shared_n
     text = text.replace("Palestinian", "eastern")
     ap = stage.places(text, 0, len(text), gaz.mentions(text, 0, len(text)))
     assert [names for _, _, names in ap.spans] == [("Rafah (EG-27)",)]  # only Egypt named: Egypt's Rafah
+
+
+def test_a_facility_claim_names_its_kind_one_way(rules):
+    assert claims("The Taliban seized the Bagram Air Base on Sunday.", rules, AF) == [["Bagram airport", "taliban"]]
+    got = claims("The RSF said it had captured the army base in Zalingei.", rules, SD)
+    assert ["Zalingei headquarters", "rsf"] in got or ["Zalinjay headquarters", "rsf"] in got

@@ -45,6 +45,21 @@ class Containment:
                 return subject[: -len(fac) - 1], fac
         return None
 
+    def named(self, claims: list[SentenceClaim]) -> list[SentenceClaim]:
+        """The claims with each facility subject ("<place> <kind>", not a YAML entity) under its kind's one name
+        (`kind_names`: "Bagram Air Base" -> "Bagram airport", "Zalingei base" -> "Zalingei headquarters"), so
+        that two reports of one facility name one subject."""
+        names = self.rules.kind_names if self.rules is not None else {}
+        out = []
+        for c in claims:
+            where = self.container(c.subject) if names and c.subject not in self.parents else None
+            if where is not None and where[1] in names:
+                c = replace(c, subject=f"{where[0]} {names[where[1]]}")
+                if c in out:  # "the base", then "the headquarters" of one sentence: one claim
+                    continue
+            out.append(c)
+        return out
+
     @staticmethod
     def _factor(rules: ContainmentRules, kind: str) -> float:
         """The weight of a facility kind: its own entry, else the longest entry it ends with ("badghis

@@ -126,6 +126,7 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
                    for s, e, h, who, claims in pending]
     for s, e, is_head, who, claims in pending:
         if contain is not None:
+            claims = contain.named(claims)
             claims = claims + contain.derive(claims, ap.profile if ap is not None else None)
         quote = text[s:e]
         qkey = norm_key(quote) if claims else ""
