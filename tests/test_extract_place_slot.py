@@ -105,3 +105,27 @@ def test_a_facility_claim_names_its_kind_one_way(rules):
     assert claims("The Taliban seized the Bagram Air Base on Sunday.", rules, AF) == [["Bagram airport", "taliban"]]
     got = claims("The RSF said it had captured the army base in Zalingei.", rules, SD)
     assert ["Zalingei headquarters", "rsf"] in got or ["Zalinjay headquarters", "rsf"] in got
+
+
+def _feed_subjects(tmp_path, rules, texts):
+    import json
+
+    from reconcile.extract import extract_feed
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"source": src, "published_at": "2023-06-12", "title": "", "text": t,
+                                        "url": f"https://example.org/{i}"}) + "\n"
+                            for i, (src, t) in enumerate(texts)), encoding="utf-8")
+    df, _ = extract_feed([feed], rules)
+    return df[df.via == ""][["source", "subject", "value"]].sort_values(["source", "subject"]).values.tolist()
+
+
+def test_one_village_spelled_two_ways_in_a_feed_is_one_subject_in_any_row_order(tmp_path, rules):
+    texts = [("Wire A", "Ukrainian troops recaptured the village of Makariwka in the Donetsk region, the deputy "
+                        "defence minister said on Monday."),
+             ("Wire B", "Ukraine's army said it had recaptured the village of Makarivka in Donetsk region."),
+             ("Wire C", "Ukrainian forces have retaken the village of Makarivka, a spokesman said.")]
+    got = _feed_subjects(tmp_path, rules, texts)
+    assert {s for _, s, _ in got} == {"Makarivka"}  # the spelling two of the three reports use
+    assert len({src for src, _, _ in got}) == 3
+    assert _feed_subjects(tmp_path, rules, texts[::-1]) == got

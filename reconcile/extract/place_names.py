@@ -13,7 +13,8 @@ Written by hand: no library compares romanised place names across transliteratio
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 
 from .geonames import GeoGazetteer, Place
@@ -83,3 +84,21 @@ def subject_key(geo: GeoGazetteer | None, entities: AbstractSet[str], facilities
             place = name[: len(low) - len(fac) - 1]
             return place_key(geo, entities, place, countries) + " " + kind_name(fac, kind_names).split()[-1]
     return place_key(geo, entities, name, countries)
+
+
+def feed_spellings(subjects: Iterable[str], resolved: Callable[[str], bool]) -> dict[str, str]:
+    """old name -> new name for the subjects of one feed that spell one place several ways and that no gazetteer
+    resolved (villages: "Makariwka" in one article, "Makarivka" in another): the names of one spelling key
+    (`spelling.sound`) become the one most claims use, ties to the first in alphabetical order, so that the
+    result does not depend on the order of the feed's rows. Names a gazetteer resolved (`resolved`: a YAML
+    entity or GeoNames name) already are one per place and are left alone."""
+    counts = Counter(subjects)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(counts):
+        if not resolved(name) and sound(name):
+            groups[sound(name)].append(name)
+    out: dict[str, str] = {}
+    for names in groups.values():
+        best = min(names, key=lambda n: (-counts[n], n))
+        out.update({n: best for n in names if n != best})
+    return out
