@@ -129,3 +129,9 @@ def test_one_village_spelled_two_ways_in_a_feed_is_one_subject_in_any_row_order(
     assert {s for _, s, _ in got} == {"Makarivka"}  # the spelling two of the three reports use
     assert len({src for src, _, _ in got}) == 3
     assert _feed_subjects(tmp_path, rules, texts[::-1]) == got
+
+
+def test_a_titled_person_in_a_list_with_a_town_is_no_place(rules):
+    got = claims("Government troops entered the town of Ruwaydah and Governor Ahmed Jassim Mahdi later visited "
+                 "the area.", rules, datetime(2017, 10, 16, tzinfo=timezone.utc))
+    assert not any("Governor" in s or "Mahdi" in s for s, _ in got)

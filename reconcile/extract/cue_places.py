@@ -200,11 +200,15 @@ def cue_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[in
     side_tokens = {i for s, e, _ in sides for i in range(s, e)}
     found: dict[int, tuple[str, ...]] = {}
 
+    from .person_names import TITLES  # (person_names reads this module's country stems)
+
     def add(tok: Token) -> None:
         for t in _group(tok):
             if t.i not in known and t.i not in side_tokens and _proper(t) and t.dep_ != "compound" and \
                     t.lower_ not in FEATURES and not any(c.dep_ == "case" for c in t.children):
-                found.setdefault(t.i, (_name(t),))  # not "Sudan's second city": a possessive modifies
+                name = _name(t)  # not "Sudan's second city": a possessive modifies
+                if not any(w.lower().rstrip(".") in TITLES for w in name.split()):  # "Prime Minister Haider
+                    found.setdefault(t.i, (name,))  # al-Abadi" in a list with a town is a person
 
     for tok in doc:
         if lemma(tok) in SETTLEMENTS and tok.tag_.startswith("NN"):
