@@ -135,3 +135,14 @@ def test_a_titled_person_in_a_list_with_a_town_is_no_place(rules):
     got = claims("Government troops entered the town of Ruwaydah and Governor Ahmed Jassim Mahdi later visited "
                  "the area.", rules, datetime(2017, 10, 16, tzinfo=timezone.utc))
     assert not any("Governor" in s or "Mahdi" in s for s, _ in got)
+
+
+def test_the_province_a_named_district_lies_in_is_no_subject(rules):
+    assert claims("Government troops retook the Zari district of Afghanistan's Balkh province on Tuesday.",
+                  rules, AF) == [["Zari", "government"]]
+    got = claims("The Taliban said they had recaptured the Nahrin and Burka districts of the Baghlan province.",
+                 rules, AF)
+    assert got and not any("province" in s for s, _ in got)
+    # a province itself taken stays the subject
+    assert claims("The Taliban took control of Kunduz province on Sunday.", rules, AF) == \
+        [["Kunduz province", "taliban"]]

@@ -273,6 +273,12 @@ def listed_after(tok: Token, places: SentencePlaces) -> Token | None:
     return None
 
 
+# settlement nouns, singular and plural, that a name before them names ("the Kaldar district of", "the X and Y
+# districts of"): the area after their "of" only says where they are
+_NAMED_UNITS = frozenset({"city", "cities", "town", "towns", "village", "villages", "township", "townships",
+                          "district", "districts", "settlement", "settlements"})
+
+
 def locating_areas(doc: Doc, subjects: dict[int, tuple[str, ...]], areas: AbstractSet[int],
                    lemma: Callable[[Token], str], province_named: AbstractSet[int] = frozenset(),
                    inside: Callable[[str, str], bool] = lambda place, area: True) -> frozenset[int]:
@@ -323,4 +329,9 @@ def locating_areas(doc: Doc, subjects: dict[int, tuple[str, ...]], areas: Abstra
                 k -= 1
             if lemma(doc[k]) in SETTLEMENT_NOUNS or (k in subjects and k not in areas and within(k, i)):
                 out.add(i)
+        elif j >= 1 and doc[j].lower_ == "of" and _NAMED_UNITS.intersection((lemma(doc[j - 1]), doc[j - 1].lower_)) \
+                and any(
+                c.dep_ in ("compound", "amod", "nmod", "conj") and (c.i in subjects or c.tag_ in ("NNP", "NNPS"))
+                for c in doc[j - 1].children):
+            out.add(i)  # "the Kaldar district of Balkh province", "the X and Y districts of the Baghlan province"
     return frozenset(out)
