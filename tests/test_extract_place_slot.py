@@ -146,3 +146,10 @@ def test_the_province_a_named_district_lies_in_is_no_subject(rules):
     # a province itself taken stays the subject
     assert claims("The Taliban took control of Kunduz province on Sunday.", rules, AF) == \
         [["Kunduz province", "taliban"]]
+
+
+def test_a_place_that_only_names_an_officials_office_is_not_what_it_means(rules):
+    ua = datetime(2022, 5, 8, tzinfo=timezone.utc)
+    assert claims("Ukrainian troops retreated from the town of Rubizhne, the governor of Luhansk region said on "
+                  "Sunday, confirming reports that it had been taken by Russian forces.", rules, ua) == \
+        [["Rubizhne", "russia"]]
