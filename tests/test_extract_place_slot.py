@@ -153,3 +153,11 @@ def test_a_place_that_only_names_an_officials_office_is_not_what_it_means(rules)
     assert claims("Ukrainian troops retreated from the town of Rubizhne, the governor of Luhansk region said on "
                   "Sunday, confirming reports that it had been taken by Russian forces.", rules, ua) == \
         [["Rubizhne", "russia"]]
+
+
+def test_a_named_island_is_a_place_held_and_lost(rules):
+    ua = datetime(2022, 6, 30, tzinfo=timezone.utc)
+    assert claims("Russian forces captured Zmiinyi Island on the first day of the invasion.", rules, ua) == \
+        [["Zmiinyi Island", "russia"]]
+    assert claims("Ukrainian forces retook control of Zmiinyi Island.", rules, ua) == [["Zmiinyi Island", "ukraine"]]
+    assert claims("Russian forces captured the island on the first day of the invasion.", rules, ua) == []

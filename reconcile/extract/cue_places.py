@@ -24,15 +24,16 @@ if TYPE_CHECKING:
 
 SETTLEMENTS = {"town", "village", "city", "township", "hamlet", "settlement", "locality", "district", "neighbourhood",
                "neighborhood", "suburb"}
-# a named facility: "Kavumu Airport", "Kuweires Air Base" (capitalised: part of the name)
-NAMED_FACILITIES = {"Airport", "Airbase", "Base"}
+# a named facility: "Kavumu Airport", "Kuweires Air Base" (capitalised: part of the name); and a named island,
+# held and lost like a town ("Snake Island", "Kamaran Island"): no gazetteer of towns lists it
+NAMED_FACILITIES = {"Airport", "Airbase", "Base", "Island"}
 NOT_PLACES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
               "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 # the cheap test before parsing: a settlement noun next to a capitalised word
 CUE = re.compile(r"\b(?:(?:town|village|city|township|hamlet|settlement|locality)s?|cities|district|suburb"
                  r"|neighbou?rhood)(?:\s+of\s+|\s*[,:–—-]\s*|\s+)[A-Z]|[A-Z][\w'’-]+\s+(?:town|village|township)s?\b"
-                 r"|[A-Z][\w'’-]+\s+(?:Airport|Air ?[Bb]ase)\b")
+                 r"|[A-Z][\w'’-]+\s+(?:Airport|Air ?[Bb]ase|Island)\b")
 # a name ending in one of these is a feature, not a settlement ("the Dnipro River and Kherson")
 FEATURES = {"river", "sea", "lake", "bank", "mountain", "mountains", "hill", "hills", "road", "highway", "bridge",
             "dam", "canal", "border", "front", "line", "valley", "desert", "forest", "island", "airport", "base",
