@@ -161,3 +161,9 @@ def test_a_named_island_is_a_place_held_and_lost(rules):
         [["Zmiinyi Island", "russia"]]
     assert claims("Ukrainian forces retook control of Zmiinyi Island.", rules, ua) == [["Zmiinyi Island", "ukraine"]]
     assert claims("Russian forces captured the island on the first day of the invasion.", rules, ua) == []
+
+
+def test_which_after_a_capital_of_a_province_means_the_capital(rules):
+    got = claims("The town lies 40 km from Ed Damazin, the capital of Blue Nile State, which was captured by the "
+                 "RSF in June.", rules, datetime(2024, 10, 8, tzinfo=timezone.utc))
+    assert len(got) == 1 and got[0][1] == "rsf" and "Damazin" in got[0][0]
