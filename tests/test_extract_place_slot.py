@@ -167,3 +167,11 @@ def test_which_after_a_capital_of_a_province_means_the_capital(rules):
     got = claims("The town lies 40 km from Ed Damazin, the capital of Blue Nile State, which was captured by the "
                  "RSF in June.", rules, datetime(2024, 10, 8, tzinfo=timezone.utc))
     assert len(got) == 1 and got[0][1] == "rsf" and "Damazin" in got[0][0]
+
+
+def test_the_names_after_the_areas_of_are_places(rules):
+    got = claims("The army has reasserted control over the areas of Um Sayala and Abu Gaoud, located south of "
+                 "El Obeid.", rules, SD)
+    assert sorted(got) == [["Abu Gaoud", "army"], ["Um Sayala", "army"]]
+    # a name before "area" is not made a place by this cue
+    assert claims("Fighting continued in the Darfur area, residents said.", rules, SD) == []

@@ -31,9 +31,11 @@ NOT_PLACES = {"january", "february", "march", "april", "may", "june", "july", "a
               "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
               "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 # the cheap test before parsing: a settlement noun next to a capitalised word
-CUE = re.compile(r"\b(?:(?:town|village|city|township|hamlet|settlement|locality)s?|cities|district|suburb"
+CUE = re.compile(r"\b(?:(?:town|village|city|township|hamlet|settlement|locality)s?|cities|district|suburb|areas?(?= of)"
                  r"|neighbou?rhood)(?:\s+of\s+|\s*[,:–—-]\s*|\s+)[A-Z]|[A-Z][\w'’-]+\s+(?:town|village|township)s?\b"
                  r"|[A-Z][\w'’-]+\s+(?:Airport|Air ?[Bb]ase|Island)\b")
+# "the areas of Kazgeil and El Rayash": the names after "of" are places (not the names before: "the Darfur area")
+OF_AREAS = {"area", "areas"}
 # a name ending in one of these is a feature, not a settlement ("the Dnipro River and Kherson")
 FEATURES = {"river", "sea", "lake", "bank", "mountain", "mountains", "hill", "hills", "road", "highway", "bridge",
             "dam", "canal", "border", "front", "line", "valley", "desert", "forest", "island", "airport", "base",
@@ -212,7 +214,8 @@ def cue_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[in
                     found.setdefault(t.i, (name,))  # al-Abadi" in a list with a town is a person
 
     for tok in doc:
-        if lemma(tok) in SETTLEMENTS and tok.tag_.startswith("NN"):
+        settlement = lemma(tok) in SETTLEMENTS
+        if (settlement or tok.lower_ in OF_AREAS) and tok.tag_.startswith("NN"):
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ == "of":
                     for g in c.children:
@@ -224,9 +227,9 @@ def cue_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[in
                                     if k.dep_ == "compound" and k.i == g.i - 1 and _proper(k) and \
                                             k.i not in known and k.i not in side_tokens:
                                         found.setdefault(k.i, (_name(k),))
-                elif c.dep_ == "appos":
+                elif c.dep_ == "appos" and settlement:
                     add(c)
-            if tok.dep_ != "compound":
+            if tok.dep_ != "compound" and settlement:
                 for c in tok.lefts:
                     if c.dep_ == "compound" and _proper(c) and c.i == tok.i - 1 and c.i not in known and \
                             c.i not in side_tokens:
