@@ -175,3 +175,10 @@ def test_the_names_after_the_areas_of_are_places(rules):
     assert sorted(got) == [["Abu Gaoud", "army"], ["Um Sayala", "army"]]
     # a name before "area" is not made a place by this cue
     assert claims("Fighting continued in the Darfur area, residents said.", rules, SD) == []
+
+
+def test_the_facility_of_a_unit_in_a_town_is_that_towns(rules):
+    assert claims("The RSF said it had captured the headquarters of the 16th Infantry Division in Nyala.", rules,
+                  SD) == [["Nyala headquarters", "rsf"]]
+    assert claims("The RSF seized the base of the army's 22nd Division in Babanusa.", rules, SD) == \
+        [["Babanusah headquarters", "rsf"]]

@@ -114,6 +114,10 @@ class PlaceWalker:
             owners = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.i in places.subjects]
             owners += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
                        for g in c.children if g.i in places.subjects]
+            # "the headquarters of the 17th Infantry Division in Sinja": the place of the unit the facility is of
+            owners += [k for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                       if g.dep_ == "pobj" and g.i not in places.subjects for p in g.children
+                       if p.dep_ == "prep" and p.lower_ in ("in", "at") for k in p.children if k.i in places.subjects]
             if tok.dep_ == "dobj":  # "recaptured the presidential palace in Khartoum": "in" hung on the verb
                 owners += [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
                            and c.i == tok.right_edge.i + 1 for g in c.children if g.i in places.subjects]
