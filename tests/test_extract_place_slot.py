@@ -143,6 +143,9 @@ def test_the_province_a_named_district_lies_in_is_no_subject(rules):
     got = claims("The Taliban said they had recaptured the Nahrin and Burka districts of the Baghlan province.",
                  rules, AF)
     assert got and not any("province" in s for s, _ in got)
+    # a hashtag before the names (a quoted tweet) changes nothing
+    assert claims("Security forces and local uprising forces liberated #Karokh district of #Herat province from the "
+                  "Taliban.", rules, AF) == [["Karukh", "government"]]
     # a province itself taken stays the subject
     assert claims("The Taliban took control of Kunduz province on Sunday.", rules, AF) == \
         [["Kunduz province", "taliban"]]

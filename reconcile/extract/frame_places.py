@@ -324,7 +324,7 @@ def locating_areas(doc: Doc, subjects: dict[int, tuple[str, ...]], areas: Abstra
             continue
         # "... in (the) (eastern) (Ukraine's) X region": the word before "in" is a settlement or a place
         j = i - 1
-        while j >= 0 and (doc[j].tag_ in ("DT", "JJ", "POS") or doc[j].text in ("'s", "’s", "’", "'")
+        while j >= 0 and (doc[j].tag_ in ("DT", "JJ", "POS") or doc[j].text in ("'s", "’s", "’", "'", "#")
                           or (doc[j].tag_ == "NNP" and j + 1 < len(doc) and doc[j + 1].text in ("'s", "’s", "’"))):
             j -= 1
         if j >= 1 and doc[j].lower_ == "in":
