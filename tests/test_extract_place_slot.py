@@ -68,6 +68,7 @@ def test_a_facility_is_its_place_and_its_kinds_one_name(geo, rules):
 
 SD = datetime(2025, 5, 4, tzinfo=timezone.utc)
 AF = datetime(2021, 8, 14, tzinfo=timezone.utc)
+SY = datetime(2024, 12, 7, tzinfo=timezone.utc)
 
 
 def test_a_name_written_with_hyphens_is_named_whole(rules):
@@ -198,3 +199,8 @@ def test_the_presidential_palace_named_without_a_place_is_the_capitals(rules):
                   "victory on Friday.", rules, SD) == [["Khartoum presidential palace", "army"], ["Omdurman", "army"]]
     assert claims("The Sudanese army recaptured the presidential palace in Kosti from the RSF.", rules, SD) == \
         [["Kosti presidential palace", "army"]]
+
+
+def test_a_towns_police_headquarters_in_syria_is_a_facility(rules):
+    assert claims("Syrian rebel fighters took the Daraa police headquarters on Saturday.", rules, SY) == \
+        [["Dar'a police headquarters", "rebels"]]
