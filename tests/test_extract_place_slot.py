@@ -204,3 +204,10 @@ def test_the_presidential_palace_named_without_a_place_is_the_capitals(rules):
 def test_a_towns_police_headquarters_in_syria_is_a_facility(rules):
     assert claims("Syrian rebel fighters took the Daraa police headquarters on Saturday.", rules, SY) == \
         [["Dar'a police headquarters", "rebels"]]
+
+
+def test_control_of_a_facility_in_a_town_is_that_towns_facility(rules):
+    assert claims("The RSF took control of the airport in El Geneina.", rules, SD) == [["Al-Junaynah airport", "rsf"]]
+    assert claims("The RSF took control of the army headquarters in the city of El Geneina.", rules, SD) == \
+        [["Al-Junaynah headquarters", "rsf"]]
+    assert claims("The RSF took control of the airport in a surprise attack.", rules, SD) == []

@@ -118,14 +118,17 @@ class PlaceWalker:
             owners += [k for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
                        if g.dep_ == "pobj" and g.i not in places.subjects for p in g.children
                        if p.dep_ == "prep" and p.lower_ in ("in", "at") for k in p.children if k.i in places.subjects]
-            if tok.dep_ == "dobj":  # "recaptured the presidential palace in Khartoum": "in" hung on the verb
-                owners += [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
-                           and c.i == tok.right_edge.i + 1 for g in c.children if g.i in places.subjects]
+            # "recaptured the presidential palace in Khartoum", "took control of the airport in El Geneina": "in"
+            # right after the facility's phrase, hung on the verb or on the noun the facility is the object of
+            hung = [tok.head] if tok.dep_ == "dobj" else \
+                [tok.head.head, tok.head.head.head] if tok.dep_ == "pobj" and tok.head.lower_ == "of" else []
+            owners += [g for h in hung for c in h.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
+                       and c.i == tok.right_edge.i + 1 for g in c.children if g.i in places.subjects]
             names = [places.subjects[o.i][0] for o in owners[:1]]
             if not names:  # "the military headquarters in the city of El Fasher"; "captured the headquarters of
                 # the army in the city of Nyala" ("in" hung on the verb, right after the facility's phrase)
                 preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")]
-                preps += [c for c in tok.head.children if tok.dep_ == "dobj" and c.dep_ == "prep"
+                preps += [c for h in hung for c in h.children if c.dep_ == "prep"
                           and c.lower_ in ("in", "at") and c.i == tok.right_edge.i + 1]
                 names = [n for c in preps for g in c.children if g.dep_ == "pobj" and self.lemma(g) in PLACE_NOUNS
                          for n in self.places_from(g, places, profile, set(seen))][:1]
