@@ -186,6 +186,8 @@ def test_the_facility_of_a_unit_in_a_town_is_that_towns(rules):
                   SD) == [["Nyala headquarters", "rsf"]]
     assert claims("The RSF seized the base of the army's 22nd Division in Babanusa.", rules, SD) == \
         [["Babanusah headquarters", "rsf"]]
+    assert claims("The RSF seized the base of the 22nd Division of the army in Babanusa.", rules, SD) == \
+        [["Babanusah headquarters", "rsf"]]
 
 
 def test_a_base_named_only_by_its_province_is_no_subject(rules):
