@@ -213,3 +213,10 @@ def test_control_of_a_facility_in_a_town_is_that_towns_facility(rules):
     assert claims("The RSF took control of the army headquarters in the city of El Geneina.", rules, SD) == \
         [["Al-Junaynah headquarters", "rsf"]]
     assert claims("The RSF took control of the airport in a surprise attack.", rules, SD) == []
+
+
+def test_the_scorer_uses_the_consonant_skeleton_where_the_extractor_does(geo):
+    # a hyphenated or two-word name: the one town of the article's countries with its consonants
+    assert _key(geo, "Pul-Hesar", {"AF"}) == _key(geo, "Pul-e Hisar", {"AF"})
+    # one word: never (a single capitalised word is too often an English one)
+    assert _key(geo, "Hesar", {"AF"}).startswith("~")

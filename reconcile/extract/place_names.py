@@ -56,8 +56,9 @@ def geo_name(geo: GeoGazetteer | None, name: str, countries: AbstractSet[str]) -
             return max(pick, key=lambda p: (p.kind == "admin1", p.population, p.name)).name
     if own is not None:  # a GeoNames subject name as the extractor writes it ("‘Alīābād (AF-24)")
         return own.name
-    if countries:
-        return geo.spelled_like(name, set(countries), loose=False)
+    if countries:  # the consonant skeleton only where the extractor uses it: a name of two words or hyphenated
+        # ("Pul-Hesar" = Pul-e Hisar, the one town of the article's countries with its consonants; geonames.spelled_in)
+        return geo.spelled_like(name, set(countries), loose=" " in name.strip() or "-" in name)
     return None
 
 
