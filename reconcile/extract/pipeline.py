@@ -18,6 +18,7 @@ from .articles import (Article, Document, assign_metadata, group_copies, mark_da
                        split_articles)
 from .attribution import Frame, Speaker, SpeakerMemory, find_frame, quoted_regions
 from .containment import Containment
+from .place_names import feed_spellings
 from .events import SentenceClaim, SentenceExtractor
 from .learned import LearnedStage
 from .learned_features import SentenceInput
@@ -126,6 +127,7 @@ def extract_article(art: Article, rules: ExtractRules, gaz: Gazetteer, ex: Sente
                    for s, e, h, who, claims in pending]
     for s, e, is_head, who, claims in pending:
         if contain is not None:
+            claims = contain.named(claims)
             claims = claims + contain.derive(claims, ap.profile if ap is not None else None)
         quote = text[s:e]
         qkey = norm_key(quote) if claims else ""
@@ -265,6 +267,7 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
         rows += got
         if not got:
             skipped.append({"file": art.doc.file, "article": art.article_id, "reason": _skip_reason(info)})
+    rows = _one_spelling(rows, gaz, stage)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["char_start"] = frame["char_start"].astype("int64")
     frame["char_end"] = frame["char_end"].astype("int64")
@@ -280,6 +283,26 @@ def _extract_documents(docs: list[Document], rules: ExtractRules, published_at: 
         "source_overlap": overlap_records(kept, rules),
     }
     return frame, stats
+
+
+def _one_spelling(rows: list[dict[str, Any]], gaz: Gazetteer, stage: ParseStage | None) -> list[dict[str, Any]]:
+    """The feed's claims with one name per place no gazetteer resolved (place_names.feed_spellings); a renamed
+    claim gets its id again, and a claim its renaming made a repeat of another of its sentence is dropped."""
+    geo = stage.geo if stage is not None else None
+    rename = feed_spellings([r["subject"] for r in rows] + [r["via"] for r in rows if r["via"]],
+                            lambda n: n in gaz.entity or (geo is not None and n in geo.by_name))
+    if not rename:
+        return rows
+    out, ids = [], set()
+    for r in rows:
+        if r["subject"] in rename or r["via"] in rename:
+            r["subject"], r["via"] = rename.get(r["subject"], r["subject"]), rename.get(r["via"], r["via"])
+            r["claim_id"] = _claim_id(r["article_id"], r["subject"], r["attribute"], r["value"], r["speaker"],
+                                      r["quote"], *([r["via"]] if r["via"] else []))
+        if r["claim_id"] not in ids:
+            ids.add(r["claim_id"])
+            out.append(r)
+    return out
 
 
 class _OldObjectsFrozen:

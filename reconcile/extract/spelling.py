@@ -11,6 +11,8 @@ transliteration libraries go from the native script to Latin, and the news only 
   without h ("Sukhne" = "Sukne"), Persian "ow" before a consonant = o ("Ghowr" = "Ghor", "Khowst" = "Khost"),
   doubled letters written once, no spaces, hyphens or apostrophes ("Tirin Kot" = "Tirinkot"), a final -ah also
   without h ("Babanusah" = "Babanusa");
+- the Arabic words that begin many names, each in one form: Jabal = Jebel = Gebel = Djebel, Tal = Tel = Tell,
+  Dayr = Deir, Shaykh = Sheikh ("Jebel Moya" = "Jabal Moya");
 - the consonant skeleton (`skeleton`): the spelling key without its vowels, for vowels the transliterations do not
   agree on ("Umm Rawaba" = "Umm Ruwaba", "Al-Dinder" = "Ad Dindar", "Eslam Qaleh" = "Islam Qala"); looser, so
   geonames.py only accepts it for one town of the article's countries.
@@ -38,6 +40,11 @@ _INNER_ARTICLE = re.compile(r"(?<=[a-z'])[ -](?:a[dlnrstz]|ash|e[dlnrsz]|ul)[ -]
 _FINAL_AH = re.compile(r"(?<=[aeiou][^aeiou])ah$")  # "Babanusah" = "Babanusa" (a final -ah also without h)
 _PERSIAN_OW = re.compile(r"ow(?=[^aeiouyw])")  # "Ghowr", "Khowst": GeoNames' Dari romanisation of o
 _VOWELS = re.compile(r"[aeiouy]+")
+# the Arabic words that begin many place names, in the vowels and consonants of each transliteration (Sudanese and
+# Egyptian "Jebel"/"Gebel", Levantine "Jabal", Maghrebi "Djebel"/"Jbel"; "Tal"/"Tel"/"Tell"; "Deir"/"Dayr";
+# "Sheikh"/"Shaykh"): one form in the spelling key ("Jebel Moya" = "Jabal Moya", "Deir Hafer" = "Dayr Hafir")
+_ARABIC_WORDS = re.compile(r"\b(?:(?P<jabal>(?:dj|j|g)[ae]?b[ae]l)|(?P<tal>te?ll?|tall)|(?P<dayr>d[ae][iy]r)"
+                           r"|(?P<shaykh>sh[ae][iy]kh?))\b")
 # an assimilated article at the start of an automaton key: "an nuhud", "as sukhnah", "ash shaykh", "ed damer"
 _ASSIMILATED = re.compile(r"^(?:a|e)(sh|[dnrstz]) (?=\1)")
 SKELETON_MIN = 4  # consonants a skeleton needs: shorter ones ("Al-Urban": "_rbn") fit too many places
@@ -78,6 +85,7 @@ def sound(name: str, article: bool = False) -> str:
     if not article:
         low = _ARABIC_ARTICLE.sub("", low)
     low = _INNER_ARTICLE.sub(" ", low)
+    low = _ARABIC_WORDS.sub(lambda m: str(m.lastgroup), low)
     s = _PERSIAN_OW.sub("o", "".join(filter(str.isalpha, low)))
     for a, b in _SOUNDS:
         s = s.replace(a, b)
