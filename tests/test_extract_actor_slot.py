@@ -37,3 +37,29 @@ def claims(text: str, rules) -> set[tuple[str, str]]:
 def test_named_forces_of_a_profile_side(rules, text, place, side):
     got = claims(text, rules)
     assert (place, side) in got, got
+
+
+def test_pronoun_after_a_reporting_verb_is_the_reporter_not_the_side_named_in_between(rules):
+    # "it" is the RSF that announced, not the army named in the apposition between them
+    text = ("KHARTOUM, Sudan - The Rapid Support Forces, at war with Sudan's army since April 2023, said on "
+            "Friday that it had seized En Nahud, a town in West Kordofan.")
+    assert claims(text, rules) == {("An Nuhud", "rsf")}
+
+
+@pytest.mark.parametrize("text", [
+    "Iraqi troops enter Kirkuk\n\n(AP) John Smith and Mary Jones - Iraqi troops drove Kurdish fighters out of the "
+    "city of Kirkuk on Monday.",
+    "Rebels enter Goma\n\nGOMA (AP) Rebels captured the city of Goma on Tuesday.",
+])
+def test_a_wire_credit_is_never_the_actor(rules, text):
+    # no profile: the side is the actor's own words, so a credit read into the subject would become a side
+    got = claims(text, rules)
+    assert not any("ap" in v.split() for _, v in got), got
+
+
+def test_hyphenated_group_name_keeps_its_hyphen(rules):
+    # no profile: "Al-Shabaab" is one name, as the text writes it, wherever the parser splits it
+    text = ("MOGADISHU, Somalia - Al-Shabaab recaptured the town of Bulo Burde on Sunday after government troops "
+            "withdrew, residents said.")
+    got = claims(text, rules)
+    assert any(v == "al-shabaab" for _, v in got), got

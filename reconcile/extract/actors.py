@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .actor_repairs import name_words
 from .frame_refs import generic_words, named_group
 from .model import Profile
 
@@ -151,12 +152,12 @@ def generic_actor(a: Token, memory: dict[str, Any], place_tokens: frozenset[int]
     leader = led_by(a)
     if leader:  # "a coalition of anti-junta forces led by the KNU": the group that leads it
         return leader
-    toks = [t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ") or t.dep_ == "cc"]
+    toks = name_words([t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ") or t.dep_ == "cc"])  # Al-Shabaab
     words = generic_words(a, toks)
     # "the group", "armed men": common nouns (a lower-case adjective makes no name of them)
     common = any(t.lower_ in GENERIC_ACTORS for t in toks) and all(
         t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or t.is_sent_start)) for t in toks
-        if t.dep_ != "cc")
+        if t.dep_ not in ("cc", "punct"))
     if common:
         named_by = named_group(a, place_tokens)
         if named_by:

@@ -1,0 +1,85 @@
+"""Repairs of the actor slot (session 11): words the parse offers as the actor that name nobody, or the wrong one.
+
+Used by frames.py (`FrameReader._actor`) and actors.py (`generic_actor`):
+- a wire credit at the head of a sentence ("(AP) Kirkuk - Iraqi forces pushed ...", "KABUL (Reuters) -") is
+  the outlet that carries the story, never who acts, whatever the parser made of it (`is_credit`);
+- a pronoun subject of a reported clause is the reporter when the reporter names a side: "The RSF, locked in
+  conflict with Sudan's army, announced that it had seized X" is the RSF, not the army named last before "it"
+  (`pronoun_sides`);
+- a hyphenated name is one name ("Al-Shabaab", "Ansar al-Islam"): the parser splits it into three tokens and
+  the hyphen is kept between the words; a dateline and credit the parser joins to the name ("GOMA (AP) Rebels
+  captured ...") are no part of it (`name_words`).
+Written by hand: these are readings of the dependency parse that no library offers.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_OPEN, _CLOSE = ("(", "["), (")", "]")
+_HYPHENS = ("-", "‐", "‑")
+
+
+def is_credit(tok: Token) -> bool:
+    """Is the token a bracketed credit before the story's first words: "(AP) ...", "KABUL (Reuters) - ...",
+    "BEIRUT, Lebanon (AFP) -"? Only capitalised dateline words and punctuation may come before the bracket (an
+    acronym bracketed after a name, "the Rapid Support Forces (RSF) said", abbreviates that name)."""
+    doc = tok.doc
+    i = tok.i
+    if i == 0 or doc[i - 1].text not in _OPEN or i + 1 >= len(doc) or doc[i + 1].text not in _CLOSE:
+        return False
+    return _dateline_only(doc[:i - 1])
+
+
+def _dateline_only(toks) -> bool:
+    """Nothing, or a dateline: upper-case place words ("KABUL", "BEIRUT, LEBANON"), a country after a comma
+    ("KABUL, Afghanistan"), punctuation."""
+    words = [t for t in toks if not (t.is_punct or t.is_space)]
+    if not words:
+        return True
+    return words[0].is_upper and all(t.is_upper or t.text[:1].isupper() for t in words) and len(words) <= 4
+
+
+def pronoun_sides(pronoun: Token, sides: list[tuple[int, int, str]], lemma: Callable[[Token], str],
+                  report_lemmas: set[str]) -> list[tuple[int, int, str]]:
+    """The sides a pronoun actor may stand for, the likeliest last: those named before it in the sentence,
+    unless it is the subject of a clause reported by a verb whose own subject names a side ("X announced that
+    it had seized ...", "X said they had taken ..."): then that side alone, even when another side is named
+    between them (in an apposition or a clause about X)."""
+    before = [x for x in sides if x[1] <= pronoun.i]
+    clause = pronoun.head
+    if pronoun.dep_ in ("nsubj", "nsubjpass") and clause.dep_ == "ccomp" and lemma(clause.head) in report_lemmas:
+        for subj in (c for c in clause.head.children if c.dep_ == "nsubj"):
+            lo, hi = subj.i, subj.i + 1  # the subject's own words, not its appositions or clauses
+            for c in subj.lefts:
+                lo = min(lo, c.left_edge.i)
+            own = [x for x in sides if x[0] >= lo and x[1] <= hi]
+            if own:
+                return own[-1:]
+    return before
+
+
+def with_hyphens(toks: list[Token]) -> list[Token]:
+    """The name's tokens with the hyphens written inside its words ("Al - Shabaab" as the parser splits
+    "Al-Shabaab"), so that the name keeps its spelling; a hyphen between spaces is a dash and stays out."""
+    if len(toks) < 2:
+        return toks
+    doc = toks[0].doc
+    have = {t.i for t in toks}
+    out = list(toks)
+    for t in toks:
+        j = t.i + 1
+        if j + 1 < len(doc) and doc[j].text in _HYPHENS and j not in have and (j + 1) in have and not t.whitespace_ \
+                and not doc[j].whitespace_:
+            out.append(doc[j])
+    return sorted(out, key=lambda t: t.i)
+
+
+def name_words(toks: list[Token]) -> list[Token]:
+    """An actor's name tokens without a dateline and credit before them ("GOMA (AP) Rebels" -> "Rebels"), with
+    the hyphens inside its words."""
+    credits = [t.i for t in toks if is_credit(t)]
+    return with_hyphens([t for t in toks if t.i > credits[-1]] if credits else toks)
