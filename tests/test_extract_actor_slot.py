@@ -63,3 +63,15 @@ def test_hyphenated_group_name_keeps_its_hyphen(rules):
             "withdrew, residents said.")
     got = claims(text, rules)
     assert any(v == "al-shabaab" for _, v in got), got
+
+
+@pytest.mark.parametrize("text, place, side", [
+    # no actor named: the side it was taken from lost it, so the taker is its opponent, not the usual attacker
+    ("KHARTOUM, Sudan - Wad Madani was wrested from the RSF on Saturday, the army said.", "Wad Medani", "army"),
+    # the parser hangs the passive's agent on the loser's noun; the agent is still who took it
+    ("KABUL, Afghanistan - The district of Kaldar was captured from Taliban fighters by Afghan forces, officials "
+     "said.", "Kaldar", "government"),
+])
+def test_the_side_a_place_is_taken_from_is_not_its_taker(rules, text, place, side):
+    got = claims(text, rules)
+    assert got == {(place, side)}, got

@@ -6,6 +6,9 @@ Used by frames.py (`FrameReader._actor`) and actors.py (`generic_actor`):
 - a pronoun subject of a reported clause is the reporter when the reporter names a side: "The RSF, locked in
   conflict with Sudan's army, announced that it had seized X" is the RSF, not the army named last before "it"
   (`pronoun_sides`);
+- a side named in a "from" phrase of a taking verb lost the place and is never its taker: with no actor named
+  ("X was wrested from the RSF", "captured from Taliban fighters by ..." with the agent misattached), the taker
+  is that side's opponent, not the profile's usual attacker (`taken_from`);
 - a hyphenated name is one name ("Al-Shabaab", "Ansar al-Islam"): the parser splits it into three tokens and
   the hyphen is kept between the words; a dateline and credit the parser joins to the name ("GOMA (AP) Rebels
   captured ...") are no part of it (`name_words`).
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from .model import Predicate, Profile
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -83,3 +88,29 @@ def name_words(toks: list[Token]) -> list[Token]:
     the hyphens inside its words."""
     credits = [t.i for t in toks if is_credit(t)]
     return with_hyphens([t for t in toks if t.i > credits[-1]] if credits else toks)
+
+
+def taken_from(tok: Token, pred: Predicate, sides: list[tuple[int, int, str]], profile: Profile | None) -> str | None:
+    """When a taking or holding predicate names no actor: the opponent of the side named in its "from" phrase
+    ("retaken from the Taliban", "took control of X from the RSF"), when the profile tells who that is, or the
+    passive's agent the parser hung on that phrase; else None (the predicate's fallback then applies)."""
+    from .actors import opposing_side  # (actors.py imports this module)
+
+    if pred.value != "actor" or profile is None:
+        return None
+    heads = [tok] + ([tok.head] if pred.pos == "noun" and tok.head is not tok else [])
+    for h in heads:
+        for prep in (c for c in h.children if c.dep_ == "prep" and c.lower_ == "from"):
+            for obj in (g for g in prep.children if g.dep_ == "pobj"):
+                # "captured from Taliban fighters by Afghan forces": the parser hangs the passive's agent on the
+                # loser's noun; that "by" phrase is who took it
+                by = [c for c in obj.children if c.dep_ == "prep" and c.lower_ == "by"]
+                cut = by[0].left_edge.i if by else obj.right_edge.i + 1
+                if by and any(c.dep_ == "auxpass" for c in tok.children):
+                    agent = {x[2] for x in sides if x[0] >= cut and x[1] <= by[0].right_edge.i + 1}
+                    if len(agent) == 1:
+                        return agent.pop()
+                named = {x[2] for x in sides if x[0] >= obj.left_edge.i and x[1] <= cut}
+                if len(named) == 1:
+                    return opposing_side(named.pop(), profile)
+    return None

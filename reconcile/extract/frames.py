@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .actor_repairs import is_credit, pronoun_sides
+from .actor_repairs import is_credit, pronoun_sides, taken_from
 from .actors import generic_actor, reporting_group, reporting_side, speaker_group, subject_side, word_side
 from .events import SentenceClaim
 from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces, facility_phrase
@@ -186,7 +186,7 @@ class FrameReader:
                     if got is not None:
                         return got
 
-        return None, False
+        return taken_from(tok, pred, sides, profile), False  # "retaken from the RSF": the RSF's opponent
 
     # ---- one sentence -------------------------------------------------------------------------------------
     def read(self, doc: Doc, base: int, places: SentencePlaces, profile: Profile | None,
