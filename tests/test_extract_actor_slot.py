@@ -86,3 +86,16 @@ def test_the_side_a_place_is_taken_from_is_not_its_taker(rules, text, place, sid
 def test_hyphenated_retaking_verb_keeps_its_subject(rules, text, place, side):
     got = claims(text, rules)
     assert got == {(place, side)}, got
+
+
+@pytest.mark.parametrize("text, place, side", [
+    # the reporter's adjective names the side of "their troops", not the side named last before the sentence
+    ("KYIV, Ukraine - Russian forces shelled Kupiansk on Monday. Ukrainian officials said their troops had "
+     "retaken the village of Synkivka.", "Synkivka", "ukraine"),
+    # a source speaks for no side: "military" in "a military source" does not make "they" the army
+    ("KHARTOUM, Sudan - The RSF attacked El Fasher on Sunday. A military source said they had captured the town "
+     "of Mellit.", "Mellit", "rsf"),
+])
+def test_pronoun_of_a_reported_clause_and_its_reporter(rules, text, place, side):
+    got = claims(text, rules)
+    assert (place, side) in got and not any(p == place and v != side for p, v in got), got

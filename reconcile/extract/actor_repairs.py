@@ -48,22 +48,38 @@ def _dateline_only(toks) -> bool:
     return words[0].is_upper and all(t.is_upper or t.text[:1].isupper() for t in words) and len(words) <= 4
 
 
+# who reports without speaking for a side: "a military source said they had captured X" names no side in
+# "military" (the source may be on either side, and "they" is whoever the article spoke of)
+SOURCE_NOUNS = {"source", "sources", "witness", "witnesses", "resident", "residents", "activist", "activists",
+                "monitor", "observers", "observer", "medics", "doctors"}
+
+
 def pronoun_sides(pronoun: Token, sides: list[tuple[int, int, str]], lemma: Callable[[Token], str],
-                  report_lemmas: set[str]) -> list[tuple[int, int, str]]:
-    """The sides a pronoun actor may stand for, the likeliest last: those named before it in the sentence,
-    unless it is the subject of a clause reported by a verb whose own subject names a side ("X announced that
-    it had seized ...", "X said they had taken ..."): then that side alone, even when another side is named
-    between them (in an apposition or a clause about X)."""
+                  report_lemmas: set[str], profile: Profile | None = None) -> list[tuple[int, int, str]]:
+    """The sides a pronoun actor ("they", or "their" in "their troops") may stand for, the likeliest last: those
+    named before it in the sentence, unless its clause is reported by a verb whose own subject names a side ("X
+    announced that it had seized ...", "Ukrainian officials said their troops had retaken ..."): then that side
+    alone, even when another side is named between them (in an apposition or a clause about X). A source, a
+    witness or residents speak for no side: the sides in their words are left out."""
+    from .actors import word_side  # (actors.py imports this module)
+
+    noun = pronoun.head if pronoun.dep_ == "poss" else pronoun
     before = [x for x in sides if x[1] <= pronoun.i]
-    clause = pronoun.head
-    if pronoun.dep_ in ("nsubj", "nsubjpass") and clause.dep_ == "ccomp" and lemma(clause.head) in report_lemmas:
+    clause = noun.head
+    if noun.dep_ in ("nsubj", "nsubjpass") and clause.dep_ == "ccomp" and lemma(clause.head) in report_lemmas:
         for subj in (c for c in clause.head.children if c.dep_ == "nsubj"):
             lo, hi = subj.i, subj.i + 1  # the subject's own words, not its appositions or clauses
             for c in subj.lefts:
                 lo = min(lo, c.left_edge.i)
+            if subj.lower_ in SOURCE_NOUNS:
+                return [x for x in before if not (x[0] >= lo and x[1] <= hi)]
             own = [x for x in sides if x[0] >= lo and x[1] <= hi]
             if own:
                 return own[-1:]
+            mods = [c for c in subj.lefts if c.dep_ in ("amod", "compound")] if profile is not None else []
+            side = next((x for c in mods for x in [word_side(c, profile)] if x), None)
+            if side:  # "Ukrainian officials said ...": the adjective names the reporter's side
+                return [(subj.i, subj.i + 1, side)]
     return before
 
 

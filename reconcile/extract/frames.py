@@ -143,7 +143,7 @@ class FrameReader:
                 # a pronoun: the side named last before it (without a profile: the actor named last)
                 earlier = memory.get("last_side") if profile is not None else memory.get("last_generic")
                 if a.lower_ in PRONOUNS:
-                    before = pronoun_sides(a, sides, self.lemma, self.report_lemmas)  # "X said it had taken": X
+                    before = pronoun_sides(a, sides, self.lemma, self.report_lemmas, profile)  # "X said it had.."
                     named = reporting_group(a) if profile is None and not before else []
                     if named:  # "the GNA announced that it had recaptured X": the reporter, not an older actor
                         cands += named
@@ -161,7 +161,7 @@ class FrameReader:
                     if reporter:
                         return reporter, True
                 if owner:  # "its forces were entering Lyman": the side named before the pronoun
-                    before = [x for x in sides if x[1] <= owner[0].i]
+                    before = pronoun_sides(owner[0], sides, self.lemma, self.report_lemmas, profile)
                     if before:
                         return before[-1][2], True
                     if earlier:
