@@ -33,6 +33,10 @@ def claims(text: str, rules) -> set[tuple[str, str]]:
      "Maymana", "government"),
     # Syria: the Free Syrian Army (the Turkish-backed opposition's earlier name) is the opposition
     ("The Free Syrian Army seized the town of Manbij, Syrian opposition sources said.", "Manbij", "rebels"),
+    ("DAMASCUS, Syria - Kurdish-led fighters seized the town of Deir ez-Zor, a monitor said.", "Deir ez-Zor", "sdf"),
+    # Sudan: the Popular Resistance (armed civilians) and the Joint Force fight on the army's side
+    ("KHARTOUM, Sudan - The Popular Resistance took control of the town of Babanusa, witnesses said.",
+     "Babanusah", "army"),
 ])
 def test_named_forces_of_a_profile_side(rules, text, place, side):
     got = claims(text, rules)
