@@ -103,3 +103,11 @@ def test_hyphenated_retaking_verb_keeps_its_subject(rules, text, place, side):
 def test_pronoun_of_a_reported_clause_and_its_reporter(rules, text, place, side):
     got = claims(text, rules)
     assert (place, side) in got and not any(p == place and v != side for p, v in got), got
+
+
+def test_without_profile_their_troops_in_a_report_are_the_reporters(rules):
+    # no profile: "its troops" in what the military said are the military's, not the group named before
+    text = ("YANGON, Myanmar - The Arakan Army (AA) captured the town of Paletwa on Monday, the group said. AA "
+            "fighters also seized Kyauktaw. Myanmar's military said its troops had retaken Kyauktaw.")
+    got = claims(text, rules)
+    assert ("Kyauktaw", "aa") in got and ("Kyauktaw", "military") in got, got

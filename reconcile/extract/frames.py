@@ -164,7 +164,7 @@ class FrameReader:
                     before = pronoun_sides(owner[0], sides, self.lemma, self.report_lemmas, profile)
                     if before:
                         return before[-1][2], True
-                    if earlier:
+                    if earlier and not (profile is None and reporting_group(a)):  # "the army said its troops..."
                         return str(earlier), False
                     if a.dep_ == "nsubj" and a.head.dep_ == "ccomp":  # "the TPLF said its fighters had taken X"
                         cands += [c for c in a.head.head.children if c.dep_ == "nsubj" and c.lower_ not in PRONOUNS]
