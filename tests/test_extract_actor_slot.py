@@ -111,3 +111,16 @@ def test_without_profile_their_troops_in_a_report_are_the_reporters(rules):
             "fighters also seized Kyauktaw. Myanmar's military said its troops had retaken Kyauktaw.")
     got = claims(text, rules)
     assert ("Kyauktaw", "aa") in got and ("Kyauktaw", "military") in got, got
+
+
+@pytest.mark.parametrize("text, place, side", [
+    # "they" opening an adverbial clause is the main clause's subject, not the side named last before it
+    ("KYIV, Ukraine - Ukrainian troops have held the line against Russian forces since they retook the village "
+     "of Robotyne.", "Robotyne", "ukraine"),
+    # no profile: the same, with the actor's own name as its side
+    ("ADDIS ABABA, Ethiopia - The Tigray Defence Forces have pushed south against federal troops since they "
+     "captured the town of Kobo.", "Kobo", "tigray defence forces"),
+])
+def test_pronoun_of_an_adverbial_clause_is_the_main_subject(rules, text, place, side):
+    got = claims(text, rules)
+    assert (place, side) in got, got

@@ -58,7 +58,8 @@ def pronoun_sides(pronoun: Token, sides: list[tuple[int, int, str]], lemma: Call
                   report_lemmas: set[str], profile: Profile | None = None) -> list[tuple[int, int, str]]:
     """The sides a pronoun actor ("they", or "their" in "their troops") may stand for, the likeliest last: those
     named before it in the sentence, unless its clause is reported by a verb whose own subject names a side ("X
-    announced that it had seized ...", "Ukrainian officials said their troops had retaken ..."): then that side
+    announced that it had seized ...", "Ukrainian officials said their troops had retaken ..."), or is an
+    adverbial clause of a verb whose subject does ("X shelled Y after they had taken Z"): then that side
     alone, even when another side is named between them (in an apposition or a clause about X). A source, a
     witness or residents speak for no side: the sides in their words are left out."""
     from .actors import word_side  # (actors.py imports this module)
@@ -66,7 +67,8 @@ def pronoun_sides(pronoun: Token, sides: list[tuple[int, int, str]], lemma: Call
     noun = pronoun.head if pronoun.dep_ == "poss" else pronoun
     before = [x for x in sides if x[1] <= pronoun.i]
     clause = noun.head
-    if noun.dep_ in ("nsubj", "nsubjpass") and clause.dep_ == "ccomp" and lemma(clause.head) in report_lemmas:
+    if noun.dep_ in ("nsubj", "nsubjpass") and (clause.dep_ == "advcl" or (  # "X attacked Y after they took Z"
+            clause.dep_ == "ccomp" and lemma(clause.head) in report_lemmas)):
         for subj in (c for c in clause.head.children if c.dep_ == "nsubj"):
             lo, hi = subj.i, subj.i + 1  # the subject's own words, not its appositions or clauses
             for c in subj.lefts:

@@ -248,8 +248,9 @@ def named_before(text: str, noun: str) -> str | None:
 def reporting_group(pronoun: Token) -> list[Token]:
     """The group a pronoun subject of a reported clause stands for: the reporting verb's subject when it names
     a group ("the GNA announced that it had recaptured X", "Mozambique's military says it has regained X"),
-    not a person ("an official said it ...")."""
-    if pronoun.dep_ != "nsubj" or pronoun.head.dep_ != "ccomp":
+    not a person ("an official said it ..."); likewise the main clause's subject for a pronoun subject of an
+    adverbial clause ("the Azerbaijani forces have attacked Hadrut since they captured X")."""
+    if pronoun.dep_ != "nsubj" or pronoun.head.dep_ not in ("ccomp", "advcl"):
         return []
     subjects = [c for c in pronoun.head.head.children if c.dep_ == "nsubj" and c.lower_ not in
                 ("it", "they", "we", "he", "she")]
