@@ -124,3 +124,10 @@ def test_without_profile_their_troops_in_a_report_are_the_reporters(rules):
 def test_pronoun_of_an_adverbial_clause_is_the_main_subject(rules, text, place, side):
     got = claims(text, rules)
     assert (place, side) in got, got
+
+
+def test_a_country_before_a_common_noun_is_no_part_of_the_name(rules):
+    # no profile: "Mali rebels" says where the rebels fight; the claim names them as the text does, "rebels"
+    text = "Kidal falls to Mali rebels\n\nKIDAL - Rebel fighters seized Kidal on Tuesday after the army withdrew."
+    got = claims(text, rules)
+    assert ("Kidal", "rebels") in got and not any("mali" in v for _, v in got), got

