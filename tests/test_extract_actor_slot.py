@@ -131,3 +131,11 @@ def test_a_country_before_a_common_noun_is_no_part_of_the_name(rules):
     text = "Kidal falls to Mali rebels\n\nKIDAL - Rebel fighters seized Kidal on Tuesday after the army withdrew."
     got = claims(text, rules)
     assert ("Kidal", "rebels") in got and not any("mali" in v for _, v in got), got
+
+
+def test_a_spokesperson_speaks_for_the_group_named_before_the_title(rules):
+    # no profile: the side is the group, not the person ("oromo liberation army spokesperson odaa tarbii")
+    text = ('ADDIS ABABA, Ethiopia - "We are in full control of Kemise," OLA spokesperson Odaa Tarbii wrote on '
+            "Twitter on Monday.")
+    got = claims(text, rules)
+    assert ("Kemise", "ola") in got, got

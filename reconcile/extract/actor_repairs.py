@@ -21,6 +21,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .model import Predicate, Profile
+from .cue_places import is_demonym
+from .person_names import TITLES
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -105,11 +107,17 @@ def with_hyphens(toks: list[Token]) -> list[Token]:
 def name_words(toks: list[Token]) -> list[Token]:
     """An actor's name tokens without a dateline and credit before them ("GOMA (AP) Rebels" -> "Rebels"), and
     without a country's name before a common noun ("Congo rebels", "Myanmar rebels": where the rebels fight, not
-    who they are; "the rebels" then stands for the group the article names), with the hyphens inside its words."""
+    who they are; "the rebels" then stands for the group the article names), without a person named by a title
+    after the group ("TPLF spokesperson Getachew Reda" -> TPLF), with the hyphens inside its words."""
     from .actors import GENERIC_ACTORS  # (actors.py imports this module)
 
     credits = [t.i for t in toks if is_credit(t)]
     toks = [t for t in toks if t.i > credits[-1]] if credits else toks
+    # "TPLF spokesperson Getachew Reda": a person named by a title speaks for the group named before the title
+    # (not after a country's adjective: "Azerbaijani president Ilham Aliyev" is how the text names that side)
+    titles = [k for k, t in enumerate(toks) if k > 0 and t.lower_ in TITLES and t.tag_.startswith("NN")
+              and toks[-1].tag_ in ("NNP", "NNPS") and toks[-1].i > t.i]
+    toks = toks[:titles[0]] if titles and not all(is_demonym(t.lower_) for t in toks[:titles[0]]) else toks
     for n in range(len(toks) - 1, 0, -1):
         if toks[-1].lower_ in GENERIC_ACTORS and all(t.tag_ in ("NNP", "NNPS") for t in toks[:n]) \
                 and " ".join(t.lower_ for t in toks[:n]) in _country_names():
