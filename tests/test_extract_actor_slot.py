@@ -139,3 +139,9 @@ def test_a_spokesperson_speaks_for_the_group_named_before_the_title(rules):
             "Twitter on Monday.")
     got = claims(text, rules)
     assert ("Kemise", "ola") in got, got
+
+
+def test_a_place_name_with_its_article_joined_by_a_hyphen_is_kept_whole(rules):
+    # a village no gazetteer lists keeps the text's spelling, article included (was "-Qurashiya")
+    text = "KHARTOUM, Sudan - The RSF said on Thursday that it had seized al-Qurashiya, a village in North Darfur."
+    assert claims(text, rules) == {("al-Qurashiya", "rsf")}

@@ -140,7 +140,7 @@ def _name(tok: Token) -> str:
     while first > 0:
         c = tok.doc[first - 1]
         if c.text in ("-", "‑") and first >= 2 and tok.doc[first - 2].lower_ in ARTICLES:
-            first -= 1  # "Maarat al-Numan": the article joined by a hyphen
+            first -= 2  # "Maarat al-Numan", "al-Malha": the article joined by a hyphen, kept whole
             continue
         if c.dep_ not in ("compound", "nmod") or not first <= c.head.i <= tok.i:
             break
