@@ -34,6 +34,12 @@ def claims(text: str, rules) -> set[tuple[str, str]]:
     # Syria: the Free Syrian Army (the Turkish-backed opposition's earlier name) is the opposition
     ("The Free Syrian Army seized the town of Manbij, Syrian opposition sources said.", "Manbij", "rebels"),
     ("DAMASCUS, Syria - Kurdish-led fighters seized the town of Deir ez-Zor, a monitor said.", "Deir ez-Zor", "sdf"),
+    # the forces a side backs, by their usual names (with a retaking verb, whose fallback is the defender)
+    ("KYIV, Ukraine - Kremlin-backed forces recaptured the village of Pisky on Monday, the governor said.",
+     "Pisky", "russia"),
+    ("KYIV, Ukraine - Chechen fighters retook the village of Pisky on Monday.", "Pisky", "russia"),
+    ("DAMASCUS, Syria - Pro-Turkish factions recaptured the town of Tal Rifaat on Monday, a monitor said.",
+     "Tall Rif'at", "rebels"),
     # Sudan: the Popular Resistance (armed civilians) and the Joint Force fight on the army's side
     ("KHARTOUM, Sudan - The Popular Resistance took control of the town of Babanusa, witnesses said.",
      "Babanusah", "army"),
