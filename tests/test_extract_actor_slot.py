@@ -151,3 +151,12 @@ def test_a_place_name_with_its_article_joined_by_a_hyphen_is_kept_whole(rules):
     # a village no gazetteer lists keeps the text's spelling, article included (was "-Qurashiya")
     text = "KHARTOUM, Sudan - The RSF said on Thursday that it had seized al-Qurashiya, a village in North Darfur."
     assert claims(text, rules) == {("al-Qurashiya", "rsf")}
+
+
+def test_a_country_adjective_opening_a_sentence_names_the_group(rules):
+    # no profile: "Iraqi forces" opening the sentence is a name, not the common noun "forces" standing for the
+    # group named before ("security forces")
+    text = ("BAGHDAD - Security forces captured Ramadi on Monday. Iraqi forces have since pushed north, capturing "
+            "the city of Tikrit.")
+    got = claims(text, rules)
+    assert ("Tikrit", "iraqi forces") in got, got

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .actor_repairs import name_words
+from .cue_places import is_demonym
 from .frame_refs import generic_words, named_group
 from .model import Profile
 
@@ -154,10 +155,11 @@ def generic_actor(a: Token, memory: dict[str, Any], place_tokens: frozenset[int]
         return leader
     toks = name_words([t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ") or t.dep_ == "cc"])  # Al-Shabaab
     words = generic_words(a, toks)
-    # "the group", "armed men": common nouns (a lower-case adjective makes no name of them)
+    # "the group", "armed men": common nouns (a lower-case adjective makes no name of them; a country's adjective
+    # does, capitalised at the start of a sentence too: "Iraqi forces have ...")
     common = any(t.lower_ in GENERIC_ACTORS for t in toks) and all(
-        t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or t.is_sent_start)) for t in toks
-        if t.dep_ not in ("cc", "punct"))
+        t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or (
+            t.is_sent_start and not is_demonym(t.lower_)))) for t in toks if t.dep_ not in ("cc", "punct"))
     if common:
         named_by = named_group(a, place_tokens)
         if named_by:
