@@ -160,3 +160,11 @@ def test_a_country_adjective_opening_a_sentence_names_the_group(rules):
             "the city of Tikrit.")
     got = claims(text, rules)
     assert ("Tikrit", "iraqi forces") in got, got
+
+
+def test_they_opening_a_sentence_is_the_previous_sentence_s_subject(rules):
+    # "they" with no side before it in its sentence: the side that opened the sentence before (its subject),
+    # not the one named last in it (the Kurdish forces attacked)
+    text = ("DAMASCUS, Syria - Pro-Turkish forces launched an offensive on Saturday against both government and "
+            "Kurdish forces in Aleppo province, a monitor said. By Sunday, they had captured the town of Tal Rifaat.")
+    assert claims(text, rules) == {("Tall Rif'at", "rebels")}
