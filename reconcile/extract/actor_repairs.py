@@ -3,15 +3,17 @@
 Used by frames.py (`FrameReader._actor`) and actors.py (`generic_actor`):
 - a wire credit at the head of a sentence ("(AP) Kirkuk - Iraqi forces pushed ...", "KABUL (Reuters) -") is
   the outlet that carries the story, never who acts, whatever the parser made of it (`is_credit`);
-- a pronoun subject of a reported clause is the reporter when the reporter names a side: "The RSF, locked in
-  conflict with Sudan's army, announced that it had seized X" is the RSF, not the army named last before "it"
-  (`pronoun_sides`);
+- a pronoun subject (or "their" of "their troops") of a reported clause is the reporter when the reporter names
+  a side, itself or by its adjective: "The RSF, locked in conflict with Sudan's army, announced that it had
+  seized X" is the RSF, not the army named last before "it"; a pronoun subject of an adverbial clause is the main
+  clause's subject; a source, witnesses or residents speak for no side (`pronoun_sides`);
 - a side named in a "from" phrase of a taking verb lost the place and is never its taker: with no actor named
   ("X was wrested from the RSF", "captured from Taliban fighters by ..." with the agent misattached), the taker
   is that side's opponent, not the profile's usual attacker (`taken_from`);
-- a hyphenated name is one name ("Al-Shabaab", "Ansar al-Islam"): the parser splits it into three tokens and
-  the hyphen is kept between the words; a dateline and credit the parser joins to the name ("GOMA (AP) Rebels
-  captured ...") are no part of it (`name_words`).
+- an actor's name without a profile (`name_words`): a hyphenated name is one name ("Al-Shabaab": the parser
+  splits it into three tokens, the hyphen is kept between the words); a dateline and credit the parser joins to
+  the name ("GOMA (AP) Rebels captured ...") are no part of it, nor a country's name before a common noun
+  ("Congo rebels"), nor a person named by a title after the group ("TPLF spokesperson Getachew Reda").
 Written by hand: these are readings of the dependency parse that no library offers.
 """
 from __future__ import annotations
@@ -20,8 +22,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .model import Predicate, Profile
 from .cue_places import is_demonym
+from .model import Predicate, Profile
 from .person_names import TITLES
 
 if TYPE_CHECKING:
