@@ -36,7 +36,7 @@ def test_a_name_that_is_also_a_town_in_a_profile_country_does_not_place_somalia_
     # "Farah" is a person here (and a town in Afghanistan); Baidoa and Somalia lie outside every profile
     text = ("Al-Shabaab fighters captured Baidoa, Somalia, on Monday, said Abdi Farah, a spokesman for the "
             "military.")
-    assert claims(text, rules, WHEN) == [["Baidoa", "al shabaab fighters"]]
+    assert claims(text, rules, WHEN) == [["Baidoa", "al-shabaab fighters"]]  # the name as written
 
 
 def test_words_that_are_small_towns_somewhere_do_not_undo_a_profile(rules):

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .actor_repairs import name_words
+from .cue_places import is_demonym
 from .frame_refs import generic_words, named_group
 from .model import Profile
 
@@ -151,12 +153,13 @@ def generic_actor(a: Token, memory: dict[str, Any], place_tokens: frozenset[int]
     leader = led_by(a)
     if leader:  # "a coalition of anti-junta forces led by the KNU": the group that leads it
         return leader
-    toks = [t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ") or t.dep_ == "cc"]
+    toks = name_words([t for t in name_tokens(a) if t.tag_[:2] in ("NN", "JJ") or t.dep_ == "cc"])  # Al-Shabaab
     words = generic_words(a, toks)
-    # "the group", "armed men": common nouns (a lower-case adjective makes no name of them)
+    # "the group", "armed men": common nouns (a lower-case adjective makes no name of them; a country's adjective
+    # does, capitalised at the start of a sentence too: "Iraqi forces have ...")
     common = any(t.lower_ in GENERIC_ACTORS for t in toks) and all(
-        t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or t.is_sent_start)) for t in toks
-        if t.dep_ != "cc")
+        t.lower_ in GENERIC_ACTORS or (t.tag_ == "JJ" and (t.text.islower() or (
+            t.is_sent_start and not is_demonym(t.lower_)))) for t in toks if t.dep_ not in ("cc", "punct"))
     if common:
         named_by = named_group(a, place_tokens)
         if named_by:
@@ -247,8 +250,9 @@ def named_before(text: str, noun: str) -> str | None:
 def reporting_group(pronoun: Token) -> list[Token]:
     """The group a pronoun subject of a reported clause stands for: the reporting verb's subject when it names
     a group ("the GNA announced that it had recaptured X", "Mozambique's military says it has regained X"),
-    not a person ("an official said it ...")."""
-    if pronoun.dep_ != "nsubj" or pronoun.head.dep_ != "ccomp":
+    not a person ("an official said it ..."); likewise the main clause's subject for a pronoun subject of an
+    adverbial clause ("the Azerbaijani forces have attacked Hadrut since they captured X")."""
+    if pronoun.dep_ != "nsubj" or pronoun.head.dep_ not in ("ccomp", "advcl"):
         return []
     subjects = [c for c in pronoun.head.head.children if c.dep_ == "nsubj" and c.lower_ not in
                 ("it", "they", "we", "he", "she")]

@@ -33,6 +33,19 @@ class ArticlePlaces:
         k = bisect_left(self.side_marks, (pos + 1,))
         return self.side_marks[k - 1][1] if k else None
 
+    def subject_side_before(self, s: int) -> str | None:
+        """The side a pronoun with no side before it in the sentence starting at `s` most likely stands for: the
+        first side named in the sentence before (its subject, as a rule: "Pro-Turkish forces launched an
+        offensive against government and Kurdish forces. By Sunday, they had captured X": not the Kurds named
+        last), else the side named last before the sentence. From the text, not the parse (as `side_before`)."""
+        k = bisect_left(self.sentences, (s,))
+        if k > 0:
+            ps, pe = self.sentences[k - 1]
+            j = bisect_left(self.side_marks, (ps + 1,))
+            if j < len(self.side_marks) and self.side_marks[j][0] <= min(pe, s):
+                return self.side_marks[j][1]
+        return self.side_before(s)
+
     def text_of(self, s: int, e: int) -> str:
         return self.text[s:e]
 

@@ -278,7 +278,11 @@ def group_copies(arts: list[Article], rules: ExtractRules) -> list[Article]:
 
     keys = {id(a): key(a) for a in arts}
     sh = {id(a): _shingles(words(a.doc.text[a.start:a.end]), d.shingle_words) for a in arts}
-    order = sorted(arts, key=lambda a: (-len(keys[id(a)]), a.doc.file, a.doc.record or 0, a.start))
+    # Which copy is kept (its outlet, date, url and claims) must not depend on where it stands in the feed: equal
+    # lengths are broken by the text and the record's fields, position last (only exact twins reach it).
+    order = sorted(arts, key=lambda a: (-len(keys[id(a)]), keys[id(a)], a.text, a.headline_text, a.doc.source or "",
+                                        a.doc.url or "", a.doc.title or "", str(a.doc.published_at or ""),
+                                        a.doc.file, a.doc.record or 0, a.start))
     lsh = MinHashLSH(threshold=d.jaccard, num_perm=MINHASH_PERM)
     template = MinHash(num_perm=MINHASH_PERM, seed=1)  # the seed's permutations, drawn once
     by_opening: dict[str, list[int]] = {}

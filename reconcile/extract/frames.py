@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from .actor_repairs import is_credit, pronoun_sides, taken_from
 from .actors import generic_actor, reporting_group, reporting_side, speaker_group, subject_side, word_side
 from .events import SentenceClaim
 from .frame_places import PLACE_NOUNS, PlaceWalker, SentencePlaces, facility_phrase
@@ -104,14 +105,13 @@ class FrameReader:
         return not self.words.isdisjoint(words) or \
             not self.words.isdisjoint(w.rsplit("-", 1)[1] for w in words if "-" in w)
 
-    # ---- places -------------------------------------------------------------------------------------------
     # ---- actors -------------------------------------------------------------------------------------------
     def _actor(self, tok: Token, pred: Predicate, sides: list[tuple[int, int, str]], memory: dict[str, Any],
                profile: Profile | None = None, place_tokens: frozenset[int] = frozenset()
                ) -> tuple[str | None, bool]:
         """(side, named) of the predicate's actor; named=False when only a pronoun or nothing was found."""
         # a place the predicate is about is no actor ("in full control of Vuhledar, a town in Ukraine's east")
-        cands = [a for role in pred.actor for a in role_tokens(tok, role) if a.i not in place_tokens
+        cands = [a for role in pred.actor for a in role_tokens(tok, role) if not (a.i in place_tokens or is_credit(a))
                  and not (role == "prep:of" and any(t.i in place_tokens for t in a.subtree))]  # "control of
         # Ukraine's Avdiivka town": the phrase of the place itself, not who controls it
         # "forces were still in control of X": the governing verb's subject (not after a time preposition:
@@ -144,7 +144,7 @@ class FrameReader:
                 # a pronoun: the side named last before it (without a profile: the actor named last)
                 earlier = memory.get("last_side") if profile is not None else memory.get("last_generic")
                 if a.lower_ in PRONOUNS:
-                    before = [x for x in sides if x[1] <= a.i]
+                    before = pronoun_sides(a, sides, self.lemma, self.report_lemmas, profile)  # "X said it had.."
                     named = reporting_group(a) if profile is None and not before else []
                     if named:  # "the GNA announced that it had recaptured X": the reporter, not an older actor
                         cands += named
@@ -162,10 +162,10 @@ class FrameReader:
                     if reporter:
                         return reporter, True
                 if owner:  # "its forces were entering Lyman": the side named before the pronoun
-                    before = [x for x in sides if x[1] <= owner[0].i]
+                    before = pronoun_sides(owner[0], sides, self.lemma, self.report_lemmas, profile)
                     if before:
                         return before[-1][2], True
-                    if earlier:
+                    if earlier and not (profile is None and reporting_group(a)):  # "the army said its troops..."
                         return str(earlier), False
                     if a.dep_ == "nsubj" and a.head.dep_ == "ccomp":  # "the TPLF said its fighters had taken X"
                         cands += [c for c in a.head.head.children if c.dep_ == "nsubj" and c.lower_ not in PRONOUNS]
@@ -187,7 +187,7 @@ class FrameReader:
                     if got is not None:
                         return got
 
-        return None, False
+        return taken_from(tok, pred, sides, profile), False  # "retaken from the RSF": the RSF's opponent
 
     # ---- one sentence -------------------------------------------------------------------------------------
     def read(self, doc: Doc, base: int, places: SentencePlaces, profile: Profile | None,

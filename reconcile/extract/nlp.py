@@ -15,6 +15,7 @@ text) is merged into one token before tagging and parsing, so "Qala-e-Naw" or "W
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -65,7 +66,13 @@ def _numpy_gemm_ops() -> Any:
     return NumpyGemmOps()
 
 
+# "re-captured", "re-taken": one verb, as "recaptured" is; split in three ("re", "-", "captured") the parser makes
+# "re" the root and loses the verb's subject (frames.yaml `forms` gives their lemmas)
+_RE_VERB = re.compile(r"\b[Rr]e-(?:captur|tak|took)[a-z]*")
+
+
 def _merged_doc(nlp: Language, text: str, spans: list[tuple[int, int]]) -> Doc:
+    spans = spans + [m.span() for m in _RE_VERB.finditer(text)] if "e-" in text else spans
     doc = nlp.make_doc(text)
     doc.user_data[TEXT_KEY] = text  # doc.text, kept rather than joined again from the tokens when read
     merge: list[Span] = []
