@@ -27,7 +27,7 @@ from .model import Predicate, Profile
 from .person_names import TITLES
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
 
 _OPEN, _CLOSE = ("(", "["), (")", "]")
 _HYPHENS = ("-", "‐", "‑")
@@ -44,7 +44,13 @@ def is_credit(tok: Token) -> bool:
     return _dateline_only(doc[:i - 1])
 
 
-def _dateline_only(toks) -> bool:
+def _first_side(mods: list[Token], profile: Profile) -> str | None:
+    """The first side a modifier names ("Ukrainian officials" -> ukraine)."""
+    from .actors import word_side  # (actors.py imports this module)
+    return next((x for c in mods for x in [word_side(c, profile)] if x), None)
+
+
+def _dateline_only(toks: Span) -> bool:
     """Nothing, or a dateline: upper-case place words ("KABUL", "BEIRUT, LEBANON"), a country after a comma
     ("KABUL, Afghanistan"), punctuation."""
     words = [t for t in toks if not (t.is_punct or t.is_space)]
@@ -84,7 +90,7 @@ def pronoun_sides(pronoun: Token, sides: list[tuple[int, int, str]], lemma: Call
             if own:
                 return own[-1:]
             mods = [c for c in subj.lefts if c.dep_ in ("amod", "compound")] if profile is not None else []
-            side = next((x for c in mods for x in [word_side(c, profile)] if x), None)
+            side = _first_side(mods, profile) if profile is not None else None
             if side:  # "Ukrainian officials said ...": the adjective names the reporter's side
                 return [(subj.i, subj.i + 1, side)]
     return before

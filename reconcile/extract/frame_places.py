@@ -116,13 +116,15 @@ class PlaceWalker:
                        for g in c.children if g.i in places.subjects]
             # "the headquarters of the 17th Infantry Division in Sinja": the place of the unit the facility is of
             # (or of the force the unit belongs to: "the base of the 21st Division of the SAF in Zalingei")
-            units, unit = [], tok
+            units: list[Token] = []
+            unit = tok
             for _ in range(3):
-                unit = next((g for c in unit.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
-                             if g.dep_ == "pobj" and g.i not in places.subjects), None)
-                if unit is None:
+                nxt = next((g for c in unit.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                            if g.dep_ == "pobj" and g.i not in places.subjects), None)
+                if nxt is None:
                     break
-                units.append(unit)
+                units.append(nxt)
+                unit = nxt
             owners += [k for g in units for p in g.children
                        if p.dep_ == "prep" and p.lower_ in ("in", "at") for k in p.children if k.i in places.subjects]
             # "recaptured the presidential palace in Khartoum", "took control of the airport in El Geneina": "in"
