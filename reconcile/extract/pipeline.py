@@ -293,15 +293,18 @@ def _one_spelling(rows: list[dict[str, Any]], gaz: Gazetteer, stage: ParseStage 
                             lambda n: n in gaz.entity or (geo is not None and n in geo.by_name))
     if not rename:
         return rows
-    out, ids = [], set()
+    # only a renamed claim can become a repeat: the others are kept as they were, repeats included
+    ids = {r["claim_id"] for r in rows if r["subject"] not in rename and r["via"] not in rename}
+    out = []
     for r in rows:
         if r["subject"] in rename or r["via"] in rename:
             r["subject"], r["via"] = rename.get(r["subject"], r["subject"]), rename.get(r["via"], r["via"])
             r["claim_id"] = _claim_id(r["article_id"], r["subject"], r["attribute"], r["value"], r["speaker"],
                                       r["quote"], *([r["via"]] if r["via"] else []))
-        if r["claim_id"] not in ids:
+            if r["claim_id"] in ids:
+                continue
             ids.add(r["claim_id"])
-            out.append(r)
+        out.append(r)
     return out
 
 
